@@ -1,0 +1,392 @@
+/*
+ * publist.c -- parse the DnsDomainPublishList format.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kd_file.h"
+#include "publist.h"
+
+/* Fields of one entry: domain, priority, weight. */
+#define PUBLIST_FIELDS_MAX 3
+
+/* Largest file publist_parse_file() reads; a publish list is a few lines. */
+#define PUBLIST_FILE_MAX (1024 * 1024)
+
+/* How many characters of a bad field an error message shows. */
+#define PUBLIST_SHOWN_MAX 64
+
+/* Growable array of entries, private to a parse. */
+typedef struct entry_array {
+	publist_entry *entries;
+	size_t count;
+	size_t capacity;
+} entry_array;
+
+void
+publist_init(publist *list)
+{
+	list->entries = NULL;
+	list->count = 0;
+}
+
+void
+publist_free(publist *list)
+{
+	free(list->entries);
+	publist_init(list);
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Trim blanks from both ends of the field [*START, *END). */
+static void
+trim_blanks(const char **start, const char **end)
+{
+	while (*start < *end && is_blank(**start))
+		(*start)++;
+	while (*end > *start && is_blank((*end)[-1]))
+		(*end)--;
+}
+
+/*
+ * Parse the NAME field ("priority" or "weight") of LEN characters at TEXT as
+ * a decimal number 0-65535 into OUT.
+ */
+/* Precision that prints at most PUBLIST_SHOWN_MAX characters of a field. */
+static int
+shown(size_t len)
+{
+	return (int)(len > PUBLIST_SHOWN_MAX ? PUBLIST_SHOWN_MAX : len);
+}
+
+static const char *
+ellipsis(size_t len)
+{
+	return len > PUBLIST_SHOWN_MAX ? "..." : "";
+}
+
+static kd_result
+parse_number(const char *name, const char *text, size_t len, uint16_t *out,
+	kd_err *err)
+{
+	unsigned long value = 0;
+	size_t i;
+
+	if (len == 0)
+		return kd_err_set(err, KD_ESYNTAX, "%s is empty", name);
+	for (i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return kd_err_set(err, KD_ESYNTAX,
+				"%s \"%.*s%s\" is not a decimal number", name,
+				shown(len), text, ellipsis(len));
+		/* Saturate: the value only needs to be known to exceed 65535. */
+		if (value <= UINT16_MAX)
+			value = value * 10 + (unsigned long)(text[i] - '0');
+	}
+	if (value > UINT16_MAX)
+		return kd_err_set(err, KD_ERANGE,
+			"%s %.*s%s is out of range 0-65535", name, shown(len),
+			text, ellipsis(len));
+	*out = (uint16_t)value;
+	return KD_OK;
+}
+
+/* Parse the domain field of LEN characters at TEXT into OUT. */
+static kd_result
+parse_domain(const char *text, size_t len, publist_entry *out, kd_err *err)
+{
+	char buf[DNAME_BUF_SIZE + 1];
+
+	if (len == 0)
+		return kd_err_set(err, KD_ESYNTAX, "domain is empty");
+	/* Longer than any valid name: let dname_normalize name the problem. */
+	if (len >= sizeof(buf)) {
+		char *copy = malloc(len + 1);
+		kd_result ret;
+
+		if (copy == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+		ret = dname_normalize(copy, DNAME_OWNER, out->domain,
+			sizeof(out->domain), err);
+		free(copy);
+		return ret;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return dname_normalize(buf, DNAME_OWNER, out->domain,
+		sizeof(out->domain), err);
+}
+
+/*
+ * Parse the entry of LEN bytes at TEXT (no comment, no line end) into OUT.
+ */
+static kd_result
+parse_entry_span(const char *text, size_t len, publist_entry *out,
+	kd_err *err)
+{
+	static const char *const names[PUBLIST_FIELDS_MAX] = {
+		"domain", "priority", "weight"
+	};
+	const char *start[PUBLIST_FIELDS_MAX];
+	const char *end[PUBLIST_FIELDS_MAX];
+	const char *pos = text;
+	const char *const limit = text + len;
+	publist_entry entry;
+	size_t nfields = 0;
+	kd_result ret;
+	size_t i;
+
+	for (;;) {
+		const char *comma = memchr(pos, ',', (size_t)(limit - pos));
+		const char *field_end = comma != NULL ? comma : limit;
+
+		if (nfields == PUBLIST_FIELDS_MAX)
+			return kd_err_set(err, KD_ESYNTAX,
+				"too many fields: expected "
+				"domain[,priority[,weight]]");
+		start[nfields] = pos;
+		end[nfields] = field_end;
+		trim_blanks(&start[nfields], &end[nfields]);
+		nfields++;
+		if (comma == NULL)
+			break;
+		pos = comma + 1;
+	}
+
+	memset(&entry, 0, sizeof(entry));
+	ret = parse_domain(start[0], (size_t)(end[0] - start[0]), &entry, err);
+	if (ret != KD_OK)
+		return ret;
+	for (i = 1; i < nfields; i++) {
+		uint16_t *field = i == 1 ? &entry.priority : &entry.weight;
+
+		ret = parse_number(names[i], start[i],
+			(size_t)(end[i] - start[i]), field, err);
+		if (ret != KD_OK)
+			return ret;
+	}
+	*out = entry;
+	return KD_OK;
+}
+
+kd_result
+publist_parse_entry(const char *text, publist_entry *out, kd_err *err)
+{
+	if (text == NULL || out == NULL)
+		return kd_err_set(err, KD_EINVAL, "no entry given");
+	return parse_entry_span(text, strlen(text), out, err);
+}
+
+/* The entry of LIST or ARRAY (may be NULL) listing DOMAIN, or NULL. */
+static const publist_entry *
+find_domain(const publist *list, const entry_array *array,
+	const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		if (strcmp(list->entries[i].domain, domain) == 0)
+			return &list->entries[i];
+	}
+	for (i = 0; array != NULL && i < array->count; i++) {
+		if (strcmp(array->entries[i].domain, domain) == 0)
+			return &array->entries[i];
+	}
+	return NULL;
+}
+
+kd_result
+publist_add(publist *list, const publist_entry *entry, kd_err *err)
+{
+	const publist_entry *old = find_domain(list, NULL, entry->domain);
+	publist_entry *grown;
+
+	if (old != NULL) {
+		if (old->line == 0)
+			return kd_err_set(err, KD_EEXIST,
+				"domain %s is already listed", entry->domain);
+		if (entry->line == 0)
+			return kd_err_set(err, KD_EEXIST,
+				"domain %s is already listed on line %u",
+				entry->domain, old->line);
+		return kd_err_set(err, KD_EEXIST,
+			"line %u: domain %s is already listed on line %u",
+			entry->line, entry->domain, old->line);
+	}
+	grown = realloc(list->entries, (list->count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	grown[list->count] = *entry;
+	list->entries = grown;
+	list->count++;
+	return KD_OK;
+}
+
+static kd_result
+array_push(entry_array *array, const publist_entry *entry)
+{
+	if (array->count == array->capacity) {
+		size_t capacity = array->capacity == 0 ? 8 : array->capacity * 2;
+		publist_entry *grown;
+
+		grown = realloc(array->entries, capacity * sizeof(*grown));
+		if (grown == NULL)
+			return KD_ENOMEM;
+		array->entries = grown;
+		array->capacity = capacity;
+	}
+	array->entries[array->count++] = *entry;
+	return KD_OK;
+}
+
+/* Move the entries of ARRAY to the end of LIST in one allocation. */
+static kd_result
+append_array(publist *list, const entry_array *array)
+{
+	publist_entry *grown;
+
+	if (array->count == 0)
+		return KD_OK;
+	grown = realloc(list->entries,
+		(list->count + array->count) * sizeof(*grown));
+	if (grown == NULL)
+		return KD_ENOMEM;
+	memcpy(grown + list->count, array->entries,
+		array->count * sizeof(*grown));
+	list->entries = grown;
+	list->count += array->count;
+	return KD_OK;
+}
+
+/* Length of the line at TEXT (up to LIMIT) without comment and line end. */
+static size_t
+content_length(const char *text, const char *limit)
+{
+	const char *pos = text;
+
+	while (pos < limit && *pos != '\n' && *pos != '#' && *pos != ';')
+		pos++;
+	/* A \r right before the \n belongs to a CRLF line end. */
+	if (pos < limit && *pos == '\n' && pos > text && pos[-1] == '\r')
+		pos--;
+	else if (pos == limit && pos > text && pos[-1] == '\r')
+		pos--;
+	return (size_t)(pos - text);
+}
+
+static int
+is_blank_span(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!is_blank(text[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Parse the line LINENO of LEN bytes at TEXT into ARRAY. */
+static kd_result
+parse_line(const char *text, size_t len, const char *source, unsigned lineno,
+	const publist *list, entry_array *array, kd_err *err)
+{
+	const publist_entry *old;
+	publist_entry entry;
+	kd_err detail;
+	kd_result ret;
+
+	if (is_blank_span(text, len))
+		return KD_OK;
+	ret = parse_entry_span(text, len, &entry, &detail);
+	if (ret != KD_OK)
+		return kd_err_set(err, ret, "%s:%u: %s", source, lineno,
+			detail.text);
+	entry.line = lineno;
+	old = find_domain(list, array, entry.domain);
+	if (old != NULL)
+		return kd_err_set(err, KD_EEXIST,
+			"%s:%u: domain %s is already listed on line %u", source,
+			lineno, entry.domain, old->line);
+	if (array_push(array, &entry) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "%s:%u: out of memory",
+			source, lineno);
+	return KD_OK;
+}
+
+/* Line number (1-based) of offset POS in TEXT. */
+static unsigned
+line_of(const char *text, size_t pos)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < pos; i++) {
+		if (text[i] == '\n')
+			line++;
+	}
+	return line;
+}
+
+kd_result
+publist_parse_text(const char *text, size_t len, const char *source,
+	publist *list, kd_err *err)
+{
+	entry_array array = { NULL, 0, 0 };
+	const char *const limit = text + len;
+	const char *pos = text;
+	const char *nul;
+	unsigned lineno = 1;
+	kd_result ret = KD_OK;
+
+	if (source == NULL)
+		source = "(text)";
+	if (text == NULL && len > 0)
+		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
+	nul = len > 0 ? memchr(text, '\0', len) : NULL;
+	if (nul != NULL)
+		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
+			source, line_of(text, (size_t)(nul - text)));
+
+	while (pos < limit) {
+		const char *newline = memchr(pos, '\n', (size_t)(limit - pos));
+		const char *next = newline != NULL ? newline + 1 : limit;
+
+		ret = parse_line(pos, content_length(pos, limit), source,
+			lineno, list, &array, err);
+		if (ret != KD_OK)
+			break;
+		pos = next;
+		lineno++;
+	}
+	if (ret == KD_OK && append_array(list, &array) != KD_OK)
+		ret = kd_err_set(err, KD_ENOMEM, "%s: out of memory", source);
+	free(array.entries);
+	return ret;
+}
+
+kd_result
+publist_parse_file(const char *path, publist *list, kd_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	kd_result ret;
+
+	ret = kd_file_read(path, PUBLIST_FILE_MAX, &text, &len, err);
+	if (ret != KD_OK)
+		return ret;
+	ret = publist_parse_text(text, len, path, list, err);
+	free(text);
+	return ret;
+}

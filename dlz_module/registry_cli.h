@@ -1,0 +1,40 @@
+/*
+ * registry_cli.h -- kmsdns-registry, the registry admin tool, as a library.
+ *
+ * The whole tool lives behind registry_cli_main() so tests can run every
+ * command with their own streams; kmsdns-registry.c only calls it. The
+ * commands, options, output formats and exit codes are described in
+ * kmsdns-registry(8) and in `kmsdns-registry --help`.
+ */
+#ifndef KMSDNS_REGISTRY_CLI_H
+#define KMSDNS_REGISTRY_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "kd_result.h"
+#include "registry.h"
+
+/* Exit codes of registry_cli_main(). */
+#define REGISTRY_CLI_EXIT_OK 0
+#define REGISTRY_CLI_EXIT_FAILED 1 /* the operation failed: store, not found */
+#define REGISTRY_CLI_EXIT_USAGE 2  /* unknown command or option, bad value */
+
+/*
+ * Run kmsdns-registry with ARGC arguments ARGV (ARGV[0] is the program
+ * name; the array may be reordered, as getopt_long() does). Results go to
+ * OUT, errors to ERR as one line each ("kmsdns-registry: zone x does not
+ * exist"). The environment supplies KMSDNS_REGISTRY (default for --db) and
+ * KMSDNS_NOW (a UNIX time replacing the clock, for tests). Returns the exit
+ * code. A command that fails changes nothing.
+ */
+int registry_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/*
+ * Write zone ZONE of REG to OUT as a master file, as the DLZ module serves
+ * it at NOW (zonedata.h). KD_ENOENT when the zone does not exist; ERR says
+ * why on failure.
+ */
+kd_result registry_cli_export(registry *reg, const char *zone, int64_t now,
+	FILE *out, kd_err *err);
+
+#endif /* KMSDNS_REGISTRY_CLI_H */

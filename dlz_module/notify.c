@@ -15,52 +15,11 @@
 
 #include <ldns/ldns.h>
 
+#include "endpoint.h"
 #include "notify.h"
 
 #define NOTIFY_DEFAULT_PORT 53
 #define NOTIFY_ATTEMPTS 3
-
-kd_result
-notify_parse_endpoint(const char *text, struct sockaddr_storage *sa,
-	unsigned *salen, kd_err *err)
-{
-	char host[64];
-	const char *hash = strchr(text, '#');
-	size_t hostlen = hash ? (size_t)(hash - text) : strlen(text);
-	unsigned long port = NOTIFY_DEFAULT_PORT;
-
-	if (hostlen == 0 || hostlen >= sizeof(host))
-		return kd_err_set(err, KD_EINVAL,
-			"notify endpoint \"%s\": no address", text);
-	memcpy(host, text, hostlen);
-	host[hostlen] = '\0';
-	if (hash) {
-		char *end;
-		errno = 0;
-		port = strtoul(hash + 1, &end, 10);
-		if (hash[1] == '\0' || *end != '\0' || errno || port == 0 ||
-		    port > 65535)
-			return kd_err_set(err, KD_EINVAL,
-				"notify endpoint \"%s\": bad port", text);
-	}
-	memset(sa, 0, sizeof(*sa));
-	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)sa;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		*salen = sizeof(*sin);
-	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		*salen = sizeof(*sin6);
-	} else {
-		return kd_err_set(err, KD_EINVAL,
-			"notify endpoint \"%s\": \"%s\" is not an IP address",
-			text, host);
-	}
-	return KD_OK;
-}
 
 /* Build the NOTIFY message for ZONE/SERIAL with ID into a wire buffer. */
 static kd_result
@@ -105,8 +64,7 @@ elapsed_ms(const struct timespec *start)
 
 /* One endpoint's state during a NOTIFY round. */
 typedef struct notify_peer {
-	struct sockaddr_storage sa;
-	unsigned salen;
+	endpoint ep;
 	int fd;
 	bool acked;
 } notify_peer;
@@ -118,8 +76,7 @@ notify_send_round(notify_peer *peers, size_t count, const uint8_t *wire,
 	for (size_t i = 0; i < count; i++) {
 		if (peers[i].acked || peers[i].fd < 0)
 			continue;
-		(void)sendto(peers[i].fd, wire, wirelen, 0,
-			(struct sockaddr *)&peers[i].sa, peers[i].salen);
+		(void)send(peers[i].fd, wire, wirelen, 0);
 	}
 }
 
@@ -175,8 +132,8 @@ notify_send(const char *zone, uint32_t serial, const char *const *endpoints,
 	for (size_t i = 0; i < count; i++) {
 		peers[i].fd = -1;
 		if (res == KD_OK)
-			res = notify_parse_endpoint(endpoints[i], &peers[i].sa,
-				&peers[i].salen, err);
+			res = endpoint_parse(endpoints[i], NOTIFY_DEFAULT_PORT,
+				&peers[i].ep, err);
 	}
 	uint8_t *wire = NULL;
 	size_t wirelen = 0;
@@ -185,11 +142,11 @@ notify_send(const char *zone, uint32_t serial, const char *const *endpoints,
 		res = notify_build(zone, serial, id, &wire, &wirelen, err);
 	for (size_t i = 0; res == KD_OK && i < count; i++) {
 		/* A connected socket only accepts answers from that peer. */
-		peers[i].fd = socket(peers[i].sa.ss_family,
+		peers[i].fd = socket(peers[i].ep.addr.ss_family,
 			SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (peers[i].fd >= 0 &&
-		    connect(peers[i].fd, (struct sockaddr *)&peers[i].sa,
-			    peers[i].salen) != 0) {
+		    connect(peers[i].fd, (struct sockaddr *)&peers[i].ep.addr,
+			    peers[i].ep.addrlen) != 0) {
 			close(peers[i].fd);
 			peers[i].fd = -1;
 		}

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
 #include "dname.h"
 #include "kd_result.h"
 
@@ -25,11 +24,5 @@
 kd_result notify_send(const char *zone, uint32_t serial,
 	const char *const *endpoints, size_t count, unsigned timeout_ms,
 	size_t *acked, kd_err *err);
-
-/*
- * Parse "ADDR[#PORT]" into SA (sockaddr_in or sockaddr_in6) and *SALEN.
- */
-kd_result notify_parse_endpoint(const char *text, struct sockaddr_storage *sa,
-	unsigned *salen, kd_err *err);
 
 #endif /* KMSDNS_NOTIFY_H */

@@ -2568,6 +2568,31 @@ registry_load(registry *reg, const char *zone, registry_dataset *out,
 }
 
 kd_result
+registry_load_policy(registry *reg, registry_dataset *out, kd_err *err)
+{
+	load_cursor cur = { .reg = reg, .ds = out };
+
+	memset(out, 0, sizeof(*out));
+	const bool entered = reg->depth == 0 && !reg->reading;
+	kd_result ret = read_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_get_settings(reg, &out->settings, err);
+	if (ret == KD_OK) {
+		ret = load_grants(&cur, NULL, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_sites(&cur, err);
+	}
+	read_leave(reg, entered);
+	if (ret != KD_OK) {
+		registry_dataset_free(out);
+	}
+	return ret;
+}
+
+kd_result
 registry_load_serials(registry *reg, char (**names)[DNAME_BUF_SIZE],
 	uint32_t **serials, size_t *count, kd_err *err)
 {

@@ -276,6 +276,13 @@ kd_result registry_load(registry *reg, const char *zone,
 	registry_dataset *out, kd_err *err);
 
 /*
+ * Load only the settings, every grant and every site prefix into OUT (no
+ * zones, hosts or addresses): what the module re-reads on any change.
+ */
+kd_result registry_load_policy(registry *reg, registry_dataset *out,
+	kd_err *err);
+
+/*
  * Load only zone names and serials (cheap; for change detection).
  * NAMES and SERIALS are allocated arrays of COUNT items, freed by the caller
  * with free().

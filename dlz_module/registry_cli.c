@@ -453,18 +453,6 @@ struct cli_command {
 	void (*free_args)(void *args);
 };
 
-static void
-print_command_help(const cli_command *cmd, FILE *out)
-{
-	(void)fprintf(out, "Usage: %s [--db FILE] %s%s%s %s\n\n%s\n", PROGRAM,
-		cmd->group, cmd->action != NULL ? " " : "",
-		cmd->action != NULL ? cmd->action : "", cmd->synopsis,
-		cmd->summary);
-	if (cmd->details[0] != '\0') {
-		(void)fprintf(out, "\n%s", cmd->details);
-	}
-}
-
 static const char *
 command_name(const cli_command *cmd, char *buf, size_t len)
 {
@@ -472,6 +460,20 @@ command_name(const cli_command *cmd, char *buf, size_t len)
 		cmd->action != NULL ? " " : "",
 		cmd->action != NULL ? cmd->action : "");
 	return buf;
+}
+
+static void
+print_command_help(const cli_command *cmd, FILE *out)
+{
+	char name[64];
+
+	(void)fprintf(out, "Usage: %s %s%s%s\n\n%s\n", PROGRAM,
+		command_name(cmd, name, sizeof(name)),
+		cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
+		cmd->summary);
+	if (cmd->details[0] != '\0') {
+		(void)fprintf(out, "\n%s", cmd->details);
+	}
 }
 
 static const char *
@@ -504,7 +506,12 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 	while ((id = getopt_long(argc, argv, ":h", cmd->options, NULL)) !=
 		-1) {
 		if (id == '?') {
-			if (optopt != 0 && optopt < 256) {
+			if (optopt >= 256) {
+				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+					"%s: --%s takes no value", name,
+					option_name(cmd->options, optopt));
+			}
+			if (optopt != 0) {
 				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 					"%s: unknown option -%c", name,
 					(char)optopt);
@@ -2189,11 +2196,11 @@ static const cli_command cli_commands[] = {
 	},
 	{
 		.group = "zone", .action = "add",
-		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]... "
-			"[--soa-mname NAME]\n"
-			"    [--soa-rname MAILBOX] [--ttl SECONDS]"
-			" [--allow-transfer ADDR[/LEN]]...\n"
-			"    [--notify ADDR[#PORT]]...",
+		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]...\n"
+			"    [--soa-mname NAME] [--soa-rname MAILBOX] "
+			"[--ttl SECONDS]\n"
+			"    [--allow-transfer ADDR[/LEN]]... "
+			"[--notify ADDR[#PORT]]...",
 		.positional = "ZONE",
 		.summary = "Add ZONE, served by the DLZ module.",
 		.details =
@@ -2213,7 +2220,7 @@ static const cli_command cli_commands[] = {
 			"(AXFR/IXFR)\n"
 			"  --notify ADDR[#PORT]    where to send NOTIFY after "
 			"changes (port 53)\n"
-			"SOA timers: refresh 3600, retry 600, expire 1209600 "
+			"\nSOA timers: refresh 3600, retry 600, expire 1209600 "
 			"(14d), minimum = TTL.\n"
 			"The serial starts at the current UNIX time and grows by "
 			"one with every\n"
@@ -2251,9 +2258,9 @@ static const cli_command cli_commands[] = {
 	},
 	{
 		.group = "host", .action = "add",
-		.synopsis = "ZONE TARGET [--port PORT] [--priority N] "
-			"[--weight N]\n"
-			"    [--ttl SECONDS] [--address IP]... [--site NAME]",
+		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"
+			"    [--weight N] [--ttl SECONDS] [--address IP]... "
+			"[--site NAME]",
 		.positional = "ZONE TARGET",
 		.summary = "Register the KMS host TARGET (its fully qualified "
 			"name) in ZONE as a\nstatic _vlmcs._tcp SRV record, "
@@ -2270,7 +2277,7 @@ static const cli_command cli_commands[] = {
 			"ones TARGET had\n"
 			"  --site NAME        the site of the host (see site "
 			"add)\n"
-			"Static registrations never go stale.\n",
+			"\nStatic registrations never go stale.\n",
 		.options = options_host_add, .min_args = 2, .max_args = 2,
 		.run = run_host_add, .on_option = host_add_option,
 		.args_size = sizeof(host_add_args),
@@ -2449,9 +2456,10 @@ print_help(FILE *out)
 		"Commands:\n", PROGRAM);
 	for (size_t i = 0; i < CLI_COMMAND_COUNT; i++) {
 		const cli_command *cmd = &cli_commands[i];
-		(void)fprintf(out, "  %s%s%s %s\n", cmd->group,
-			cmd->action != NULL ? " " : "",
-			cmd->action != NULL ? cmd->action : "", cmd->synopsis);
+		char name[64];
+		(void)fprintf(out, "  %s%s%s\n",
+			command_name(cmd, name, sizeof(name)),
+			cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis);
 	}
 	(void)fprintf(out,
 		"\n"

@@ -74,7 +74,8 @@ join_sorted(char **lines, size_t n)
 	size_t len = 1;
 	char *out;
 
-	qsort(lines, n, sizeof(*lines), compare_strings);
+	if (n > 1)
+		qsort(lines, n, sizeof(*lines), compare_strings);
 	for (size_t i = 0; i < n; i++)
 		len += strlen(lines[i]) + 1;
 	out = malloc(len);

@@ -64,3 +64,65 @@ while True:
 	h_wait_until 10 grep -q listening "$H_TMP/$label.log" ||
 		h_fail "listener $label on $addr:$port did not start"
 }
+
+# ck_relay LABEL ADDR PORT UPSTREAM_PORT: relay DNS over UDP and TCP from
+# ADDR#PORT to 127.0.0.1#UPSTREAM_PORT (a python3 process).  named only
+# listens on interface addresses (127.0.0.1 here), so authoritative tests
+# that need several servers on one port at 127.0.0.x put a harness named
+# behind a relay at each extra address; the answers stay named's own.
+ck_relay() {
+	local label=$1 addr=$2 port=$3 upstream=$4
+	h_spawn "$label" "$H_TMP/$label.log" python3 -c '
+import socket, sys, threading
+addr, port, up = sys.argv[1], int(sys.argv[2]), ("127.0.0.1", int(sys.argv[3]))
+
+def udp_one(server, data, client):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    try:
+        s.sendto(data, up)
+        server.sendto(s.recv(65535), client)
+    except OSError:
+        pass
+    s.close()
+
+def udp_loop():
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind((addr, port))
+    while True:
+        data, client = server.recvfrom(65535)
+        threading.Thread(target=udp_one, args=(server, data, client), daemon=True).start()
+
+def pipe(a, b):
+    try:
+        while True:
+            data = a.recv(65535)
+            if not data:
+                break
+            b.sendall(data)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+def tcp_loop(listener):
+    while True:
+        c, _ = listener.accept()
+        u = socket.create_connection(up, timeout=5)
+        threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+        threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind((addr, port))
+listener.listen(16)
+threading.Thread(target=udp_loop, daemon=True).start()
+print("relaying", flush=True)
+tcp_loop(listener)
+' "$addr" "$port" "$upstream"
+	h_wait_until 10 grep -q relaying "$H_TMP/$label.log" ||
+		h_fail "relay $label on $addr:$port did not start"
+}

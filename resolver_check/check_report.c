@@ -71,6 +71,23 @@ check_report_add(check_report *report, finding_severity severity,
 	return KD_OK;
 }
 
+void
+check_report_sort_findings(check_report *report)
+{
+	/* insertion sort: stable, and the lists are short */
+	for (size_t i = 1; i < report->finding_count; i++) {
+		finding moving = report->findings[i];
+		size_t j = i;
+
+		while (j > 0 && report->findings[j - 1].severity <
+			moving.severity) {
+			report->findings[j] = report->findings[j - 1];
+			j--;
+		}
+		report->findings[j] = moving;
+	}
+}
+
 finding_severity
 check_report_worst(const check_report *report)
 {

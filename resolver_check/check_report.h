@@ -130,6 +130,9 @@ kd_result check_report_add(check_report *report, finding_severity severity,
 	const char *id, uint32_t code, const char *suffix, const char *target,
 	const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Order the findings errors first, then warnings, then notes (stable). */
+void check_report_sort_findings(check_report *report);
+
 /* The highest severity among the findings; SEVERITY_NOTE when none. */
 finding_severity check_report_worst(const check_report *report);
 

@@ -475,5 +475,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	}
 	if (ret == KD_OK)
 		ret = verdict_judge(config, report, err);
+	if (ret == KD_OK)
+		check_report_sort_findings(report);
 	return ret;
 }

@@ -156,8 +156,9 @@ judge_records(const check_config *config, check_report *report,
 		if (config->expect_count > 0 && !expected(config, target))
 			ADD(report, SEVERITY_WARNING, "rogue_host", 0,
 				suffix->suffix, target, "%s is not an expected KMS "
-				"host (--expect): a rogue KMS host gets %.1f%% of "
-				"first contacts", target, host->share * 100);
+				"host (--expect): a rogue KMS host at priority %u "
+				"with %.1f%% of first contacts", target,
+				(unsigned)host->rec.priority, host->share * 100);
 	}
 	for (size_t e = 0; e < config->expect_count; e++) {
 		bool found = false;

@@ -89,6 +89,7 @@ typedef struct suffix_report {
 	suffix_outcome outcome;
 	char rcode[16];                /* "NOERROR", "SERVFAIL", "timeout" */
 	bool truncated;                /* answered with TC, asked over TCP */
+	unsigned query_ms;             /* how long the SRV query took */
 	uint32_t ttl;                  /* smallest SRV TTL */
 	uint32_t code;                 /* client code of this suffix, or 0 */
 	bool queried_by_client;        /* before or at the chosen suffix */

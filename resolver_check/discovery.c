@@ -126,6 +126,7 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	ldns_pkt_rcode rcode;
 
 	suffix->truncated = result->truncated;
+	suffix->query_ms = result->elapsed_ms;
 	if (result->status != QUERY_ANSWERED) {
 		outcome_of_failure(suffix, result);
 		return KD_OK;

@@ -223,8 +223,6 @@ finish(query *q, query_status status, uint64_t now, const char *reason)
 		snprintf(q->result.error, sizeof(q->result.error), "%s", reason);
 	free(q->tcp_answer);
 	q->tcp_answer = NULL;
-	if (q->result.truncated && status != QUERY_ANSWERED)
-		q->result.tcp_failed = true;
 }
 
 static void

@@ -31,7 +31,6 @@ typedef struct query_result {
 	query_status status;
 	ldns_pkt *answer;      /* owned by the engine; set when ANSWERED */
 	bool truncated;        /* UDP answer had TC: ANSWER came over TCP */
-	bool tcp_failed;       /* the TCP retry failed (status says how) */
 	unsigned elapsed_ms;   /* from first send to the end */
 	char error[128];       /* reason for NETERROR and MALFORMED */
 } query_result;

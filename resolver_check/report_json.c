@@ -129,6 +129,7 @@ report_print_json(const check_report *report, FILE *out)
 			suffix_outcome_name(suffix->outcome));
 		json_kv_string(&json, "rcode", suffix->rcode);
 		json_kv_bool(&json, "truncated", suffix->truncated);
+		json_kv_uint(&json, "query_ms", suffix->query_ms);
 		json_kv_bool(&json, "queried_by_client",
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);

@@ -88,8 +88,9 @@ judge_negative(check_report *report, size_t index)
 		consequence = "no suffix gives usable records";
 	}
 	ADD(report, severity, suffix_outcome_name(suffix->outcome),
-		suffix->code, suffix->suffix, NULL, "%s SRV: %s; %s",
-		suffix->qname, outcome_text(suffix), consequence);
+		suffix->code, suffix->suffix, NULL, "%s SRV: %s%s; %s",
+		suffix->qname, outcome_text(suffix), suffix->truncated ?
+		" (over TCP, after a truncated UDP answer)" : "", consequence);
 	return KD_OK;
 }
 

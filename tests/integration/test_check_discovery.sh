@@ -97,6 +97,27 @@ ck_run --suffix a.test --server "127.0.0.1#$SILENT" --no-probe --timeout 300 --j
 ck_expect_rc 2 "silent server"
 h_assert_eq "timeout 0x8007232A" "$(ck_json '[.suffixes[0].outcome, .client_code] | join(" ")')"
 h_stop silent || true
+# a UDP server that always truncates, with nothing on TCP: the retry fails
+TCONLY=$(h_free_port)
+h_spawn tconly "$H_TMP/tconly.log" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+while True:
+    query, client = s.recvfrom(4096)
+    answer = bytearray(query)
+    answer[2] |= 0x82  # QR and TC
+    answer[3] = 0
+    s.sendto(bytes(answer), client)
+' "$TCONLY"
+h_wait_until 10 grep -q bound "$H_TMP/tconly.log" || h_fail "truncating UDP server did not start"
+ck_run --suffix a.test --server "127.0.0.1#$TCONLY" --no-probe --timeout 500 --json
+ck_expect_rc 2 "TCP retry fails"
+h_assert_eq "network_error true 0x8007232A" \
+	"$(ck_json '.suffixes[0] | [.outcome, .truncated, .code] | map(tostring) | join(" ")')"
+h_assert_contains "$(ck_json '.findings[0].message')" "after a truncated UDP answer"
+h_stop tconly || true
 
 # --- per-record findings ----------------------------------------------------
 ck_run --suffix cname.a.test "${SRV[@]}" --no-probe --json

@@ -499,8 +499,9 @@ judge_servers(check_report *report, suffix_report *suffix)
 		ADD(SEVERITY_NOTE, "cache_ttl", 0, suffix->suffix, NULL,
 			"a removed or changed %s record stays in resolver "
 			"caches up to %u s (its TTL); a missing name is cached "
-			"up to %u s (SOA minimum)", suffix->qname, max_ttl,
-			suffix->negative_ttl);
+			"up to %u s (SOA minimum); the --server's copy has %u s "
+			"left", suffix->qname, max_ttl, suffix->negative_ttl,
+			(unsigned)suffix->ttl);
 #undef ADD
 	return KD_OK;
 }

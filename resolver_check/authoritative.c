@@ -1,0 +1,535 @@
+/*
+ * authoritative.c -- compare the answers of every authoritative server.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authoritative.h"
+#include "dns_answer.h"
+#include "wincode.h"
+
+/* The query ids of one suffix. */
+typedef struct suffix_queries {
+	size_t soa;                 /* SOA <suffix> to the --server */
+	size_t ns;                  /* NS <zone> */
+	char (*ns_names)[DNAME_BUF_SIZE];
+	size_t ns_count;
+	size_t *ns_a;               /* A and AAAA of each NS name */
+	size_t *ns_aaaa;
+	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
+	size_t *server_srv;
+	size_t *server_tcp;
+	size_t *server_targets;     /* per server, 2 per host: A, AAAA */
+} suffix_queries;
+
+static void
+free_queries(suffix_queries *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(q[i].ns_names);
+		free(q[i].ns_a);
+		free(q[i].ns_aaaa);
+		free(q[i].server_soa);
+		free(q[i].server_srv);
+		free(q[i].server_tcp);
+		free(q[i].server_targets);
+	}
+	free(q);
+}
+
+static const ldns_pkt *
+answer_of(query_engine *engine, size_t id)
+{
+	const query_result *r = query_engine_result(engine, id);
+
+	return r->status == QUERY_ANSWERED ? r->answer : NULL;
+}
+
+/* Text for a query's end: its rcode, or the failure. */
+static void
+status_text(query_engine *engine, size_t id, char *out, size_t outlen)
+{
+	const query_result *r = query_engine_result(engine, id);
+
+	if (r->status == QUERY_ANSWERED)
+		dns_answer_rcode(r->answer, out, outlen);
+	else
+		snprintf(out, outlen, "%s", query_status_name(r->status));
+}
+
+/* qsort() comparison of two C strings. */
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Join LINES (N entries) sorted, one per line, into a new string. */
+static char *
+join_sorted(char **lines, size_t n)
+{
+	size_t len = 1;
+	char *out;
+
+	if (n > 1)
+		qsort(lines, n, sizeof(*lines), compare_strings);
+	for (size_t i = 0; i < n; i++)
+		len += strlen(lines[i]) + 1;
+	out = malloc(len);
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, lines[i]);
+		strcat(out, "\n");
+	}
+	return out;
+}
+
+/* Append a strdup of TEXT to LINES; false when out of memory. */
+static bool
+push_line(char ***lines, size_t *n, const char *text)
+{
+	char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
+
+	if (grown == NULL)
+		return false;
+	*lines = grown;
+	if ((grown[*n] = strdup(text)) == NULL)
+		return false;
+	(*n)++;
+	return true;
+}
+
+static void
+free_lines(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* The SRV RRset of PKT as sorted lines. */
+static char *
+srv_lines(const ldns_pkt *pkt, uint32_t *ttl)
+{
+	srv_record *recs;
+	size_t count;
+	char **lines = NULL;
+	size_t n = 0;
+	char *out = NULL;
+	bool ok = true;
+
+	*ttl = 0;
+	if (!dns_answer_srv(pkt, &recs, &count))
+		return NULL;
+	for (size_t i = 0; ok && i < count; i++) {
+		char line[DNAME_BUF_SIZE + 32];
+
+		if (recs[i].ttl > *ttl)
+			*ttl = recs[i].ttl;
+		snprintf(line, sizeof(line), "%u %u %u %s",
+			(unsigned)recs[i].priority, (unsigned)recs[i].weight,
+			(unsigned)recs[i].port, recs[i].target);
+		ok = push_line(&lines, &n, line);
+	}
+	if (ok)
+		out = join_sorted(lines, n);
+	free_lines(lines, n);
+	free(recs);
+	return out;
+}
+
+typedef struct line_sink {
+	char ***lines;
+	size_t *n;
+	const char *target;
+	bool ok;
+} line_sink;
+
+static void
+add_address_line(const char *address, int family, const void *bytes,
+	void *ctx)
+{
+	line_sink *sink = ctx;
+	char line[DNAME_BUF_SIZE + 64];
+
+	(void)family;
+	(void)bytes;
+	snprintf(line, sizeof(line), "%s %s", sink->target, address);
+	if (sink->ok)
+		sink->ok = push_line(sink->lines, sink->n, line);
+}
+
+/* Step 1: SOA of every suffix to learn its zone. */
+static kd_result
+ask_zones(const check_config *config, query_engine *engine,
+	check_report *report, suffix_queries *q, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
+		ret = query_engine_add(engine, report->suffixes[i].suffix,
+			LDNS_RR_TYPE_SOA, &config->server, true, &q[i].soa, err);
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
+		const ldns_pkt *pkt = answer_of(engine, q[i].soa);
+		uint32_t serial;
+
+		if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
+			sizeof(suffix->zone), &serial, &suffix->negative_ttl))
+			suffix->zone[0] = '\0';
+		else if (!dname_is_subdomain(suffix->suffix, suffix->zone))
+			suffix->zone[0] = '\0';
+		if (suffix->zone[0] != '\0')
+			ret = query_engine_add(engine, suffix->zone,
+				LDNS_RR_TYPE_NS, &config->server, true, &q[i].ns,
+				err);
+	}
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	return ret;
+}
+
+/* Step 2: NS names of each zone and their addresses. */
+static kd_result
+ask_ns_addresses(const check_config *config, query_engine *engine,
+	check_report *report, suffix_queries *q, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		const ldns_pkt *pkt;
+		const ldns_rr_list *answer;
+		size_t n;
+
+		if (report->suffixes[i].zone[0] == '\0')
+			continue;
+		pkt = answer_of(engine, q[i].ns);
+		if (pkt == NULL)
+			continue;
+		answer = ldns_pkt_answer(pkt);
+		n = ldns_rr_list_rr_count(answer);
+		q[i].ns_names = calloc(n ? n : 1, sizeof(*q[i].ns_names));
+		q[i].ns_a = calloc(n ? n : 1, sizeof(size_t));
+		q[i].ns_aaaa = calloc(n ? n : 1, sizeof(size_t));
+		if (q[i].ns_names == NULL || q[i].ns_a == NULL ||
+			q[i].ns_aaaa == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		for (size_t r = 0; ret == KD_OK && r < n; r++) {
+			const ldns_rr *rr = ldns_rr_list_rr(answer, r);
+			size_t k = q[i].ns_count;
+
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+				continue;
+			dns_answer_name(ldns_rr_rdf(rr, 0), q[i].ns_names[k],
+				DNAME_BUF_SIZE);
+			q[i].ns_count++;
+			ret = query_engine_add(engine, q[i].ns_names[k],
+				LDNS_RR_TYPE_A, &config->server, true,
+				&q[i].ns_a[k], err);
+			if (ret == KD_OK)
+				ret = query_engine_add(engine, q[i].ns_names[k],
+					LDNS_RR_TYPE_AAAA, &config->server, true,
+					&q[i].ns_aaaa[k], err);
+		}
+	}
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	return ret;
+}
+
+/* Collects NS addresses into auth_server entries of a suffix. */
+typedef struct server_sink {
+	suffix_report *suffix;
+	const char *ns_name;
+	bool ok;
+} server_sink;
+
+static void
+add_server(const char *address, int family, const void *bytes, void *ctx)
+{
+	server_sink *sink = ctx;
+	suffix_report *suffix = sink->suffix;
+	auth_server *grown;
+
+	(void)family;
+	(void)bytes;
+	if (!sink->ok)
+		return;
+	grown = realloc(suffix->servers,
+		(suffix->server_count + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		sink->ok = false;
+		return;
+	}
+	suffix->servers = grown;
+	memset(&grown[suffix->server_count], 0, sizeof(*grown));
+	snprintf(grown[suffix->server_count].name, DNAME_BUF_SIZE, "%s",
+		sink->ns_name);
+	snprintf(grown[suffix->server_count].address, INET6_ADDRSTRLEN, "%s",
+		address);
+	suffix->server_count++;
+}
+
+/* Step 3: the questions to every authoritative server. */
+static kd_result
+ask_servers(const check_config *config, query_engine *engine,
+	check_report *report, suffix_queries *q, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
+		size_t m;
+		char tcp_name[DNAME_BUF_SIZE + 8];
+
+		for (size_t k = 0; k < q[i].ns_count; k++) {
+			server_sink sink = { suffix, q[i].ns_names[k], true };
+			const ldns_pkt *a = answer_of(engine, q[i].ns_a[k]);
+			const ldns_pkt *aaaa = answer_of(engine,
+				q[i].ns_aaaa[k]);
+
+			if (a != NULL)
+				dns_answer_addresses(a, add_server, &sink);
+			if (aaaa != NULL)
+				dns_answer_addresses(aaaa, add_server, &sink);
+			if (!sink.ok)
+				return kd_err_set(err, KD_ENOMEM, "out of "
+					"memory");
+		}
+		m = suffix->server_count;
+		if (m == 0)
+			continue;
+		q[i].server_soa = calloc(m, sizeof(size_t));
+		q[i].server_srv = calloc(m, sizeof(size_t));
+		q[i].server_tcp = calloc(m, sizeof(size_t));
+		q[i].server_targets = calloc(m * (suffix->host_count + 1) * 2,
+			sizeof(size_t));
+		if (q[i].server_soa == NULL || q[i].server_srv == NULL ||
+			q[i].server_tcp == NULL || q[i].server_targets == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
+		for (size_t s = 0; ret == KD_OK && s < m; s++) {
+			endpoint ns;
+			char text[ENDPOINT_TEXT_MAX];
+
+			snprintf(text, sizeof(text), "%s#%u",
+				suffix->servers[s].address,
+				(unsigned)config->ns_port);
+			ret = endpoint_parse(text, config->ns_port, &ns, err);
+			if (ret == KD_OK)
+				ret = query_engine_add(engine, suffix->zone,
+					LDNS_RR_TYPE_SOA, &ns, false,
+					&q[i].server_soa[s], err);
+			if (ret == KD_OK)
+				ret = query_engine_add(engine, suffix->qname,
+					LDNS_RR_TYPE_SRV, &ns, false,
+					&q[i].server_srv[s], err);
+			if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
+				ret = query_engine_add(engine, tcp_name,
+					LDNS_RR_TYPE_SRV, &ns, false,
+					&q[i].server_tcp[s], err);
+			for (size_t h = 0; ret == KD_OK &&
+				h < suffix->host_count; h++) {
+				size_t *ids = &q[i].server_targets[
+					(s * suffix->host_count + h) * 2];
+
+				ret = query_engine_add(engine,
+					suffix->hosts[h].rec.target,
+					LDNS_RR_TYPE_A, &ns, false, &ids[0], err);
+				if (ret == KD_OK)
+					ret = query_engine_add(engine,
+						suffix->hosts[h].rec.target,
+						LDNS_RR_TYPE_AAAA, &ns, false,
+						&ids[1], err);
+			}
+		}
+	}
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	return ret;
+}
+
+/* Read the answers of server S of suffix I into its auth_server. */
+static kd_result
+read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
+	size_t s, kd_err *err)
+{
+	auth_server *server = &suffix->servers[s];
+	const ldns_pkt *soa = answer_of(engine, q->server_soa[s]);
+	const ldns_pkt *srv = answer_of(engine, q->server_srv[s]);
+	const ldns_pkt *tcp = answer_of(engine, q->server_tcp[s]);
+	char **lines = NULL;
+	size_t n = 0;
+
+	status_text(engine, q->server_soa[s], server->rcode,
+		sizeof(server->rcode));
+	server->answered = soa != NULL;
+	if (soa != NULL && ldns_pkt_get_rcode(soa) == LDNS_RCODE_NOERROR &&
+		ldns_pkt_aa(soa)) {
+		char zone[DNAME_BUF_SIZE];
+		uint32_t minimum;
+
+		server->authoritative = dns_answer_soa(soa, zone, sizeof(zone),
+			&server->serial, &minimum) && dname_equal(zone,
+			suffix->zone);
+	}
+	status_text(engine, q->server_srv[s], server->srv_outcome,
+		sizeof(server->srv_outcome));
+	if (srv != NULL && ldns_pkt_get_rcode(srv) == LDNS_RCODE_NOERROR &&
+		(server->srv_rrset = srv_lines(srv, &server->srv_ttl)) == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	server->tcp_nxdomain = tcp != NULL &&
+		ldns_pkt_get_rcode(tcp) == LDNS_RCODE_NXDOMAIN;
+	for (size_t h = 0; h < suffix->host_count; h++) {
+		size_t *ids = &q->server_targets[(s * suffix->host_count + h) *
+			2];
+		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target,
+			true };
+
+		if (!dname_is_subdomain(suffix->hosts[h].rec.target,
+			suffix->zone))
+			continue;
+		for (int k = 0; k < 2; k++) {
+			const ldns_pkt *pkt = answer_of(engine, ids[k]);
+
+			if (pkt != NULL && ldns_pkt_aa(pkt))
+				dns_answer_addresses(pkt, add_address_line,
+					&sink);
+		}
+		if (!sink.ok) {
+			free_lines(lines, n);
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
+	}
+	server->addresses = join_sorted(lines, n);
+	free_lines(lines, n);
+	if (server->addresses == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return KD_OK;
+}
+
+/* Compare the servers of SUFFIX; add findings. */
+static kd_result
+judge_servers(check_report *report, suffix_report *suffix)
+{
+	const auth_server *first = NULL;
+	uint32_t max_ttl = 0;
+	bool serial_drift = false;
+	bool srv_differs = false;
+	bool addresses_differ = false;
+
+#define ADD(...) do { \
+	if (check_report_add(report, __VA_ARGS__) != KD_OK) \
+		return KD_ENOMEM; \
+} while (0)
+	if (suffix->zone[0] == '\0') {
+		ADD(SEVERITY_WARNING, "zone_unknown", 0, suffix->suffix, NULL,
+			"no SOA for %s from the server: its zone and "
+			"authoritative servers are unknown", suffix->suffix);
+		return KD_OK;
+	}
+	if (suffix->server_count == 0) {
+		ADD(SEVERITY_WARNING, "ns_unknown", 0, suffix->suffix, NULL,
+			"no NS addresses for zone %s from the server",
+			suffix->zone);
+		return KD_OK;
+	}
+	for (size_t s = 0; s < suffix->server_count; s++) {
+		const auth_server *server = &suffix->servers[s];
+
+		if (!server->answered) {
+			ADD(SEVERITY_WARNING, "ns_unresponsive",
+				WINCODE_SERVER_FAILURE, suffix->suffix,
+				server->name, "authoritative server %s (%s) of "
+				"%s does not answer (%s)", server->name,
+				server->address, suffix->zone, server->rcode);
+			continue;
+		}
+		if (!server->authoritative) {
+			ADD(SEVERITY_WARNING, "ns_lame", WINCODE_SERVER_FAILURE,
+				suffix->suffix, server->name, "lame delegation: "
+				"%s (%s) is listed as NS of %s but does not "
+				"answer authoritatively (%s)", server->name,
+				server->address, suffix->zone, server->rcode);
+			continue;
+		}
+		if (server->tcp_nxdomain && server->srv_rrset != NULL)
+			ADD(SEVERITY_WARNING, "tcp_nxdomain", WINCODE_NXDOMAIN,
+				suffix->suffix, server->name, "%s (%s) answers "
+				"NXDOMAIN for _tcp.%s although %s exists: "
+				"resolvers that trust NXDOMAIN cuts (RFC 8020) "
+				"then deny the SRV name", server->name,
+				server->address, suffix->suffix, suffix->qname);
+		if (server->srv_ttl > max_ttl)
+			max_ttl = server->srv_ttl;
+		if (first == NULL) {
+			first = server;
+			continue;
+		}
+		serial_drift |= server->serial != first->serial;
+		srv_differs |= strcmp(server->srv_rrset ? server->srv_rrset :
+			"", first->srv_rrset ? first->srv_rrset : "") != 0;
+		addresses_differ |= strcmp(server->addresses,
+			first->addresses) != 0;
+	}
+	if (serial_drift)
+		ADD(SEVERITY_WARNING, "soa_serial_drift", 0, suffix->suffix,
+			NULL, "the authoritative servers of %s serve different "
+			"SOA serials: a replica is stale", suffix->zone);
+	if (srv_differs)
+		ADD(SEVERITY_WARNING, "srv_rrset_differs",
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "the "
+			"authoritative servers of %s give different %s SRV "
+			"records: a stale replica sends some clients to a "
+			"removed or dead host", suffix->zone, suffix->qname);
+	if (addresses_differ)
+		ADD(SEVERITY_WARNING, "target_addresses_differ",
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "the "
+			"authoritative servers of %s give different addresses "
+			"for the KMS hosts", suffix->zone);
+	if (first != NULL && first->srv_rrset != NULL &&
+		first->srv_rrset[0] != '\0')
+		ADD(SEVERITY_NOTE, "cache_ttl", 0, suffix->suffix, NULL,
+			"a removed or changed %s record stays in resolver "
+			"caches up to %u s (its TTL); a missing name is cached "
+			"up to %u s (SOA minimum); the --server's copy has %u s "
+			"left", suffix->qname, max_ttl, suffix->negative_ttl,
+			(unsigned)suffix->ttl);
+#undef ADD
+	return KD_OK;
+}
+
+kd_result
+authoritative_check(const check_config *config, query_engine *engine,
+	check_report *report, kd_err *err)
+{
+	suffix_queries *q = calloc(report->suffix_count ?
+		report->suffix_count : 1, sizeof(*q));
+	kd_result ret;
+
+	if (q == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ret = ask_zones(config, engine, report, q, err);
+	if (ret == KD_OK)
+		ret = ask_ns_addresses(config, engine, report, q, err);
+	if (ret == KD_OK)
+		ret = ask_servers(config, engine, report, q, err);
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
+
+		for (size_t s = 0; ret == KD_OK && s < suffix->server_count;
+			s++)
+			ret = read_server(engine, suffix, &q[i], s, err);
+		if (ret == KD_OK && judge_servers(report, suffix) != KD_OK)
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	free_queries(q, report->suffix_count);
+	return ret;
+}

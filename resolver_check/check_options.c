@@ -1,0 +1,367 @@
+/*
+ * check_options.c -- kmsdns-check's command line.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_options.h"
+#include "resolv_conf.h"
+#include "srv.h"
+
+static const char usage_text[] =
+"usage: kmsdns-check [SUFFIX OPTIONS] [--server ADDR[#PORT]] [--service NAME]\n"
+"                    [--no-probe] [--authoritative] [--ns-port PORT]\n"
+"                    [--expect HOST]... [--timeout MS] [--json]\n"
+"Predict how Windows KMS clients discover KMS hosts through _vlmcs._tcp SRV\n"
+"records, and find what breaks them.\n"
+"\n"
+"Suffix list (one of; default: the system resolv.conf):\n"
+"  --suffix S                 check suffix S (repeat, in the client's order)\n"
+"  --primary-suffix S         Windows: the primary DNS suffix\n"
+"  --search S1,S2,...         Windows: the DNS suffix search list (used alone)\n"
+"  --connection-suffix S      Windows: a connection-specific suffix (repeat)\n"
+"  --devolution N             Windows: devolve the primary suffix down to N\n"
+"                             labels (default 2, 0 = off)\n"
+"  --resolv-conf FILE         the search/domain list of a resolv.conf\n"
+"Queries and checks:\n"
+"  --server ADDR[#PORT]       DNS server to ask (default: first nameserver of\n"
+"                             the resolv.conf)\n"
+"  --service NAME             service owner label (default _vlmcs._tcp)\n"
+"  --no-probe                 do not TCP-connect to the KMS hosts\n"
+"  --authoritative            also ask every authoritative server of each zone\n"
+"  --ns-port PORT             port of the authoritative servers (default 53)\n"
+"  --expect HOST              an authorised KMS host (repeat); others are rogue\n"
+"  --timeout MS               per query and per probe (default 2000)\n"
+"  --json                     print a JSON document instead of the report\n"
+"  -h, --help                 print this help\n"
+"Exit status: 0 clients activate and nothing is wrong, 1 problems found,\n"
+"2 a client in scope would fail, 64 usage error. See kmsdns-check(8).\n";
+
+const char *
+check_options_usage(void)
+{
+	return usage_text;
+}
+
+/* The options that take a value, and whether they may repeat. */
+typedef enum option_id {
+	OPT_SUFFIX, OPT_PRIMARY, OPT_SEARCH, OPT_CONNECTION, OPT_DEVOLUTION,
+	OPT_RESOLV_CONF, OPT_SERVER, OPT_SERVICE, OPT_NO_PROBE,
+	OPT_AUTHORITATIVE, OPT_NS_PORT, OPT_EXPECT, OPT_TIMEOUT, OPT_JSON,
+	OPT_HELP,
+} option_id;
+
+typedef struct option_spec {
+	const char *name;
+	option_id id;
+	bool takes_value;
+} option_spec;
+
+static const option_spec option_table[] = {
+	{ "--suffix", OPT_SUFFIX, true },
+	{ "--primary-suffix", OPT_PRIMARY, true },
+	{ "--search", OPT_SEARCH, true },
+	{ "--connection-suffix", OPT_CONNECTION, true },
+	{ "--devolution", OPT_DEVOLUTION, true },
+	{ "--resolv-conf", OPT_RESOLV_CONF, true },
+	{ "--server", OPT_SERVER, true },
+	{ "--service", OPT_SERVICE, true },
+	{ "--no-probe", OPT_NO_PROBE, false },
+	{ "--authoritative", OPT_AUTHORITATIVE, false },
+	{ "--ns-port", OPT_NS_PORT, true },
+	{ "--expect", OPT_EXPECT, true },
+	{ "--timeout", OPT_TIMEOUT, true },
+	{ "--json", OPT_JSON, false },
+	{ "--help", OPT_HELP, false },
+	{ "-h", OPT_HELP, false },
+};
+
+/* The spec whose name ARG starts with, followed by '\0' or '='. */
+static const option_spec *
+find_option(const char *arg, const char **inline_value)
+{
+	for (size_t i = 0; i < sizeof(option_table) / sizeof(option_table[0]);
+		i++) {
+		size_t len = strlen(option_table[i].name);
+
+		if (strncmp(arg, option_table[i].name, len) != 0)
+			continue;
+		if (arg[len] == '\0') {
+			*inline_value = NULL;
+			return &option_table[i];
+		}
+		if (arg[len] == '=') {
+			*inline_value = arg + len + 1;
+			return &option_table[i];
+		}
+	}
+	return NULL;
+}
+
+/* Parse a decimal number of OPTION in [MIN, MAX]. */
+static kd_result
+parse_number(const char *option, const char *text, unsigned long min,
+	unsigned long max, unsigned long *out, kd_err *err)
+{
+	char *end;
+	unsigned long value;
+
+	if (text[0] < '0' || text[0] > '9')
+		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
+			"number", option, text);
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (*end != '\0')
+		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
+			"number", option, text);
+	if (errno != 0 || value < min || value > max)
+		return kd_err_set(err, KD_EINVAL, "%s: %.40s is out of range "
+			"%lu-%lu", option, text, min, max);
+	*out = value;
+	return KD_OK;
+}
+
+/* Record that OPTION selects suffix mode MODE; mixing modes is an error. */
+static kd_result
+set_mode(check_options *opts, check_suffix_mode mode, const char *option,
+	kd_err *err)
+{
+	static const char *const mode_names[] = {
+		"", "--suffix", "the Windows options (--primary-suffix, "
+		"--search, --connection-suffix, --devolution)", "--resolv-conf",
+	};
+
+	if (opts->mode != CHECK_SUFFIX_SYSTEM && opts->mode != mode)
+		return kd_err_set(err, KD_EINVAL, "%s cannot be combined with "
+			"%s", option, mode_names[opts->mode]);
+	opts->mode = mode;
+	return KD_OK;
+}
+
+static kd_result
+apply_option(check_options *opts, const option_spec *spec, const char *value,
+	bool *devolution_set, kd_err *err)
+{
+	unsigned long number;
+	kd_err reason;
+	kd_result ret = KD_OK;
+
+	switch (spec->id) {
+	case OPT_SUFFIX:
+		ret = set_mode(opts, CHECK_SUFFIX_EXPLICIT, spec->name, err);
+		if (ret == KD_OK)
+			opts->suffixes[opts->suffix_count++] = value;
+		break;
+	case OPT_PRIMARY:
+	case OPT_SEARCH:
+		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
+		if (ret != KD_OK)
+			break;
+		if ((spec->id == OPT_PRIMARY ? opts->primary : opts->search) !=
+			NULL)
+			return kd_err_set(err, KD_EINVAL, "%s given twice",
+				spec->name);
+		if (spec->id == OPT_PRIMARY)
+			opts->primary = value;
+		else
+			opts->search = value;
+		break;
+	case OPT_CONNECTION:
+		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
+		if (ret == KD_OK)
+			opts->connections[opts->connection_count++] = value;
+		break;
+	case OPT_DEVOLUTION:
+		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
+		if (ret == KD_OK)
+			ret = parse_number(spec->name, value, 0,
+				SUFFIX_DEVOLUTION_MAX, &number, err);
+		if (ret != KD_OK)
+			break;
+		if (number == 1)
+			return kd_err_set(err, KD_EINVAL, "%s: 1 would query a "
+				"top-level domain; use 0 (off) or 2-%d",
+				spec->name, SUFFIX_DEVOLUTION_MAX);
+		opts->devolution = (unsigned)number;
+		*devolution_set = true;
+		break;
+	case OPT_RESOLV_CONF:
+		ret = set_mode(opts, CHECK_SUFFIX_RESOLV_CONF, spec->name, err);
+		if (ret != KD_OK)
+			break;
+		if (opts->resolv_conf != NULL)
+			return kd_err_set(err, KD_EINVAL, "%s given twice",
+				spec->name);
+		opts->resolv_conf = value;
+		break;
+	case OPT_SERVER:
+		if (opts->server_set)
+			return kd_err_set(err, KD_EINVAL, "%s given twice",
+				spec->name);
+		if (endpoint_parse(value, 53, &opts->server, &reason) != KD_OK)
+			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
+				reason.text);
+		opts->server_set = true;
+		break;
+	case OPT_SERVICE:
+		if (dname_normalize(value, DNAME_OWNER, opts->service,
+			sizeof(opts->service), &reason) != KD_OK)
+			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
+				reason.text);
+		break;
+	case OPT_NO_PROBE:
+		opts->probe = false;
+		break;
+	case OPT_AUTHORITATIVE:
+		opts->authoritative = true;
+		break;
+	case OPT_NS_PORT:
+		ret = parse_number(spec->name, value, 1, 65535, &number, err);
+		if (ret == KD_OK)
+			opts->ns_port = (uint16_t)number;
+		break;
+	case OPT_EXPECT:
+		if (dname_normalize(value, DNAME_HOST,
+			opts->expect[opts->expect_count], DNAME_BUF_SIZE,
+			&reason) != KD_OK)
+			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
+				reason.text);
+		opts->expect_count++;
+		break;
+	case OPT_TIMEOUT:
+		ret = parse_number(spec->name, value, 1, CHECK_TIMEOUT_MAX_MS,
+			&number, err);
+		if (ret == KD_OK)
+			opts->timeout_ms = (unsigned)number;
+		break;
+	case OPT_JSON:
+		opts->json = true;
+		break;
+	case OPT_HELP:
+		opts->help = true;
+		break;
+	}
+	return ret;
+}
+
+kd_result
+check_options_parse(int argc, char *const *argv, check_options *opts,
+	kd_err *err)
+{
+	size_t slots = argc > 0 ? (size_t)argc : 1;
+	bool devolution_set = false;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->mode = CHECK_SUFFIX_SYSTEM;
+	opts->devolution = SUFFIX_DEVOLUTION_DEFAULT;
+	opts->probe = true;
+	opts->ns_port = 53;
+	opts->timeout_ms = CHECK_TIMEOUT_DEFAULT_MS;
+	strcpy(opts->service, SRV_KMS_SERVICE);
+	opts->suffixes = calloc(slots, sizeof(*opts->suffixes));
+	opts->connections = calloc(slots, sizeof(*opts->connections));
+	opts->expect = calloc(slots, sizeof(*opts->expect));
+	if (opts->suffixes == NULL || opts->connections == NULL ||
+		opts->expect == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+
+	for (int i = 1; i < argc; i++) {
+		const char *value;
+		const option_spec *spec = find_option(argv[i], &value);
+		kd_result ret;
+
+		if (spec == NULL)
+			return kd_err_set(err, KD_EINVAL, argv[i][0] == '-' ?
+				"unknown option \"%.60s\"" :
+				"unexpected argument \"%.60s\"", argv[i]);
+		if (!spec->takes_value && value != NULL)
+			return kd_err_set(err, KD_EINVAL, "%s takes no value",
+				spec->name);
+		if (spec->takes_value && value == NULL) {
+			if (i + 1 >= argc)
+				return kd_err_set(err, KD_EINVAL, "%s needs a "
+					"value", spec->name);
+			value = argv[++i];
+		}
+		ret = apply_option(opts, spec, value, &devolution_set, err);
+		if (ret != KD_OK)
+			return ret;
+	}
+	if (devolution_set && opts->primary == NULL)
+		return kd_err_set(err, KD_EINVAL, "--devolution needs "
+			"--primary-suffix");
+	if (devolution_set && opts->search != NULL)
+		return kd_err_set(err, KD_EINVAL, "--devolution has no effect "
+			"with --search (a search list turns devolution off)");
+	return KD_OK;
+}
+
+void
+check_options_free(check_options *opts)
+{
+	free(opts->suffixes);
+	free(opts->connections);
+	free(opts->expect);
+	opts->suffixes = NULL;
+	opts->connections = NULL;
+	opts->expect = NULL;
+}
+
+kd_result
+check_options_build(const check_options *opts, const char *system_resolv_conf,
+	suffix_list *list, endpoint *server, kd_err *err)
+{
+	const char *path = opts->resolv_conf ? opts->resolv_conf :
+		system_resolv_conf;
+	resolv_conf conf;
+	kd_result ret = KD_OK;
+	bool need_file = opts->mode == CHECK_SUFFIX_SYSTEM ||
+		opts->mode == CHECK_SUFFIX_RESOLV_CONF || !opts->server_set;
+
+	resolv_conf_init(&conf);
+	if (need_file) {
+		ret = resolv_conf_load(path, &conf, err);
+		if (ret != KD_OK)
+			goto out;
+	}
+	switch (opts->mode) {
+	case CHECK_SUFFIX_SYSTEM:
+	case CHECK_SUFFIX_RESOLV_CONF:
+		for (size_t i = 0; ret == KD_OK && i < conf.search.count; i++)
+			ret = suffix_list_add(list, conf.search.names[i], path,
+				err);
+		break;
+	case CHECK_SUFFIX_EXPLICIT:
+		for (size_t i = 0; ret == KD_OK && i < opts->suffix_count; i++)
+			ret = suffix_list_add(list, opts->suffixes[i],
+				"--suffix", err);
+		break;
+	case CHECK_SUFFIX_WINDOWS: {
+		suffix_windows_config config = {
+			.primary = opts->primary,
+			.search = opts->search,
+			.connections = opts->connections,
+			.connection_count = opts->connection_count,
+			.devolution = opts->devolution,
+		};
+		ret = suffix_list_windows(list, &config, err);
+		break;
+	}
+	}
+	if (ret != KD_OK)
+		goto out;
+	if (opts->server_set) {
+		*server = opts->server;
+	} else if (conf.server_count > 0) {
+		*server = conf.servers[0];
+	} else {
+		ret = kd_err_set(err, KD_ENOENT, "%s: no nameserver line; give "
+			"--server", path);
+	}
+out:
+	resolv_conf_free(&conf);
+	return ret;
+}

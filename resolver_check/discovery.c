@@ -1,0 +1,482 @@
+/*
+ * discovery.c -- the queries and probes of kmsdns-check, all concurrent.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authoritative.h"
+#include "discovery.h"
+#include "dns_answer.h"
+#include "query_engine.h"
+#include "verdict.h"
+
+/* A target name asked once for all suffixes. */
+typedef struct target_lookup {
+	char name[DNAME_BUF_SIZE];
+	size_t query_a;
+	size_t query_aaaa;
+} target_lookup;
+
+typedef struct target_table {
+	target_lookup *items;
+	size_t count;
+	size_t capacity;
+} target_table;
+
+static void
+outcome_of_failure(suffix_report *suffix, const query_result *result)
+{
+	switch (result->status) {
+	case QUERY_TIMEOUT:
+		suffix->outcome = OUTCOME_TIMEOUT;
+		break;
+	case QUERY_MALFORMED:
+		suffix->outcome = OUTCOME_MALFORMED;
+		break;
+	default:
+		suffix->outcome = OUTCOME_NETERROR;
+		break;
+	}
+	snprintf(suffix->rcode, sizeof(suffix->rcode), "%s",
+		query_status_name(result->status));
+}
+
+/* Order hosts: priority, then larger share, then name. */
+static int
+compare_hosts(const void *a, const void *b)
+{
+	const host_entry *x = a;
+	const host_entry *y = b;
+
+	if (x->rec.priority != y->rec.priority)
+		return x->rec.priority < y->rec.priority ? -1 : 1;
+	if (x->share != y->share)
+		return x->share > y->share ? -1 : 1;
+	if (x->rec.weight != y->rec.weight)
+		return x->rec.weight > y->rec.weight ? -1 : 1;
+	return strcmp(x->rec.target, y->rec.target);
+}
+
+/* Fill SUFFIX's hosts from its SRV answer; "." records are dropped. */
+static kd_result
+take_srv_answer(check_report *report, suffix_report *suffix,
+	const ldns_pkt *pkt, kd_err *err)
+{
+	srv_record *recs;
+	size_t count;
+	size_t usable = 0;
+	double *shares;
+
+	if (!dns_answer_srv(pkt, &recs, &count))
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (count == 0) {
+		suffix->outcome = OUTCOME_NODATA;
+		free(recs);
+		return KD_OK;
+	}
+	suffix->ttl = recs[0].ttl;
+	for (size_t i = 0; i < count; i++) {
+		if (recs[i].ttl < suffix->ttl)
+			suffix->ttl = recs[i].ttl;
+		if (strcmp(recs[i].target, ".") != 0)
+			recs[usable++] = recs[i];
+	}
+	if (usable == 0) {
+		suffix->outcome = OUTCOME_UNAVAILABLE;
+		free(recs);
+		return KD_OK;
+	}
+	if (usable < count &&
+		check_report_add(report, SEVERITY_WARNING, "root_target_mixed",
+			0, suffix->suffix, ".", "%zu SRV record(s) with target "
+			"\".\" next to real hosts: \".\" means \"no service\" "
+			"only as the single record of the RRset", count - usable)
+		!= KD_OK) {
+		free(recs);
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	shares = calloc(usable, sizeof(*shares));
+	suffix->hosts = calloc(usable, sizeof(*suffix->hosts));
+	if (shares == NULL || suffix->hosts == NULL) {
+		free(shares);
+		free(recs);
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	srv_first_contact_shares(recs, usable, shares);
+	for (size_t i = 0; i < usable; i++) {
+		suffix->hosts[i].rec = recs[i];
+		suffix->hosts[i].share = shares[i];
+	}
+	suffix->host_count = usable;
+	qsort(suffix->hosts, usable, sizeof(*suffix->hosts), compare_hosts);
+	suffix->outcome = OUTCOME_RECORDS;
+	free(shares);
+	free(recs);
+	return KD_OK;
+}
+
+static kd_result
+take_srv_result(check_report *report, suffix_report *suffix,
+	const query_result *result, kd_err *err)
+{
+	ldns_pkt_rcode rcode;
+
+	suffix->truncated = result->truncated;
+	suffix->query_ms = result->elapsed_ms;
+	if (result->status != QUERY_ANSWERED) {
+		outcome_of_failure(suffix, result);
+		return KD_OK;
+	}
+	dns_answer_rcode(result->answer, suffix->rcode, sizeof(suffix->rcode));
+	rcode = ldns_pkt_get_rcode(result->answer);
+	switch (rcode) {
+	case LDNS_RCODE_NOERROR:
+		return take_srv_answer(report, suffix, result->answer, err);
+	case LDNS_RCODE_NXDOMAIN:
+		suffix->outcome = OUTCOME_NXDOMAIN;
+		break;
+	case LDNS_RCODE_SERVFAIL:
+		suffix->outcome = OUTCOME_SERVFAIL;
+		break;
+	case LDNS_RCODE_REFUSED:
+		suffix->outcome = OUTCOME_REFUSED;
+		break;
+	default:
+		suffix->outcome = OUTCOME_OTHER_RCODE;
+		break;
+	}
+	return KD_OK;
+}
+
+/* Ask SRV for every suffix; fill the suffix reports. */
+static kd_result
+query_suffixes(const check_config *config, query_engine *engine,
+	check_report *report, kd_err *err)
+{
+	size_t *ids = calloc(report->suffix_count, sizeof(*ids));
+	kd_result ret = KD_OK;
+
+	if (ids == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
+		ret = query_engine_add(engine, report->suffixes[i].qname,
+			LDNS_RR_TYPE_SRV, &config->server, true, &ids[i], err);
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
+		ret = take_srv_result(report, &report->suffixes[i],
+			query_engine_result(engine, ids[i]), err);
+	free(ids);
+	return ret;
+}
+
+static kd_result
+add_target(target_table *table, const char *name, size_t *index)
+{
+	for (size_t i = 0; i < table->count; i++) {
+		if (strcmp(table->items[i].name, name) == 0) {
+			*index = i;
+			return KD_OK;
+		}
+	}
+	if (table->count == table->capacity) {
+		size_t capacity = table->capacity ? table->capacity * 2 : 32;
+		target_lookup *grown = realloc(table->items,
+			capacity * sizeof(*grown));
+
+		if (grown == NULL)
+			return KD_ENOMEM;
+		table->items = grown;
+		table->capacity = capacity;
+	}
+	snprintf(table->items[table->count].name, DNAME_BUF_SIZE, "%s", name);
+	*index = table->count++;
+	return KD_OK;
+}
+
+/* Collects the addresses of one answer into a host entry. */
+typedef struct address_sink {
+	host_entry *host;
+	bool failed;
+} address_sink;
+
+static void
+collect_address(const char *text, int family, const void *bytes, void *ctx)
+{
+	address_sink *sink = ctx;
+	host_entry *host = sink->host;
+	host_address *grown;
+	host_address *a;
+
+	for (size_t i = 0; i < host->address_count; i++) {
+		if (strcmp(host->addresses[i].text, text) == 0)
+			return;
+	}
+	grown = realloc(host->addresses,
+		(host->address_count + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		sink->failed = true;
+		return;
+	}
+	host->addresses = grown;
+	a = &host->addresses[host->address_count++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->text, sizeof(a->text), "%s", text);
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&a->addr;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(host->rec.port);
+		memcpy(&sin->sin_addr, bytes, 4);
+		a->addrlen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->addr;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(host->rec.port);
+		memcpy(&sin6->sin6_addr, bytes, 16);
+		a->addrlen = sizeof(*sin6);
+	}
+	a->probe = PROBE_NOT_RUN;
+}
+
+/* True when RESULT is a usable answer (NOERROR or NXDOMAIN). */
+static bool
+lookup_answered(const query_result *result)
+{
+	ldns_pkt_rcode rcode;
+
+	if (result->status != QUERY_ANSWERED)
+		return false;
+	rcode = ldns_pkt_get_rcode(result->answer);
+	return rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN;
+}
+
+static kd_result
+fill_host(host_entry *host, const query_result *a, const query_result *aaaa,
+	kd_err *err)
+{
+	const query_result *both[2] = { a, aaaa };
+	address_sink sink = { host, false };
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!lookup_answered(both[i])) {
+			host->lookup_failed = true;
+			continue;
+		}
+		if (!host->cname)
+			host->cname = dns_answer_cname(both[i]->answer,
+				host->rec.target, host->cname_target,
+				sizeof(host->cname_target));
+		dns_answer_addresses(both[i]->answer, collect_address, &sink);
+	}
+	if (host->address_count > 0)
+		host->lookup_failed = false;
+	if (sink.failed)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return KD_OK;
+}
+
+/* Ask A and AAAA for every distinct target; fill the hosts. */
+static kd_result
+lookup_targets(const check_config *config, query_engine *engine,
+	check_report *report, kd_err *err)
+{
+	target_table table = { NULL, 0, 0 };
+	kd_result ret = KD_OK;
+
+	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
+		suffix_report *suffix = &report->suffixes[s];
+
+		for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
+			size_t index;
+
+			ret = add_target(&table, suffix->hosts[h].rec.target,
+				&index);
+			if (ret != KD_OK)
+				ret = kd_err_set(err, ret, "out of memory");
+		}
+	}
+	for (size_t t = 0; ret == KD_OK && t < table.count; t++) {
+		ret = query_engine_add(engine, table.items[t].name,
+			LDNS_RR_TYPE_A, &config->server, true,
+			&table.items[t].query_a, err);
+		if (ret == KD_OK)
+			ret = query_engine_add(engine, table.items[t].name,
+				LDNS_RR_TYPE_AAAA, &config->server, true,
+				&table.items[t].query_aaaa, err);
+	}
+	if (ret == KD_OK)
+		ret = query_engine_run(engine, err);
+	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
+		suffix_report *suffix = &report->suffixes[s];
+
+		for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
+			host_entry *host = &suffix->hosts[h];
+			size_t t;
+
+			add_target(&table, host->rec.target, &t);
+			ret = fill_host(host,
+				query_engine_result(engine, table.items[t].query_a),
+				query_engine_result(engine,
+					table.items[t].query_aaaa), err);
+		}
+	}
+	free(table.items);
+	return ret;
+}
+
+static bool
+same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
+		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
+
+		return x->sin_port == y->sin_port &&
+			x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
+
+	return x->sin6_port == y->sin6_port &&
+		memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+}
+
+/* Index of ADDR in TARGETS[0..N), or N. */
+static size_t
+find_probe(const probe_target *targets, size_t n,
+	const struct sockaddr_storage *addr)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (same_address(&targets[i].addr, addr))
+			return i;
+	}
+	return n;
+}
+
+/* TCP-connect to every distinct address:port of every host. */
+static kd_result
+probe_hosts(const check_config *config, check_report *report, kd_err *err)
+{
+	size_t total = 0;
+	size_t n = 0;
+	probe_target *targets;
+	kd_result ret;
+
+	for (size_t s = 0; s < report->suffix_count; s++) {
+		for (size_t h = 0; h < report->suffixes[s].host_count; h++)
+			total += report->suffixes[s].hosts[h].address_count;
+	}
+	targets = calloc(total ? total : 1, sizeof(*targets));
+	if (targets == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t s = 0; s < report->suffix_count; s++) {
+		suffix_report *suffix = &report->suffixes[s];
+
+		for (size_t h = 0; h < suffix->host_count; h++) {
+			host_entry *host = &suffix->hosts[h];
+
+			for (size_t a = 0; a < host->address_count; a++) {
+				host_address *addr = &host->addresses[a];
+
+				if (find_probe(targets, n, &addr->addr) < n)
+					continue;
+				targets[n].addr = addr->addr;
+				targets[n].addrlen = addr->addrlen;
+				n++;
+			}
+		}
+	}
+	ret = probe_run(targets, n, config->timeout_ms, config->max_inflight,
+		err);
+	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
+		suffix_report *suffix = &report->suffixes[s];
+
+		for (size_t h = 0; h < suffix->host_count; h++) {
+			host_entry *host = &suffix->hosts[h];
+
+			for (size_t a = 0; a < host->address_count; a++) {
+				host_address *addr = &host->addresses[a];
+				size_t i = find_probe(targets, n, &addr->addr);
+
+				addr->probe = targets[i].state;
+				addr->probe_ms = targets[i].elapsed_ms;
+				if (addr->probe == PROBE_OPEN)
+					host->reachable = true;
+			}
+		}
+	}
+	free(targets);
+	return ret;
+}
+
+/* Make one suffix report per suffix of CONFIG. */
+static kd_result
+init_suffixes(const check_config *config, check_report *report, kd_err *err)
+{
+	const suffix_list *list = config->suffixes;
+
+	report->suffixes = calloc(list->count ? list->count : 1,
+		sizeof(*report->suffixes));
+	if (report->suffixes == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	report->suffix_count = list->count;
+	for (size_t i = 0; i < list->count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
+
+		size_t service_len = strlen(config->service);
+		size_t name_len = strlen(list->names[i]);
+
+		snprintf(suffix->suffix, sizeof(suffix->suffix), "%s",
+			list->names[i]);
+		if (service_len + 1 + name_len > DNAME_TEXT_MAX)
+			return kd_err_set(err, KD_EINVAL, "%s.%s is longer than "
+				"%d characters", config->service,
+				list->names[i], DNAME_TEXT_MAX);
+		memcpy(suffix->qname, config->service, service_len);
+		suffix->qname[service_len] = '.';
+		memcpy(suffix->qname + service_len + 1, list->names[i],
+			name_len + 1);
+	}
+	return KD_OK;
+}
+
+kd_result
+check_run(const check_config *config, check_report *report, kd_err *err)
+{
+	query_engine *engine = NULL;
+	kd_result ret;
+
+	snprintf(report->service, sizeof(report->service), "%s",
+		config->service);
+	endpoint_format(&config->server, report->server,
+		sizeof(report->server));
+	report->probed = config->probe;
+	report->authoritative = config->authoritative;
+	ret = init_suffixes(config, report, err);
+	if (ret == KD_OK && report->suffix_count > 0) {
+		ret = query_engine_new(config->timeout_ms, config->max_inflight,
+			&engine, err);
+		if (ret == KD_OK)
+			ret = query_suffixes(config, engine, report, err);
+		if (ret == KD_OK)
+			ret = lookup_targets(config, engine, report, err);
+		if (ret == KD_OK && config->probe)
+			ret = probe_hosts(config, report, err);
+		if (ret == KD_OK && config->authoritative)
+			ret = authoritative_check(config, engine, report, err);
+		query_engine_free(engine);
+	}
+	if (ret == KD_OK)
+		ret = verdict_judge(config, report, err);
+	if (ret == KD_OK)
+		check_report_sort_findings(report);
+	return ret;
+}

@@ -1,0 +1,142 @@
+/*
+ * dns_answer.c -- reading records out of ldns answers.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns_answer.h"
+
+void
+dns_answer_name(const ldns_rdf *name, char *out, size_t outlen)
+{
+	char *text = ldns_rdf2str(name);
+
+	snprintf(out, outlen, "%s", text ? text : ".");
+	free(text);
+	dname_strip_dot(out);
+	dname_tolower(out);
+}
+
+bool
+dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
+{
+	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+	size_t n = ldns_rr_list_rr_count(answer);
+	srv_record *out = calloc(n ? n : 1, sizeof(*out));
+	size_t used = 0;
+
+	if (out == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		srv_record *rec = &out[used];
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
+			ldns_rr_rd_count(rr) != 4)
+			continue;
+		rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+		rec->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+		rec->ttl = ldns_rr_ttl(rr);
+		dns_answer_name(ldns_rr_rdf(rr, 3), rec->target,
+			sizeof(rec->target));
+		used++;
+	}
+	*recs = out;
+	*count = used;
+	return true;
+}
+
+bool
+dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
+	size_t outlen)
+{
+	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		char owner[DNAME_BUF_SIZE];
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME)
+			continue;
+		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (dname_equal(owner, name)) {
+			dns_answer_name(ldns_rr_rdf(rr, 0), out, outlen);
+			return true;
+		}
+	}
+	return false;
+}
+
+void
+dns_answer_addresses(const ldns_pkt *pkt,
+	void (*fn)(const char *address, int family, const void *bytes,
+		void *ctx), void *ctx)
+{
+	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+		const ldns_rdf *rdf = ldns_rr_rdf(rr, 0);
+		char text[INET6_ADDRSTRLEN];
+		int family;
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
+			ldns_rdf_size(rdf) == 4)
+			family = AF_INET;
+		else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA &&
+			ldns_rdf_size(rdf) == 16)
+			family = AF_INET6;
+		else
+			continue;
+		if (inet_ntop(family, ldns_rdf_data(rdf), text, sizeof(text)))
+			fn(text, family, ldns_rdf_data(rdf), ctx);
+	}
+}
+
+/* The first SOA of LIST. */
+static const ldns_rr *
+find_soa(const ldns_rr_list *list)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
+			ldns_rr_rd_count(rr) == 7)
+			return rr;
+	}
+	return NULL;
+}
+
+bool
+dns_answer_soa(const ldns_pkt *pkt, char *zone, size_t zonelen,
+	uint32_t *serial, uint32_t *minimum)
+{
+	const ldns_rr *soa = find_soa(ldns_pkt_answer(pkt));
+
+	if (soa == NULL)
+		soa = find_soa(ldns_pkt_authority(pkt));
+	if (soa == NULL)
+		return false;
+	dns_answer_name(ldns_rr_owner(soa), zone, zonelen);
+	*serial = ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
+	*minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
+	return true;
+}
+
+void
+dns_answer_rcode(const ldns_pkt *pkt, char *out, size_t outlen)
+{
+	ldns_pkt_rcode rcode = ldns_pkt_get_rcode(pkt);
+	const ldns_lookup_table *entry = ldns_lookup_by_id(ldns_rcodes,
+		(int)rcode);
+
+	if (entry != NULL)
+		snprintf(out, outlen, "%s", entry->name);
+	else
+		snprintf(out, outlen, "RCODE%d", (int)rcode);
+}

@@ -1,0 +1,47 @@
+/*
+ * dns_answer.h -- reading the records kmsdns-check needs out of an ldns
+ * answer: SRV records, addresses, CNAMEs, SOA fields, rcode names.
+ */
+#ifndef KMSDNS_DNS_ANSWER_H
+#define KMSDNS_DNS_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <ldns/ldns.h>
+#include "dname.h"
+#include "srv.h"
+
+/* Write NAME (an ldns dname) in canonical form to OUT; "." for the root. */
+void dns_answer_name(const ldns_rdf *name, char *out, size_t outlen);
+
+/*
+ * The SRV records of the answer section of PKT into a new array *RECS
+ * (owned by the caller) of *COUNT entries; TTL filled. Returns false when
+ * out of memory.
+ */
+bool dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count);
+
+/*
+ * If the answer section holds a CNAME owned by NAME, write its target to
+ * OUT and return true.
+ */
+bool dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
+	size_t outlen);
+
+/* Call FN(ADDRESS_TEXT, CTX) for each A/AAAA in the answer of PKT. */
+void dns_answer_addresses(const ldns_pkt *pkt,
+	void (*fn)(const char *address, int family, const void *bytes,
+		void *ctx), void *ctx);
+
+/*
+ * The SOA record of the answer (or, failing that, authority) section of
+ * PKT: its owner in ZONE, serial and minimum. False when there is none.
+ */
+bool dns_answer_soa(const ldns_pkt *pkt, char *zone, size_t zonelen,
+	uint32_t *serial, uint32_t *minimum);
+
+/* The rcode of PKT as text ("NOERROR", "NXDOMAIN", ...) into OUT. */
+void dns_answer_rcode(const ldns_pkt *pkt, char *out, size_t outlen);
+
+#endif /* KMSDNS_DNS_ANSWER_H */

@@ -1,0 +1,534 @@
+/*
+ * query_engine.c -- many DNS queries at once, over UDP with TCP fallback.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dname.h"
+#include "monotonic.h"
+#include "query_engine.h"
+
+/* Largest UDP datagram we accept. */
+#define UDP_BUFFER_SIZE 65535
+/* UDP sends per query: the first and two retransmissions. */
+#define UDP_SENDS 3
+
+typedef enum query_state {
+	STATE_PENDING,
+	STATE_UDP,
+	STATE_TCP_CONNECT,
+	STATE_TCP_WRITE,
+	STATE_TCP_READ,
+	STATE_DONE,
+} query_state;
+
+typedef struct query {
+	ldns_rdf *qname;
+	ldns_rr_type type;
+	endpoint server;
+	uint16_t id;
+	uint8_t *wire;          /* the query, 2-byte length prefix + message */
+	size_t wire_len;        /* length of the message (without prefix) */
+	query_state state;
+	int fd;
+	uint64_t start_ms;
+	uint64_t deadline_ms;
+	unsigned sends;
+	size_t tcp_done;        /* bytes written, or read, over TCP */
+	uint8_t *tcp_answer;    /* the TCP answer being read */
+	size_t tcp_answer_len;  /* its length once the prefix is read */
+	query_result result;
+} query;
+
+struct query_engine {
+	query **queries;
+	size_t count;
+	size_t capacity;
+	unsigned timeout_ms;
+	size_t max_inflight;
+	uint8_t *udp_buffer;
+};
+
+const char *
+query_status_name(query_status status)
+{
+	switch (status) {
+	case QUERY_PENDING: return "pending";
+	case QUERY_ANSWERED: return "answered";
+	case QUERY_TIMEOUT: return "timeout";
+	case QUERY_NETERROR: return "network error";
+	case QUERY_MALFORMED: return "malformed answer";
+	}
+	return "unknown";
+}
+
+kd_result
+query_engine_new(unsigned timeout_ms, size_t max_inflight,
+	query_engine **engine, kd_err *err)
+{
+	query_engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL || (e->udp_buffer = malloc(UDP_BUFFER_SIZE)) == NULL) {
+		free(e);
+		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
+	}
+	e->timeout_ms = timeout_ms;
+	e->max_inflight = max_inflight > 0 ? max_inflight : 1;
+	*engine = e;
+	return KD_OK;
+}
+
+static void
+close_socket(query *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+}
+
+void
+query_engine_free(query_engine *engine)
+{
+	if (engine == NULL)
+		return;
+	for (size_t i = 0; i < engine->count; i++) {
+		query *q = engine->queries[i];
+
+		close_socket(q);
+		ldns_rdf_deep_free(q->qname);
+		free(q->wire);
+		free(q->tcp_answer);
+		if (q->result.answer != NULL)
+			ldns_pkt_free(q->result.answer);
+		free(q);
+	}
+	free(engine->queries);
+	free(engine->udp_buffer);
+	free(engine);
+}
+
+static uint16_t
+random_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+		id = (uint16_t)(monotonic_ms() * 2654435761u >> 7);
+	return id;
+}
+
+/* Build Q's wire form (with TCP length prefix) from its name and type. */
+static kd_result
+build_wire(query *q, bool recursion_desired, kd_err *err)
+{
+	ldns_pkt *pkt = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->type,
+		LDNS_RR_CLASS_IN, recursion_desired ? LDNS_RD : 0);
+	uint8_t *wire = NULL;
+	size_t len = 0;
+
+	if (pkt == NULL)
+		return kd_err_set(err, KD_ENOMEM, "query: out of memory");
+	ldns_pkt_set_id(pkt, q->id);
+	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK || len > 65535) {
+		ldns_pkt_free(pkt);
+		free(wire);
+		return kd_err_set(err, KD_ENOMEM, "query: cannot encode");
+	}
+	ldns_pkt_free(pkt);
+	q->wire = malloc(len + 2);
+	if (q->wire == NULL) {
+		free(wire);
+		return kd_err_set(err, KD_ENOMEM, "query: out of memory");
+	}
+	q->wire[0] = (uint8_t)(len >> 8);
+	q->wire[1] = (uint8_t)len;
+	memcpy(q->wire + 2, wire, len);
+	q->wire_len = len;
+	free(wire);
+	return KD_OK;
+}
+
+kd_result
+query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
+	const endpoint *server, bool recursion_desired, size_t *id, kd_err *err)
+{
+	char absolute[DNAME_BUF_SIZE + 1];
+	query *q;
+	kd_result ret;
+
+	if (strlen(qname) > DNAME_TEXT_MAX + 1 || qname[0] == '\0')
+		return kd_err_set(err, KD_EINVAL, "query name \"%.60s\" is too "
+			"long or empty", qname);
+	snprintf(absolute, sizeof(absolute), "%s%s", qname,
+		qname[strlen(qname) - 1] == '.' ? "" : ".");
+	if (engine->count == engine->capacity) {
+		size_t capacity = engine->capacity ? engine->capacity * 2 : 64;
+		query **grown = realloc(engine->queries,
+			capacity * sizeof(*grown));
+
+		if (grown == NULL)
+			return kd_err_set(err, KD_ENOMEM, "query engine: out of "
+				"memory");
+		engine->queries = grown;
+		engine->capacity = capacity;
+	}
+	q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
+	q->fd = -1;
+	q->type = type;
+	q->server = *server;
+	q->id = random_id();
+	q->qname = ldns_dname_new_frm_str(absolute);
+	if (q->qname == NULL) {
+		free(q);
+		return kd_err_set(err, KD_EINVAL, "query name \"%.60s\" is not "
+			"a domain name", qname);
+	}
+	ret = build_wire(q, recursion_desired, err);
+	if (ret != KD_OK) {
+		ldns_rdf_deep_free(q->qname);
+		free(q);
+		return ret;
+	}
+	q->result.status = QUERY_PENDING;
+	*id = engine->count;
+	engine->queries[engine->count++] = q;
+	return KD_OK;
+}
+
+const query_result *
+query_engine_result(const query_engine *engine, size_t id)
+{
+	return id < engine->count ? &engine->queries[id]->result : NULL;
+}
+
+/* End Q with STATUS and a reason. */
+static void
+finish(query *q, query_status status, uint64_t now, const char *reason)
+{
+	close_socket(q);
+	q->state = STATE_DONE;
+	q->result.status = status;
+	q->result.elapsed_ms = (unsigned)(now - q->start_ms);
+	if (reason != NULL)
+		snprintf(q->result.error, sizeof(q->result.error), "%s", reason);
+	free(q->tcp_answer);
+	q->tcp_answer = NULL;
+}
+
+static void
+finish_errno(query *q, uint64_t now, const char *what, int error)
+{
+	char reason[128];
+
+	snprintf(reason, sizeof(reason), "%s: %s", what, strerror(error));
+	finish(q, QUERY_NETERROR, now, reason);
+}
+
+static int
+open_socket(const query *q, int type)
+{
+	int fd = socket(q->server.addr.ss_family,
+		type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)&q->server.addr,
+		q->server.addrlen) != 0 && errno != EINPROGRESS) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+start_udp(query *q, uint64_t now, unsigned timeout_ms)
+{
+	q->start_ms = now;
+	q->deadline_ms = now + timeout_ms;
+	q->fd = open_socket(q, SOCK_DGRAM);
+	if (q->fd < 0) {
+		finish_errno(q, now, "UDP socket", errno);
+		return;
+	}
+	q->state = STATE_UDP;
+	q->sends = 1;
+	if (send(q->fd, q->wire + 2, q->wire_len, 0) < 0)
+		finish_errno(q, now, "UDP send", errno);
+}
+
+static void
+start_tcp(query *q, uint64_t now, unsigned timeout_ms)
+{
+	close_socket(q);
+	q->result.truncated = true;
+	q->deadline_ms = now + timeout_ms;
+	q->tcp_done = 0;
+	q->fd = open_socket(q, SOCK_STREAM);
+	if (q->fd < 0) {
+		finish_errno(q, now, "TCP connect", errno);
+		return;
+	}
+	q->state = STATE_TCP_CONNECT;
+}
+
+/*
+ * Parse an answer of LEN bytes for Q. Returns 1 when Q is finished, 0 when
+ * the datagram is not ours (ignored), and sets *TRUNCATED for a TC answer.
+ */
+static int
+take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
+	bool *truncated)
+{
+	ldns_pkt *pkt = NULL;
+	ldns_rr *question;
+
+	*truncated = false;
+	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id)
+		return 0;
+	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK) {
+		finish(q, QUERY_MALFORMED, now, "answer cannot be parsed");
+		return 1;
+	}
+	question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	if (!ldns_pkt_qr(pkt) || question == NULL ||
+		ldns_rr_get_type(question) != q->type ||
+		ldns_dname_compare(ldns_rr_owner(question), q->qname) != 0) {
+		ldns_pkt_free(pkt);
+		return 0;
+	}
+	if (ldns_pkt_tc(pkt) && q->state == STATE_UDP) {
+		ldns_pkt_free(pkt);
+		*truncated = true;
+		return 0;
+	}
+	q->result.answer = pkt;
+	finish(q, QUERY_ANSWERED, now, NULL);
+	return 1;
+}
+
+static void
+on_udp_readable(query_engine *engine, query *q, uint64_t now)
+{
+	for (;;) {
+		ssize_t got = recv(q->fd, engine->udp_buffer, UDP_BUFFER_SIZE,
+			0);
+		bool truncated;
+
+		if (got < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+				errno != EINTR)
+				finish_errno(q, now, "UDP receive", errno);
+			return;
+		}
+		if (take_answer(q, engine->udp_buffer, (size_t)got, now,
+			&truncated) == 1)
+			return;
+		if (truncated) {
+			start_tcp(q, now, engine->timeout_ms);
+			return;
+		}
+	}
+}
+
+static void
+on_tcp_event(query *q, uint64_t now)
+{
+	if (q->state == STATE_TCP_CONNECT) {
+		int error = 0;
+		socklen_t len = sizeof(error);
+
+		if (getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+			error = errno;
+		if (error != 0) {
+			finish_errno(q, now, "TCP connect", error);
+			return;
+		}
+		q->state = STATE_TCP_WRITE;
+	}
+	if (q->state == STATE_TCP_WRITE) {
+		ssize_t put = send(q->fd, q->wire + q->tcp_done,
+			q->wire_len + 2 - q->tcp_done, MSG_NOSIGNAL);
+
+		if (put < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				finish_errno(q, now, "TCP send", errno);
+			return;
+		}
+		q->tcp_done += (size_t)put;
+		if (q->tcp_done == q->wire_len + 2) {
+			q->state = STATE_TCP_READ;
+			q->tcp_done = 0;
+		}
+		return;
+	}
+	if (q->state == STATE_TCP_READ) {
+		uint8_t prefix[2];
+		ssize_t got;
+		bool truncated;
+
+		if (q->tcp_answer == NULL) {
+			got = recv(q->fd, prefix, 2, MSG_PEEK);
+			if (got == 2) {
+				(void)recv(q->fd, prefix, 2, 0);
+				q->tcp_answer_len = (size_t)prefix[0] << 8 |
+					prefix[1];
+				q->tcp_answer = malloc(q->tcp_answer_len + 1);
+				if (q->tcp_answer == NULL) {
+					finish(q, QUERY_NETERROR, now,
+						"out of memory");
+					return;
+				}
+				q->tcp_done = 0;
+			} else if (got == 0) {
+				finish(q, QUERY_NETERROR, now, "TCP: server "
+					"closed the connection");
+				return;
+			} else if (got < 0 && errno != EAGAIN &&
+				errno != EINTR) {
+				finish_errno(q, now, "TCP receive", errno);
+				return;
+			}
+			return;
+		}
+		got = recv(q->fd, q->tcp_answer + q->tcp_done,
+			q->tcp_answer_len - q->tcp_done, 0);
+		if (got == 0 && q->tcp_answer_len > q->tcp_done) {
+			finish(q, QUERY_NETERROR, now, "TCP: server closed the "
+				"connection mid-answer");
+			return;
+		}
+		if (got < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				finish_errno(q, now, "TCP receive", errno);
+			return;
+		}
+		q->tcp_done += (size_t)got;
+		if (q->tcp_done < q->tcp_answer_len)
+			return;
+		if (take_answer(q, q->tcp_answer, q->tcp_answer_len, now,
+			&truncated) == 0)
+			finish(q, QUERY_MALFORMED, now, "TCP answer does not "
+				"match the query");
+	}
+}
+
+/* Handle timeouts and retransmissions of Q at NOW. */
+static void
+on_time(query_engine *engine, query *q, uint64_t now)
+{
+	if (now >= q->deadline_ms) {
+		finish(q, QUERY_TIMEOUT, now, NULL);
+		return;
+	}
+	if (q->state == STATE_UDP && q->sends < UDP_SENDS &&
+		now >= q->start_ms + engine->timeout_ms * q->sends / UDP_SENDS) {
+		q->sends++;
+		if (send(q->fd, q->wire + 2, q->wire_len, 0) < 0)
+			finish_errno(q, now, "UDP send", errno);
+	}
+}
+
+/* The next time on_time() has something to do for Q. */
+static uint64_t
+next_event(const query_engine *engine, const query *q)
+{
+	uint64_t next = q->deadline_ms;
+
+	if (q->state == STATE_UDP && q->sends < UDP_SENDS) {
+		uint64_t resend = q->start_ms +
+			engine->timeout_ms * q->sends / UDP_SENDS;
+
+		if (resend < next)
+			next = resend;
+	}
+	return next;
+}
+
+kd_result
+query_engine_run(query_engine *engine, kd_err *err)
+{
+	struct pollfd *fds = calloc(engine->max_inflight, sizeof(*fds));
+	query **active = calloc(engine->max_inflight, sizeof(*active));
+	size_t next_pending = 0;
+	kd_result ret = KD_OK;
+
+	if (fds == NULL || active == NULL) {
+		free(fds);
+		free(active);
+		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
+	}
+	for (;;) {
+		uint64_t now = monotonic_ms();
+		uint64_t wake = UINT64_MAX;
+		size_t n = 0;
+		int ready;
+
+		/* keep the running ones, then fill free slots */
+		for (size_t i = 0; i < engine->count && n < engine->max_inflight;
+			i++) {
+			query *q = engine->queries[i];
+
+			if (q->state == STATE_PENDING && i >= next_pending) {
+				start_udp(q, now, engine->timeout_ms);
+				next_pending = i + 1;
+			}
+			if (q->state == STATE_DONE || q->state == STATE_PENDING)
+				continue;
+			active[n] = q;
+			fds[n].fd = q->fd;
+			fds[n].events = (q->state == STATE_UDP ||
+				q->state == STATE_TCP_READ) ? POLLIN : POLLOUT;
+			fds[n].revents = 0;
+			if (next_event(engine, q) < wake)
+				wake = next_event(engine, q);
+			n++;
+		}
+		if (n == 0) {
+			bool pending = false;
+
+			for (size_t i = next_pending; i < engine->count; i++)
+				pending |= engine->queries[i]->state ==
+					STATE_PENDING;
+			if (!pending)
+				break;
+			continue;
+		}
+		ready = poll(fds, (nfds_t)n, monotonic_until(now, wake));
+		if (ready < 0 && errno != EINTR) {
+			ret = kd_err_set(err, KD_ENET, "poll: %s",
+				strerror(errno));
+			break;
+		}
+		now = monotonic_ms();
+		for (size_t i = 0; ready > 0 && i < n; i++) {
+			query *q = active[i];
+
+			if (fds[i].revents == 0)
+				continue;
+			if (q->state == STATE_UDP)
+				on_udp_readable(engine, q, now);
+			else
+				on_tcp_event(q, now);
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (active[i]->state != STATE_DONE)
+				on_time(engine, active[i], now);
+		}
+	}
+	free(fds);
+	free(active);
+	return ret;
+}

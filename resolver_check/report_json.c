@@ -1,0 +1,162 @@
+/*
+ * report_json.c -- the JSON document of kmsdns-check (kmsdns-check(8)).
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "json_out.h"
+#include "report_output.h"
+#include "wincode.h"
+
+/* CODE as "0x8007232B", or null for 0. */
+static void
+json_code(json_out *json, const char *key, uint32_t code)
+{
+	char text[16];
+
+	json_key(json, key);
+	if (code == 0) {
+		json_null(json);
+		return;
+	}
+	wincode_format(code, text, sizeof(text));
+	json_string(json, text);
+}
+
+static void
+json_hosts(json_out *json, const check_report *report,
+	const suffix_report *suffix)
+{
+	json_key(json, "hosts");
+	json_array_begin(json);
+	for (size_t h = 0; h < suffix->host_count; h++) {
+		const host_entry *host = &suffix->hosts[h];
+
+		json_object_begin(json);
+		json_kv_string(json, "target", host->rec.target);
+		json_kv_uint(json, "port", host->rec.port);
+		json_kv_uint(json, "priority", host->rec.priority);
+		json_kv_uint(json, "weight", host->rec.weight);
+		json_kv_uint(json, "ttl", host->rec.ttl);
+		json_kv_double(json, "share", host->share);
+		json_kv_bool(json, "cname", host->cname);
+		json_kv_string(json, "cname_target",
+			host->cname ? host->cname_target : NULL);
+		json_kv_bool(json, "lookup_failed", host->lookup_failed);
+		json_key(json, "reachable");
+		if (report->probed)
+			json_bool(json, host->reachable);
+		else
+			json_null(json);
+		json_key(json, "addresses");
+		json_array_begin(json);
+		for (size_t a = 0; a < host->address_count; a++) {
+			json_object_begin(json);
+			json_kv_string(json, "address",
+				host->addresses[a].text);
+			json_kv_string(json, "probe", probe_state_name(
+				host->addresses[a].probe));
+			json_kv_uint(json, "probe_ms",
+				host->addresses[a].probe_ms);
+			json_object_end(json);
+		}
+		json_array_end(json);
+		json_object_end(json);
+	}
+	json_array_end(json);
+}
+
+static void
+json_servers(json_out *json, const suffix_report *suffix)
+{
+	json_key(json, "authoritative");
+	json_object_begin(json);
+	json_kv_string(json, "zone", suffix->zone[0] ? suffix->zone : NULL);
+	json_kv_uint(json, "negative_ttl", suffix->negative_ttl);
+	json_key(json, "servers");
+	json_array_begin(json);
+	for (size_t s = 0; s < suffix->server_count; s++) {
+		const auth_server *server = &suffix->servers[s];
+
+		json_object_begin(json);
+		json_kv_string(json, "name", server->name);
+		json_kv_string(json, "address", server->address);
+		json_kv_bool(json, "answered", server->answered);
+		json_kv_bool(json, "authoritative", server->authoritative);
+		json_kv_string(json, "rcode", server->rcode);
+		json_kv_uint(json, "serial", server->serial);
+		json_kv_string(json, "srv_rcode", server->srv_outcome);
+		json_kv_string(json, "srv_rrset", server->srv_rrset);
+		json_kv_uint(json, "srv_ttl", server->srv_ttl);
+		json_kv_string(json, "target_addresses", server->addresses);
+		json_kv_bool(json, "tcp_nxdomain", server->tcp_nxdomain);
+		json_object_end(json);
+	}
+	json_array_end(json);
+	json_object_end(json);
+}
+
+void
+report_print_json(const check_report *report, FILE *out)
+{
+	json_out json;
+
+	json_init(&json, out);
+	json_object_begin(&json);
+	json_kv_uint(&json, "format", REPORT_JSON_FORMAT);
+	json_kv_string(&json, "service", report->service);
+	json_kv_string(&json, "server", report->server);
+	json_kv_bool(&json, "probed", report->probed);
+	json_key(&json, "chosen_suffix");
+	if (report->chosen >= 0)
+		json_string(&json, report->suffixes[report->chosen].suffix);
+	else
+		json_null(&json);
+	json_kv_bool(&json, "activates", report->activates);
+	json_code(&json, "client_code", report->activates ? 0 :
+		report->client_code);
+	json_kv_int(&json, "exit_status", check_report_exit_status(report));
+	json_key(&json, "suffixes");
+	json_array_begin(&json);
+	for (size_t i = 0; i < report->suffix_count; i++) {
+		const suffix_report *suffix = &report->suffixes[i];
+
+		json_object_begin(&json);
+		json_kv_string(&json, "suffix", suffix->suffix);
+		json_kv_string(&json, "qname", suffix->qname);
+		json_kv_string(&json, "outcome",
+			suffix_outcome_name(suffix->outcome));
+		json_kv_string(&json, "rcode", suffix->rcode);
+		json_kv_bool(&json, "truncated", suffix->truncated);
+		json_kv_uint(&json, "query_ms", suffix->query_ms);
+		json_kv_bool(&json, "queried_by_client",
+			suffix->queried_by_client);
+		json_kv_bool(&json, "chosen", (long)i == report->chosen);
+		json_kv_uint(&json, "ttl", suffix->ttl);
+		json_code(&json, "code", suffix->code);
+		json_hosts(&json, report, suffix);
+		if (report->authoritative)
+			json_servers(&json, suffix);
+		json_object_end(&json);
+	}
+	json_array_end(&json);
+	json_key(&json, "findings");
+	json_array_begin(&json);
+	for (size_t i = 0; i < report->finding_count; i++) {
+		const finding *f = &report->findings[i];
+
+		json_object_begin(&json);
+		json_kv_string(&json, "severity",
+			finding_severity_name(f->severity));
+		json_kv_string(&json, "id", f->id);
+		json_code(&json, "code", f->code);
+		json_kv_string(&json, "suffix", f->suffix[0] ? f->suffix : NULL);
+		json_kv_string(&json, "target", f->target[0] ? f->target : NULL);
+		json_kv_string(&json, "message", f->message);
+		json_object_end(&json);
+	}
+	json_array_end(&json);
+	json_object_end(&json);
+	json_end_document(&json);
+}

@@ -1,0 +1,122 @@
+/*
+ * report_text.c -- the readable report of kmsdns-check.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "report_output.h"
+#include "wincode.h"
+
+static void
+print_code(uint32_t code, FILE *out)
+{
+	char text[16];
+	const wincode *entry = wincode_lookup(code);
+
+	wincode_format(code, text, sizeof(text));
+	fprintf(out, "%s%s%s", text, entry ? " " : "",
+		entry ? entry->meaning : "");
+}
+
+static void
+print_hosts(const check_report *report, const suffix_report *suffix,
+	FILE *out)
+{
+	for (size_t h = 0; h < suffix->host_count; h++) {
+		const host_entry *host = &suffix->hosts[h];
+
+		fprintf(out, "    %zu. %s:%u  priority %u weight %u  first "
+			"contact %.1f%%%s\n", h + 1, host->rec.target,
+			(unsigned)host->rec.port, (unsigned)host->rec.priority,
+			(unsigned)host->rec.weight, host->share * 100,
+			host->cname ? "  (alias)" : "");
+		if (host->address_count == 0)
+			fprintf(out, "       %s\n", host->lookup_failed ?
+				"address lookup failed" : "no address");
+		for (size_t a = 0; a < host->address_count; a++) {
+			const host_address *addr = &host->addresses[a];
+
+			if (report->probed)
+				fprintf(out, "       %s  %s (%u ms)\n",
+					addr->text, probe_state_name(addr->probe),
+					addr->probe_ms);
+			else
+				fprintf(out, "       %s\n", addr->text);
+		}
+	}
+}
+
+static void
+print_servers(const suffix_report *suffix, FILE *out)
+{
+	fprintf(out, "  zone %s, %zu authoritative server address(es)\n",
+		suffix->zone[0] ? suffix->zone : "(unknown)",
+		suffix->server_count);
+	for (size_t s = 0; s < suffix->server_count; s++) {
+		const auth_server *server = &suffix->servers[s];
+
+		if (server->authoritative)
+			fprintf(out, "    %s (%s): serial %u, SRV %s, TTL %u\n",
+				server->name, server->address,
+				(unsigned)server->serial, server->srv_outcome,
+				(unsigned)server->srv_ttl);
+		else
+			fprintf(out, "    %s (%s): not authoritative (%s)\n",
+				server->name, server->address, server->rcode);
+	}
+}
+
+void
+report_print_text(const check_report *report, FILE *out)
+{
+	fprintf(out, "kmsdns-check: %s via %s, %zu suffix(es)%s\n",
+		report->service, report->server, report->suffix_count,
+		report->probed ? ", hosts probed" : "");
+	for (size_t i = 0; i < report->suffix_count; i++) {
+		const suffix_report *suffix = &report->suffixes[i];
+
+		fprintf(out, "\n%zu. %s  %s%s%s\n", i + 1, suffix->qname,
+			suffix_outcome_name(suffix->outcome),
+			(long)i == report->chosen ? "  <- clients use this" : "",
+			suffix->truncated ? "  (truncated, asked over TCP)" :
+			"");
+		if (!suffix->queried_by_client)
+			fprintf(out, "  not asked by clients (an earlier suffix "
+				"answers)\n");
+		if (suffix->code != 0) {
+			fprintf(out, "  %s, client code ", suffix->rcode);
+			print_code(suffix->code, out);
+			fputc('\n', out);
+		} else if (suffix->host_count > 0) {
+			fprintf(out, "  %zu host(s), TTL %u, RFC 2782 order:\n",
+				suffix->host_count, (unsigned)suffix->ttl);
+		}
+		print_hosts(report, suffix, out);
+		if (report->authoritative)
+			print_servers(suffix, out);
+	}
+	fprintf(out, "\nFindings:\n");
+	if (report->finding_count == 0)
+		fprintf(out, "  none\n");
+	for (size_t i = 0; i < report->finding_count; i++) {
+		const finding *f = &report->findings[i];
+
+		fprintf(out, "  [%s] %s: %s", finding_severity_name(f->severity),
+			f->id, f->message);
+		if (f->code != 0) {
+			fprintf(out, " -> ");
+			print_code(f->code, out);
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "\nVerdict: ");
+	if (report->activates) {
+		fprintf(out, "clients find a KMS host through %s\n",
+			report->suffixes[report->chosen].qname);
+	} else {
+		fprintf(out, "clients fail: ");
+		print_code(report->client_code, out);
+		fputc('\n', out);
+	}
+}

@@ -1,0 +1,226 @@
+#!/bin/bash
+# kmsdns-check against a real named with fixture zones, DNS checks only
+# (--no-probe): NXDOMAIN, NODATA, SERVFAIL, timeout, "." target, CNAME
+# target, target without address, several suffixes answering differently,
+# Windows suffix rules with devolution, resolv.conf, weight shares,
+# duplicates and weight 0, truncation + TCP, rogue/missing hosts, usage.
+set -euo pipefail
+# shellcheck source=harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/harness.sh"
+# shellcheck source=check_lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/check_lib.sh"
+
+h_require_root
+h_require_cmd named named-checkconf dig jq python3 ss timeout
+h_init check_discovery
+
+NS=$(h_named_dir ns1)
+DEAD=$(h_free_port)
+{
+	cat <<'ZONE'
+$TTL 300
+@               IN SOA ns1.a.test. hostmaster.a.test. ( 1 3600 600 86400 60 )
+                IN NS  ns1.a.test.
+ns1             IN A   127.0.0.1
+kms1            IN A   127.0.0.21
+kms2            IN A   127.0.0.22
+kms3            IN A   127.0.0.23
+alias           IN CNAME kms1
+_vlmcs._tcp     IN SRV 0 60 1688 kms1.a.test.
+_vlmcs._tcp     IN SRV 0 40 1688 kms2.a.test.
+_vlmcs._tcp.nodata IN TXT "no srv here"
+_vlmcs._tcp.dot IN SRV 0 0 0 .
+_vlmcs._tcp.cname IN SRV 0 0 1688 alias.a.test.
+_vlmcs._tcp.noaddr IN SRV 0 0 1688 ghost.a.test.
+_vlmcs._tcp.other IN SRV 0 0 1688 kms3.a.test.
+_vlmcs._tcp.mixed IN SRV 0 0 1688 kms1.a.test.
+_vlmcs._tcp.mixed IN SRV 0 10 1688 kms2.a.test.
+_vlmcs._tcp.mixed IN SRV 0 10 1689 kms2.a.test.
+ZONE
+	# 30 records with long targets: more than 512 bytes, so TC over UDP
+	for i in $(seq 1 30); do
+		printf '_vlmcs._tcp.big IN SRV 0 %d 1688 kms-host-with-a-long-name-%02d.a.test.\n' "$i" "$i"
+		printf 'kms-host-with-a-long-name-%02d IN A 127.0.1.%d\n' "$i" "$i"
+	done
+} >"$NS/a.test.db"
+# fail.test: a secondary whose primary is dead answers SERVFAIL
+h_named_start ns1 - <<CONF
+zone "a.test" { type primary; file "a.test.db"; };
+zone "fail.test" { type secondary; primaries { 127.0.0.1 port $DEAD; }; file "fail.test.bak"; };
+CONF
+PORT=$(h_named_port ns1)
+SRV=(--server "127.0.0.1#$PORT")
+
+# --- one good suffix: exit 0, exact shares ---------------------------------
+ck_run --suffix a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "good suffix"
+h_assert_eq "a.test true " "$(ck_json '[.chosen_suffix, .activates, .client_code] | map(tostring) | join(" ") | sub("null$"; "")')"
+h_assert_eq "kms1.a.test 0.599 kms2.a.test 0.401" \
+	"$(ck_json '[.suffixes[0].hosts[] | .target, (.share * 1000 | round / 1000 | tostring)] | join(" ")')" \
+	"RFC 2782 first-contact shares of weights 60/40"
+h_assert_eq "0" "$(ck_json '.findings | length')" "no findings"
+ck_run --suffix a.test "${SRV[@]}" --no-probe
+h_assert_contains "$CK_OUT" "1. kms1.a.test:1688  priority 0 weight 60  first contact 59.9%"
+h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host through _vlmcs._tcp.a.test"
+
+# --- NXDOMAIN / NODATA / SERVFAIL / "." ------------------------------------
+check_negative() { # SUFFIX OUTCOME CODE
+	ck_run --suffix "$1" "${SRV[@]}" --no-probe --json
+	ck_expect_rc 2 "$1"
+	h_assert_eq "$2 $3 $3 false" \
+		"$(ck_json '[.suffixes[0].outcome, .suffixes[0].code, .client_code, .activates] | map(tostring) | join(" ")')" "$1"
+	h_assert_eq "error $2 $3" \
+		"$(ck_json '.findings[0] | [.severity, .id, .code] | join(" ")')" "$1 finding"
+}
+check_negative missing.a.test nxdomain 0x8007232B
+check_negative nodata.a.test nodata 0x8007251D
+check_negative fail.test servfail 0x8007232A
+check_negative dot.a.test unavailable 0x8007251D
+ck_run --suffix missing.a.test "${SRV[@]}" --no-probe
+h_assert_contains "$CK_OUT" "clients fail: 0x8007232B"
+
+# --- no answer at all: ICMP refused, and a server that never answers --------
+ck_run --suffix a.test --server "127.0.0.1#$DEAD" --no-probe --timeout 300 --json
+ck_expect_rc 2 "dead server"
+h_assert_eq "network_error 0x8007232A" "$(ck_json '[.suffixes[0].outcome, .client_code] | join(" ")')"
+SILENT=$(h_free_port)
+h_spawn silent "$H_TMP/silent.log" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+while True:
+    s.recv(4096)
+' "$SILENT"
+h_wait_until 10 grep -q bound "$H_TMP/silent.log" || h_fail "silent UDP server did not start"
+ck_run --suffix a.test --server "127.0.0.1#$SILENT" --no-probe --timeout 300 --json
+ck_expect_rc 2 "silent server"
+h_assert_eq "timeout 0x8007232A" "$(ck_json '[.suffixes[0].outcome, .client_code] | join(" ")')"
+h_stop silent || true
+# a UDP server that always truncates, with nothing on TCP: the retry fails
+TCONLY=$(h_free_port)
+h_spawn tconly "$H_TMP/tconly.log" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+while True:
+    query, client = s.recvfrom(4096)
+    answer = bytearray(query)
+    answer[2] |= 0x82  # QR and TC
+    answer[3] = 0
+    s.sendto(bytes(answer), client)
+' "$TCONLY"
+h_wait_until 10 grep -q bound "$H_TMP/tconly.log" || h_fail "truncating UDP server did not start"
+ck_run --suffix a.test --server "127.0.0.1#$TCONLY" --no-probe --timeout 500 --json
+ck_expect_rc 2 "TCP retry fails"
+h_assert_eq "network_error true 0x8007232A" \
+	"$(ck_json '.suffixes[0] | [.outcome, .truncated, .code] | map(tostring) | join(" ")')"
+h_assert_contains "$(ck_json '.findings[0].message')" "after a truncated UDP answer"
+h_stop tconly || true
+
+# --- per-record findings ----------------------------------------------------
+ck_run --suffix cname.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 1 "CNAME target"
+h_assert_eq "warning target_cname alias.a.test" \
+	"$(ck_json '.findings[] | select(.id=="target_cname") | [.severity, .id, .target] | join(" ")')"
+h_assert_eq "true kms1.a.test 127.0.0.21" \
+	"$(ck_json '.suffixes[0].hosts[0] | [.cname, .cname_target, .addresses[0].address] | map(tostring) | join(" ")')"
+
+ck_run --suffix noaddr.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 2 "target without address"
+h_assert_eq "target_no_address 0x800706BA" \
+	"$(ck_json '.findings[] | select(.id=="target_no_address") | [.id, .code] | join(" ")')"
+h_assert_eq "no_kms_reachable 0xC004F074" \
+	"$(ck_json '.findings[] | select(.severity=="error") | [.id, .code] | join(" ")')"
+
+ck_run --suffix mixed.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 1 "duplicates and weight 0"
+h_assert_eq "duplicate_target kms2.a.test" \
+	"$(ck_json '.findings[] | select(.id=="duplicate_target") | [.id, .target] | join(" ")')"
+h_assert_eq "weight_zero_mixed kms1.a.test" \
+	"$(ck_json '.findings[] | select(.id=="weight_zero_mixed") | [.id, .target] | join(" ")')"
+h_assert_eq "note port_not_default" \
+	"$(ck_json '.findings[] | select(.id=="port_not_default") | [.severity, .id] | join(" ")')"
+
+# --- truncation: the answer is fetched again over TCP -------------------------
+h_assert_contains "$(h_dig +ignore +noedns _vlmcs._tcp.big.a.test SRV)" " tc" "UDP answer is truncated"
+ck_run --suffix big.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "truncated answer"
+h_assert_eq "records true 30" \
+	"$(ck_json '.suffixes[0] | [.outcome, .truncated, (.hosts | length)] | map(tostring) | join(" ")')"
+h_assert_eq "note truncated" "$(ck_json '.findings[0] | [.severity, .id] | join(" ")')"
+h_assert_eq "127.0.1.30" "$(ck_json '.suffixes[0].hosts[0].addresses[0].address')" \
+	"heaviest host first, its address looked up"
+
+# --- several suffixes: first usable wins, disagreement is a warning ------------
+ck_run --suffix missing.a.test --suffix a.test --suffix other.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 1 "several suffixes"
+h_assert_eq "a.test" "$(ck_json '.chosen_suffix')"
+h_assert_eq "nxdomain:true records:true records:false" \
+	"$(ck_json '[.suffixes[] | "\(.outcome):\(.queried_by_client)"] | join(" ")')"
+h_assert_eq "note nxdomain missing.a.test" \
+	"$(ck_json '.findings[] | select(.id=="nxdomain") | [.severity, .id, .suffix] | join(" ")')"
+h_assert_eq "warning other.a.test" \
+	"$(ck_json '.findings[] | select(.id=="suffixes_disagree") | [.severity, .suffix] | join(" ")')"
+ck_run --suffix a.test --suffix A.TEST. "${SRV[@]}" --no-probe --json
+h_assert_eq "1" "$(ck_json '.suffixes | length')" "duplicate suffix asked once"
+
+# --- Windows rules: primary, connection suffix, devolution ---------------------
+ck_run --primary-suffix site.missing.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "devolution reaches a.test"
+h_assert_eq "site.missing.a.test missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')"
+h_assert_eq "a.test" "$(ck_json '.chosen_suffix')"
+ck_run --primary-suffix site.missing.a.test --connection-suffix other.a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "site.missing.a.test other.a.test missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')"
+h_assert_eq "other.a.test" "$(ck_json '.chosen_suffix')" "connection suffix comes before devolution"
+ck_run --primary-suffix site.missing.a.test --devolution 0 "${SRV[@]}" --no-probe --json
+ck_expect_rc 2 "devolution off"
+h_assert_eq "1 0x8007232B" "$(ck_json '"\(.suffixes | length) \(.client_code)"')"
+ck_run --primary-suffix site.missing.a.test --search missing.a.test,a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')" "search list alone"
+ck_run --connection-suffix a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 1 "no primary suffix"
+h_assert_eq "no_primary_suffix 0x8007007B" \
+	"$(ck_json '.findings[0] | [.id, .code] | join(" ")')"
+
+# --- resolv.conf: search list; empty list ------------------------------------
+printf 'search missing.a.test a.test\nnameserver 127.0.0.1\n' >"$H_TMP/resolv.conf"
+ck_run --resolv-conf "$H_TMP/resolv.conf" "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "resolv.conf search list"
+h_assert_eq "missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')"
+printf 'nameserver 127.0.0.1\n' >"$H_TMP/empty.conf"
+ck_run --resolv-conf "$H_TMP/empty.conf" "${SRV[@]}" --no-probe --json
+ck_expect_rc 2 "empty suffix list"
+h_assert_eq "error no_suffix 0x8007007B 0x8007007B" \
+	"$(ck_json '[.findings[0].severity, .findings[0].id, .findings[0].code, .client_code] | join(" ")')"
+
+# --- --expect: rogue and missing hosts ------------------------------------------
+ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1.a.test --expect KMS9.a.test --json
+ck_expect_rc 1 "rogue host"
+h_assert_eq "rogue_host kms2.a.test" \
+	"$(ck_json '.findings[] | select(.id=="rogue_host") | [.id, .target] | join(" ")')"
+h_assert_eq "expected_missing kms9.a.test" \
+	"$(ck_json '.findings[] | select(.id=="expected_missing") | [.id, .target] | join(" ")')"
+ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1.a.test --expect kms2.a.test
+ck_expect_rc 0 "all expected"
+
+# --- usage errors and bad input: exit 64, one line naming the input -------------
+ck_run --suffix a.test --resolv-conf /x
+ck_expect_rc 64 "mixed suffix modes"
+h_assert_contains "$CK_ERR" "kmsdns-check: --resolv-conf cannot be combined with --suffix"
+ck_run --suffix 'bad..name' "${SRV[@]}"
+ck_expect_rc 64 "bad suffix"
+h_assert_contains "$CK_ERR" "--suffix: bad suffix"
+printf 'search a.test\nnameserver not-an-ip\n' >"$H_TMP/bad.conf"
+ck_run --resolv-conf "$H_TMP/bad.conf"
+ck_expect_rc 64 "bad resolv.conf"
+h_assert_contains "$CK_ERR" "$H_TMP/bad.conf:2: nameserver \"not-an-ip\" is not an IP address"
+ck_run --timeout 0 --suffix a.test "${SRV[@]}"
+ck_expect_rc 64 "bad timeout"
+ck_run --help
+ck_expect_rc 0 "--help"
+h_assert_contains "$CK_OUT" "usage: kmsdns-check"
+
+h_assert_ok h_named_stop ns1
+exit 0

@@ -5,7 +5,9 @@
 # kmsdns-registry of this build, and the DLZ examples really run: named
 # loads the built module with that registry and answers SRV queries, takes
 # a TSIG update under the registry's grant, and the secondary of the hidden
-# primary example transfers the zone and follows a change.
+# primary example transfers the zone and follows a change; the native zone
+# examples take TSIG and GSS-TSIG (real MIT KDC) updates under their
+# update-policy, and refuse a GSS-TSIG host's record for another host.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
@@ -140,4 +142,42 @@ h_wait_until 10 has_kms3 || h_fail "secondary did not follow a registry change w
 h_wait_until 5 converged || h_fail "serials differ after the change"
 h_assert_ok h_named_stop secondary
 h_assert_ok h_named_stop primary
+
+# --- (c) native zones: TSIG and GSS-TSIG updates under the examples' policies ------
+srv() { h_dig +short _vlmcs._tcp.example.test SRV | sort; }
+cp "$zones/db.example.test.dynamic" "$lib/db.example.test"
+start_example tsig "$zones/native-tsig.named.conf"
+h_assert_ok h_nsupdate -k "$etc/kms1.key" <<'EOF2'
+zone example.test
+update add _vlmcs._tcp.example.test. 3600 IN SRV 0 100 1688 kms1.example.test.
+send
+EOF2
+h_assert_fails h_nsupdate -k "$etc/kms1.key" <<'EOF2'
+zone example.test
+update add kms1.example.test. 3600 IN A 192.0.2.99
+send
+EOF2
+h_assert_eq "0 100 1688 kms1.example.test." "$(srv)" "SRV added with a host's TSIG key"
+h_assert_ok h_named_stop tsig
+
+h_require_cmd krb5kdc kdb5_util kadmin.local kinit klist
+rm -f "$lib"/db.example.test*
+cp "$zones/db.example.test.dynamic" "$lib/db.example.test"
+h_kdc_start EXAMPLE.TEST
+rm -f "$etc/dns.keytab" # the empty placeholder of the checkconf runs
+h_kdc_principal DNS/ns1.example.test "$etc/dns.keytab" >/dev/null
+h_kinit host/kms2.example.test "$(h_kdc_principal host/kms2.example.test)"
+start_example gss "$zones/native-gss-tsig.named.conf"
+h_assert_ok h_nsupdate -g <<'EOF2'
+zone example.test
+update add _vlmcs._tcp.example.test. 3600 IN SRV 0 50 1688 kms2.example.test.
+send
+EOF2
+h_assert_fails h_nsupdate -g <<'EOF2'
+zone example.test
+update add _vlmcs._tcp.example.test. 3600 IN SRV 0 50 1688 kms1.example.test.
+send
+EOF2
+h_assert_eq "0 50 1688 kms2.example.test." "$(srv)" "SRV added by GSS-TSIG, foreign target refused"
+h_assert_ok h_named_stop gss
 exit 0

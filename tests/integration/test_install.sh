@@ -1,0 +1,155 @@
+#!/bin/bash
+# Verifies the install layout: `make install DESTDIR=TMP` of this build puts
+# the DLZ module in $(dlzmoduledir) (default /usr/lib/bind, the directory
+# Debian's AppArmor profile lets named map modules from) without its libtool
+# .la, the tools in $(bindir), the man pages in $(mandir)/man8 and the
+# systemd units in $(systemdsystemunitdir), and nothing anywhere else; the
+# installed tools run from there and need no library of the build tree
+# (kmsdns-registry builds a registry, the publisher and checker answer --help
+# when they are built); as root, named loads the installed module and serves
+# that registry; every installed man page renders with man -l and groff -ww
+# without a warning; make uninstall removes every file.
+set -euo pipefail
+# shellcheck source=harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/harness.sh"
+
+h_require_cmd make man groff nm named-checkzone
+src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${abs_top_builddir:-$src}
+[ -f "$build/Makefile" ] || h_skip "no configured build in $build"
+H_TEST_TIMEOUT=${H_TEST_TIMEOUT:-180} h_init install
+dest="$H_TMP/dest"
+
+# makevar NAME: the value of make variable NAME in the top Makefile, expanded
+printf 'kd-print-%%:\n\t@echo $($*)\n' >"$H_TMP/print.mk"
+makevar() {
+	make -s --no-print-directory -C "$build" -f Makefile -f "$H_TMP/print.mk" "kd-print-$1"
+}
+bindir=$(makevar bindir)
+sbindir=$(makevar sbindir)
+dlzmoduledir=$(makevar dlzmoduledir)
+mandir=$(makevar mandir)
+unitdir=$(makevar systemdsystemunitdir)
+docdir=$(makevar docdir)
+sysconfdir=$(makevar sysconfdir)
+for v in bindir dlzmoduledir mandir unitdir; do
+	case ${!v} in /*) ;; *) h_fail "$v is not an absolute path: '${!v}'" ;; esac
+done
+h_log "bindir=$bindir dlzmoduledir=$dlzmoduledir mandir=$mandir unitdir=$unitdir"
+# the configure default is the AppArmor-approved directory
+if ! grep -q -- '--with-dlz-module-dir' "$build/config.status" 2>/dev/null ||
+	grep -q -- "--with-dlz-module-dir=/usr/lib/bind['\" ]" "$build/config.status"; then
+	h_assert_eq /usr/lib/bind "$dlzmoduledir" "default module directory"
+fi
+
+if ! make -s -C "$build" install DESTDIR="$dest" >"$H_TMP/install.out" 2>&1; then
+	cat "$H_TMP/install.out" >&2
+	h_fail "make install DESTDIR=$dest failed"
+fi
+h_log "make install DESTDIR=$dest: $(find "$dest" -type f | wc -l) files"
+
+# --- the module ---------------------------------------------------------------
+so="$dest$dlzmoduledir/dlz_kmsdns.so"
+[ -f "$so" ] || h_fail "module not installed at $dlzmoduledir/dlz_kmsdns.so"
+[ ! -e "$dest$dlzmoduledir/dlz_kmsdns.la" ] || h_fail "libtool archive dlz_kmsdns.la installed beside the module"
+syms=$(nm -D --defined-only "$so")
+for s in dlz_version dlz_create dlz_destroy dlz_findzonedb dlz_lookup dlz_allowzonexfr dlz_allnodes \
+	dlz_newversion dlz_closeversion dlz_configure dlz_ssumatch dlz_addrdataset dlz_subrdataset; do
+	h_assert_contains "$syms" " T $s" "installed module exports $s"
+done
+
+# --- the tools ------------------------------------------------------------------
+# tool NAME DIR: NAME is expected in $(bindir) when it was built in DIR
+tools=()
+for t in dlz_module/kmsdns-registry nsupdate_tool/kmsdns-publish resolver_check/kmsdns-check; do
+	name=${t##*/}
+	if [ -x "$build/$t" ]; then
+		[ -x "$dest$bindir/$name" ] || h_fail "$name built but not installed in $bindir"
+		tools+=("$name")
+	else
+		h_log "$name is not built in this tree: not checked"
+	fi
+done
+h_assert_contains " ${tools[*]} " " kmsdns-registry " "kmsdns-registry is built"
+for name in "${tools[@]}"; do
+	out=$("$dest$bindir/$name" --help 2>&1) || h_fail "installed $name --help failed: $out"
+	printf '%s\n' "$out" | grep -qi usage || h_fail "installed $name --help printed no usage: $out"
+	# nothing installed may need a library of the build tree
+	libs=$(ldd "$dest$bindir/$name" 2>&1 || true)
+	h_assert_not_contains "$libs" "$build/" "installed $name links a library of the build tree"
+	h_log "installed $name --help: OK"
+done
+
+# the installed kmsdns-registry really works
+reg() { "$dest$bindir/kmsdns-registry" --db "$H_TMP/registry.db" "$@"; }
+h_assert_ok reg init >/dev/null
+h_assert_ok reg zone add corp.example.test --ns ns1.corp.example.test=127.0.0.1 >/dev/null
+h_assert_ok reg host add corp.example.test kms1.corp.example.test --priority 5 --weight 50 >/dev/null
+reg export corp.example.test >"$H_TMP/corp.db" || h_fail "installed kmsdns-registry export failed"
+h_assert_contains "$(cat "$H_TMP/corp.db")" "SRV	5 50 1688 kms1.corp.example.test." "exported SRV record"
+named-checkzone corp.example.test "$H_TMP/corp.db" >/dev/null || h_fail "export is not a valid zone file"
+
+# the installed module serves that registry in a real named (root only)
+libs=$(ldd "$so" 2>&1 || true)
+h_assert_not_contains "$libs" "$build/" "installed module links a library of the build tree"
+if [ "$(id -u)" -eq 0 ] && command -v named >/dev/null 2>&1 && command -v dig >/dev/null 2>&1; then
+	if nm -D "$so" | grep -qw __asan_init; then
+		export H_NAMED_PRELOAD=${H_NAMED_PRELOAD:-$(gcc -print-file-name=libasan.so)}
+		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+	fi
+	h_named_start ns - <<EOF
+dlz "kmsdns" { database "dlopen $so $H_TMP/registry.db"; };
+EOF
+	h_assert_eq "5 50 1688 kms1.corp.example.test." "$(h_dig +short _vlmcs._tcp.corp.example.test SRV)" \
+		"SRV served by the installed module"
+	h_assert_ok h_named_stop ns
+else
+	h_log "not root or no named/dig: the installed module is not loaded into named"
+fi
+
+# --- man pages -------------------------------------------------------------------
+# every man page of the source tree is installed in man8 and renders cleanly
+shopt -s nullglob
+for f in "$src"/man/*.8 "$src"/man/*.8.in "$build"/man/*.8; do
+	b=${f##*/}; b=${b%.in}
+	[ -f "$dest$mandir/man8/$b" ] || h_fail "man page $b not installed in $mandir/man8"
+done
+pages=("$dest$mandir"/man*/*)
+for p in "${pages[@]}"; do
+	case $p in "$dest$mandir"/man8/*.8) ;; *) h_fail "man page outside man8 or not a section-8 page: ${p#"$dest"}" ;; esac
+	err=$(MANWIDTH=80 MAN_KEEP_STDERR=1 man -l --warnings=w "$p" 2>&1 >/dev/null) ||
+		h_fail "man -l ${p##*/} failed: $err"
+	h_assert_eq "" "$err" "warnings of man -l ${p##*/}"
+	err=$(groff -man -ww -z "$p" 2>&1) || h_fail "groff -man ${p##*/} failed: $err"
+	h_assert_eq "" "$err" "warnings of groff -man -ww ${p##*/}"
+	h_log "man page ${p##*/}: renders without warnings"
+done
+for name in "${tools[@]}"; do
+	[ -f "$dest$mandir/man8/$name.8" ] || h_log "note: no man page $name.8 yet"
+done
+
+# --- systemd units -------------------------------------------------------------------
+for f in $(find "$src" "$build" -path "$build/*/_inst" -prune -o \
+	\( -name '*.service' -o -name '*.timer' -o -name '*.service.in' -o -name '*.timer.in' \) \
+	-not -path "$dest/*" -not -path '*/_build/*' -print 2>/dev/null | sort -u); do
+	b=${f##*/}; b=${b%.in}
+	[ -f "$dest$unitdir/$b" ] || h_fail "systemd unit $b not installed in $unitdir"
+	h_log "systemd unit $b: installed"
+done
+
+# --- nothing anywhere else -------------------------------------------------------------
+while read -r f; do
+	f=${f#"$dest"}
+	case $f in
+	"$bindir"/* | "$sbindir"/* | "$dlzmoduledir"/* | "$mandir"/man8/* | "$unitdir"/* | \
+		"$docdir"/* | "$sysconfdir"/*) ;;
+	*) h_fail "installed outside the expected directories: $f" ;;
+	esac
+done < <(find "$dest" -type f -o -type l)
+
+# uninstall removes every file again
+make -s -C "$build" uninstall DESTDIR="$dest" >"$H_TMP/uninstall.out" 2>&1 ||
+	{ cat "$H_TMP/uninstall.out" >&2; h_fail "make uninstall failed"; }
+left=$(find "$dest" -type f -o -type l)
+h_assert_eq "" "$left" "files left after make uninstall"
+exit 0

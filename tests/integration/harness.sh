@@ -438,9 +438,9 @@ EOF
 			h_named_log_tail "$n"
 			h_fail "named '$n' exited during startup (see log above)"
 		fi
-		if tail -n "+$((l0 + 1))" "$d/named.log" | grep -q ' running$' &&
+		if tail -n "+$((l0 + 1))" "$d/named.log" | grep ' running$' >/dev/null &&
 			timeout 5 dig @127.0.0.1 -p "$port" +time=1 +tries=1 version.bind CH TXT 2>/dev/null |
-			grep -q 'status: '; then
+			grep 'status: ' >/dev/null; then
 			break
 		fi
 		sleep 0.1

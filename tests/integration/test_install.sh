@@ -93,7 +93,7 @@ named-checkzone corp.example.test "$H_TMP/corp.db" >/dev/null || h_fail "export 
 libs=$(ldd "$so" 2>&1 || true)
 h_assert_not_contains "$libs" "$build/" "installed module links a library of the build tree"
 if [ "$(id -u)" -eq 0 ] && command -v named >/dev/null 2>&1 && command -v dig >/dev/null 2>&1; then
-	if nm -D "$so" | grep -qw __asan_init; then
+	if nm -D "$so" | grep -w __asan_init >/dev/null; then
 		export H_NAMED_PRELOAD=${H_NAMED_PRELOAD:-$(gcc -print-file-name=libasan.so)}
 		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 	fi

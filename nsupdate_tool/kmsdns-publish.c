@@ -222,7 +222,7 @@ main(int argc, char **argv)
 	results = calloc(cfg.domains.count, sizeof(*results));
 	if (results == NULL) {
 		fprintf(stderr, "kmsdns-publish: out of memory\n");
-		pub_session_close(session, cfg.timeout_ms);
+		pub_session_close(session, 0, NULL);
 		pub_config_free(&cfg);
 		return 1;
 	}
@@ -239,7 +239,9 @@ main(int argc, char **argv)
 				cfg.domains.count);
 		status = pub_report_exit_status(results, cfg.domains.count);
 	}
-	pub_session_close(session, cfg.timeout_ms);
+	/* a failed TKEY delete leaves a key that expires within the hour */
+	if (pub_session_close(session, cfg.timeout_ms, &err) != KD_OK)
+		fprintf(stderr, "kmsdns-publish: warning: %s\n", err.text);
 	pub_results_free(results, cfg.domains.count);
 	free(results);
 	pub_config_free(&cfg);

@@ -221,7 +221,7 @@ static kd_result
 send_update(const run_state *st, const endpoint *server, const pub_plan *plan,
 	pub_result *res, kd_err *err)
 {
-	long offset = st->cfg->clock_offset;
+	long offset = pub_session_clock_offset(st->session, server);
 	bool time_fixed = false, renegotiated = false;
 	unsigned retries = 0;
 
@@ -260,6 +260,7 @@ send_update(const run_state *st, const endpoint *server, const pub_plan *plan,
 				return code;
 			time_fixed = true;
 			offset = server_offset;
+			pub_session_learn_offset(st->session, server, offset);
 			break;
 		case ATTEMPT_BADKEY:
 			if (!pub_session_is_gss(st->session) || renegotiated)

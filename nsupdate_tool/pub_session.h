@@ -40,6 +40,17 @@ kd_result pub_session_signer(pub_session *session, const endpoint *server,
 void pub_session_forget(pub_session *session, const endpoint *server,
 	unsigned generation);
 
+/*
+ * The offset in seconds to add to our clock when signing for SERVER: what
+ * a BADTIME answer taught (pub_session_learn_offset), else the configured
+ * test offset.
+ */
+long pub_session_clock_offset(pub_session *session, const endpoint *server);
+
+/* Remember OFFSET for SERVER, learned from its signed BADTIME answer. */
+void pub_session_learn_offset(pub_session *session, const endpoint *server,
+	long offset);
+
 /* True when the session signs with GSS-TSIG. */
 bool pub_session_is_gss(const pub_session *session);
 
@@ -47,9 +58,12 @@ bool pub_session_is_gss(const pub_session *session);
 unsigned pub_session_negotiations(const pub_session *session);
 
 /*
- * Delete every GSS context on its server (TKEY mode 5, signed) within
- * TIMEOUT_MS each, and free SESSION. Safe with NULL.
+ * Delete every current GSS context on its server (TKEY mode 5, signed)
+ * within TIMEOUT_MS each (0: do not contact the servers), and free
+ * SESSION. Returns the first delete failure (ERR names the key); SESSION
+ * is freed anyway. Safe with NULL.
  */
-void pub_session_close(pub_session *session, unsigned timeout_ms);
+kd_result pub_session_close(pub_session *session, unsigned timeout_ms,
+	kd_err *err);
 
 #endif /* KMSDNS_PUB_SESSION_H */

@@ -134,7 +134,11 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			}
 			if (hint != NULL)
 				fprintf(out, " hint=\"%s\"", hint);
-			fprintf(out, " detail=\"%s\"", res->error);
+			/* keep the line parseable: no '"' inside the value */
+			fputs(" detail=\"", out);
+			for (const char *c = res->error; *c != '\0'; c++)
+				fputc(*c == '"' ? '\'' : *c, out);
+			fputc('"', out);
 		}
 		fputc('\n', out);
 	}

@@ -48,6 +48,8 @@ zone_file b.test
 zone_file c.test
 zone_file refuse.test
 zone_file parent.test
+# a zone that says it is served by the kmsdns DLZ module (freshness rule)
+zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 {
 	echo "include \"$TSIG\";"
 	for alg in hmac-md5 hmac-sha1 hmac-sha224 hmac-sha384 hmac-sha512; do
@@ -56,6 +58,7 @@ zone_file parent.test
 	for z in a.test b.test c.test; do
 		echo "zone \"$z\" { type primary; file \"$z.db\"; update-policy { $(grants $z) }; };"
 	done
+	echo "zone \"dlz.test\" { type primary; file \"dlz.test.db\"; update-policy { $(grants dlz.test) }; };"
 	echo "zone \"parent.test\" { type primary; file \"parent.test.db\"; update-policy { $(grants parent.test) }; };"
 	echo "zone \"refuse.test\" { type primary; file \"refuse.test.db\";"
 	echo "	update-policy { grant kms-tsig.example.test. name other.refuse.test. A; }; };"
@@ -112,6 +115,23 @@ assert [d["action"] for d in doc["domains"]] == ["unchanged"] * 3, doc
 assert all(d["updates_sent"] == 0 and d["result"] == "ok" for d in doc["domains"]), doc
 ' || h_fail "JSON report of the second run"
 h_assert_eq "$S1" "$(serial a.test) $(serial b.test) $(serial c.test)" "serials after an unchanged run"
+
+# --- a kmsdns DLZ zone: an unchanged record is refreshed (re-added) -------
+pub --tsig-key "$TSIG" --domain dlz.test,5,5
+h_assert_contains "$OUT" "dlz.test zone=dlz.test server=127.0.0.1#$PORT action=added result=ok" "first publish to dlz.test"
+S2=$(serial dlz.test)
+pub --tsig-key "$TSIG" --domain dlz.test,5,5 --json
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["domains"][0]
+assert d["kmsdns_zone"] is True and d["action"] == "refreshed", d
+assert d["updates_sent"] == 1 and d["result"] == "ok", d
+' || h_fail "refresh of an unchanged record in a kmsdns zone"
+h_assert_eq "$S2" "$(serial dlz.test)" "serial after a refresh (identical re-add is a no-op)"
+h_assert_eq "5 5 1688 kms1.example.test." "$(srv dlz.test)" "dlz.test after the refresh"
+# withdraw needs no refresh
+pub --tsig-key "$TSIG" --domain dlz.test --withdraw
+h_assert_contains "$OUT" "dlz.test zone=dlz.test server=127.0.0.1#$PORT action=withdrawn result=ok" "withdraw from dlz.test"
 
 # --- --refresh sends an identical re-add: zone unchanged ----------------------
 pub --tsig-key "$TSIG" --refresh --domain b.test,10,50

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "pub_net.h"
 
@@ -54,7 +55,8 @@ write_all(int fd, const uint8_t *data, size_t len, int64_t deadline)
 
 		if (ret != KD_OK)
 			return ret;
-		n = write(fd, data, len);
+		/* a peer that closed must not kill us with SIGPIPE */
+		n = send(fd, data, len, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

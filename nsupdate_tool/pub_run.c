@@ -291,10 +291,11 @@ confirm(const run_state *st, const endpoint *server, const pub_plan *plan,
 
 		if (!dname_equal(r->target, st->cfg->host))
 			continue;
+		/* the kmsdns DLZ module may serve its own TTL */
 		if (plan->add && r->priority == plan->add_record.priority &&
 		    r->weight == plan->add_record.weight &&
 		    r->port == plan->add_record.port &&
-		    r->ttl == plan->add_record.ttl)
+		    (r->ttl == plan->add_record.ttl || res->kmsdns_zone))
 			found = true;
 		else
 			ours_left = true;

@@ -25,7 +25,7 @@ static const char usage_text[] =
 "                      [--tsig-key FILE [--key-name NAME]] | [--gss [--keytab FILE]\n"
 "                      [--principal NAME] [--server-principal NAME]] | [--no-auth]\n"
 "                      [--withdraw] [--refresh] [--dry-run] [--json] [--jobs N]\n"
-"                      [--timeout MS]\n";
+"                      [--timeout MS] [--register-address [--address ADDR]...]\n";
 
 static const char help_text[] =
 "Publish this KMS host's _vlmcs._tcp SRV record in every listed domain by\n"
@@ -50,6 +50,9 @@ static const char help_text[] =
 "      --json               print the report as JSON\n"
 "      --jobs N             domains in parallel (default 8, at most 64)\n"
 "      --timeout MS         per exchange with a server (default 5000)\n"
+"      --register-address   also keep this host's A/AAAA where policy allows\n"
+"      --address ADDR       the address to register (repeat; default: the\n"
+"                           machine's global addresses)\n"
 "  -h, --help               this text\n"
 "\n"
 "Exit status: 0 all domains succeeded, 1 some failed, 2 usage or config error.\n";
@@ -58,7 +61,8 @@ enum {
 	OPT_HOST = 256, OPT_PORT, OPT_TTL, OPT_DOMAIN, OPT_SERVER,
 	OPT_TSIG_KEY, OPT_KEY_NAME, OPT_GSS, OPT_KEYTAB, OPT_PRINCIPAL,
 	OPT_SERVER_PRINCIPAL, OPT_NO_AUTH, OPT_WITHDRAW, OPT_REFRESH,
-	OPT_DRY_RUN, OPT_JSON, OPT_JOBS, OPT_TIMEOUT,
+	OPT_DRY_RUN, OPT_JSON, OPT_JOBS, OPT_TIMEOUT, OPT_REGISTER_ADDRESS,
+	OPT_ADDRESS,
 };
 
 static const struct option options[] = {
@@ -81,6 +85,8 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "register-address", no_argument, NULL, OPT_REGISTER_ADDRESS },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -109,6 +115,8 @@ setting_of(int opt)
 	case OPT_TIMEOUT: return "timeout";
 	case OPT_GSS: return "auth";
 	case OPT_NO_AUTH: return "auth";
+	case OPT_REGISTER_ADDRESS: return "register-address";
+	case OPT_ADDRESS: return "address";
 	default: return NULL;
 	}
 }
@@ -189,6 +197,7 @@ main(int argc, char **argv)
 		flags[nflags].key = key;
 		flags[nflags].value = opt == OPT_GSS ? "gss" :
 			opt == OPT_NO_AUTH ? "none" :
+			opt == OPT_REGISTER_ADDRESS ? "yes" :
 			optarg;
 		nflags++;
 		if (opt == OPT_TSIG_KEY && nflags < MAX_FLAGS) {
@@ -219,7 +228,7 @@ main(int argc, char **argv)
 	if (!cfg.dry_run && pub_session_open(&cfg, &session, &err) != KD_OK)
 		goto config_error;
 
-	results = calloc(cfg.domains.count, sizeof(*results));
+	results = calloc(pub_run_result_count(&cfg), sizeof(*results));
 	if (results == NULL) {
 		fprintf(stderr, "kmsdns-publish: out of memory\n");
 		pub_session_close(session, 0, NULL);
@@ -232,17 +241,18 @@ main(int argc, char **argv)
 	} else {
 		if (cfg.json)
 			pub_report_json(stdout, &cfg, results,
-				cfg.domains.count, session != NULL ?
+				pub_run_result_count(&cfg), session != NULL ?
 				pub_session_negotiations(session) : 0);
 		else
 			pub_report_text(stdout, &cfg, results,
-				cfg.domains.count);
-		status = pub_report_exit_status(results, cfg.domains.count);
+				pub_run_result_count(&cfg));
+		status = pub_report_exit_status(results,
+			pub_run_result_count(&cfg));
 	}
 	/* a failed TKEY delete leaves a key that expires within the hour */
 	if (pub_session_close(session, cfg.timeout_ms, &err) != KD_OK)
 		fprintf(stderr, "kmsdns-publish: warning: %s\n", err.text);
-	pub_results_free(results, cfg.domains.count);
+	pub_results_free(results, pub_run_result_count(&cfg));
 	free(results);
 	pub_config_free(&cfg);
 	return status;

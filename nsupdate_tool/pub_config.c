@@ -29,6 +29,7 @@ static const char *const setting_names[PUB_SET_COUNT] = {
 	[PUB_SET_SERVER_PRINCIPAL] = "server-principal",
 	[PUB_SET_JOBS] = "jobs",
 	[PUB_SET_TIMEOUT] = "timeout",
+	[PUB_SET_REGISTER_ADDRESS] = "register-address",
 };
 
 void
@@ -171,6 +172,16 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		if (ret == KD_OK)
 			cfg->timeout_ms = (unsigned)number;
 		return ret;
+	case PUB_SET_REGISTER_ADDRESS:
+		if (strcmp(value, "yes") == 0)
+			cfg->register_address = true;
+		else if (strcmp(value, "no") == 0)
+			cfg->register_address = false;
+		else
+			return kd_err_set(err, KD_EINVAL,
+				"register-address \"%s\" is not yes or no",
+				value);
+		return KD_OK;
 	case PUB_SET_COUNT:
 		break;
 	}
@@ -229,6 +240,21 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 
 	if (strcmp(key, "domain") == 0)
 		return apply_domain(cfg, value, source, line, err);
+	if (strcmp(key, "address") == 0) {
+		if (source == NULL && !cfg->cli_addresses) {
+			/* --address replaces the file's list */
+			memset(&cfg->addresses, 0, sizeof(cfg->addresses));
+			cfg->cli_addresses = true;
+		}
+		ret = pub_addr_add(&cfg->addresses, value, &detail);
+		if (ret == KD_OK)
+			return KD_OK;
+		if (source == NULL)
+			return kd_err_set(err, ret, "--address: %s",
+				detail.text);
+		return kd_err_set(err, ret, "%s:%u: address %s", source, line,
+			detail.text);
+	}
 	for (which = 0; which < PUB_SET_COUNT; which++) {
 		if (strcmp(key, setting_names[which]) == 0)
 			break;
@@ -369,6 +395,9 @@ pub_config_finish(pub_config *cfg, kd_err *err)
 	if (cfg->auth != PUB_AUTH_TSIG && cfg->key_name[0] != '\0')
 		return kd_err_set(err, KD_EINVAL,
 			"key-name needs auth tsig (--tsig-key)");
+	if (cfg->addresses.count > 0 && !cfg->register_address)
+		return kd_err_set(err, KD_EINVAL,
+			"address needs register-address (--register-address)");
 	return KD_OK;
 }
 

@@ -18,6 +18,8 @@
  *     server-principal DNS/ns1.example.test@EXAMPLE.TEST
  *     jobs 8
  *     timeout 5000                    (milliseconds)
+ *     register-address yes            (also keep the host's A/AAAA)
+ *     address 192.0.2.10              (repeatable; default: interfaces)
  *
  * Every error names SOURCE:LINE and the reason. Command-line flags are
  * applied on top with pub_config_set() (source NULL), so both share one
@@ -33,6 +35,7 @@
 #include "endpoint.h"
 #include "kd_result.h"
 #include "publist.h"
+#include "pub_addr.h"
 
 #define PUB_DEFAULT_TTL 3600
 #define PUB_DEFAULT_JOBS 8
@@ -53,6 +56,7 @@ enum pub_setting {
 	PUB_SET_HOST, PUB_SET_PORT, PUB_SET_TTL, PUB_SET_SERVER, PUB_SET_AUTH,
 	PUB_SET_TSIG_KEY, PUB_SET_KEY_NAME, PUB_SET_KEYTAB, PUB_SET_PRINCIPAL,
 	PUB_SET_SERVER_PRINCIPAL, PUB_SET_JOBS, PUB_SET_TIMEOUT,
+	PUB_SET_REGISTER_ADDRESS,
 	PUB_SET_COUNT
 };
 
@@ -72,13 +76,16 @@ typedef struct pub_config {
 	char server_principal[512];
 	unsigned jobs;
 	unsigned timeout_ms;
+	bool register_address;
+	pub_addr_set addresses;           /* empty: this machine's */
 	/* Flags only the command line sets. */
 	bool withdraw, dry_run, json, refresh;
 	/* Seconds added to the TSIG signing time; set by main() from the
 	 * test-only environment variable KMSDNS_PUBLISH_CLOCK_OFFSET. */
 	long clock_offset;
-	/* The command line gave --domain: its list replaces the file's. */
-	bool cli_domains;
+	/* The command line gave --domain / --address: its list replaces
+	 * the file's. */
+	bool cli_domains, cli_addresses;
 	/* Line of each setting in the file (0 = not set there). */
 	unsigned set_line[PUB_SET_COUNT];
 } pub_config;
@@ -93,7 +100,7 @@ void pub_config_free(pub_config *cfg);
  * Apply the setting KEY (a config-file key, e.g. "ttl") with VALUE to CFG.
  * SOURCE/LINE name where it comes from: a file line (then a setting given
  * twice is an error) or, with SOURCE NULL, the command line (overrides).
- * "domain" appends to the domain list. Errors: KD_EINVAL/KD_ERANGE/
+ * "domain" and "address" append to their lists. Errors: KD_EINVAL/KD_ERANGE/
  * KD_EEXIST with ERR "SOURCE:LINE: reason" (just "reason" for flags).
  */
 kd_result pub_config_set(pub_config *cfg, const char *key, const char *value,
@@ -113,7 +120,8 @@ kd_result pub_config_parse_file(pub_config *cfg, const char *path,
 /*
  * Complete and check CFG once everything is applied: a key file implies
  * auth tsig, a keytab or principal auth gss; then at least one domain, an
- * authentication (unless dry_run) and a key file for TSIG are required.
+ * authentication (unless dry_run) and a key file for TSIG are required,
+ * and addresses need register-address.
  * ERR says what is missing.
  */
 kd_result pub_config_finish(pub_config *cfg, kd_err *err);

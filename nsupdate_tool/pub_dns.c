@@ -122,8 +122,9 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 }
 
 kd_result
-pub_dns_find_zone(const endpoint *server, const char *owner, bool recurse,
-	unsigned timeout_ms, char *zone, char *mname, kd_err *err)
+pub_dns_find_zone(const endpoint *server, const char *owner,
+	const char *anchor, bool recurse, unsigned timeout_ms, char *zone,
+	char *mname, kd_err *err)
 {
 	char where[ENDPOINT_TEXT_MAX], rbuf[16];
 	ldns_pkt *answer;
@@ -156,13 +157,13 @@ pub_dns_find_zone(const endpoint *server, const char *owner, bool recurse,
 			pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)),
 			rcode == 0 ? ", no SOA" : "");
 	}
-	if (rcode == LDNS_RCODE_NXDOMAIN && !domain_exists(server,
-	    dname_parent(dname_parent(owner)), recurse, timeout_ms)) {
+	if (rcode == LDNS_RCODE_NXDOMAIN && !domain_exists(server, anchor,
+	    recurse, timeout_ms)) {
 		/* never fall back to a parent zone (a TLD, the root) */
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_ENOTZONE,
 			"no zone for %s at %s: %s does not exist", owner,
-			where, dname_parent(dname_parent(owner)));
+			where, anchor);
 	}
 	ret = rdf_to_name(ldns_rr_owner(soa), DNAME_OWNER, zone, &detail);
 	if (ret == KD_OK)

@@ -32,13 +32,14 @@ kd_result pub_dns_query(const endpoint *server, const char *name,
  * Find the zone that holds OWNER by asking SERVER for its SOA: write the
  * zone name and the SOA MNAME (the primary) in canonical form to ZONE and
  * MNAME (DNAME_BUF_SIZE each). KD_ENOTAUTH when SERVER answers REFUSED or
- * NOTAUTH (not authoritative); KD_ENOTZONE when the answer has no SOA or
- * the domain (OWNER's grandparent) does not exist, so that no parent zone
- * (a TLD, the root) is ever taken for it.
+ * NOTAUTH (not authoritative); KD_ENOTZONE when the answer has no SOA, or
+ * when OWNER does not exist and neither does ANCHOR (the name that must
+ * exist: the domain of a _vlmcs._tcp owner), so that no parent zone (a
+ * TLD, the root) is ever taken for it.
  */
 kd_result pub_dns_find_zone(const endpoint *server, const char *owner,
-	bool recurse, unsigned timeout_ms, char *zone, char *mname,
-	kd_err *err);
+	const char *anchor, bool recurse, unsigned timeout_ms, char *zone,
+	char *mname, kd_err *err);
 
 /*
  * Read the SRV RRset at OWNER from SERVER into a new array *RECORDS

@@ -103,6 +103,17 @@ pub_report_exit_status(const pub_result *results, size_t count)
 	return 0;
 }
 
+/* The result word of RES. */
+static const char *
+result_word(const pub_config *cfg, const pub_result *res)
+{
+	if (!res->ok)
+		return "failed";
+	if (res->not_allowed)
+		return "not-allowed";
+	return cfg->dry_run ? "dry-run" : "ok";
+}
+
 void
 pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 	size_t count)
@@ -119,8 +130,13 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			res->domain, res->zone[0] != '\0' ? res->zone : "-",
 			res->server[0] != '\0' ? res->server : "-",
 			res->planned ? pub_action_name(res->action) : "-",
-			res->ok ? (cfg->dry_run ? "dry-run" : "ok") :
-			"failed");
+			result_word(cfg, res));
+		if (res->address_job)
+			fputs(" records=address", out);
+		if (res->not_allowed)
+			fprintf(out, " hint=\"the update policy does not let "
+				"this host write its address records; they are "
+				"left as they are\"");
 		if (!res->ok) {
 			const char *hint = pub_report_hint(res);
 
@@ -180,7 +196,10 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 		json_kv_bool(&json, "kmsdns_zone", res->kmsdns_zone);
 		json_kv_string(&json, "action",
 			res->planned ? pub_action_name(res->action) : NULL);
-		json_kv_string(&json, "result", res->ok ? "ok" : "failed");
+		json_kv_string(&json, "records",
+			res->address_job ? "address" : "SRV");
+		json_kv_string(&json, "result", res->ok ?
+			(res->not_allowed ? "not-allowed" : "ok") : "failed");
 		json_kv_uint(&json, "updates_sent", res->attempts);
 		if (res->rcode >= 0)
 			json_kv_int(&json, "rcode", res->rcode);
@@ -203,7 +222,8 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 			json_kv_string(&json, "windows_event", NULL);
 		}
 		json_kv_string(&json, "hint", pub_report_hint(res));
-		json_kv_string(&json, "detail", res->ok ? NULL : res->error);
+		json_kv_string(&json, "detail",
+			res->ok && !res->not_allowed ? NULL : res->error);
 		json_kv_string(&json, "nsupdate", res->script);
 		json_object_end(&json);
 	}

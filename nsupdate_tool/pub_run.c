@@ -14,6 +14,7 @@
 #include "pub_net.h"
 #include "pub_run.h"
 #include "pub_update.h"
+#include "pub_addr.h"
 
 /* How often a timed-out or cut UPDATE is re-signed and sent again. */
 #define PUB_SEND_RETRIES 1
@@ -216,10 +217,38 @@ out:
 	return outcome;
 }
 
-/* Build, sign, send the UPDATE of PLAN, with the retry rules. */
+/* Builds one unsigned UPDATE (a fresh message ID each call). */
+typedef kd_result (*update_builder)(const void *arg, const pub_result *res,
+	uint8_t **wire, size_t *len, kd_err *err);
+
 static kd_result
-send_update(const run_state *st, const endpoint *server, const pub_plan *plan,
-	pub_result *res, kd_err *err)
+build_srv_update(const void *arg, const pub_result *res, uint8_t **wire,
+	size_t *len, kd_err *err)
+{
+	return pub_update_build(res->zone, res->owner, arg, wire, len, err);
+}
+
+/* What build_address_update needs. */
+typedef struct address_update {
+	const pub_addr_plan *plan;
+	const pub_addr_set *wanted;
+	uint32_t ttl;
+} address_update;
+
+static kd_result
+build_address_update(const void *arg, const pub_result *res, uint8_t **wire,
+	size_t *len, kd_err *err)
+{
+	const address_update *au = arg;
+
+	return pub_addr_update_build(res->zone, res->owner, au->plan,
+		au->wanted, au->ttl, wire, len, err);
+}
+
+/* Build with BUILD(ARG), sign, send the UPDATE, with the retry rules. */
+static kd_result
+send_update(const run_state *st, const endpoint *server, update_builder build,
+	const void *arg, pub_result *res, kd_err *err)
 {
 	long offset = pub_session_clock_offset(st->session, server);
 	bool time_fixed = false, renegotiated = false;
@@ -240,8 +269,7 @@ send_update(const run_state *st, const endpoint *server, const pub_plan *plan,
 		if (ret != KD_OK)
 			return ret;
 		/* a new message (new ID) every time: never a replay */
-		ret = pub_update_build(res->zone, res->owner, plan, &wire,
-			&len, err);
+		ret = build(arg, res, &wire, &len, err);
 		if (ret != KD_OK)
 			return ret;
 		outcome = attempt_update(st, server, signer, wire, len, offset,
@@ -312,6 +340,18 @@ confirm(const run_state *st, const endpoint *server, const pub_plan *plan,
 	return KD_OK;
 }
 
+/* The nsupdate "server ADDR PORT" form of RES's server into BUF. */
+static void
+nsupdate_server(const pub_result *res, char *buf, size_t len)
+{
+	char *hash;
+
+	snprintf(buf, len, "%s", res->server);
+	hash = strrchr(buf, '#');
+	if (hash != NULL)
+		*hash = ' ';
+}
+
 /* Everything for one domain. */
 static void
 publish_domain(const run_state *st, const publist_entry *entry,
@@ -339,8 +379,8 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	res->owner[strlen(SRV_KMS_SERVICE)] = '.';
 	memcpy(res->owner + strlen(SRV_KMS_SERVICE) + 1, entry->domain,
 		strlen(entry->domain) + 1);
-	ret = pub_dns_find_zone(&st->resolver, res->owner, st->recurse,
-		cfg->timeout_ms, res->zone, res->primary, &err);
+	ret = pub_dns_find_zone(&st->resolver, res->owner, res->domain,
+		st->recurse, cfg->timeout_ms, res->zone, res->primary, &err);
 	if (ret != KD_OK) {
 		res->zone[0] = '\0';
 		res->primary[0] = '\0';
@@ -385,13 +425,8 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	res->action = plan.action;
 	if (cfg->dry_run) {
 		char server_arg[ENDPOINT_TEXT_MAX];
-		char *hash;
 
-		/* nsupdate writes "server ADDR PORT" */
-		snprintf(server_arg, sizeof(server_arg), "%s", res->server);
-		hash = strrchr(server_arg, '#');
-		if (hash != NULL)
-			*hash = ' ';
+		nsupdate_server(res, server_arg, sizeof(server_arg));
 		if (pub_plan_sends(&plan)) {
 			ret = pub_update_script(server_arg, res->zone,
 				res->owner, &plan, &res->script, &err);
@@ -407,7 +442,7 @@ publish_domain(const run_state *st, const publist_entry *entry,
 		res->ok = true;
 		return;
 	}
-	ret = send_update(st, &server, &plan, res, &err);
+	ret = send_update(st, &server, build_srv_update, &plan, res, &err);
 	if (ret == KD_OK)
 		ret = confirm(st, &server, &plan, res, &err);
 	if (ret != KD_OK) {
@@ -416,6 +451,92 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	}
 	res->ok = true;
 	res->code = KD_OK;
+}
+
+/* The host's A/AAAA records (--register-address). */
+static void
+publish_address(const run_state *st, pub_result *res)
+{
+	const pub_config *cfg = st->cfg;
+	pub_addr_set wanted, current;
+	pub_addr_plan plan;
+	address_update au;
+	endpoint server;
+	kd_err err;
+	kd_result ret;
+
+	res->address_job = true;
+	res->rcode = -1;
+	res->tsig_error = -1;
+	snprintf(res->domain, sizeof(res->domain), "%s", cfg->host);
+	snprintf(res->owner, sizeof(res->owner), "%s", cfg->host);
+	wanted = cfg->addresses;
+	ret = wanted.count > 0 ? KD_OK : pub_addr_local(&wanted, &err);
+	if (ret == KD_OK)
+		ret = pub_dns_find_zone(&st->resolver, cfg->host,
+			dname_parent(cfg->host), st->recurse, cfg->timeout_ms,
+			res->zone, res->primary, &err);
+	if (ret == KD_OK && !cfg->has_server)
+		ret = pub_dns_resolve_host(res->primary, 53, &server, &err);
+	else if (ret == KD_OK)
+		server = cfg->server;
+	if (ret != KD_OK) {
+		res->zone[0] = res->primary[0] = '\0';
+		fail(res, ret, &err);
+		return;
+	}
+	endpoint_format(&server, res->server, sizeof(res->server));
+	ret = pub_addr_read(&server, cfg->host, cfg->timeout_ms, &current,
+		&err);
+	if (ret != KD_OK) {
+		fail(res, ret, &err);
+		return;
+	}
+	pub_addr_plan_compute(&current, &wanted, cfg->ttl, &plan);
+	res->planned = true;
+	res->action = plan.action;
+	res->ok = true;
+	if (plan.action == PUB_ACTION_UNCHANGED)
+		return;
+	if (cfg->dry_run) {
+		char server_arg[ENDPOINT_TEXT_MAX];
+
+		nsupdate_server(res, server_arg, sizeof(server_arg));
+		ret = pub_addr_update_script(server_arg, res->zone, cfg->host,
+			&plan, &wanted, cfg->ttl, &res->script, &err);
+		if (ret != KD_OK)
+			fail(res, ret, &err);
+		return;
+	}
+	au.plan = &plan;
+	au.wanted = &wanted;
+	au.ttl = cfg->ttl;
+	ret = send_update(st, &server, build_address_update, &au, res, &err);
+	if (ret == KD_EREFUSED) {
+		/* "where policy allows": a refusal is reported, not failed */
+		res->not_allowed = true;
+		res->code = ret;
+		snprintf(res->error, sizeof(res->error), "%s", err.text);
+		return;
+	}
+	if (ret == KD_OK) {
+		ret = pub_addr_read(&server, cfg->host, cfg->timeout_ms,
+			&current, &err);
+		pub_addr_plan_compute(&current, &wanted, cfg->ttl, &plan);
+		if (ret == KD_OK && plan.action != PUB_ACTION_UNCHANGED)
+			ret = kd_err_set(&err, KD_EDNS,
+				"UPDATE answered NOERROR but %s does not show the addresses",
+				res->server);
+	}
+	if (ret != KD_OK)
+		fail(res, ret, &err);
+}
+
+size_t
+pub_run_result_count(const pub_config *cfg)
+{
+	return cfg->domains.count +
+		(cfg->register_address && !cfg->withdraw ? 1 : 0);
 }
 
 static void *
@@ -429,10 +550,13 @@ worker(void *arg)
 		pthread_mutex_lock(&st->lock);
 		i = st->next++;
 		pthread_mutex_unlock(&st->lock);
-		if (i >= st->cfg->domains.count)
+		if (i >= pub_run_result_count(st->cfg))
 			return NULL;
-		publish_domain(st, &st->cfg->domains.entries[i],
-			&st->results[i]);
+		if (i == st->cfg->domains.count)
+			publish_address(st, &st->results[i]);
+		else
+			publish_domain(st, &st->cfg->domains.entries[i],
+				&st->results[i]);
 	}
 }
 
@@ -449,7 +573,7 @@ pub_run(const pub_config *cfg, pub_session *session, pub_result *results,
 	st.cfg = cfg;
 	st.session = session;
 	st.results = results;
-	memset(results, 0, cfg->domains.count * sizeof(*results));
+	memset(results, 0, pub_run_result_count(cfg) * sizeof(*results));
 	if (cfg->has_server) {
 		st.resolver = cfg->server;
 	} else {
@@ -458,8 +582,8 @@ pub_run(const pub_config *cfg, pub_session *session, pub_result *results,
 			return ret;
 		st.recurse = true;
 	}
-	if (jobs > cfg->domains.count)
-		jobs = cfg->domains.count;
+	if (jobs > pub_run_result_count(cfg))
+		jobs = pub_run_result_count(cfg);
 	if (jobs > PUB_MAX_JOBS)
 		jobs = PUB_MAX_JOBS;
 	pthread_mutex_init(&st.lock, NULL);

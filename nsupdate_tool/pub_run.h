@@ -28,6 +28,8 @@ typedef struct pub_result {
 	char zone[DNAME_BUF_SIZE];       /* "" until found */
 	char primary[DNAME_BUF_SIZE];    /* SOA MNAME, "" until found */
 	char server[ENDPOINT_TEXT_MAX];  /* where the UPDATE goes */
+	bool address_job;                /* the host's A/AAAA, not SRV */
+	bool not_allowed;                /* address UPDATE REFUSED: noted */
 	bool kmsdns_zone;                /* the zone carries the marker */
 	bool planned;                    /* ACTION is known */
 	pub_action action;
@@ -42,8 +44,15 @@ typedef struct pub_result {
 } pub_result;
 
 /*
+ * Number of results a run of CFG gives: one per domain, plus one for the
+ * host's addresses with register-address (not when withdrawing).
+ */
+size_t pub_run_result_count(const pub_config *cfg);
+
+/*
  * Run CFG with SESSION's credentials into RESULTS (one per domain of
- * CFG->domains, in that order; the caller allocates them). Per-domain
+ * CFG->domains, in that order, then the address result; the caller
+ * allocates pub_run_result_count() of them). Per-domain
  * failures are in the results; the return value is KD_OK unless the run
  * could not start (no memory, no resolver).
  */

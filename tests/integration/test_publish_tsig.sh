@@ -48,6 +48,7 @@ zone_file b.test
 zone_file c.test
 zone_file refuse.test
 zone_file parent.test
+zone_file example.test
 # a zone that says it is served by the kmsdns DLZ module (freshness rule)
 zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 {
@@ -59,6 +60,8 @@ zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 		echo "zone \"$z\" { type primary; file \"$z.db\"; update-policy { $(grants $z) }; };"
 	done
 	echo "zone \"dlz.test\" { type primary; file \"dlz.test.db\"; update-policy { $(grants dlz.test) }; };"
+	echo "zone \"example.test\" { type primary; file \"example.test.db\";"
+	echo "	update-policy { grant kms-tsig.example.test. name kms1.example.test. A AAAA; }; };"
 	echo "zone \"parent.test\" { type primary; file \"parent.test.db\"; update-policy { $(grants parent.test) }; };"
 	echo "zone \"refuse.test\" { type primary; file \"refuse.test.db\";"
 	echo "	update-policy { grant kms-tsig.example.test. name other.refuse.test. A; }; };"
@@ -232,6 +235,42 @@ h_assert_eq "" "$(srv b.test)$(srv c.test)" "b.test and c.test after withdraw"
 pub --tsig-key "$TSIG" --withdraw "${DOMAINS[@]}"
 h_assert_contains "$OUT" "a.test zone=a.test server=127.0.0.1#$PORT action=unchanged result=ok" "second withdraw"
 
+# --- --register-address: the host's A/AAAA where policy allows ---------------
+pub --tsig-key "$TSIG" --domain b.test --register-address --address 127.0.0.11 \
+	--address 2001:DB8::11 --dry-run
+h_assert_contains "$OUT" "update delete kms1.example.test. AAAA
+update add kms1.example.test. 3600 AAAA 2001:db8::11" "address dry-run script"
+h_assert_eq "" "$(h_dig +short kms1.example.test A)" "dry-run registered an address"
+pub --tsig-key "$TSIG" --domain b.test --register-address --address 127.0.0.11 \
+	--address 2001:DB8::11
+h_assert_eq 0 "$RC" "register-address exit status"
+h_assert_contains "$OUT" "kms1.example.test zone=example.test server=127.0.0.1#$PORT action=added result=ok records=address" "addresses added"
+h_assert_eq "127.0.0.11" "$(h_dig +short kms1.example.test A)" "A record"
+h_assert_eq "2001:db8::11" "$(h_dig +short kms1.example.test AAAA)" "AAAA record"
+S3=$(serial example.test)
+pub --tsig-key "$TSIG" --domain b.test --register-address --address 127.0.0.11 \
+	--address 2001:db8::11
+h_assert_contains "$OUT" "kms1.example.test zone=example.test server=127.0.0.1#$PORT action=unchanged result=ok records=address" "addresses unchanged"
+h_assert_eq "$S3" "$(serial example.test)" "serial after unchanged addresses"
+# a new IPv4 address replaces the A RRset; the AAAA (no IPv6 given) stays
+pub --tsig-key "$TSIG" --domain b.test --register-address --address 127.0.0.12
+h_assert_contains "$OUT" "action=updated result=ok records=address" "address changed"
+h_assert_eq "127.0.0.12" "$(h_dig +short kms1.example.test A)" "A record after the change"
+h_assert_eq "2001:db8::11" "$(h_dig +short kms1.example.test AAAA)" "AAAA record kept"
+# the policy of refuse.test does not let the key write kms1.refuse.test A:
+# noted, not a failure
+RC=0
+OUT=$(timeout 60 "$PUBLISH" --host kms1.refuse.test --server "127.0.0.1#$PORT" --tsig-key "$TSIG" \
+	--domain b.test --register-address --address 127.0.0.13 2>&1) || RC=$?
+printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+h_assert_eq 0 "$RC" "refused address exit status"
+h_assert_contains "$OUT" "kms1.refuse.test zone=refuse.test server=127.0.0.1#$PORT action=added result=not-allowed records=address" "refused address"
+h_assert_eq "" "$(h_dig +short kms1.refuse.test A)" "refused address written"
+# withdrawing leaves the addresses alone
+pub --tsig-key "$TSIG" --domain b.test --register-address --withdraw
+h_assert_not_contains "$OUT" "records=address" "withdraw touched addresses"
+h_assert_eq "127.0.0.12" "$(h_dig +short kms1.example.test A)" "A record after withdraw"
+
 # --- config file errors: exit 2, file:line and reason ------------------------
 conf_error() { # EXPECTED-TEXT CONFIG-LINES...
 	local want=$1 rc=0 out
@@ -253,6 +292,9 @@ conf_error "bad.conf:1: \"1.2.3.4#99999\": port 99999 is out of range" "server 1
 conf_error "bad.conf:1: jobs 0 is out of range 1-64" "jobs 0"
 conf_error "bad.conf:1: " "host -bad-.example.test"
 conf_error "no domain to publish in" "host k.example.test"
+conf_error "bad.conf:2: address \"192.0.2\" is not an IP address" "register-address yes" "address 192.0.2"
+conf_error "bad.conf:1: register-address \"maybe\" is not yes or no" "register-address maybe"
+conf_error "address needs register-address" "domain a.test" "address 192.0.2.1"
 rc=0; out=$("$PUBLISH" -c "$H_TMP/missing.conf" 2>&1) || rc=$?
 h_assert_eq 2 "$rc" "missing config file"
 h_assert_contains "$out" "missing.conf" "missing config file named"

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
+#include "pub_addr.h"
 #include "pub_plan.h"
 #include "pub_update.h"
 
@@ -257,6 +258,75 @@ test_update_script(void **state)
 	free(text);
 }
 
+static void
+test_address_plan(void **state)
+{
+	pub_addr_set current, wanted;
+	pub_addr_plan plan;
+	kd_err err;
+	char *text;
+	uint8_t *wire;
+	size_t len;
+	ldns_pkt *pkt = NULL;
+
+	(void)state;
+	memset(&current, 0, sizeof(current));
+	memset(&wanted, 0, sizeof(wanted));
+	assert_int_equal(pub_addr_add(&wanted, "192.0.2.10", &err), KD_OK);
+	assert_int_equal(pub_addr_add(&wanted, "2001:DB8:0::10", &err), KD_OK);
+	assert_int_equal(pub_addr_add(&wanted, "192.0.2.10", &err), KD_OK);
+	assert_int_equal(wanted.count, 2);
+	assert_string_equal(wanted.addrs[1].text, "2001:db8::10");
+	assert_int_equal(pub_addr_add(&wanted, "192.0.2", &err), KD_EINVAL);
+	assert_string_equal(err.text, "\"192.0.2\" is not an IP address");
+
+	pub_addr_plan_compute(&current, &wanted, 300, &plan);
+	assert_int_equal(plan.action, PUB_ACTION_ADDED);
+	assert_true(plan.replace[0] && plan.replace[1]);
+
+	/* the same addresses and TTL: nothing to do */
+	current = wanted;
+	current.addrs[0].ttl = current.addrs[1].ttl = 300;
+	pub_addr_plan_compute(&current, &wanted, 300, &plan);
+	assert_int_equal(plan.action, PUB_ACTION_UNCHANGED);
+	/* another TTL replaces */
+	pub_addr_plan_compute(&current, &wanted, 600, &plan);
+	assert_int_equal(plan.action, PUB_ACTION_UPDATED);
+	/* an extra stale A replaces the A RRset only */
+	assert_int_equal(pub_addr_add(&current, "192.0.2.99", &err), KD_OK);
+	current.addrs[2].ttl = 300;
+	pub_addr_plan_compute(&current, &wanted, 300, &plan);
+	assert_int_equal(plan.action, PUB_ACTION_UPDATED);
+	assert_true(plan.replace[0]);
+	assert_false(plan.replace[1]);
+	/* no wanted IPv6: the AAAA RRset is left alone */
+	memset(&wanted, 0, sizeof(wanted));
+	assert_int_equal(pub_addr_add(&wanted, "192.0.2.10", &err), KD_OK);
+	pub_addr_plan_compute(&current, &wanted, 300, &plan);
+	assert_true(plan.replace[0]);
+	assert_false(plan.replace[1]);
+
+	assert_int_equal(pub_addr_update_script("127.0.0.1 53", "example.test",
+		"kms1.example.test", &plan, &wanted, 300, &text, &err), KD_OK);
+	assert_string_equal(text, "server 127.0.0.1 53\n"
+		"zone example.test.\n"
+		"update delete kms1.example.test. A\n"
+		"update add kms1.example.test. 300 A 192.0.2.10\n"
+		"send\n");
+	free(text);
+	assert_int_equal(pub_addr_update_build("example.test",
+		"kms1.example.test", &plan, &wanted, 300, &wire, &len, &err),
+		KD_OK);
+	assert_int_equal(ldns_wire2pkt(&pkt, wire, len), LDNS_STATUS_OK);
+	assert_int_equal(ldns_update_upcount(pkt), 2);
+	assert_int_equal(ldns_rr_get_class(ldns_rr_list_rr(
+		ldns_pkt_authority(pkt), 0)), LDNS_RR_CLASS_ANY);
+	assert_int_equal(ldns_rr_rd_count(ldns_rr_list_rr(
+		ldns_pkt_authority(pkt), 0)), 0);
+	ldns_pkt_free(pkt);
+	free(wire);
+}
+
 int
 main(void)
 {
@@ -270,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_action_names),
 		cmocka_unit_test(test_update_wire),
 		cmocka_unit_test(test_update_script),
+		cmocka_unit_test(test_address_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

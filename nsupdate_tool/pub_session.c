@@ -17,9 +17,11 @@
  * other threads may still sign with them. */
 typedef struct server_context {
 	endpoint server;
-	pub_gss_context *ctx;
+	pub_gss_context *ctx;        /* NULL: the negotiation failed */
 	unsigned generation;
 	bool current;
+	kd_result failure;           /* why, when CTX is NULL */
+	char error[KD_ERR_TEXT_MAX];
 } server_context;
 
 /* A clock offset learned from a server's BADTIME answer. */
@@ -144,6 +146,11 @@ pub_session_signer(pub_session *session, const endpoint *server,
 			continue;
 		if (sc->generation > last)
 			last = sc->generation;
+		if (sc->current && sc->ctx == NULL) {
+			/* failed once in this run: the other zones too */
+			pthread_mutex_unlock(&session->lock);
+			return kd_err_set(err, sc->failure, "%s", sc->error);
+		}
 		if (sc->current) {
 			*signer = pub_gss_signer(sc->ctx);
 			*generation = sc->generation;
@@ -154,24 +161,31 @@ pub_session_signer(pub_session *session, const endpoint *server,
 	ret = pub_gss_negotiate(&session->creds, server, primary,
 		session->server_principal, session->timeout_ms,
 		offset_locked(session, server), &ctx, err);
-	if (ret != KD_OK) {
-		pthread_mutex_unlock(&session->lock);
-		return ret;
-	}
+	session->negotiations++;
 	grown = realloc(session->contexts,
 		(session->count + 1) * sizeof(*grown));
 	if (grown == NULL) {
 		pthread_mutex_unlock(&session->lock);
+		if (ret != KD_OK)
+			return ret;
 		pub_gss_context_free(ctx);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
 	session->contexts = grown;
+	memset(&grown[session->count], 0, sizeof(*grown));
 	grown[session->count].server = *server;
-	grown[session->count].ctx = ctx;
+	grown[session->count].ctx = ret == KD_OK ? ctx : NULL;
 	grown[session->count].generation = last + 1;
 	grown[session->count].current = true;
+	grown[session->count].failure = ret;
+	if (ret != KD_OK && err != NULL)
+		snprintf(grown[session->count].error,
+			sizeof(grown[session->count].error), "%s", err->text);
 	session->count++;
-	session->negotiations++;
+	if (ret != KD_OK) {
+		pthread_mutex_unlock(&session->lock);
+		return ret;
+	}
 	*signer = pub_gss_signer(ctx);
 	*generation = last + 1;
 	pthread_mutex_unlock(&session->lock);
@@ -257,7 +271,7 @@ pub_session_close(pub_session *session, unsigned timeout_ms, kd_err *err)
 		kd_result ret = KD_OK;
 
 		/* a forgotten context is already gone on its server */
-		if (sc->current && timeout_ms > 0)
+		if (sc->current && sc->ctx != NULL && timeout_ms > 0)
 			ret = pub_gss_delete(sc->ctx, &sc->server, timeout_ms,
 				pub_session_clock_offset(session, &sc->server),
 				&detail);

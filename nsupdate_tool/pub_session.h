@@ -29,8 +29,10 @@ kd_result pub_session_open(const pub_config *cfg, pub_session **out,
 /*
  * The signer for UPDATEs to SERVER whose zone names PRIMARY (SOA MNAME) in
  * *SIGNER, or NULL for unsigned updates (auth none). GSS-TSIG negotiates a
- * context the first time a server is seen. *GENERATION identifies the
- * context, for pub_session_forget().
+ * context the first time a server is seen; a negotiation that failed is
+ * not tried again in this run (the same error is returned for the server's
+ * other zones). *GENERATION identifies the context, for
+ * pub_session_forget().
  */
 kd_result pub_session_signer(pub_session *session, const endpoint *server,
 	const char *primary, const tsig_signer **signer, unsigned *generation,
@@ -54,7 +56,7 @@ void pub_session_learn_offset(pub_session *session, const endpoint *server,
 /* True when the session signs with GSS-TSIG. */
 bool pub_session_is_gss(const pub_session *session);
 
-/* Number of GSS negotiations made so far (for the report). */
+/* Number of GSS negotiations tried so far (for the report). */
 unsigned pub_session_negotiations(const pub_session *session);
 
 /*

@@ -115,10 +115,14 @@ h_assert_eq 1 "$RC" "foreign target exit status"
 h_assert_contains "$OUT" "b.test zone=b.test server=127.0.0.1#$PORT action=added result=failed error=REFUSED windows=0x8007232D event=12293" "foreign target refused"
 
 # --- a server principal the KDC does not know ---------------------------------
-pub --server-principal DNS/nsx.example.test@EXAMPLE.TEST --domain b.test,1,1
+pub --server-principal DNS/nsx.example.test@EXAMPLE.TEST --domain b.test,1,1 --domain c.test,1,1 --json
 h_assert_eq 1 "$RC" "unknown server principal exit status"
-h_assert_contains "$OUT" "error=gss" "unknown server principal"
-h_assert_contains "$OUT" "DNS/nsx.example.test@EXAMPLE.TEST" "the principal is named"
+json_check '
+assert doc["gss_negotiations"] == 1, doc    # not tried again per zone
+assert [d["error"] for d in doc["domains"]] == ["gss", "gss"], doc
+assert all("DNS/nsx.example.test@EXAMPLE.TEST" in d["detail"] for d in doc["domains"]), doc'
+pub --server-principal DNS/nsx.example.test@EXAMPLE.TEST --domain b.test,1,1
+h_assert_contains "$OUT" "error=gss" "unknown server principal (text)"
 # a keytab without the principal: a usage error before anything is sent
 pub --principal host/nobody.example.test --domain b.test
 h_assert_eq 2 "$RC" "credentials error exit status"

@@ -388,6 +388,10 @@ pub_config_finish(pub_config *cfg, kd_err *err)
 	if (cfg->auth == PUB_AUTH_TSIG && cfg->tsig_key[0] == '\0')
 		return kd_err_set(err, KD_EINVAL,
 			"auth tsig needs a key file: give --tsig-key FILE or a 'tsig-key' line");
+	if (cfg->auth != PUB_AUTH_TSIG && cfg->tsig_key[0] != '\0')
+		return kd_err_set(err, KD_EINVAL,
+			"a TSIG key file needs auth tsig, not %s (--tsig-key and "
+			"--gss exclude each other)", pub_auth_name(cfg->auth));
 	if (cfg->auth != PUB_AUTH_GSS && (cfg->keytab[0] != '\0' ||
 	    cfg->principal[0] != '\0' || cfg->server_principal[0] != '\0'))
 		return kd_err_set(err, KD_EINVAL,

@@ -298,6 +298,21 @@ conf_error "address needs register-address" "domain a.test" "address 192.0.2.1"
 rc=0; out=$("$PUBLISH" -c "$H_TMP/missing.conf" 2>&1) || rc=$?
 h_assert_eq 2 "$rc" "missing config file"
 h_assert_contains "$out" "missing.conf" "missing config file named"
+# a key file with two keys needs --key-name
+cat "$TSIG" "$UNKNOWN" >"$H_TMP/two.key"
+rc=0; out=$("$PUBLISH" --tsig-key "$H_TMP/two.key" --server "127.0.0.1#$PORT" --domain b.test \
+	--host kms1.example.test 2>&1) || rc=$?
+h_assert_eq 2 "$rc" "two keys without --key-name"
+h_assert_contains "$out" "two.key holds 2 keys: give --key-name" "two keys"
+pub --tsig-key "$H_TMP/two.key" --key-name KMS-TSIG.example.test. --domain b.test,3,3
+h_assert_eq 0 "$RC" "--key-name picks the key"
+rc=0; out=$("$PUBLISH" --tsig-key "$H_TMP/two.key" --key-name nokey.test --domain b.test \
+	--host kms1.example.test 2>&1) || rc=$?
+h_assert_eq 2 "$rc" "--key-name of a missing key"
+h_assert_contains "$out" "two.key: no key named nokey.test" "missing key named"
+rc=0; out=$("$PUBLISH" --tsig-key "$TSIG" --gss --domain b.test --host kms1.example.test 2>&1) || rc=$?
+h_assert_eq 2 "$rc" "--tsig-key with --gss"
+h_assert_contains "$out" "exclude each other" "--tsig-key with --gss message"
 printf 'key "broken" { algorithm hmac-sha256; };\n' >"$H_TMP/broken.key"
 rc=0; out=$("$PUBLISH" --tsig-key "$H_TMP/broken.key" --domain a.test --host k.example.test 2>&1) || rc=$?
 h_assert_eq 2 "$rc" "bad key file"

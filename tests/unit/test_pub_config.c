@@ -210,6 +210,14 @@ test_finish(void **state)
 		KD_OK);
 	assert_int_equal(pub_config_finish(&cfg, &err), KD_OK);
 	assert_int_equal(cfg.auth, PUB_AUTH_TSIG);
+	/* TSIG and GSS exclude each other */
+	assert_int_equal(pub_config_set(&cfg, "auth", "gss", NULL, 0, &err),
+		KD_OK);
+	assert_int_equal(pub_config_finish(&cfg, &err), KD_EINVAL);
+	assert_string_equal(err.text, "a TSIG key file needs auth tsig, not "
+		"gss (--tsig-key and --gss exclude each other)");
+	assert_int_equal(pub_config_set(&cfg, "auth", "tsig", NULL, 0, &err),
+		KD_OK);
 	/* Kerberos settings need gss */
 	assert_int_equal(pub_config_set(&cfg, "keytab", "/kt", NULL, 0, &err),
 		KD_OK);

@@ -49,6 +49,7 @@ zone_file c.test
 zone_file refuse.test
 zone_file parent.test
 zone_file example.test
+zone_file open.test
 # a zone that says it is served by the kmsdns DLZ module (freshness rule)
 zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 {
@@ -60,6 +61,7 @@ zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 		echo "zone \"$z\" { type primary; file \"$z.db\"; update-policy { $(grants $z) }; };"
 	done
 	echo "zone \"dlz.test\" { type primary; file \"dlz.test.db\"; update-policy { $(grants dlz.test) }; };"
+	echo "zone \"open.test\" { type primary; file \"open.test.db\"; allow-update { 127.0.0.1; }; };"
 	echo "zone \"example.test\" { type primary; file \"example.test.db\";"
 	echo "	update-policy { grant kms-tsig.example.test. name kms1.example.test. A AAAA; }; };"
 	echo "zone \"parent.test\" { type primary; file \"parent.test.db\"; update-policy { $(grants parent.test) }; };"
@@ -118,6 +120,13 @@ assert [d["action"] for d in doc["domains"]] == ["unchanged"] * 3, doc
 assert all(d["updates_sent"] == 0 and d["result"] == "ok" for d in doc["domains"]), doc
 ' || h_fail "JSON report of the second run"
 h_assert_eq "$S1" "$(serial a.test) $(serial b.test) $(serial c.test)" "serials after an unchanged run"
+
+# --- unsigned updates where the server allows them by address --------------
+pub --no-auth --domain open.test,1,2
+h_assert_contains "$OUT" "open.test zone=open.test server=127.0.0.1#$PORT action=added result=ok" "unsigned update"
+h_assert_eq "1 2 1688 kms1.example.test." "$(srv open.test)" "open.test RRset"
+pub --no-auth --domain b.test,1,2
+h_assert_contains "$OUT" "b.test zone=b.test server=127.0.0.1#$PORT action=updated result=failed error=REFUSED" "unsigned update to a signed-only zone"
 
 # --- a kmsdns DLZ zone: an unchanged record is refreshed (re-added) -------
 pub --tsig-key "$TSIG" --domain dlz.test,5,5

@@ -22,9 +22,11 @@ const char *pub_report_error_name(const pub_result *res);
 
 /*
  * Print RESULTS (COUNT) as text to OUT: for --dry-run the nsupdate scripts
- * first, then one line per domain:
- *   DOMAIN zone=Z server=S action=A result=ok|failed [error=E windows=0x..
- *   event=12293 hint="..." detail="..."]
+ * first, then one line per result:
+ *   DOMAIN zone=Z server=S action=A result=ok|dry-run|not-allowed|failed
+ *   [records=address] [error=E [windows=0x.. event=12293] [hint="..."]
+ *   detail="..."]
+ * with '"' inside the detail written as '\''.
  */
 void pub_report_text(FILE *out, const pub_config *cfg,
 	const pub_result *results, size_t count);
@@ -33,7 +35,8 @@ void pub_report_text(FILE *out, const pub_config *cfg,
 void pub_report_json(FILE *out, const pub_config *cfg,
 	const pub_result *results, size_t count, unsigned negotiations);
 
-/* Exit status for RESULTS: 0 when all succeeded, 1 otherwise. */
+/* Exit status for RESULTS: 0 when all succeeded (a not-allowed address
+ * update counts as success), 1 otherwise. */
 int pub_report_exit_status(const pub_result *results, size_t count);
 
 #endif /* KMSDNS_PUB_REPORT_H */

@@ -9,7 +9,8 @@
  * server's signed time once; BADKEY on a reused GSS context renegotiates
  * once); confirm by querying the primary. A zone that carries the kmsdns
  * marker TXT (or --refresh) gets an identical record re-added so the DLZ
- * module marks the registration fresh.
+ * module marks the registration fresh. With register-address one more job
+ * keeps the host's A/AAAA records (pub_addr.h) the same way.
  */
 #ifndef KMSDNS_PUB_RUN_H
 #define KMSDNS_PUB_RUN_H

@@ -318,11 +318,11 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	gss_name_t target = GSS_C_NO_NAME;
 	OM_uint32 major, minor, flags = 0;
 	uint8_t *query = NULL, *bytes = NULL;
-	size_t query_len, bytes_len;
+	size_t query_len = 0, bytes_len = 0;
 	ldns_pkt *reply = NULL;
-	const uint8_t *key;
-	size_t key_len;
-	uint16_t tkey_error;
+	const uint8_t *key = NULL;
+	size_t key_len = 0;
+	uint16_t tkey_error = 0;
 	tsig_response resp;
 	kd_err detail;
 	kd_result ret;
@@ -465,7 +465,7 @@ pub_gss_delete(pub_gss_context *ctx, const endpoint *server,
 	unsigned timeout_ms, long clock_offset, kd_err *err)
 {
 	uint8_t *query = NULL, *signed_query = NULL, *bytes = NULL;
-	size_t query_len, signed_len, bytes_len;
+	size_t query_len = 0, signed_len = 0, bytes_len = 0;
 	ldns_pkt *reply = NULL;
 	tsig_request req;
 	tsig_response resp;

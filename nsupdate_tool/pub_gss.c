@@ -23,6 +23,7 @@
 
 struct pub_gss_context {
 	gss_ctx_id_t ctx;
+	time_t expires;        /* our clock: the earlier of ticket and key */
 	pthread_mutex_t lock;  /* MIT contexts are not for concurrent use */
 	tsig_signer signer;
 };
@@ -253,10 +254,13 @@ tkey_query(const char *key_name, uint16_t mode, uint32_t now,
 	return KD_OK;
 }
 
-/* The TKEY of ANSWER: its error and (copied pointers to) its key data. */
+/*
+ * The TKEY of ANSWER: its error, (pointers into ANSWER to) its key data and
+ * the key's lifetime (expiration - inception).
+ */
 static kd_result
 tkey_answer(const ldns_pkt *answer, uint16_t *error, const uint8_t **key,
-	size_t *key_len, kd_err *err)
+	size_t *key_len, uint32_t *lifetime, kd_err *err)
 {
 	const ldns_rr_list *list = ldns_pkt_answer(answer);
 
@@ -270,6 +274,8 @@ tkey_answer(const ldns_pkt *answer, uint16_t *error, const uint8_t **key,
 		if (ldns_rr_rd_count(rr) != 7)
 			break;
 		*error = ldns_rdf2native_int16(ldns_rr_rdf(rr, 4));
+		*lifetime = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2)) -
+			ldns_rdf2native_int32(ldns_rr_rdf(rr, 1));
 		data = ldns_rr_rdf(rr, 5);
 		if (ldns_rdf_size(data) < 2)
 			break;
@@ -316,7 +322,8 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	char target_text[600];
 	gss_buffer_desc buf, token = GSS_C_EMPTY_BUFFER;
 	gss_name_t target = GSS_C_NO_NAME;
-	OM_uint32 major, minor, flags = 0;
+	OM_uint32 major, minor, flags = 0, lifetime = 0;
+	uint32_t key_lifetime = 0;
 	uint8_t *query = NULL, *bytes = NULL;
 	size_t query_len = 0, bytes_len = 0;
 	ldns_pkt *reply = NULL;
@@ -385,7 +392,8 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 		free(rc);
 		goto fail;
 	}
-	ret = tkey_answer(reply, &tkey_error, &key, &key_len, &detail);
+	ret = tkey_answer(reply, &tkey_error, &key, &key_len, &key_lifetime,
+		&detail);
 	if (ret == KD_OK && tkey_error != 0)
 		ret = kd_err_set(&detail, KD_EBADKEY, "TKEY error %u%s",
 			tkey_error, tkey_error == TSIG_ERROR_BADKEY ?
@@ -401,7 +409,7 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	major = gss_init_sec_context(&minor, creds->cred, &ctx->ctx, target,
 		(gss_OID)gss_mech_krb5, GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG |
 		GSS_C_INTEG_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, &buf, NULL,
-		&token, &flags, NULL);
+		&token, &flags, &lifetime);
 	gss_release_buffer(&minor, &token);
 	if (GSS_ERROR(major) || major != GSS_S_COMPLETE) {
 		ret = GSS_ERROR(major) ?
@@ -438,6 +446,10 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 			detail.text);
 		goto fail;
 	}
+	/* named keeps the key for min(3600 s, the ticket's life) */
+	if (lifetime == GSS_C_INDEFINITE || key_lifetime < lifetime)
+		lifetime = key_lifetime;
+	ctx->expires = time(NULL) + (time_t)lifetime;
 	gss_release_name(&minor, &target);
 	ldns_pkt_free(reply);
 	free(bytes);
@@ -452,6 +464,12 @@ fail:
 	free(query);
 	pub_gss_context_free(ctx);
 	return ret;
+}
+
+time_t
+pub_gss_expiry(const pub_gss_context *ctx)
+{
+	return ctx->expires;
 }
 
 const tsig_signer *
@@ -471,6 +489,7 @@ pub_gss_delete(pub_gss_context *ctx, const endpoint *server,
 	tsig_response resp;
 	const uint8_t *key;
 	size_t key_len;
+	uint32_t key_lifetime;
 	uint16_t tkey_error = 0;
 	kd_err detail;
 	kd_result ret;
@@ -489,7 +508,8 @@ pub_gss_delete(pub_gss_context *ctx, const endpoint *server,
 		ret = tsig_verify_response(&ctx->signer, bytes, bytes_len, &req,
 			now_with(clock_offset), &resp, &detail);
 	if (ret == KD_OK && (ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR ||
-	    tkey_answer(reply, &tkey_error, &key, &key_len, &detail) != KD_OK ||
+	    tkey_answer(reply, &tkey_error, &key, &key_len, &key_lifetime,
+	    &detail) != KD_OK ||
 	    tkey_error != 0))
 		ret = kd_err_set(&detail, KD_EGSS,
 			"answer rcode %u, TKEY error %u",

@@ -11,6 +11,7 @@
 #ifndef KMSDNS_PUB_GSS_H
 #define KMSDNS_PUB_GSS_H
 
+#include <time.h>
 #include <gssapi/gssapi.h>
 #include "endpoint.h"
 #include "kd_result.h"
@@ -49,6 +50,12 @@ void pub_gss_release(pub_gss_creds *creds);
 kd_result pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	const char *primary, const char *server_principal, unsigned timeout_ms,
 	long clock_offset, pub_gss_context **out, kd_err *err);
+
+/*
+ * When CTX stops being usable (time(2) clock): the earlier of the end of
+ * the Kerberos context and the key lifetime named gave in its TKEY answer.
+ */
+time_t pub_gss_expiry(const pub_gss_context *ctx);
 
 /* The TSIG signer of CTX (valid while CTX lives; thread-safe). */
 const tsig_signer *pub_gss_signer(pub_gss_context *ctx);

@@ -7,11 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "keyfile.h"
 #include "pub_gss.h"
 #include "pub_hmac.h"
 #include "pub_session.h"
+
+/* A context that ends within this many seconds is not used any more. */
+#define PUB_GSS_RENEW_MARGIN 60
 
 /* One GSS context with one server; stale ones stay until the end, as
  * other threads may still sign with them. */
@@ -19,7 +23,8 @@ typedef struct server_context {
 	endpoint server;
 	pub_gss_context *ctx;        /* NULL: the negotiation failed */
 	unsigned generation;
-	bool current;
+	bool current;                /* the one to sign with */
+	bool forgotten;              /* the server lost it (BADKEY) */
 	kd_result failure;           /* why, when CTX is NULL */
 	char error[KD_ERR_TEXT_MAX];
 } server_context;
@@ -151,6 +156,12 @@ pub_session_signer(pub_session *session, const endpoint *server,
 			pthread_mutex_unlock(&session->lock);
 			return kd_err_set(err, sc->failure, "%s", sc->error);
 		}
+		if (sc->current && pub_gss_expiry(sc->ctx) <
+		    time(NULL) + PUB_GSS_RENEW_MARGIN) {
+			/* about to expire: negotiate a new one below */
+			sc->current = false;
+			continue;
+		}
 		if (sc->current) {
 			*signer = pub_gss_signer(sc->ctx);
 			*generation = sc->generation;
@@ -203,8 +214,10 @@ pub_session_forget(pub_session *session, const endpoint *server,
 		server_context *sc = &session->contexts[i];
 
 		if (same_server(&sc->server, server) &&
-		    sc->generation == generation)
+		    sc->generation == generation) {
 			sc->current = false;
+			sc->forgotten = true;
+		}
 	}
 	pthread_mutex_unlock(&session->lock);
 }
@@ -270,8 +283,9 @@ pub_session_close(pub_session *session, unsigned timeout_ms, kd_err *err)
 		kd_err detail;
 		kd_result ret = KD_OK;
 
-		/* a forgotten context is already gone on its server */
-		if (sc->current && sc->ctx != NULL && timeout_ms > 0)
+		/* a forgotten or expired key is already gone on its server */
+		if (!sc->forgotten && sc->ctx != NULL && timeout_ms > 0 &&
+		    pub_gss_expiry(sc->ctx) > time(NULL))
 			ret = pub_gss_delete(sc->ctx, &sc->server, timeout_ms,
 				pub_session_clock_offset(session, &sc->server),
 				&detail);

@@ -29,7 +29,8 @@ kd_result pub_session_open(const pub_config *cfg, pub_session **out,
 /*
  * The signer for UPDATEs to SERVER whose zone names PRIMARY (SOA MNAME) in
  * *SIGNER, or NULL for unsigned updates (auth none). GSS-TSIG negotiates a
- * context the first time a server is seen; a negotiation that failed is
+ * context the first time a server is seen, and again when the context ends
+ * within a minute (ticket or key lifetime); a negotiation that failed is
  * not tried again in this run (the same error is returned for the server's
  * other zones). *GENERATION identifies the context, for
  * pub_session_forget().
@@ -60,7 +61,7 @@ bool pub_session_is_gss(const pub_session *session);
 unsigned pub_session_negotiations(const pub_session *session);
 
 /*
- * Delete every current GSS context on its server (TKEY mode 5, signed)
+ * Delete every GSS context the server still has (TKEY mode 5, signed)
  * within TIMEOUT_MS each (0: do not contact the servers), and free
  * SESSION. Returns the first delete failure (ERR names the key); SESSION
  * is freed anyway. Safe with NULL.

@@ -128,6 +128,25 @@ pub --principal host/nobody.example.test --domain b.test
 h_assert_eq 2 "$RC" "credentials error exit status"
 h_assert_contains "$ERR" "host/nobody.example.test" "credentials error names the principal"
 
+# --- short-lived tickets: a context about to end is renegotiated -------------
+# named keeps a GSS key no longer than the ticket lives; with 30 s service
+# tickets every context is within the 60 s renewal margin, so each zone
+# gets a new one, and all of them are deleted at the end.
+kadmin.local -r EXAMPLE.TEST -q "modprinc -maxlife 30sec DNS/ns1.example.test" >/dev/null 2>&1 ||
+	h_fail "kadmin modprinc failed"
+pub --jobs 1 --refresh --json "${DOMAINS[@]}"
+h_assert_eq 0 "$RC" "publish with short-lived tickets"
+h_assert_eq "" "$ERR" "stderr with short-lived tickets (TKEY deletes)"
+json_check '
+assert doc["gss_negotiations"] == 3, doc
+assert [d["action"] for d in doc["domains"]] == ["updated", "refreshed", "updated"], doc
+assert all(d["result"] == "ok" and d["updates_sent"] == 1 for d in doc["domains"]), doc'
+kadmin.local -r EXAMPLE.TEST -q "modprinc -maxlife 1day DNS/ns1.example.test" >/dev/null 2>&1 ||
+	h_fail "kadmin modprinc failed"
+pub --jobs 1 --refresh --json "${DOMAINS[@]}"
+json_check '
+assert doc["gss_negotiations"] == 1, doc'
+
 # --- withdraw: ours only ------------------------------------------------------
 pub --withdraw "${DOMAINS[@]}"
 h_assert_eq 0 "$RC" "GSS withdraw"

@@ -22,6 +22,7 @@
 static const char usage_text[] =
 "usage: kmsdns-publish [-c FILE] [--host FQDN] [--port 1688] [--ttl SECONDS]\n"
 "                      [--domain DOMAIN[,PRIORITY,WEIGHT]]... [--server ADDR[#PORT]]\n"
+"                      [--resolver ADDR[#PORT]]\n"
 "                      [--tsig-key FILE [--key-name NAME]] | [--gss [--keytab FILE]\n"
 "                      [--principal NAME] [--server-principal NAME]] | [--no-auth]\n"
 "                      [--withdraw] [--refresh] [--dry-run] [--json] [--jobs N]\n"
@@ -37,6 +38,8 @@ static const char help_text[] =
 "      --ttl SECONDS        TTL of the record (default 3600)\n"
 "      --domain D[,P,W]     publish in D with priority P, weight W (repeat)\n"
 "      --server ADDR[#PORT] send everything there instead of the SOA MNAME\n"
+"      --resolver ADDR[#PORT]  find zones and primaries there (default: the\n"
+"                           system resolver)\n"
 "      --tsig-key FILE      sign with a tsig-keygen key (hmac-sha256 etc.)\n"
 "      --key-name NAME      which key of FILE (needed when it holds several)\n"
 "      --gss                sign with GSS-TSIG (Kerberos)\n"
@@ -62,7 +65,7 @@ enum {
 	OPT_TSIG_KEY, OPT_KEY_NAME, OPT_GSS, OPT_KEYTAB, OPT_PRINCIPAL,
 	OPT_SERVER_PRINCIPAL, OPT_NO_AUTH, OPT_WITHDRAW, OPT_REFRESH,
 	OPT_DRY_RUN, OPT_JSON, OPT_JOBS, OPT_TIMEOUT, OPT_REGISTER_ADDRESS,
-	OPT_ADDRESS,
+	OPT_ADDRESS, OPT_RESOLVER,
 };
 
 static const struct option options[] = {
@@ -87,6 +90,7 @@ static const struct option options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "register-address", no_argument, NULL, OPT_REGISTER_ADDRESS },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -117,6 +121,7 @@ setting_of(int opt)
 	case OPT_NO_AUTH: return "auth";
 	case OPT_REGISTER_ADDRESS: return "register-address";
 	case OPT_ADDRESS: return "address";
+	case OPT_RESOLVER: return "resolver";
 	default: return NULL;
 	}
 }

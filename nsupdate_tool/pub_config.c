@@ -30,6 +30,7 @@ static const char *const setting_names[PUB_SET_COUNT] = {
 	[PUB_SET_JOBS] = "jobs",
 	[PUB_SET_TIMEOUT] = "timeout",
 	[PUB_SET_REGISTER_ADDRESS] = "register-address",
+	[PUB_SET_RESOLVER] = "resolver",
 };
 
 void
@@ -134,6 +135,11 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			endpoint_format(&cfg->server, cfg->server_text,
 				sizeof(cfg->server_text));
 		}
+		return ret;
+	case PUB_SET_RESOLVER:
+		ret = endpoint_parse(value, 53, &cfg->resolver, err);
+		if (ret == KD_OK)
+			cfg->has_resolver = true;
 		return ret;
 	case PUB_SET_AUTH:
 		if (strcmp(value, "tsig") == 0)
@@ -399,6 +405,10 @@ pub_config_finish(pub_config *cfg, kd_err *err)
 	if (cfg->auth != PUB_AUTH_TSIG && cfg->key_name[0] != '\0')
 		return kd_err_set(err, KD_EINVAL,
 			"key-name needs auth tsig (--tsig-key)");
+	if (cfg->has_server && cfg->has_resolver)
+		return kd_err_set(err, KD_EINVAL,
+			"server and resolver exclude each other: server already "
+			"answers every query");
 	if (cfg->addresses.count > 0 && !cfg->register_address)
 		return kd_err_set(err, KD_EINVAL,
 			"address needs register-address (--register-address)");

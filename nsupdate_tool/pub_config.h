@@ -9,7 +9,8 @@
  *     port 1688
  *     ttl 3600
  *     domain example.test,0,100       (repeatable: DOMAIN[,PRIORITY,WEIGHT])
- *     server 192.0.2.53#53
+ *     server 192.0.2.53#53           (send everything there)
+ *     resolver 192.0.2.1              (find zones and primaries there)
  *     auth tsig | gss | none
  *     tsig-key /etc/kmsdns/kms.key
  *     key-name kms-tsig.example.test
@@ -56,7 +57,7 @@ enum pub_setting {
 	PUB_SET_HOST, PUB_SET_PORT, PUB_SET_TTL, PUB_SET_SERVER, PUB_SET_AUTH,
 	PUB_SET_TSIG_KEY, PUB_SET_KEY_NAME, PUB_SET_KEYTAB, PUB_SET_PRINCIPAL,
 	PUB_SET_SERVER_PRINCIPAL, PUB_SET_JOBS, PUB_SET_TIMEOUT,
-	PUB_SET_REGISTER_ADDRESS,
+	PUB_SET_REGISTER_ADDRESS, PUB_SET_RESOLVER,
 	PUB_SET_COUNT
 };
 
@@ -68,6 +69,8 @@ typedef struct pub_config {
 	bool has_server;
 	endpoint server;
 	char server_text[ENDPOINT_TEXT_MAX];
+	bool has_resolver;                /* else /etc/resolv.conf */
+	endpoint resolver;
 	pub_auth auth;
 	char tsig_key[PUB_PATH_MAX];      /* key file path */
 	char key_name[DNAME_BUF_SIZE];    /* canonical; "" = first key */

@@ -212,6 +212,12 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 	if (ret != KD_OK)
 		return ret;
 	rcode = ldns_pkt_get_rcode(answer);
+	if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTAUTH,
+			"%s is not authoritative for %s (SRV query: %s)", where,
+			owner, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+	}
 	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_EDNS, "SRV query %s at %s: %s",
@@ -300,6 +306,61 @@ pub_dns_system_resolver(endpoint *out, kd_err *err)
 	free(addr);
 	ret = endpoint_parse(text, 53, out, err);
 	return ret;
+}
+
+kd_result
+pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
+	bool recurse, unsigned timeout_ms, endpoint *out, kd_err *err)
+{
+	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
+		LDNS_RR_TYPE_AAAA };
+
+	for (int t = 0; t < 2; t++) {
+		ldns_pkt *answer;
+		ldns_rr_list *list;
+		kd_result ret;
+
+		ret = pub_dns_query(resolver, name, types[t], recurse,
+			timeout_ms, &answer, err);
+		if (ret != KD_OK)
+			return ret;
+		list = ldns_pkt_answer(answer);
+		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(list, i);
+			const ldns_rdf *rdf;
+
+			if (ldns_rr_get_type(rr) != types[t] ||
+			    ldns_rr_rd_count(rr) != 1)
+				continue;
+			rdf = ldns_rr_rdf(rr, 0);
+			memset(out, 0, sizeof(*out));
+			out->port = port;
+			if (t == 0 && ldns_rdf_size(rdf) == 4) {
+				struct sockaddr_in *sin =
+					(struct sockaddr_in *)&out->addr;
+
+				sin->sin_family = AF_INET;
+				sin->sin_port = htons(port);
+				memcpy(&sin->sin_addr, ldns_rdf_data(rdf), 4);
+				out->addrlen = sizeof(*sin);
+			} else if (t == 1 && ldns_rdf_size(rdf) == 16) {
+				struct sockaddr_in6 *sin6 =
+					(struct sockaddr_in6 *)&out->addr;
+
+				sin6->sin6_family = AF_INET6;
+				sin6->sin6_port = htons(port);
+				memcpy(&sin6->sin6_addr, ldns_rdf_data(rdf), 16);
+				out->addrlen = sizeof(*sin6);
+			} else {
+				continue;
+			}
+			ldns_pkt_free(answer);
+			return KD_OK;
+		}
+		ldns_pkt_free(answer);
+	}
+	return kd_err_set(err, KD_ENXDOMAIN,
+		"the primary %s has no address", name);
 }
 
 kd_result

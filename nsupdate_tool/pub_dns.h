@@ -44,6 +44,8 @@ kd_result pub_dns_find_zone(const endpoint *server, const char *owner,
 /*
  * Read the SRV RRset at OWNER from SERVER into a new array *RECORDS
  * (caller frees) of *COUNT records; an absent name or RRset gives 0.
+ * KD_ENOTAUTH when SERVER answers REFUSED or NOTAUTH (it is not
+ * authoritative: not the zone's primary).
  */
 kd_result pub_dns_read_srv(const endpoint *server, const char *owner,
 	unsigned timeout_ms, srv_record **records, size_t *count,
@@ -58,6 +60,14 @@ kd_result pub_dns_is_kmsdns(const endpoint *server, const char *zone,
  * endpoint on port 53.
  */
 kd_result pub_dns_system_resolver(endpoint *out, kd_err *err);
+
+/*
+ * Resolve the host NAME to OUT on PORT by asking RESOLVER for its A, then
+ * its AAAA records (RD set when RECURSE); the first address wins.
+ */
+kd_result pub_dns_resolve_at(const endpoint *resolver, const char *name,
+	uint16_t port, bool recurse, unsigned timeout_ms, endpoint *out,
+	kd_err *err);
 
 /* Resolve the host NAME (A, then AAAA) to OUT on PORT with getaddrinfo. */
 kd_result pub_dns_resolve_host(const char *name, uint16_t port, endpoint *out,

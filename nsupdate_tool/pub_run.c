@@ -340,6 +340,25 @@ confirm(const run_state *st, const endpoint *server, const pub_plan *plan,
 	return KD_OK;
 }
 
+/*
+ * Where the UPDATE for a zone with primary PRIMARY (SOA MNAME) goes: the
+ * configured server, else PRIMARY's address from the configured resolver,
+ * else from the system (getaddrinfo), on port 53.
+ */
+static kd_result
+primary_endpoint(const run_state *st, const char *primary, endpoint *out,
+	kd_err *err)
+{
+	if (st->cfg->has_server) {
+		*out = st->cfg->server;
+		return KD_OK;
+	}
+	if (st->cfg->has_resolver)
+		return pub_dns_resolve_at(&st->resolver, primary, 53, true,
+			st->cfg->timeout_ms, out, err);
+	return pub_dns_resolve_host(primary, 53, out, err);
+}
+
 /* The nsupdate "server ADDR PORT" form of RES's server into BUF. */
 static void
 nsupdate_server(const pub_result *res, char *buf, size_t len)
@@ -387,14 +406,10 @@ publish_domain(const run_state *st, const publist_entry *entry,
 		fail(res, ret, &err);
 		return;
 	}
-	if (cfg->has_server)
-		server = cfg->server;
-	else {
-		ret = pub_dns_resolve_host(res->primary, 53, &server, &err);
-		if (ret != KD_OK) {
-			fail(res, ret, &err);
-			return;
-		}
+	ret = primary_endpoint(st, res->primary, &server, &err);
+	if (ret != KD_OK) {
+		fail(res, ret, &err);
+		return;
 	}
 	endpoint_format(&server, res->server, sizeof(res->server));
 	ret = pub_dns_read_srv(&server, res->owner, cfg->timeout_ms, &current,
@@ -476,10 +491,8 @@ publish_address(const run_state *st, pub_result *res)
 		ret = pub_dns_find_zone(&st->resolver, cfg->host,
 			dname_parent(cfg->host), st->recurse, cfg->timeout_ms,
 			res->zone, res->primary, &err);
-	if (ret == KD_OK && !cfg->has_server)
-		ret = pub_dns_resolve_host(res->primary, 53, &server, &err);
-	else if (ret == KD_OK)
-		server = cfg->server;
+	if (ret == KD_OK)
+		ret = primary_endpoint(st, res->primary, &server, &err);
 	if (ret != KD_OK) {
 		res->zone[0] = res->primary[0] = '\0';
 		fail(res, ret, &err);
@@ -576,6 +589,9 @@ pub_run(const pub_config *cfg, pub_session *session, pub_result *results,
 	memset(results, 0, pub_run_result_count(cfg) * sizeof(*results));
 	if (cfg->has_server) {
 		st.resolver = cfg->server;
+	} else if (cfg->has_resolver) {
+		st.resolver = cfg->resolver;
+		st.recurse = true;
 	} else {
 		ret = pub_dns_system_resolver(&st.resolver, err);
 		if (ret != KD_OK)

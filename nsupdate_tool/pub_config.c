@@ -1,0 +1,452 @@
+/*
+ * pub_config.c -- the settings of kmsdns-publish.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include "kd_file.h"
+#include "pub_config.h"
+
+#define PUB_CONFIG_FILE_MAX (1024 * 1024)
+
+static const char *const setting_names[PUB_SET_COUNT] = {
+	[PUB_SET_HOST] = "host",
+	[PUB_SET_PORT] = "port",
+	[PUB_SET_TTL] = "ttl",
+	[PUB_SET_SERVER] = "server",
+	[PUB_SET_AUTH] = "auth",
+	[PUB_SET_TSIG_KEY] = "tsig-key",
+	[PUB_SET_KEY_NAME] = "key-name",
+	[PUB_SET_KEYTAB] = "keytab",
+	[PUB_SET_PRINCIPAL] = "principal",
+	[PUB_SET_SERVER_PRINCIPAL] = "server-principal",
+	[PUB_SET_JOBS] = "jobs",
+	[PUB_SET_TIMEOUT] = "timeout",
+	[PUB_SET_REGISTER_ADDRESS] = "register-address",
+	[PUB_SET_RESOLVER] = "resolver",
+};
+
+void
+pub_config_init(pub_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->port = 1688;
+	cfg->ttl = PUB_DEFAULT_TTL;
+	cfg->jobs = PUB_DEFAULT_JOBS;
+	cfg->timeout_ms = PUB_DEFAULT_TIMEOUT_MS;
+	publist_init(&cfg->domains);
+}
+
+void
+pub_config_free(pub_config *cfg)
+{
+	publist_free(&cfg->domains);
+}
+
+const char *
+pub_auth_name(pub_auth auth)
+{
+	switch (auth) {
+	case PUB_AUTH_NONE:
+		return "none";
+	case PUB_AUTH_TSIG:
+		return "tsig";
+	case PUB_AUTH_GSS:
+		return "gss";
+	case PUB_AUTH_UNSET:
+		break;
+	}
+	return "unset";
+}
+
+/* Parse VALUE as a decimal number in [MIN, MAX] into *OUT. */
+static kd_result
+parse_number(const char *key, const char *value, unsigned long min,
+	unsigned long max, unsigned long *out, kd_err *err)
+{
+	unsigned long number;
+	char *end;
+
+	if (value[0] < '0' || value[0] > '9')
+		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
+			key, value);
+	errno = 0;
+	number = strtoul(value, &end, 10);
+	if (*end != '\0')
+		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
+			key, value);
+	if (errno == ERANGE || number < min || number > max)
+		return kd_err_set(err, KD_ERANGE,
+			"%s %s is out of range %lu-%lu", key, value, min, max);
+	*out = number;
+	return KD_OK;
+}
+
+/* Copy VALUE into DST of SIZE bytes, refusing empty or too long text. */
+static kd_result
+copy_text(const char *key, const char *value, char *dst, size_t size,
+	kd_err *err)
+{
+	size_t len = strlen(value);
+
+	if (len == 0)
+		return kd_err_set(err, KD_EINVAL, "%s is empty", key);
+	if (len >= size)
+		return kd_err_set(err, KD_ERANGE,
+			"%s is longer than %zu characters", key, size - 1);
+	memcpy(dst, value, len + 1);
+	return KD_OK;
+}
+
+/* Apply one setting; ERR gets the reason without a position. */
+static kd_result
+apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
+{
+	const char *key = setting_names[which];
+	unsigned long number;
+	kd_result ret;
+
+	switch (which) {
+	case PUB_SET_HOST:
+		return dname_normalize(value, DNAME_HOST, cfg->host,
+			sizeof(cfg->host), err);
+	case PUB_SET_PORT:
+		ret = parse_number(key, value, 1, 65535, &number, err);
+		if (ret == KD_OK)
+			cfg->port = (uint16_t)number;
+		return ret;
+	case PUB_SET_TTL:
+		/* RFC 2181: TTLs are 0 to 2^31-1. */
+		ret = parse_number(key, value, 0, 2147483647UL, &number, err);
+		if (ret == KD_OK)
+			cfg->ttl = (uint32_t)number;
+		return ret;
+	case PUB_SET_SERVER:
+		ret = endpoint_parse(value, 53, &cfg->server, err);
+		if (ret == KD_OK) {
+			cfg->has_server = true;
+			endpoint_format(&cfg->server, cfg->server_text,
+				sizeof(cfg->server_text));
+		}
+		return ret;
+	case PUB_SET_RESOLVER:
+		ret = endpoint_parse(value, 53, &cfg->resolver, err);
+		if (ret == KD_OK)
+			cfg->has_resolver = true;
+		return ret;
+	case PUB_SET_AUTH:
+		if (strcmp(value, "tsig") == 0)
+			cfg->auth = PUB_AUTH_TSIG;
+		else if (strcmp(value, "gss") == 0)
+			cfg->auth = PUB_AUTH_GSS;
+		else if (strcmp(value, "none") == 0)
+			cfg->auth = PUB_AUTH_NONE;
+		else
+			return kd_err_set(err, KD_EINVAL,
+				"auth \"%s\" is not one of tsig, gss, none",
+				value);
+		return KD_OK;
+	case PUB_SET_TSIG_KEY:
+		return copy_text(key, value, cfg->tsig_key,
+			sizeof(cfg->tsig_key), err);
+	case PUB_SET_KEY_NAME:
+		return dname_normalize(value, DNAME_OWNER, cfg->key_name,
+			sizeof(cfg->key_name), err);
+	case PUB_SET_KEYTAB:
+		return copy_text(key, value, cfg->keytab, sizeof(cfg->keytab),
+			err);
+	case PUB_SET_PRINCIPAL:
+		return copy_text(key, value, cfg->principal,
+			sizeof(cfg->principal), err);
+	case PUB_SET_SERVER_PRINCIPAL:
+		return copy_text(key, value, cfg->server_principal,
+			sizeof(cfg->server_principal), err);
+	case PUB_SET_JOBS:
+		ret = parse_number(key, value, 1, PUB_MAX_JOBS, &number, err);
+		if (ret == KD_OK)
+			cfg->jobs = (unsigned)number;
+		return ret;
+	case PUB_SET_TIMEOUT:
+		ret = parse_number(key, value, 1, 600000, &number, err);
+		if (ret == KD_OK)
+			cfg->timeout_ms = (unsigned)number;
+		return ret;
+	case PUB_SET_REGISTER_ADDRESS:
+		if (strcmp(value, "yes") == 0)
+			cfg->register_address = true;
+		else if (strcmp(value, "no") == 0)
+			cfg->register_address = false;
+		else
+			return kd_err_set(err, KD_EINVAL,
+				"register-address \"%s\" is not yes or no",
+				value);
+		return KD_OK;
+	case PUB_SET_COUNT:
+		break;
+	}
+	return kd_err_set(err, KD_EINVAL, "unknown setting");
+}
+
+/* Apply a "domain" setting from SOURCE:LINE (SOURCE NULL: a flag). */
+static kd_result
+apply_domain(pub_config *cfg, const char *value, const char *source,
+	unsigned line, kd_err *err)
+{
+	publist_entry entry;
+	kd_err detail;
+	kd_result ret;
+
+	if (source == NULL && !cfg->cli_domains) {
+		/* --domain replaces the file's list rather than extending it */
+		publist_free(&cfg->domains);
+		cfg->cli_domains = true;
+	}
+	ret = publist_parse_entry(value, &entry, &detail);
+	if (ret != KD_OK) {
+		if (source == NULL)
+			return kd_err_set(err, ret, "--domain %s: %s", value,
+				detail.text);
+		return kd_err_set(err, ret, "%s:%u: %s", source, line,
+			detail.text);
+	}
+	entry.line = line;
+	for (size_t i = 0; i < cfg->domains.count; i++) {
+		const publist_entry *old = &cfg->domains.entries[i];
+
+		if (strcmp(old->domain, entry.domain) != 0)
+			continue;
+		if (source == NULL)
+			return kd_err_set(err, KD_EEXIST,
+				"--domain %s: domain %s is given twice", value,
+				entry.domain);
+		return kd_err_set(err, KD_EEXIST,
+			"%s:%u: domain %s is already listed on line %u",
+			source, line, entry.domain, old->line);
+	}
+	ret = publist_add(&cfg->domains, &entry, &detail);
+	if (ret != KD_OK)
+		return kd_err_set(err, ret, "%s", detail.text);
+	return KD_OK;
+}
+
+kd_result
+pub_config_set(pub_config *cfg, const char *key, const char *value,
+	const char *source, unsigned line, kd_err *err)
+{
+	kd_err detail;
+	kd_result ret;
+	int which;
+
+	if (strcmp(key, "domain") == 0)
+		return apply_domain(cfg, value, source, line, err);
+	if (strcmp(key, "address") == 0) {
+		if (source == NULL && !cfg->cli_addresses) {
+			/* --address replaces the file's list */
+			memset(&cfg->addresses, 0, sizeof(cfg->addresses));
+			cfg->cli_addresses = true;
+		}
+		ret = pub_addr_add(&cfg->addresses, value, &detail);
+		if (ret == KD_OK)
+			return KD_OK;
+		if (source == NULL)
+			return kd_err_set(err, ret, "--address: %s",
+				detail.text);
+		return kd_err_set(err, ret, "%s:%u: address %s", source, line,
+			detail.text);
+	}
+	for (which = 0; which < PUB_SET_COUNT; which++) {
+		if (strcmp(key, setting_names[which]) == 0)
+			break;
+	}
+	if (which == PUB_SET_COUNT) {
+		if (source == NULL)
+			return kd_err_set(err, KD_EINVAL,
+				"unknown setting \"%s\"", key);
+		return kd_err_set(err, KD_EINVAL,
+			"%s:%u: unknown setting \"%s\"", source, line, key);
+	}
+	if (source != NULL && cfg->set_line[which] != 0)
+		return kd_err_set(err, KD_EEXIST,
+			"%s:%u: %s is already set on line %u", source, line,
+			key, cfg->set_line[which]);
+	ret = apply(cfg, (enum pub_setting)which, value, &detail);
+	if (ret != KD_OK) {
+		if (source == NULL)
+			return kd_err_set(err, ret, "%s", detail.text);
+		return kd_err_set(err, ret, "%s:%u: %s", source, line,
+			detail.text);
+	}
+	if (source != NULL)
+		cfg->set_line[which] = line;
+	return KD_OK;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Parse one line (no newline) of LEN bytes. */
+static kd_result
+parse_line(pub_config *cfg, const char *text, size_t len, const char *source,
+	unsigned line, kd_err *err)
+{
+	char buf[PUB_PATH_MAX + 64];
+	char *key, *value, *end;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		/* "#" after a blank starts a comment; in "ADDR#PORT" it does not */
+		if (text[i] == '#' && (i == 0 || is_blank(text[i - 1])))
+			break;
+		if (text[i] == '\0')
+			return kd_err_set(err, KD_ESYNTAX,
+				"%s:%u: NUL byte in the line", source, line);
+	}
+	len = i;
+	while (len > 0 && is_blank(text[len - 1]))
+		len--;
+	i = 0;
+	while (i < len && is_blank(text[i]))
+		i++;
+	if (i == len)
+		return KD_OK;
+	if (len - i >= sizeof(buf))
+		return kd_err_set(err, KD_ERANGE,
+			"%s:%u: line is longer than %zu characters", source,
+			line, sizeof(buf) - 1);
+	memcpy(buf, text + i, len - i);
+	buf[len - i] = '\0';
+	key = buf;
+	end = key;
+	while (*end != '\0' && !is_blank(*end))
+		end++;
+	if (*end == '\0')
+		return kd_err_set(err, KD_ESYNTAX, "%s:%u: %s has no value",
+			source, line, key);
+	*end = '\0';
+	value = end + 1;
+	while (is_blank(*value))
+		value++;
+	return pub_config_set(cfg, key, value, source, line, err);
+}
+
+kd_result
+pub_config_parse_text(pub_config *cfg, const char *text, size_t len,
+	const char *source, kd_err *err)
+{
+	size_t start = 0;
+	unsigned line = 1;
+
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+		kd_result ret;
+
+		ret = parse_line(cfg, text + start, end - start, source, line,
+			err);
+		if (ret != KD_OK)
+			return ret;
+		start = end + 1;
+		line++;
+	}
+	return KD_OK;
+}
+
+kd_result
+pub_config_parse_file(pub_config *cfg, const char *path, kd_err *err)
+{
+	char *text;
+	size_t len;
+	kd_result ret;
+
+	ret = kd_file_read(path, PUB_CONFIG_FILE_MAX, &text, &len, err);
+	if (ret != KD_OK)
+		return ret;
+	ret = pub_config_parse_text(cfg, text, len, path, err);
+	free(text);
+	return ret;
+}
+
+kd_result
+pub_config_finish(pub_config *cfg, kd_err *err)
+{
+	/* a key file or Kerberos settings imply the authentication */
+	if (cfg->auth == PUB_AUTH_UNSET && cfg->tsig_key[0] != '\0')
+		cfg->auth = PUB_AUTH_TSIG;
+	else if (cfg->auth == PUB_AUTH_UNSET && (cfg->keytab[0] != '\0' ||
+	    cfg->principal[0] != '\0'))
+		cfg->auth = PUB_AUTH_GSS;
+	if (cfg->domains.count == 0)
+		return kd_err_set(err, KD_EINVAL,
+			"no domain to publish in: give --domain or a 'domain' line");
+	if (cfg->auth == PUB_AUTH_UNSET && !cfg->dry_run)
+		return kd_err_set(err, KD_EINVAL,
+			"no authentication: give --tsig-key FILE, --gss or 'auth none'");
+	if (cfg->auth == PUB_AUTH_TSIG && cfg->tsig_key[0] == '\0')
+		return kd_err_set(err, KD_EINVAL,
+			"auth tsig needs a key file: give --tsig-key FILE or a 'tsig-key' line");
+	if (cfg->auth != PUB_AUTH_TSIG && cfg->tsig_key[0] != '\0')
+		return kd_err_set(err, KD_EINVAL,
+			"a TSIG key file needs auth tsig, not %s (--tsig-key and "
+			"--gss exclude each other)", pub_auth_name(cfg->auth));
+	if (cfg->auth != PUB_AUTH_GSS && (cfg->keytab[0] != '\0' ||
+	    cfg->principal[0] != '\0' || cfg->server_principal[0] != '\0'))
+		return kd_err_set(err, KD_EINVAL,
+			"keytab, principal and server-principal need auth gss (--gss)");
+	if (cfg->auth != PUB_AUTH_TSIG && cfg->key_name[0] != '\0')
+		return kd_err_set(err, KD_EINVAL,
+			"key-name needs auth tsig (--tsig-key)");
+	if (cfg->has_server && cfg->has_resolver)
+		return kd_err_set(err, KD_EINVAL,
+			"server and resolver exclude each other: server already "
+			"answers every query");
+	if (cfg->addresses.count > 0 && !cfg->register_address)
+		return kd_err_set(err, KD_EINVAL,
+			"address needs register-address (--register-address)");
+	return KD_OK;
+}
+
+kd_result
+pub_config_default_host(pub_config *cfg, kd_err *err)
+{
+	struct addrinfo hints, *list = NULL;
+	char name[256];
+	kd_err detail;
+	kd_result ret;
+
+	if (cfg->host[0] != '\0')
+		return KD_OK;
+	if (gethostname(name, sizeof(name)) != 0)
+		return kd_err_set(err, KD_EIO,
+			"cannot read this machine's host name: give --host");
+	name[sizeof(name) - 1] = '\0';
+	if (strchr(name, '.') == NULL) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_flags = AI_CANONNAME;
+		if (getaddrinfo(name, NULL, &hints, &list) == 0 &&
+		    list != NULL && list->ai_canonname != NULL)
+			snprintf(name, sizeof(name), "%s", list->ai_canonname);
+		if (list != NULL)
+			freeaddrinfo(list);
+	}
+	if (strchr(name, '.') == NULL)
+		return kd_err_set(err, KD_EINVAL,
+			"this machine's name \"%s\" is not a FQDN: give --host",
+			name);
+	ret = dname_normalize(name, DNAME_HOST, cfg->host, sizeof(cfg->host),
+		&detail);
+	if (ret != KD_OK)
+		return kd_err_set(err, ret,
+			"this machine's name is unusable (%s): give --host",
+			detail.text);
+	return KD_OK;
+}

@@ -1,0 +1,391 @@
+/*
+ * pub_dns.c -- unsigned queries of the publisher.
+ */
+#include "config.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "pub_dns.h"
+#include "pub_net.h"
+
+const char *
+pub_dns_rcode_name(unsigned rcode, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+		"NOTZONE",
+	};
+
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	snprintf(buf, len, "RCODE%u", rcode);
+	return buf;
+}
+
+kd_result
+pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
+	bool recurse, unsigned timeout_ms, ldns_pkt **answer, kd_err *err)
+{
+	char where[ENDPOINT_TEXT_MAX];
+	ldns_rdf *qname = ldns_dname_new_frm_str(name);
+	ldns_pkt *query, *reply = NULL;
+	uint8_t *wire = NULL, *bytes = NULL;
+	size_t wire_len = 0, bytes_len = 0;
+	kd_err detail;
+	kd_result ret;
+
+	endpoint_format(server, where, sizeof(where));
+	if (qname == NULL)
+		return kd_err_set(err, KD_EINVAL, "bad query name %s", name);
+	query = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN,
+		recurse ? LDNS_RD : 0);
+	if (query == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ldns_pkt_set_random_id(query);
+	if (ldns_pkt2wire(&wire, query, &wire_len) != LDNS_STATUS_OK) {
+		ldns_pkt_free(query);
+		return kd_err_set(err, KD_ENOMEM, "cannot build a query");
+	}
+	ret = pub_net_exchange(server, wire, wire_len, timeout_ms, &bytes,
+		&bytes_len, &detail);
+	free(wire);
+	if (ret != KD_OK) {
+		ldns_pkt_free(query);
+		return kd_err_set(err, ret, "query %s: %s", name, detail.text);
+	}
+	if (ldns_wire2pkt(&reply, bytes, bytes_len) != LDNS_STATUS_OK ||
+	    ldns_pkt_id(reply) != ldns_pkt_id(query) || !ldns_pkt_qr(reply)) {
+		ret = kd_err_set(err, KD_EDNS,
+			"query %s: malformed answer from %s", name, where);
+		ldns_pkt_free(reply);
+		reply = NULL;
+	}
+	free(bytes);
+	ldns_pkt_free(query);
+	*answer = reply;
+	return ret;
+}
+
+/* Canonical text of the dname RDF into OUT (DNAME_BUF_SIZE). */
+static kd_result
+rdf_to_name(const ldns_rdf *rdf, dname_rules rules, char *out, kd_err *err)
+{
+	char *text = ldns_rdf2str(rdf);
+	kd_result ret;
+
+	if (text == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (strcmp(text, ".") == 0) {
+		snprintf(out, DNAME_BUF_SIZE, ".");
+		ret = KD_OK;
+	} else {
+		ret = dname_normalize(text, rules, out, DNAME_BUF_SIZE, err);
+	}
+	free(text);
+	return ret;
+}
+
+/* The first SOA of LIST, or NULL. */
+static ldns_rr *
+first_soa(const ldns_rr_list *list)
+{
+	for (size_t i = 0; list != NULL && i < ldns_rr_list_rr_count(list);
+	     i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
+			return rr;
+	}
+	return NULL;
+}
+
+/* True when SERVER answers NAME/SOA with NOERROR (the name exists). */
+static bool
+domain_exists(const endpoint *server, const char *name, bool recurse,
+	unsigned timeout_ms)
+{
+	ldns_pkt *answer;
+	bool exists;
+
+	if (pub_dns_query(server, name, LDNS_RR_TYPE_SOA, recurse, timeout_ms,
+	    &answer, NULL) != KD_OK)
+		return false;
+	exists = ldns_pkt_get_rcode(answer) == LDNS_RCODE_NOERROR;
+	ldns_pkt_free(answer);
+	return exists;
+}
+
+kd_result
+pub_dns_find_zone(const endpoint *server, const char *owner,
+	const char *anchor, bool recurse, unsigned timeout_ms, char *zone,
+	char *mname, kd_err *err)
+{
+	char where[ENDPOINT_TEXT_MAX], rbuf[16];
+	ldns_pkt *answer;
+	ldns_rr *soa;
+	unsigned rcode;
+	kd_err detail;
+	kd_result ret;
+
+	endpoint_format(server, where, sizeof(where));
+	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_SOA, recurse,
+		timeout_ms, &answer, err);
+	if (ret != KD_OK)
+		return ret;
+	rcode = ldns_pkt_get_rcode(answer);
+	soa = first_soa(ldns_pkt_answer(answer));
+	if (soa == NULL)
+		soa = first_soa(ldns_pkt_authority(answer));
+	if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTAUTH,
+			"%s is not authoritative for %s (SOA query: %s)",
+			where, owner, pub_dns_rcode_name(rcode, rbuf,
+			sizeof(rbuf)));
+	}
+	if ((rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) ||
+	    soa == NULL || ldns_rr_rd_count(soa) < 1) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTZONE,
+			"no zone for %s at %s (SOA query: %s%s)", owner, where,
+			pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)),
+			rcode == 0 ? ", no SOA" : "");
+	}
+	if (rcode == LDNS_RCODE_NXDOMAIN && !domain_exists(server, anchor,
+	    recurse, timeout_ms)) {
+		/* never fall back to a parent zone (a TLD, the root) */
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTZONE,
+			"no zone for %s at %s: %s does not exist", owner,
+			where, anchor);
+	}
+	ret = rdf_to_name(ldns_rr_owner(soa), DNAME_OWNER, zone, &detail);
+	if (ret == KD_OK)
+		ret = rdf_to_name(ldns_rr_rdf(soa, 0), DNAME_HOST, mname,
+			&detail);
+	ldns_pkt_free(answer);
+	if (ret != KD_OK)
+		return kd_err_set(err, KD_EDNS, "SOA of %s at %s: %s", owner,
+			where, detail.text);
+	if (!dname_is_subdomain(owner, zone))
+		return kd_err_set(err, KD_EDNS,
+			"SOA for %s at %s names zone %s, which does not hold it",
+			owner, where, zone);
+	return KD_OK;
+}
+
+/* Fill REC from the SRV RR. */
+static kd_result
+srv_from_rr(const ldns_rr *rr, srv_record *rec, kd_err *err)
+{
+	if (ldns_rr_rd_count(rr) != 4)
+		return kd_err_set(err, KD_EDNS, "malformed SRV record");
+	rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+	rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
+	rec->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
+	rec->ttl = ldns_rr_ttl(rr);
+	return rdf_to_name(ldns_rr_rdf(rr, 3), DNAME_OWNER, rec->target, err);
+}
+
+kd_result
+pub_dns_read_srv(const endpoint *server, const char *owner,
+	unsigned timeout_ms, srv_record **records, size_t *count, kd_err *err)
+{
+	char where[ENDPOINT_TEXT_MAX], rbuf[16];
+	ldns_pkt *answer;
+	ldns_rr_list *list;
+	srv_record *recs;
+	size_t n = 0;
+	unsigned rcode;
+	kd_err detail;
+	kd_result ret;
+
+	endpoint_format(server, where, sizeof(where));
+	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_SRV, false,
+		timeout_ms, &answer, err);
+	if (ret != KD_OK)
+		return ret;
+	rcode = ldns_pkt_get_rcode(answer);
+	if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTAUTH,
+			"%s is not authoritative for %s (SRV query: %s)", where,
+			owner, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+	}
+	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_EDNS, "SRV query %s at %s: %s",
+			owner, where,
+			pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+	}
+	list = ldns_pkt_answer(answer);
+	recs = calloc(ldns_rr_list_rr_count(list) + 1, sizeof(*recs));
+	if (recs == NULL) {
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV)
+			continue;
+		ret = srv_from_rr(rr, &recs[n], &detail);
+		if (ret != KD_OK) {
+			ldns_pkt_free(answer);
+			free(recs);
+			return kd_err_set(err, ret, "SRV of %s at %s: %s",
+				owner, where, detail.text);
+		}
+		n++;
+	}
+	ldns_pkt_free(answer);
+	*records = recs;
+	*count = n;
+	return KD_OK;
+}
+
+kd_result
+pub_dns_is_kmsdns(const endpoint *server, const char *zone,
+	unsigned timeout_ms, bool *is_kmsdns, kd_err *err)
+{
+	char owner[DNAME_BUF_SIZE + 16];
+	ldns_pkt *answer;
+	ldns_rr_list *list;
+	kd_result ret;
+
+	*is_kmsdns = false;
+	snprintf(owner, sizeof(owner), "%s.%s", PUB_KMSDNS_MARKER_OWNER, zone);
+	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_TXT, false,
+		timeout_ms, &answer, err);
+	if (ret != KD_OK)
+		return ret;
+	list = ldns_pkt_answer(answer);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+		const ldns_rdf *first;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
+		    ldns_rr_rd_count(rr) < 1)
+			continue;
+		first = ldns_rr_rdf(rr, 0);
+		/* a TXT string rdf: one length byte, then the text */
+		if (ldns_rdf_size(first) == 1 + strlen(PUB_KMSDNS_MARKER) &&
+		    memcmp(ldns_rdf_data(first) + 1, PUB_KMSDNS_MARKER,
+		    strlen(PUB_KMSDNS_MARKER)) == 0)
+			*is_kmsdns = true;
+	}
+	ldns_pkt_free(answer);
+	return KD_OK;
+}
+
+kd_result
+pub_dns_system_resolver(endpoint *out, kd_err *err)
+{
+	ldns_resolver *res = NULL;
+	char text[ENDPOINT_TEXT_MAX];
+	char *addr;
+	kd_result ret;
+
+	if (ldns_resolver_new_frm_file(&res, NULL) != LDNS_STATUS_OK ||
+	    ldns_resolver_nameserver_count(res) == 0) {
+		ldns_resolver_deep_free(res);
+		return kd_err_set(err, KD_ENOENT,
+			"no nameserver in /etc/resolv.conf: give --server");
+	}
+	addr = ldns_rdf2str(ldns_resolver_nameservers(res)[0]);
+	ldns_resolver_deep_free(res);
+	if (addr == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	snprintf(text, sizeof(text), "%s", addr);
+	free(addr);
+	ret = endpoint_parse(text, 53, out, err);
+	return ret;
+}
+
+kd_result
+pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
+	bool recurse, unsigned timeout_ms, endpoint *out, kd_err *err)
+{
+	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
+		LDNS_RR_TYPE_AAAA };
+
+	for (int t = 0; t < 2; t++) {
+		ldns_pkt *answer;
+		ldns_rr_list *list;
+		kd_result ret;
+
+		ret = pub_dns_query(resolver, name, types[t], recurse,
+			timeout_ms, &answer, err);
+		if (ret != KD_OK)
+			return ret;
+		list = ldns_pkt_answer(answer);
+		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(list, i);
+			const ldns_rdf *rdf;
+
+			if (ldns_rr_get_type(rr) != types[t] ||
+			    ldns_rr_rd_count(rr) != 1)
+				continue;
+			rdf = ldns_rr_rdf(rr, 0);
+			memset(out, 0, sizeof(*out));
+			out->port = port;
+			if (t == 0 && ldns_rdf_size(rdf) == 4) {
+				struct sockaddr_in *sin =
+					(struct sockaddr_in *)&out->addr;
+
+				sin->sin_family = AF_INET;
+				sin->sin_port = htons(port);
+				memcpy(&sin->sin_addr, ldns_rdf_data(rdf), 4);
+				out->addrlen = sizeof(*sin);
+			} else if (t == 1 && ldns_rdf_size(rdf) == 16) {
+				struct sockaddr_in6 *sin6 =
+					(struct sockaddr_in6 *)&out->addr;
+
+				sin6->sin6_family = AF_INET6;
+				sin6->sin6_port = htons(port);
+				memcpy(&sin6->sin6_addr, ldns_rdf_data(rdf), 16);
+				out->addrlen = sizeof(*sin6);
+			} else {
+				continue;
+			}
+			ldns_pkt_free(answer);
+			return KD_OK;
+		}
+		ldns_pkt_free(answer);
+	}
+	return kd_err_set(err, KD_ENXDOMAIN,
+		"the primary %s has no address", name);
+}
+
+kd_result
+pub_dns_resolve_host(const char *name, uint16_t port, endpoint *out,
+	kd_err *err)
+{
+	struct addrinfo hints, *list = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(name, NULL, &hints, &list);
+	if (rc != 0 || list == NULL)
+		return kd_err_set(err, KD_ENXDOMAIN,
+			"cannot resolve the primary %s: %s", name,
+			gai_strerror(rc));
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->addr, list->ai_addr, list->ai_addrlen);
+	out->addrlen = list->ai_addrlen;
+	out->port = port;
+	if (out->addr.ss_family == AF_INET)
+		((struct sockaddr_in *)&out->addr)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&out->addr)->sin6_port = htons(port);
+	freeaddrinfo(list);
+	return KD_OK;
+}

@@ -6,15 +6,18 @@
 # systemd units in $(systemdsystemunitdir), and nothing anywhere else; the
 # installed tools run from there and need no library of the build tree
 # (kmsdns-registry builds a registry, the publisher and checker answer --help
-# when they are built); as root, named loads the installed module and serves
-# that registry; every installed man page renders with man -l and groff -ww
-# without a warning; make uninstall removes every file.
+# and publisher and checker answer --help); as root, named loads the installed
+# module and serves that registry, the installed kmsdns-check finds its host
+# there and the installed kmsdns-publish computes an update against it
+# (--dry-run); kmsdns-publish.service runs the installed publisher with the
+# installed config path; every installed man page renders with man -l and
+# groff -ww without a warning; make uninstall removes every file.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 
 h_require_cmd make man groff nm named-checkzone
-src=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+src=$(cd "${abs_top_srcdir:-$(dirname "$0")/../..}" && pwd)
 build=${abs_top_builddir:-$src}
 [ -f "$build/Makefile" ] || h_skip "no configured build in $build"
 H_TEST_TIMEOUT=${H_TEST_TIMEOUT:-180} h_init install
@@ -59,19 +62,9 @@ for s in dlz_version dlz_create dlz_destroy dlz_findzonedb dlz_lookup dlz_allowz
 done
 
 # --- the tools ------------------------------------------------------------------
-# tool NAME DIR: NAME is expected in $(bindir) when it was built in DIR
-tools=()
-for t in dlz_module/kmsdns-registry nsupdate_tool/kmsdns-publish resolver_check/kmsdns-check; do
-	name=${t##*/}
-	if [ -x "$build/$t" ]; then
-		[ -x "$dest$bindir/$name" ] || h_fail "$name built but not installed in $bindir"
-		tools+=("$name")
-	else
-		h_log "$name is not built in this tree: not checked"
-	fi
-done
-h_assert_contains " ${tools[*]} " " kmsdns-registry " "kmsdns-registry is built"
+tools=(kmsdns-registry kmsdns-publish kmsdns-check)
 for name in "${tools[@]}"; do
+	[ -x "$dest$bindir/$name" ] || h_fail "$name not installed in $bindir"
 	out=$("$dest$bindir/$name" --help 2>&1) || h_fail "installed $name --help failed: $out"
 	printf '%s\n' "$out" | grep -qi usage || h_fail "installed $name --help printed no usage: $out"
 	# nothing installed may need a library of the build tree
@@ -84,7 +77,8 @@ done
 reg() { "$dest$bindir/kmsdns-registry" --db "$H_TMP/registry.db" "$@"; }
 h_assert_ok reg init >/dev/null
 h_assert_ok reg zone add corp.example.test --ns ns1.corp.example.test=127.0.0.1 >/dev/null
-h_assert_ok reg host add corp.example.test kms1.corp.example.test --priority 5 --weight 50 >/dev/null
+h_assert_ok reg host add corp.example.test kms1.corp.example.test --priority 5 --weight 50 \
+	--address 127.0.0.11 >/dev/null
 reg export corp.example.test >"$H_TMP/corp.db" || h_fail "installed kmsdns-registry export failed"
 h_assert_contains "$(cat "$H_TMP/corp.db")" "SRV	5 50 1688 kms1.corp.example.test." "exported SRV record"
 named-checkzone corp.example.test "$H_TMP/corp.db" >/dev/null || h_fail "export is not a valid zone file"
@@ -102,6 +96,21 @@ dlz "kmsdns" { database "dlopen $so $H_TMP/registry.db"; };
 EOF
 	h_assert_eq "5 50 1688 kms1.corp.example.test." "$(h_dig +short _vlmcs._tcp.corp.example.test SRV)" \
 		"SRV served by the installed module"
+	ns="127.0.0.1#$(h_named_port ns)"
+	# the installed checker finds the host (no probe: nothing listens on 1688)
+	st=0
+	out=$("$dest$bindir/kmsdns-check" --suffix corp.example.test --server "$ns" --no-probe --json) || st=$?
+	h_assert_eq 0 "$st" "installed kmsdns-check exit status: $out"
+	h_assert_contains "$out" '"chosen_suffix":"corp.example.test"' "installed kmsdns-check's chosen suffix"
+	h_assert_contains "$out" '"target":"kms1.corp.example.test"' "installed kmsdns-check's host"
+	# the installed publisher reads the zone and computes kms2's update
+	out=$("$dest$bindir/kmsdns-publish" --dry-run --server "$ns" --host kms2.corp.example.test \
+		--domain corp.example.test,10,50 2>&1) || h_fail "installed kmsdns-publish --dry-run failed: $out"
+	h_assert_contains "$out" "update add _vlmcs._tcp.corp.example.test. 3600 SRV 10 50 1688 kms2.corp.example.test." \
+		"installed kmsdns-publish --dry-run's update"
+	h_assert_contains "$out" "corp.example.test zone=corp.example.test server=$ns action=added result=dry-run" \
+		"installed kmsdns-publish --dry-run's report"
+	h_log "installed kmsdns-check and kmsdns-publish --dry-run against the installed module: OK"
 	h_assert_ok h_named_stop ns
 else
 	h_log "not root or no named/dig: the installed module is not loaded into named"
@@ -124,8 +133,11 @@ for p in "${pages[@]}"; do
 	h_assert_eq "" "$err" "warnings of groff -man -ww ${p##*/}"
 	h_log "man page ${p##*/}: renders without warnings"
 done
-for name in "${tools[@]}"; do
-	[ -f "$dest$mandir/man8/$name.8" ] || h_log "note: no man page $name.8 yet"
+for name in kmsdns-publish kmsdns-check; do
+	[ -f "$dest$mandir/man8/$name.8" ] || h_fail "no man page $name.8 installed"
+done
+for name in kmsdns-registry dlz_kmsdns; do
+	[ -f "$dest$mandir/man8/$name.8" ] || h_log "note: no man page $name.8 yet (issue 3)"
 done
 
 # --- systemd units -------------------------------------------------------------------
@@ -136,6 +148,13 @@ for f in $(find "$src" "$build" -path "$build/*/_inst" -prune -o \
 	[ -f "$dest$unitdir/$b" ] || h_fail "systemd unit $b not installed in $unitdir"
 	h_log "systemd unit $b: installed"
 done
+# the service runs the installed publisher with the installed config file
+svc="$dest$unitdir/kmsdns-publish.service"
+[ -f "$svc" ] || h_fail "kmsdns-publish.service not installed in $unitdir"
+[ -f "$dest$unitdir/kmsdns-publish.timer" ] || h_fail "kmsdns-publish.timer not installed in $unitdir"
+h_assert_eq "ExecStart=$bindir/kmsdns-publish -c $sysconfdir/kmsdns/publish.conf" \
+	"$(grep '^ExecStart=' "$svc")" "kmsdns-publish.service ExecStart"
+h_assert_contains "$(cat "$dest$unitdir/kmsdns-publish.timer")" "OnCalendar=daily" "kmsdns-publish.timer: daily"
 
 # --- nothing anywhere else -------------------------------------------------------------
 while read -r f; do

@@ -7,7 +7,9 @@
 # a TSIG update under the registry's grant, and the secondary of the hidden
 # primary example transfers the zone and follows a change; the native zone
 # examples take TSIG and GSS-TSIG (real MIT KDC) updates under their
-# update-policy, and refuse a GSS-TSIG host's record for another host.
+# update-policy, from nsupdate and from kmsdns-publish, refuse a host's A
+# record (reported not-allowed) and a GSS-TSIG host's record for another host
+# (REFUSED, 0x8007232D), and kmsdns-check finds both hosts.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
@@ -20,6 +22,10 @@ module="$build/dlz_module/.libs/dlz_kmsdns.so"
 registry_tool="$build/dlz_module/kmsdns-registry"
 [ -f "$module" ] || h_skip "module not built: $module"
 [ -x "$registry_tool" ] || h_skip "kmsdns-registry not built: $registry_tool"
+publish="$build/nsupdate_tool/kmsdns-publish"
+check="$build/resolver_check/kmsdns-check"
+[ -x "$publish" ] || h_fail "kmsdns-publish not built: $publish"
+[ -x "$check" ] || h_fail "kmsdns-check not built: $check"
 zones="$src/zones"
 h_init zones
 
@@ -157,7 +163,23 @@ zone example.test
 update add kms1.example.test. 3600 IN A 192.0.2.99
 send
 EOF2
-h_assert_eq "0 100 1688 kms1.example.test." "$(srv)" "SRV added with a host's TSIG key"
+# pub INSTANCE ARGS...: kmsdns-publish against named INSTANCE
+pub() {
+	local p
+	p=$(h_named_port "$1") || return 2
+	shift
+	"$publish" --server "127.0.0.1#$p" --timeout 5000 "$@"
+}
+ns="127.0.0.1#$(h_named_port tsig)"
+out=$(pub tsig --tsig-key "$etc/kms2.key" --host kms2.example.test --domain example.test,0,50 \
+	--register-address --address 192.0.2.99) || h_fail "kmsdns-publish with kms2's TSIG key failed: $out"
+h_assert_contains "$out" "example.test zone=example.test server=$ns action=added result=ok" \
+	"kmsdns-publish with kms2's TSIG key"
+h_assert_contains "$out" "kms2.example.test zone=example.test server=$ns action=updated result=not-allowed" \
+	"kms2's A record refused by the policy, not a failure"
+h_assert_eq "192.0.2.12" "$(h_dig +short kms2.example.test A)" "kms2's A record unchanged"
+h_assert_eq "0 100 1688 kms1.example.test.
+0 50 1688 kms2.example.test." "$(srv)" "SRV added with each host's TSIG key (nsupdate, kmsdns-publish)"
 h_assert_ok h_named_stop tsig
 
 h_require_cmd krb5kdc kdb5_util kadmin.local kinit klist
@@ -179,5 +201,26 @@ update add _vlmcs._tcp.example.test. 3600 IN SRV 0 50 1688 kms1.example.test.
 send
 EOF2
 h_assert_eq "0 50 1688 kms2.example.test." "$(srv)" "SRV added by GSS-TSIG, foreign target refused"
+ns="127.0.0.1#$(h_named_port gss)"
+kt1=$(h_kdc_principal host/kms1.example.test)
+out=$(pub gss --gss --keytab "$kt1" --host kms1.example.test --domain example.test,0,100) ||
+	h_fail "kmsdns-publish --gss as host/kms1 failed: $out"
+h_assert_contains "$out" "example.test zone=example.test server=$ns action=added result=ok" \
+	"kmsdns-publish --gss as host/kms1"
+st=0
+out=$(pub gss --gss --keytab "$kt1" --principal host/kms1.example.test@EXAMPLE.TEST \
+	--host kms2.example.test --domain example.test,5,5) || st=$?
+h_assert_eq 1 "$st" "exit status of kmsdns-publish --gss for another host's record: $out"
+h_assert_contains "$out" "result=failed error=REFUSED windows=0x8007232D event=12293" \
+	"kmsdns-publish --gss for another host's record"
+h_assert_eq "0 100 1688 kms1.example.test.
+0 50 1688 kms2.example.test." "$(srv)" "SRV added by GSS-TSIG (nsupdate, kmsdns-publish), foreign target refused"
+# what clients of example.test find (192.0.2.x is not reachable: no probes)
+st=0
+out=$("$check" --suffix example.test --server "$ns" --no-probe --expect kms1.example.test \
+	--expect kms2.example.test) || st=$?
+h_assert_eq 0 "$st" "kmsdns-check exit status: $out"
+h_assert_contains "$out" "kms1.example.test:1688  priority 0 weight 100" "kmsdns-check lists kms1"
+h_assert_contains "$out" "kms2.example.test:1688  priority 0 weight 50" "kmsdns-check lists kms2"
 h_assert_ok h_named_stop gss
 exit 0

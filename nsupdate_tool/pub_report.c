@@ -65,7 +65,8 @@ pub_report_hint(const pub_result *res)
 	case KD_EREFUSED:
 		return "the zone's update policy has no grant for this key or "
 			"principal on this record (or the server is a "
-			"secondary): add a grant";
+			"secondary, or another host kept the zone busy through "
+			"the retry): add a grant";
 	case KD_ENOTAUTH:
 		return "the server is not the zone's primary or does not know "
 			"the key";

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <ldns/ldns.h>
 
@@ -98,6 +99,7 @@ typedef enum attempt_outcome {
 	ATTEMPT_RETRY,       /* timed out or cut: re-sign and send again */
 	ATTEMPT_BADTIME,     /* signed BADTIME: correct the clock, retry */
 	ATTEMPT_BADKEY,      /* BADKEY: renegotiate (GSS), retry */
+	ATTEMPT_REFUSED,     /* REFUSED: maybe busy, retry once later */
 	ATTEMPT_FAILED,      /* error in ERR */
 } attempt_outcome;
 
@@ -202,15 +204,17 @@ attempt_update(const run_state *st, const endpoint *server,
 			goto out;
 		}
 	}
+	outcome = ATTEMPT_DONE;
 	if (res->rcode != LDNS_RCODE_NOERROR) {
 		*code = kd_err_set(err, update_failure(res->rcode, -1),
 			"UPDATE rejected by %s: %s", res->server,
 			pub_dns_rcode_name((unsigned)res->rcode, rbuf,
 			sizeof(rbuf)));
+		if (res->rcode == LDNS_RCODE_REFUSED)
+			outcome = ATTEMPT_REFUSED;
 	} else {
 		*code = KD_OK;
 	}
-	outcome = ATTEMPT_DONE;
 out:
 	ldns_pkt_free(reply);
 	free(answer);
@@ -245,13 +249,37 @@ build_address_update(const void *arg, const pub_result *res, uint8_t **wire,
 		au->wanted, au->ttl, wire, len, err);
 }
 
-/* Build with BUILD(ARG), sign, send the UPDATE, with the retry rules. */
+/*
+ * Wait 200 to 700 ms, at random so that two hosts refused at the same
+ * moment do not collide again.
+ */
+static void
+refused_backoff(void)
+{
+	unsigned short r = 0;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (unsigned short)clock();
+	ts.tv_sec = 0;
+	ts.tv_nsec = (200L + (long)(r % 501U)) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/*
+ * Build with BUILD(ARG), sign, send the UPDATE, with the retry rules. A
+ * REFUSED is tried once more after a short random pause: the kmsdns DLZ
+ * module refuses a signer while another signer's UPDATE of the zone is in
+ * progress (BIND tells a module nothing that ties an UPDATE's check to its
+ * transaction), and a policy refusal stays a refusal.
+ */
 static kd_result
 send_update(const run_state *st, const endpoint *server, update_builder build,
 	const void *arg, pub_result *res, kd_err *err)
 {
 	long offset = pub_session_clock_offset(st->session, server);
-	bool time_fixed = false, renegotiated = false;
+	bool time_fixed = false, renegotiated = false, refused_again = false;
 	unsigned retries = 0;
 
 	for (;;) {
@@ -295,6 +323,12 @@ send_update(const run_state *st, const endpoint *server, update_builder build,
 				return code;
 			renegotiated = true;
 			pub_session_forget(st->session, server, generation);
+			break;
+		case ATTEMPT_REFUSED:
+			if (refused_again)
+				return code;
+			refused_again = true;
+			refused_backoff();
 			break;
 		}
 	}

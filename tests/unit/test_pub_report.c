@@ -109,7 +109,7 @@ test_text_and_json(void **state)
 		"b.test zone=b.test server=127.0.0.1#53 action=added result=failed"
 		" error=REFUSED windows=0x8007232D event=12293 hint=\"the zone's"
 		" update policy has no grant for this key or principal on this"
-		" record (or the server is a secondary): add a grant\" detail="
+		" record (or the server is a secondary, or another host kept the zone busy through the retry): add a grant\" detail="
 		"\"UPDATE 'failed'\"\n");
 	free(text);
 	text = render(true, results, 2);

@@ -92,9 +92,10 @@ take_srv_answer(check_report *report, suffix_report *suffix,
 	}
 	if (usable < count &&
 		check_report_add(report, SEVERITY_WARNING, "root_target_mixed",
-			0, suffix->suffix, ".", "%zu SRV record(s) with target "
-			"\".\" next to real hosts: \".\" means \"no service\" "
-			"only as the single record of the RRset", count - usable)
+			0, suffix->suffix, ".", "%s: %zu SRV record(s) with "
+			"target \".\" next to real hosts: \".\" means \"no "
+			"service\" only as the single record of the RRset",
+			suffix->qname, count - usable)
 		!= KD_OK) {
 		free(recs);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");

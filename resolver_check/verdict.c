@@ -120,45 +120,51 @@ judge_records(const check_config *config, check_report *report,
 				target);
 		if (duplicate)
 			ADD(report, SEVERITY_WARNING, "duplicate_target", 0,
-				suffix->suffix, target, "%s appears in more than "
-				"one SRV record: its share is counted twice and "
-				"a failed host is tried again", target);
+				suffix->suffix, target, "%s: %s appears in more "
+				"than one SRV record: its share is counted twice "
+				"and a failed host is tried again", suffix->qname,
+				target);
 		for (size_t j = 0; j < suffix->host_count; j++)
 			zero_mixed |= suffix->hosts[j].rec.priority ==
 				host->rec.priority &&
 				suffix->hosts[j].rec.weight > 0;
 		if (host->rec.weight == 0 && zero_mixed)
 			ADD(report, SEVERITY_WARNING, "weight_zero_mixed", 0,
-				suffix->suffix, target, "%s has weight 0 next to "
-				"non-zero weights at priority %u: RFC 2782 wants "
-				"it very rarely chosen, yet clients pick it first "
-				"%.1f%% of the time", target,
+				suffix->suffix, target, "%s: %s has weight 0 next "
+				"to non-zero weights at priority %u: RFC 2782 "
+				"wants it very rarely chosen, yet clients pick it "
+				"first %.1f%% of the time", suffix->qname, target,
 				(unsigned)host->rec.priority, host->share * 100);
 		if (host->rec.port != SRV_KMS_PORT)
 			ADD(report, SEVERITY_NOTE, "port_not_default", 0,
-				suffix->suffix, target, "%s uses port %u, not %d: "
-				"the KMS host must listen there", target,
+				suffix->suffix, target, "%s: %s uses port %u, not "
+				"%d: the KMS host must listen there",
+				suffix->qname, target,
 				(unsigned)host->rec.port, SRV_KMS_PORT);
 		if (host->cname)
 			ADD(report, SEVERITY_WARNING, "target_cname", 0,
-				suffix->suffix, target, "target %s is an alias "
-				"(CNAME to %s): RFC 2782 forbids aliases as SRV "
-				"targets", target, host->cname_target);
+				suffix->suffix, target, "%s: target %s is an "
+				"alias (CNAME to %s): RFC 2782 forbids aliases as "
+				"SRV targets", suffix->qname, target,
+				host->cname_target);
 		if (host->lookup_failed)
 			ADD(report, SEVERITY_WARNING, "target_lookup_failed",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
-				"the A/AAAA lookup of %s failed (timeout or server "
-				"failure)", target);
+				"%s: the A/AAAA lookup of target %s failed "
+				"(timeout or server failure)", suffix->qname,
+				target);
 		else if (host->address_count == 0)
 			ADD(report, SEVERITY_WARNING, "target_no_address",
 				WINCODE_RPC_UNAVAILABLE, suffix->suffix, target,
-				"target %s has no A or AAAA record: a client that "
-				"picks it cannot connect", target);
+				"%s: target %s has no A or AAAA record: a client "
+				"that picks it cannot connect", suffix->qname,
+				target);
 		if (config->expect_count > 0 && !expected(config, target))
 			ADD(report, SEVERITY_WARNING, "rogue_host", 0,
-				suffix->suffix, target, "%s is not an expected KMS "
-				"host (--expect): a rogue KMS host at priority %u "
-				"with %.1f%% of first contacts", target,
+				suffix->suffix, target, "%s: %s is not an expected "
+				"KMS host (--expect): a rogue KMS host at priority "
+				"%u with %.1f%% of first contacts", suffix->qname,
+				target,
 				(unsigned)host->rec.priority, host->share * 100);
 	}
 	for (size_t e = 0; e < config->expect_count; e++) {
@@ -194,23 +200,24 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 			if (addr->probe == PROBE_CLOSED)
 				ADD(report, SEVERITY_WARNING, "port_closed",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s (%s) refuses TCP "
-					"port %u: nothing listens there",
-					host->rec.target, addr->text,
+					host->rec.target, "%s: %s (%s) refuses "
+					"TCP port %u: nothing listens there",
+					suffix->qname, host->rec.target, addr->text,
 					(unsigned)host->rec.port);
 			else if (addr->probe == PROBE_FILTERED)
 				ADD(report, SEVERITY_WARNING, "port_filtered",
 					WINCODE_KMS_NOT_ENABLED, suffix->suffix,
-					host->rec.target, "%s (%s) does not answer "
-					"on TCP port %u within %u ms (filtered or "
-					"overloaded)", host->rec.target, addr->text,
+					host->rec.target, "%s: %s (%s) does not "
+					"answer on TCP port %u within %u ms (filtered "
+					"or overloaded)", suffix->qname,
+					host->rec.target, addr->text,
 					(unsigned)host->rec.port, addr->probe_ms);
 			else if (addr->probe == PROBE_ERROR)
 				ADD(report, SEVERITY_WARNING, "probe_error",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s (%s) cannot be "
+					host->rec.target, "%s: %s (%s) cannot be "
 					"reached on TCP port %u",
-					host->rec.target, addr->text,
+					suffix->qname, host->rec.target, addr->text,
 					(unsigned)host->rec.port);
 		}
 		if (host->reachable) {
@@ -223,10 +230,10 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 	}
 	if (*up > 0 && best_up == 0)
 		ADD(report, SEVERITY_WARNING, "best_priority_down",
-			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "every "
-			"host of the best priority %u is down: clients first "
-			"fail on them, then fall back to priority %u hosts",
-			(unsigned)best, (unsigned)fallback);
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: "
+			"every host of the best priority %u is down: clients "
+			"first fail on them, then fall back to priority %u "
+			"hosts", suffix->qname, (unsigned)best, (unsigned)fallback);
 	return KD_OK;
 }
 

@@ -36,6 +36,7 @@ _vlmcs._tcp.other IN SRV 0 0 1688 kms3.a.test.
 _vlmcs._tcp.mixed IN SRV 0 0 1688 kms1.a.test.
 _vlmcs._tcp.mixed IN SRV 0 10 1688 kms2.a.test.
 _vlmcs._tcp.mixed IN SRV 0 10 1689 kms2.a.test.
+_vlmcs._tcp.mixed2 IN SRV 0 0 1689 kms2.a.test.
 ZONE
 	# 30 records with long targets: more than 512 bytes, so TC over UDP
 	for i in $(seq 1 30); do
@@ -142,6 +143,15 @@ h_assert_eq "weight_zero_mixed kms1.a.test" \
 	"$(ck_json '.findings[] | select(.id=="weight_zero_mixed") | [.id, .target] | join(" ")')"
 h_assert_eq "note port_not_default" \
 	"$(ck_json '.findings[] | select(.id=="port_not_default") | [.severity, .id] | join(" ")')"
+
+# a record under two suffixes: one finding per suffix, each naming its owner
+ck_run --suffix mixed.a.test --suffix mixed2.a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "mixed.a.test|_vlmcs._tcp.mixed.a.test: kms2.a.test uses port 1689, not 1688: the KMS host must listen there
+mixed2.a.test|_vlmcs._tcp.mixed2.a.test: kms2.a.test uses port 1689, not 1688: the KMS host must listen there" \
+	"$(ck_json '.findings[] | select(.id=="port_not_default") | "\(.suffix)|\(.message)"')"
+ck_run --suffix mixed.a.test --suffix mixed2.a.test "${SRV[@]}" --no-probe
+h_assert_eq "2" "$(printf '%s\n' "$CK_OUT" | grep -c 'port_not_default: _vlmcs._tcp.mixed2\?.a.test: kms2.a.test uses port 1689')" \
+	"text report: one port_not_default line per owner name"
 
 # --- truncation: the answer is fetched again over TCP -------------------------
 h_assert_contains "$(h_dig +ignore +noedns _vlmcs._tcp.big.a.test SRV)" " tc" "UDP answer is truncated"

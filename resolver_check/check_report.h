@@ -32,6 +32,7 @@ typedef struct finding {
 	char suffix[DNAME_BUF_SIZE];   /* the suffix concerned, or "" */
 	char target[DNAME_BUF_SIZE];   /* the host concerned, or "" */
 	char message[400];
+	const char *remedy;            /* what to do, from finding_remedy() */
 } finding;
 
 /* How the SRV query of one suffix ended. */
@@ -88,6 +89,7 @@ typedef struct suffix_report {
 	char qname[DNAME_BUF_SIZE];
 	suffix_outcome outcome;
 	char rcode[16];                /* "NOERROR", "SERVFAIL", "timeout" */
+	char error[128];               /* why a query failed, or "" */
 	bool truncated;                /* answered with TC, asked over TCP */
 	unsigned query_ms;             /* how long the SRV query took */
 	uint32_t ttl;                  /* smallest SRV TTL */
@@ -142,6 +144,12 @@ finding_severity check_report_worst(const check_report *report);
  * fails), 1 when one is a warning, else 0.
  */
 int check_report_exit_status(const check_report *report);
+
+/*
+ * What an admin should do about a finding with ID ("nxdomain",
+ * "port_closed", ...); NULL for an id kmsdns-check does not use.
+ */
+const char *finding_remedy(const char *id);
 
 /* "note", "warning", "error". */
 const char *finding_severity_name(finding_severity severity);

@@ -43,6 +43,7 @@ outcome_of_failure(suffix_report *suffix, const query_result *result)
 	}
 	snprintf(suffix->rcode, sizeof(suffix->rcode), "%s",
 		query_status_name(result->status));
+	snprintf(suffix->error, sizeof(suffix->error), "%s", result->error);
 }
 
 /* Order hosts: priority, then larger share, then name. */

@@ -7,6 +7,7 @@
 
 #include "json_out.h"
 #include "report_output.h"
+#include "verdict.h"
 #include "wincode.h"
 
 /* CODE as "0x8007232B", or null for 0. */
@@ -128,6 +129,10 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_string(&json, "outcome",
 			suffix_outcome_name(suffix->outcome));
 		json_kv_string(&json, "rcode", suffix->rcode);
+		json_kv_string(&json, "error",
+			suffix->error[0] ? suffix->error : NULL);
+		json_kv_string(&json, "client_action",
+			verdict_suffix_action(report, i));
 		json_kv_bool(&json, "truncated", suffix->truncated);
 		json_kv_uint(&json, "query_ms", suffix->query_ms);
 		json_kv_bool(&json, "queried_by_client",
@@ -154,9 +159,24 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_string(&json, "suffix", f->suffix[0] ? f->suffix : NULL);
 		json_kv_string(&json, "target", f->target[0] ? f->target : NULL);
 		json_kv_string(&json, "message", f->message);
+		json_kv_string(&json, "remedy", f->remedy);
 		json_object_end(&json);
 	}
 	json_array_end(&json);
+	json_object_end(&json);
+	json_end_document(&json);
+}
+
+void
+report_print_json_error(const char *error, int exit_status, FILE *out)
+{
+	json_out json;
+
+	json_init(&json, out);
+	json_object_begin(&json);
+	json_kv_uint(&json, "format", REPORT_JSON_FORMAT);
+	json_kv_string(&json, "error", error);
+	json_kv_int(&json, "exit_status", exit_status);
 	json_object_end(&json);
 	json_end_document(&json);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "report_output.h"
+#include "verdict.h"
 #include "wincode.h"
 
 static void
@@ -67,6 +68,30 @@ print_servers(const suffix_report *suffix, FILE *out)
 	}
 }
 
+/* "; 1 warning, 2 notes" (or "; nothing wrong") and the newline. */
+static void
+print_counts(const check_report *report, FILE *out)
+{
+	size_t counts[SEVERITY_ERROR + 1] = { 0 };
+	const char *separator = "; ";
+
+	for (size_t i = 0; i < report->finding_count; i++)
+		counts[report->findings[i].severity]++;
+	if (counts[SEVERITY_ERROR] + counts[SEVERITY_WARNING] == 0) {
+		fprintf(out, "; nothing wrong");
+		separator = ", ";
+	}
+	for (int sev = SEVERITY_ERROR; sev >= SEVERITY_NOTE; sev--) {
+		if (counts[sev] == 0)
+			continue;
+		fprintf(out, "%s%zu %s%s", separator, counts[sev],
+			finding_severity_name((finding_severity)sev),
+			counts[sev] == 1 ? "" : "s");
+		separator = ", ";
+	}
+	fputc('\n', out);
+}
+
 void
 report_print_text(const check_report *report, FILE *out)
 {
@@ -81,11 +106,10 @@ report_print_text(const check_report *report, FILE *out)
 			(long)i == report->chosen ? "  <- clients use this" : "",
 			suffix->truncated ? "  (truncated, asked over TCP)" :
 			"");
-		if (!suffix->queried_by_client)
-			fprintf(out, "  not asked by clients (an earlier suffix "
-				"answers)\n");
+		fprintf(out, "  a client %s\n", verdict_suffix_action(report, i));
 		if (suffix->code != 0) {
-			fprintf(out, "  %s, client code ", suffix->rcode);
+			fprintf(out, "  %s%s%s, client code ", suffix->rcode,
+				suffix->error[0] ? ": " : "", suffix->error);
 			print_code(suffix->code, out);
 			fputc('\n', out);
 		} else if (suffix->host_count > 0) {
@@ -102,21 +126,23 @@ report_print_text(const check_report *report, FILE *out)
 	for (size_t i = 0; i < report->finding_count; i++) {
 		const finding *f = &report->findings[i];
 
-		fprintf(out, "  [%s] %s: %s", finding_severity_name(f->severity),
-			f->id, f->message);
+		fprintf(out, "  [%s] %s: %s\n",
+			finding_severity_name(f->severity), f->id, f->message);
 		if (f->code != 0) {
-			fprintf(out, " -> ");
+			fprintf(out, "      client code ");
 			print_code(f->code, out);
+			fputc('\n', out);
 		}
-		fputc('\n', out);
+		if (f->remedy != NULL)
+			fprintf(out, "      fix: %s\n", f->remedy);
 	}
 	fprintf(out, "\nVerdict: ");
 	if (report->activates) {
-		fprintf(out, "clients find a KMS host through %s\n",
+		fprintf(out, "clients find a KMS host through %s",
 			report->suffixes[report->chosen].qname);
 	} else {
-		fprintf(out, "clients fail: ");
+		fprintf(out, "clients fail with ");
 		print_code(report->client_code, out);
-		fputc('\n', out);
 	}
+	print_counts(report, out);
 }

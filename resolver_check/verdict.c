@@ -64,6 +64,26 @@ outcome_text(const suffix_report *suffix)
 	return "unknown";
 }
 
+const char *
+verdict_suffix_action(const check_report *report, size_t index)
+{
+	const suffix_report *suffix = &report->suffixes[index];
+	bool last = index + 1 == report->suffix_count;
+
+	if (report->chosen >= 0 && (long)index > report->chosen)
+		return "never asked: clients stop at an earlier suffix";
+	if ((long)index == report->chosen)
+		return report->activates ? "uses this suffix and contacts the "
+			"hosts below in this order" : "uses this suffix, but "
+			"none of its hosts can be reached: activation fails";
+	if (is_failure(suffix->outcome))
+		return last ? "gets a server failure here and has no suffix "
+			"left: activation fails" : "may stop here on the server "
+			"failure, or move on to the next suffix";
+	return last ? "has no suffix left: activation fails" :
+		"moves on to the next suffix";
+}
+
 /* Findings for a suffix that gave no usable records. */
 static kd_result
 judge_negative(check_report *report, size_t index)
@@ -88,9 +108,10 @@ judge_negative(check_report *report, size_t index)
 		consequence = "no suffix gives usable records";
 	}
 	ADD(report, severity, suffix_outcome_name(suffix->outcome),
-		suffix->code, suffix->suffix, NULL, "%s SRV: %s%s; %s",
-		suffix->qname, outcome_text(suffix), suffix->truncated ?
-		" (over TCP, after a truncated UDP answer)" : "", consequence);
+		suffix->code, suffix->suffix, NULL, "%s SRV: %s%s%s%s; %s",
+		suffix->qname, outcome_text(suffix), suffix->error[0] ? ": " :
+		"", suffix->error, suffix->truncated ? " (over TCP, after a "
+		"truncated UDP answer)" : "", consequence);
 	return KD_OK;
 }
 

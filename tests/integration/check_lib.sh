@@ -2,7 +2,10 @@
 # Helpers for the kmsdns-check integration tests; sourced after harness.sh.
 #
 #   ck_run ARGS...      run kmsdns-check ARGS (bounded); its stdout goes to
-#                       $CK_OUT, its stderr to $CK_ERR, its exit status to $CK_RC
+#                       $CK_OUT, its stderr to $CK_ERR, its exit status to $CK_RC;
+#                       with --json, stdout must be exactly one JSON document
+#                       whose exit_status is $CK_RC and whose findings all
+#                       have a remedy (usage errors, exit 64: stdout empty)
 #   ck_json FILTER      jq FILTER applied to $CK_OUT (a --json run)
 #   ck_listen LABEL ADDR PORT [BACKLOG_FULL]
 #                       start a TCP listener (python3) on ADDR:PORT, wait until
@@ -21,7 +24,18 @@ ck_run() {
 	CK_ERR=$(cat "$H_TMP/ck.err")
 	[ "$CK_RC" -ne 124 ] || h_fail "kmsdns-check timed out: $*"
 	[ "${H_VERBOSE:-0}" = 1 ] && printf '+ kmsdns-check %s\n%s\n%s\n' "$*" "$CK_OUT" "$CK_ERR" >&2
+	case " $* " in *" --json "*) ck_check_json ;; esac
 	return 0
+}
+
+ck_check_json() {
+	if [ "$CK_RC" = 64 ]; then
+		[ -z "$CK_OUT" ] || h_fail "usage error with --json wrote to stdout: $CK_OUT"
+		return 0
+	fi
+	h_assert_eq "1 $CK_RC 0" \
+		"$(printf '%s\n' "$CK_OUT" | jq -s -r '"\(length) \(.[0].exit_status) \([.[0].findings // [] | .[] | select(.remedy == null)] | length)"')" \
+		"--json: one document, its exit_status, a remedy for every finding"
 }
 
 ck_json() {

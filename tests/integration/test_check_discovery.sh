@@ -62,7 +62,12 @@ h_assert_eq "kms1.a.test 0.599 kms2.a.test 0.401" \
 h_assert_eq "0" "$(ck_json '.findings | length')" "no findings"
 ck_run --suffix a.test "${SRV[@]}" --no-probe
 h_assert_contains "$CK_OUT" "1. kms1.a.test:1688  priority 0 weight 60  first contact 59.9%"
-h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host through _vlmcs._tcp.a.test"
+h_assert_contains "$CK_OUT" "a client uses this suffix and contacts the hosts below in this order"
+h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host through _vlmcs._tcp.a.test; nothing wrong"
+CK_RC=0
+CK_OUT=$(timeout 60 "$CK_BIN" --suffix a.test "${SRV[@]}" --no-probe 2>&1 >/dev/full) || CK_RC=$?
+ck_expect_rc 2 "stdout is full"
+h_assert_contains "$CK_OUT" "kmsdns-check: cannot write the report to standard output: No space left on device"
 
 # --- NXDOMAIN / NODATA / SERVFAIL / "." ------------------------------------
 check_negative() { # SUFFIX OUTCOME CODE
@@ -78,12 +83,18 @@ check_negative nodata.a.test nodata 0x8007251D
 check_negative fail.test servfail 0x8007232A
 check_negative dot.a.test unavailable 0x8007251D
 ck_run --suffix missing.a.test "${SRV[@]}" --no-probe
-h_assert_contains "$CK_OUT" "clients fail: 0x8007232B"
+h_assert_contains "$CK_OUT" "a client has no suffix left: activation fails"
+h_assert_contains "$CK_OUT" "[error] nxdomain: _vlmcs._tcp.missing.a.test SRV: the name does not exist (NXDOMAIN); no suffix gives usable records
+      client code 0x8007232B DNS name does not exist
+      fix: if clients should find KMS hosts here, publish the SRV records"
+h_assert_contains "$CK_OUT" "Verdict: clients fail with 0x8007232B DNS name does not exist; 1 error"
 
 # --- no answer at all: ICMP refused, and a server that never answers --------
 ck_run --suffix a.test --server "127.0.0.1#$DEAD" --no-probe --timeout 300 --json
 ck_expect_rc 2 "dead server"
 h_assert_eq "network_error 0x8007232A" "$(ck_json '[.suffixes[0].outcome, .client_code] | join(" ")')"
+h_assert_eq "UDP receive: Connection refused" "$(ck_json '.suffixes[0].error')"
+h_assert_contains "$(ck_json '.findings[0].message')" "the query failed (network error): UDP receive: Connection refused"
 SILENT=$(h_free_port)
 h_spawn silent "$H_TMP/silent.log" python3 -c '
 import socket, sys

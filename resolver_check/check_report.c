@@ -23,6 +23,7 @@ free_suffix(suffix_report *suffix)
 	for (size_t i = 0; i < suffix->host_count; i++)
 		free(suffix->hosts[i].addresses);
 	free(suffix->hosts);
+	free(suffix->srv_rrset);
 	for (size_t i = 0; i < suffix->server_count; i++) {
 		free(suffix->servers[i].srv_rrset);
 		free(suffix->servers[i].addresses);
@@ -194,6 +195,11 @@ static const struct {
 	{ "tcp_nxdomain", "make the server answer NOERROR for the empty "
 		"non-terminal _tcp.<zone> (fix the DLZ backend, or delete a "
 		"wrong delegation of _tcp)" },
+	{ "negative_without_soa", "fix the server so that NXDOMAIN and NODATA "
+		"answers carry the zone's SOA in the authority section" },
+	{ "resolver_stale", "wait until the copy expires or flush the "
+		"resolver's cache (rndc flushname); if it persists, the "
+		"resolver forwards to a server outside the zone's NS set" },
 	{ "cache_ttl", "nothing; when a host is removed, expect clients to "
 		"use the old record until the TTL runs out, or lower the TTL "
 		"before the change" },

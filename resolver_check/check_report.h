@@ -75,24 +75,28 @@ typedef struct auth_server {
 	char address[INET6_ADDRSTRLEN];
 	bool answered;                 /* answered the SOA query */
 	bool authoritative;            /* with AA and NOERROR */
-	char rcode[16];                /* rcode of the SOA query, or status */
+	char rcode[24];                /* rcode of the SOA query, or status */
 	uint32_t serial;
-	char srv_outcome[16];          /* rcode of the SRV query */
+	char srv_outcome[24];          /* rcode of the SRV query, or status */
 	char *srv_rrset;               /* sorted "P W PORT TARGET" lines */
 	uint32_t srv_ttl;
 	char *addresses;               /* sorted "TARGET ADDR" lines */
 	bool tcp_nxdomain;             /* _tcp.<suffix> answered NXDOMAIN */
+	bool negative_without_soa;     /* SRV NXDOMAIN/NODATA without SOA */
 } auth_server;
 
 typedef struct suffix_report {
 	char suffix[DNAME_BUF_SIZE];
 	char qname[DNAME_BUF_SIZE];
 	suffix_outcome outcome;
-	char rcode[16];                /* "NOERROR", "SERVFAIL", "timeout" */
+	char rcode[24];                /* "NOERROR", "SERVFAIL", "timeout" */
 	char error[128];               /* why a query failed, or "" */
 	bool truncated;                /* answered with TC, asked over TCP */
 	unsigned query_ms;             /* how long the SRV query took */
 	uint32_t ttl;                  /* smallest SRV TTL */
+	char *srv_rrset;               /* owned; the SRV RRset as
+	                                  dns_answer_srv_rrset() lines, "" for
+	                                  NXDOMAIN/NODATA, NULL if no answer */
 	uint32_t code;                 /* client code of this suffix, or 0 */
 	bool queried_by_client;        /* before or at the chosen suffix */
 	host_entry *hosts;             /* owned, in RFC 2782 order */

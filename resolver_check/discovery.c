@@ -135,6 +135,15 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	}
 	dns_answer_rcode(result->answer, suffix->rcode, sizeof(suffix->rcode));
 	rcode = ldns_pkt_get_rcode(result->answer);
+	if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
+		uint32_t max_ttl;
+
+		suffix->srv_rrset = rcode == LDNS_RCODE_NOERROR ?
+			dns_answer_srv_rrset(result->answer, &max_ttl) :
+			strdup("");
+		if (suffix->srv_rrset == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	switch (rcode) {
 	case LDNS_RCODE_NOERROR:
 		return take_srv_answer(report, suffix, result->answer, err);

@@ -51,6 +51,56 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 	return true;
 }
 
+/* qsort() order of SRV records: priority, weight, port, target. */
+static int
+compare_srv(const void *a, const void *b)
+{
+	const srv_record *x = a;
+	const srv_record *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return strcmp(x->target, y->target);
+}
+
+char *
+dns_answer_srv_rrset(const ldns_pkt *pkt, uint32_t *max_ttl)
+{
+	/* "65535 65535 65535 " + target + "\n" */
+	const size_t line_max = 3 * 6 + DNAME_BUF_SIZE + 1;
+	srv_record *recs;
+	size_t count;
+	size_t size;
+	size_t used = 0;
+	char *out;
+
+	*max_ttl = 0;
+	if (!dns_answer_srv(pkt, &recs, &count))
+		return NULL;
+	qsort(recs, count, sizeof(*recs), compare_srv);
+	size = count * line_max + 1;
+	out = malloc(size);
+	if (out == NULL) {
+		free(recs);
+		return NULL;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		if (recs[i].ttl > *max_ttl)
+			*max_ttl = recs[i].ttl;
+		used += (size_t)snprintf(out + used, size - used, "%u %u %u "
+			"%s\n", (unsigned)recs[i].priority,
+			(unsigned)recs[i].weight, (unsigned)recs[i].port,
+			recs[i].target);
+	}
+	free(recs);
+	return out;
+}
+
 bool
 dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 	size_t outlen)
@@ -126,6 +176,12 @@ dns_answer_soa(const ldns_pkt *pkt, char *zone, size_t zonelen,
 	*serial = ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
 	*minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
 	return true;
+}
+
+bool
+dns_answer_has_negative_soa(const ldns_pkt *pkt)
+{
+	return find_soa(ldns_pkt_authority(pkt)) != NULL;
 }
 
 void

@@ -23,6 +23,21 @@ void dns_answer_name(const ldns_rdf *name, char *out, size_t outlen);
 bool dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count);
 
 /*
+ * The SRV records of the answer section of PKT as a new string (owned by
+ * the caller) of "PRIORITY WEIGHT PORT TARGET" lines sorted by those
+ * fields, "" when there are none; *MAX_TTL is their largest TTL. Two
+ * answers with the same RRset give the same string. NULL when out of
+ * memory.
+ */
+char *dns_answer_srv_rrset(const ldns_pkt *pkt, uint32_t *max_ttl);
+
+/*
+ * True when PKT has an SOA record in its authority section, as a
+ * negative answer (NXDOMAIN or NODATA) must for resolvers to cache it.
+ */
+bool dns_answer_has_negative_soa(const ldns_pkt *pkt);
+
+/*
  * If the answer section holds a CNAME owned by NAME, write its target to
  * OUT and return true.
  */

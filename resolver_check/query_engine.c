@@ -294,12 +294,20 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 {
 	ldns_pkt *pkt = NULL;
 	ldns_rr *question;
+	ldns_status status;
 
 	*truncated = false;
 	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id)
 		return 0;
-	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK) {
-		finish(q, QUERY_MALFORMED, now, "answer cannot be parsed");
+	status = ldns_wire2pkt(&pkt, data, len);
+	if (status != LDNS_STATUS_OK) {
+		char reason[128];
+		char server[ENDPOINT_TEXT_MAX];
+
+		endpoint_format(&q->server, server, sizeof(server));
+		snprintf(reason, sizeof(reason), "%zu-byte answer from %s: %s",
+			len, server, ldns_get_errorstr_by_id(status));
+		finish(q, QUERY_MALFORMED, now, reason);
 		return 1;
 	}
 	question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);

@@ -92,6 +92,8 @@ json_servers(json_out *json, const suffix_report *suffix)
 		json_kv_uint(json, "srv_ttl", server->srv_ttl);
 		json_kv_string(json, "target_addresses", server->addresses);
 		json_kv_bool(json, "tcp_nxdomain", server->tcp_nxdomain);
+		json_kv_bool(json, "negative_without_soa",
+			server->negative_without_soa);
 		json_object_end(json);
 	}
 	json_array_end(json);

@@ -140,3 +140,84 @@ tcp_loop(listener)
 	h_wait_until 10 grep -q relaying "$H_TMP/$label.log" ||
 		h_fail "relay $label on $addr:$port did not start"
 }
+
+# ck_broken_auth LABEL ADDR PORT ZONE: a small authoritative DNS server
+# (python3, UDP) for ZONE at ADDR#PORT that misbehaves in ways no named in
+# this lab does. It serves ZONE's SOA (serial 5, minimum 30), NS ns1.ZONE
+# (= ADDR), _vlmcs._tcp.ZONE SRV 0 0 1688 kms.ZONE, kms.ZONE A 127.0.0.61,
+# and answers:
+#   _tcp.ZONE                  NXDOMAIN (an empty non-terminal denied)
+#   _vlmcs._tcp.nosoa.ZONE     NXDOMAIN without SOA in the authority section
+#   _vlmcs._tcp.stale.ZONE     SRV data without RD; NXDOMAIN with RD (what
+#                              a resolver with a stale negative copy says)
+#   _vlmcs._tcp.garbage.ZONE   a reply whose answer record is cut off
+# Other names in ZONE: NODATA or NXDOMAIN with SOA; outside: REFUSED.
+ck_broken_auth() {
+	local label=$1 addr=$2 port=$3 zone=$4
+	h_spawn "$label" "$H_TMP/$label.log" python3 -c '
+import socket, struct, sys
+addr, port, zone = sys.argv[1], int(sys.argv[2]), sys.argv[3].lower().rstrip(".")
+
+def wire(name):
+    return b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l) + b"\0"
+
+def rr(name, rtype, ttl, rdata):
+    return wire(name) + struct.pack(">HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+A, NS, SOA, AAAA, SRV = 1, 2, 6, 28, 33
+soa = rr(zone, SOA, 300, wire("ns1." + zone) + wire("hostmaster." + zone) +
+         struct.pack(">IIIII", 5, 3600, 600, 86400, 30))
+srv = struct.pack(">HHH", 0, 0, 1688) + wire("kms." + zone)
+data = {
+    (zone, SOA): [soa],
+    (zone, NS): [rr(zone, NS, 300, wire("ns1." + zone))],
+    ("ns1." + zone, A): [rr("ns1." + zone, A, 300, socket.inet_aton(addr))],
+    ("kms." + zone, A): [rr("kms." + zone, A, 300, socket.inet_aton("127.0.0.61"))],
+    ("_vlmcs._tcp." + zone, SRV): [rr("_vlmcs._tcp." + zone, SRV, 300, srv)],
+    ("_vlmcs._tcp.stale." + zone, SRV): [rr("_vlmcs._tcp.stale." + zone, SRV, 300, srv)],
+}
+names = {n for n, _ in data} | {"stale." + zone, "_tcp.stale." + zone}
+
+def reply(query):
+    qid, flags = query[:2], struct.unpack(">H", query[2:4])[0]
+    rd, pos, labels = flags & 0x0100, 12, []
+    while query[pos]:
+        labels.append(query[pos + 1:pos + 1 + query[pos]].decode().lower())
+        pos += 1 + query[pos]
+    qname, qtype = ".".join(labels), struct.unpack(">H", query[pos + 1:pos + 3])[0]
+    question = query[12:pos + 5]
+
+    def packet(rcode, answer=(), authority=(), aa=0x0400, ancount=None):
+        head = struct.pack(">HHHHH", 0x8000 | aa | rd | rcode, 1,
+                           len(answer) if ancount is None else ancount, len(authority), 0)
+        return qid + head + question + b"".join(answer) + b"".join(authority)
+
+    if qname != zone and not qname.endswith("." + zone):
+        return packet(5, aa=0)
+    if qname == "_vlmcs._tcp.garbage." + zone:
+        return packet(0, ancount=1) + b"\xc0"
+    if qname == "_tcp." + zone:
+        return packet(3, authority=[soa])
+    if qname == "_vlmcs._tcp.nosoa." + zone:
+        return packet(3)
+    if qname == "_vlmcs._tcp.stale." + zone and rd:
+        return packet(3, authority=[soa])
+    if (qname, qtype) in data:
+        return packet(0, answer=data[(qname, qtype)])
+    if qname in names:
+        return packet(0, authority=[soa])
+    return packet(3, authority=[soa])
+
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((addr, port))
+print("serving", flush=True)
+while True:
+    query, client = s.recvfrom(4096)
+    try:
+        s.sendto(reply(query), client)
+    except (IndexError, UnicodeDecodeError, struct.error):
+        pass
+' "$addr" "$port" "$zone"
+	h_wait_until 10 grep -q serving "$H_TMP/$label.log" ||
+		h_fail "broken authoritative server $label on $addr#$port did not start"
+}

@@ -149,6 +149,9 @@ static const struct {
 		"list (DHCP option 15) that names the zone with the records" },
 	{ "no_primary_suffix", "give the clients a primary DNS suffix, or "
 		"name the zone with slmgr /skms-domain" },
+	{ "bare_name_records", "publish the records as "
+		"_vlmcs._tcp.<suffix> in a zone on the clients' suffix list; "
+		"remove the bare-name records" },
 	{ "root_target_mixed", "delete the \".\" SRV record: it means \"no "
 		"service\" only as the single record" },
 	{ "target_cname", "point the SRV record at the canonical host name "
@@ -162,6 +165,8 @@ static const struct {
 	{ "duplicate_target", "keep one SRV record per KMS host and port" },
 	{ "weight_zero_mixed", "give every host of this priority a non-zero "
 		"weight, or move a standby host to a larger priority value" },
+	{ "ttl_long", "lower the SRV TTL to a day or less (KMS hosts "
+		"re-publish every 24 h) so removed hosts leave caches soon" },
 	{ "rogue_host", "find and stop the KMS host behind the record (slmgr "
 		"/cdns on it), delete the record and restrict updates to the "
 		"zone; or add it with --expect if it is authorised" },

@@ -163,21 +163,48 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	return KD_OK;
 }
 
-/* Ask SRV for every suffix; fill the suffix reports. */
+/* Count the SRV records of a NOERROR RESULT into *COUNT. */
+static kd_result
+count_srv(const query_result *result, size_t *count, kd_err *err)
+{
+	srv_record *recs;
+
+	*count = 0;
+	if (result->status != QUERY_ANSWERED ||
+		ldns_pkt_get_rcode(result->answer) != LDNS_RCODE_NOERROR)
+		return KD_OK;
+	if (!dns_answer_srv(result->answer, &recs, count))
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	free(recs);
+	return KD_OK;
+}
+
+/*
+ * Ask SRV for every suffix, and for the bare service name (records there
+ * are found by tools with a search list, never by a Windows client, C6);
+ * fill the suffix reports.
+ */
 static kd_result
 query_suffixes(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	size_t *ids = calloc(report->suffix_count, sizeof(*ids));
-	kd_result ret = KD_OK;
+	size_t *ids = calloc(report->suffix_count ? report->suffix_count : 1,
+		sizeof(*ids));
+	size_t bare;
+	kd_result ret;
 
 	if (ids == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ret = query_engine_add(engine, config->service, LDNS_RR_TYPE_SRV,
+		&config->server, true, &bare, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = query_engine_add(engine, report->suffixes[i].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &ids[i], err);
 	if (ret == KD_OK)
 		ret = query_engine_run(engine, err);
+	if (ret == KD_OK)
+		ret = count_srv(query_engine_result(engine, bare),
+			&report->bare_records, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = take_srv_result(report, &report->suffixes[i],
 			query_engine_result(engine, ids[i]), err);
@@ -472,7 +499,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	report->probed = config->probe;
 	report->authoritative = config->authoritative;
 	ret = init_suffixes(config, report, err);
-	if (ret == KD_OK && report->suffix_count > 0) {
+	if (ret == KD_OK) {
 		ret = query_engine_new(config->timeout_ms, config->max_inflight,
 			&engine, err);
 		if (ret == KD_OK)

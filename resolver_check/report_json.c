@@ -117,6 +117,7 @@ report_print_json(const check_report *report, FILE *out)
 	else
 		json_null(&json);
 	json_kv_bool(&json, "activates", report->activates);
+	json_kv_uint(&json, "bare_records", report->bare_records);
 	json_code(&json, "client_code", report->activates ? 0 :
 		report->client_code);
 	json_kv_int(&json, "exit_status", check_report_exit_status(report));

@@ -125,11 +125,19 @@ expected(const check_config *config, const char *target)
 	return false;
 }
 
-/* Per-record checks: duplicates, weights, port, alias, address. */
+/* Longest SRV TTL that is not a finding: KMS hosts re-publish daily. */
+#define VERDICT_TTL_MAX 86400
+
+/* Per-record checks: duplicates, weights, port, alias, address, TTL. */
 static kd_result
 judge_records(const check_config *config, check_report *report,
 	suffix_report *suffix)
 {
+	if (suffix->ttl > VERDICT_TTL_MAX)
+		ADD(report, SEVERITY_NOTE, "ttl_long", 0, suffix->suffix, NULL,
+			"%s: the SRV TTL is %u s, more than a day: a removed "
+			"KMS host stays in resolver caches that long",
+			suffix->qname, (unsigned)suffix->ttl);
 	for (size_t i = 0; i < suffix->host_count; i++) {
 		const host_entry *host = &suffix->hosts[i];
 		const char *target = host->rec.target;
@@ -328,6 +336,14 @@ kd_result
 verdict_judge(const check_config *config, check_report *report, kd_err *err)
 {
 	report->chosen = -1;
+	if (report->bare_records > 0 &&
+		check_report_add(report, SEVERITY_WARNING, "bare_name_records",
+			WINCODE_NXDOMAIN, NULL, NULL, "%s. (without a domain) has "
+			"%zu SRV record(s): nslookup or dig with a search list may "
+			"show them, but Windows clients only ask %s.<suffix> and "
+			"never find them", config->service, report->bare_records,
+			config->service) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	if (report->suffix_count == 0) {
 		report->client_code = WINCODE_INVALID_NAME;
 		if (check_report_add(report, SEVERITY_ERROR, "no_suffix",

@@ -37,6 +37,7 @@ _vlmcs._tcp.mixed IN SRV 0 0 1688 kms1.a.test.
 _vlmcs._tcp.mixed IN SRV 0 10 1688 kms2.a.test.
 _vlmcs._tcp.mixed IN SRV 0 10 1689 kms2.a.test.
 _vlmcs._tcp.mixed2 IN SRV 0 0 1689 kms2.a.test.
+_vlmcs._tcp.longttl 172800 IN SRV 0 0 1688 kms1.a.test.
 ZONE
 	# 30 records with long targets: more than 512 bytes, so TC over UDP
 	for i in $(seq 1 30); do
@@ -164,6 +165,14 @@ ck_run --suffix mixed.a.test --suffix mixed2.a.test "${SRV[@]}" --no-probe
 h_assert_eq "2" "$(printf '%s\n' "$CK_OUT" | grep -c 'port_not_default: _vlmcs._tcp.mixed2\?.a.test: kms2.a.test uses port 1689')" \
 	"text report: one port_not_default line per owner name"
 
+# a TTL of two days: a removed host stays in caches that long
+ck_run --suffix longttl.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "long TTL is a note"
+h_assert_eq "note ttl_long longttl.a.test _vlmcs._tcp.longttl.a.test: the SRV TTL is 172800 s, more than a day: a removed KMS host stays in resolver caches that long" \
+	"$(ck_json '.findings[] | select(.id=="ttl_long") | [.severity, .id, .suffix, .message] | join(" ")')"
+ck_run --suffix a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "0" "$(ck_json '[.findings[] | select(.id=="ttl_long")] | length')" "TTL 300 is fine"
+
 # --- truncation: the answer is fetched again over TCP -------------------------
 h_assert_contains "$(h_dig +ignore +noedns _vlmcs._tcp.big.a.test SRV)" " tc" "UDP answer is truncated"
 ck_run --suffix big.a.test "${SRV[@]}" --no-probe --json
@@ -215,6 +224,37 @@ ck_run --resolv-conf "$H_TMP/empty.conf" "${SRV[@]}" --no-probe --json
 ck_expect_rc 2 "empty suffix list"
 h_assert_eq "error no_suffix 0x8007007B 0x8007007B" \
 	"$(ck_json '[.findings[0].severity, .findings[0].id, .findings[0].code, .client_code] | join(" ")')"
+
+# --- records only at the bare name (dnsmasq srv-host without a domain): ns2
+# serves the root zone with _vlmcs._tcp. SRV, which clients never ask ----------
+NS2=$(h_named_dir ns2)
+cat >"$NS2/root.db" <<'ZONE'
+$TTL 300
+@               IN SOA ns.root.test. hostmaster.root.test. ( 1 3600 600 86400 60 )
+                IN NS  ns.root.test.
+ns.root.test.   IN A   127.0.0.1
+kms.lan.        IN A   127.0.0.81
+_vlmcs._tcp     IN SRV 0 0 1688 kms.lan.
+ZONE
+h_named_start ns2 - <<CONF
+zone "." { type primary; file "root.db"; };
+CONF
+SRV2=(--server "127.0.0.1#$(h_named_port ns2)")
+h_assert_contains "$(timeout 10 dig @127.0.0.1 -p "$(h_named_port ns2)" +short _vlmcs._tcp. SRV)" "0 0 1688 kms.lan." \
+	"dig finds the bare name"
+ck_run --suffix lan "${SRV2[@]}" --no-probe --json
+ck_expect_rc 2 "records only at the bare name"
+h_assert_eq "1 nxdomain" "$(ck_json '"\(.bare_records) \(.suffixes[0].outcome)"')"
+h_assert_eq "warning bare_name_records 0x8007232B" \
+	"$(ck_json '.findings[] | select(.id=="bare_name_records") | [.severity, .id, .code] | join(" ")')"
+h_assert_contains "$(ck_json '.findings[] | select(.id=="bare_name_records") | .message')" \
+	"_vlmcs._tcp. (without a domain) has 1 SRV record(s): nslookup or dig with a search list may show them, but Windows clients only ask _vlmcs._tcp.<suffix>"
+ck_run --resolv-conf "$H_TMP/empty.conf" "${SRV2[@]}" --no-probe --json
+ck_expect_rc 2 "empty suffix list, bare-name records"
+h_assert_eq "no_suffix bare_name_records" "$(ck_json '[.findings[].id] | join(" ")')"
+ck_run --suffix a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "0" "$(ck_json '.bare_records')" "ns1 has nothing at the bare name"
+h_assert_ok h_named_stop ns2
 
 # --- --expect: rogue and missing hosts ------------------------------------------
 ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1.a.test --expect KMS9.a.test --json

@@ -20,6 +20,8 @@
 #define UDP_BUFFER_SIZE 65535
 /* UDP sends per query: the first and two retransmissions. */
 #define UDP_SENDS 3
+/* Datagrams read per wake-up, so a flood cannot hold off the deadlines. */
+#define UDP_READS_PER_WAKE 64
 
 typedef enum query_state {
 	STATE_PENDING,
@@ -43,6 +45,8 @@ typedef struct query {
 	uint64_t deadline_ms;
 	unsigned sends;
 	size_t tcp_done;        /* bytes written, or read, over TCP */
+	uint8_t tcp_prefix[2];  /* the length prefix of the TCP answer */
+	size_t tcp_prefix_done; /* bytes of it read */
 	uint8_t *tcp_answer;    /* the TCP answer being read */
 	size_t tcp_answer_len;  /* its length once the prefix is read */
 	query_result result;
@@ -276,6 +280,7 @@ start_tcp(query *q, uint64_t now, unsigned timeout_ms)
 	q->result.truncated = true;
 	q->deadline_ms = now + timeout_ms;
 	q->tcp_done = 0;
+	q->tcp_prefix_done = 0;
 	q->fd = open_socket(q, SOCK_STREAM);
 	if (q->fd < 0) {
 		finish_errno(q, now, "TCP connect", errno);
@@ -330,7 +335,7 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 static void
 on_udp_readable(query_engine *engine, query *q, uint64_t now)
 {
-	for (;;) {
+	for (int reads = 0; reads < UDP_READS_PER_WAKE; reads++) {
 		ssize_t got = recv(q->fd, engine->udp_buffer, UDP_BUFFER_SIZE,
 			0);
 		bool truncated;
@@ -383,32 +388,35 @@ on_tcp_event(query *q, uint64_t now)
 		return;
 	}
 	if (q->state == STATE_TCP_READ) {
-		uint8_t prefix[2];
 		ssize_t got;
 		bool truncated;
 
 		if (q->tcp_answer == NULL) {
-			got = recv(q->fd, prefix, 2, MSG_PEEK);
-			if (got == 2) {
-				(void)recv(q->fd, prefix, 2, 0);
-				q->tcp_answer_len = (size_t)prefix[0] << 8 |
-					prefix[1];
-				q->tcp_answer = malloc(q->tcp_answer_len + 1);
-				if (q->tcp_answer == NULL) {
-					finish(q, QUERY_NETERROR, now,
-						"out of memory");
-					return;
-				}
-				q->tcp_done = 0;
-			} else if (got == 0) {
+			/* the prefix may come in two segments: keep what came */
+			got = recv(q->fd, q->tcp_prefix + q->tcp_prefix_done,
+				2 - q->tcp_prefix_done, 0);
+			if (got == 0) {
 				finish(q, QUERY_NETERROR, now, "TCP: server "
 					"closed the connection");
 				return;
-			} else if (got < 0 && errno != EAGAIN &&
-				errno != EINTR) {
-				finish_errno(q, now, "TCP receive", errno);
+			}
+			if (got < 0) {
+				if (errno != EAGAIN && errno != EINTR)
+					finish_errno(q, now, "TCP receive",
+						errno);
 				return;
 			}
+			q->tcp_prefix_done += (size_t)got;
+			if (q->tcp_prefix_done < 2)
+				return;
+			q->tcp_answer_len = (size_t)q->tcp_prefix[0] << 8 |
+				q->tcp_prefix[1];
+			q->tcp_answer = malloc(q->tcp_answer_len + 1);
+			if (q->tcp_answer == NULL) {
+				finish(q, QUERY_NETERROR, now, "out of memory");
+				return;
+			}
+			q->tcp_done = 0;
 			return;
 		}
 		got = recv(q->fd, q->tcp_answer + q->tcp_done,

@@ -131,6 +131,52 @@ h_assert_eq "network_error true 0x8007232A" \
 	"$(ck_json '.suffixes[0] | [.outcome, .truncated, .code] | map(tostring) | join(" ")')"
 h_assert_contains "$(ck_json '.findings[0].message')" "after a truncated UDP answer"
 h_stop tconly || true
+# a server that truncates over UDP and, over TCP, sends the length prefix
+# one byte at a time a second apart: the wait must not spin on the CPU
+SLOWTCP=$(h_free_port)
+h_spawn slowtcp "$H_TMP/slowtcp.log" python3 -c '
+import socket, struct, sys, threading, time
+port = int(sys.argv[1])
+def answer(query):
+    reply = bytearray(query)
+    reply[2] |= 0x80  # QR: NOERROR, no records
+    reply[3] = 0
+    return bytes(reply)
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", port))
+    while True:
+        query, client = s.recvfrom(4096)
+        reply = bytearray(answer(query))
+        reply[2] |= 0x02  # TC
+        s.sendto(bytes(reply), client)
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("127.0.0.1", port))
+t.listen(8)
+threading.Thread(target=udp, daemon=True).start()
+print("bound", flush=True)
+while True:
+    c, _ = t.accept()
+    size = struct.unpack(">H", c.recv(2))[0]
+    query = b""
+    while len(query) < size:
+        query += c.recv(size - len(query))
+    reply = answer(query)
+    prefix = struct.pack(">H", len(reply))
+    c.sendall(prefix[:1])
+    time.sleep(1)
+    c.sendall(prefix[1:] + reply)
+    c.close()
+' "$SLOWTCP"
+h_wait_until 10 grep -q bound "$H_TMP/slowtcp.log" || h_fail "slow TCP server did not start"
+cpu=$(timeout 60 /usr/bin/time -f '%U %S' "$CK_BIN" --suffix a.test --server "127.0.0.1#$SLOWTCP" \
+	--no-probe --timeout 3000 --json 2>&1 >"$H_TMP/slowtcp.json" | tail -1) || true
+h_assert_eq "nodata true" "$(jq -r '.suffixes[0] | "\(.outcome) \(.truncated)"' "$H_TMP/slowtcp.json")" \
+	"answer read after a split length prefix"
+awk -v t="$cpu" 'BEGIN { split(t, f, " "); exit !(f[1] + f[2] < 0.5) }' ||
+	h_fail "waiting 1 s for the second prefix byte used $cpu s of CPU (user sys)"
+h_stop slowtcp || true
 
 # --- per-record findings ----------------------------------------------------
 ck_run --suffix cname.a.test "${SRV[@]}" --no-probe --json

@@ -140,6 +140,9 @@ static const struct {
 		"UDP and TCP port 53 from the client network" },
 	{ "malformed", "the answer is not valid DNS: fix the server or the "
 		"middlebox that rewrites DNS on the way" },
+	{ "tcp_failed", "open TCP port 53 from the clients to the server "
+		"(firewalls, the server's listen-on); DNS over TCP is "
+		"mandatory (RFC 7766)" },
 	{ "truncated", "allow TCP port 53 from clients to their resolvers, "
 		"or publish fewer SRV records so the answer fits 512 bytes" },
 	{ "suffixes_disagree", "publish the same KMS hosts under every "

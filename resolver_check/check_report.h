@@ -115,6 +115,8 @@ typedef struct check_report {
 	bool authoritative;
 	suffix_report *suffixes;       /* owned, in the client's order */
 	size_t suffix_count;
+	char tcp_error[160];           /* why the --server failed over TCP
+	                                  while it answered over UDP, or "" */
 	size_t bare_records;           /* SRV records at "<service>." (no
 	                                  suffix), a name clients never ask */
 	long chosen;                   /* suffix a client uses, -1 if none */

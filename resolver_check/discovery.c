@@ -180,6 +180,22 @@ count_srv(const query_result *result, size_t *count, kd_err *err)
 }
 
 /*
+ * C3: note in REPORT when the --server answered the first suffix's query
+ * over UDP (UDP query) but not the same question over TCP (TCP query).
+ */
+static void
+check_tcp(check_report *report, const query_result *udp,
+	const query_result *tcp)
+{
+	if (udp->status != QUERY_ANSWERED || udp->truncated ||
+		tcp->status == QUERY_ANSWERED)
+		return;
+	snprintf(report->tcp_error, sizeof(report->tcp_error), "%s%s%s",
+		query_status_name(tcp->status), tcp->error[0] ? ": " : "",
+		tcp->error);
+}
+
+/*
  * Ask SRV for every suffix, and for the bare service name (records there
  * are found by tools with a search list, never by a Windows client, C6);
  * fill the suffix reports.
@@ -191,12 +207,20 @@ query_suffixes(const check_config *config, query_engine *engine,
 	size_t *ids = calloc(report->suffix_count ? report->suffix_count : 1,
 		sizeof(*ids));
 	size_t bare;
+	size_t tcp = 0;
 	kd_result ret;
 
 	if (ids == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	ret = query_engine_add(engine, config->service, LDNS_RR_TYPE_SRV,
 		&config->server, true, &bare, err);
+	/* C3: the first suffix again over TCP, as a truncated answer is */
+	if (ret == KD_OK && report->suffix_count > 0) {
+		ret = query_engine_add(engine, report->suffixes[0].qname,
+			LDNS_RR_TYPE_SRV, &config->server, true, &tcp, err);
+		if (ret == KD_OK)
+			query_engine_tcp_only(engine, tcp);
+	}
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = query_engine_add(engine, report->suffixes[i].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &ids[i], err);
@@ -208,6 +232,9 @@ query_suffixes(const check_config *config, query_engine *engine,
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = take_srv_result(report, &report->suffixes[i],
 			query_engine_result(engine, ids[i]), err);
+	if (ret == KD_OK && report->suffix_count > 0)
+		check_tcp(report, query_engine_result(engine, ids[0]),
+			query_engine_result(engine, tcp));
 	free(ids);
 	return ret;
 }

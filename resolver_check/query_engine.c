@@ -40,6 +40,7 @@ typedef struct query {
 	uint8_t *wire;          /* the query, 2-byte length prefix + message */
 	size_t wire_len;        /* length of the message (without prefix) */
 	query_state state;
+	bool tcp_only;          /* ask over TCP without trying UDP */
 	int fd;
 	uint64_t start_ms;
 	uint64_t deadline_ms;
@@ -209,6 +210,14 @@ query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
 	return KD_OK;
 }
 
+void
+query_engine_tcp_only(query_engine *engine, size_t id)
+{
+	if (id < engine->count &&
+		engine->queries[id]->state == STATE_PENDING)
+		engine->queries[id]->tcp_only = true;
+}
+
 const query_result *
 query_engine_result(const query_engine *engine, size_t id)
 {
@@ -277,7 +286,6 @@ static void
 start_tcp(query *q, uint64_t now, unsigned timeout_ms)
 {
 	close_socket(q);
-	q->result.truncated = true;
 	q->deadline_ms = now + timeout_ms;
 	q->tcp_done = 0;
 	q->tcp_prefix_done = 0;
@@ -350,6 +358,7 @@ on_udp_readable(query_engine *engine, query *q, uint64_t now)
 			&truncated) == 1)
 			return;
 		if (truncated) {
+			q->result.truncated = true;
 			start_tcp(q, now, engine->timeout_ms);
 			return;
 		}
@@ -498,7 +507,12 @@ query_engine_run(query_engine *engine, kd_err *err)
 			query *q = engine->queries[i];
 
 			if (q->state == STATE_PENDING && i >= next_pending) {
-				start_udp(q, now, engine->timeout_ms);
+				if (q->tcp_only) {
+					q->start_ms = now;
+					start_tcp(q, now, engine->timeout_ms);
+				} else {
+					start_udp(q, now, engine->timeout_ms);
+				}
 				next_pending = i + 1;
 			}
 			if (q->state == STATE_DONE || q->state == STATE_PENDING)

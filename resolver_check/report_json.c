@@ -118,6 +118,8 @@ report_print_json(const check_report *report, FILE *out)
 		json_null(&json);
 	json_kv_bool(&json, "activates", report->activates);
 	json_kv_uint(&json, "bare_records", report->bare_records);
+	json_kv_string(&json, "tcp_error",
+		report->tcp_error[0] ? report->tcp_error : NULL);
 	json_code(&json, "client_code", report->activates ? 0 :
 		report->client_code);
 	json_kv_int(&json, "exit_status", check_report_exit_status(report));

@@ -344,6 +344,13 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 			"never find them", config->service, report->bare_records,
 			config->service) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (report->tcp_error[0] != '\0' &&
+		check_report_add(report, SEVERITY_WARNING, "tcp_failed",
+			WINCODE_SERVER_FAILURE, NULL, NULL, "the --server %s "
+			"answers over UDP but not over TCP (%s): answers larger "
+			"than 512 bytes (many SRV records) fail on clients",
+			report->server, report->tcp_error) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	if (report->suffix_count == 0) {
 		report->client_code = WINCODE_INVALID_NAME;
 		if (check_report_add(report, SEVERITY_ERROR, "no_suffix",

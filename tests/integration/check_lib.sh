@@ -142,7 +142,7 @@ tcp_loop(listener)
 }
 
 # ck_broken_auth LABEL ADDR PORT ZONE: a small authoritative DNS server
-# (python3, UDP) for ZONE at ADDR#PORT that misbehaves in ways no named in
+# (python3, UDP and TCP) for ZONE at ADDR#PORT that misbehaves in ways no named in
 # this lab does. It serves ZONE's SOA (serial 5, minimum 30), NS ns1.ZONE
 # (= ADDR), _vlmcs._tcp.ZONE SRV 0 0 1688 kms.ZONE, kms.ZONE A 127.0.0.61,
 # and answers:
@@ -155,7 +155,7 @@ tcp_loop(listener)
 ck_broken_auth() {
 	local label=$1 addr=$2 port=$3 zone=$4
 	h_spawn "$label" "$H_TMP/$label.log" python3 -c '
-import socket, struct, sys
+import socket, struct, sys, threading
 addr, port, zone = sys.argv[1], int(sys.argv[2]), sys.argv[3].lower().rstrip(".")
 
 def wire(name):
@@ -208,6 +208,28 @@ def reply(query):
         return packet(0, authority=[soa])
     return packet(3, authority=[soa])
 
+def tcp_one(c):
+    try:
+        size = struct.unpack(">H", c.recv(2))[0]
+        query = b""
+        while len(query) < size:
+            query += c.recv(size - len(query))
+        answer = reply(query)
+        c.sendall(struct.pack(">H", len(answer)) + answer)
+    except (OSError, IndexError, UnicodeDecodeError, struct.error):
+        pass
+    c.close()
+
+def tcp_loop(t):
+    while True:
+        c, _ = t.accept()
+        threading.Thread(target=tcp_one, args=(c,), daemon=True).start()
+
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind((addr, port))
+t.listen(16)
+threading.Thread(target=tcp_loop, args=(t,), daemon=True).start()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((addr, port))
 print("serving", flush=True)

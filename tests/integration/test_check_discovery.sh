@@ -131,6 +131,32 @@ h_assert_eq "network_error true 0x8007232A" \
 	"$(ck_json '.suffixes[0] | [.outcome, .truncated, .code] | map(tostring) | join(" ")')"
 h_assert_contains "$(ck_json '.findings[0].message')" "after a truncated UDP answer"
 h_stop tconly || true
+# a server that answers over UDP only (TCP port 53 blocked): a finding
+UDPONLY=$(h_free_port)
+h_spawn udponly "$H_TMP/udponly.log" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+while True:
+    query, client = s.recvfrom(4096)
+    reply = bytearray(query)
+    reply[2] |= 0x80  # QR: NOERROR, no records
+    reply[3] = 0
+    s.sendto(bytes(reply), client)
+' "$UDPONLY"
+h_wait_until 10 grep -q bound "$H_TMP/udponly.log" || h_fail "UDP-only server did not start"
+ck_run --suffix a.test --server "127.0.0.1#$UDPONLY" --no-probe --timeout 500 --json
+ck_expect_rc 2 "UDP only: NODATA, and TCP fails"
+h_assert_eq "nodata|network error: TCP connect: Connection refused" \
+	"$(ck_json '"\(.suffixes[0].outcome)|\(.tcp_error)"')"
+h_assert_eq "warning tcp_failed 0x8007232A" \
+	"$(ck_json '.findings[] | select(.id=="tcp_failed") | [.severity, .id, .code] | join(" ")')"
+h_assert_contains "$(ck_json '.findings[] | select(.id=="tcp_failed") | .message')" \
+	"the --server 127.0.0.1#$UDPONLY answers over UDP but not over TCP (network error: TCP connect: Connection refused)"
+h_stop udponly || true
+ck_run --suffix a.test "${SRV[@]}" --no-probe --json
+h_assert_eq "null" "$(ck_json '.tcp_error')" "named answers over TCP"
 # a server that truncates over UDP and, over TCP, sends the length prefix
 # one byte at a time a second apart: the wait must not spin on the CPU
 SLOWTCP=$(h_free_port)
@@ -156,8 +182,7 @@ t.bind(("127.0.0.1", port))
 t.listen(8)
 threading.Thread(target=udp, daemon=True).start()
 print("bound", flush=True)
-while True:
-    c, _ = t.accept()
+def serve(c):
     size = struct.unpack(">H", c.recv(2))[0]
     query = b""
     while len(query) < size:
@@ -168,6 +193,9 @@ while True:
     time.sleep(1)
     c.sendall(prefix[1:] + reply)
     c.close()
+while True:
+    c, _ = t.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' "$SLOWTCP"
 h_wait_until 10 grep -q bound "$H_TMP/slowtcp.log" || h_fail "slow TCP server did not start"
 cpu=$(timeout 60 /usr/bin/time -f '%U %S' "$CK_BIN" --suffix a.test --server "127.0.0.1#$SLOWTCP" \

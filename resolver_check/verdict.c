@@ -71,7 +71,7 @@ verdict_suffix_action(const check_report *report, size_t index)
 	bool last = index + 1 == report->suffix_count;
 
 	if (report->chosen >= 0 && (long)index > report->chosen)
-		return "never asked: clients stop at an earlier suffix";
+		return "never gets here: it stops at an earlier suffix";
 	if ((long)index == report->chosen)
 		return report->activates ? "uses this suffix and contacts the "
 			"hosts below in this order" : "uses this suffix, but "

@@ -238,6 +238,8 @@ mixed2.a.test|_vlmcs._tcp.mixed2.a.test: kms2.a.test uses port 1689, not 1688: t
 ck_run --suffix mixed.a.test --suffix mixed2.a.test "${SRV[@]}" --no-probe
 h_assert_eq "2" "$(printf '%s\n' "$CK_OUT" | grep -c 'port_not_default: _vlmcs._tcp.mixed2\?.a.test: kms2.a.test uses port 1689')" \
 	"text report: one port_not_default line per owner name"
+h_assert_contains "$CK_OUT" "2. _vlmcs._tcp.mixed2.a.test  records
+  a client never gets here: it stops at an earlier suffix"
 
 # a TTL of two days: a removed host stays in caches that long
 ck_run --suffix longttl.a.test "${SRV[@]}" --no-probe --json

@@ -154,7 +154,7 @@ test_first_usable_suffix_wins(void **state)
 	assert_string_equal(verdict_suffix_action(&report, 1),
 		"uses this suffix and contacts the hosts below in this order");
 	assert_string_equal(verdict_suffix_action(&report, 2),
-		"never asked: clients stop at an earlier suffix");
+		"never gets here: it stops at an earlier suffix");
 	check_report_free(&report);
 }
 

@@ -195,7 +195,8 @@ ask_ns_addresses(const check_config *config, query_engine *engine,
 			const ldns_rr *rr = ldns_rr_list_rr(answer, r);
 			size_t k = q[i].ns_count;
 
-			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+				ldns_rr_rd_count(rr) != 1)
 				continue;
 			dns_answer_name(ldns_rr_rdf(rr, 0), q[i].ns_names[k],
 				DNAME_BUF_SIZE);

@@ -111,7 +111,9 @@ dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
 		char owner[DNAME_BUF_SIZE];
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME)
+		/* a record with empty rdata parses, but has no rdf */
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
+			ldns_rr_rd_count(rr) != 1)
 			continue;
 		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
 		if (dname_equal(owner, name)) {
@@ -135,6 +137,9 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		char text[INET6_ADDRSTRLEN];
 		int family;
 
+		/* a record with empty rdata parses, but has no rdf */
+		if (rdf == NULL)
+			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
 			ldns_rdf_size(rdf) == 4)
 			family = AF_INET;

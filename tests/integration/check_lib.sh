@@ -151,6 +151,9 @@ tcp_loop(listener)
 #   _vlmcs._tcp.stale.ZONE     SRV data without RD; NXDOMAIN with RD (what
 #                              a resolver with a stale negative copy says)
 #   _vlmcs._tcp.garbage.ZONE   a reply whose answer record is cut off
+#   _vlmcs._tcp.emptyrr.ZONE   SRV 0 0 1688 hollow.ZONE, whose A record has
+#                              empty rdata (RDLENGTH 0)
+#   NS ZONE                    also an NS record with empty rdata
 # Other names in ZONE: NODATA or NXDOMAIN with SOA; outside: REFUSED.
 ck_broken_auth() {
 	local label=$1 addr=$2 port=$3 zone=$4
@@ -170,13 +173,17 @@ soa = rr(zone, SOA, 300, wire("ns1." + zone) + wire("hostmaster." + zone) +
 srv = struct.pack(">HHH", 0, 0, 1688) + wire("kms." + zone)
 data = {
     (zone, SOA): [soa],
-    (zone, NS): [rr(zone, NS, 300, wire("ns1." + zone))],
+    (zone, NS): [rr(zone, NS, 300, wire("ns1." + zone)), rr(zone, NS, 300, b"")],
+    ("hollow." + zone, A): [rr("hollow." + zone, A, 300, b"")],
+    ("_vlmcs._tcp.emptyrr." + zone, SRV): [rr("_vlmcs._tcp.emptyrr." + zone, SRV, 300,
+                                           struct.pack(">HHH", 0, 0, 1688) + wire("hollow." + zone))],
     ("ns1." + zone, A): [rr("ns1." + zone, A, 300, socket.inet_aton(addr))],
     ("kms." + zone, A): [rr("kms." + zone, A, 300, socket.inet_aton("127.0.0.61"))],
     ("_vlmcs._tcp." + zone, SRV): [rr("_vlmcs._tcp." + zone, SRV, 300, srv)],
     ("_vlmcs._tcp.stale." + zone, SRV): [rr("_vlmcs._tcp.stale." + zone, SRV, 300, srv)],
 }
-names = {n for n, _ in data} | {"stale." + zone, "_tcp.stale." + zone}
+names = {n for n, _ in data} | {"stale." + zone, "_tcp.stale." + zone,
+                                "emptyrr." + zone, "_tcp.emptyrr." + zone}
 
 def reply(query):
     qid, flags = query[:2], struct.unpack(">H", query[2:4])[0]

@@ -69,6 +69,17 @@ h_assert_eq "_vlmcs._tcp.stale.b.test: a removed or changed record stays in reso
 	"$(ck_json '.findings[] | select(.id=="cache_ttl") | .message')" \
 	"no TTL 'left' is claimed for a copy the --server does not have"
 
+# --- records with empty rdata (an A record, an NS record): no crash, no address
+h_assert_contains "$(timeout 10 dig @127.0.0.71 -p "$PORT" +time=2 +tries=1 b.test NS)" "ANSWER: 2" \
+	"the NS answer holds the empty record"
+ck_run --suffix emptyrr.b.test "${SRV[@]}" --json
+ck_expect_rc 2 "target whose A record has empty rdata"
+h_assert_eq "hollow.b.test 0" "$(ck_json '.suffixes[0].hosts[0] | "\(.target) \(.addresses | length)"')"
+h_assert_eq "no_kms_reachable target_no_address" \
+	"$(ck_json '[.findings[] | select(.id=="target_no_address" or .id=="no_kms_reachable") | .id] | sort | join(" ")')"
+h_assert_eq "ns1.b.test" "$(ck_json '[.suffixes[0].authoritative.servers[].name] | join(" ")')" \
+	"the empty NS record is skipped"
+
 # --- a reply that cannot be parsed --------------------------------------------
 ck_run --suffix garbage.b.test --server "127.0.0.71#$PORT" --no-probe --json
 ck_expect_rc 2 "malformed answer"

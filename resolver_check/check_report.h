@@ -55,6 +55,7 @@ typedef struct host_address {
 	socklen_t addrlen;
 	probe_state probe;
 	unsigned probe_ms;
+	int probe_errno;               /* the connect() error of PROBE_ERROR */
 } host_address;
 
 /* One SRV record of a suffix and what we learnt about its target. */

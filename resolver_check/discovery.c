@@ -473,6 +473,7 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 
 				addr->probe = targets[i].state;
 				addr->probe_ms = targets[i].elapsed_ms;
+				addr->probe_errno = targets[i].error;
 				if (addr->probe == PROBE_OPEN)
 					host->reachable = true;
 			}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "json_out.h"
 #include "report_output.h"
@@ -60,6 +61,9 @@ json_hosts(json_out *json, const check_report *report,
 				host->addresses[a].probe));
 			json_kv_uint(json, "probe_ms",
 				host->addresses[a].probe_ms);
+			json_kv_string(json, "probe_error",
+				host->addresses[a].probe == PROBE_ERROR ?
+				strerror(host->addresses[a].probe_errno) : NULL);
 			json_object_end(json);
 		}
 		json_array_end(json);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "report_output.h"
 #include "verdict.h"
@@ -39,8 +40,11 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 			const host_address *addr = &host->addresses[a];
 
 			if (report->probed)
-				fprintf(out, "       %s  %s (%u ms)\n",
+				fprintf(out, "       %s  %s%s%s (%u ms)\n",
 					addr->text, probe_state_name(addr->probe),
+					addr->probe == PROBE_ERROR ? ": " : "",
+					addr->probe == PROBE_ERROR ?
+					strerror(addr->probe_errno) : "",
 					addr->probe_ms);
 			else
 				fprintf(out, "       %s\n", addr->text);

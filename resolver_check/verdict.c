@@ -245,9 +245,10 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 				ADD(report, SEVERITY_WARNING, "probe_error",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
 					host->rec.target, "%s: %s (%s) cannot be "
-					"reached on TCP port %u",
+					"reached on TCP port %u: %s",
 					suffix->qname, host->rec.target, addr->text,
-					(unsigned)host->rec.port);
+					(unsigned)host->rec.port,
+					strerror(addr->probe_errno));
 		}
 		if (host->reachable) {
 			if (*up == 0)

@@ -21,6 +21,45 @@ dns_answer_name(const ldns_rdf *name, char *out, size_t outlen)
 	dname_tolower(out);
 }
 
+/* CNAMEs followed from the question name, at most. */
+#define DNS_ANSWER_CHAIN_MAX 8
+
+/*
+ * True when OWNER is the question name of PKT or a name its CNAMEs in
+ * the answer lead to: other records in the answer are not about the
+ * question and are ignored (RFC 2181 5.4.1).
+ */
+static bool
+owner_answers_question(const ldns_pkt *pkt, const ldns_rdf *owner)
+{
+	const ldns_rr *question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+	const ldns_rdf *name;
+
+	if (question == NULL)
+		return false;
+	name = ldns_rr_owner(question);
+	for (int hop = 0; hop <= DNS_ANSWER_CHAIN_MAX; hop++) {
+		const ldns_rdf *next = NULL;
+
+		if (ldns_dname_compare(owner, name) == 0)
+			return true;
+		for (size_t i = 0; next == NULL &&
+			i < ldns_rr_list_rr_count(answer); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+				ldns_rr_rd_count(rr) == 1 &&
+				ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+				next = ldns_rr_rdf(rr, 0);
+		}
+		if (next == NULL)
+			return false;
+		name = next;
+	}
+	return false;
+}
+
 bool
 dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 {
@@ -36,7 +75,8 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 		srv_record *rec = &out[used];
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
-			ldns_rr_rd_count(rr) != 4)
+			ldns_rr_rd_count(rr) != 4 ||
+			!owner_answers_question(pkt, ldns_rr_owner(rr)))
 			continue;
 		rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
 		rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
@@ -138,7 +178,8 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		int family;
 
 		/* a record with empty rdata parses, but has no rdf */
-		if (rdf == NULL)
+		if (rdf == NULL ||
+			!owner_answers_question(pkt, ldns_rr_owner(rr)))
 			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
 			ldns_rdf_size(rdf) == 4)

@@ -16,6 +16,12 @@
 void dns_answer_name(const ldns_rdf *name, char *out, size_t outlen);
 
 /*
+ * The readers below take only records owned by the question name or by a
+ * name the answer's CNAMEs lead to from it; other records in an answer
+ * are not about the question and are ignored (RFC 2181 5.4.1).
+ */
+
+/*
  * The SRV records of the answer section of PKT into a new array *RECS
  * (owned by the caller) of *COUNT entries; TTL filled. Returns false when
  * out of memory.

@@ -154,6 +154,10 @@ tcp_loop(listener)
 #   _vlmcs._tcp.emptyrr.ZONE   SRV 0 0 1688 hollow.ZONE, whose A record has
 #                              empty rdata (RDLENGTH 0)
 #   NS ZONE                    also an NS record with empty rdata
+#   _vlmcs._tcp.extra.ZONE     SRV 0 0 1688 kms2.ZONE plus, in the same
+#                              answer, an SRV record of another owner; the
+#                              A answer of kms2.ZONE (127.0.0.62) also holds
+#                              an A record of another name
 # Other names in ZONE: NODATA or NXDOMAIN with SOA; outside: REFUSED.
 ck_broken_auth() {
 	local label=$1 addr=$2 port=$3 zone=$4
@@ -175,6 +179,11 @@ data = {
     (zone, SOA): [soa],
     (zone, NS): [rr(zone, NS, 300, wire("ns1." + zone)), rr(zone, NS, 300, b"")],
     ("hollow." + zone, A): [rr("hollow." + zone, A, 300, b"")],
+    ("_vlmcs._tcp.extra." + zone, SRV): [
+        rr("_vlmcs._tcp.extra." + zone, SRV, 300, struct.pack(">HHH", 0, 0, 1688) + wire("kms2." + zone)),
+        rr("_vlmcs._tcp.other." + zone, SRV, 300, struct.pack(">HHH", 0, 0, 1688) + wire("rogue." + zone))],
+    ("kms2." + zone, A): [rr("kms2." + zone, A, 300, socket.inet_aton("127.0.0.62")),
+                          rr("other." + zone, A, 300, socket.inet_aton("127.0.0.99"))],
     ("_vlmcs._tcp.emptyrr." + zone, SRV): [rr("_vlmcs._tcp.emptyrr." + zone, SRV, 300,
                                            struct.pack(">HHH", 0, 0, 1688) + wire("hollow." + zone))],
     ("ns1." + zone, A): [rr("ns1." + zone, A, 300, socket.inet_aton(addr))],
@@ -183,7 +192,8 @@ data = {
     ("_vlmcs._tcp.stale." + zone, SRV): [rr("_vlmcs._tcp.stale." + zone, SRV, 300, srv)],
 }
 names = {n for n, _ in data} | {"stale." + zone, "_tcp.stale." + zone,
-                                "emptyrr." + zone, "_tcp.emptyrr." + zone}
+                                "emptyrr." + zone, "_tcp.emptyrr." + zone,
+                                "extra." + zone, "_tcp.extra." + zone}
 
 def reply(query):
     qid, flags = query[:2], struct.unpack(">H", query[2:4])[0]

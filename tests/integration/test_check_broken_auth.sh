@@ -80,6 +80,12 @@ h_assert_eq "no_kms_reachable target_no_address" \
 h_assert_eq "ns1.b.test" "$(ck_json '[.suffixes[0].authoritative.servers[].name] | join(" ")')" \
 	"the empty NS record is skipped"
 
+# --- records of other names in an answer are ignored (RFC 2181 5.4.1) ---------
+ck_run --suffix extra.b.test --server "127.0.0.71#$PORT" --no-probe --json
+ck_expect_rc 0 "foreign records ignored"
+h_assert_eq "kms2.b.test 127.0.0.62" \
+	"$(ck_json '[.suffixes[0].hosts[] | .target, (.addresses[] | .address)] | join(" ")')"
+
 # --- a reply that cannot be parsed --------------------------------------------
 ck_run --suffix garbage.b.test --server "127.0.0.71#$PORT" --no-probe --json
 ck_expect_rc 2 "malformed answer"

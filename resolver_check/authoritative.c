@@ -174,32 +174,26 @@ ask_ns_addresses(const check_config *config, query_engine *engine,
 	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
 		const ldns_pkt *pkt;
-		const ldns_rr_list *answer;
 		size_t n;
 
-		if (report->suffixes[i].zone[0] == '\0')
+		if (suffix->zone[0] == '\0')
 			continue;
 		pkt = answer_of(engine, q[i].ns);
 		if (pkt == NULL)
 			continue;
-		answer = ldns_pkt_answer(pkt);
-		n = ldns_rr_list_rr_count(answer);
-		q[i].ns_names = calloc(n ? n : 1, sizeof(*q[i].ns_names));
+		if (!dns_answer_ns(pkt, suffix->zone, false, &q[i].ns_names,
+			&n))
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		suffix->zone_ns = dns_answer_join_names(
+			(const char (*)[DNAME_BUF_SIZE])q[i].ns_names, n);
 		q[i].ns_a = calloc(n ? n : 1, sizeof(size_t));
 		q[i].ns_aaaa = calloc(n ? n : 1, sizeof(size_t));
-		if (q[i].ns_names == NULL || q[i].ns_a == NULL ||
+		if (suffix->zone_ns == NULL || q[i].ns_a == NULL ||
 			q[i].ns_aaaa == NULL)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		for (size_t r = 0; ret == KD_OK && r < n; r++) {
-			const ldns_rr *rr = ldns_rr_list_rr(answer, r);
-			size_t k = q[i].ns_count;
-
-			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
-				ldns_rr_rd_count(rr) != 1)
-				continue;
-			dns_answer_name(ldns_rr_rdf(rr, 0), q[i].ns_names[k],
-				DNAME_BUF_SIZE);
+		for (size_t k = 0; ret == KD_OK && k < n; k++) {
 			q[i].ns_count++;
 			ret = query_engine_add(engine, q[i].ns_names[k],
 				LDNS_RR_TYPE_A, &config->server, true,

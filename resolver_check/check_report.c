@@ -24,6 +24,8 @@ free_suffix(suffix_report *suffix)
 		free(suffix->hosts[i].addresses);
 	free(suffix->hosts);
 	free(suffix->srv_rrset);
+	free(suffix->zone_ns);
+	free(suffix->parent_ns);
 	for (size_t i = 0; i < suffix->server_count; i++) {
 		free(suffix->servers[i].srv_rrset);
 		free(suffix->servers[i].addresses);
@@ -208,6 +210,10 @@ static const struct {
 	{ "resolver_stale", "wait until the copy expires or flush the "
 		"resolver's cache (rndc flushname); if it persists, the "
 		"resolver forwards to a server outside the zone's NS set" },
+	{ "not_delegated", "add the zone's NS records (and glue) to the "
+		"parent zone on every parent server" },
+	{ "delegation_differs", "make the parent's NS records for the zone "
+		"and the zone's own NS RRset list the same servers" },
 	{ "cache_ttl", "nothing; when a host is removed, expect clients to "
 		"use the old record until the TTL runs out, or lower the TTL "
 		"before the change" },

@@ -104,6 +104,11 @@ typedef struct suffix_report {
 	size_t host_count;
 	/* --authoritative */
 	char zone[DNAME_BUF_SIZE];     /* "" when unknown */
+	char *zone_ns;                 /* owned; the zone's NS names from the
+	                                  --server as "NAME\n" lines, or NULL */
+	char parent_zone[DNAME_BUF_SIZE]; /* the zone's parent, "" unknown */
+	char *parent_ns;               /* owned; NS names of the parent's
+	                                  delegation, as zone_ns; NULL unknown */
 	uint32_t negative_ttl;         /* SOA minimum of the zone */
 	auth_server *servers;          /* owned */
 	size_t server_count;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "authoritative.h"
+#include "delegation.h"
 #include "discovery.h"
 #include "dns_answer.h"
 #include "query_engine.h"
@@ -538,6 +539,8 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 			ret = probe_hosts(config, report, err);
 		if (ret == KD_OK && config->authoritative)
 			ret = authoritative_check(config, engine, report, err);
+		if (ret == KD_OK && config->authoritative)
+			ret = delegation_check(config, engine, report, err);
 		query_engine_free(engine);
 	}
 	if (ret == KD_OK)

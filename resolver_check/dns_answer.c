@@ -164,6 +164,76 @@ dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 	return false;
 }
 
+/* Append the NS names owned by ZONE in LIST to NAMES[*COUNT...]. */
+static void
+collect_ns(const ldns_rr_list *list, const char *zone,
+	char (*names)[DNAME_BUF_SIZE], size_t *count)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+		char owner[DNAME_BUF_SIZE];
+		bool seen = false;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+			ldns_rr_rd_count(rr) != 1)
+			continue;
+		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (!dname_equal(owner, zone))
+			continue;
+		dns_answer_name(ldns_rr_rdf(rr, 0), names[*count],
+			DNAME_BUF_SIZE);
+		for (size_t k = 0; !seen && k < *count; k++)
+			seen = strcmp(names[k], names[*count]) == 0;
+		if (!seen)
+			(*count)++;
+	}
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+bool
+dns_answer_ns(const ldns_pkt *pkt, const char *zone, bool authority,
+	char (**names)[DNAME_BUF_SIZE], size_t *count)
+{
+	size_t n = ldns_rr_list_rr_count(ldns_pkt_answer(pkt)) +
+		(authority ? ldns_rr_list_rr_count(ldns_pkt_authority(pkt)) :
+		0);
+
+	*count = 0;
+	*names = calloc(n ? n : 1, sizeof(**names));
+	if (*names == NULL)
+		return false;
+	collect_ns(ldns_pkt_answer(pkt), zone, *names, count);
+	if (authority)
+		collect_ns(ldns_pkt_authority(pkt), zone, *names, count);
+	qsort(*names, *count, sizeof(**names), compare_names);
+	return true;
+}
+
+char *
+dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE], size_t count)
+{
+	char *out = malloc(count * DNAME_BUF_SIZE + 1);
+	size_t used = 0;
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(names[i]);
+
+		memcpy(out + used, names[i], len);
+		out[used + len] = '\n';
+		used += len + 1;
+	}
+	out[used] = '\0';
+	return out;
+}
+
 void
 dns_answer_addresses(const ldns_pkt *pkt,
 	void (*fn)(const char *address, int family, const void *bytes,

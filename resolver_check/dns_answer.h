@@ -50,6 +50,21 @@ bool dns_answer_has_negative_soa(const ldns_pkt *pkt);
 bool dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 	size_t outlen);
 
+/*
+ * The names of the NS records owned by ZONE in the answer section of PKT
+ * and, with AUTHORITY, in its authority section (where a referral puts
+ * them), sorted and without duplicates, into a new array *NAMES (owned by
+ * the caller) of *COUNT entries. The question rule above does not apply:
+ * a referral's NS records are owned by the zone, not by the question.
+ * False when out of memory.
+ */
+bool dns_answer_ns(const ldns_pkt *pkt, const char *zone, bool authority,
+	char (**names)[DNAME_BUF_SIZE], size_t *count);
+
+/* NAMES (COUNT entries) as a new string of "NAME\n" lines; NULL: ENOMEM. */
+char *dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE],
+	size_t count);
+
 /* Call FN(ADDRESS_TEXT, CTX) for each A/AAAA in the answer of PKT. */
 void dns_answer_addresses(const ldns_pkt *pkt,
 	void (*fn)(const char *address, int family, const void *bytes,

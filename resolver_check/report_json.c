@@ -79,6 +79,10 @@ json_servers(json_out *json, const suffix_report *suffix)
 	json_object_begin(json);
 	json_kv_string(json, "zone", suffix->zone[0] ? suffix->zone : NULL);
 	json_kv_uint(json, "negative_ttl", suffix->negative_ttl);
+	json_kv_string(json, "ns", suffix->zone_ns);
+	json_kv_string(json, "parent_zone",
+		suffix->parent_zone[0] ? suffix->parent_zone : NULL);
+	json_kv_string(json, "parent_ns", suffix->parent_ns);
 	json_key(json, "servers");
 	json_array_begin(json);
 	for (size_t s = 0; s < suffix->server_count; s++) {

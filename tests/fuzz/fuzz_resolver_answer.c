@@ -6,7 +6,8 @@
  * reader runs on it and properties that must hold abort: the SRV RRset
  * text has one "PRIORITY WEIGHT PORT TARGET" line per SRV record and is
  * the same on a second call; each address is valid text for its family;
- * names are canonical text; the rcode has a name.
+ * the NS names of the question name are sorted, distinct, and join into
+ * one line each; names are canonical text; the rcode has a name.
  */
 #include "config.h"
 
@@ -63,6 +64,27 @@ check_rrset_lines(const char *rrset)
 	return lines;
 }
 
+static void
+check_ns(const ldns_pkt *pkt, const char *zone)
+{
+	char (*names)[DNAME_BUF_SIZE];
+	size_t count;
+	size_t lines = 0;
+	char *joined;
+
+	require(dns_answer_ns(pkt, zone, true, &names, &count));
+	for (size_t i = 1; i < count; i++)
+		require(strcmp(names[i - 1], names[i]) < 0);
+	joined = dns_answer_join_names((const char (*)[DNAME_BUF_SIZE])names,
+		count);
+	require(joined != NULL);
+	for (const char *c = joined; *c != '\0'; c++)
+		lines += *c == '\n';
+	require(lines == count);
+	free(joined);
+	free(names);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,6 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(name[0] != '\0');
 		if (dns_answer_cname(pkt, name, text, sizeof(text)))
 			require(text[0] != '\0');
+		check_ns(pkt, name);
 	}
 	dns_answer_rcode(pkt, text, sizeof(text));
 	require(text[0] != '\0');

@@ -52,12 +52,31 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 	}
 }
 
+/* " a b c\n" from "a\nb\nc\n", or " (nothing)\n". */
+static void
+print_names(const char *lines, FILE *out)
+{
+	if (lines[0] == '\0')
+		fputs(" (nothing)", out);
+	for (const char *c = lines; *c != '\0'; c++) {
+		if (c == lines || c[-1] == '\n')
+			fputc(' ', out);
+		if (*c != '\n')
+			fputc(*c, out);
+	}
+	fputc('\n', out);
+}
+
 static void
 print_servers(const suffix_report *suffix, FILE *out)
 {
 	fprintf(out, "  zone %s, %zu authoritative server address(es)\n",
 		suffix->zone[0] ? suffix->zone : "(unknown)",
 		suffix->server_count);
+	if (suffix->zone_ns != NULL) {
+		fprintf(out, "  NS of the zone:");
+		print_names(suffix->zone_ns, out);
+	}
 	for (size_t s = 0; s < suffix->server_count; s++) {
 		const auth_server *server = &suffix->servers[s];
 
@@ -69,6 +88,11 @@ print_servers(const suffix_report *suffix, FILE *out)
 		else
 			fprintf(out, "    %s (%s): not authoritative (%s)\n",
 				server->name, server->address, server->rcode);
+	}
+	if (suffix->parent_ns != NULL) {
+		fprintf(out, "  parent zone %s delegates it to:",
+			suffix->parent_zone);
+		print_names(suffix->parent_ns, out);
 	}
 }
 

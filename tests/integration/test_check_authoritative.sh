@@ -146,6 +146,12 @@ h_assert_eq "warning delegation_differs ns4.test 0x8007232A" \
 	"$(ck_json '.findings[] | select(.id=="delegation_differs") | [.severity, .id, .target, .code] | join(" ")')"
 h_assert_eq "_vlmcs._tcp.deleg.test: ns4.test (127.0.0.14), a server of the parent zone test, delegates deleg.test to ns1.z.test nsold.z.test, but the zone lists ns1.z.test: resolvers may ask servers that do not serve it, or miss some" \
 	"$(ck_json '.findings[] | select(.id=="delegation_differs") | .message')"
+ck_run --suffix deleg.test "${SRV[@]}"
+h_assert_contains "$CK_OUT" "  NS of the zone: ns1.z.test
+    ns1.z.test (127.0.0.1): serial 1, SRV NOERROR, TTL 600
+  parent zone test delegates it to: ns1.z.test nsold.z.test"
+ck_run --suffix orphan.test "${SRV[@]}"
+h_assert_contains "$CK_OUT" "  parent zone test delegates it to: (nothing)"
 ck_run --suffix orphan.test "${SRV[@]}" --json
 ck_expect_rc 1 "not delegated"
 h_assert_eq "warning not_delegated ns4.test 0x8007232B" \

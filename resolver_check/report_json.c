@@ -26,6 +26,17 @@ json_code(json_out *json, const char *key, uint32_t code)
 	json_string(json, text);
 }
 
+/* KEY: VALUE when KNOWN, else null: no made-up zeros. */
+static void
+json_uint_if(json_out *json, const char *key, bool known, uint64_t value)
+{
+	json_key(json, key);
+	if (known)
+		json_uint(json, value);
+	else
+		json_null(json);
+}
+
 static void
 json_hosts(json_out *json, const check_report *report,
 	const suffix_report *suffix)
@@ -59,7 +70,8 @@ json_hosts(json_out *json, const check_report *report,
 				host->addresses[a].text);
 			json_kv_string(json, "probe", probe_state_name(
 				host->addresses[a].probe));
-			json_kv_uint(json, "probe_ms",
+			json_uint_if(json, "probe_ms",
+				host->addresses[a].probe != PROBE_NOT_RUN,
 				host->addresses[a].probe_ms);
 			json_kv_string(json, "probe_error",
 				host->addresses[a].probe == PROBE_ERROR ?
@@ -78,7 +90,8 @@ json_servers(json_out *json, const suffix_report *suffix)
 	json_key(json, "authoritative");
 	json_object_begin(json);
 	json_kv_string(json, "zone", suffix->zone[0] ? suffix->zone : NULL);
-	json_kv_uint(json, "negative_ttl", suffix->negative_ttl);
+	json_uint_if(json, "negative_ttl", suffix->zone[0] != '\0',
+		suffix->negative_ttl);
 	json_kv_string(json, "ns", suffix->zone_ns);
 	json_kv_string(json, "parent_zone",
 		suffix->parent_zone[0] ? suffix->parent_zone : NULL);
@@ -94,10 +107,12 @@ json_servers(json_out *json, const suffix_report *suffix)
 		json_kv_bool(json, "answered", server->answered);
 		json_kv_bool(json, "authoritative", server->authoritative);
 		json_kv_string(json, "rcode", server->rcode);
-		json_kv_uint(json, "serial", server->serial);
+		json_uint_if(json, "serial", server->authoritative,
+			server->serial);
 		json_kv_string(json, "srv_rcode", server->srv_outcome);
 		json_kv_string(json, "srv_rrset", server->srv_rrset);
-		json_kv_uint(json, "srv_ttl", server->srv_ttl);
+		json_uint_if(json, "srv_ttl", server->srv_rrset != NULL &&
+			server->srv_rrset[0] != '\0', server->srv_ttl);
 		json_kv_string(json, "target_addresses", server->addresses);
 		json_kv_bool(json, "tcp_nxdomain", server->tcp_nxdomain);
 		json_kv_bool(json, "negative_without_soa",
@@ -151,7 +166,8 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_bool(&json, "queried_by_client",
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);
-		json_kv_uint(&json, "ttl", suffix->ttl);
+		json_uint_if(&json, "ttl", suffix->outcome == OUTCOME_RECORDS ||
+			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);
 		json_hosts(&json, report, suffix);
 		if (report->authoritative)

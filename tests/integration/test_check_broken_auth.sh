@@ -47,7 +47,7 @@ h_assert_contains "$CK_OUT" "      fix: make the server answer NOERROR for the e
 # --- a negative answer without SOA --------------------------------------------
 ck_run --suffix nosoa.b.test "${SRV[@]}" --json
 ck_expect_rc 2 "NXDOMAIN, no suffix left"
-h_assert_eq "b.test true" "$(ck_json '.suffixes[0].authoritative | "\(.zone) \(.servers[0].negative_without_soa)"')"
+h_assert_eq "b.test true null" "$(ck_json '.suffixes[0].authoritative | "\(.zone) \(.servers[0].negative_without_soa) \(.servers[0].srv_ttl)"')"
 h_assert_eq "warning negative_without_soa ns1.b.test" \
 	"$(ck_json '.findings[] | select(.id=="negative_without_soa") | [.severity, .id, .target] | join(" ")')"
 h_assert_contains "$(ck_json '.findings[] | select(.id=="negative_without_soa") | .message')" \
@@ -61,6 +61,7 @@ ck_run --suffix stale.b.test "${SRV[@]}" --json
 ck_expect_rc 2 "stale negative copy"
 h_assert_eq "nxdomain" "$(ck_json '.suffixes[0].outcome')"
 h_assert_eq "0 0 1688 kms.b.test" "$(ck_json '.suffixes[0].authoritative.servers[0].srv_rrset | rtrimstr("\n")')"
+h_assert_eq "5 300" "$(ck_json '.suffixes[0].authoritative.servers[0] | "\(.serial) \(.srv_ttl)"')"
 h_assert_eq "warning resolver_stale 0x8007232B" \
 	"$(ck_json '.findings[] | select(.id=="resolver_stale") | [.severity, .id, .code] | join(" ")')"
 h_assert_contains "$(ck_json '.findings[] | select(.id=="resolver_stale") | .message')" \

@@ -61,6 +61,7 @@ h_assert_eq "kms1.a.test 0.599 kms2.a.test 0.401" \
 	"$(ck_json '[.suffixes[0].hosts[] | .target, (.share * 1000 | round / 1000 | tostring)] | join(" ")')" \
 	"RFC 2782 first-contact shares of weights 60/40"
 h_assert_eq "0" "$(ck_json '.findings | length')" "no findings"
+h_assert_eq "300 not probed null" "$(ck_json '.suffixes[0] | "\(.ttl) \(.hosts[0].addresses[0].probe) \(.hosts[0].addresses[0].probe_ms)"')"
 ck_run --suffix a.test "${SRV[@]}" --no-probe
 h_assert_contains "$CK_OUT" "1. kms1.a.test:1688  priority 0 weight 60  first contact 59.9%"
 h_assert_contains "$CK_OUT" "a client uses this suffix and contacts the hosts below in this order"
@@ -80,6 +81,7 @@ check_negative() { # SUFFIX OUTCOME CODE
 		"$(ck_json '.findings[0] | [.severity, .id, .code] | join(" ")')" "$1 finding"
 }
 check_negative missing.a.test nxdomain 0x8007232B
+h_assert_eq "null" "$(ck_json '.suffixes[0].ttl')" "no TTL is made up for a name without records"
 check_negative nodata.a.test nodata 0x8007251D
 check_negative fail.test servfail 0x8007232A
 check_negative dot.a.test unavailable 0x8007251D

@@ -80,11 +80,16 @@ print_servers(const suffix_report *suffix, FILE *out)
 	for (size_t s = 0; s < suffix->server_count; s++) {
 		const auth_server *server = &suffix->servers[s];
 
-		if (server->authoritative)
+		if (server->authoritative && server->srv_rrset != NULL &&
+			server->srv_rrset[0] != '\0')
 			fprintf(out, "    %s (%s): serial %u, SRV %s, TTL %u\n",
 				server->name, server->address,
 				(unsigned)server->serial, server->srv_outcome,
 				(unsigned)server->srv_ttl);
+		else if (server->authoritative)
+			fprintf(out, "    %s (%s): serial %u, SRV %s, no "
+				"records\n", server->name, server->address,
+				(unsigned)server->serial, server->srv_outcome);
 		else
 			fprintf(out, "    %s (%s): not authoritative (%s)\n",
 				server->name, server->address, server->rcode);

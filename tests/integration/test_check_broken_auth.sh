@@ -52,6 +52,8 @@ h_assert_eq "warning negative_without_soa ns1.b.test" \
 	"$(ck_json '.findings[] | select(.id=="negative_without_soa") | [.severity, .id, .target] | join(" ")')"
 h_assert_contains "$(ck_json '.findings[] | select(.id=="negative_without_soa") | .message')" \
 	"ns1.b.test (127.0.0.71) answers NXDOMAIN without the zone's SOA"
+ck_run --suffix nosoa.b.test "${SRV[@]}"
+h_assert_contains "$CK_OUT" "    ns1.b.test (127.0.0.71): serial 5, SRV NXDOMAIN, no records"
 # b.test's NXDOMAIN for _tcp.b.test carries its SOA: no such finding there
 ck_run --suffix b.test "${SRV[@]}" --json
 h_assert_eq "false" "$(ck_json '.suffixes[0].authoritative.servers[0].negative_without_soa')"

@@ -171,8 +171,9 @@ report_print_text(const check_report *report, FILE *out)
 	}
 	fprintf(out, "\nVerdict: ");
 	if (report->activates) {
-		fprintf(out, "clients find a KMS host through %s",
-			report->suffixes[report->chosen].qname);
+		fprintf(out, "clients find a KMS host through %s%s",
+			report->suffixes[report->chosen].qname,
+			report->probed ? "" : " (hosts not probed)");
 	} else {
 		fprintf(out, "clients fail with ");
 		print_code(report->client_code, out);

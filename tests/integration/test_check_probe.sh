@@ -52,6 +52,7 @@ h_assert_eq "open true true" \
 h_assert_eq "port_not_default" "$(ck_json '[.findings[].id] | join(" ")')"
 ck_run --suffix open.p.test "${SRV[@]}" --timeout 1000
 h_assert_contains "$CK_OUT" "127.0.0.31  open"
+h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host through _vlmcs._tcp.open.p.test; nothing wrong, 1 note"
 
 # --- closed port: RST -> 0x800706BA, no host -> 0xC004F074 --------------------
 ck_run --suffix closed.p.test "${SRV[@]}" --timeout 1000 --json

@@ -151,6 +151,7 @@ tcp_loop(listener)
 #   _vlmcs._tcp.stale.ZONE     SRV data without RD; NXDOMAIN with RD (what
 #                              a resolver with a stale negative copy says)
 #   _vlmcs._tcp.garbage.ZONE   a reply whose answer record is cut off
+#   _vlmcs._tcp.notimp.ZONE    rcode NOTIMP
 #   _vlmcs._tcp.emptyrr.ZONE   SRV 0 0 1688 hollow.ZONE, whose A record has
 #                              empty rdata (RDLENGTH 0)
 #   NS ZONE                    also an NS record with empty rdata
@@ -213,6 +214,8 @@ def reply(query):
         return packet(5, aa=0)
     if qname == "_vlmcs._tcp.garbage." + zone:
         return packet(0, ancount=1) + b"\xc0"
+    if qname == "_vlmcs._tcp.notimp." + zone:
+        return packet(4)
     if qname == "_tcp." + zone:
         return packet(3, authority=[soa])
     if qname == "_vlmcs._tcp.nosoa." + zone:

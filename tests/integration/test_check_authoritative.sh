@@ -78,6 +78,14 @@ kms             IN A   127.0.0.52
 _vlmcs._tcp     IN SRV 0 0 1688 kms.$child.test.
 ZONE
 done
+# nsaddr.test's only NS name has no address anywhere
+cat >"$D1/nsaddr.test.db" <<'ZONE'
+$TTL 600
+@               IN SOA ns1.z.test. hostmaster.z.test. ( 1 3600 600 86400 60 )
+                IN NS  ghost.z.test.
+kms             IN A   127.0.0.53
+_vlmcs._tcp     IN SRV 0 0 1688 kms.nsaddr.test.
+ZONE
 zone_text 10 127.0.0.41 kms2 >"$D1/z.test.db"
 zone_text 9 127.0.0.49 kmsold >"$D2/z.test.db"
 good_zone >"$D1/good.test.db"
@@ -91,6 +99,7 @@ zone "good.test" { type primary; file "good.test.db"; };
 zone "test" { type primary; file "test.db"; };
 zone "deleg.test" { type primary; file "deleg.test.db"; };
 zone "orphan.test" { type primary; file "orphan.test.db"; };
+zone "nsaddr.test" { type primary; file "nsaddr.test.db"; };
 CONF
 NSPORT=$(h_named_port ns1)
 h_named_start ns2 - <<CONF
@@ -159,6 +168,8 @@ h_assert_eq "warning not_delegated ns4.test 0x8007232B" \
 h_assert_contains "$(ck_json '.findings[] | select(.id=="not_delegated") | .message')" \
 	"has no delegation of orphan.test (answers NXDOMAIN without NS records)"
 h_assert_eq "" "$(ck_json '.suffixes[0].authoritative.parent_ns')"
+ck_run --suffix nsaddr.test "${SRV[@]}" --json
+h_assert_eq "warning ns_unknown" "$(ck_json '.findings[] | select(.id=="ns_unknown") | .severity, .id' | paste -sd' ')"
 ck_run --suffix z.test "${SRV[@]}" --json
 h_assert_eq "0" "$(ck_json '[.findings[] | select(.id=="delegation_differs" or .id=="not_delegated")] | length')" \
 	"z.test is delegated as its zone lists it"

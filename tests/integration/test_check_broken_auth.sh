@@ -89,6 +89,15 @@ ck_expect_rc 0 "foreign records ignored"
 h_assert_eq "kms2.b.test 127.0.0.62" \
 	"$(ck_json '[.suffixes[0].hosts[] | .target, (.addresses[] | .address)] | join(" ")')"
 
+# --- an rcode clients cannot use; a suffix outside the served zone -------------
+ck_run --suffix notimp.b.test --server "127.0.0.71#$PORT" --no-probe --json
+ck_expect_rc 2 "NOTIMP"
+h_assert_eq "other_rcode NOTIMPL 0x8007232A" "$(ck_json '.suffixes[0] | [.outcome, .rcode, .code] | join(" ")')"
+ck_run --suffix elsewhere.test "${SRV[@]}" --json
+ck_expect_rc 2 "REFUSED, zone unknown"
+h_assert_eq "refused warning zone_unknown" \
+	"$(ck_json '.suffixes[0].outcome, (.findings[] | select(.id=="zone_unknown") | .severity, .id)' | paste -sd' ')"
+
 # --- a reply that cannot be parsed --------------------------------------------
 ck_run --suffix garbage.b.test --server "127.0.0.71#$PORT" --no-probe --json
 ck_expect_rc 2 "malformed answer"

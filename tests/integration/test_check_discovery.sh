@@ -38,6 +38,9 @@ _vlmcs._tcp.mixed IN SRV 0 10 1688 kms2.a.test.
 _vlmcs._tcp.mixed IN SRV 0 10 1689 kms2.a.test.
 _vlmcs._tcp.mixed2 IN SRV 0 0 1689 kms2.a.test.
 _vlmcs._tcp.longttl 172800 IN SRV 0 0 1688 kms1.a.test.
+_vlmcs._tcp.rootmix IN SRV 0 0 0 .
+_vlmcs._tcp.rootmix IN SRV 0 0 1688 kms1.a.test.
+_vlmcs._tcp.lookupfail IN SRV 0 0 1688 kms.fail.test.
 ZONE
 	# 30 records with long targets: more than 512 bytes, so TC over UDP
 	for i in $(seq 1 30); do
@@ -242,6 +245,18 @@ h_assert_eq "2" "$(printf '%s\n' "$CK_OUT" | grep -c 'port_not_default: _vlmcs._
 	"text report: one port_not_default line per owner name"
 h_assert_contains "$CK_OUT" "2. _vlmcs._tcp.mixed2.a.test  records
   a client never gets here: it stops at an earlier suffix"
+
+# "." next to a real target; a target whose A/AAAA lookups fail (SERVFAIL)
+ck_run --suffix rootmix.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 1 "root target mixed"
+h_assert_eq "warning root_target_mixed kms1.a.test" \
+	"$(ck_json '(.findings[] | select(.id=="root_target_mixed") | .severity, .id), (.suffixes[0].hosts[] | .target)' | paste -sd' ')"
+h_assert_contains "$(ck_json '.findings[] | select(.id=="root_target_mixed") | .message')" \
+	"_vlmcs._tcp.rootmix.a.test: 1 SRV record(s) with target \".\" next to real hosts"
+ck_run --suffix lookupfail.a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 2 "target lookup fails"
+h_assert_eq "true warning target_lookup_failed 0x8007232A kms.fail.test" \
+	"$(ck_json '(.suffixes[0].hosts[0].lookup_failed | tostring), (.findings[] | select(.id=="target_lookup_failed") | .severity, .id, .code, .target)' | paste -sd' ')"
 
 # a TTL of two days: a removed host stays in caches that long
 ck_run --suffix longttl.a.test "${SRV[@]}" --no-probe --json

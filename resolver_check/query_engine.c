@@ -125,7 +125,8 @@ random_id(void)
 {
 	uint16_t id;
 
-	if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) !=
+		(ssize_t)sizeof(id))
 		id = (uint16_t)(monotonic_ms() * 2654435761u >> 7);
 	return id;
 }

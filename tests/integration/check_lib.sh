@@ -5,7 +5,8 @@
 #                       $CK_OUT, its stderr to $CK_ERR, its exit status to $CK_RC;
 #                       with --json, stdout must be exactly one JSON document
 #                       whose exit_status is $CK_RC and whose findings all
-#                       have a remedy (usage errors, exit 64: stdout empty)
+#                       have a remedy (usage errors, exit 64: stdout empty;
+#                       --help: the usage text)
 #   ck_json FILTER      jq FILTER applied to $CK_OUT (a --json run)
 #   ck_listen LABEL ADDR PORT [BACKLOG_FULL]
 #                       start a TCP listener (python3) on ADDR:PORT, wait until
@@ -24,7 +25,10 @@ ck_run() {
 	CK_ERR=$(cat "$H_TMP/ck.err")
 	[ "$CK_RC" -ne 124 ] || h_fail "kmsdns-check timed out: $*"
 	[ "${H_VERBOSE:-0}" = 1 ] && printf '+ kmsdns-check %s\n%s\n%s\n' "$*" "$CK_OUT" "$CK_ERR" >&2
-	case " $* " in *" --json "*) ck_check_json ;; esac
+	case " $* " in
+	*" --help "* | *" -h "*) ;; # the usage text, also with --json
+	*" --json "*) ck_check_json ;;
+	esac
 	return 0
 }
 

@@ -372,6 +372,17 @@ ck_expect_rc 64 "bad resolv.conf"
 h_assert_contains "$CK_ERR" "$H_TMP/bad.conf:2: nameserver \"not-an-ip\" is not an IP address"
 ck_run --timeout 0 --suffix a.test "${SRV[@]}"
 ck_expect_rc 64 "bad timeout"
+# with --json too: nothing on stdout (ck_run checks), one line on stderr
+ck_run --resolv-conf "$H_TMP/bad.conf" --json
+ck_expect_rc 64 "bad resolv.conf, --json"
+h_assert_eq "1" "$(printf '%s\n' "$CK_ERR" | wc -l)" "one line on stderr"
+long=$(printf 'abcdefghij.%.0s' $(seq 1 22))test
+ck_run --suffix "$long" "${SRV[@]}" --json
+ck_expect_rc 64 "suffix too long for the service name, --json"
+h_assert_contains "$CK_ERR" "kmsdns-check: _vlmcs._tcp.$long is longer than 253 characters"
+ck_run --help --json
+ck_expect_rc 0 "--help wins over --json"
+h_assert_contains "$CK_OUT" "usage: kmsdns-check"
 ck_run --help
 ck_expect_rc 0 "--help"
 h_assert_contains "$CK_OUT" "usage: kmsdns-check"

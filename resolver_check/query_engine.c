@@ -45,6 +45,7 @@ typedef struct query {
 	uint64_t start_ms;
 	uint64_t deadline_ms;
 	unsigned sends;
+	unsigned mismatched;    /* answers ignored: other ID or question */
 	size_t tcp_done;        /* bytes written, or read, over TCP */
 	uint8_t tcp_prefix[2];  /* the length prefix of the TCP answer */
 	size_t tcp_prefix_done; /* bytes of it read */
@@ -311,8 +312,10 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 	ldns_status status;
 
 	*truncated = false;
-	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id)
+	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id) {
+		q->mismatched++;
 		return 0;
+	}
 	status = ldns_wire2pkt(&pkt, data, len);
 	if (status != LDNS_STATUS_OK) {
 		char reason[128];
@@ -329,6 +332,7 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 		ldns_rr_get_type(question) != q->type ||
 		ldns_dname_compare(ldns_rr_owner(question), q->qname) != 0) {
 		ldns_pkt_free(pkt);
+		q->mismatched++;
 		return 0;
 	}
 	if (ldns_pkt_tc(pkt) && q->state == STATE_UDP) {
@@ -456,7 +460,12 @@ static void
 on_time(query_engine *engine, query *q, uint64_t now)
 {
 	if (now >= q->deadline_ms) {
-		finish(q, QUERY_TIMEOUT, now, NULL);
+		char reason[128];
+
+		/* say why, when answers came that were not for this query */
+		snprintf(reason, sizeof(reason), "%u answer(s) with another ID "
+			"or question ignored", q->mismatched);
+		finish(q, QUERY_TIMEOUT, now, q->mismatched ? reason : NULL);
 		return;
 	}
 	if (q->state == STATE_UDP && q->sends < UDP_SENDS &&

@@ -156,6 +156,7 @@ tcp_loop(listener)
 #                              a resolver with a stale negative copy says)
 #   _vlmcs._tcp.garbage.ZONE   a reply whose answer record is cut off
 #   _vlmcs._tcp.notimp.ZONE    rcode NOTIMP
+#   _vlmcs._tcp.wrongid.ZONE   an answer with another message ID
 #   _vlmcs._tcp.emptyrr.ZONE   SRV 0 0 1688 hollow.ZONE, whose A record has
 #                              empty rdata (RDLENGTH 0)
 #   NS ZONE                    also an NS record with empty rdata
@@ -220,6 +221,9 @@ def reply(query):
         return packet(0, ancount=1) + b"\xc0"
     if qname == "_vlmcs._tcp.notimp." + zone:
         return packet(4)
+    if qname == "_vlmcs._tcp.wrongid." + zone:
+        answer = packet(3, authority=[soa])
+        return bytes([answer[0] ^ 0xFF, answer[1]]) + answer[2:]
     if qname == "_tcp." + zone:
         return packet(3, authority=[soa])
     if qname == "_vlmcs._tcp.nosoa." + zone:

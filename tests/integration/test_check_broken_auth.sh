@@ -98,6 +98,12 @@ ck_expect_rc 2 "REFUSED, zone unknown"
 h_assert_eq "refused warning zone_unknown" \
 	"$(ck_json '.suffixes[0].outcome, (.findings[] | select(.id=="zone_unknown") | .severity, .id)' | paste -sd' ')"
 
+# --- answers with another message ID only: a timeout that says why -----------
+ck_run --suffix wrongid.b.test --server "127.0.0.71#$PORT" --no-probe --timeout 600 --json
+ck_expect_rc 2 "wrong ID"
+h_assert_eq "timeout|3 answer(s) with another ID or question ignored" \
+	"$(ck_json '.suffixes[0] | "\(.outcome)|\(.error)"')" "one answer per UDP send, all ignored"
+
 # --- a reply that cannot be parsed --------------------------------------------
 ck_run --suffix garbage.b.test --server "127.0.0.71#$PORT" --no-probe --json
 ck_expect_rc 2 "malformed answer"

@@ -170,6 +170,9 @@ static const struct {
 	{ "duplicate_target", "keep one SRV record per KMS host and port" },
 	{ "weight_zero_mixed", "give every host of this priority a non-zero "
 		"weight, or move a standby host to a larger priority value" },
+	{ "weights_and_caching", "nothing if weights are for first contacts; "
+		"to make clients follow them on every renewal, turn host "
+		"caching off on the clients (slmgr /ckhc)" },
 	{ "ttl_long", "lower the SRV TTL to a day or less (KMS hosts "
 		"re-publish every 24 h) so removed hosts leave caches soon" },
 	{ "rogue_host", "find and stop the KMS host behind the record (slmgr "

@@ -290,6 +290,29 @@ same_hosts(const suffix_report *a, const suffix_report *b)
 	return true;
 }
 
+/*
+ * C12: weights that differ among the best-priority hosts only shape first
+ * contacts, as clients cache the host they reached (kms-discovery.md 1.1).
+ */
+static kd_result
+judge_weights(check_report *report, const suffix_report *chosen)
+{
+	const host_entry *hosts = chosen->hosts;
+	bool differ = false;
+
+	for (size_t i = 1; i < chosen->host_count &&
+		hosts[i].rec.priority == hosts[0].rec.priority; i++)
+		differ |= hosts[i].rec.weight != hosts[0].rec.weight;
+	if (differ)
+		ADD(report, SEVERITY_NOTE, "weights_and_caching", 0,
+			chosen->suffix, NULL, "%s: the hosts of priority %u have "
+			"different weights, but clients with host caching (the "
+			"default) keep the host they first reached: the weights "
+			"shape first contacts only", chosen->qname,
+			(unsigned)hosts[0].rec.priority);
+	return KD_OK;
+}
+
 /* Verdict on the suffix a client uses. */
 static kd_result
 judge_chosen(check_report *report)
@@ -298,6 +321,8 @@ judge_chosen(check_report *report)
 	size_t with_address = 0;
 	size_t up = 0;
 
+	if (judge_weights(report, chosen) != KD_OK)
+		return KD_ENOMEM;
 	for (size_t i = 0; i < chosen->host_count; i++)
 		with_address += chosen->hosts[i].address_count > 0;
 	if (report->probed && judge_probes(report, chosen, &up) != KD_OK)

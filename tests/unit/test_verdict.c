@@ -278,6 +278,7 @@ test_best_priority_down(void **state)
 	assert_non_null(strstr(find(&report, "best_priority_down")->message,
 		"priority 5"));
 	assert_int_equal(check_report_exit_status(&report), 1);
+	assert_null(find(&report, "weights_and_caching"));
 	check_report_free(&report);
 	/* same with the best priority up: no such finding */
 	check_report_init(&report);
@@ -310,6 +311,8 @@ test_records_and_expect(void **state)
 	judge(&config, &report);
 	assert_string_equal(find(&report, "weight_zero_mixed")->target,
 		"kms1.a.test");
+	assert_int_equal(find(&report, "weights_and_caching")->severity,
+		SEVERITY_NOTE);
 	assert_non_null(find(&report, "duplicate_target"));
 	assert_string_equal(find(&report, "rogue_host")->target, "kms2.a.test");
 	assert_string_equal(find(&report, "expected_missing")->target,

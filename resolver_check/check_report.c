@@ -39,6 +39,7 @@ check_report_free(check_report *report)
 	for (size_t i = 0; i < report->suffix_count; i++)
 		free_suffix(&report->suffixes[i]);
 	free(report->suffixes);
+	free(report->unasked);
 	free(report->findings);
 	check_report_init(report);
 }
@@ -157,6 +158,9 @@ static const struct {
 	{ "bare_name_records", "publish the records as "
 		"_vlmcs._tcp.<suffix> in a zone on the clients' suffix list; "
 		"remove the bare-name records" },
+	{ "records_not_asked", "add the suffix to the clients' suffix list "
+		"(search list, DHCP option 15, devolution), or publish the "
+		"records under a suffix that is on it" },
 	{ "root_target_mixed", "delete the \".\" SRV record: it means \"no "
 		"service\" only as the single record" },
 	{ "target_cname", "point the SRV record at the canonical host name "

@@ -114,6 +114,12 @@ typedef struct suffix_report {
 	size_t server_count;
 } suffix_report;
 
+/* A parent of a suffix, not on the list, that has SRV records. */
+typedef struct unasked_suffix {
+	char suffix[DNAME_BUF_SIZE];
+	size_t records;
+} unasked_suffix;
+
 typedef struct check_report {
 	char service[DNAME_BUF_SIZE];
 	char server[ENDPOINT_TEXT_MAX];
@@ -125,6 +131,10 @@ typedef struct check_report {
 	                                  while it answered over UDP, or "" */
 	size_t bare_records;           /* SRV records at "<service>." (no
 	                                  suffix), a name clients never ask */
+	unasked_suffix *unasked;       /* owned; parents of suffixes (two
+	                                  labels or more) not on the list
+	                                  whose SRV name has records */
+	size_t unasked_count;
 	long chosen;                   /* suffix a client uses, -1 if none */
 	bool activates;                /* a client would reach a KMS host */
 	uint32_t client_code;          /* code a failing client logs */

@@ -196,8 +196,83 @@ check_tcp(check_report *report, const query_result *udp,
 		tcp->error);
 }
 
+/* Parents of the suffixes that the list does not hold, and their queries. */
+typedef struct parent_names {
+	suffix_list names;
+	size_t *ids;
+} parent_names;
+
 /*
- * Ask SRV for every suffix, and for the bare service name (records there
+ * C6: add SRV queries for the parents (two labels or more) of every suffix
+ * that are not on the list themselves: records there are found by
+ * nslookup and dig, never by the clients.
+ */
+static kd_result
+add_parent_queries(const check_config *config, query_engine *engine,
+	check_report *report, parent_names *parents, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; i < report->suffix_count; i++) {
+		const char *name = report->suffixes[i].suffix;
+
+		while (dname_label_count(name = dname_parent(name)) >= 2) {
+			if (suffix_list_contains(config->suffixes, name) ||
+				suffix_list_contains(&parents->names, name) ||
+				parents->names.count >= SUFFIX_LIST_MAX)
+				continue;
+			ret = suffix_list_add(&parents->names, name, "parent",
+				err);
+			if (ret != KD_OK)
+				return ret;
+		}
+	}
+	parents->ids = calloc(parents->names.count ? parents->names.count : 1,
+		sizeof(*parents->ids));
+	if (parents->ids == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t i = 0; ret == KD_OK && i < parents->names.count; i++) {
+		char qname[DNAME_BUF_SIZE * 2];
+
+		snprintf(qname, sizeof(qname), "%s.%s", config->service,
+			parents->names.names[i]);
+		ret = query_engine_add(engine, qname, LDNS_RR_TYPE_SRV,
+			&config->server, true, &parents->ids[i], err);
+	}
+	return ret;
+}
+
+/* The parents whose SRV query gave records, into REPORT. */
+static kd_result
+take_parent_results(query_engine *engine, check_report *report,
+	const parent_names *parents, kd_err *err)
+{
+	for (size_t i = 0; i < parents->names.count; i++) {
+		size_t records;
+		kd_result ret = count_srv(query_engine_result(engine,
+			parents->ids[i]), &records, err);
+
+		if (ret != KD_OK)
+			return ret;
+		if (records == 0)
+			continue;
+		if (report->unasked == NULL) {
+			report->unasked = calloc(parents->names.count,
+				sizeof(*report->unasked));
+			if (report->unasked == NULL)
+				return kd_err_set(err, KD_ENOMEM, "out of "
+					"memory");
+		}
+		snprintf(report->unasked[report->unasked_count].suffix,
+			DNAME_BUF_SIZE, "%s", parents->names.names[i]);
+		report->unasked[report->unasked_count++].records = records;
+	}
+	return KD_OK;
+}
+
+/*
+ * Ask SRV for every suffix, for the parents of the suffixes that are not
+ * on the list, and for the bare service name (records there
  * are found by tools with a search list, never by a Windows client, C6);
  * fill the suffix reports.
  */
@@ -207,6 +282,7 @@ query_suffixes(const check_config *config, query_engine *engine,
 {
 	size_t *ids = calloc(report->suffix_count ? report->suffix_count : 1,
 		sizeof(*ids));
+	parent_names parents = { { NULL, 0, 0 }, NULL };
 	size_t bare;
 	size_t tcp = 0;
 	kd_result ret;
@@ -215,6 +291,8 @@ query_suffixes(const check_config *config, query_engine *engine,
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	ret = query_engine_add(engine, config->service, LDNS_RR_TYPE_SRV,
 		&config->server, true, &bare, err);
+	if (ret == KD_OK)
+		ret = add_parent_queries(config, engine, report, &parents, err);
 	/* C3: the first suffix again over TCP, as a truncated answer is */
 	if (ret == KD_OK && report->suffix_count > 0) {
 		ret = query_engine_add(engine, report->suffixes[0].qname,
@@ -230,12 +308,16 @@ query_suffixes(const check_config *config, query_engine *engine,
 	if (ret == KD_OK)
 		ret = count_srv(query_engine_result(engine, bare),
 			&report->bare_records, err);
+	if (ret == KD_OK)
+		ret = take_parent_results(engine, report, &parents, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = take_srv_result(report, &report->suffixes[i],
 			query_engine_result(engine, ids[i]), err);
 	if (ret == KD_OK && report->suffix_count > 0)
 		check_tcp(report, query_engine_result(engine, ids[0]),
 			query_engine_result(engine, tcp));
+	suffix_list_free(&parents.names);
+	free(parents.ids);
 	free(ids);
 	return ret;
 }

@@ -141,6 +141,15 @@ report_print_json(const check_report *report, FILE *out)
 		json_null(&json);
 	json_kv_bool(&json, "activates", report->activates);
 	json_kv_uint(&json, "bare_records", report->bare_records);
+	json_key(&json, "unasked_suffixes");
+	json_array_begin(&json);
+	for (size_t i = 0; i < report->unasked_count; i++) {
+		json_object_begin(&json);
+		json_kv_string(&json, "suffix", report->unasked[i].suffix);
+		json_kv_uint(&json, "records", report->unasked[i].records);
+		json_object_end(&json);
+	}
+	json_array_end(&json);
 	json_kv_string(&json, "tcp_error",
 		report->tcp_error[0] ? report->tcp_error : NULL);
 	json_code(&json, "client_code", report->activates ? 0 :

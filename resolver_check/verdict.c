@@ -358,6 +358,31 @@ judge_chosen(check_report *report)
 	return KD_OK;
 }
 
+/*
+ * C6/C19: records at a parent of a suffix that is not on the list: found
+ * by nslookup and dig, never by the clients. A warning when no suffix
+ * works (they explain the failure), else a note.
+ */
+static kd_result
+judge_unasked(check_report *report)
+{
+	bool any_records = false;
+
+	for (size_t i = 0; i < report->suffix_count; i++)
+		any_records |= report->suffixes[i].outcome == OUTCOME_RECORDS;
+	for (size_t i = 0; i < report->unasked_count; i++) {
+		const unasked_suffix *u = &report->unasked[i];
+
+		ADD(report, any_records ? SEVERITY_NOTE : SEVERITY_WARNING,
+			"records_not_asked", 0, u->suffix, NULL, "%s.%s has %zu "
+			"SRV record(s), but %s is not on the clients' suffix "
+			"list: nslookup and dig may find them, clients never ask "
+			"there", report->service, u->suffix, u->records,
+			u->suffix);
+	}
+	return KD_OK;
+}
+
 kd_result
 verdict_judge(const check_config *config, check_report *report, kd_err *err)
 {
@@ -376,6 +401,8 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 			"answers over UDP but not over TCP (%s): answers larger "
 			"than 512 bytes (many SRV records) fail on clients",
 			report->server, report->tcp_error) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (judge_unasked(report) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	if (report->suffix_count == 0) {
 		report->client_code = WINCODE_INVALID_NAME;

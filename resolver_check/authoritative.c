@@ -9,6 +9,7 @@
 
 #include "authoritative.h"
 #include "dns_answer.h"
+#include "verdict.h"
 #include "wincode.h"
 
 /* The query ids of one suffix. */
@@ -112,37 +113,6 @@ free_lines(char **lines, size_t n)
 	free(lines);
 }
 
-/* The SRV RRset of PKT as sorted lines. */
-static char *
-srv_lines(const ldns_pkt *pkt, uint32_t *ttl)
-{
-	srv_record *recs;
-	size_t count;
-	char **lines = NULL;
-	size_t n = 0;
-	char *out = NULL;
-	bool ok = true;
-
-	*ttl = 0;
-	if (!dns_answer_srv(pkt, &recs, &count))
-		return NULL;
-	for (size_t i = 0; ok && i < count; i++) {
-		char line[DNAME_BUF_SIZE + 32];
-
-		if (recs[i].ttl > *ttl)
-			*ttl = recs[i].ttl;
-		snprintf(line, sizeof(line), "%u %u %u %s",
-			(unsigned)recs[i].priority, (unsigned)recs[i].weight,
-			(unsigned)recs[i].port, recs[i].target);
-		ok = push_line(&lines, &n, line);
-	}
-	if (ok)
-		out = join_sorted(lines, n);
-	free_lines(lines, n);
-	free(recs);
-	return out;
-}
-
 typedef struct line_sink {
 	char ***lines;
 	size_t *n;
@@ -204,31 +174,26 @@ ask_ns_addresses(const check_config *config, query_engine *engine,
 	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
+		suffix_report *suffix = &report->suffixes[i];
 		const ldns_pkt *pkt;
-		const ldns_rr_list *answer;
 		size_t n;
 
-		if (report->suffixes[i].zone[0] == '\0')
+		if (suffix->zone[0] == '\0')
 			continue;
 		pkt = answer_of(engine, q[i].ns);
 		if (pkt == NULL)
 			continue;
-		answer = ldns_pkt_answer(pkt);
-		n = ldns_rr_list_rr_count(answer);
-		q[i].ns_names = calloc(n ? n : 1, sizeof(*q[i].ns_names));
+		if (!dns_answer_ns(pkt, suffix->zone, false, &q[i].ns_names,
+			&n))
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		suffix->zone_ns = dns_answer_join_names(
+			(const char (*)[DNAME_BUF_SIZE])q[i].ns_names, n);
 		q[i].ns_a = calloc(n ? n : 1, sizeof(size_t));
 		q[i].ns_aaaa = calloc(n ? n : 1, sizeof(size_t));
-		if (q[i].ns_names == NULL || q[i].ns_a == NULL ||
+		if (suffix->zone_ns == NULL || q[i].ns_a == NULL ||
 			q[i].ns_aaaa == NULL)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		for (size_t r = 0; ret == KD_OK && r < n; r++) {
-			const ldns_rr *rr = ldns_rr_list_rr(answer, r);
-			size_t k = q[i].ns_count;
-
-			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS)
-				continue;
-			dns_answer_name(ldns_rr_rdf(rr, 0), q[i].ns_names[k],
-				DNAME_BUF_SIZE);
+		for (size_t k = 0; ret == KD_OK && k < n; k++) {
 			q[i].ns_count++;
 			ret = query_engine_add(engine, q[i].ns_names[k],
 				LDNS_RR_TYPE_A, &config->server, true,
@@ -383,8 +348,14 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	status_text(engine, q->server_srv[s], server->srv_outcome,
 		sizeof(server->srv_outcome));
 	if (srv != NULL && ldns_pkt_get_rcode(srv) == LDNS_RCODE_NOERROR &&
-		(server->srv_rrset = srv_lines(srv, &server->srv_ttl)) == NULL)
+		(server->srv_rrset = dns_answer_srv_rrset(srv,
+		&server->srv_ttl)) == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	server->negative_without_soa = srv != NULL &&
+		((ldns_pkt_get_rcode(srv) == LDNS_RCODE_NOERROR &&
+		server->srv_rrset[0] == '\0') ||
+		ldns_pkt_get_rcode(srv) == LDNS_RCODE_NXDOMAIN) &&
+		!dns_answer_has_negative_soa(srv);
 	server->tcp_nxdomain = tcp != NULL &&
 		ldns_pkt_get_rcode(tcp) == LDNS_RCODE_NXDOMAIN;
 	for (size_t h = 0; h < suffix->host_count; h++) {
@@ -415,6 +386,70 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	return KD_OK;
 }
 
+/* True when SERVER answered the SRV query with NOERROR or NXDOMAIN. */
+static bool
+srv_answered(const auth_server *server)
+{
+	return strcmp(server->srv_outcome, "NOERROR") == 0 ||
+		strcmp(server->srv_outcome, "NXDOMAIN") == 0;
+}
+
+/* "2 SRV records" or "no SRV records" for RRSET lines. */
+static void
+describe_rrset(const char *rrset, char *out, size_t outlen)
+{
+	size_t lines = 0;
+
+	for (const char *p = rrset; *p != '\0'; p++)
+		lines += *p == '\n';
+	if (lines == 0)
+		snprintf(out, outlen, "no SRV records");
+	else
+		snprintf(out, outlen, "%zu SRV record%s", lines,
+			lines == 1 ? "" : "s");
+}
+
+/*
+ * C16: the --server's copy of the SRV RRset against the authoritative
+ * ones; a copy no authoritative server gives is stale (or comes from a
+ * server outside the NS set) and clients get it until it expires.
+ */
+static kd_result
+judge_resolver_copy(check_report *report, const suffix_report *suffix)
+{
+	char server_text[48];
+	size_t compared = 0;
+	uint32_t left;
+	uint32_t code = verdict_outcome_code(suffix->outcome);
+
+	if (suffix->srv_rrset == NULL)
+		return KD_OK;
+	for (size_t s = 0; s < suffix->server_count; s++) {
+		const auth_server *server = &suffix->servers[s];
+
+		if (!server->authoritative || !srv_answered(server))
+			continue;
+		compared++;
+		if (strcmp(server->srv_rrset ? server->srv_rrset : "",
+			suffix->srv_rrset) == 0)
+			return KD_OK;
+	}
+	if (compared == 0)
+		return KD_OK;
+	describe_rrset(suffix->srv_rrset, server_text, sizeof(server_text));
+	left = suffix->srv_rrset[0] != '\0' ? suffix->ttl :
+		suffix->negative_ttl;
+	if (check_report_add(report, SEVERITY_WARNING, "resolver_stale",
+		code ? code : WINCODE_RPC_UNAVAILABLE,
+		suffix->suffix, NULL, "%s: the --server %s answers with %s "
+		"(%s), unlike every authoritative server of %s: its copy is "
+		"stale or comes from elsewhere, and clients get it for up to "
+		"%u s more", suffix->qname, report->server, server_text,
+		suffix->rcode, suffix->zone, (unsigned)left) != KD_OK)
+		return KD_ENOMEM;
+	return KD_OK;
+}
+
 /* Compare the servers of SUFFIX; add findings. */
 static kd_result
 judge_servers(check_report *report, suffix_report *suffix)
@@ -424,6 +459,7 @@ judge_servers(check_report *report, suffix_report *suffix)
 	bool serial_drift = false;
 	bool srv_differs = false;
 	bool addresses_differ = false;
+	const char *owner = suffix->qname;
 
 #define ADD(...) do { \
 	if (check_report_add(report, __VA_ARGS__) != KD_OK) \
@@ -431,14 +467,15 @@ judge_servers(check_report *report, suffix_report *suffix)
 } while (0)
 	if (suffix->zone[0] == '\0') {
 		ADD(SEVERITY_WARNING, "zone_unknown", 0, suffix->suffix, NULL,
-			"no SOA for %s from the server: its zone and "
-			"authoritative servers are unknown", suffix->suffix);
+			"%s: no SOA for %s from the server: its zone and "
+			"authoritative servers are unknown", owner,
+			suffix->suffix);
 		return KD_OK;
 	}
 	if (suffix->server_count == 0) {
 		ADD(SEVERITY_WARNING, "ns_unknown", 0, suffix->suffix, NULL,
-			"no NS addresses for zone %s from the server",
-			suffix->zone);
+			"%s: no NS addresses for zone %s from the server",
+			owner, suffix->zone);
 		return KD_OK;
 	}
 	for (size_t s = 0; s < suffix->server_count; s++) {
@@ -447,26 +484,39 @@ judge_servers(check_report *report, suffix_report *suffix)
 		if (!server->answered) {
 			ADD(SEVERITY_WARNING, "ns_unresponsive",
 				WINCODE_SERVER_FAILURE, suffix->suffix,
-				server->name, "authoritative server %s (%s) of "
-				"%s does not answer (%s)", server->name,
-				server->address, suffix->zone, server->rcode);
+				server->name, "%s: authoritative server %s (%s) "
+				"of %s does not answer (%s)", owner,
+				server->name, server->address, suffix->zone,
+				server->rcode);
 			continue;
 		}
 		if (!server->authoritative) {
 			ADD(SEVERITY_WARNING, "ns_lame", WINCODE_SERVER_FAILURE,
-				suffix->suffix, server->name, "lame delegation: "
-				"%s (%s) is listed as NS of %s but does not "
-				"answer authoritatively (%s)", server->name,
-				server->address, suffix->zone, server->rcode);
+				suffix->suffix, server->name, "%s: lame "
+				"delegation: %s (%s) is listed as NS of %s but "
+				"does not answer authoritatively (%s)", owner,
+				server->name, server->address, suffix->zone,
+				server->rcode);
 			continue;
 		}
 		if (server->tcp_nxdomain && server->srv_rrset != NULL)
 			ADD(SEVERITY_WARNING, "tcp_nxdomain", WINCODE_NXDOMAIN,
-				suffix->suffix, server->name, "%s (%s) answers "
-				"NXDOMAIN for _tcp.%s although %s exists: "
-				"resolvers that trust NXDOMAIN cuts (RFC 8020) "
-				"then deny the SRV name", server->name,
-				server->address, suffix->suffix, suffix->qname);
+				suffix->suffix, server->name, "%s: %s (%s) "
+				"answers NXDOMAIN for _tcp.%s although %s "
+				"exists: resolvers that trust NXDOMAIN cuts "
+				"(RFC 8020) then deny the SRV name", owner,
+				server->name, server->address, suffix->suffix,
+				suffix->qname);
+		if (server->negative_without_soa)
+			ADD(SEVERITY_WARNING, "negative_without_soa", 0,
+				suffix->suffix, server->name, "%s: %s (%s) "
+				"answers %s without the zone's SOA: resolvers "
+				"cannot cache the negative answer (RFC 2308) "
+				"and ask again for every client", owner,
+				server->name, server->address,
+				server->srv_outcome);
+		if (!srv_answered(server))
+			continue;
 		if (server->srv_ttl > max_ttl)
 			max_ttl = server->srv_ttl;
 		if (first == NULL) {
@@ -481,27 +531,35 @@ judge_servers(check_report *report, suffix_report *suffix)
 	}
 	if (serial_drift)
 		ADD(SEVERITY_WARNING, "soa_serial_drift", 0, suffix->suffix,
-			NULL, "the authoritative servers of %s serve different "
-			"SOA serials: a replica is stale", suffix->zone);
+			NULL, "%s: the authoritative servers of %s serve "
+			"different SOA serials: a replica is stale", owner,
+			suffix->zone);
 	if (srv_differs)
 		ADD(SEVERITY_WARNING, "srv_rrset_differs",
-			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "the "
-			"authoritative servers of %s give different %s SRV "
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: the "
+			"authoritative servers of %s give different SRV "
 			"records: a stale replica sends some clients to a "
-			"removed or dead host", suffix->zone, suffix->qname);
+			"removed or dead host", owner, suffix->zone);
 	if (addresses_differ)
 		ADD(SEVERITY_WARNING, "target_addresses_differ",
-			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "the "
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: the "
 			"authoritative servers of %s give different addresses "
-			"for the KMS hosts", suffix->zone);
+			"for the KMS hosts", owner, suffix->zone);
+	if (judge_resolver_copy(report, suffix) != KD_OK)
+		return KD_ENOMEM;
 	if (first != NULL && first->srv_rrset != NULL &&
-		first->srv_rrset[0] != '\0')
+		first->srv_rrset[0] != '\0') {
+		char left[64] = "";
+
+		if (suffix->outcome == OUTCOME_RECORDS)
+			snprintf(left, sizeof(left), "; the --server's copy "
+				"has %u s left", (unsigned)suffix->ttl);
 		ADD(SEVERITY_NOTE, "cache_ttl", 0, suffix->suffix, NULL,
-			"a removed or changed %s record stays in resolver "
+			"%s: a removed or changed record stays in resolver "
 			"caches up to %u s (its TTL); a missing name is cached "
-			"up to %u s (SOA minimum); the --server's copy has %u s "
-			"left", suffix->qname, max_ttl, suffix->negative_ttl,
-			(unsigned)suffix->ttl);
+			"up to %u s (SOA minimum)%s", owner, max_ttl,
+			suffix->negative_ttl, left);
+	}
 #undef ADD
 	return KD_OK;
 }

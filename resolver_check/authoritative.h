@@ -8,7 +8,9 @@
  * without recursion. Findings: unresponsive or lame servers (no AA,
  * REFUSED, SERVFAIL), SOA serial drift, SRV RRsets or target addresses
  * that differ between servers, _tcp.<suffix> answered NXDOMAIN while the
- * SRV name exists, and how long caches keep a removed record (its TTL).
+ * SRV name exists, negative answers without SOA, a --server copy no
+ * authoritative server gives, and how long caches keep a removed record
+ * (its TTL). The parent's delegation is checked by delegation.h.
  */
 #ifndef KMSDNS_AUTHORITATIVE_H
 #define KMSDNS_AUTHORITATIVE_H

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "check_options.h"
@@ -76,12 +78,19 @@ main(int argc, char **argv)
 		/* a suffix too long for the service name is bad input */
 		fprintf(stderr, "kmsdns-check: %s\n", err.text);
 		status = ret == KD_EINVAL ? EXIT_USAGE : EXIT_CLIENT_FAILS;
+		if (opts.json && status != EXIT_USAGE)
+			report_print_json_error(err.text, status, stdout);
 	} else {
 		if (opts.json)
 			report_print_json(&report, stdout);
 		else
 			report_print_text(&report, stdout);
 		status = check_report_exit_status(&report);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kmsdns-check: cannot write the report to "
+			"standard output: %s\n", strerror(errno));
+		status = EXIT_CLIENT_FAILS;
 	}
 	check_report_free(&report);
 	suffix_list_free(&suffixes);

@@ -284,6 +284,11 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 			if (i + 1 >= argc)
 				return kd_err_set(err, KD_EINVAL, "%s needs a "
 					"value", spec->name);
+			/* no value of ours starts with "--": a forgotten one */
+			if (strncmp(argv[i + 1], "--", 2) == 0)
+				return kd_err_set(err, KD_EINVAL, "%s needs a "
+					"value, not the option \"%.60s\"",
+					spec->name, argv[i + 1]);
 			value = argv[++i];
 		}
 		ret = apply_option(opts, spec, value, &devolution_set, err);

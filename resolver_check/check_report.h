@@ -32,6 +32,7 @@ typedef struct finding {
 	char suffix[DNAME_BUF_SIZE];   /* the suffix concerned, or "" */
 	char target[DNAME_BUF_SIZE];   /* the host concerned, or "" */
 	char message[400];
+	const char *remedy;            /* what to do, from finding_remedy() */
 } finding;
 
 /* How the SRV query of one suffix ended. */
@@ -54,6 +55,7 @@ typedef struct host_address {
 	socklen_t addrlen;
 	probe_state probe;
 	unsigned probe_ms;
+	int probe_errno;               /* the connect() error of PROBE_ERROR */
 } host_address;
 
 /* One SRV record of a suffix and what we learnt about its target. */
@@ -74,33 +76,49 @@ typedef struct auth_server {
 	char address[INET6_ADDRSTRLEN];
 	bool answered;                 /* answered the SOA query */
 	bool authoritative;            /* with AA and NOERROR */
-	char rcode[16];                /* rcode of the SOA query, or status */
+	char rcode[24];                /* rcode of the SOA query, or status */
 	uint32_t serial;
-	char srv_outcome[16];          /* rcode of the SRV query */
+	char srv_outcome[24];          /* rcode of the SRV query, or status */
 	char *srv_rrset;               /* sorted "P W PORT TARGET" lines */
 	uint32_t srv_ttl;
 	char *addresses;               /* sorted "TARGET ADDR" lines */
 	bool tcp_nxdomain;             /* _tcp.<suffix> answered NXDOMAIN */
+	bool negative_without_soa;     /* SRV NXDOMAIN/NODATA without SOA */
 } auth_server;
 
 typedef struct suffix_report {
 	char suffix[DNAME_BUF_SIZE];
 	char qname[DNAME_BUF_SIZE];
 	suffix_outcome outcome;
-	char rcode[16];                /* "NOERROR", "SERVFAIL", "timeout" */
+	char rcode[24];                /* "NOERROR", "SERVFAIL", "timeout" */
+	char error[128];               /* why a query failed, or "" */
 	bool truncated;                /* answered with TC, asked over TCP */
 	unsigned query_ms;             /* how long the SRV query took */
 	uint32_t ttl;                  /* smallest SRV TTL */
+	char *srv_rrset;               /* owned; the SRV RRset as
+	                                  dns_answer_srv_rrset() lines, "" for
+	                                  NXDOMAIN/NODATA, NULL if no answer */
 	uint32_t code;                 /* client code of this suffix, or 0 */
 	bool queried_by_client;        /* before or at the chosen suffix */
 	host_entry *hosts;             /* owned, in RFC 2782 order */
 	size_t host_count;
 	/* --authoritative */
 	char zone[DNAME_BUF_SIZE];     /* "" when unknown */
+	char *zone_ns;                 /* owned; the zone's NS names from the
+	                                  --server as "NAME\n" lines, or NULL */
+	char parent_zone[DNAME_BUF_SIZE]; /* the zone's parent, "" unknown */
+	char *parent_ns;               /* owned; NS names of the parent's
+	                                  delegation, as zone_ns; NULL unknown */
 	uint32_t negative_ttl;         /* SOA minimum of the zone */
 	auth_server *servers;          /* owned */
 	size_t server_count;
 } suffix_report;
+
+/* A parent of a suffix, not on the list, that has SRV records. */
+typedef struct unasked_suffix {
+	char suffix[DNAME_BUF_SIZE];
+	size_t records;
+} unasked_suffix;
 
 typedef struct check_report {
 	char service[DNAME_BUF_SIZE];
@@ -109,6 +127,14 @@ typedef struct check_report {
 	bool authoritative;
 	suffix_report *suffixes;       /* owned, in the client's order */
 	size_t suffix_count;
+	char tcp_error[160];           /* why the --server failed over TCP
+	                                  while it answered over UDP, or "" */
+	size_t bare_records;           /* SRV records at "<service>." (no
+	                                  suffix), a name clients never ask */
+	unasked_suffix *unasked;       /* owned; parents of suffixes (two
+	                                  labels or more) not on the list
+	                                  whose SRV name has records */
+	size_t unasked_count;
 	long chosen;                   /* suffix a client uses, -1 if none */
 	bool activates;                /* a client would reach a KMS host */
 	uint32_t client_code;          /* code a failing client logs */
@@ -142,6 +168,12 @@ finding_severity check_report_worst(const check_report *report);
  * fails), 1 when one is a warning, else 0.
  */
 int check_report_exit_status(const check_report *report);
+
+/*
+ * What an admin should do about a finding with ID ("nxdomain",
+ * "port_closed", ...); NULL for an id kmsdns-check does not use.
+ */
+const char *finding_remedy(const char *id);
 
 /* "note", "warning", "error". */
 const char *finding_severity_name(finding_severity severity);

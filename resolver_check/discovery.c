@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "authoritative.h"
+#include "delegation.h"
 #include "discovery.h"
 #include "dns_answer.h"
 #include "query_engine.h"
@@ -43,6 +44,7 @@ outcome_of_failure(suffix_report *suffix, const query_result *result)
 	}
 	snprintf(suffix->rcode, sizeof(suffix->rcode), "%s",
 		query_status_name(result->status));
+	snprintf(suffix->error, sizeof(suffix->error), "%s", result->error);
 }
 
 /* Order hosts: priority, then larger share, then name. */
@@ -92,9 +94,10 @@ take_srv_answer(check_report *report, suffix_report *suffix,
 	}
 	if (usable < count &&
 		check_report_add(report, SEVERITY_WARNING, "root_target_mixed",
-			0, suffix->suffix, ".", "%zu SRV record(s) with target "
-			"\".\" next to real hosts: \".\" means \"no service\" "
-			"only as the single record of the RRset", count - usable)
+			0, suffix->suffix, ".", "%s: %zu SRV record(s) with "
+			"target \".\" next to real hosts: \".\" means \"no "
+			"service\" only as the single record of the RRset",
+			suffix->qname, count - usable)
 		!= KD_OK) {
 		free(recs);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
@@ -133,6 +136,15 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	}
 	dns_answer_rcode(result->answer, suffix->rcode, sizeof(suffix->rcode));
 	rcode = ldns_pkt_get_rcode(result->answer);
+	if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
+		uint32_t max_ttl;
+
+		suffix->srv_rrset = rcode == LDNS_RCODE_NOERROR ?
+			dns_answer_srv_rrset(result->answer, &max_ttl) :
+			strdup("");
+		if (suffix->srv_rrset == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	switch (rcode) {
 	case LDNS_RCODE_NOERROR:
 		return take_srv_answer(report, suffix, result->answer, err);
@@ -152,24 +164,160 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	return KD_OK;
 }
 
-/* Ask SRV for every suffix; fill the suffix reports. */
+/* Count the SRV records of a NOERROR RESULT into *COUNT. */
+static kd_result
+count_srv(const query_result *result, size_t *count, kd_err *err)
+{
+	srv_record *recs;
+
+	*count = 0;
+	if (result->status != QUERY_ANSWERED ||
+		ldns_pkt_get_rcode(result->answer) != LDNS_RCODE_NOERROR)
+		return KD_OK;
+	if (!dns_answer_srv(result->answer, &recs, count))
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	free(recs);
+	return KD_OK;
+}
+
+/*
+ * C3: note in REPORT when the --server answered the first suffix's query
+ * over UDP (UDP query) but not the same question over TCP (TCP query).
+ */
+static void
+check_tcp(check_report *report, const query_result *udp,
+	const query_result *tcp)
+{
+	if (udp->status != QUERY_ANSWERED || udp->truncated ||
+		tcp->status == QUERY_ANSWERED)
+		return;
+	snprintf(report->tcp_error, sizeof(report->tcp_error), "%s%s%s",
+		query_status_name(tcp->status), tcp->error[0] ? ": " : "",
+		tcp->error);
+}
+
+/* Parents of the suffixes that the list does not hold, and their queries. */
+typedef struct parent_names {
+	suffix_list names;
+	size_t *ids;
+} parent_names;
+
+/*
+ * C6: add SRV queries for the parents (two labels or more) of every suffix
+ * that are not on the list themselves: records there are found by
+ * nslookup and dig, never by the clients.
+ */
+static kd_result
+add_parent_queries(const check_config *config, query_engine *engine,
+	check_report *report, parent_names *parents, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; i < report->suffix_count; i++) {
+		const char *name = report->suffixes[i].suffix;
+
+		while (dname_label_count(name = dname_parent(name)) >= 2) {
+			if (suffix_list_contains(config->suffixes, name) ||
+				suffix_list_contains(&parents->names, name) ||
+				parents->names.count >= SUFFIX_LIST_MAX)
+				continue;
+			ret = suffix_list_add(&parents->names, name, "parent",
+				err);
+			if (ret != KD_OK)
+				return ret;
+		}
+	}
+	parents->ids = calloc(parents->names.count ? parents->names.count : 1,
+		sizeof(*parents->ids));
+	if (parents->ids == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t i = 0; ret == KD_OK && i < parents->names.count; i++) {
+		char qname[DNAME_BUF_SIZE * 2];
+
+		snprintf(qname, sizeof(qname), "%s.%s", config->service,
+			parents->names.names[i]);
+		ret = query_engine_add(engine, qname, LDNS_RR_TYPE_SRV,
+			&config->server, true, &parents->ids[i], err);
+	}
+	return ret;
+}
+
+/* The parents whose SRV query gave records, into REPORT. */
+static kd_result
+take_parent_results(query_engine *engine, check_report *report,
+	const parent_names *parents, kd_err *err)
+{
+	for (size_t i = 0; i < parents->names.count; i++) {
+		size_t records;
+		kd_result ret = count_srv(query_engine_result(engine,
+			parents->ids[i]), &records, err);
+
+		if (ret != KD_OK)
+			return ret;
+		if (records == 0)
+			continue;
+		if (report->unasked == NULL) {
+			report->unasked = calloc(parents->names.count,
+				sizeof(*report->unasked));
+			if (report->unasked == NULL)
+				return kd_err_set(err, KD_ENOMEM, "out of "
+					"memory");
+		}
+		snprintf(report->unasked[report->unasked_count].suffix,
+			DNAME_BUF_SIZE, "%s", parents->names.names[i]);
+		report->unasked[report->unasked_count++].records = records;
+	}
+	return KD_OK;
+}
+
+/*
+ * Ask SRV for every suffix, for the parents of the suffixes that are not
+ * on the list, and for the bare service name (records there
+ * are found by tools with a search list, never by a Windows client, C6);
+ * fill the suffix reports.
+ */
 static kd_result
 query_suffixes(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	size_t *ids = calloc(report->suffix_count, sizeof(*ids));
-	kd_result ret = KD_OK;
+	size_t *ids = calloc(report->suffix_count ? report->suffix_count : 1,
+		sizeof(*ids));
+	parent_names parents = { { NULL, 0, 0 }, NULL };
+	size_t bare;
+	size_t tcp = 0;
+	kd_result ret;
 
 	if (ids == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ret = query_engine_add(engine, config->service, LDNS_RR_TYPE_SRV,
+		&config->server, true, &bare, err);
+	if (ret == KD_OK)
+		ret = add_parent_queries(config, engine, report, &parents, err);
+	/* C3: the first suffix again over TCP, as a truncated answer is */
+	if (ret == KD_OK && report->suffix_count > 0) {
+		ret = query_engine_add(engine, report->suffixes[0].qname,
+			LDNS_RR_TYPE_SRV, &config->server, true, &tcp, err);
+		if (ret == KD_OK)
+			query_engine_tcp_only(engine, tcp);
+	}
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = query_engine_add(engine, report->suffixes[i].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &ids[i], err);
 	if (ret == KD_OK)
 		ret = query_engine_run(engine, err);
+	if (ret == KD_OK)
+		ret = count_srv(query_engine_result(engine, bare),
+			&report->bare_records, err);
+	if (ret == KD_OK)
+		ret = take_parent_results(engine, report, &parents, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = take_srv_result(report, &report->suffixes[i],
 			query_engine_result(engine, ids[i]), err);
+	if (ret == KD_OK && report->suffix_count > 0)
+		check_tcp(report, query_engine_result(engine, ids[0]),
+			query_engine_result(engine, tcp));
+	suffix_list_free(&parents.names);
+	free(parents.ids);
 	free(ids);
 	return ret;
 }
@@ -408,6 +556,7 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 
 				addr->probe = targets[i].state;
 				addr->probe_ms = targets[i].elapsed_ms;
+				addr->probe_errno = targets[i].error;
 				if (addr->probe == PROBE_OPEN)
 					host->reachable = true;
 			}
@@ -461,7 +610,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	report->probed = config->probe;
 	report->authoritative = config->authoritative;
 	ret = init_suffixes(config, report, err);
-	if (ret == KD_OK && report->suffix_count > 0) {
+	if (ret == KD_OK) {
 		ret = query_engine_new(config->timeout_ms, config->max_inflight,
 			&engine, err);
 		if (ret == KD_OK)
@@ -472,6 +621,8 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 			ret = probe_hosts(config, report, err);
 		if (ret == KD_OK && config->authoritative)
 			ret = authoritative_check(config, engine, report, err);
+		if (ret == KD_OK && config->authoritative)
+			ret = delegation_check(config, engine, report, err);
 		query_engine_free(engine);
 	}
 	if (ret == KD_OK)

@@ -21,6 +21,45 @@ dns_answer_name(const ldns_rdf *name, char *out, size_t outlen)
 	dname_tolower(out);
 }
 
+/* CNAMEs followed from the question name, at most. */
+#define DNS_ANSWER_CHAIN_MAX 8
+
+/*
+ * True when OWNER is the question name of PKT or a name its CNAMEs in
+ * the answer lead to: other records in the answer are not about the
+ * question and are ignored (RFC 2181 5.4.1).
+ */
+static bool
+owner_answers_question(const ldns_pkt *pkt, const ldns_rdf *owner)
+{
+	const ldns_rr *question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+	const ldns_rdf *name;
+
+	if (question == NULL)
+		return false;
+	name = ldns_rr_owner(question);
+	for (int hop = 0; hop <= DNS_ANSWER_CHAIN_MAX; hop++) {
+		const ldns_rdf *next = NULL;
+
+		if (ldns_dname_compare(owner, name) == 0)
+			return true;
+		for (size_t i = 0; next == NULL &&
+			i < ldns_rr_list_rr_count(answer); i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+				ldns_rr_rd_count(rr) == 1 &&
+				ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+				next = ldns_rr_rdf(rr, 0);
+		}
+		if (next == NULL)
+			return false;
+		name = next;
+	}
+	return false;
+}
+
 bool
 dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 {
@@ -36,7 +75,8 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 		srv_record *rec = &out[used];
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
-			ldns_rr_rd_count(rr) != 4)
+			ldns_rr_rd_count(rr) != 4 ||
+			!owner_answers_question(pkt, ldns_rr_owner(rr)))
 			continue;
 		rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
 		rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
@@ -51,6 +91,56 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 	return true;
 }
 
+/* qsort() order of SRV records: priority, weight, port, target. */
+static int
+compare_srv(const void *a, const void *b)
+{
+	const srv_record *x = a;
+	const srv_record *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return strcmp(x->target, y->target);
+}
+
+char *
+dns_answer_srv_rrset(const ldns_pkt *pkt, uint32_t *max_ttl)
+{
+	/* "65535 65535 65535 " + target + "\n" */
+	const size_t line_max = 3 * 6 + DNAME_BUF_SIZE + 1;
+	srv_record *recs;
+	size_t count;
+	size_t size;
+	size_t used = 0;
+	char *out;
+
+	*max_ttl = 0;
+	if (!dns_answer_srv(pkt, &recs, &count))
+		return NULL;
+	qsort(recs, count, sizeof(*recs), compare_srv);
+	size = count * line_max + 1;
+	out = malloc(size);
+	if (out == NULL) {
+		free(recs);
+		return NULL;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		if (recs[i].ttl > *max_ttl)
+			*max_ttl = recs[i].ttl;
+		used += (size_t)snprintf(out + used, size - used, "%u %u %u "
+			"%s\n", (unsigned)recs[i].priority,
+			(unsigned)recs[i].weight, (unsigned)recs[i].port,
+			recs[i].target);
+	}
+	free(recs);
+	return out;
+}
+
 bool
 dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 	size_t outlen)
@@ -61,7 +151,9 @@ dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
 		char owner[DNAME_BUF_SIZE];
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME)
+		/* a record with empty rdata parses, but has no rdf */
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
+			ldns_rr_rd_count(rr) != 1)
 			continue;
 		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
 		if (dname_equal(owner, name)) {
@@ -70,6 +162,76 @@ dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 		}
 	}
 	return false;
+}
+
+/* Append the NS names owned by ZONE in LIST to NAMES[*COUNT...]. */
+static void
+collect_ns(const ldns_rr_list *list, const char *zone,
+	char (*names)[DNAME_BUF_SIZE], size_t *count)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(list, i);
+		char owner[DNAME_BUF_SIZE];
+		bool seen = false;
+
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
+			ldns_rr_rd_count(rr) != 1)
+			continue;
+		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
+		if (!dname_equal(owner, zone))
+			continue;
+		dns_answer_name(ldns_rr_rdf(rr, 0), names[*count],
+			DNAME_BUF_SIZE);
+		for (size_t k = 0; !seen && k < *count; k++)
+			seen = strcmp(names[k], names[*count]) == 0;
+		if (!seen)
+			(*count)++;
+	}
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+bool
+dns_answer_ns(const ldns_pkt *pkt, const char *zone, bool authority,
+	char (**names)[DNAME_BUF_SIZE], size_t *count)
+{
+	size_t n = ldns_rr_list_rr_count(ldns_pkt_answer(pkt)) +
+		(authority ? ldns_rr_list_rr_count(ldns_pkt_authority(pkt)) :
+		0);
+
+	*count = 0;
+	*names = calloc(n ? n : 1, sizeof(**names));
+	if (*names == NULL)
+		return false;
+	collect_ns(ldns_pkt_answer(pkt), zone, *names, count);
+	if (authority)
+		collect_ns(ldns_pkt_authority(pkt), zone, *names, count);
+	qsort(*names, *count, sizeof(**names), compare_names);
+	return true;
+}
+
+char *
+dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE], size_t count)
+{
+	char *out = malloc(count * DNAME_BUF_SIZE + 1);
+	size_t used = 0;
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(names[i]);
+
+		memcpy(out + used, names[i], len);
+		out[used + len] = '\n';
+		used += len + 1;
+	}
+	out[used] = '\0';
+	return out;
 }
 
 void
@@ -85,6 +247,10 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		char text[INET6_ADDRSTRLEN];
 		int family;
 
+		/* a record with empty rdata parses, but has no rdf */
+		if (rdf == NULL ||
+			!owner_answers_question(pkt, ldns_rr_owner(rr)))
+			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
 			ldns_rdf_size(rdf) == 4)
 			family = AF_INET;
@@ -126,6 +292,12 @@ dns_answer_soa(const ldns_pkt *pkt, char *zone, size_t zonelen,
 	*serial = ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
 	*minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
 	return true;
+}
+
+bool
+dns_answer_has_negative_soa(const ldns_pkt *pkt)
+{
+	return find_soa(ldns_pkt_authority(pkt)) != NULL;
 }
 
 void

@@ -20,6 +20,8 @@
 #define UDP_BUFFER_SIZE 65535
 /* UDP sends per query: the first and two retransmissions. */
 #define UDP_SENDS 3
+/* Datagrams read per wake-up, so a flood cannot hold off the deadlines. */
+#define UDP_READS_PER_WAKE 64
 
 typedef enum query_state {
 	STATE_PENDING,
@@ -38,11 +40,15 @@ typedef struct query {
 	uint8_t *wire;          /* the query, 2-byte length prefix + message */
 	size_t wire_len;        /* length of the message (without prefix) */
 	query_state state;
+	bool tcp_only;          /* ask over TCP without trying UDP */
 	int fd;
 	uint64_t start_ms;
 	uint64_t deadline_ms;
 	unsigned sends;
+	unsigned mismatched;    /* answers ignored: other ID or question */
 	size_t tcp_done;        /* bytes written, or read, over TCP */
+	uint8_t tcp_prefix[2];  /* the length prefix of the TCP answer */
+	size_t tcp_prefix_done; /* bytes of it read */
 	uint8_t *tcp_answer;    /* the TCP answer being read */
 	size_t tcp_answer_len;  /* its length once the prefix is read */
 	query_result result;
@@ -120,7 +126,8 @@ random_id(void)
 {
 	uint16_t id;
 
-	if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) !=
+		(ssize_t)sizeof(id))
 		id = (uint16_t)(monotonic_ms() * 2654435761u >> 7);
 	return id;
 }
@@ -205,6 +212,14 @@ query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
 	return KD_OK;
 }
 
+void
+query_engine_tcp_only(query_engine *engine, size_t id)
+{
+	if (id < engine->count &&
+		engine->queries[id]->state == STATE_PENDING)
+		engine->queries[id]->tcp_only = true;
+}
+
 const query_result *
 query_engine_result(const query_engine *engine, size_t id)
 {
@@ -273,9 +288,9 @@ static void
 start_tcp(query *q, uint64_t now, unsigned timeout_ms)
 {
 	close_socket(q);
-	q->result.truncated = true;
 	q->deadline_ms = now + timeout_ms;
 	q->tcp_done = 0;
+	q->tcp_prefix_done = 0;
 	q->fd = open_socket(q, SOCK_STREAM);
 	if (q->fd < 0) {
 		finish_errno(q, now, "TCP connect", errno);
@@ -294,12 +309,22 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 {
 	ldns_pkt *pkt = NULL;
 	ldns_rr *question;
+	ldns_status status;
 
 	*truncated = false;
-	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id)
+	if (len < 12 || ((uint16_t)(data[0] << 8 | data[1])) != q->id) {
+		q->mismatched++;
 		return 0;
-	if (ldns_wire2pkt(&pkt, data, len) != LDNS_STATUS_OK) {
-		finish(q, QUERY_MALFORMED, now, "answer cannot be parsed");
+	}
+	status = ldns_wire2pkt(&pkt, data, len);
+	if (status != LDNS_STATUS_OK) {
+		char reason[128];
+		char server[ENDPOINT_TEXT_MAX];
+
+		endpoint_format(&q->server, server, sizeof(server));
+		snprintf(reason, sizeof(reason), "%zu-byte answer from %s: %s",
+			len, server, ldns_get_errorstr_by_id(status));
+		finish(q, QUERY_MALFORMED, now, reason);
 		return 1;
 	}
 	question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
@@ -307,6 +332,7 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 		ldns_rr_get_type(question) != q->type ||
 		ldns_dname_compare(ldns_rr_owner(question), q->qname) != 0) {
 		ldns_pkt_free(pkt);
+		q->mismatched++;
 		return 0;
 	}
 	if (ldns_pkt_tc(pkt) && q->state == STATE_UDP) {
@@ -322,7 +348,7 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 static void
 on_udp_readable(query_engine *engine, query *q, uint64_t now)
 {
-	for (;;) {
+	for (int reads = 0; reads < UDP_READS_PER_WAKE; reads++) {
 		ssize_t got = recv(q->fd, engine->udp_buffer, UDP_BUFFER_SIZE,
 			0);
 		bool truncated;
@@ -337,6 +363,7 @@ on_udp_readable(query_engine *engine, query *q, uint64_t now)
 			&truncated) == 1)
 			return;
 		if (truncated) {
+			q->result.truncated = true;
 			start_tcp(q, now, engine->timeout_ms);
 			return;
 		}
@@ -375,32 +402,35 @@ on_tcp_event(query *q, uint64_t now)
 		return;
 	}
 	if (q->state == STATE_TCP_READ) {
-		uint8_t prefix[2];
 		ssize_t got;
 		bool truncated;
 
 		if (q->tcp_answer == NULL) {
-			got = recv(q->fd, prefix, 2, MSG_PEEK);
-			if (got == 2) {
-				(void)recv(q->fd, prefix, 2, 0);
-				q->tcp_answer_len = (size_t)prefix[0] << 8 |
-					prefix[1];
-				q->tcp_answer = malloc(q->tcp_answer_len + 1);
-				if (q->tcp_answer == NULL) {
-					finish(q, QUERY_NETERROR, now,
-						"out of memory");
-					return;
-				}
-				q->tcp_done = 0;
-			} else if (got == 0) {
+			/* the prefix may come in two segments: keep what came */
+			got = recv(q->fd, q->tcp_prefix + q->tcp_prefix_done,
+				2 - q->tcp_prefix_done, 0);
+			if (got == 0) {
 				finish(q, QUERY_NETERROR, now, "TCP: server "
 					"closed the connection");
 				return;
-			} else if (got < 0 && errno != EAGAIN &&
-				errno != EINTR) {
-				finish_errno(q, now, "TCP receive", errno);
+			}
+			if (got < 0) {
+				if (errno != EAGAIN && errno != EINTR)
+					finish_errno(q, now, "TCP receive",
+						errno);
 				return;
 			}
+			q->tcp_prefix_done += (size_t)got;
+			if (q->tcp_prefix_done < 2)
+				return;
+			q->tcp_answer_len = (size_t)q->tcp_prefix[0] << 8 |
+				q->tcp_prefix[1];
+			q->tcp_answer = malloc(q->tcp_answer_len + 1);
+			if (q->tcp_answer == NULL) {
+				finish(q, QUERY_NETERROR, now, "out of memory");
+				return;
+			}
+			q->tcp_done = 0;
 			return;
 		}
 		got = recv(q->fd, q->tcp_answer + q->tcp_done,
@@ -430,7 +460,12 @@ static void
 on_time(query_engine *engine, query *q, uint64_t now)
 {
 	if (now >= q->deadline_ms) {
-		finish(q, QUERY_TIMEOUT, now, NULL);
+		char reason[128];
+
+		/* say why, when answers came that were not for this query */
+		snprintf(reason, sizeof(reason), "%u answer(s) with another ID "
+			"or question ignored", q->mismatched);
+		finish(q, QUERY_TIMEOUT, now, q->mismatched ? reason : NULL);
 		return;
 	}
 	if (q->state == STATE_UDP && q->sends < UDP_SENDS &&
@@ -482,7 +517,12 @@ query_engine_run(query_engine *engine, kd_err *err)
 			query *q = engine->queries[i];
 
 			if (q->state == STATE_PENDING && i >= next_pending) {
-				start_udp(q, now, engine->timeout_ms);
+				if (q->tcp_only) {
+					q->start_ms = now;
+					start_tcp(q, now, engine->timeout_ms);
+				} else {
+					start_udp(q, now, engine->timeout_ms);
+				}
 				next_pending = i + 1;
 			}
 			if (q->state == STATE_DONE || q->state == STATE_PENDING)

@@ -56,6 +56,9 @@ kd_result query_engine_add(query_engine *engine, const char *qname,
 	ldns_rr_type type, const endpoint *server, bool recursion_desired,
 	size_t *id, kd_err *err);
 
+/* Ask query ID (added, not run yet) over TCP only, without UDP first. */
+void query_engine_tcp_only(query_engine *engine, size_t id);
+
 /*
  * Run every query not run yet until each is answered or timed out.
  * Per-query failures are in the results; returns KD_OK, or KD_ENET when

@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "json_out.h"
 #include "report_output.h"
+#include "verdict.h"
 #include "wincode.h"
 
 /* CODE as "0x8007232B", or null for 0. */
@@ -22,6 +24,17 @@ json_code(json_out *json, const char *key, uint32_t code)
 	}
 	wincode_format(code, text, sizeof(text));
 	json_string(json, text);
+}
+
+/* KEY: VALUE when KNOWN, else null: no made-up zeros. */
+static void
+json_uint_if(json_out *json, const char *key, bool known, uint64_t value)
+{
+	json_key(json, key);
+	if (known)
+		json_uint(json, value);
+	else
+		json_null(json);
 }
 
 static void
@@ -57,8 +70,12 @@ json_hosts(json_out *json, const check_report *report,
 				host->addresses[a].text);
 			json_kv_string(json, "probe", probe_state_name(
 				host->addresses[a].probe));
-			json_kv_uint(json, "probe_ms",
+			json_uint_if(json, "probe_ms",
+				host->addresses[a].probe != PROBE_NOT_RUN,
 				host->addresses[a].probe_ms);
+			json_kv_string(json, "probe_error",
+				host->addresses[a].probe == PROBE_ERROR ?
+				strerror(host->addresses[a].probe_errno) : NULL);
 			json_object_end(json);
 		}
 		json_array_end(json);
@@ -73,7 +90,12 @@ json_servers(json_out *json, const suffix_report *suffix)
 	json_key(json, "authoritative");
 	json_object_begin(json);
 	json_kv_string(json, "zone", suffix->zone[0] ? suffix->zone : NULL);
-	json_kv_uint(json, "negative_ttl", suffix->negative_ttl);
+	json_uint_if(json, "negative_ttl", suffix->zone[0] != '\0',
+		suffix->negative_ttl);
+	json_kv_string(json, "ns", suffix->zone_ns);
+	json_kv_string(json, "parent_zone",
+		suffix->parent_zone[0] ? suffix->parent_zone : NULL);
+	json_kv_string(json, "parent_ns", suffix->parent_ns);
 	json_key(json, "servers");
 	json_array_begin(json);
 	for (size_t s = 0; s < suffix->server_count; s++) {
@@ -85,12 +107,16 @@ json_servers(json_out *json, const suffix_report *suffix)
 		json_kv_bool(json, "answered", server->answered);
 		json_kv_bool(json, "authoritative", server->authoritative);
 		json_kv_string(json, "rcode", server->rcode);
-		json_kv_uint(json, "serial", server->serial);
+		json_uint_if(json, "serial", server->authoritative,
+			server->serial);
 		json_kv_string(json, "srv_rcode", server->srv_outcome);
 		json_kv_string(json, "srv_rrset", server->srv_rrset);
-		json_kv_uint(json, "srv_ttl", server->srv_ttl);
+		json_uint_if(json, "srv_ttl", server->srv_rrset != NULL &&
+			server->srv_rrset[0] != '\0', server->srv_ttl);
 		json_kv_string(json, "target_addresses", server->addresses);
 		json_kv_bool(json, "tcp_nxdomain", server->tcp_nxdomain);
+		json_kv_bool(json, "negative_without_soa",
+			server->negative_without_soa);
 		json_object_end(json);
 	}
 	json_array_end(json);
@@ -114,6 +140,18 @@ report_print_json(const check_report *report, FILE *out)
 	else
 		json_null(&json);
 	json_kv_bool(&json, "activates", report->activates);
+	json_kv_uint(&json, "bare_records", report->bare_records);
+	json_key(&json, "unasked_suffixes");
+	json_array_begin(&json);
+	for (size_t i = 0; i < report->unasked_count; i++) {
+		json_object_begin(&json);
+		json_kv_string(&json, "suffix", report->unasked[i].suffix);
+		json_kv_uint(&json, "records", report->unasked[i].records);
+		json_object_end(&json);
+	}
+	json_array_end(&json);
+	json_kv_string(&json, "tcp_error",
+		report->tcp_error[0] ? report->tcp_error : NULL);
 	json_code(&json, "client_code", report->activates ? 0 :
 		report->client_code);
 	json_kv_int(&json, "exit_status", check_report_exit_status(report));
@@ -128,12 +166,17 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_string(&json, "outcome",
 			suffix_outcome_name(suffix->outcome));
 		json_kv_string(&json, "rcode", suffix->rcode);
+		json_kv_string(&json, "error",
+			suffix->error[0] ? suffix->error : NULL);
+		json_kv_string(&json, "client_action",
+			verdict_suffix_action(report, i));
 		json_kv_bool(&json, "truncated", suffix->truncated);
 		json_kv_uint(&json, "query_ms", suffix->query_ms);
 		json_kv_bool(&json, "queried_by_client",
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);
-		json_kv_uint(&json, "ttl", suffix->ttl);
+		json_uint_if(&json, "ttl", suffix->outcome == OUTCOME_RECORDS ||
+			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);
 		json_hosts(&json, report, suffix);
 		if (report->authoritative)
@@ -154,9 +197,24 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_string(&json, "suffix", f->suffix[0] ? f->suffix : NULL);
 		json_kv_string(&json, "target", f->target[0] ? f->target : NULL);
 		json_kv_string(&json, "message", f->message);
+		json_kv_string(&json, "remedy", f->remedy);
 		json_object_end(&json);
 	}
 	json_array_end(&json);
+	json_object_end(&json);
+	json_end_document(&json);
+}
+
+void
+report_print_json_error(const char *error, int exit_status, FILE *out)
+{
+	json_out json;
+
+	json_init(&json, out);
+	json_object_begin(&json);
+	json_kv_uint(&json, "format", REPORT_JSON_FORMAT);
+	json_kv_string(&json, "error", error);
+	json_kv_int(&json, "exit_status", exit_status);
 	json_object_end(&json);
 	json_end_document(&json);
 }

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "report_output.h"
+#include "verdict.h"
 #include "wincode.h"
 
 static void
@@ -38,13 +40,31 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 			const host_address *addr = &host->addresses[a];
 
 			if (report->probed)
-				fprintf(out, "       %s  %s (%u ms)\n",
+				fprintf(out, "       %s  %s%s%s (%u ms)\n",
 					addr->text, probe_state_name(addr->probe),
+					addr->probe == PROBE_ERROR ? ": " : "",
+					addr->probe == PROBE_ERROR ?
+					strerror(addr->probe_errno) : "",
 					addr->probe_ms);
 			else
 				fprintf(out, "       %s\n", addr->text);
 		}
 	}
+}
+
+/* " a b c\n" from "a\nb\nc\n", or " (nothing)\n". */
+static void
+print_names(const char *lines, FILE *out)
+{
+	if (lines[0] == '\0')
+		fputs(" (nothing)", out);
+	for (const char *c = lines; *c != '\0'; c++) {
+		if (c == lines || c[-1] == '\n')
+			fputc(' ', out);
+		if (*c != '\n')
+			fputc(*c, out);
+	}
+	fputc('\n', out);
 }
 
 static void
@@ -53,18 +73,56 @@ print_servers(const suffix_report *suffix, FILE *out)
 	fprintf(out, "  zone %s, %zu authoritative server address(es)\n",
 		suffix->zone[0] ? suffix->zone : "(unknown)",
 		suffix->server_count);
+	if (suffix->zone_ns != NULL) {
+		fprintf(out, "  NS of the zone:");
+		print_names(suffix->zone_ns, out);
+	}
 	for (size_t s = 0; s < suffix->server_count; s++) {
 		const auth_server *server = &suffix->servers[s];
 
-		if (server->authoritative)
+		if (server->authoritative && server->srv_rrset != NULL &&
+			server->srv_rrset[0] != '\0')
 			fprintf(out, "    %s (%s): serial %u, SRV %s, TTL %u\n",
 				server->name, server->address,
 				(unsigned)server->serial, server->srv_outcome,
 				(unsigned)server->srv_ttl);
+		else if (server->authoritative)
+			fprintf(out, "    %s (%s): serial %u, SRV %s, no "
+				"records\n", server->name, server->address,
+				(unsigned)server->serial, server->srv_outcome);
 		else
 			fprintf(out, "    %s (%s): not authoritative (%s)\n",
 				server->name, server->address, server->rcode);
 	}
+	if (suffix->parent_ns != NULL) {
+		fprintf(out, "  parent zone %s delegates it to:",
+			suffix->parent_zone);
+		print_names(suffix->parent_ns, out);
+	}
+}
+
+/* "; 1 warning, 2 notes" (or "; nothing wrong") and the newline. */
+static void
+print_counts(const check_report *report, FILE *out)
+{
+	size_t counts[SEVERITY_ERROR + 1] = { 0 };
+	const char *separator = "; ";
+
+	for (size_t i = 0; i < report->finding_count; i++)
+		counts[report->findings[i].severity]++;
+	if (counts[SEVERITY_ERROR] + counts[SEVERITY_WARNING] == 0) {
+		fprintf(out, "; nothing wrong");
+		separator = ", ";
+	}
+	for (int sev = SEVERITY_ERROR; sev >= SEVERITY_NOTE; sev--) {
+		if (counts[sev] == 0)
+			continue;
+		fprintf(out, "%s%zu %s%s", separator, counts[sev],
+			finding_severity_name((finding_severity)sev),
+			counts[sev] == 1 ? "" : "s");
+		separator = ", ";
+	}
+	fputc('\n', out);
 }
 
 void
@@ -81,11 +139,10 @@ report_print_text(const check_report *report, FILE *out)
 			(long)i == report->chosen ? "  <- clients use this" : "",
 			suffix->truncated ? "  (truncated, asked over TCP)" :
 			"");
-		if (!suffix->queried_by_client)
-			fprintf(out, "  not asked by clients (an earlier suffix "
-				"answers)\n");
+		fprintf(out, "  a client %s\n", verdict_suffix_action(report, i));
 		if (suffix->code != 0) {
-			fprintf(out, "  %s, client code ", suffix->rcode);
+			fprintf(out, "  %s%s%s, client code ", suffix->rcode,
+				suffix->error[0] ? ": " : "", suffix->error);
 			print_code(suffix->code, out);
 			fputc('\n', out);
 		} else if (suffix->host_count > 0) {
@@ -102,21 +159,24 @@ report_print_text(const check_report *report, FILE *out)
 	for (size_t i = 0; i < report->finding_count; i++) {
 		const finding *f = &report->findings[i];
 
-		fprintf(out, "  [%s] %s: %s", finding_severity_name(f->severity),
-			f->id, f->message);
+		fprintf(out, "  [%s] %s: %s\n",
+			finding_severity_name(f->severity), f->id, f->message);
 		if (f->code != 0) {
-			fprintf(out, " -> ");
+			fprintf(out, "      client code ");
 			print_code(f->code, out);
+			fputc('\n', out);
 		}
-		fputc('\n', out);
+		if (f->remedy != NULL)
+			fprintf(out, "      fix: %s\n", f->remedy);
 	}
 	fprintf(out, "\nVerdict: ");
 	if (report->activates) {
-		fprintf(out, "clients find a KMS host through %s\n",
-			report->suffixes[report->chosen].qname);
+		fprintf(out, "clients find a KMS host through %s%s",
+			report->suffixes[report->chosen].qname,
+			report->probed ? "" : " (hosts not probed)");
 	} else {
-		fprintf(out, "clients fail: ");
+		fprintf(out, "clients fail with ");
 		print_code(report->client_code, out);
-		fputc('\n', out);
 	}
+	print_counts(report, out);
 }

@@ -64,6 +64,26 @@ outcome_text(const suffix_report *suffix)
 	return "unknown";
 }
 
+const char *
+verdict_suffix_action(const check_report *report, size_t index)
+{
+	const suffix_report *suffix = &report->suffixes[index];
+	bool last = index + 1 == report->suffix_count;
+
+	if (report->chosen >= 0 && (long)index > report->chosen)
+		return "never gets here: it stops at an earlier suffix";
+	if ((long)index == report->chosen)
+		return report->activates ? "uses this suffix and contacts the "
+			"hosts below in this order" : "uses this suffix, but "
+			"none of its hosts can be reached: activation fails";
+	if (is_failure(suffix->outcome))
+		return last ? "gets a server failure here and has no suffix "
+			"left: activation fails" : "may stop here on the server "
+			"failure, or move on to the next suffix";
+	return last ? "has no suffix left: activation fails" :
+		"moves on to the next suffix";
+}
+
 /* Findings for a suffix that gave no usable records. */
 static kd_result
 judge_negative(check_report *report, size_t index)
@@ -88,9 +108,10 @@ judge_negative(check_report *report, size_t index)
 		consequence = "no suffix gives usable records";
 	}
 	ADD(report, severity, suffix_outcome_name(suffix->outcome),
-		suffix->code, suffix->suffix, NULL, "%s SRV: %s%s; %s",
-		suffix->qname, outcome_text(suffix), suffix->truncated ?
-		" (over TCP, after a truncated UDP answer)" : "", consequence);
+		suffix->code, suffix->suffix, NULL, "%s SRV: %s%s%s%s; %s",
+		suffix->qname, outcome_text(suffix), suffix->error[0] ? ": " :
+		"", suffix->error, suffix->truncated ? " (over TCP, after a "
+		"truncated UDP answer)" : "", consequence);
 	return KD_OK;
 }
 
@@ -104,11 +125,19 @@ expected(const check_config *config, const char *target)
 	return false;
 }
 
-/* Per-record checks: duplicates, weights, port, alias, address. */
+/* Longest SRV TTL that is not a finding: KMS hosts re-publish daily. */
+#define VERDICT_TTL_MAX 86400
+
+/* Per-record checks: duplicates, weights, port, alias, address, TTL. */
 static kd_result
 judge_records(const check_config *config, check_report *report,
 	suffix_report *suffix)
 {
+	if (suffix->ttl > VERDICT_TTL_MAX)
+		ADD(report, SEVERITY_NOTE, "ttl_long", 0, suffix->suffix, NULL,
+			"%s: the SRV TTL is %u s, more than a day: a removed "
+			"KMS host stays in resolver caches that long",
+			suffix->qname, (unsigned)suffix->ttl);
 	for (size_t i = 0; i < suffix->host_count; i++) {
 		const host_entry *host = &suffix->hosts[i];
 		const char *target = host->rec.target;
@@ -120,45 +149,51 @@ judge_records(const check_config *config, check_report *report,
 				target);
 		if (duplicate)
 			ADD(report, SEVERITY_WARNING, "duplicate_target", 0,
-				suffix->suffix, target, "%s appears in more than "
-				"one SRV record: its share is counted twice and "
-				"a failed host is tried again", target);
+				suffix->suffix, target, "%s: %s appears in more "
+				"than one SRV record: its share is counted twice "
+				"and a failed host is tried again", suffix->qname,
+				target);
 		for (size_t j = 0; j < suffix->host_count; j++)
 			zero_mixed |= suffix->hosts[j].rec.priority ==
 				host->rec.priority &&
 				suffix->hosts[j].rec.weight > 0;
 		if (host->rec.weight == 0 && zero_mixed)
 			ADD(report, SEVERITY_WARNING, "weight_zero_mixed", 0,
-				suffix->suffix, target, "%s has weight 0 next to "
-				"non-zero weights at priority %u: RFC 2782 wants "
-				"it very rarely chosen, yet clients pick it first "
-				"%.1f%% of the time", target,
+				suffix->suffix, target, "%s: %s has weight 0 next "
+				"to non-zero weights at priority %u: RFC 2782 "
+				"wants it very rarely chosen, yet clients pick it "
+				"first %.1f%% of the time", suffix->qname, target,
 				(unsigned)host->rec.priority, host->share * 100);
 		if (host->rec.port != SRV_KMS_PORT)
 			ADD(report, SEVERITY_NOTE, "port_not_default", 0,
-				suffix->suffix, target, "%s uses port %u, not %d: "
-				"the KMS host must listen there", target,
+				suffix->suffix, target, "%s: %s uses port %u, not "
+				"%d: the KMS host must listen there",
+				suffix->qname, target,
 				(unsigned)host->rec.port, SRV_KMS_PORT);
 		if (host->cname)
 			ADD(report, SEVERITY_WARNING, "target_cname", 0,
-				suffix->suffix, target, "target %s is an alias "
-				"(CNAME to %s): RFC 2782 forbids aliases as SRV "
-				"targets", target, host->cname_target);
+				suffix->suffix, target, "%s: target %s is an "
+				"alias (CNAME to %s): RFC 2782 forbids aliases as "
+				"SRV targets", suffix->qname, target,
+				host->cname_target);
 		if (host->lookup_failed)
 			ADD(report, SEVERITY_WARNING, "target_lookup_failed",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
-				"the A/AAAA lookup of %s failed (timeout or server "
-				"failure)", target);
+				"%s: the A/AAAA lookup of target %s failed "
+				"(timeout or server failure)", suffix->qname,
+				target);
 		else if (host->address_count == 0)
 			ADD(report, SEVERITY_WARNING, "target_no_address",
 				WINCODE_RPC_UNAVAILABLE, suffix->suffix, target,
-				"target %s has no A or AAAA record: a client that "
-				"picks it cannot connect", target);
+				"%s: target %s has no A or AAAA record: a client "
+				"that picks it cannot connect", suffix->qname,
+				target);
 		if (config->expect_count > 0 && !expected(config, target))
 			ADD(report, SEVERITY_WARNING, "rogue_host", 0,
-				suffix->suffix, target, "%s is not an expected KMS "
-				"host (--expect): a rogue KMS host at priority %u "
-				"with %.1f%% of first contacts", target,
+				suffix->suffix, target, "%s: %s is not an expected "
+				"KMS host (--expect): a rogue KMS host at priority "
+				"%u with %.1f%% of first contacts", suffix->qname,
+				target,
 				(unsigned)host->rec.priority, host->share * 100);
 	}
 	for (size_t e = 0; e < config->expect_count; e++) {
@@ -194,24 +229,26 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 			if (addr->probe == PROBE_CLOSED)
 				ADD(report, SEVERITY_WARNING, "port_closed",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s (%s) refuses TCP "
-					"port %u: nothing listens there",
-					host->rec.target, addr->text,
+					host->rec.target, "%s: %s (%s) refuses "
+					"TCP port %u: nothing listens there",
+					suffix->qname, host->rec.target, addr->text,
 					(unsigned)host->rec.port);
 			else if (addr->probe == PROBE_FILTERED)
 				ADD(report, SEVERITY_WARNING, "port_filtered",
 					WINCODE_KMS_NOT_ENABLED, suffix->suffix,
-					host->rec.target, "%s (%s) does not answer "
-					"on TCP port %u within %u ms (filtered or "
-					"overloaded)", host->rec.target, addr->text,
+					host->rec.target, "%s: %s (%s) does not "
+					"answer on TCP port %u within %u ms (filtered "
+					"or overloaded)", suffix->qname,
+					host->rec.target, addr->text,
 					(unsigned)host->rec.port, addr->probe_ms);
 			else if (addr->probe == PROBE_ERROR)
 				ADD(report, SEVERITY_WARNING, "probe_error",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s (%s) cannot be "
-					"reached on TCP port %u",
-					host->rec.target, addr->text,
-					(unsigned)host->rec.port);
+					host->rec.target, "%s: %s (%s) cannot be "
+					"reached on TCP port %u: %s",
+					suffix->qname, host->rec.target, addr->text,
+					(unsigned)host->rec.port,
+					strerror(addr->probe_errno));
 		}
 		if (host->reachable) {
 			if (*up == 0)
@@ -223,10 +260,10 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 	}
 	if (*up > 0 && best_up == 0)
 		ADD(report, SEVERITY_WARNING, "best_priority_down",
-			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "every "
-			"host of the best priority %u is down: clients first "
-			"fail on them, then fall back to priority %u hosts",
-			(unsigned)best, (unsigned)fallback);
+			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: "
+			"every host of the best priority %u is down: clients "
+			"first fail on them, then fall back to priority %u "
+			"hosts", suffix->qname, (unsigned)best, (unsigned)fallback);
 	return KD_OK;
 }
 
@@ -253,6 +290,29 @@ same_hosts(const suffix_report *a, const suffix_report *b)
 	return true;
 }
 
+/*
+ * C12: weights that differ among the best-priority hosts only shape first
+ * contacts, as clients cache the host they reached (kms-discovery.md 1.1).
+ */
+static kd_result
+judge_weights(check_report *report, const suffix_report *chosen)
+{
+	const host_entry *hosts = chosen->hosts;
+	bool differ = false;
+
+	for (size_t i = 1; i < chosen->host_count &&
+		hosts[i].rec.priority == hosts[0].rec.priority; i++)
+		differ |= hosts[i].rec.weight != hosts[0].rec.weight;
+	if (differ)
+		ADD(report, SEVERITY_NOTE, "weights_and_caching", 0,
+			chosen->suffix, NULL, "%s: the hosts of priority %u have "
+			"different weights, but clients with host caching (the "
+			"default) keep the host they first reached: the weights "
+			"shape first contacts only", chosen->qname,
+			(unsigned)hosts[0].rec.priority);
+	return KD_OK;
+}
+
 /* Verdict on the suffix a client uses. */
 static kd_result
 judge_chosen(check_report *report)
@@ -261,6 +321,8 @@ judge_chosen(check_report *report)
 	size_t with_address = 0;
 	size_t up = 0;
 
+	if (judge_weights(report, chosen) != KD_OK)
+		return KD_ENOMEM;
 	for (size_t i = 0; i < chosen->host_count; i++)
 		with_address += chosen->hosts[i].address_count > 0;
 	if (report->probed && judge_probes(report, chosen, &up) != KD_OK)
@@ -296,10 +358,52 @@ judge_chosen(check_report *report)
 	return KD_OK;
 }
 
+/*
+ * C6/C19: records at a parent of a suffix that is not on the list: found
+ * by nslookup and dig, never by the clients. A warning when no suffix
+ * works (they explain the failure), else a note.
+ */
+static kd_result
+judge_unasked(check_report *report)
+{
+	bool any_records = false;
+
+	for (size_t i = 0; i < report->suffix_count; i++)
+		any_records |= report->suffixes[i].outcome == OUTCOME_RECORDS;
+	for (size_t i = 0; i < report->unasked_count; i++) {
+		const unasked_suffix *u = &report->unasked[i];
+
+		ADD(report, any_records ? SEVERITY_NOTE : SEVERITY_WARNING,
+			"records_not_asked", 0, u->suffix, NULL, "%s.%s has %zu "
+			"SRV record(s), but %s is not on the clients' suffix "
+			"list: nslookup and dig may find them, clients never ask "
+			"there", report->service, u->suffix, u->records,
+			u->suffix);
+	}
+	return KD_OK;
+}
+
 kd_result
 verdict_judge(const check_config *config, check_report *report, kd_err *err)
 {
 	report->chosen = -1;
+	if (report->bare_records > 0 &&
+		check_report_add(report, SEVERITY_WARNING, "bare_name_records",
+			WINCODE_NXDOMAIN, NULL, NULL, "%s. (without a domain) has "
+			"%zu SRV record(s): nslookup or dig with a search list may "
+			"show them, but Windows clients only ask %s.<suffix> and "
+			"never find them", config->service, report->bare_records,
+			config->service) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (report->tcp_error[0] != '\0' &&
+		check_report_add(report, SEVERITY_WARNING, "tcp_failed",
+			WINCODE_SERVER_FAILURE, NULL, NULL, "the --server %s "
+			"answers over UDP but not over TCP (%s): answers larger "
+			"than 512 bytes (many SRV records) fail on clients",
+			report->server, report->tcp_error) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (judge_unasked(report) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	if (report->suffix_count == 0) {
 		report->client_code = WINCODE_INVALID_NAME;
 		if (check_report_add(report, SEVERITY_ERROR, "no_suffix",

@@ -19,6 +19,12 @@
 kd_result verdict_judge(const check_config *config, check_report *report,
 	kd_err *err);
 
+/*
+ * What a client does at suffix INDEX of a judged REPORT, as one phrase
+ * ("moves on to the next suffix", "contacts the hosts below", ...).
+ */
+const char *verdict_suffix_action(const check_report *report, size_t index);
+
 /* The Windows code a client logs for a suffix OUTCOME; 0 for records. */
 uint32_t verdict_outcome_code(suffix_outcome outcome);
 

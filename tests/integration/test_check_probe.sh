@@ -27,6 +27,7 @@ ns1             IN A   127.0.0.1
 kms-open        IN A   127.0.0.31
 kms-closed      IN A   127.0.0.32
 kms-full        IN A   127.0.0.33
+kms-mcast       IN A   224.0.0.1
 _vlmcs._tcp.open     IN SRV 0 0 $OPEN kms-open.p.test.
 _vlmcs._tcp.closed   IN SRV 0 0 $CLOSED kms-closed.p.test.
 _vlmcs._tcp.filtered IN SRV 0 0 $FULL kms-full.p.test.
@@ -34,6 +35,7 @@ _vlmcs._tcp.prio     IN SRV 0 0 $CLOSED kms-closed.p.test.
 _vlmcs._tcp.prio     IN SRV 10 0 $OPEN kms-open.p.test.
 _vlmcs._tcp.half     IN SRV 0 50 $CLOSED kms-closed.p.test.
 _vlmcs._tcp.half     IN SRV 0 50 $OPEN kms-open.p.test.
+_vlmcs._tcp.mcast    IN SRV 0 0 1688 kms-mcast.p.test.
 ZONE
 h_named_start ns1 - <<CONF
 zone "p.test" { type primary; file "p.test.db"; };
@@ -50,6 +52,7 @@ h_assert_eq "open true true" \
 h_assert_eq "port_not_default" "$(ck_json '[.findings[].id] | join(" ")')"
 ck_run --suffix open.p.test "${SRV[@]}" --timeout 1000
 h_assert_contains "$CK_OUT" "127.0.0.31  open"
+h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host through _vlmcs._tcp.open.p.test; nothing wrong, 1 note"
 
 # --- closed port: RST -> 0x800706BA, no host -> 0xC004F074 --------------------
 ck_run --suffix closed.p.test "${SRV[@]}" --timeout 1000 --json
@@ -67,7 +70,21 @@ h_assert_eq "filtered" "$(ck_json '.suffixes[0].hosts[0].addresses[0].probe')"
 h_assert_eq "port_filtered 0xC004F039" \
 	"$(ck_json '.findings[] | select(.id=="port_filtered") | [.id, .code] | join(" ")')"
 ms=$(ck_json '.suffixes[0].hosts[0].addresses[0].probe_ms')
-[ "$ms" -ge 450 ] && [ "$ms" -lt 3000 ] || h_fail "filtered probe took $ms ms, expected about the 500 ms timeout"
+if [ "$ms" -lt 450 ] || [ "$ms" -ge 3000 ]; then
+	h_fail "filtered probe took $ms ms, expected about the 500 ms timeout"
+fi
+
+# --- an address connect() refuses locally (multicast): the error is named ------
+ck_run --suffix mcast.p.test "${SRV[@]}" --timeout 1000 --json
+ck_expect_rc 2 "unreachable address"
+h_assert_eq "error Network is unreachable" \
+	"$(ck_json '.suffixes[0].hosts[0].addresses[0] | "\(.probe) \(.probe_error)"')"
+h_assert_eq "warning probe_error 0x800706BA _vlmcs._tcp.mcast.p.test: kms-mcast.p.test (224.0.0.1) cannot be reached on TCP port 1688: Network is unreachable" \
+	"$(ck_json '.findings[] | select(.id=="probe_error") | [.severity, .id, .code, .message] | join(" ")')"
+ck_run --suffix mcast.p.test "${SRV[@]}" --timeout 1000
+h_assert_contains "$CK_OUT" "       224.0.0.1  error: Network is unreachable ("
+ck_run --suffix open.p.test "${SRV[@]}" --timeout 1000 --json
+h_assert_eq "null" "$(ck_json '.suffixes[0].hosts[0].addresses[0].probe_error')" "no error for an open port"
 
 # --- best priority down, lower priority up: works, but a warning ----------------
 ck_run --suffix prio.p.test "${SRV[@]}" --timeout 1000 --json

@@ -89,6 +89,7 @@ test_usage_errors(void **state)
 	char *unknown[] = { "c", "--bogus" };
 	char *stray[] = { "c", "a.test" };
 	char *missing[] = { "c", "--server" };
+	char *swallowed[] = { "c", "--suffix", "--no-probe" };
 	char *timeout[] = { "c", "--timeout", "0" };
 	char *timeout2[] = { "c", "--timeout", "12x" };
 	char *devo1[] = { "c", "--primary-suffix", "a.b.c", "--devolution",
@@ -109,6 +110,8 @@ test_usage_errors(void **state)
 	assert_usage_error(ARGC(unknown), unknown, "unknown option \"--bogus\"");
 	assert_usage_error(ARGC(stray), stray, "unexpected argument");
 	assert_usage_error(ARGC(missing), missing, "--server needs a value");
+	assert_usage_error(ARGC(swallowed), swallowed, "--suffix needs a "
+		"value, not the option \"--no-probe\"");
 	assert_usage_error(ARGC(timeout), timeout, "out of range 1-600000");
 	assert_usage_error(ARGC(timeout2), timeout2, "is not a number");
 	assert_usage_error(ARGC(devo1), devo1, "top-level domain");

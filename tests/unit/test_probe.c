@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,6 +91,25 @@ test_open_closed_filtered(void **state)
 	close(full_fd);
 }
 
+/* A multicast address: connect() fails at once, nothing leaves the host. */
+static void
+test_connect_error(void **state)
+{
+	struct sockaddr_in addr;
+	probe_target target;
+	kd_err err;
+
+	(void)state;
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(1688);
+	addr.sin_addr.s_addr = htonl(0xE0000001); /* 224.0.0.1 */
+	set_target(&target, &addr);
+	assert_int_equal(probe_run(&target, 1, 400, 1, &err), KD_OK);
+	assert_int_equal(target.state, PROBE_ERROR);
+	assert_int_equal(target.error, ENETUNREACH);
+}
+
 static void
 test_nothing_to_probe(void **state)
 {
@@ -104,6 +124,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_closed_filtered),
+		cmocka_unit_test(test_connect_error),
 		cmocka_unit_test(test_nothing_to_probe),
 	};
 

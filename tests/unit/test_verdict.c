@@ -16,6 +16,7 @@
 
 #include "check_report.h"
 #include "discovery.h"
+#include "report_output.h"
 #include "verdict.h"
 #include "wincode.h"
 
@@ -95,6 +96,12 @@ judge(const check_config *config, check_report *report)
 
 	assert_int_equal(verdict_judge(config, report, &err), KD_OK);
 	check_report_sort_findings(report);
+	/* every finding tells the admin what to do */
+	for (size_t i = 0; i < report->finding_count; i++) {
+		assert_non_null(report->findings[i].remedy);
+		assert_string_equal(report->findings[i].remedy,
+			finding_remedy(report->findings[i].id));
+	}
 }
 
 static void
@@ -142,6 +149,12 @@ test_first_usable_suffix_wins(void **state)
 	assert_int_equal(find(&report, "nxdomain")->severity, SEVERITY_NOTE);
 	assert_int_equal(find(&report, "servfail")->severity, SEVERITY_NOTE);
 	assert_int_equal(check_report_exit_status(&report), 0);
+	assert_string_equal(verdict_suffix_action(&report, 0),
+		"moves on to the next suffix");
+	assert_string_equal(verdict_suffix_action(&report, 1),
+		"uses this suffix and contacts the hosts below in this order");
+	assert_string_equal(verdict_suffix_action(&report, 2),
+		"never gets here: it stops at an earlier suffix");
 	check_report_free(&report);
 }
 
@@ -163,6 +176,8 @@ test_server_failure_before_chosen_warns(void **state)
 	assert_int_equal(find(&report, "timeout")->code,
 		WINCODE_SERVER_FAILURE);
 	assert_int_equal(check_report_exit_status(&report), 1);
+	assert_string_equal(verdict_suffix_action(&report, 0), "may stop here "
+		"on the server failure, or move on to the next suffix");
 	check_report_free(&report);
 }
 
@@ -182,7 +197,37 @@ test_no_usable_suffix_uses_last_code(void **state)
 	assert_int_equal(report.client_code, WINCODE_NO_RECORDS);
 	assert_int_equal(find(&report, "nxdomain")->severity, SEVERITY_ERROR);
 	assert_int_equal(check_report_exit_status(&report), 2);
+	assert_string_equal(verdict_suffix_action(&report, 0),
+		"moves on to the next suffix");
+	assert_string_equal(verdict_suffix_action(&report, 1),
+		"has no suffix left: activation fails");
 	check_report_free(&report);
+}
+
+static void
+test_remedies(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(finding_remedy("tcp_nxdomain"),
+		"NOERROR for the empty non-terminal _tcp.<zone>"));
+	assert_non_null(finding_remedy("no_kms_reachable"));
+	assert_null(finding_remedy("no_such_finding"));
+}
+
+static void
+test_json_error_document(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	report_print_json_error("poll: \"x\"", 2, out);
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(text, "{\"format\":1,\"error\":\"poll: \\\"x\\\"\","
+		"\"exit_status\":2}\n");
+	free(text);
 }
 
 static void
@@ -208,6 +253,9 @@ test_all_hosts_down(void **state)
 	assert_int_equal(find(&report, "port_filtered")->code,
 		WINCODE_KMS_NOT_ENABLED);
 	assert_int_equal(check_report_exit_status(&report), 2);
+	assert_string_equal(verdict_suffix_action(&report, 0), "uses this "
+		"suffix, but none of its hosts can be reached: activation "
+		"fails");
 	check_report_free(&report);
 }
 
@@ -230,6 +278,7 @@ test_best_priority_down(void **state)
 	assert_non_null(strstr(find(&report, "best_priority_down")->message,
 		"priority 5"));
 	assert_int_equal(check_report_exit_status(&report), 1);
+	assert_null(find(&report, "weights_and_caching"));
 	check_report_free(&report);
 	/* same with the best priority up: no such finding */
 	check_report_init(&report);
@@ -262,6 +311,8 @@ test_records_and_expect(void **state)
 	judge(&config, &report);
 	assert_string_equal(find(&report, "weight_zero_mixed")->target,
 		"kms1.a.test");
+	assert_int_equal(find(&report, "weights_and_caching")->severity,
+		SEVERITY_NOTE);
 	assert_non_null(find(&report, "duplicate_target"));
 	assert_string_equal(find(&report, "rogue_host")->target, "kms2.a.test");
 	assert_string_equal(find(&report, "expected_missing")->target,
@@ -335,6 +386,8 @@ main(void)
 		cmocka_unit_test(test_records_and_expect),
 		cmocka_unit_test(test_suffixes_disagree),
 		cmocka_unit_test(test_no_primary_suffix),
+		cmocka_unit_test(test_remedies),
+		cmocka_unit_test(test_json_error_document),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -64,6 +64,9 @@ endpoint_parse(const char *text, uint16_t default_port, endpoint *out,
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
 		out->addrlen = sizeof(*sin6);
+	} else if (hash == NULL) {
+		return kd_err_set(err, KD_EINVAL, "\"%s\" is not an IP address",
+			text);
 	} else {
 		return kd_err_set(err, KD_EINVAL, "\"%s\": \"%s\" is not an IP "
 			"address", text, host);

@@ -127,7 +127,7 @@ test_errors(void **state)
 	assert_parse_error("server 1.2.3.4#99999\n", KD_EINVAL,
 		"publish.conf:1: \"1.2.3.4#99999\": port 99999 is out of range 1-65535");
 	assert_parse_error("server kms.example.test\n", KD_EINVAL,
-		"publish.conf:1: \"kms.example.test\": \"kms.example.test\" is not an IP address");
+		"publish.conf:1: \"kms.example.test\" is not an IP address");
 	assert_parse_error("jobs 65\n", KD_ERANGE,
 		"publish.conf:1: jobs 65 is out of range 1-64");
 	assert_parse_error("timeout 0\n", KD_ERANGE,

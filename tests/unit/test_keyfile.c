@@ -633,7 +633,7 @@ test_file_errors(void **state)
 	assert_int_equal(keyfile_parse_file(TEST_DATA_DIR, &kf, &err),
 		KD_EIO);
 	assert_string_equal(err.text, "cannot read " TEST_DATA_DIR
-		": Is a directory");
+		": not a regular file");
 	assert_int_equal(keyfile_parse_file(TEST_DATA_DIR "/publish.conf",
 		&kf, &err), KD_ESYNTAX);
 	assert_string_equal(err.text, TEST_DATA_DIR "/publish.conf:2: "

@@ -516,7 +516,7 @@ test_file_errors(void **state)
 	assert_int_equal(publist_parse_file(TEST_DATA_DIR, &list, &err),
 		KD_EIO);
 	assert_string_equal(err.text, "cannot read " TEST_DATA_DIR
-		": Is a directory");
+		": not a regular file");
 	assert_int_equal(list.count, 0);
 	publist_free(&list);
 }

@@ -1118,7 +1118,8 @@ apply_sub(kd_version *ver, const rdata_record *rec, kd_err *err)
  * to an RRset with another TTL makes BIND subtract and re-add every record
  * of the RRset, other hosts' included: such a foreign subtraction is held
  * back and forgiven when the same record is re-added; one still held when
- * BIND bumps the SOA serial refuses the whole UPDATE.
+ * BIND bumps the SOA serial refuses the whole UPDATE. Refusals return
+ * DNS_R_REFUSED, which BIND answers as REFUSED (anything else: SERVFAIL).
  */
 static isc_result_t
 change_record(kd_instance *inst, void *version, const char *rdatastr,
@@ -1144,7 +1145,7 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update by %s refused: "
 				"it deletes SRV %s, which targets another host",
 				ver->zone, ver->signer, rdata);
-			return ISC_R_NOPERM;
+			return DNS_R_REFUSED;
 		}
 		if (registry_set_serial(inst->writer, ver->zone,
 			    rec.data.soa.serial, &err) != KD_OK) {
@@ -1159,7 +1160,7 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: no "
 			"authorised signer for this update", ver->zone, verb,
 			rec.owner);
-		return ISC_R_NOPERM;
+		return DNS_R_REFUSED;
 	}
 	if (grants_check_record(&ver->decision, ver->zone, &rec, &err) != KD_OK) {
 		bool foreign_srv = rec.type == RDATA_TYPE_SRV &&
@@ -1173,14 +1174,14 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "
 			"%s", ver->zone, verb, rec.owner, rec.type_text,
 			ver->signer, err.text);
-		return ISC_R_NOPERM;
+		return DNS_R_REFUSED;
 	}
 	kd_result res = add ? apply_add(ver, &rec, &err) :
 		apply_sub(ver, &rec, &err);
 	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s of %s failed: %s",
 			ver->zone, verb, rec.owner, err.text);
-		return res == KD_EINVAL || res == KD_ENOENT ? ISC_R_NOPERM :
+		return res == KD_EINVAL || res == KD_ENOENT ? DNS_R_REFUSED :
 			ISC_R_FAILURE;
 	}
 	ver->changes++;

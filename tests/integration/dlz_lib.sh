@@ -17,6 +17,7 @@
 
 DLZ_SO="${abs_top_builddir:-}/dlz_module/.libs/dlz_kmsdns.so"
 DLZ_TOOL="${abs_top_builddir:-}/dlz_module/kmsdns-registry"
+DLZ_PLAIN_SO="${abs_top_builddir:-}/dlz_module/.libs/dlz_kmsdns_plain.so"
 DLZ_DB=""
 
 # dlz_require: skip unless root, the BIND tools, the module and the tool exist.
@@ -46,6 +47,16 @@ dlz_reg() {
 dlz_registry_init() {
 	DLZ_DB=${1:-$H_TMP/registry.db}
 	dlz_reg init >/dev/null
+}
+
+# dlz_use_plain_module: when the module is built with sanitizers, load the
+# uninstrumented copy that `make check` builds (dlz_module/Makefile.am says
+# why) from now on.  For tests that need GSS-TSIG.
+dlz_use_plain_module() {
+	[ -n "$(dlz_asan_runtime)" ] || return 0
+	[ -f "$DLZ_PLAIN_SO" ] || h_fail "uninstrumented module not built: $DLZ_PLAIN_SO"
+	DLZ_SO=$DLZ_PLAIN_SO
+	h_log "using the uninstrumented module $DLZ_SO (ASan breaks libkrb5 in named)"
 }
 
 # dlz_named_conf MODULE-ARG...: print the dlz statement loading the module

@@ -38,8 +38,14 @@
 #include "snapshot.h"
 #include "zonedata.h"
 
-/* How often registrations are aged, and how long NOTIFY waits for acks. */
-#define KD_AGE_INTERVAL_S 60
+/*
+ * Registrations are aged every stale-after / KD_AGE_DIVISOR seconds, at
+ * least every second and at most every minute: a registration stops being
+ * served at most that long after it went stale.
+ */
+#define KD_AGE_DIVISOR 4
+#define KD_AGE_INTERVAL_MAX_S 60
+/* How long NOTIFY waits for acknowledgements. */
 #define KD_NOTIFY_TIMEOUT_MS 1500
 /* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
 #define KD_AUTH_SLOTS 64
@@ -379,13 +385,31 @@ report_aged_host(void *ctx, const registry_host *host, registry_state state)
 }
 
 static void
+report_aged_address(void *ctx, const registry_address *addr,
+	registry_state state)
+{
+	const kd_instance *inst = ctx;
+	KD_LOG(inst, ISC_LOG_INFO,
+		"zone %s: registration %s address %s (signer %s) is %s",
+		addr->zone, addr->name, addr->address,
+		addr->signer[0] ? addr->signer : "-",
+		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
+		"stale and no longer served");
+}
+
+/* Age under the effective settings (module arguments applied). */
+static void
 age_registrations(kd_instance *inst)
 {
 	kd_err err;
 	size_t changed = 0;
+	snapshot *snap = snapshot_acquire(inst);
+	const registry_settings settings = snap->settings;
+	snapshot_unref(snap);
 	writer_acquire(inst);
-	kd_result res = registry_age(inst->writer, kd_now(), false,
-		report_aged_host, inst, &changed, &err);
+	kd_result res = registry_age_under(inst->writer, &settings, kd_now(),
+		false, report_aged_host, report_aged_address, inst, &changed,
+		&err);
 	writer_release(inst);
 	if (res != KD_OK)
 		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",
@@ -416,6 +440,19 @@ send_notifies(kd_instance *inst, char (*zones)[DNAME_BUF_SIZE], size_t count)
 				sz->notify_count);
 	}
 	snapshot_unref(snap);
+}
+
+/* Seconds between two agings under the current freshness settings. */
+static int64_t
+age_interval(kd_instance *inst)
+{
+	snapshot *snap = snapshot_acquire(inst);
+	int64_t interval = snap->settings.stale_after / KD_AGE_DIVISOR;
+	snapshot_unref(snap);
+	if (interval < 1)
+		interval = 1;
+	return interval > KD_AGE_INTERVAL_MAX_S ? KD_AGE_INTERVAL_MAX_S :
+		interval;
 }
 
 static void *
@@ -458,7 +495,7 @@ maintenance_main(void *arg)
 				"reading registry %s failed: %s (still serving the "
 				"last good data)", inst->args.registry_path, err.text);
 
-		if (kd_now() - inst->last_age >= KD_AGE_INTERVAL_S) {
+		if (kd_now() - inst->last_age >= age_interval(inst)) {
 			inst->last_age = kd_now();
 			age_registrations(inst);
 		}

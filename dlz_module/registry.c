@@ -2880,6 +2880,16 @@ registry_age_all(registry *reg, int64_t now, bool dry_run,
 	registry_address_report_fn report_address, void *ctx,
 	size_t *changed_zones, kd_err *err)
 {
+	return registry_age_under(reg, NULL, now, dry_run, report_host,
+		report_address, ctx, changed_zones, err);
+}
+
+kd_result
+registry_age_under(registry *reg, const registry_settings *override,
+	int64_t now, bool dry_run, registry_report_fn report_host,
+	registry_address_report_fn report_address, void *ctx,
+	size_t *changed_zones, kd_err *err)
+{
 	registry_settings settings;
 	age_work work;
 	kd_result ret;
@@ -2893,7 +2903,11 @@ registry_age_all(registry *reg, int64_t now, bool dry_run,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_get_settings(reg, &settings, err);
+	if (override != NULL) {
+		settings = *override;
+	} else {
+		ret = registry_get_settings(reg, &settings, err);
+	}
 	if (ret == KD_OK) {
 		ret = age_collect(reg, &settings, now, &work, err);
 	}

@@ -327,6 +327,16 @@ kd_result registry_age_all(registry *reg, int64_t now, bool dry_run,
 	registry_address_report_fn report_address, void *ctx,
 	size_t *changed_zones, kd_err *err);
 
+/*
+ * registry_age_all() under SETTINGS instead of the settings stored in the
+ * registry (NULL: the stored ones). The DLZ module ages with its
+ * stale-after and scavenge-after arguments applied.
+ */
+kd_result registry_age_under(registry *reg, const registry_settings *settings,
+	int64_t now, bool dry_run, registry_report_fn report_host,
+	registry_address_report_fn report_address, void *ctx,
+	size_t *changed_zones, kd_err *err);
+
 /* ---- value checks (the API applies them too) ------------------------ */
 
 /*

@@ -1012,6 +1012,37 @@ test_age_settings_change_reactivates(void **state)
 	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
 }
 
+/* Aging under settings given by the caller, not the stored ones. */
+static void
+test_age_under_settings(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	const registry_settings module = { 3, 6 };
+	size_t changed = 0;
+
+	add_zone(f->reg, ZONE, T0);
+	registry_host dynamic = make_host(ZONE, "kms1." ZONE, 0, 0,
+		REGISTRY_ORIGIN_UPDATE);
+	assert_ok(registry_put_host(f->reg, &dynamic, false, T0, &err), &err);
+	const uint32_t serial = serial_of(f->reg, ZONE);
+
+	/* The stored default (72h) keeps it; the override makes it stale. */
+	assert_ok(registry_age_all(f->reg, T0 + 4, false, NULL, NULL, NULL,
+		&changed, &err), &err);
+	assert_int_equal(changed, 0);
+	assert_ok(registry_age_under(f->reg, &module, T0 + 4, false, NULL,
+		NULL, NULL, &changed, &err), &err);
+	assert_int_equal(changed, 1);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
+	assert_int_equal(host_count_of(f->reg, ZONE), 1);
+
+	/* Past the override's scavenge-after it is deleted. */
+	assert_ok(registry_age_under(f->reg, &module, T0 + 7, false, NULL,
+		NULL, NULL, &changed, &err), &err);
+	assert_int_equal(host_count_of(f->reg, ZONE), 0);
+}
+
 static void
 test_refresh_target(void **state)
 {
@@ -1339,6 +1370,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_serials, setup_open,
 			teardown),
 		cmocka_unit_test(test_value_checks),
+		cmocka_unit_test_setup_teardown(test_age_under_settings,
+			setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_load_many_zones,
 			setup_open, teardown),
 	};

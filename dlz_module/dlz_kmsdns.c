@@ -49,6 +49,12 @@
 #define KD_NOTIFY_TIMEOUT_MS 1500
 /* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
 #define KD_AUTH_SLOTS 64
+/* How long an authorisation waits for its transactions at most. */
+#define KD_AUTH_TTL_MS 3000
+/* How long it stays active after its last check once none is pending. */
+#define KD_AUTH_GRACE_MS 20
+/* Checks on one thread closer than this belong to one UPDATE. */
+#define KD_AUTH_SAME_UPDATE_US 300
 /* Zones waiting for a NOTIFY. */
 #define KD_NOTIFY_QUEUE 256
 /* Foreign SRV records a SELF signer may touch in one TTL rewrite. */
@@ -72,13 +78,40 @@ dlz_dlopen_subrdataset_t dlz_subrdataset;
 
 typedef void kd_log_fn(int level, const char *fmt, ...);
 
-/* What dlz_ssumatch() allowed, waiting for the zone's dlz_newversion(). */
+/*
+ * What dlz_ssumatch() allowed a signer in a zone, waiting for the
+ * transaction. BIND checks an UPDATE (dlz_ssumatch) on the client's thread
+ * and then queues the transaction (dlz_newversion ... dlz_closeversion) on
+ * the zone's own thread, and tells the module nothing that ties the two
+ * together. So one signer at a time may update a zone: while a signer's
+ * authorisation is active, checks of other signers in that zone are
+ * refused (REFUSED; the client retries later), and each transaction is
+ * attributed to the one active signer of its zone. An authorisation is
+ * active while UPDATEs of it are checked but not yet taken by a
+ * transaction (PENDING, for at most KD_AUTH_TTL_MS: BIND may drop an
+ * UPDATE after the check), while a transaction of it is open (OPEN), and
+ * KD_AUTH_GRACE_MS after its last check. BIND checks the records of one
+ * UPDATE back to back on one thread: a check on the same thread within
+ * KD_AUTH_SAME_UPDATE_US of the previous one for the same zone and signer
+ * counts as the same UPDATE.
+ */
 typedef struct kd_auth_slot {
 	bool used;
 	char zone[DNAME_BUF_SIZE];
 	char signer[REGISTRY_IDENTITY_MAX];
 	grants_decision decision;
+	int64_t last_ms;  /* the latest dlz_ssumatch() that allowed it */
+	unsigned pending; /* UPDATEs checked, not yet taken */
+	unsigned open;    /* transactions attributed, not yet closed */
 } kd_auth_slot;
+
+/* The latest allowed check made on the calling thread. */
+static _Thread_local struct {
+	const void *inst;
+	char zone[DNAME_BUF_SIZE];
+	char signer[REGISTRY_IDENTITY_MAX];
+	int64_t us;
+} kd_last_check;
 
 typedef struct kd_instance {
 	char name[64];
@@ -106,7 +139,6 @@ typedef struct kd_instance {
 
 	pthread_mutex_t auth_lock;
 	kd_auth_slot auth[KD_AUTH_SLOTS];
-	size_t auth_next;
 
 	/* Maintenance thread, its wake-up condition and the NOTIFY queue. */
 	pthread_mutex_t maint_lock;
@@ -126,11 +158,14 @@ typedef struct kd_version {
 	char zone[DNAME_BUF_SIZE];
 	char signer[REGISTRY_IDENTITY_MAX];
 	bool authorised;
+	char refusal[256];       /* why not authorised */
+	int64_t started_ms;
 	grants_decision decision;
 	registry_dataset data;   /* the zone as the transaction sees it */
 	zone_image *image;       /* built from DATA when not DIRTY */
 	bool dirty;
 	size_t changes;
+	size_t refreshed;        /* registrations refreshed by this UPDATE */
 	srv_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
 	size_t pending_count;
 } kd_version;
@@ -141,6 +176,21 @@ static int64_t
 kd_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* Monotonic microseconds, for authorisation lifetimes. */
+static int64_t
+kd_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+kd_now_ms(void)
+{
+	return kd_now_us() / 1000;
 }
 
 #define KD_LOG(inst, level, ...) kd_log((inst), (level), __VA_ARGS__)
@@ -873,68 +923,166 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	return result;
 }
 
-static void
-auth_store(kd_instance *inst, const char *zone, const char *signer,
-	const grants_decision *decision)
-{
-	pthread_mutex_lock(&inst->auth_lock);
-	kd_auth_slot *slot = NULL;
-	for (size_t i = 0; i < KD_AUTH_SLOTS && slot == NULL; i++)
-		if (inst->auth[i].used && strcmp(inst->auth[i].zone, zone) == 0)
-			slot = &inst->auth[i];
-	if (slot == NULL) {
-		slot = &inst->auth[inst->auth_next];
-		inst->auth_next = (inst->auth_next + 1) % KD_AUTH_SLOTS;
-	}
-	slot->used = true;
-	snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
-	snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
-	slot->decision = *decision;
-	pthread_mutex_unlock(&inst->auth_lock);
-}
-
 static bool
-auth_take(kd_instance *inst, const char *zone, char *signer, size_t len,
-	grants_decision *decision)
+auth_live(const kd_auth_slot *slot, int64_t now_ms)
 {
-	bool found = false;
-	pthread_mutex_lock(&inst->auth_lock);
-	for (size_t i = 0; i < KD_AUTH_SLOTS && !found; i++) {
-		kd_auth_slot *slot = &inst->auth[i];
-		if (!slot->used || strcmp(slot->zone, zone) != 0)
-			continue;
-		snprintf(signer, len, "%s", slot->signer);
-		*decision = slot->decision;
-		slot->used = false;
-		found = true;
-	}
-	pthread_mutex_unlock(&inst->auth_lock);
-	return found;
+	if (!slot->used)
+		return false;
+	const int64_t age = now_ms - slot->last_ms;
+	return slot->open > 0 || age < KD_AUTH_GRACE_MS ||
+		(slot->pending > 0 && age < KD_AUTH_TTL_MS);
 }
 
 /*
- * A KMS host re-publishing an unchanged record never reaches the module:
- * BIND drops an add of an existing record. But every UPDATE passes
- * dlz_ssumatch() first, so a SELF signer's UPDATE of its own record marks
- * the host's registrations fresh here.
+ * Record that SIGNER may update ZONE under DECISION. False when another
+ * signer's authorisation of ZONE is active (its signer is copied to
+ * BUSY_SIGNER of BUSY_LEN bytes) or when every slot is in use
+ * (BUSY_SIGNER "").
+ */
+static bool
+auth_store(kd_instance *inst, const char *zone, const char *signer,
+	const grants_decision *decision, char *busy_signer, size_t busy_len)
+{
+	const int64_t now_us = kd_now_us();
+	const int64_t now_ms = now_us / 1000;
+	const bool same_update = kd_last_check.inst == inst &&
+		now_us - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
+		strcmp(kd_last_check.zone, zone) == 0 &&
+		strcmp(kd_last_check.signer, signer) == 0;
+	busy_signer[0] = '\0';
+	pthread_mutex_lock(&inst->auth_lock);
+	kd_auth_slot *slot = NULL;
+	kd_auth_slot *free_slot = NULL;
+	bool busy = false;
+	for (size_t i = 0; i < KD_AUTH_SLOTS && !busy; i++) {
+		kd_auth_slot *cur = &inst->auth[i];
+		if (!auth_live(cur, now_ms)) {
+			if (free_slot == NULL)
+				free_slot = cur;
+			continue;
+		}
+		if (strcmp(cur->zone, zone) != 0)
+			continue;
+		if (strcmp(cur->signer, signer) == 0) {
+			slot = cur;
+		} else {
+			busy = true;
+			snprintf(busy_signer, busy_len, "%s", cur->signer);
+		}
+	}
+	if (!busy && slot == NULL && free_slot != NULL) {
+		slot = free_slot;
+		memset(slot, 0, sizeof(*slot));
+		slot->used = true;
+		snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
+		snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
+	} else if (slot != NULL && same_update) {
+		slot->pending--; /* incremented again below */
+	}
+	if (!busy && slot != NULL) {
+		slot->pending++;
+		slot->decision = *decision;
+		slot->last_ms = now_ms;
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+	if (busy || slot == NULL)
+		return false;
+	kd_last_check.inst = inst;
+	kd_last_check.us = now_us;
+	snprintf(kd_last_check.zone, sizeof(kd_last_check.zone), "%s", zone);
+	snprintf(kd_last_check.signer, sizeof(kd_last_check.signer), "%s",
+		signer);
+	return true;
+}
+
+/*
+ * A check of SIGNER in ZONE failed: BIND refuses that UPDATE, so when
+ * earlier records of it were allowed, it no longer counts as pending.
  */
 static void
-refresh_signer_host(kd_instance *inst, const char *zone, const char *signer,
-	const char *host)
+auth_drop(kd_instance *inst, const char *zone, const char *signer)
 {
-	kd_err err;
-	size_t count = 0;
-	writer_acquire(inst);
-	kd_result res = registry_refresh_target(inst->writer, zone, host, signer,
-		kd_now(), &count, &err);
-	writer_release(inst);
-	if (res != KD_OK)
-		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: refreshing %s failed: %s",
-			zone, host, err.text);
-	else if (count > 0)
-		KD_LOG(inst, 1, "zone %s: %zu registrations of %s refreshed by %s",
-			zone, count, host, signer);
+	const bool same_update = kd_last_check.inst == inst &&
+		kd_now_us() - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
+		strcmp(kd_last_check.zone, zone) == 0 &&
+		strcmp(kd_last_check.signer, signer) == 0;
+	kd_last_check.inst = NULL;
+	if (!same_update)
+		return;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (slot->used && slot->pending > 0 &&
+		    strcmp(slot->zone, zone) == 0 &&
+		    strcmp(slot->signer, signer) == 0)
+			slot->pending--;
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
 }
+
+/*
+ * Attribute the transaction VER to the active signer of its zone or, when
+ * none is active, to the only signer checked in the zone within
+ * KD_AUTH_TTL_MS (two UPDATEs of one signer counted as one).
+ */
+static void
+auth_take(kd_instance *inst, kd_version *ver)
+{
+	kd_auth_slot *active = NULL;
+	kd_auth_slot *recent = NULL;
+	const kd_auth_slot *other = NULL;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (!slot->used || strcmp(slot->zone, ver->zone) != 0 ||
+		    ver->started_ms - slot->last_ms >= KD_AUTH_TTL_MS)
+			continue;
+		if (auth_live(slot, ver->started_ms))
+			active = slot;
+		if (recent == NULL)
+			recent = slot;
+		else
+			other = slot;
+	}
+	kd_auth_slot *found = active != NULL ? active :
+		other == NULL ? recent : NULL;
+	if (found != NULL) {
+		snprintf(ver->signer, sizeof(ver->signer), "%s", found->signer);
+		ver->decision = found->decision;
+		ver->authorised = true;
+		if (found->pending > 0)
+			found->pending--;
+		found->open++;
+	} else if (other != NULL) {
+		snprintf(ver->refusal, sizeof(ver->refusal), "updates by "
+			"%.100s and %.100s cannot be told apart (retry)",
+			recent->signer, other->signer);
+	} else {
+		snprintf(ver->refusal, sizeof(ver->refusal),
+			"no authorised signer for this update");
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+}
+
+/* The transaction VER is closed. */
+static void
+auth_release(kd_instance *inst, const kd_version *ver)
+{
+	if (!ver->authorised)
+		return;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (slot->used && slot->open > 0 &&
+		    strcmp(slot->zone, ver->zone) == 0 &&
+		    strcmp(slot->signer, ver->signer) == 0) {
+			slot->open--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+}
+
 
 bool
 dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
@@ -972,11 +1120,23 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 				decision.reason);
 	}
 	snapshot_unref(snap);
-	if (!allowed)
+	if (!allowed) {
+		if (zone[0] != '\0')
+			auth_drop(inst, zone, plain);
 		return false;
-	auth_store(inst, zone, plain, &decision);
-	if (decision.scope == REGISTRY_SCOPE_SELF && decision.host[0] != '\0')
-		refresh_signer_host(inst, zone, plain, decision.host);
+	}
+	KD_LOG(inst, 2, "zone %s: update of %s %s by %s from %s allowed (%s)",
+		zone, name, type, plain, tcpaddr,
+		decision.scope == REGISTRY_SCOPE_ANY ? "any" : "self");
+	char busy[REGISTRY_IDENTITY_MAX];
+	if (!auth_store(inst, zone, plain, &decision, busy, sizeof(busy))) {
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by %s "
+			"from %s refused: %s%s%s", zone, name, type, plain,
+			tcpaddr, busy[0] ? "an update by " : "too many updates in "
+			"progress", busy, busy[0] ? " is in progress (retry)" :
+			"");
+		return false;
+	}
 	return true;
 }
 
@@ -1026,6 +1186,30 @@ version_image(kd_version *ver, kd_err *err)
 	return ver->image;
 }
 
+/*
+ * A KMS host re-publishing an unchanged record never reaches
+ * dlz_addrdataset(): BIND skips the add of an existing record. But every
+ * UPDATE opens a transaction, so an UPDATE by a SELF signer marks the
+ * registrations of the signer's host fresh here, in the transaction; it is
+ * committed with the UPDATE (BIND commits a redundant UPDATE too), and a
+ * stale registration is served again.
+ */
+static kd_result
+refresh_signer_host(kd_version *ver, kd_err *err)
+{
+	if (!ver->authorised || ver->decision.scope != REGISTRY_SCOPE_SELF ||
+	    ver->decision.host[0] == '\0')
+		return KD_OK;
+	kd_result res = registry_refresh_target(ver->inst->writer, ver->zone,
+		ver->decision.host, ver->signer, kd_now(), &ver->refreshed,
+		err);
+	if (res == KD_OK && ver->refreshed > 0)
+		KD_LOG(ver->inst, 1, "zone %s: %zu registrations of %s refreshed "
+			"by %s", ver->zone, ver->refreshed, ver->decision.host,
+			ver->signer);
+	return res;
+}
+
 isc_result_t
 dlz_newversion(const char *zone, void *dbdata, void **versionp)
 {
@@ -1037,12 +1221,16 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	ver->inst = inst;
 	ver->dirty = true;
 	snprintf(ver->zone, sizeof(ver->zone), "%s", zone);
-	ver->authorised = auth_take(inst, zone, ver->signer, sizeof(ver->signer),
-		&ver->decision);
+	ver->started_ms = kd_now_ms();
+	auth_take(inst, ver);
+	KD_LOG(inst, 2, "zone %s: transaction of %s started", zone,
+		ver->authorised ? ver->signer : "(nobody)");
 
 	kd_err err;
 	writer_acquire(inst);
 	kd_result res = registry_begin(inst->writer, &err);
+	if (res == KD_OK)
+		res = refresh_signer_host(ver, &err);
 	if (res == KD_OK && version_image(ver, &err) == NULL)
 		res = KD_ESTORE;
 	if (res != KD_OK) {
@@ -1067,7 +1255,11 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 		return;
 	bool committed = false;
 	kd_err err;
-	if (commit && ver->changes > 0) {
+	snapshot *snap = snapshot_acquire(inst);
+	const snapshot_zone *before = snapshot_find(snap, zone);
+	const uint32_t old_serial = before != NULL ? before->serial : 0;
+	snapshot_unref(snap);
+	if (commit && (ver->changes > 0 || ver->refreshed > 0)) {
 		if (registry_commit(inst->writer, &err) == KD_OK)
 			committed = true;
 		else
@@ -1078,11 +1270,18 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 		registry_rollback(inst->writer);
 	}
 	writer_release(inst);
+	auth_release(inst, ver);
 	if (committed) {
-		KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s committed (%zu "
-			"changes)", zone, ver->signer, ver->changes);
+		if (ver->changes > 0)
+			KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s "
+				"committed (%zu changes)", zone, ver->signer,
+				ver->changes);
 		rebuild_committed_zone(inst, zone);
-		notify_enqueue(inst, zone);
+		snap = snapshot_acquire(inst);
+		const snapshot_zone *after = snapshot_find(snap, zone);
+		if (after != NULL && after->serial != old_serial)
+			notify_enqueue(inst, zone);
+		snapshot_unref(snap);
 	}
 	version_free(ver);
 }
@@ -1194,9 +1393,8 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		return ISC_R_SUCCESS;
 	}
 	if (!ver->authorised) {
-		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: no "
-			"authorised signer for this update", ver->zone, verb,
-			rec.owner);
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: %s",
+			ver->zone, verb, rec.owner, ver->refusal);
 		return DNS_R_REFUSED;
 	}
 	if (grants_check_record(&ver->decision, ver->zone, &rec, &err) != KD_OK) {

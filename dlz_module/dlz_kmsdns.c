@@ -343,8 +343,12 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 	size_t changed_count = 0, removed_count = 0;
 	if (changed == NULL || removed == NULL)
 		res = kd_err_set(err, KD_ENOMEM, "out of memory");
+	/* Other freshness settings change what every zone serves. */
+	const bool settings_changed =
+		settings.stale_after != old->settings.stale_after ||
+		settings.scavenge_after != old->settings.scavenge_after;
 	for (size_t i = 0; res == KD_OK && i < count; i++) {
-		if (serial_known(old, names[i], serials[i]))
+		if (!settings_changed && serial_known(old, names[i], serials[i]))
 			continue;
 		res = build_zone(inst, inst->reader, names[i], &settings,
 			&changed[changed_count], err);

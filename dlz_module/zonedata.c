@@ -36,10 +36,11 @@ typedef enum rr_kind {
 	RR_SRV,
 	RR_A,
 	RR_AAAA,
+	RR_TXT,
 } rr_kind;
 
 static const char *const rr_kind_names[] = {
-	"SOA", "NS", "SRV", "A", "AAAA",
+	"SOA", "NS", "SRV", "A", "AAAA", "TXT",
 };
 
 typedef struct arena_block {
@@ -423,6 +424,25 @@ add_address(build_state *st, const char *name, const char *address,
 	return add_rr(st, &rr);
 }
 
+/* The marker TXT record at _kmsdns (see zonedata.h). */
+static kd_result
+add_marker(build_state *st, const registry_zone *zone,
+	const registry_settings *settings)
+{
+	char rdata[64];
+	pending_rr rr;
+
+	(void)snprintf(rdata, sizeof(rdata), "\"%s\" \"stale-after=%" PRId64
+		"\"", ZONE_MARKER_VERSION, settings->stale_after);
+	memset(&rr, 0, sizeof(rr));
+	rr.owner = ZONE_MARKER_OWNER;
+	rr.kind = RR_TXT;
+	rr.ttl = zone->ttl;
+	rr.rdata = rdata;
+	rr.site = "";
+	return add_rr(st, &rr);
+}
+
 static bool
 is_active(const registry_settings *settings, registry_origin origin,
 	int64_t refreshed, int64_t now)
@@ -465,6 +485,9 @@ collect(build_state *st, const registry_zone *zone,
 	static const char service_owner[] = SRV_KMS_SERVICE;
 	kd_result ret = add_apex(st, zone);
 
+	if (ret == KD_OK) {
+		ret = add_marker(st, zone, settings);
+	}
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
 		for (size_t j = 0; ret == KD_OK &&
 		    j < zone->ns[i].address_count; j++) {

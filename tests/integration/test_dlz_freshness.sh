@@ -28,6 +28,9 @@ include "$K1";
 include "$K2";
 EOF
 
+h_assert_eq '"v=kmsdns1" "stale-after=3"' "$(h_dig +short _kmsdns.example.test TXT)" \
+	"marker with the stale-after module argument"
+
 publish() { # KEYFILE HOST
 	h_nsupdate -k "$1" <<EOF
 zone example.test

@@ -46,6 +46,13 @@ h_assert_eq "::1" "$(h_dig +short ns1.example.test AAAA)" "in-zone NS AAAA"
 h_assert_eq "127.0.0.11" "$(h_dig +short kms1.example.test A)" "target A"
 h_assert_eq "2001:db8::11" "$(h_dig +short kms1.example.test AAAA)" "target AAAA"
 
+# --- the kmsdns marker --------------------------------------------------------
+h_assert_eq '"v=kmsdns1" "stale-after=259200"' "$(h_dig +short _kmsdns.example.test TXT)" "marker TXT"
+h_assert_eq '"v=kmsdns1" "stale-after=259200"' "$(h_dig +short _kmsdns.empty.test TXT)" "marker TXT of an empty zone"
+dlz_reg config set stale-after 2d >/dev/null
+ms=$(dlz_wait_ms 1000 eval '[ "$(h_dig +short _kmsdns.example.test TXT)" = "\"v=kmsdns1\" \"stale-after=172800\"" ]') ||
+	h_fail "marker not updated within 1 s after config set: $(h_dig +short _kmsdns.example.test TXT)"
+
 # --- negative answers --------------------------------------------------------
 h_assert_eq NOERROR "$(h_rcode _tcp.example.test SRV)" "rcode of the empty non-terminal _tcp"
 h_assert_eq "" "$(h_dig +short _tcp.example.test SRV)" "no data at _tcp"
@@ -92,6 +99,7 @@ h_assert_eq 2 "$(echo "$axfr" | grep -c '	SOA	')" "AXFR bracketed by the SOA"
 h_assert_contains "$axfr" "_vlmcs._tcp.example.test. 600	IN	SRV	0 100 1688 kms1.example.test." "SRV in AXFR"
 h_assert_contains "$axfr" "kms3.example.test.	600	IN	A	127.0.0.13" "A in AXFR"
 h_assert_contains "$axfr" "ns1.example.test.	600	IN	AAAA	::1" "NS AAAA in AXFR"
+h_assert_contains "$axfr" '_kmsdns.example.test.	600	IN	TXT	"v=kmsdns1" "stale-after=172800"' "marker in AXFR"
 h_assert_eq "$(h_dig +short example.test SOA | awk '{print $3}')" \
 	"$(echo "$axfr" | awk '$4 == "SOA" {print $7; exit}')" "AXFR serial"
 h_assert_contains "$(h_dig empty.test AXFR)" "Transfer failed." "AXFR from an address not in allow-transfer"

@@ -26,7 +26,8 @@
 #include "srv.h"
 #include "zonedata.h"
 
-#define ARENA_BLOCK_SIZE 16384
+#define ARENA_FIRST_BLOCK 1024
+#define ARENA_BLOCK_MAX 65536
 #define APEX "@"
 
 /* Record types in the order a node lists them. */
@@ -98,8 +99,15 @@ arena_alloc(zone_image *img, size_t size)
 	arena_block *block = img->arena;
 
 	if (block == NULL || block->size - block->used < size) {
-		const size_t want = size > ARENA_BLOCK_SIZE ? size :
-			ARENA_BLOCK_SIZE;
+		/* Small zones are the rule: start small, then double. */
+		size_t want = block == NULL ? ARENA_FIRST_BLOCK :
+			block->size * 2;
+		if (want > ARENA_BLOCK_MAX) {
+			want = ARENA_BLOCK_MAX;
+		}
+		if (want < size) {
+			want = size;
+		}
 		block = malloc(sizeof(*block) + want);
 		if (block == NULL) {
 			return NULL;

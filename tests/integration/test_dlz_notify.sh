@@ -38,6 +38,7 @@ axfr_body() {
 }
 
 for step in 1 2 3; do
+	# shellcheck disable=SC2034 # WANT is read by the eval below
 	case $step in
 	1) dlz_reg host add example.test kms2.example.test --weight 7 --address 127.0.0.12 >/dev/null
 	   want="0 0 1688 kms1.example.test.

@@ -107,6 +107,15 @@ h_assert_contains "$(h_dig closed.test AXFR)" "Transfer failed." "AXFR of a zone
 h_assert_contains "$(cat "$H_TMP/ns1/named.log")" \
 	"zone empty.test: transfer to 127.0.0.1 refused (not in the zone's allow-transfer list)" "refusal logged"
 
+# --- reload (SIGHUP): a new instance takes over, the old one stops ----------------
+h_named_reload ns1
+h_wait_until 10 grep -q "dlz_kmsdns: instance kmsdns stopped" "$H_TMP/ns1/named.log" ||
+	h_fail "old module instance not stopped after the reload"
+h_assert_contains "$(dlz_srv example.test)" "0 5 1688 kms3.example.test." "SRV after the reload"
+dlz_reg host add example.test kms4.example.test >/dev/null
+ms=$(dlz_wait_ms 1000 eval 'dlz_srv example.test | grep -qF kms4.example.test') ||
+	h_fail "registry change not served within 1 s after the reload"
+
 h_assert_ok h_named_stop ns1
 dlz_assert_clean ns1
 exit 0

@@ -958,10 +958,14 @@ auth_store(kd_instance *inst, const char *zone, const char *signer,
 	kd_auth_slot *slot = NULL;
 	kd_auth_slot *free_slot = NULL;
 	bool busy = false;
+	kd_auth_slot *expired = NULL; /* this signer's, no longer active */
 	for (size_t i = 0; i < KD_AUTH_SLOTS && !busy; i++) {
 		kd_auth_slot *cur = &inst->auth[i];
 		if (!auth_live(cur, now_ms)) {
-			if (free_slot == NULL)
+			if (cur->used && strcmp(cur->zone, zone) == 0 &&
+			    strcmp(cur->signer, signer) == 0)
+				expired = cur;
+			else if (free_slot == NULL)
 				free_slot = cur;
 			continue;
 		}
@@ -974,17 +978,21 @@ auth_store(kd_instance *inst, const char *zone, const char *signer,
 			snprintf(busy_signer, busy_len, "%s", cur->signer);
 		}
 	}
-	if (!busy && slot == NULL && free_slot != NULL) {
+	if (!busy && slot == NULL && expired != NULL) {
+		slot = expired;
+		slot->pending = 0; /* what is left are UPDATEs BIND dropped */
+	} else if (!busy && slot == NULL && free_slot != NULL) {
 		slot = free_slot;
 		memset(slot, 0, sizeof(*slot));
 		slot->used = true;
 		snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
 		snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
-	} else if (slot != NULL && same_update) {
-		slot->pending--; /* incremented again below */
 	}
+	/* A further record of the UPDATE whose check is already counted. */
+	const bool counted = same_update && slot != NULL && slot->pending > 0;
 	if (!busy && slot != NULL) {
-		slot->pending++;
+		if (!counted)
+			slot->pending++;
 		slot->decision = *decision;
 		slot->last_ms = now_ms;
 	}
@@ -1045,7 +1053,7 @@ auth_take(kd_instance *inst, kd_version *ver)
 			active = slot;
 		if (recent == NULL)
 			recent = slot;
-		else
+		else if (strcmp(slot->signer, recent->signer) != 0)
 			other = slot;
 	}
 	kd_auth_slot *found = active != NULL ? active :

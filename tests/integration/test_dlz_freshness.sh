@@ -60,7 +60,8 @@ while [ $(($(dlz_ms) - t0)) -lt 6000 ]; do
 	h_assert_contains "$srv" "kms0.example.test." "static host served at $(($(dlz_ms) - t0)) ms"
 	if [ -z "$gone" ] && ! echo "$srv" | grep -qF kms2.example.test; then
 		gone=$(($(dlz_ms) - t0))
-		[ "$gone" -ge 2900 ] || h_fail "kms2 stopped being served after only $gone ms"
+		# times are whole seconds: stale at most 1 s early
+		[ "$gone" -ge 1900 ] || h_fail "kms2 stopped being served after only $gone ms"
 	fi
 	sleep 1
 done

@@ -266,6 +266,10 @@ notify_enqueue(kd_instance *inst, const char *zone)
 	if (!queued && inst->notify_count < KD_NOTIFY_QUEUE)
 		snprintf(inst->notify_queue[inst->notify_count++],
 			DNAME_BUF_SIZE, "%s", zone);
+	else if (!queued)
+		KD_LOG(inst, ISC_LOG_WARNING, "zone %s: no NOTIFY, %d zones "
+			"are already waiting (secondaries refresh by their SOA "
+			"timers)", zone, KD_NOTIFY_QUEUE);
 	pthread_cond_signal(&inst->maint_cond);
 	pthread_mutex_unlock(&inst->maint_lock);
 }
@@ -373,12 +377,21 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 		res = snapshot_derive(old, changed, changed_count, removed,
 			removed_count, &policy, &settings, &snap, err);
 	if (res == KD_OK) {
+		if (settings_changed)
+			KD_LOG(inst, ISC_LOG_INFO, "freshness settings changed: "
+				"stale-after %llds, scavenge-after %llds; %zu zones "
+				"rebuilt", (long long)settings.stale_after,
+				(long long)settings.scavenge_after, changed_count);
 		for (size_t i = 0; i < changed_count; i++) {
 			const char *name = snapshot_zone_name(changed[i]);
-			bool existed = snapshot_find(old, name) != NULL;
+			const snapshot_zone *prev = snapshot_find(old, name);
+			/* NOTIFY only when secondaries have something to fetch. */
+			if (prev != NULL && prev->serial == changed[i]->serial)
+				continue;
 			KD_LOG(inst, ISC_LOG_INFO, "zone %s %s, serial %u", name,
-				existed ? "changed" : "added", changed[i]->serial);
-			if (existed)
+				prev != NULL ? "changed" : "added",
+				changed[i]->serial);
+			if (prev != NULL)
 				notify_enqueue(inst, name);
 		}
 		for (size_t i = 0; i < removed_count; i++)

@@ -52,6 +52,9 @@ h_assert_eq '"v=kmsdns1" "stale-after=259200"' "$(h_dig +short _kmsdns.empty.tes
 dlz_reg config set stale-after 2d >/dev/null
 ms=$(dlz_wait_ms 1000 eval '[ "$(h_dig +short _kmsdns.example.test TXT)" = "\"v=kmsdns1\" \"stale-after=172800\"" ]') ||
 	h_fail "marker not updated within 1 s after config set: $(h_dig +short _kmsdns.example.test TXT)"
+h_assert_contains "$(cat "$H_TMP/ns1/named.log")" \
+	"dlz_kmsdns: freshness settings changed: stale-after 172800s, scavenge-after 1209600s; 3 zones rebuilt" \
+	"settings change logged"
 
 # --- negative answers --------------------------------------------------------
 h_assert_eq NOERROR "$(h_rcode _tcp.example.test SRV)" "rcode of the empty non-terminal _tcp"

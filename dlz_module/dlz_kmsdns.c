@@ -1214,24 +1214,28 @@ version_image(kd_version *ver, kd_err *err)
 /*
  * A KMS host re-publishing an unchanged record never reaches
  * dlz_addrdataset(): BIND skips the add of an existing record. But every
- * UPDATE opens a transaction, so an UPDATE by a SELF signer marks the
- * registrations of the signer's host fresh here, in the transaction; it is
- * committed with the UPDATE (BIND commits a redundant UPDATE too), and a
- * stale registration is served again.
+ * UPDATE opens a transaction, so an UPDATE marks fresh here, in the
+ * transaction, the registrations of the signer's host (SELF) or those the
+ * signer made (ANY); it is committed with the UPDATE (BIND commits a
+ * redundant UPDATE too), and a stale registration is served again.
  */
 static kd_result
-refresh_signer_host(kd_version *ver, kd_err *err)
+refresh_by_signer(kd_version *ver, kd_err *err)
 {
-	if (!ver->authorised || ver->decision.scope != REGISTRY_SCOPE_SELF ||
-	    ver->decision.host[0] == '\0')
+	if (!ver->authorised)
 		return KD_OK;
-	kd_result res = registry_refresh_target(ver->inst->writer, ver->zone,
-		ver->decision.host, ver->signer, kd_now(), &ver->refreshed,
-		err);
+	const bool by_host = ver->decision.scope == REGISTRY_SCOPE_SELF &&
+		ver->decision.host[0] != '\0';
+	kd_result res = by_host ?
+		registry_refresh_target(ver->inst->writer, ver->zone,
+			ver->decision.host, ver->signer, kd_now(),
+			&ver->refreshed, err) :
+		registry_refresh_signer(ver->inst->writer, ver->zone,
+			ver->signer, kd_now(), &ver->refreshed, err);
 	if (res == KD_OK && ver->refreshed > 0)
 		KD_LOG(ver->inst, 1, "zone %s: %zu registrations of %s refreshed "
-			"by %s", ver->zone, ver->refreshed, ver->decision.host,
-			ver->signer);
+			"by %s", ver->zone, ver->refreshed, by_host ?
+			ver->decision.host : "the signer", ver->signer);
 	return res;
 }
 
@@ -1255,7 +1259,7 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	writer_acquire(inst);
 	kd_result res = registry_begin(inst->writer, &err);
 	if (res == KD_OK)
-		res = refresh_signer_host(ver, &err);
+		res = refresh_by_signer(ver, &err);
 	if (res == KD_OK && version_image(ver, &err) == NULL)
 		res = KD_ESTORE;
 	if (res != KD_OK) {

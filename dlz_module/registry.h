@@ -239,6 +239,14 @@ kd_result registry_refresh_target(registry *reg, const char *zone,
 	const char *target, const char *signer, int64_t now, size_t *count,
 	kd_err *err);
 
+/*
+ * Mark the update-origin registrations (SRV and addresses) of ZONE made by
+ * SIGNER (as stored, not empty) as refreshed at NOW; *COUNT and the serial
+ * as in registry_refresh_target().
+ */
+kd_result registry_refresh_signer(registry *reg, const char *zone,
+	const char *signer, int64_t now, size_t *count, kd_err *err);
+
 /* ---- addresses ------------------------------------------------------- */
 
 /* Add (or refresh, like registry_put_host) an A/AAAA record. */

@@ -5,7 +5,8 @@
 # and A records and is refused a foreign target; keys without a grant,
 # unsigned updates and records outside _vlmcs._tcp are refused and change
 # nothing. Re-publishing an unchanged record refreshes the registration
-# (refreshed time moves) without changing the zone serial.
+# (refreshed time moves) without changing the zone serial, for a self key
+# and for an any key.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -61,6 +62,18 @@ j=$(host_json kms5.other.test)
 h_assert_eq "update admin-key active" "$(echo "$j" | jq -r '"\(.origin) \(.signer) \(.state)"')" "registration of the add"
 log_has "zone example.test: added _vlmcs._tcp.example.test 300 SRV 10 50 1688 kms5.other.test. (signer admin-key)" ||
 	h_fail "the applied change was not logged with its signer"
+
+# re-publishing the unchanged record refreshes what the any key registered
+r0=$(host_json kms5.other.test | jq -r .refreshed)
+sleep 1.1
+h_assert_ok h_nsupdate -k "$ADMIN" <<'EOF'
+zone example.test
+update add _vlmcs._tcp.example.test. 300 IN SRV 10 50 1688 kms5.other.test.
+send
+EOF
+r1=$(host_json kms5.other.test | jq -r .refreshed)
+[ "$r1" \> "$r0" ] || h_fail "record re-published by the any key not refreshed: $r0 -> $r1"
+h_assert_eq $((s0 + 1)) "$(dlz_serial example.test)" "serial after the re-publish by the any key"
 
 h_assert_ok h_nsupdate -k "$ADMIN" <<'EOF'
 zone example.test

@@ -51,8 +51,8 @@
 #define KD_AUTH_SLOTS 64
 /* How long an authorisation waits for its transactions at most. */
 #define KD_AUTH_TTL_MS 3000
-/* How long it stays active after its last check once none is pending. */
-#define KD_AUTH_GRACE_MS 20
+/* How long it stays active after a transaction of it closed. */
+#define KD_AUTH_GRACE_MS 2
 /* Checks on one thread closer than this belong to one UPDATE. */
 #define KD_AUTH_SAME_UPDATE_US 300
 /* Zones waiting for a NOTIFY. */
@@ -90,10 +90,12 @@ typedef void kd_log_fn(int level, const char *fmt, ...);
  * active while UPDATEs of it are checked but not yet taken by a
  * transaction (PENDING, for at most KD_AUTH_TTL_MS: BIND may drop an
  * UPDATE after the check), while a transaction of it is open (OPEN), and
- * KD_AUTH_GRACE_MS after its last check. BIND checks the records of one
- * UPDATE back to back on one thread: a check on the same thread within
- * KD_AUTH_SAME_UPDATE_US of the previous one for the same zone and signer
- * counts as the same UPDATE.
+ * KD_AUTH_GRACE_MS after such a transaction closed. BIND checks the
+ * records of one UPDATE back to back on one thread: a check on the same
+ * thread within KD_AUTH_SAME_UPDATE_US of the previous one for the same
+ * zone and signer counts as the same UPDATE. Two UPDATEs counted as one
+ * leave the second transaction without a pending count; it comes right
+ * after the first one on the zone's thread, inside the grace time.
  */
 typedef struct kd_auth_slot {
 	bool used;
@@ -101,6 +103,7 @@ typedef struct kd_auth_slot {
 	char signer[REGISTRY_IDENTITY_MAX];
 	grants_decision decision;
 	int64_t last_ms;  /* the latest dlz_ssumatch() that allowed it */
+	int64_t closed_ms;/* the latest transaction closed */
 	unsigned pending; /* UPDATEs checked, not yet taken */
 	unsigned open;    /* transactions attributed, not yet closed */
 } kd_auth_slot;
@@ -945,9 +948,9 @@ auth_live(const kd_auth_slot *slot, int64_t now_ms)
 {
 	if (!slot->used)
 		return false;
-	const int64_t age = now_ms - slot->last_ms;
-	return slot->open > 0 || age < KD_AUTH_GRACE_MS ||
-		(slot->pending > 0 && age < KD_AUTH_TTL_MS);
+	return slot->open > 0 || now_ms - slot->closed_ms < KD_AUTH_GRACE_MS ||
+		(slot->pending > 0 &&
+		 now_ms - slot->last_ms < KD_AUTH_TTL_MS);
 }
 
 /*
@@ -1102,6 +1105,7 @@ auth_release(kd_instance *inst, const kd_version *ver)
 		    strcmp(slot->zone, ver->zone) == 0 &&
 		    strcmp(slot->signer, ver->signer) == 0) {
 			slot->open--;
+			slot->closed_ms = kd_now_ms();
 			break;
 		}
 	}

@@ -6,7 +6,8 @@
 # transaction could be attributed to the wrong signer. Asserts: the
 # foreign target is never stored; every stored registration carries the
 # signer that sent it; every acknowledged UPDATE is stored and every stored
-# one was acknowledged; refusals are REFUSED, never SERVFAIL.
+# one was acknowledged; refusals are REFUSED, never SERVFAIL; UPDATEs by
+# the two signers one after the other are all accepted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -45,6 +46,17 @@ sender() {
 		p=$((p + 1))
 	done >"$H_TMP/out.$label"
 }
+
+# Sequential UPDATEs alternating between the signers are never refused.
+for i in $(seq 1 10); do
+	for k in "$ADMIN kms1.example.test" "$SELF kms9.example.test"; do
+		set -- $k
+		printf 'server 127.0.0.1 %s\nzone example.test\nupdate add _vlmcs._tcp.example.test. 60 IN SRV 0 0 %s %s.\nsend\n' \
+			"$port" $((9000 + i)) "$2" | timeout 10 nsupdate -t 3 -u 1 -r 0 -k "$1" ||
+			h_fail "sequential UPDATE $i for $2 failed"
+		echo "$((9000 + i)) ok" >>"$H_TMP/out.sequential"
+	done
+done
 
 pids=()
 for i in 1 2 3; do

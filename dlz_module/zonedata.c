@@ -26,7 +26,7 @@
 #include "srv.h"
 #include "zonedata.h"
 
-#define ARENA_FIRST_BLOCK 1024
+#define ARENA_FIRST_BLOCK 512
 #define ARENA_BLOCK_MAX 65536
 #define APEX "@"
 

@@ -81,8 +81,8 @@ dlz_named_start() {
 	[ "$extra" -eq 1 ] && cat >>"$frag"
 	asan=$(dlz_asan_runtime)
 	if [ -n "$asan" ]; then
-		# named itself is not instrumented: only the module's errors count
-		export ASAN_OPTIONS="log_path=$d/asan:detect_leaks=0:abort_on_error=1"
+		# named itself is not instrumented, but LSan sees all its memory
+		export ASAN_OPTIONS="log_path=$d/asan:detect_leaks=1:abort_on_error=1"
 		export UBSAN_OPTIONS="log_path=$d/ubsan:print_stacktrace=1:halt_on_error=1"
 		H_NAMED_PRELOAD=$asan h_named_start "$n" "$frag"
 		grep -q "/libasan" "/proc/$(h_named_pid "$n")/maps" ||

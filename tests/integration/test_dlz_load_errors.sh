@@ -34,7 +34,7 @@ options {
 };
 dlz "kmsdns" { database "dlopen $DLZ_SO${db:+ $db}${*:+ $*}"; };
 EOF
-	LD_PRELOAD=$asan ASAN_OPTIONS="log_path=$d/asan:detect_leaks=0" \
+	LD_PRELOAD=$asan ASAN_OPTIONS="log_path=$d/asan:detect_leaks=1" \
 		timeout 20 named -g -c "$d/named.conf" >"$d/out" 2>&1 || rc=$?
 	[ "$rc" -ne 0 ] || h_fail "named loaded the module with: $db $*"
 	[ "$rc" -ne 124 ] || h_fail "named did not exit within 20 s with: $db $*"

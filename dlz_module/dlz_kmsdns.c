@@ -169,6 +169,8 @@ typedef struct kd_version {
 	bool dirty;
 	size_t changes;
 	size_t refreshed;        /* registrations refreshed by this UPDATE */
+	size_t committed_changes;   /* CHANGES and REFRESHED already */
+	size_t committed_refreshes; /* committed by commit_at_serial() */
 	srv_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
 	size_t pending_count;
 } kd_version;
@@ -1269,6 +1271,7 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	if (res != KD_OK) {
 		registry_rollback(inst->writer);
 		writer_release(inst);
+		auth_release(inst, ver);
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot start an update: %s",
 			zone, err.text);
 		version_free(ver);
@@ -1293,22 +1296,26 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	const uint32_t old_serial = before != NULL ? before->serial : 0;
 	snapshot_unref(snap);
 	if (commit && (ver->changes > 0 || ver->refreshed > 0)) {
-		if (registry_commit(inst->writer, &err) == KD_OK)
+		if (registry_commit(inst->writer, &err) == KD_OK) {
 			committed = true;
-		else
+			ver->committed_changes += ver->changes;
+		} else {
 			KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: COMMIT FAILED, "
 				"the update by %s is lost: %s", zone, ver->signer,
 				err.text);
+		}
 	} else {
 		registry_rollback(inst->writer);
 	}
 	writer_release(inst);
 	auth_release(inst, ver);
+	if (ver->committed_changes > 0 || ver->committed_refreshes > 0)
+		committed = true;
 	if (committed) {
-		if (ver->changes > 0)
+		if (ver->committed_changes > 0)
 			KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s "
 				"committed (%zu changes)", zone, ver->signer,
-				ver->changes);
+				ver->committed_changes);
 		rebuild_committed_zone(inst, zone);
 		snap = snapshot_acquire(inst);
 		const snapshot_zone *after = snapshot_find(snap, zone);
@@ -1383,6 +1390,42 @@ apply_sub(kd_version *ver, const rdata_record *rec, kd_err *err)
 }
 
 /*
+ * BIND bumps the SOA serial after every change of an UPDATE, and with the
+ * record types the grants allow nothing of BIND's can fail after that. So
+ * the transaction is committed here: a commit that fails (disk full, I/O
+ * error) fails the UPDATE, and BIND answers SERVFAIL, where a failure in
+ * dlz_closeversion() could not be reported and the client would be told
+ * NOERROR. Later calls of the UPDATE, if any, get a new transaction.
+ */
+static isc_result_t
+commit_at_serial(kd_version *ver)
+{
+	kd_instance *inst = ver->inst;
+	kd_err err;
+	if (ver->changes == 0 && ver->refreshed == 0)
+		return ISC_R_SUCCESS;
+	if (registry_commit(inst->writer, &err) != KD_OK) {
+		KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: the update by %s cannot "
+			"be stored, refused: %s", ver->zone, ver->signer, err.text);
+		ver->changes = 0;
+		ver->refreshed = 0;
+		if (registry_begin(inst->writer, &err) != KD_OK)
+			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
+				err.text);
+		return ISC_R_FAILURE;
+	}
+	ver->committed_changes += ver->changes;
+	ver->committed_refreshes += ver->refreshed;
+	ver->changes = 0;
+	ver->refreshed = 0;
+	if (registry_begin(inst->writer, &err) != KD_OK) {
+		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone, err.text);
+		return ISC_R_FAILURE;
+	}
+	return ISC_R_SUCCESS;
+}
+
+/*
  * Check one change of an UPDATE and apply it. A SELF signer adding a record
  * to an RRset with another TTL makes BIND subtract and re-add every record
  * of the RRset, other hosts' included: such a foreign subtraction is held
@@ -1423,7 +1466,7 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			return ISC_R_FAILURE;
 		}
 		ver->dirty = true;
-		return ISC_R_SUCCESS;
+		return commit_at_serial(ver);
 	}
 	if (!ver->authorised) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: %s",

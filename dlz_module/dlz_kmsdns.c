@@ -38,11 +38,23 @@
 #include "snapshot.h"
 #include "zonedata.h"
 
-/* How often registrations are aged, and how long NOTIFY waits for acks. */
-#define KD_AGE_INTERVAL_S 60
+/*
+ * Registrations are aged every stale-after / KD_AGE_DIVISOR seconds, at
+ * least every second and at most every minute: a registration stops being
+ * served at most that long after it went stale.
+ */
+#define KD_AGE_DIVISOR 4
+#define KD_AGE_INTERVAL_MAX_S 60
+/* How long NOTIFY waits for acknowledgements. */
 #define KD_NOTIFY_TIMEOUT_MS 1500
 /* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
 #define KD_AUTH_SLOTS 64
+/* How long an authorisation waits for its transactions at most. */
+#define KD_AUTH_TTL_MS 3000
+/* How long it stays active after a transaction of it closed. */
+#define KD_AUTH_GRACE_MS 2
+/* Checks on one thread closer than this belong to one UPDATE. */
+#define KD_AUTH_SAME_UPDATE_US 300
 /* Zones waiting for a NOTIFY. */
 #define KD_NOTIFY_QUEUE 256
 /* Foreign SRV records a SELF signer may touch in one TTL rewrite. */
@@ -66,13 +78,43 @@ dlz_dlopen_subrdataset_t dlz_subrdataset;
 
 typedef void kd_log_fn(int level, const char *fmt, ...);
 
-/* What dlz_ssumatch() allowed, waiting for the zone's dlz_newversion(). */
+/*
+ * What dlz_ssumatch() allowed a signer in a zone, waiting for the
+ * transaction. BIND checks an UPDATE (dlz_ssumatch) on the client's thread
+ * and then queues the transaction (dlz_newversion ... dlz_closeversion) on
+ * the zone's own thread, and tells the module nothing that ties the two
+ * together. So one signer at a time may update a zone: while a signer's
+ * authorisation is active, checks of other signers in that zone are
+ * refused (REFUSED; the client retries later), and each transaction is
+ * attributed to the one active signer of its zone. An authorisation is
+ * active while UPDATEs of it are checked but not yet taken by a
+ * transaction (PENDING, for at most KD_AUTH_TTL_MS: BIND may drop an
+ * UPDATE after the check), while a transaction of it is open (OPEN), and
+ * KD_AUTH_GRACE_MS after such a transaction closed. BIND checks the
+ * records of one UPDATE back to back on one thread: a check on the same
+ * thread within KD_AUTH_SAME_UPDATE_US of the previous one for the same
+ * zone and signer counts as the same UPDATE. Two UPDATEs counted as one
+ * leave the second transaction without a pending count; it comes right
+ * after the first one on the zone's thread, inside the grace time.
+ */
 typedef struct kd_auth_slot {
 	bool used;
 	char zone[DNAME_BUF_SIZE];
 	char signer[REGISTRY_IDENTITY_MAX];
 	grants_decision decision;
+	int64_t last_ms;  /* the latest dlz_ssumatch() that allowed it */
+	int64_t closed_ms;/* the latest transaction closed */
+	unsigned pending; /* UPDATEs checked, not yet taken */
+	unsigned open;    /* transactions attributed, not yet closed */
 } kd_auth_slot;
+
+/* The latest allowed check made on the calling thread. */
+static _Thread_local struct {
+	const void *inst;
+	char zone[DNAME_BUF_SIZE];
+	char signer[REGISTRY_IDENTITY_MAX];
+	int64_t us;
+} kd_last_check;
 
 typedef struct kd_instance {
 	char name[64];
@@ -100,7 +142,6 @@ typedef struct kd_instance {
 
 	pthread_mutex_t auth_lock;
 	kd_auth_slot auth[KD_AUTH_SLOTS];
-	size_t auth_next;
 
 	/* Maintenance thread, its wake-up condition and the NOTIFY queue. */
 	pthread_mutex_t maint_lock;
@@ -120,11 +161,16 @@ typedef struct kd_version {
 	char zone[DNAME_BUF_SIZE];
 	char signer[REGISTRY_IDENTITY_MAX];
 	bool authorised;
+	char refusal[256];       /* why not authorised */
+	int64_t started_ms;
 	grants_decision decision;
 	registry_dataset data;   /* the zone as the transaction sees it */
 	zone_image *image;       /* built from DATA when not DIRTY */
 	bool dirty;
 	size_t changes;
+	size_t refreshed;        /* registrations refreshed by this UPDATE */
+	size_t committed_changes;   /* CHANGES and REFRESHED already */
+	size_t committed_refreshes; /* committed by commit_at_serial() */
 	srv_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
 	size_t pending_count;
 } kd_version;
@@ -135,6 +181,21 @@ static int64_t
 kd_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+/* Monotonic microseconds, for authorisation lifetimes. */
+static int64_t
+kd_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+kd_now_ms(void)
+{
+	return kd_now_us() / 1000;
 }
 
 #define KD_LOG(inst, level, ...) kd_log((inst), (level), __VA_ARGS__)
@@ -210,6 +271,10 @@ notify_enqueue(kd_instance *inst, const char *zone)
 	if (!queued && inst->notify_count < KD_NOTIFY_QUEUE)
 		snprintf(inst->notify_queue[inst->notify_count++],
 			DNAME_BUF_SIZE, "%s", zone);
+	else if (!queued)
+		KD_LOG(inst, ISC_LOG_WARNING, "zone %s: no NOTIFY, %d zones "
+			"are already waiting (secondaries refresh by their SOA "
+			"timers)", zone, KD_NOTIFY_QUEUE);
 	pthread_cond_signal(&inst->maint_cond);
 	pthread_mutex_unlock(&inst->maint_lock);
 }
@@ -287,8 +352,12 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 	size_t changed_count = 0, removed_count = 0;
 	if (changed == NULL || removed == NULL)
 		res = kd_err_set(err, KD_ENOMEM, "out of memory");
+	/* Other freshness settings change what every zone serves. */
+	const bool settings_changed =
+		settings.stale_after != old->settings.stale_after ||
+		settings.scavenge_after != old->settings.scavenge_after;
 	for (size_t i = 0; res == KD_OK && i < count; i++) {
-		if (serial_known(old, names[i], serials[i]))
+		if (!settings_changed && serial_known(old, names[i], serials[i]))
 			continue;
 		res = build_zone(inst, inst->reader, names[i], &settings,
 			&changed[changed_count], err);
@@ -313,12 +382,21 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 		res = snapshot_derive(old, changed, changed_count, removed,
 			removed_count, &policy, &settings, &snap, err);
 	if (res == KD_OK) {
+		if (settings_changed)
+			KD_LOG(inst, ISC_LOG_INFO, "freshness settings changed: "
+				"stale-after %llds, scavenge-after %llds; %zu zones "
+				"rebuilt", (long long)settings.stale_after,
+				(long long)settings.scavenge_after, changed_count);
 		for (size_t i = 0; i < changed_count; i++) {
 			const char *name = snapshot_zone_name(changed[i]);
-			bool existed = snapshot_find(old, name) != NULL;
+			const snapshot_zone *prev = snapshot_find(old, name);
+			/* NOTIFY only when secondaries have something to fetch. */
+			if (prev != NULL && prev->serial == changed[i]->serial)
+				continue;
 			KD_LOG(inst, ISC_LOG_INFO, "zone %s %s, serial %u", name,
-				existed ? "changed" : "added", changed[i]->serial);
-			if (existed)
+				prev != NULL ? "changed" : "added",
+				changed[i]->serial);
+			if (prev != NULL)
 				notify_enqueue(inst, name);
 		}
 		for (size_t i = 0; i < removed_count; i++)
@@ -379,13 +457,31 @@ report_aged_host(void *ctx, const registry_host *host, registry_state state)
 }
 
 static void
+report_aged_address(void *ctx, const registry_address *addr,
+	registry_state state)
+{
+	const kd_instance *inst = ctx;
+	KD_LOG(inst, ISC_LOG_INFO,
+		"zone %s: registration %s address %s (signer %s) is %s",
+		addr->zone, addr->name, addr->address,
+		addr->signer[0] ? addr->signer : "-",
+		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
+		"stale and no longer served");
+}
+
+/* Age under the effective settings (module arguments applied). */
+static void
 age_registrations(kd_instance *inst)
 {
 	kd_err err;
 	size_t changed = 0;
+	snapshot *snap = snapshot_acquire(inst);
+	const registry_settings settings = snap->settings;
+	snapshot_unref(snap);
 	writer_acquire(inst);
-	kd_result res = registry_age(inst->writer, kd_now(), false,
-		report_aged_host, inst, &changed, &err);
+	kd_result res = registry_age_under(inst->writer, &settings, kd_now(),
+		false, report_aged_host, report_aged_address, inst, &changed,
+		&err);
 	writer_release(inst);
 	if (res != KD_OK)
 		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",
@@ -416,6 +512,19 @@ send_notifies(kd_instance *inst, char (*zones)[DNAME_BUF_SIZE], size_t count)
 				sz->notify_count);
 	}
 	snapshot_unref(snap);
+}
+
+/* Seconds between two agings under the current freshness settings. */
+static int64_t
+age_interval(kd_instance *inst)
+{
+	snapshot *snap = snapshot_acquire(inst);
+	int64_t interval = snap->settings.stale_after / KD_AGE_DIVISOR;
+	snapshot_unref(snap);
+	if (interval < 1)
+		interval = 1;
+	return interval > KD_AGE_INTERVAL_MAX_S ? KD_AGE_INTERVAL_MAX_S :
+		interval;
 }
 
 static void *
@@ -458,7 +567,7 @@ maintenance_main(void *arg)
 				"reading registry %s failed: %s (still serving the "
 				"last good data)", inst->args.registry_path, err.text);
 
-		if (kd_now() - inst->last_age >= KD_AGE_INTERVAL_S) {
+		if (kd_now() - inst->last_age >= age_interval(inst)) {
 			inst->last_age = kd_now();
 			age_registrations(inst);
 		}
@@ -836,68 +945,175 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	return result;
 }
 
-static void
-auth_store(kd_instance *inst, const char *zone, const char *signer,
-	const grants_decision *decision)
-{
-	pthread_mutex_lock(&inst->auth_lock);
-	kd_auth_slot *slot = NULL;
-	for (size_t i = 0; i < KD_AUTH_SLOTS && slot == NULL; i++)
-		if (inst->auth[i].used && strcmp(inst->auth[i].zone, zone) == 0)
-			slot = &inst->auth[i];
-	if (slot == NULL) {
-		slot = &inst->auth[inst->auth_next];
-		inst->auth_next = (inst->auth_next + 1) % KD_AUTH_SLOTS;
-	}
-	slot->used = true;
-	snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
-	snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
-	slot->decision = *decision;
-	pthread_mutex_unlock(&inst->auth_lock);
-}
-
 static bool
-auth_take(kd_instance *inst, const char *zone, char *signer, size_t len,
-	grants_decision *decision)
+auth_live(const kd_auth_slot *slot, int64_t now_ms)
 {
-	bool found = false;
-	pthread_mutex_lock(&inst->auth_lock);
-	for (size_t i = 0; i < KD_AUTH_SLOTS && !found; i++) {
-		kd_auth_slot *slot = &inst->auth[i];
-		if (!slot->used || strcmp(slot->zone, zone) != 0)
-			continue;
-		snprintf(signer, len, "%s", slot->signer);
-		*decision = slot->decision;
-		slot->used = false;
-		found = true;
-	}
-	pthread_mutex_unlock(&inst->auth_lock);
-	return found;
+	if (!slot->used)
+		return false;
+	return slot->open > 0 || now_ms - slot->closed_ms < KD_AUTH_GRACE_MS ||
+		(slot->pending > 0 &&
+		 now_ms - slot->last_ms < KD_AUTH_TTL_MS);
 }
 
 /*
- * A KMS host re-publishing an unchanged record never reaches the module:
- * BIND drops an add of an existing record. But every UPDATE passes
- * dlz_ssumatch() first, so a SELF signer's UPDATE of its own record marks
- * the host's registrations fresh here.
+ * Record that SIGNER may update ZONE under DECISION. False when another
+ * signer's authorisation of ZONE is active (its signer is copied to
+ * BUSY_SIGNER of BUSY_LEN bytes) or when every slot is in use
+ * (BUSY_SIGNER "").
+ */
+static bool
+auth_store(kd_instance *inst, const char *zone, const char *signer,
+	const grants_decision *decision, char *busy_signer, size_t busy_len)
+{
+	const int64_t now_us = kd_now_us();
+	const int64_t now_ms = now_us / 1000;
+	const bool same_update = kd_last_check.inst == inst &&
+		now_us - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
+		strcmp(kd_last_check.zone, zone) == 0 &&
+		strcmp(kd_last_check.signer, signer) == 0;
+	busy_signer[0] = '\0';
+	pthread_mutex_lock(&inst->auth_lock);
+	kd_auth_slot *slot = NULL;
+	kd_auth_slot *free_slot = NULL;
+	bool busy = false;
+	kd_auth_slot *expired = NULL; /* this signer's, no longer active */
+	for (size_t i = 0; i < KD_AUTH_SLOTS && !busy; i++) {
+		kd_auth_slot *cur = &inst->auth[i];
+		if (!auth_live(cur, now_ms)) {
+			if (cur->used && strcmp(cur->zone, zone) == 0 &&
+			    strcmp(cur->signer, signer) == 0)
+				expired = cur;
+			else if (free_slot == NULL)
+				free_slot = cur;
+			continue;
+		}
+		if (strcmp(cur->zone, zone) != 0)
+			continue;
+		if (strcmp(cur->signer, signer) == 0) {
+			slot = cur;
+		} else {
+			busy = true;
+			snprintf(busy_signer, busy_len, "%s", cur->signer);
+		}
+	}
+	if (!busy && slot == NULL && expired != NULL) {
+		slot = expired;
+		slot->pending = 0; /* what is left are UPDATEs BIND dropped */
+	} else if (!busy && slot == NULL && free_slot != NULL) {
+		slot = free_slot;
+		memset(slot, 0, sizeof(*slot));
+		slot->used = true;
+		snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
+		snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
+	}
+	/* A further record of the UPDATE whose check is already counted. */
+	const bool counted = same_update && slot != NULL && slot->pending > 0;
+	if (!busy && slot != NULL) {
+		if (!counted)
+			slot->pending++;
+		slot->decision = *decision;
+		slot->last_ms = now_ms;
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+	if (busy || slot == NULL)
+		return false;
+	kd_last_check.inst = inst;
+	kd_last_check.us = now_us;
+	snprintf(kd_last_check.zone, sizeof(kd_last_check.zone), "%s", zone);
+	snprintf(kd_last_check.signer, sizeof(kd_last_check.signer), "%s",
+		signer);
+	return true;
+}
+
+/*
+ * A check of SIGNER in ZONE failed: BIND refuses that UPDATE, so when
+ * earlier records of it were allowed, it no longer counts as pending.
  */
 static void
-refresh_signer_host(kd_instance *inst, const char *zone, const char *signer,
-	const char *host)
+auth_drop(kd_instance *inst, const char *zone, const char *signer)
 {
-	kd_err err;
-	size_t count = 0;
-	writer_acquire(inst);
-	kd_result res = registry_refresh_target(inst->writer, zone, host, signer,
-		kd_now(), &count, &err);
-	writer_release(inst);
-	if (res != KD_OK)
-		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: refreshing %s failed: %s",
-			zone, host, err.text);
-	else if (count > 0)
-		KD_LOG(inst, 1, "zone %s: %zu registrations of %s refreshed by %s",
-			zone, count, host, signer);
+	const bool same_update = kd_last_check.inst == inst &&
+		kd_now_us() - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
+		strcmp(kd_last_check.zone, zone) == 0 &&
+		strcmp(kd_last_check.signer, signer) == 0;
+	kd_last_check.inst = NULL;
+	if (!same_update)
+		return;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (slot->used && slot->pending > 0 &&
+		    strcmp(slot->zone, zone) == 0 &&
+		    strcmp(slot->signer, signer) == 0)
+			slot->pending--;
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
 }
+
+/*
+ * Attribute the transaction VER to the active signer of its zone or, when
+ * none is active, to the only signer checked in the zone within
+ * KD_AUTH_TTL_MS (two UPDATEs of one signer counted as one).
+ */
+static void
+auth_take(kd_instance *inst, kd_version *ver)
+{
+	kd_auth_slot *active = NULL;
+	kd_auth_slot *recent = NULL;
+	const kd_auth_slot *other = NULL;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (!slot->used || strcmp(slot->zone, ver->zone) != 0 ||
+		    ver->started_ms - slot->last_ms >= KD_AUTH_TTL_MS)
+			continue;
+		if (auth_live(slot, ver->started_ms))
+			active = slot;
+		if (recent == NULL)
+			recent = slot;
+		else if (strcmp(slot->signer, recent->signer) != 0)
+			other = slot;
+	}
+	kd_auth_slot *found = active != NULL ? active :
+		other == NULL ? recent : NULL;
+	if (found != NULL) {
+		snprintf(ver->signer, sizeof(ver->signer), "%s", found->signer);
+		ver->decision = found->decision;
+		ver->authorised = true;
+		if (found->pending > 0)
+			found->pending--;
+		found->open++;
+	} else if (other != NULL) {
+		snprintf(ver->refusal, sizeof(ver->refusal), "updates by "
+			"%.100s and %.100s cannot be told apart (retry)",
+			recent->signer, other->signer);
+	} else {
+		snprintf(ver->refusal, sizeof(ver->refusal),
+			"no authorised signer for this update");
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+}
+
+/* The transaction VER is closed. */
+static void
+auth_release(kd_instance *inst, const kd_version *ver)
+{
+	if (!ver->authorised)
+		return;
+	pthread_mutex_lock(&inst->auth_lock);
+	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
+		kd_auth_slot *slot = &inst->auth[i];
+		if (slot->used && slot->open > 0 &&
+		    strcmp(slot->zone, ver->zone) == 0 &&
+		    strcmp(slot->signer, ver->signer) == 0) {
+			slot->open--;
+			slot->closed_ms = kd_now_ms();
+			break;
+		}
+	}
+	pthread_mutex_unlock(&inst->auth_lock);
+}
+
 
 bool
 dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
@@ -935,11 +1151,23 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 				decision.reason);
 	}
 	snapshot_unref(snap);
-	if (!allowed)
+	if (!allowed) {
+		if (zone[0] != '\0')
+			auth_drop(inst, zone, plain);
 		return false;
-	auth_store(inst, zone, plain, &decision);
-	if (decision.scope == REGISTRY_SCOPE_SELF && decision.host[0] != '\0')
-		refresh_signer_host(inst, zone, plain, decision.host);
+	}
+	KD_LOG(inst, 2, "zone %s: update of %s %s by %s from %s allowed (%s)",
+		zone, name, type, plain, tcpaddr,
+		decision.scope == REGISTRY_SCOPE_ANY ? "any" : "self");
+	char busy[REGISTRY_IDENTITY_MAX];
+	if (!auth_store(inst, zone, plain, &decision, busy, sizeof(busy))) {
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by %s "
+			"from %s refused: %s%s%s", zone, name, type, plain,
+			tcpaddr, busy[0] ? "an update by " : "too many updates in "
+			"progress", busy, busy[0] ? " is in progress (retry)" :
+			"");
+		return false;
+	}
 	return true;
 }
 
@@ -989,6 +1217,34 @@ version_image(kd_version *ver, kd_err *err)
 	return ver->image;
 }
 
+/*
+ * A KMS host re-publishing an unchanged record never reaches
+ * dlz_addrdataset(): BIND skips the add of an existing record. But every
+ * UPDATE opens a transaction, so an UPDATE marks fresh here, in the
+ * transaction, the registrations of the signer's host (SELF) or those the
+ * signer made (ANY); it is committed with the UPDATE (BIND commits a
+ * redundant UPDATE too), and a stale registration is served again.
+ */
+static kd_result
+refresh_by_signer(kd_version *ver, kd_err *err)
+{
+	if (!ver->authorised)
+		return KD_OK;
+	const bool by_host = ver->decision.scope == REGISTRY_SCOPE_SELF &&
+		ver->decision.host[0] != '\0';
+	kd_result res = by_host ?
+		registry_refresh_target(ver->inst->writer, ver->zone,
+			ver->decision.host, ver->signer, kd_now(),
+			&ver->refreshed, err) :
+		registry_refresh_signer(ver->inst->writer, ver->zone,
+			ver->signer, kd_now(), &ver->refreshed, err);
+	if (res == KD_OK && ver->refreshed > 0)
+		KD_LOG(ver->inst, 1, "zone %s: %zu registrations of %s refreshed "
+			"by %s", ver->zone, ver->refreshed, by_host ?
+			ver->decision.host : "the signer", ver->signer);
+	return res;
+}
+
 isc_result_t
 dlz_newversion(const char *zone, void *dbdata, void **versionp)
 {
@@ -1000,17 +1256,22 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	ver->inst = inst;
 	ver->dirty = true;
 	snprintf(ver->zone, sizeof(ver->zone), "%s", zone);
-	ver->authorised = auth_take(inst, zone, ver->signer, sizeof(ver->signer),
-		&ver->decision);
+	ver->started_ms = kd_now_ms();
+	auth_take(inst, ver);
+	KD_LOG(inst, 2, "zone %s: transaction of %s started", zone,
+		ver->authorised ? ver->signer : "(nobody)");
 
 	kd_err err;
 	writer_acquire(inst);
 	kd_result res = registry_begin(inst->writer, &err);
+	if (res == KD_OK)
+		res = refresh_by_signer(ver, &err);
 	if (res == KD_OK && version_image(ver, &err) == NULL)
 		res = KD_ESTORE;
 	if (res != KD_OK) {
 		registry_rollback(inst->writer);
 		writer_release(inst);
+		auth_release(inst, ver);
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot start an update: %s",
 			zone, err.text);
 		version_free(ver);
@@ -1030,22 +1291,37 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 		return;
 	bool committed = false;
 	kd_err err;
-	if (commit && ver->changes > 0) {
-		if (registry_commit(inst->writer, &err) == KD_OK)
+	snapshot *snap = snapshot_acquire(inst);
+	const snapshot_zone *before = snapshot_find(snap, zone);
+	const uint32_t old_serial = before != NULL ? before->serial : 0;
+	snapshot_unref(snap);
+	if (commit && (ver->changes > 0 || ver->refreshed > 0)) {
+		if (registry_commit(inst->writer, &err) == KD_OK) {
 			committed = true;
-		else
+			ver->committed_changes += ver->changes;
+		} else {
 			KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: COMMIT FAILED, "
 				"the update by %s is lost: %s", zone, ver->signer,
 				err.text);
+		}
 	} else {
 		registry_rollback(inst->writer);
 	}
 	writer_release(inst);
+	auth_release(inst, ver);
+	if (ver->committed_changes > 0 || ver->committed_refreshes > 0)
+		committed = true;
 	if (committed) {
-		KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s committed (%zu "
-			"changes)", zone, ver->signer, ver->changes);
+		if (ver->committed_changes > 0)
+			KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s "
+				"committed (%zu changes)", zone, ver->signer,
+				ver->committed_changes);
 		rebuild_committed_zone(inst, zone);
-		notify_enqueue(inst, zone);
+		snap = snapshot_acquire(inst);
+		const snapshot_zone *after = snapshot_find(snap, zone);
+		if (after != NULL && after->serial != old_serial)
+			notify_enqueue(inst, zone);
+		snapshot_unref(snap);
 	}
 	version_free(ver);
 }
@@ -1114,11 +1390,48 @@ apply_sub(kd_version *ver, const rdata_record *rec, kd_err *err)
 }
 
 /*
+ * BIND bumps the SOA serial after every change of an UPDATE, and with the
+ * record types the grants allow nothing of BIND's can fail after that. So
+ * the transaction is committed here: a commit that fails (disk full, I/O
+ * error) fails the UPDATE, and BIND answers SERVFAIL, where a failure in
+ * dlz_closeversion() could not be reported and the client would be told
+ * NOERROR. Later calls of the UPDATE, if any, get a new transaction.
+ */
+static isc_result_t
+commit_at_serial(kd_version *ver)
+{
+	kd_instance *inst = ver->inst;
+	kd_err err;
+	if (ver->changes == 0 && ver->refreshed == 0)
+		return ISC_R_SUCCESS;
+	if (registry_commit(inst->writer, &err) != KD_OK) {
+		KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: the update by %s cannot "
+			"be stored, refused: %s", ver->zone, ver->signer, err.text);
+		ver->changes = 0;
+		ver->refreshed = 0;
+		if (registry_begin(inst->writer, &err) != KD_OK)
+			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
+				err.text);
+		return ISC_R_FAILURE;
+	}
+	ver->committed_changes += ver->changes;
+	ver->committed_refreshes += ver->refreshed;
+	ver->changes = 0;
+	ver->refreshed = 0;
+	if (registry_begin(inst->writer, &err) != KD_OK) {
+		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone, err.text);
+		return ISC_R_FAILURE;
+	}
+	return ISC_R_SUCCESS;
+}
+
+/*
  * Check one change of an UPDATE and apply it. A SELF signer adding a record
  * to an RRset with another TTL makes BIND subtract and re-add every record
  * of the RRset, other hosts' included: such a foreign subtraction is held
  * back and forgiven when the same record is re-added; one still held when
- * BIND bumps the SOA serial refuses the whole UPDATE.
+ * BIND bumps the SOA serial refuses the whole UPDATE. Refusals return
+ * DNS_R_REFUSED, which BIND answers as REFUSED (anything else: SERVFAIL).
  */
 static isc_result_t
 change_record(kd_instance *inst, void *version, const char *rdatastr,
@@ -1144,7 +1457,7 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update by %s refused: "
 				"it deletes SRV %s, which targets another host",
 				ver->zone, ver->signer, rdata);
-			return ISC_R_NOPERM;
+			return DNS_R_REFUSED;
 		}
 		if (registry_set_serial(inst->writer, ver->zone,
 			    rec.data.soa.serial, &err) != KD_OK) {
@@ -1153,13 +1466,12 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			return ISC_R_FAILURE;
 		}
 		ver->dirty = true;
-		return ISC_R_SUCCESS;
+		return commit_at_serial(ver);
 	}
 	if (!ver->authorised) {
-		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: no "
-			"authorised signer for this update", ver->zone, verb,
-			rec.owner);
-		return ISC_R_NOPERM;
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: %s",
+			ver->zone, verb, rec.owner, ver->refusal);
+		return DNS_R_REFUSED;
 	}
 	if (grants_check_record(&ver->decision, ver->zone, &rec, &err) != KD_OK) {
 		bool foreign_srv = rec.type == RDATA_TYPE_SRV &&
@@ -1173,14 +1485,14 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "
 			"%s", ver->zone, verb, rec.owner, rec.type_text,
 			ver->signer, err.text);
-		return ISC_R_NOPERM;
+		return DNS_R_REFUSED;
 	}
 	kd_result res = add ? apply_add(ver, &rec, &err) :
 		apply_sub(ver, &rec, &err);
 	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s of %s failed: %s",
 			ver->zone, verb, rec.owner, err.text);
-		return res == KD_EINVAL || res == KD_ENOENT ? ISC_R_NOPERM :
+		return res == KD_EINVAL || res == KD_ENOENT ? DNS_R_REFUSED :
 			ISC_R_FAILURE;
 	}
 	ver->changes++;

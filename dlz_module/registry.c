@@ -1677,10 +1677,27 @@ static const char sql_refresh_addresses[] =
 	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
 	" WHERE zone = ?1 AND name = ?2 AND origin = 'update'";
 
-/* Refresh one table's rows of TARGET; add to *COUNT and *STALE. */
+static const char sql_refresh_signer_count_hosts[] =
+	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
+	" FROM hosts WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
+static const char sql_refresh_signer_hosts[] =
+	"UPDATE hosts SET refreshed = ?3, signer = ?4, state = 'active'"
+	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
+static const char sql_refresh_signer_count_addresses[] =
+	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
+	" FROM addresses WHERE zone = ?1 AND signer = ?2"
+	" AND origin = 'update'";
+static const char sql_refresh_signer_addresses[] =
+	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
+	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
+
+/*
+ * Refresh the rows of one table that the statements select by zone (?1)
+ * and KEY (?2, a target or a signer); add to *COUNT and *STALE.
+ */
 static kd_result
 refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
-	const char *zone, const char *target, const char *signer, int64_t now,
+	const char *zone, const char *key, const char *signer, int64_t now,
 	size_t *count, size_t *stale, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -1691,7 +1708,7 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 		return ret;
 	}
 	bind_text(stmt, 1, zone);
-	bind_text(stmt, 2, target);
+	bind_text(stmt, 2, key);
 	ret = stmt_row(reg, stmt, &found, err);
 	if (ret != KD_OK) {
 		return ret;
@@ -1708,7 +1725,7 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 		return ret;
 	}
 	bind_text(stmt, 1, zone);
-	bind_text(stmt, 2, target);
+	bind_text(stmt, 2, key);
 	bind_int(stmt, 3, now);
 	bind_text(stmt, 4, signer != NULL ? signer : "");
 	ret = stmt_run(reg, stmt, err);
@@ -1751,6 +1768,51 @@ registry_refresh_target(registry *reg, const char *zone, const char *target,
 	if (ret == KD_OK) {
 		ret = refresh_rows(reg, sql_refresh_count_addresses,
 			sql_refresh_addresses, zone_name, target_name, signer,
+			now, &refreshed, &revived, err);
+	}
+	if (ret == KD_OK && revived > 0) {
+		ret = serial_bump(reg, zone_name, err);
+	}
+	ret = tx_leave(reg, ret, err);
+	if (ret == KD_OK && count != NULL) {
+		*count = refreshed;
+	}
+	return ret;
+}
+
+kd_result
+registry_refresh_signer(registry *reg, const char *zone, const char *signer,
+	int64_t now, size_t *count, kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	size_t refreshed = 0;
+	size_t revived = 0;
+	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
+		err);
+
+	if (count != NULL) {
+		*count = 0;
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	if (signer == NULL || signer[0] == '\0') {
+		return kd_err_set(err, KD_EINVAL, "zone %s: refresh without a "
+			"signer", zone_name);
+	}
+	ret = tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_require(reg, zone_name, err);
+	if (ret == KD_OK) {
+		ret = refresh_rows(reg, sql_refresh_signer_count_hosts,
+			sql_refresh_signer_hosts, zone_name, signer, signer, now,
+			&refreshed, &revived, err);
+	}
+	if (ret == KD_OK) {
+		ret = refresh_rows(reg, sql_refresh_signer_count_addresses,
+			sql_refresh_signer_addresses, zone_name, signer, signer,
 			now, &refreshed, &revived, err);
 	}
 	if (ret == KD_OK && revived > 0) {
@@ -2880,6 +2942,16 @@ registry_age_all(registry *reg, int64_t now, bool dry_run,
 	registry_address_report_fn report_address, void *ctx,
 	size_t *changed_zones, kd_err *err)
 {
+	return registry_age_under(reg, NULL, now, dry_run, report_host,
+		report_address, ctx, changed_zones, err);
+}
+
+kd_result
+registry_age_under(registry *reg, const registry_settings *override,
+	int64_t now, bool dry_run, registry_report_fn report_host,
+	registry_address_report_fn report_address, void *ctx,
+	size_t *changed_zones, kd_err *err)
+{
 	registry_settings settings;
 	age_work work;
 	kd_result ret;
@@ -2893,7 +2965,11 @@ registry_age_all(registry *reg, int64_t now, bool dry_run,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_get_settings(reg, &settings, err);
+	if (override != NULL) {
+		settings = *override;
+	} else {
+		ret = registry_get_settings(reg, &settings, err);
+	}
 	if (ret == KD_OK) {
 		ret = age_collect(reg, &settings, now, &work, err);
 	}

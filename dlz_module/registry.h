@@ -239,6 +239,14 @@ kd_result registry_refresh_target(registry *reg, const char *zone,
 	const char *target, const char *signer, int64_t now, size_t *count,
 	kd_err *err);
 
+/*
+ * Mark the update-origin registrations (SRV and addresses) of ZONE made by
+ * SIGNER (as stored, not empty) as refreshed at NOW; *COUNT and the serial
+ * as in registry_refresh_target().
+ */
+kd_result registry_refresh_signer(registry *reg, const char *zone,
+	const char *signer, int64_t now, size_t *count, kd_err *err);
+
 /* ---- addresses ------------------------------------------------------- */
 
 /* Add (or refresh, like registry_put_host) an A/AAAA record. */
@@ -324,6 +332,16 @@ typedef void (*registry_address_report_fn)(void *ctx,
 	const registry_address *addr, registry_state state);
 kd_result registry_age_all(registry *reg, int64_t now, bool dry_run,
 	registry_report_fn report_host,
+	registry_address_report_fn report_address, void *ctx,
+	size_t *changed_zones, kd_err *err);
+
+/*
+ * registry_age_all() under SETTINGS instead of the settings stored in the
+ * registry (NULL: the stored ones). The DLZ module ages with its
+ * stale-after and scavenge-after arguments applied.
+ */
+kd_result registry_age_under(registry *reg, const registry_settings *settings,
+	int64_t now, bool dry_run, registry_report_fn report_host,
 	registry_address_report_fn report_address, void *ctx,
 	size_t *changed_zones, kd_err *err);
 

@@ -26,7 +26,8 @@
 #include "srv.h"
 #include "zonedata.h"
 
-#define ARENA_BLOCK_SIZE 16384
+#define ARENA_FIRST_BLOCK 512
+#define ARENA_BLOCK_MAX 65536
 #define APEX "@"
 
 /* Record types in the order a node lists them. */
@@ -36,10 +37,11 @@ typedef enum rr_kind {
 	RR_SRV,
 	RR_A,
 	RR_AAAA,
+	RR_TXT,
 } rr_kind;
 
 static const char *const rr_kind_names[] = {
-	"SOA", "NS", "SRV", "A", "AAAA",
+	"SOA", "NS", "SRV", "A", "AAAA", "TXT",
 };
 
 typedef struct arena_block {
@@ -97,8 +99,15 @@ arena_alloc(zone_image *img, size_t size)
 	arena_block *block = img->arena;
 
 	if (block == NULL || block->size - block->used < size) {
-		const size_t want = size > ARENA_BLOCK_SIZE ? size :
-			ARENA_BLOCK_SIZE;
+		/* Small zones are the rule: start small, then double. */
+		size_t want = block == NULL ? ARENA_FIRST_BLOCK :
+			block->size * 2;
+		if (want > ARENA_BLOCK_MAX) {
+			want = ARENA_BLOCK_MAX;
+		}
+		if (want < size) {
+			want = size;
+		}
 		block = malloc(sizeof(*block) + want);
 		if (block == NULL) {
 			return NULL;
@@ -423,6 +432,25 @@ add_address(build_state *st, const char *name, const char *address,
 	return add_rr(st, &rr);
 }
 
+/* The marker TXT record at _kmsdns (see zonedata.h). */
+static kd_result
+add_marker(build_state *st, const registry_zone *zone,
+	const registry_settings *settings)
+{
+	char rdata[64];
+	pending_rr rr;
+
+	(void)snprintf(rdata, sizeof(rdata), "\"%s\" \"stale-after=%" PRId64
+		"\"", ZONE_MARKER_VERSION, settings->stale_after);
+	memset(&rr, 0, sizeof(rr));
+	rr.owner = ZONE_MARKER_OWNER;
+	rr.kind = RR_TXT;
+	rr.ttl = zone->ttl;
+	rr.rdata = rdata;
+	rr.site = "";
+	return add_rr(st, &rr);
+}
+
 static bool
 is_active(const registry_settings *settings, registry_origin origin,
 	int64_t refreshed, int64_t now)
@@ -465,6 +493,9 @@ collect(build_state *st, const registry_zone *zone,
 	static const char service_owner[] = SRV_KMS_SERVICE;
 	kd_result ret = add_apex(st, zone);
 
+	if (ret == KD_OK) {
+		ret = add_marker(st, zone, settings);
+	}
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
 		for (size_t j = 0; ret == KD_OK &&
 		    j < zone->ns[i].address_count; j++) {

@@ -16,6 +16,10 @@
  *     without any, so clients get NODATA rather than NXDOMAIN;
  *   - A/AAAA of in-zone name servers, and the registry's active addresses
  *     of names inside the zone (addresses outside the zone are not ours);
+ *   - the marker _kmsdns TXT "v=kmsdns1" "stale-after=SECONDS" (zone TTL),
+ *     which tells a publisher that this is a kmsdns zone, whose dynamic
+ *     registrations go stale after SECONDS unless an UPDATE refreshes them
+ *     (also when the record did not change);
  *   - empty non-terminals as nodes without records: "_tcp" and every
  *     ancestor between an in-zone name and the apex ("site" for
  *     kms1.site.<zone>).
@@ -24,7 +28,7 @@
  * Nodes are kept in DNS canonical order (RFC 4034 section 6.1: apex first,
  * then by labels from the right), which is also the order of AXFR and of
  * the master-file export; lookups are binary searches in it. Records of a
- * node come as SOA, NS, SRV, A, AAAA, each sorted by value.
+ * node come as SOA, NS, SRV, A, AAAA, TXT, each sorted by value.
  */
 #ifndef KMSDNS_ZONEDATA_H
 #define KMSDNS_ZONEDATA_H
@@ -36,12 +40,16 @@
 #include "kd_result.h"
 #include "registry.h"
 
+/* The owner (relative) and first string of the marker TXT record. */
+#define ZONE_MARKER_OWNER "_kmsdns"
+#define ZONE_MARKER_VERSION "v=kmsdns1"
+
 /* A buffer size for any rdata text zone_rr_format_srv() writes. */
 #define ZONE_SRV_RDATA_MAX 280
 
 /* One record. For SRV records, PRIORITY and SITE are set too. */
 typedef struct zone_rr {
-	const char *type;   /* "SOA", "NS", "SRV", "A" or "AAAA" */
+	const char *type;   /* "SOA", "NS", "SRV", "A", "AAAA" or "TXT" */
 	uint32_t ttl;
 	const char *rdata;  /* "0 100 1688 kms1.example.test." */
 	uint16_t priority;  /* SRV: the stored priority */

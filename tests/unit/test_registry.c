@@ -1012,6 +1012,90 @@ test_age_settings_change_reactivates(void **state)
 	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
 }
 
+/* Aging under settings given by the caller, not the stored ones. */
+static void
+test_age_under_settings(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	const registry_settings module = { 3, 6 };
+	size_t changed = 0;
+
+	add_zone(f->reg, ZONE, T0);
+	registry_host dynamic = make_host(ZONE, "kms1." ZONE, 0, 0,
+		REGISTRY_ORIGIN_UPDATE);
+	assert_ok(registry_put_host(f->reg, &dynamic, false, T0, &err), &err);
+	const uint32_t serial = serial_of(f->reg, ZONE);
+
+	/* The stored default (72h) keeps it; the override makes it stale. */
+	assert_ok(registry_age_all(f->reg, T0 + 4, false, NULL, NULL, NULL,
+		&changed, &err), &err);
+	assert_int_equal(changed, 0);
+	assert_ok(registry_age_under(f->reg, &module, T0 + 4, false, NULL,
+		NULL, NULL, &changed, &err), &err);
+	assert_int_equal(changed, 1);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
+	assert_int_equal(host_count_of(f->reg, ZONE), 1);
+
+	/* Past the override's scavenge-after it is deleted. */
+	assert_ok(registry_age_under(f->reg, &module, T0 + 7, false, NULL,
+		NULL, NULL, &changed, &err), &err);
+	assert_int_equal(host_count_of(f->reg, ZONE), 0);
+}
+
+/* An ANY signer refreshes exactly the registrations it made. */
+static void
+test_refresh_signer(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	const registry_settings settings = { 100, 1000 };
+	registry_dataset ds;
+	size_t count = 99;
+	size_t changed = 0;
+
+	assert_ok(registry_set_settings(f->reg, &settings, &err), &err);
+	add_zone(f->reg, ZONE, T0);
+	registry_host mine = make_host(ZONE, "kms1." ZONE, 0, 0,
+		REGISTRY_ORIGIN_UPDATE);
+	registry_host other = make_host(ZONE, "kms2." ZONE, 0, 0,
+		REGISTRY_ORIGIN_UPDATE);
+	(void)snprintf(mine.signer, sizeof(mine.signer), "admin-key");
+	(void)snprintf(other.signer, sizeof(other.signer), "other-key");
+	assert_ok(registry_put_host(f->reg, &mine, false, T0, &err), &err);
+	assert_ok(registry_put_host(f->reg, &other, false, T0, &err), &err);
+
+	uint32_t serial = serial_of(f->reg, ZONE);
+	assert_ok(registry_refresh_signer(f->reg, ZONE, "admin-key", T0 + 50,
+		&count, &err), &err);
+	assert_int_equal(count, 1);
+	assert_int_equal(serial_of(f->reg, ZONE), serial);
+
+	/* At T0 + 120 only the other key's registration is stale. */
+	assert_ok(registry_age(f->reg, T0 + 120, false, NULL, NULL, &changed,
+		&err), &err);
+	assert_int_equal(changed, 1);
+	assert_ok(registry_load(f->reg, ZONE, &ds, &err), &err);
+	for (size_t i = 0; i < ds.host_count; i++) {
+		const registry_host *h = &ds.hosts[i];
+		assert_int_equal(h->state, strcmp(h->signer, "admin-key") == 0 ?
+			REGISTRY_STATE_ACTIVE : REGISTRY_STATE_STALE);
+	}
+	registry_dataset_free(&ds);
+
+	/* Refreshing a stale one serves it again: new serial. */
+	serial = serial_of(f->reg, ZONE);
+	assert_ok(registry_refresh_signer(f->reg, ZONE, "other-key", T0 + 130,
+		&count, &err), &err);
+	assert_int_equal(count, 1);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
+
+	assert_int_equal(registry_refresh_signer(f->reg, ZONE, "", T0, &count,
+		&err), KD_EINVAL);
+	assert_int_equal(registry_refresh_signer(f->reg, "nowhere.test",
+		"admin-key", T0, &count, &err), KD_ENOENT);
+}
+
 static void
 test_refresh_target(void **state)
 {
@@ -1339,6 +1423,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_serials, setup_open,
 			teardown),
 		cmocka_unit_test(test_value_checks),
+		cmocka_unit_test_setup_teardown(test_age_under_settings,
+			setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_signer,
+			setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_load_many_zones,
 			setup_open, teardown),
 	};

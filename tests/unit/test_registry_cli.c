@@ -884,6 +884,8 @@ test_export(void **state)
 		"3600\n"
 		"corp.example.test.\t3600\tIN\tNS\tns.provider.test.\n"
 		"corp.example.test.\t3600\tIN\tNS\tns1.corp.example.test.\n"
+		"_kmsdns.corp.example.test.\t3600\tIN\tTXT\t\"v=kmsdns1\" "
+		"\"stale-after=259200\"\n"
 		"_vlmcs._tcp.corp.example.test.\t3600\tIN\tSRV\t0 100 1688 "
 		"kms1.corp.example.test.\n"
 		"kms1.corp.example.test.\t3600\tIN\tA\t192.0.2.10\n"

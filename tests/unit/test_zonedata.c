@@ -183,19 +183,21 @@ static void
 test_nodes(void **state)
 {
 	static const char *const order[] = {
-		"@", "_tcp", "_vlmcs._tcp", "kms1", "ns1", "site", "kms2.site",
+		"@", "_kmsdns", "_tcp", "_vlmcs._tcp", "kms1", "ns1", "site",
+		"kms2.site",
 	};
 	zone_image *img = build(*state);
 
 	assert_string_equal(zone_image_name(img), "example.test");
 	assert_int_equal(zone_image_serial(img), 2024010101);
-	assert_int_equal(zone_image_node_count(img), 7);
-	for (size_t i = 0; i < 7; i++) {
+	assert_int_equal(zone_image_node_count(img), 8);
+	for (size_t i = 0; i < 8; i++) {
 		assert_string_equal(zone_image_node(img, i)->name, order[i]);
 	}
-	assert_null(zone_image_node(img, 7));
+	assert_null(zone_image_node(img, 8));
 
 	assert_node(img, "@", 3);
+	assert_node(img, "_kmsdns", 1);
 	assert_node(img, "_tcp", 0);
 	assert_node(img, "_vlmcs._tcp", 3);
 	assert_node(img, "kms1", 2);
@@ -357,6 +359,7 @@ static const char expected_axfr[] =
 	"3600 600 1209600 300\n"
 	"@ NS 3600 ns1.example.test.\n"
 	"@ NS 3600 ns2.elsewhere.test.\n"
+	"_kmsdns TXT 3600 \"v=kmsdns1\" \"stale-after=259200\"\n"
 	"_vlmcs._tcp SRV 3600 0 100 1688 kms1.example.test.\n"
 	"_vlmcs._tcp SRV 3600 10 50 1688 kms2.site.example.test.\n"
 	"_vlmcs._tcp SRV 3600 20 0 1688 kms.elsewhere.test.\n"
@@ -375,7 +378,7 @@ test_foreach(void **state)
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(zone_image_foreach(img, collect, &c), KD_OK);
 	assert_string_equal(c.text, expected_axfr);
-	assert_int_equal(c.count, 11);
+	assert_int_equal(c.count, 12);
 
 	memset(&c, 0, sizeof(c));
 	c.stop_after = 4;
@@ -403,6 +406,8 @@ test_master_file(void **state)
 		"hostmaster.example.test. 2024010101 3600 600 1209600 300\n"
 		"example.test.\t3600\tIN\tNS\tns1.example.test.\n"
 		"example.test.\t3600\tIN\tNS\tns2.elsewhere.test.\n"
+		"_kmsdns.example.test.\t3600\tIN\tTXT\t\"v=kmsdns1\" "
+		"\"stale-after=259200\"\n"
 		"_vlmcs._tcp.example.test.\t3600\tIN\tSRV\t0 100 1688 "
 		"kms1.example.test.\n"
 		"_vlmcs._tcp.example.test.\t3600\tIN\tSRV\t10 50 1688 "
@@ -500,15 +505,16 @@ test_empty_zone(void **state)
 	f->ns[0].address_count = 0;
 	assert_int_equal(zone_image_build(&f->zone, NULL, 0, NULL, 0,
 		&settings, NOW, &img, &err), KD_OK);
-	/* NODATA, not NXDOMAIN, at _vlmcs._tcp. */
-	assert_int_equal(zone_image_node_count(img), 3);
+	/* NODATA, not NXDOMAIN, at _vlmcs._tcp; the marker is there. */
+	assert_int_equal(zone_image_node_count(img), 4);
 	assert_node(img, "@", 2);
+	assert_node(img, "_kmsdns", 1);
 	assert_node(img, "_tcp", 0);
 	assert_node(img, "_vlmcs._tcp", 0);
 	assert_null(zone_image_find(img, "ns1"));
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(zone_image_foreach(img, collect, &c), KD_OK);
-	assert_int_equal(c.count, 2);
+	assert_int_equal(c.count, 3);
 	zone_image_free(img);
 }
 
@@ -612,8 +618,8 @@ test_many_hosts(void **state)
 	}
 	assert_int_equal(zone_image_build(&f->zone, hosts, COUNT, addrs,
 		COUNT, &settings, NOW, &img, &err), KD_OK);
-	/* @, _tcp, _vlmcs._tcp, ns1, s0-s9, and one per host. */
-	assert_int_equal(zone_image_node_count(img), 4 + 10 + COUNT);
+	/* @, _kmsdns, _tcp, _vlmcs._tcp, ns1, s0-s9, and one per host. */
+	assert_int_equal(zone_image_node_count(img), 5 + 10 + COUNT);
 	assert_node(img, "_vlmcs._tcp", COUNT);
 	for (size_t i = 0; i < COUNT; i++) {
 		char rel[64];

@@ -30,6 +30,7 @@
 #include "dname.h"
 #include "duration.h"
 #include "grants.h"
+#include "heap.h"
 #include "module_args.h"
 #include "notify.h"
 #include "rdata.h"
@@ -47,6 +48,8 @@
 #define KD_AGE_INTERVAL_MAX_S 60
 /* How long NOTIFY waits for acknowledgements. */
 #define KD_NOTIFY_TIMEOUT_MS 1500
+/* A rebuild of this many zones frees enough to give memory back. */
+#define KD_RELEASE_AFTER_ZONES 256
 /* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
 #define KD_AUTH_SLOTS 64
 /* How long an authorisation waits for its transactions at most. */
@@ -412,6 +415,8 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 	free(serials);
 	registry_dataset_free(&policy);
 	snapshot_unref(old);
+	if (changed_count >= KD_RELEASE_AFTER_ZONES)
+		heap_release_free(); /* the old images of a large rebuild */
 	return res;
 }
 
@@ -677,6 +682,7 @@ instance_open(kd_instance *inst, kd_err *err)
 			ds.grant_count, stale, scavenge);
 	}
 	registry_dataset_free(&ds);
+	heap_release_free(); /* the rows read to build the snapshot */
 	return res;
 }
 

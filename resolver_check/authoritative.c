@@ -9,6 +9,7 @@
 
 #include "authoritative.h"
 #include "dns_answer.h"
+#include "ns_addresses.h"
 #include "verdict.h"
 #include "wincode.h"
 
@@ -16,10 +17,7 @@
 typedef struct suffix_queries {
 	size_t soa;                 /* SOA <suffix> to the --server */
 	size_t ns;                  /* NS <zone> */
-	char (*ns_names)[DNAME_BUF_SIZE];
-	size_t ns_count;
-	size_t *ns_a;               /* A and AAAA of each NS name */
-	size_t *ns_aaaa;
+	ns_addresses ns_addrs;      /* its NS names and their addresses */
 	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
 	size_t *server_srv;
 	size_t *server_tcp;
@@ -30,23 +28,13 @@ static void
 free_queries(suffix_queries *q, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(q[i].ns_names);
-		free(q[i].ns_a);
-		free(q[i].ns_aaaa);
+		ns_addresses_free(&q[i].ns_addrs);
 		free(q[i].server_soa);
 		free(q[i].server_srv);
 		free(q[i].server_tcp);
 		free(q[i].server_targets);
 	}
 	free(q);
-}
-
-static const ldns_pkt *
-answer_of(query_engine *engine, size_t id)
-{
-	const query_result *r = query_engine_result(engine, id);
-
-	return r->status == QUERY_ANSWERED ? r->answer : NULL;
 }
 
 /* Text for a query's end: its rcode, or the failure. */
@@ -148,7 +136,7 @@ ask_zones(const check_config *config, query_engine *engine,
 		ret = query_engine_run(engine, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		suffix_report *suffix = &report->suffixes[i];
-		const ldns_pkt *pkt = answer_of(engine, q[i].soa);
+		const ldns_pkt *pkt = query_engine_answer(engine, q[i].soa);
 		uint32_t serial;
 
 		if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
@@ -176,70 +164,20 @@ ask_ns_addresses(const check_config *config, query_engine *engine,
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		suffix_report *suffix = &report->suffixes[i];
 		const ldns_pkt *pkt;
-		size_t n;
 
-		if (suffix->zone[0] == '\0')
+		if (suffix->zone[0] == '\0' ||
+			(pkt = query_engine_answer(engine, q[i].ns)) == NULL)
 			continue;
-		pkt = answer_of(engine, q[i].ns);
-		if (pkt == NULL)
-			continue;
-		if (!dns_answer_ns(pkt, suffix->zone, false, &q[i].ns_names,
-			&n))
+		ret = ns_addresses_ask(&q[i].ns_addrs, engine, pkt,
+			suffix->zone, &config->server, err);
+		if (ret == KD_OK && (suffix->zone_ns = dns_answer_join_names(
+			(const char (*)[DNAME_BUF_SIZE])q[i].ns_addrs.names,
+			q[i].ns_addrs.name_count)) == NULL)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		suffix->zone_ns = dns_answer_join_names(
-			(const char (*)[DNAME_BUF_SIZE])q[i].ns_names, n);
-		q[i].ns_a = calloc(n ? n : 1, sizeof(size_t));
-		q[i].ns_aaaa = calloc(n ? n : 1, sizeof(size_t));
-		if (suffix->zone_ns == NULL || q[i].ns_a == NULL ||
-			q[i].ns_aaaa == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		for (size_t k = 0; ret == KD_OK && k < n; k++) {
-			q[i].ns_count++;
-			ret = query_engine_add(engine, q[i].ns_names[k],
-				LDNS_RR_TYPE_A, &config->server, true,
-				&q[i].ns_a[k], err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine, q[i].ns_names[k],
-					LDNS_RR_TYPE_AAAA, &config->server, true,
-					&q[i].ns_aaaa[k], err);
-		}
 	}
 	if (ret == KD_OK)
 		ret = query_engine_run(engine, err);
 	return ret;
-}
-
-/* Collects NS addresses into auth_server entries of a suffix. */
-typedef struct server_sink {
-	suffix_report *suffix;
-	const char *ns_name;
-	bool ok;
-} server_sink;
-
-static void
-add_server(const char *address, int family, const void *bytes, void *ctx)
-{
-	server_sink *sink = ctx;
-	suffix_report *suffix = sink->suffix;
-	auth_server *grown;
-
-	(void)family;
-	(void)bytes;
-	if (!sink->ok)
-		return;
-	grown = realloc(suffix->servers,
-		(suffix->server_count + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		sink->ok = false;
-		return;
-	}
-	suffix->servers = grown;
-	memset(&grown[suffix->server_count], 0, sizeof(*grown));
-	snprintf(grown[suffix->server_count].name, DNAME_BUF_SIZE, "%s",
-		sink->ns_name);
-	snprintf(grown[suffix->server_count].address, INET6_ADDRSTRLEN, "%s",
-		address);
-	suffix->server_count++;
 }
 
 /* Step 3: the questions to every authoritative server. */
@@ -251,54 +189,46 @@ ask_servers(const check_config *config, query_engine *engine,
 
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		suffix_report *suffix = &report->suffixes[i];
+		ns_addresses *found = &q[i].ns_addrs;
 		size_t m;
 		char tcp_name[DNAME_BUF_SIZE + 8];
 
-		for (size_t k = 0; k < q[i].ns_count; k++) {
-			server_sink sink = { suffix, q[i].ns_names[k], true };
-			const ldns_pkt *a = answer_of(engine, q[i].ns_a[k]);
-			const ldns_pkt *aaaa = answer_of(engine,
-				q[i].ns_aaaa[k]);
-
-			if (a != NULL)
-				dns_answer_addresses(a, add_server, &sink);
-			if (aaaa != NULL)
-				dns_answer_addresses(aaaa, add_server, &sink);
-			if (!sink.ok)
-				return kd_err_set(err, KD_ENOMEM, "out of "
-					"memory");
-		}
-		m = suffix->server_count;
+		ret = ns_addresses_collect(found, engine, config->ns_port, err);
+		if (ret != KD_OK)
+			return ret;
+		m = found->server_count;
 		if (m == 0)
 			continue;
+		suffix->servers = calloc(m, sizeof(*suffix->servers));
 		q[i].server_soa = calloc(m, sizeof(size_t));
 		q[i].server_srv = calloc(m, sizeof(size_t));
 		q[i].server_tcp = calloc(m, sizeof(size_t));
 		q[i].server_targets = calloc(m * (suffix->host_count + 1) * 2,
 			sizeof(size_t));
-		if (q[i].server_soa == NULL || q[i].server_srv == NULL ||
-			q[i].server_tcp == NULL || q[i].server_targets == NULL)
+		if (suffix->servers == NULL || q[i].server_soa == NULL ||
+			q[i].server_srv == NULL || q[i].server_tcp == NULL ||
+			q[i].server_targets == NULL)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		suffix->server_count = m;
 		snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
 		for (size_t s = 0; ret == KD_OK && s < m; s++) {
-			endpoint ns;
-			char text[ENDPOINT_TEXT_MAX];
+			auth_server *server = &suffix->servers[s];
+			const endpoint *ns = &found->servers[s].at;
 
-			snprintf(text, sizeof(text), "%s#%u",
-				suffix->servers[s].address,
-				(unsigned)config->ns_port);
-			ret = endpoint_parse(text, config->ns_port, &ns, err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine, suffix->zone,
-					LDNS_RR_TYPE_SOA, &ns, false,
-					&q[i].server_soa[s], err);
+			snprintf(server->name, sizeof(server->name), "%s",
+				found->servers[s].name);
+			snprintf(server->address, sizeof(server->address), "%s",
+				found->servers[s].address);
+			ret = query_engine_add(engine, suffix->zone,
+				LDNS_RR_TYPE_SOA, ns, false,
+				&q[i].server_soa[s], err);
 			if (ret == KD_OK)
 				ret = query_engine_add(engine, suffix->qname,
-					LDNS_RR_TYPE_SRV, &ns, false,
+					LDNS_RR_TYPE_SRV, ns, false,
 					&q[i].server_srv[s], err);
 			if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
 				ret = query_engine_add(engine, tcp_name,
-					LDNS_RR_TYPE_SRV, &ns, false,
+					LDNS_RR_TYPE_SRV, ns, false,
 					&q[i].server_tcp[s], err);
 			for (size_t h = 0; ret == KD_OK &&
 				h < suffix->host_count; h++) {
@@ -307,11 +237,11 @@ ask_servers(const check_config *config, query_engine *engine,
 
 				ret = query_engine_add(engine,
 					suffix->hosts[h].rec.target,
-					LDNS_RR_TYPE_A, &ns, false, &ids[0], err);
+					LDNS_RR_TYPE_A, ns, false, &ids[0], err);
 				if (ret == KD_OK)
 					ret = query_engine_add(engine,
 						suffix->hosts[h].rec.target,
-						LDNS_RR_TYPE_AAAA, &ns, false,
+						LDNS_RR_TYPE_AAAA, ns, false,
 						&ids[1], err);
 			}
 		}
@@ -327,9 +257,9 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	size_t s, kd_err *err)
 {
 	auth_server *server = &suffix->servers[s];
-	const ldns_pkt *soa = answer_of(engine, q->server_soa[s]);
-	const ldns_pkt *srv = answer_of(engine, q->server_srv[s]);
-	const ldns_pkt *tcp = answer_of(engine, q->server_tcp[s]);
+	const ldns_pkt *soa = query_engine_answer(engine, q->server_soa[s]);
+	const ldns_pkt *srv = query_engine_answer(engine, q->server_srv[s]);
+	const ldns_pkt *tcp = query_engine_answer(engine, q->server_tcp[s]);
 	char **lines = NULL;
 	size_t n = 0;
 
@@ -368,7 +298,8 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 			suffix->zone))
 			continue;
 		for (int k = 0; k < 2; k++) {
-			const ldns_pkt *pkt = answer_of(engine, ids[k]);
+			const ldns_pkt *pkt = query_engine_answer(engine,
+				ids[k]);
 
 			if (pkt != NULL && ldns_pkt_aa(pkt))
 				dns_answer_addresses(pkt, add_address_line,

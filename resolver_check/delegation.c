@@ -9,46 +9,26 @@
 
 #include "delegation.h"
 #include "dns_answer.h"
+#include "ns_addresses.h"
 #include "wincode.h"
-
-/* One server of a parent zone. */
-typedef struct parent_server {
-	char name[DNAME_BUF_SIZE];
-	char address[INET6_ADDRSTRLEN];
-	size_t referral;               /* NS <zone> to it, without RD */
-} parent_server;
 
 /* The queries about the parent of one suffix's zone. */
 typedef struct parent_queries {
 	bool active;                   /* zone and zone_ns known */
 	size_t soa;                    /* SOA <parent name> to the --server */
 	size_t ns;                     /* NS <parent zone> to the --server */
-	char (*ns_names)[DNAME_BUF_SIZE];
-	size_t ns_count;
-	size_t *ns_a;                  /* A and AAAA of each NS name */
-	size_t *ns_aaaa;
-	parent_server *servers;
-	size_t server_count;
+	ns_addresses ns_addrs;         /* the parent zone's NS and addresses */
+	size_t *referrals;             /* NS <zone> to each, without RD */
 } parent_queries;
 
 static void
 free_parents(parent_queries *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free(p[i].ns_names);
-		free(p[i].ns_a);
-		free(p[i].ns_aaaa);
-		free(p[i].servers);
+		ns_addresses_free(&p[i].ns_addrs);
+		free(p[i].referrals);
 	}
 	free(p);
-}
-
-static const ldns_pkt *
-answer_of(query_engine *engine, size_t id)
-{
-	const query_result *r = query_engine_result(engine, id);
-
-	return r->status == QUERY_ANSWERED ? r->answer : NULL;
 }
 
 /* Step 1: the SOA of each zone's parent name, for the parent zone. */
@@ -89,7 +69,7 @@ ask_parent_ns(const check_config *config, query_engine *engine,
 
 		if (!p[i].active)
 			continue;
-		pkt = answer_of(engine, p[i].soa);
+		pkt = query_engine_answer(engine, p[i].soa);
 		if (pkt == NULL || !dns_answer_soa(pkt, suffix->parent_zone,
 			sizeof(suffix->parent_zone), &serial, &minimum) ||
 			!dname_is_subdomain(suffix->zone, suffix->parent_zone) ||
@@ -115,64 +95,16 @@ ask_parent_addresses(const check_config *config, query_engine *engine,
 
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		const ldns_pkt *pkt;
-		size_t n;
 
 		if (!p[i].active ||
-			(pkt = answer_of(engine, p[i].ns)) == NULL)
+			(pkt = query_engine_answer(engine, p[i].ns)) == NULL)
 			continue;
-		if (!dns_answer_ns(pkt, report->suffixes[i].parent_zone, false,
-			&p[i].ns_names, &n))
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		p[i].ns_a = calloc(n ? n : 1, sizeof(size_t));
-		p[i].ns_aaaa = calloc(n ? n : 1, sizeof(size_t));
-		if (p[i].ns_a == NULL || p[i].ns_aaaa == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		for (size_t k = 0; ret == KD_OK && k < n; k++) {
-			p[i].ns_count++;
-			ret = query_engine_add(engine, p[i].ns_names[k],
-				LDNS_RR_TYPE_A, &config->server, true,
-				&p[i].ns_a[k], err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine, p[i].ns_names[k],
-					LDNS_RR_TYPE_AAAA, &config->server, true,
-					&p[i].ns_aaaa[k], err);
-		}
+		ret = ns_addresses_ask(&p[i].ns_addrs, engine, pkt,
+			report->suffixes[i].parent_zone, &config->server, err);
 	}
 	if (ret == KD_OK)
 		ret = query_engine_run(engine, err);
 	return ret;
-}
-
-/* Collects the addresses of one parent NS name. */
-typedef struct server_sink {
-	parent_queries *parent;
-	const char *name;
-	bool ok;
-} server_sink;
-
-static void
-add_server(const char *address, int family, const void *bytes, void *ctx)
-{
-	server_sink *sink = ctx;
-	parent_queries *p = sink->parent;
-	parent_server *grown;
-
-	(void)family;
-	(void)bytes;
-	if (!sink->ok)
-		return;
-	grown = realloc(p->servers, (p->server_count + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		sink->ok = false;
-		return;
-	}
-	p->servers = grown;
-	memset(&grown[p->server_count], 0, sizeof(*grown));
-	snprintf(grown[p->server_count].name, DNAME_BUF_SIZE, "%s",
-		sink->name);
-	snprintf(grown[p->server_count].address, INET6_ADDRSTRLEN, "%s",
-		address);
-	p->server_count++;
 }
 
 /* Step 4: NS <zone> to every parent server, without recursion. */
@@ -183,36 +115,19 @@ ask_referrals(const check_config *config, query_engine *engine,
 	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		for (size_t k = 0; k < p[i].ns_count; k++) {
-			server_sink sink = { &p[i], p[i].ns_names[k], true };
-			const ldns_pkt *a = answer_of(engine, p[i].ns_a[k]);
-			const ldns_pkt *aaaa = answer_of(engine,
-				p[i].ns_aaaa[k]);
+		ns_addresses *ns = &p[i].ns_addrs;
 
-			if (a != NULL)
-				dns_answer_addresses(a, add_server, &sink);
-			if (aaaa != NULL)
-				dns_answer_addresses(aaaa, add_server, &sink);
-			if (!sink.ok)
-				return kd_err_set(err, KD_ENOMEM, "out of "
-					"memory");
-		}
-		for (size_t s = 0; ret == KD_OK && s < p[i].server_count;
-			s++) {
-			char text[ENDPOINT_TEXT_MAX];
-			endpoint server;
-
-			snprintf(text, sizeof(text), "%s#%u",
-				p[i].servers[s].address,
-				(unsigned)config->ns_port);
-			ret = endpoint_parse(text, config->ns_port, &server,
-				err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine,
-					report->suffixes[i].zone,
-					LDNS_RR_TYPE_NS, &server, false,
-					&p[i].servers[s].referral, err);
-		}
+		ret = ns_addresses_collect(ns, engine, config->ns_port, err);
+		if (ret != KD_OK)
+			return ret;
+		p[i].referrals = calloc(ns->server_count ? ns->server_count : 1,
+			sizeof(size_t));
+		if (p[i].referrals == NULL)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++)
+			ret = query_engine_add(engine, report->suffixes[i].zone,
+				LDNS_RR_TYPE_NS, &ns->servers[s].at, false,
+				&p[i].referrals[s], err);
 	}
 	if (ret == KD_OK)
 		ret = query_engine_run(engine, err);
@@ -241,9 +156,10 @@ judge_delegation(query_engine *engine, check_report *report,
 {
 	bool reported = false;
 
-	for (size_t s = 0; !reported && s < p->server_count; s++) {
-		const parent_server *server = &p->servers[s];
-		const ldns_pkt *pkt = answer_of(engine, server->referral);
+	for (size_t s = 0; !reported && s < p->ns_addrs.server_count; s++) {
+		const ns_server *server = &p->ns_addrs.servers[s];
+		const ldns_pkt *pkt = query_engine_answer(engine,
+			p->referrals[s]);
 		char (*names)[DNAME_BUF_SIZE];
 		size_t n;
 		char *lines;

@@ -226,6 +226,14 @@ query_engine_result(const query_engine *engine, size_t id)
 	return id < engine->count ? &engine->queries[id]->result : NULL;
 }
 
+const ldns_pkt *
+query_engine_answer(const query_engine *engine, size_t id)
+{
+	const query_result *r = query_engine_result(engine, id);
+
+	return r->status == QUERY_ANSWERED ? r->answer : NULL;
+}
+
 /* End Q with STATUS and a reason. */
 static void
 finish(query *q, query_status status, uint64_t now, const char *reason)

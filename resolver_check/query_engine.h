@@ -70,6 +70,9 @@ kd_result query_engine_run(query_engine *engine, kd_err *err);
 const query_result *query_engine_result(const query_engine *engine,
 	size_t id);
 
+/* The answer to query ID when it was answered (any rcode), else NULL. */
+const ldns_pkt *query_engine_answer(const query_engine *engine, size_t id);
+
 /* Short name of STATUS ("answered", "timeout", ...). */
 const char *query_status_name(query_status status);
 

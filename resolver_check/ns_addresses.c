@@ -1,0 +1,89 @@
+/*
+ * ns_addresses.c -- the addresses of a zone's NS names.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dns_answer.h"
+#include "ns_addresses.h"
+
+kd_result
+ns_addresses_ask(ns_addresses *ns, query_engine *engine, const ldns_pkt *pkt,
+	const char *zone, const endpoint *server, kd_err *err)
+{
+	kd_result ret = KD_OK;
+	size_t n;
+
+	if (!dns_answer_ns(pkt, zone, false, &ns->names, &ns->name_count))
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	n = ns->name_count * 2;
+	if ((ns->ids = calloc(n ? n : 1, sizeof(size_t))) == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t k = 0; ret == KD_OK && k < n; k++)
+		ret = query_engine_add(engine, ns->names[k / 2], k % 2 ?
+			LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, server, true,
+			&ns->ids[k], err);
+	return ret;
+}
+
+/* Appends the addresses of one NS name to an ns_addresses. */
+typedef struct server_sink {
+	ns_addresses *ns;
+	const char *name;
+	bool ok;
+} server_sink;
+
+static void
+add_server(const char *address, int family, const void *bytes, void *ctx)
+{
+	server_sink *sink = ctx;
+	ns_addresses *ns = sink->ns;
+	ns_server *grown;
+
+	(void)family;
+	(void)bytes;
+	if (!sink->ok || (grown = realloc(ns->servers,
+		(ns->server_count + 1) * sizeof(*grown))) == NULL) {
+		sink->ok = false;
+		return;
+	}
+	ns->servers = grown;
+	grown += ns->server_count++;
+	snprintf(grown->name, sizeof(grown->name), "%s", sink->name);
+	snprintf(grown->address, sizeof(grown->address), "%s", address);
+}
+
+kd_result
+ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
+	uint16_t port, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t k = 0; k < ns->name_count * 2; k++) {
+		server_sink sink = { ns, ns->names[k / 2], true };
+		const ldns_pkt *pkt = query_engine_answer(engine, ns->ids[k]);
+
+		if (pkt != NULL)
+			dns_answer_addresses(pkt, add_server, &sink);
+		if (!sink.ok)
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++) {
+		char text[ENDPOINT_TEXT_MAX];
+
+		snprintf(text, sizeof(text), "%s#%u", ns->servers[s].address,
+			(unsigned)port);
+		ret = endpoint_parse(text, port, &ns->servers[s].at, err);
+	}
+	return ret;
+}
+
+void
+ns_addresses_free(ns_addresses *ns)
+{
+	free(ns->names);
+	free(ns->ids);
+	free(ns->servers);
+}

@@ -1664,32 +1664,31 @@ registry_remove_target(registry *reg, const char *zone, const char *target,
 	return tx_leave(reg, ret, err);
 }
 
-static const char sql_refresh_count_hosts[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM hosts WHERE zone = ?1 AND target = ?2 AND origin = 'update'";
-static const char sql_refresh_hosts[] =
-	"UPDATE hosts SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND target = ?2 AND origin = 'update'";
-static const char sql_refresh_count_addresses[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM addresses WHERE zone = ?1 AND name = ?2 AND origin = 'update'";
-static const char sql_refresh_addresses[] =
-	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND name = ?2 AND origin = 'update'";
+/* Count, and refresh, the dynamic rows of TABLE whose KEY column is ?2. */
+#define SQL_REFRESH_COUNT(table, key) \
+	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)" \
+	" FROM " table " WHERE zone = ?1 AND " key " = ?2" \
+	" AND origin = 'update'"
+#define SQL_REFRESH(table, key) \
+	"UPDATE " table " SET refreshed = ?3, signer = ?4, state = 'active'" \
+	" WHERE zone = ?1 AND " key " = ?2 AND origin = 'update'"
 
-static const char sql_refresh_signer_count_hosts[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM hosts WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
-static const char sql_refresh_signer_hosts[] =
-	"UPDATE hosts SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
-static const char sql_refresh_signer_count_addresses[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM addresses WHERE zone = ?1 AND signer = ?2"
-	" AND origin = 'update'";
-static const char sql_refresh_signer_addresses[] =
-	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
+/* The statements that select what one refresh renews, table by table. */
+typedef struct refresh_query {
+	const char *count_sql[2];
+	const char *update_sql[2];
+} refresh_query;
+
+static const refresh_query refresh_by_target = {
+	{ SQL_REFRESH_COUNT("hosts", "target"),
+		SQL_REFRESH_COUNT("addresses", "name") },
+	{ SQL_REFRESH("hosts", "target"), SQL_REFRESH("addresses", "name") },
+};
+static const refresh_query refresh_by_signer = {
+	{ SQL_REFRESH_COUNT("hosts", "signer"),
+		SQL_REFRESH_COUNT("addresses", "signer") },
+	{ SQL_REFRESH("hosts", "signer"), SQL_REFRESH("addresses", "signer") },
+};
 
 /*
  * Refresh the rows of one table that the statements select by zone (?1)
@@ -1734,14 +1733,44 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 	return ret;
 }
 
+/*
+ * Refresh the hosts and addresses QUERY selects by KEY in the checked
+ * ZONE, in one transaction; bump the serial when a stale one revives.
+ */
+static kd_result
+refresh_zone(registry *reg, const refresh_query *query, const char *zone,
+	const char *key, const char *signer, int64_t now, size_t *count,
+	kd_err *err)
+{
+	size_t refreshed = 0;
+	size_t revived = 0;
+	kd_result ret = tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_require(reg, zone, err);
+	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
+		ret = refresh_rows(reg, query->count_sql[i],
+			query->update_sql[i], zone, key, signer, now,
+			&refreshed, &revived, err);
+	}
+	if (ret == KD_OK && revived > 0) {
+		ret = serial_bump(reg, zone, err);
+	}
+	ret = tx_leave(reg, ret, err);
+	if (ret == KD_OK && count != NULL) {
+		*count = refreshed;
+	}
+	return ret;
+}
+
 kd_result
 registry_refresh_target(registry *reg, const char *zone, const char *target,
 	const char *signer, int64_t now, size_t *count, kd_err *err)
 {
 	char zone_name[DNAME_BUF_SIZE];
 	char target_name[DNAME_BUF_SIZE];
-	size_t refreshed = 0;
-	size_t revived = 0;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1755,29 +1784,8 @@ registry_refresh_target(registry *reg, const char *zone, const char *target,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_count_hosts,
-			sql_refresh_hosts, zone_name, target_name, signer, now,
-			&refreshed, &revived, err);
-	}
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_count_addresses,
-			sql_refresh_addresses, zone_name, target_name, signer,
-			now, &refreshed, &revived, err);
-	}
-	if (ret == KD_OK && revived > 0) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	ret = tx_leave(reg, ret, err);
-	if (ret == KD_OK && count != NULL) {
-		*count = refreshed;
-	}
-	return ret;
+	return refresh_zone(reg, &refresh_by_target, zone_name, target_name,
+		signer, now, count, err);
 }
 
 kd_result
@@ -1785,8 +1793,6 @@ registry_refresh_signer(registry *reg, const char *zone, const char *signer,
 	int64_t now, size_t *count, kd_err *err)
 {
 	char zone_name[DNAME_BUF_SIZE];
-	size_t refreshed = 0;
-	size_t revived = 0;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1800,29 +1806,8 @@ registry_refresh_signer(registry *reg, const char *zone, const char *signer,
 		return kd_err_set(err, KD_EINVAL, "zone %s: refresh without a "
 			"signer", zone_name);
 	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_signer_count_hosts,
-			sql_refresh_signer_hosts, zone_name, signer, signer, now,
-			&refreshed, &revived, err);
-	}
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_signer_count_addresses,
-			sql_refresh_signer_addresses, zone_name, signer, signer,
-			now, &refreshed, &revived, err);
-	}
-	if (ret == KD_OK && revived > 0) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	ret = tx_leave(reg, ret, err);
-	if (ret == KD_OK && count != NULL) {
-		*count = refreshed;
-	}
-	return ret;
+	return refresh_zone(reg, &refresh_by_signer, zone_name, signer, signer,
+		now, count, err);
 }
 
 /* ---- addresses ------------------------------------------------------- */

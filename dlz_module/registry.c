@@ -2400,8 +2400,10 @@ load_zone_list(load_cursor *cur, const load_query *query, const char *zone,
 
 /* Read a row of HOST_COLUMNS into HOST; false when malformed. */
 static bool
-read_host_row(sqlite3_stmt *s, registry_host *host)
+read_host_row(sqlite3_stmt *s, void *item)
 {
+	registry_host *host = item;
+
 	memset(host, 0, sizeof(*host));
 	const int64_t priority = sqlite3_column_int64(s, 1);
 	const int64_t weight = sqlite3_column_int64(s, 2);
@@ -2425,8 +2427,10 @@ read_host_row(sqlite3_stmt *s, registry_host *host)
 
 /* Read a row of ADDRESS_COLUMNS into ADDR; false when malformed. */
 static bool
-read_address_row(sqlite3_stmt *s, registry_address *addr)
+read_address_row(sqlite3_stmt *s, void *item)
 {
+	registry_address *addr = item;
+
 	memset(addr, 0, sizeof(*addr));
 	addr->ttl = (uint32_t)sqlite3_column_int64(s, 3);
 	addr->created = sqlite3_column_int64(s, 6);
@@ -2439,51 +2443,55 @@ read_address_row(sqlite3_stmt *s, registry_address *addr)
 		state_from_text(sqlite3_column_text(s, 8), &addr->state);
 }
 
-static kd_result
-load_hosts(load_cursor *cur, const char *zone, kd_err *err)
+/* Read a row of the grants query into ITEM; false when malformed. */
+static bool
+read_grant_row(sqlite3_stmt *s, void *item)
 {
-	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = load_start(cur, &query_hosts, zone, err);
+	registry_grant *g = item;
+	const char *scope = (const char *)sqlite3_column_text(s, 2);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->hosts, &capacity,
-			ds->host_count, sizeof(*ds->hosts)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		if (!read_host_row(cur->stmt, &ds->hosts[ds->host_count])) {
-			ret = corrupt_error(cur->reg, "hosts", err);
-			break;
-		}
-		ds->host_count++;
-	}
-	return load_finish(cur, ret);
+	memset(g, 0, sizeof(*g));
+	return column_copy(s, 0, g->identity, sizeof(g->identity)) &&
+		column_copy(s, 1, g->zone, sizeof(g->zone)) &&
+		registry_scope_from_name(scope, &g->scope) == KD_OK;
 }
 
-static kd_result
-load_addresses(load_cursor *cur, const char *zone, kd_err *err)
+/* Read a row of sql_load_sites into ITEM; false when malformed. */
+static bool
+read_site_row(sqlite3_stmt *s, void *item)
 {
-	registry_dataset *ds = cur->ds;
+	registry_site_prefix *sp = item;
+
+	return column_copy(s, 0, sp->site, sizeof(sp->site)) &&
+		column_copy(s, 1, sp->prefix, sizeof(sp->prefix));
+}
+
+typedef bool (*read_row_fn)(sqlite3_stmt *s, void *item);
+
+/*
+ * Append the rows of the query START began to the array *ITEMS of SIZE
+ * bytes an item, *COUNT long, each read by READ; TABLE names the table in
+ * errors.
+ */
+static kd_result
+load_rows(load_cursor *cur, kd_result start, void **items, size_t *count,
+	size_t size, read_row_fn read, const char *table, kd_err *err)
+{
 	size_t capacity = 0;
 	bool row = false;
-	kd_result ret = load_start(cur, &query_addresses, zone, err);
+	kd_result ret = start;
 
 	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
 		row) {
-		if (array_reserve((void **)&ds->addresses, &capacity,
-			ds->address_count, sizeof(*ds->addresses)) != KD_OK) {
+		if (array_reserve(items, &capacity, *count, size) != KD_OK) {
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 			break;
 		}
-		if (!read_address_row(cur->stmt,
-			&ds->addresses[ds->address_count])) {
-			ret = corrupt_error(cur->reg, "addresses", err);
+		if (!read(cur->stmt, (char *)*items + *count * size)) {
+			ret = corrupt_error(cur->reg, table, err);
 			break;
 		}
-		ds->address_count++;
+		(*count)++;
 	}
 	return load_finish(cur, ret);
 }
@@ -2492,58 +2500,20 @@ static kd_result
 load_grants(load_cursor *cur, const char *zone, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = load_start(cur, &query_grants, zone, err);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->grants, &capacity,
-			ds->grant_count, sizeof(*ds->grants)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		registry_grant *g = &ds->grants[ds->grant_count];
-		memset(g, 0, sizeof(*g));
-		const char *scope =
-			(const char *)sqlite3_column_text(cur->stmt, 2);
-		if (!column_copy(cur->stmt, 0, g->identity,
-			sizeof(g->identity)) ||
-			!column_copy(cur->stmt, 1, g->zone, sizeof(g->zone)) ||
-			registry_scope_from_name(scope, &g->scope) != KD_OK) {
-			ret = corrupt_error(cur->reg, "grants", err);
-			break;
-		}
-		ds->grant_count++;
-	}
-	return load_finish(cur, ret);
+	return load_rows(cur, load_start(cur, &query_grants, zone, err),
+		(void **)&ds->grants, &ds->grant_count, sizeof(*ds->grants),
+		read_grant_row, "grants", err);
 }
 
 static kd_result
 load_sites(load_cursor *cur, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = stmt_get(cur->reg, sql_load_sites, &cur->stmt, err);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->sites, &capacity,
-			ds->site_count, sizeof(*ds->sites)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		registry_site_prefix *sp = &ds->sites[ds->site_count];
-		if (!column_copy(cur->stmt, 0, sp->site, sizeof(sp->site)) ||
-			!column_copy(cur->stmt, 1, sp->prefix,
-			sizeof(sp->prefix))) {
-			ret = corrupt_error(cur->reg, "sites", err);
-			break;
-		}
-		ds->site_count++;
-	}
-	return load_finish(cur, ret);
+	return load_rows(cur, stmt_get(cur->reg, sql_load_sites, &cur->stmt,
+		err), (void **)&ds->sites, &ds->site_count, sizeof(*ds->sites),
+		read_site_row, "sites", err);
 }
 
 static kd_result
@@ -2573,10 +2543,15 @@ load_all(registry *reg, const char *zone, registry_dataset *out,
 		ret = load_zone_list(&cur, &query_notify, zone, false, err);
 	}
 	if (ret == KD_OK) {
-		ret = load_hosts(&cur, zone, err);
+		ret = load_rows(&cur, load_start(&cur, &query_hosts, zone, err),
+			(void **)&out->hosts, &out->host_count,
+			sizeof(*out->hosts), read_host_row, "hosts", err);
 	}
 	if (ret == KD_OK) {
-		ret = load_addresses(&cur, zone, err);
+		ret = load_rows(&cur, load_start(&cur, &query_addresses, zone,
+			err), (void **)&out->addresses, &out->address_count,
+			sizeof(*out->addresses), read_address_row, "addresses",
+			err);
 	}
 	if (ret == KD_OK) {
 		ret = load_grants(&cur, zone, err);

@@ -990,28 +990,49 @@ serial_bump(registry *reg, const char *zone, kd_err *err)
 
 static const char sql_zone_exists[] = "SELECT 1 FROM zones WHERE name = ?1";
 
+/* *FOUND: whether the query SQL returns a row for KEY (bound as ?1). */
+static kd_result
+row_exists(registry *reg, const char *sql, const char *key, bool *found,
+	kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	kd_result ret = stmt_get(reg, sql, &stmt, err);
+
+	*found = false;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	bind_text(stmt, 1, key);
+	ret = stmt_row(reg, stmt, found, err);
+	if (ret == KD_OK) {
+		(void)sqlite3_reset(stmt);
+	}
+	return ret;
+}
+
+/*
+ * KD_OK when the WHAT ("zone", "site") KEY exists by the query SQL, else
+ * KD_ENOENT naming it.
+ */
+static kd_result
+row_require(registry *reg, const char *sql, const char *what,
+	const char *key, kd_err *err)
+{
+	bool found = false;
+	kd_result ret = row_exists(reg, sql, key, &found, err);
+
+	if (ret == KD_OK && !found) {
+		ret = kd_err_set(err, KD_ENOENT, "%s %s does not exist", what,
+			key);
+	}
+	return ret;
+}
+
 /* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
 static kd_result
 zone_require(registry *reg, const char *zone, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	bool found = false;
-	kd_result ret = stmt_get(reg, sql_zone_exists, &stmt, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	bind_text(stmt, 1, zone);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
-	if (!found) {
-		return kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			zone);
-	}
-	return KD_OK;
+	return row_require(reg, sql_zone_exists, "zone", zone, err);
 }
 
 /* ---- settings -------------------------------------------------------- */
@@ -1256,17 +1277,12 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = stmt_get(reg, sql_zone_exists, &stmt, err);
+	kd_result ret = row_exists(reg, sql_zone_exists, head->name, &found,
+		err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	bind_text(stmt, 1, head->name);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
 	if (found) {
 		return kd_err_set(err, KD_EEXIST, "zone %s already exists",
 			head->name);
@@ -1426,29 +1442,6 @@ bind_host_key(sqlite3_stmt *stmt, const char *zone, const srv_record *srv,
 	bind_text(stmt, 5, target);
 }
 
-static kd_result
-site_require(registry *reg, const char *site, kd_err *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	bool found = false;
-	kd_result ret = stmt_get(reg, sql_site_exists, &stmt, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	bind_text(stmt, 1, site);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
-	if (!found) {
-		return kd_err_set(err, KD_ENOENT, "site %s does not exist",
-			site);
-	}
-	return KD_OK;
-}
-
 /* What an existing registration looked like before a refresh. */
 typedef struct registration_before {
 	bool found;
@@ -1497,7 +1490,8 @@ host_store(registry *reg, const char *zone, const registry_host *host,
 	kd_result ret = zone_require(reg, zone, err);
 
 	if (ret == KD_OK && host->site[0] != '\0') {
-		ret = site_require(reg, host->site, err);
+		ret = row_require(reg, sql_site_exists, "site", host->site,
+			err);
 	}
 	if (ret == KD_OK && replace_target) {
 		ret = stmt_get(reg, sql_host_replace, &stmt, err);

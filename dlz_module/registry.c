@@ -1570,6 +1570,34 @@ registry_put_host(registry *reg, const registry_host *host,
 	return tx_leave(reg, ret, err);
 }
 
+/*
+ * In one write level: check that ZONE (canonical) exists, run the DELETE
+ * in STMT (prepared and bound by the caller) and bump the serial of ZONE;
+ * fail with MISSING when it deleted nothing.
+ */
+static kd_result
+delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
+	const kd_err *missing, kd_err *err)
+{
+	kd_result ret = tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_require(reg, zone, err);
+	if (ret == KD_OK) {
+		ret = stmt_run(reg, stmt, err);
+	}
+	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
+		*err = *missing;
+		ret = KD_ENOENT;
+	}
+	if (ret == KD_OK) {
+		ret = serial_bump(reg, zone, err);
+	}
+	return tx_leave(reg, ret, err);
+}
+
 kd_result
 registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	kd_err *err)
@@ -1577,6 +1605,7 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	char zone_name[DNAME_BUF_SIZE];
 	char target[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1584,31 +1613,18 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 		ret = name_normalize("target", srv->target, DNAME_HOST, target,
 			err);
 	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_host_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_host_key(stmt, zone_name, srv, target);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT,
-			"zone %s has no SRV registration %u %u %u %s",
-			zone_name, (unsigned)srv->priority,
-			(unsigned)srv->weight, (unsigned)srv->port, target);
-	}
-	if (ret == KD_OK) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	return tx_leave(reg, ret, err);
+	bind_host_key(stmt, zone_name, srv, target);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", zone_name,
+		(unsigned)srv->priority, (unsigned)srv->weight,
+		(unsigned)srv->port, target);
+	return delete_one(reg, zone_name, stmt, &missing, err);
 }
 
 static const char sql_target_delete_hosts[] =
@@ -1922,34 +1938,22 @@ registry_remove_address(registry *reg, const char *zone, const char *name,
 {
 	address_key key;
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = address_key_check(zone, name, address, &key, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, key.zone, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_address_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, key.zone);
-		bind_text(stmt, 2, key.name);
-		bind_text(stmt, 3, key.address);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT,
-			"zone %s has no address %s for %s", key.zone,
-			key.address, key.name);
-	}
-	if (ret == KD_OK) {
-		ret = serial_bump(reg, key.zone, err);
-	}
-	return tx_leave(reg, ret, err);
+	bind_text(stmt, 1, key.zone);
+	bind_text(stmt, 2, key.name);
+	bind_text(stmt, 3, key.address);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key.zone, key.address,
+		key.name);
+	return delete_one(reg, key.zone, stmt, &missing, err);
 }
 
 /* ---- grants and sites ------------------------------------------------ */

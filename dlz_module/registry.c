@@ -1349,8 +1349,14 @@ registry_add_zone(registry *reg, const registry_zone *zone, int64_t now,
 	return tx_leave(reg, ret, err);
 }
 
-kd_result
-registry_remove_zone(registry *reg, const char *name, kd_err *err)
+/*
+ * Run SQL on the row of zone NAME (?1) in one write level: delete it, or,
+ * given SERIAL (?2), set its serial, which then is not bumped again in
+ * this transaction. KD_ENOENT when the zone does not exist.
+ */
+static kd_result
+zone_row_write(registry *reg, const char *name, const char *sql,
+	const uint32_t *serial, kd_err *err)
 {
 	char zone[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
@@ -1363,47 +1369,35 @@ registry_remove_zone(registry *reg, const char *name, kd_err *err)
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = stmt_get(reg, sql_zone_delete, &stmt, err);
+	ret = stmt_get(reg, sql, &stmt, err);
 	if (ret == KD_OK) {
 		bind_text(stmt, 1, zone);
+		if (serial != NULL) {
+			bind_int(stmt, 2, *serial);
+		}
 		ret = stmt_run(reg, stmt, err);
 	}
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
 			zone);
 	}
+	if (ret == KD_OK && serial != NULL) {
+		ret = serial_mark(reg, zone, NULL, err);
+	}
 	return tx_leave(reg, ret, err);
+}
+
+kd_result
+registry_remove_zone(registry *reg, const char *name, kd_err *err)
+{
+	return zone_row_write(reg, name, sql_zone_delete, NULL, err);
 }
 
 kd_result
 registry_set_serial(registry *reg, const char *name, uint32_t serial,
 	kd_err *err)
 {
-	char zone[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = name_normalize("zone", name, DNAME_OWNER, zone, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = stmt_get(reg, sql_zone_set_serial, &stmt, err);
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, zone);
-		bind_int(stmt, 2, serial);
-		ret = stmt_run(reg, stmt, err);
-	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			zone);
-	}
-	if (ret == KD_OK) {
-		ret = serial_mark(reg, zone, NULL, err);
-	}
-	return tx_leave(reg, ret, err);
+	return zone_row_write(reg, name, sql_zone_set_serial, &serial, err);
 }
 
 /* ---- SRV registrations ---------------------------------------------- */

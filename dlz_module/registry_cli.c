@@ -650,6 +650,16 @@ cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx)
 	return code;
 }
 
+/* Check the zone name TEXT into ZONE, then run BODY on it (cli_session()). */
+static int
+zone_session(const cli *c, const char *text, bool read_only,
+	cli_body_fn body, char *zone)
+{
+	const int code = check_name(c, NULL, "zone", text, DNAME_OWNER, zone);
+
+	return code >= 0 ? code : cli_session(c, read_only, body, zone);
+}
+
 /* ---- init ------------------------------------------------------------ */
 
 static int
@@ -966,10 +976,8 @@ run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	(void)cmd;
 	(void)args;
 	(void)count;
-	int code = check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone);
-	if (code < 0) {
-		code = cli_session(c, false, zone_remove_change, zone);
-	}
+	const int code = zone_session(c, pos[0], false, zone_remove_change,
+		zone);
 	if (code < 0) {
 		(void)fprintf(c->out, "removed zone %s\n", zone);
 	}
@@ -2109,11 +2117,7 @@ run_export(cli *c, const cli_command *cmd, void *args, char **pos,
 	(void)cmd;
 	(void)args;
 	(void)count;
-	int code = check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone);
-	if (code < 0) {
-		code = cli_session(c, true, export_zone, zone);
-	}
-	return code;
+	return zone_session(c, pos[0], true, export_zone, zone);
 }
 
 /* ---- the command table ----------------------------------------------- */

@@ -1566,12 +1566,12 @@ registry_put_host(registry *reg, const registry_host *host,
 
 /*
  * In one write level: check that ZONE (canonical) exists, run the DELETE
- * in STMT (prepared and bound by the caller) and bump the serial of ZONE;
- * fail with MISSING when it deleted nothing.
+ * in STMT (prepared and bound by the caller) and, when BUMP, bump the
+ * serial of ZONE; fail with MISSING when it deleted nothing.
  */
 static kd_result
 delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
-	const kd_err *missing, kd_err *err)
+	const kd_err *missing, bool bump, kd_err *err)
 {
 	kd_result ret = tx_enter(reg, err);
 
@@ -1586,7 +1586,7 @@ delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
 		*err = *missing;
 		ret = KD_ENOENT;
 	}
-	if (ret == KD_OK) {
+	if (ret == KD_OK && bump) {
 		ret = serial_bump(reg, zone, err);
 	}
 	return tx_leave(reg, ret, err);
@@ -1618,7 +1618,7 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 		"zone %s has no SRV registration %u %u %u %s", zone_name,
 		(unsigned)srv->priority, (unsigned)srv->weight,
 		(unsigned)srv->port, target);
-	return delete_one(reg, zone_name, stmt, &missing, err);
+	return delete_one(reg, zone_name, stmt, &missing, true, err);
 }
 
 static const char sql_target_delete_hosts[] =
@@ -1947,7 +1947,7 @@ registry_remove_address(registry *reg, const char *zone, const char *name,
 	(void)kd_err_set(&missing, KD_ENOENT,
 		"zone %s has no address %s for %s", key.zone, key.address,
 		key.name);
-	return delete_one(reg, key.zone, stmt, &missing, err);
+	return delete_one(reg, key.zone, stmt, &missing, true, err);
 }
 
 /* ---- grants and sites ------------------------------------------------ */
@@ -2023,30 +2023,21 @@ registry_revoke(registry *reg, const char *identity, const char *zone,
 	char identity_name[REGISTRY_IDENTITY_MAX];
 	char zone_name[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = grant_key_check(identity, zone, identity_name,
 		zone_name, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_grant_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, identity_name);
-		bind_text(stmt, 2, zone_name);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT, "%s has no grant in zone %s",
-			identity_name, zone_name);
-	}
-	return tx_leave(reg, ret, err);
+	bind_text(stmt, 1, identity_name);
+	bind_text(stmt, 2, zone_name);
+	(void)kd_err_set(&missing, KD_ENOENT, "%s has no grant in zone %s",
+		identity_name, zone_name);
+	return delete_one(reg, zone_name, stmt, &missing, false, err);
 }
 
 static kd_result

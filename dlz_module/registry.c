@@ -990,28 +990,49 @@ serial_bump(registry *reg, const char *zone, kd_err *err)
 
 static const char sql_zone_exists[] = "SELECT 1 FROM zones WHERE name = ?1";
 
+/* *FOUND: whether the query SQL returns a row for KEY (bound as ?1). */
+static kd_result
+row_exists(registry *reg, const char *sql, const char *key, bool *found,
+	kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	kd_result ret = stmt_get(reg, sql, &stmt, err);
+
+	*found = false;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	bind_text(stmt, 1, key);
+	ret = stmt_row(reg, stmt, found, err);
+	if (ret == KD_OK) {
+		(void)sqlite3_reset(stmt);
+	}
+	return ret;
+}
+
+/*
+ * KD_OK when the WHAT ("zone", "site") KEY exists by the query SQL, else
+ * KD_ENOENT naming it.
+ */
+static kd_result
+row_require(registry *reg, const char *sql, const char *what,
+	const char *key, kd_err *err)
+{
+	bool found = false;
+	kd_result ret = row_exists(reg, sql, key, &found, err);
+
+	if (ret == KD_OK && !found) {
+		ret = kd_err_set(err, KD_ENOENT, "%s %s does not exist", what,
+			key);
+	}
+	return ret;
+}
+
 /* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
 static kd_result
 zone_require(registry *reg, const char *zone, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	bool found = false;
-	kd_result ret = stmt_get(reg, sql_zone_exists, &stmt, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	bind_text(stmt, 1, zone);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
-	if (!found) {
-		return kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			zone);
-	}
-	return KD_OK;
+	return row_require(reg, sql_zone_exists, "zone", zone, err);
 }
 
 /* ---- settings -------------------------------------------------------- */
@@ -1256,17 +1277,12 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = stmt_get(reg, sql_zone_exists, &stmt, err);
+	kd_result ret = row_exists(reg, sql_zone_exists, head->name, &found,
+		err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	bind_text(stmt, 1, head->name);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
 	if (found) {
 		return kd_err_set(err, KD_EEXIST, "zone %s already exists",
 			head->name);
@@ -1333,8 +1349,14 @@ registry_add_zone(registry *reg, const registry_zone *zone, int64_t now,
 	return tx_leave(reg, ret, err);
 }
 
-kd_result
-registry_remove_zone(registry *reg, const char *name, kd_err *err)
+/*
+ * Run SQL on the row of zone NAME (?1) in one write level: delete it, or,
+ * given SERIAL (?2), set its serial, which then is not bumped again in
+ * this transaction. KD_ENOENT when the zone does not exist.
+ */
+static kd_result
+zone_row_write(registry *reg, const char *name, const char *sql,
+	const uint32_t *serial, kd_err *err)
 {
 	char zone[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
@@ -1347,47 +1369,35 @@ registry_remove_zone(registry *reg, const char *name, kd_err *err)
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = stmt_get(reg, sql_zone_delete, &stmt, err);
+	ret = stmt_get(reg, sql, &stmt, err);
 	if (ret == KD_OK) {
 		bind_text(stmt, 1, zone);
+		if (serial != NULL) {
+			bind_int(stmt, 2, *serial);
+		}
 		ret = stmt_run(reg, stmt, err);
 	}
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
 			zone);
 	}
+	if (ret == KD_OK && serial != NULL) {
+		ret = serial_mark(reg, zone, NULL, err);
+	}
 	return tx_leave(reg, ret, err);
+}
+
+kd_result
+registry_remove_zone(registry *reg, const char *name, kd_err *err)
+{
+	return zone_row_write(reg, name, sql_zone_delete, NULL, err);
 }
 
 kd_result
 registry_set_serial(registry *reg, const char *name, uint32_t serial,
 	kd_err *err)
 {
-	char zone[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = name_normalize("zone", name, DNAME_OWNER, zone, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = stmt_get(reg, sql_zone_set_serial, &stmt, err);
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, zone);
-		bind_int(stmt, 2, serial);
-		ret = stmt_run(reg, stmt, err);
-	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			zone);
-	}
-	if (ret == KD_OK) {
-		ret = serial_mark(reg, zone, NULL, err);
-	}
-	return tx_leave(reg, ret, err);
+	return zone_row_write(reg, name, sql_zone_set_serial, &serial, err);
 }
 
 /* ---- SRV registrations ---------------------------------------------- */
@@ -1424,29 +1434,6 @@ bind_host_key(sqlite3_stmt *stmt, const char *zone, const srv_record *srv,
 	bind_int(stmt, 3, srv->weight);
 	bind_int(stmt, 4, srv->port);
 	bind_text(stmt, 5, target);
-}
-
-static kd_result
-site_require(registry *reg, const char *site, kd_err *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	bool found = false;
-	kd_result ret = stmt_get(reg, sql_site_exists, &stmt, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	bind_text(stmt, 1, site);
-	ret = stmt_row(reg, stmt, &found, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	(void)sqlite3_reset(stmt);
-	if (!found) {
-		return kd_err_set(err, KD_ENOENT, "site %s does not exist",
-			site);
-	}
-	return KD_OK;
 }
 
 /* What an existing registration looked like before a refresh. */
@@ -1497,7 +1484,8 @@ host_store(registry *reg, const char *zone, const registry_host *host,
 	kd_result ret = zone_require(reg, zone, err);
 
 	if (ret == KD_OK && host->site[0] != '\0') {
-		ret = site_require(reg, host->site, err);
+		ret = row_require(reg, sql_site_exists, "site", host->site,
+			err);
 	}
 	if (ret == KD_OK && replace_target) {
 		ret = stmt_get(reg, sql_host_replace, &stmt, err);
@@ -1576,6 +1564,34 @@ registry_put_host(registry *reg, const registry_host *host,
 	return tx_leave(reg, ret, err);
 }
 
+/*
+ * In one write level: check that ZONE (canonical) exists, run the DELETE
+ * in STMT (prepared and bound by the caller) and, when BUMP, bump the
+ * serial of ZONE; fail with MISSING when it deleted nothing.
+ */
+static kd_result
+delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
+	const kd_err *missing, bool bump, kd_err *err)
+{
+	kd_result ret = tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_require(reg, zone, err);
+	if (ret == KD_OK) {
+		ret = stmt_run(reg, stmt, err);
+	}
+	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
+		*err = *missing;
+		ret = KD_ENOENT;
+	}
+	if (ret == KD_OK && bump) {
+		ret = serial_bump(reg, zone, err);
+	}
+	return tx_leave(reg, ret, err);
+}
+
 kd_result
 registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	kd_err *err)
@@ -1583,6 +1599,7 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	char zone_name[DNAME_BUF_SIZE];
 	char target[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1590,31 +1607,18 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 		ret = name_normalize("target", srv->target, DNAME_HOST, target,
 			err);
 	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_host_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_host_key(stmt, zone_name, srv, target);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT,
-			"zone %s has no SRV registration %u %u %u %s",
-			zone_name, (unsigned)srv->priority,
-			(unsigned)srv->weight, (unsigned)srv->port, target);
-	}
-	if (ret == KD_OK) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	return tx_leave(reg, ret, err);
+	bind_host_key(stmt, zone_name, srv, target);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", zone_name,
+		(unsigned)srv->priority, (unsigned)srv->weight,
+		(unsigned)srv->port, target);
+	return delete_one(reg, zone_name, stmt, &missing, true, err);
 }
 
 static const char sql_target_delete_hosts[] =
@@ -1664,32 +1668,31 @@ registry_remove_target(registry *reg, const char *zone, const char *target,
 	return tx_leave(reg, ret, err);
 }
 
-static const char sql_refresh_count_hosts[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM hosts WHERE zone = ?1 AND target = ?2 AND origin = 'update'";
-static const char sql_refresh_hosts[] =
-	"UPDATE hosts SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND target = ?2 AND origin = 'update'";
-static const char sql_refresh_count_addresses[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM addresses WHERE zone = ?1 AND name = ?2 AND origin = 'update'";
-static const char sql_refresh_addresses[] =
-	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND name = ?2 AND origin = 'update'";
+/* Count, and refresh, the dynamic rows of TABLE whose KEY column is ?2. */
+#define SQL_REFRESH_COUNT(table, key) \
+	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)" \
+	" FROM " table " WHERE zone = ?1 AND " key " = ?2" \
+	" AND origin = 'update'"
+#define SQL_REFRESH(table, key) \
+	"UPDATE " table " SET refreshed = ?3, signer = ?4, state = 'active'" \
+	" WHERE zone = ?1 AND " key " = ?2 AND origin = 'update'"
 
-static const char sql_refresh_signer_count_hosts[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM hosts WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
-static const char sql_refresh_signer_hosts[] =
-	"UPDATE hosts SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
-static const char sql_refresh_signer_count_addresses[] =
-	"SELECT count(*), count(CASE WHEN state = 'stale' THEN 1 END)"
-	" FROM addresses WHERE zone = ?1 AND signer = ?2"
-	" AND origin = 'update'";
-static const char sql_refresh_signer_addresses[] =
-	"UPDATE addresses SET refreshed = ?3, signer = ?4, state = 'active'"
-	" WHERE zone = ?1 AND signer = ?2 AND origin = 'update'";
+/* The statements that select what one refresh renews, table by table. */
+typedef struct refresh_query {
+	const char *count_sql[2];
+	const char *update_sql[2];
+} refresh_query;
+
+static const refresh_query refresh_by_target = {
+	{ SQL_REFRESH_COUNT("hosts", "target"),
+		SQL_REFRESH_COUNT("addresses", "name") },
+	{ SQL_REFRESH("hosts", "target"), SQL_REFRESH("addresses", "name") },
+};
+static const refresh_query refresh_by_signer = {
+	{ SQL_REFRESH_COUNT("hosts", "signer"),
+		SQL_REFRESH_COUNT("addresses", "signer") },
+	{ SQL_REFRESH("hosts", "signer"), SQL_REFRESH("addresses", "signer") },
+};
 
 /*
  * Refresh the rows of one table that the statements select by zone (?1)
@@ -1734,14 +1737,44 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 	return ret;
 }
 
+/*
+ * Refresh the hosts and addresses QUERY selects by KEY in the checked
+ * ZONE, in one transaction; bump the serial when a stale one revives.
+ */
+static kd_result
+refresh_zone(registry *reg, const refresh_query *query, const char *zone,
+	const char *key, const char *signer, int64_t now, size_t *count,
+	kd_err *err)
+{
+	size_t refreshed = 0;
+	size_t revived = 0;
+	kd_result ret = tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_require(reg, zone, err);
+	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
+		ret = refresh_rows(reg, query->count_sql[i],
+			query->update_sql[i], zone, key, signer, now,
+			&refreshed, &revived, err);
+	}
+	if (ret == KD_OK && revived > 0) {
+		ret = serial_bump(reg, zone, err);
+	}
+	ret = tx_leave(reg, ret, err);
+	if (ret == KD_OK && count != NULL) {
+		*count = refreshed;
+	}
+	return ret;
+}
+
 kd_result
 registry_refresh_target(registry *reg, const char *zone, const char *target,
 	const char *signer, int64_t now, size_t *count, kd_err *err)
 {
 	char zone_name[DNAME_BUF_SIZE];
 	char target_name[DNAME_BUF_SIZE];
-	size_t refreshed = 0;
-	size_t revived = 0;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1755,29 +1788,8 @@ registry_refresh_target(registry *reg, const char *zone, const char *target,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_count_hosts,
-			sql_refresh_hosts, zone_name, target_name, signer, now,
-			&refreshed, &revived, err);
-	}
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_count_addresses,
-			sql_refresh_addresses, zone_name, target_name, signer,
-			now, &refreshed, &revived, err);
-	}
-	if (ret == KD_OK && revived > 0) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	ret = tx_leave(reg, ret, err);
-	if (ret == KD_OK && count != NULL) {
-		*count = refreshed;
-	}
-	return ret;
+	return refresh_zone(reg, &refresh_by_target, zone_name, target_name,
+		signer, now, count, err);
 }
 
 kd_result
@@ -1785,8 +1797,6 @@ registry_refresh_signer(registry *reg, const char *zone, const char *signer,
 	int64_t now, size_t *count, kd_err *err)
 {
 	char zone_name[DNAME_BUF_SIZE];
-	size_t refreshed = 0;
-	size_t revived = 0;
 	kd_result ret = name_normalize("zone", zone, DNAME_OWNER, zone_name,
 		err);
 
@@ -1800,29 +1810,8 @@ registry_refresh_signer(registry *reg, const char *zone, const char *signer,
 		return kd_err_set(err, KD_EINVAL, "zone %s: refresh without a "
 			"signer", zone_name);
 	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_signer_count_hosts,
-			sql_refresh_signer_hosts, zone_name, signer, signer, now,
-			&refreshed, &revived, err);
-	}
-	if (ret == KD_OK) {
-		ret = refresh_rows(reg, sql_refresh_signer_count_addresses,
-			sql_refresh_signer_addresses, zone_name, signer, signer,
-			now, &refreshed, &revived, err);
-	}
-	if (ret == KD_OK && revived > 0) {
-		ret = serial_bump(reg, zone_name, err);
-	}
-	ret = tx_leave(reg, ret, err);
-	if (ret == KD_OK && count != NULL) {
-		*count = refreshed;
-	}
-	return ret;
+	return refresh_zone(reg, &refresh_by_signer, zone_name, signer, signer,
+		now, count, err);
 }
 
 /* ---- addresses ------------------------------------------------------- */
@@ -1943,34 +1932,22 @@ registry_remove_address(registry *reg, const char *zone, const char *name,
 {
 	address_key key;
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = address_key_check(zone, name, address, &key, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, key.zone, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_address_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, key.zone);
-		bind_text(stmt, 2, key.name);
-		bind_text(stmt, 3, key.address);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT,
-			"zone %s has no address %s for %s", key.zone,
-			key.address, key.name);
-	}
-	if (ret == KD_OK) {
-		ret = serial_bump(reg, key.zone, err);
-	}
-	return tx_leave(reg, ret, err);
+	bind_text(stmt, 1, key.zone);
+	bind_text(stmt, 2, key.name);
+	bind_text(stmt, 3, key.address);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key.zone, key.address,
+		key.name);
+	return delete_one(reg, key.zone, stmt, &missing, true, err);
 }
 
 /* ---- grants and sites ------------------------------------------------ */
@@ -2046,30 +2023,21 @@ registry_revoke(registry *reg, const char *identity, const char *zone,
 	char identity_name[REGISTRY_IDENTITY_MAX];
 	char zone_name[DNAME_BUF_SIZE];
 	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
 	kd_result ret = grant_key_check(identity, zone, identity_name,
 		zone_name, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_require(reg, zone_name, err);
 	if (ret == KD_OK) {
 		ret = stmt_get(reg, sql_grant_delete, &stmt, err);
 	}
-	if (ret == KD_OK) {
-		bind_text(stmt, 1, identity_name);
-		bind_text(stmt, 2, zone_name);
-		ret = stmt_run(reg, stmt, err);
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		ret = kd_err_set(err, KD_ENOENT, "%s has no grant in zone %s",
-			identity_name, zone_name);
-	}
-	return tx_leave(reg, ret, err);
+	bind_text(stmt, 1, identity_name);
+	bind_text(stmt, 2, zone_name);
+	(void)kd_err_set(&missing, KD_ENOENT, "%s has no grant in zone %s",
+		identity_name, zone_name);
+	return delete_one(reg, zone_name, stmt, &missing, false, err);
 }
 
 static kd_result
@@ -2415,8 +2383,10 @@ load_zone_list(load_cursor *cur, const load_query *query, const char *zone,
 
 /* Read a row of HOST_COLUMNS into HOST; false when malformed. */
 static bool
-read_host_row(sqlite3_stmt *s, registry_host *host)
+read_host_row(sqlite3_stmt *s, void *item)
 {
+	registry_host *host = item;
+
 	memset(host, 0, sizeof(*host));
 	const int64_t priority = sqlite3_column_int64(s, 1);
 	const int64_t weight = sqlite3_column_int64(s, 2);
@@ -2440,8 +2410,10 @@ read_host_row(sqlite3_stmt *s, registry_host *host)
 
 /* Read a row of ADDRESS_COLUMNS into ADDR; false when malformed. */
 static bool
-read_address_row(sqlite3_stmt *s, registry_address *addr)
+read_address_row(sqlite3_stmt *s, void *item)
 {
+	registry_address *addr = item;
+
 	memset(addr, 0, sizeof(*addr));
 	addr->ttl = (uint32_t)sqlite3_column_int64(s, 3);
 	addr->created = sqlite3_column_int64(s, 6);
@@ -2454,51 +2426,55 @@ read_address_row(sqlite3_stmt *s, registry_address *addr)
 		state_from_text(sqlite3_column_text(s, 8), &addr->state);
 }
 
-static kd_result
-load_hosts(load_cursor *cur, const char *zone, kd_err *err)
+/* Read a row of the grants query into ITEM; false when malformed. */
+static bool
+read_grant_row(sqlite3_stmt *s, void *item)
 {
-	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = load_start(cur, &query_hosts, zone, err);
+	registry_grant *g = item;
+	const char *scope = (const char *)sqlite3_column_text(s, 2);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->hosts, &capacity,
-			ds->host_count, sizeof(*ds->hosts)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		if (!read_host_row(cur->stmt, &ds->hosts[ds->host_count])) {
-			ret = corrupt_error(cur->reg, "hosts", err);
-			break;
-		}
-		ds->host_count++;
-	}
-	return load_finish(cur, ret);
+	memset(g, 0, sizeof(*g));
+	return column_copy(s, 0, g->identity, sizeof(g->identity)) &&
+		column_copy(s, 1, g->zone, sizeof(g->zone)) &&
+		registry_scope_from_name(scope, &g->scope) == KD_OK;
 }
 
-static kd_result
-load_addresses(load_cursor *cur, const char *zone, kd_err *err)
+/* Read a row of sql_load_sites into ITEM; false when malformed. */
+static bool
+read_site_row(sqlite3_stmt *s, void *item)
 {
-	registry_dataset *ds = cur->ds;
+	registry_site_prefix *sp = item;
+
+	return column_copy(s, 0, sp->site, sizeof(sp->site)) &&
+		column_copy(s, 1, sp->prefix, sizeof(sp->prefix));
+}
+
+typedef bool (*read_row_fn)(sqlite3_stmt *s, void *item);
+
+/*
+ * Append the rows of the query START began to the array *ITEMS of SIZE
+ * bytes an item, *COUNT long, each read by READ; TABLE names the table in
+ * errors.
+ */
+static kd_result
+load_rows(load_cursor *cur, kd_result start, void **items, size_t *count,
+	size_t size, read_row_fn read, const char *table, kd_err *err)
+{
 	size_t capacity = 0;
 	bool row = false;
-	kd_result ret = load_start(cur, &query_addresses, zone, err);
+	kd_result ret = start;
 
 	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
 		row) {
-		if (array_reserve((void **)&ds->addresses, &capacity,
-			ds->address_count, sizeof(*ds->addresses)) != KD_OK) {
+		if (array_reserve(items, &capacity, *count, size) != KD_OK) {
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 			break;
 		}
-		if (!read_address_row(cur->stmt,
-			&ds->addresses[ds->address_count])) {
-			ret = corrupt_error(cur->reg, "addresses", err);
+		if (!read(cur->stmt, (char *)*items + *count * size)) {
+			ret = corrupt_error(cur->reg, table, err);
 			break;
 		}
-		ds->address_count++;
+		(*count)++;
 	}
 	return load_finish(cur, ret);
 }
@@ -2507,58 +2483,20 @@ static kd_result
 load_grants(load_cursor *cur, const char *zone, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = load_start(cur, &query_grants, zone, err);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->grants, &capacity,
-			ds->grant_count, sizeof(*ds->grants)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		registry_grant *g = &ds->grants[ds->grant_count];
-		memset(g, 0, sizeof(*g));
-		const char *scope =
-			(const char *)sqlite3_column_text(cur->stmt, 2);
-		if (!column_copy(cur->stmt, 0, g->identity,
-			sizeof(g->identity)) ||
-			!column_copy(cur->stmt, 1, g->zone, sizeof(g->zone)) ||
-			registry_scope_from_name(scope, &g->scope) != KD_OK) {
-			ret = corrupt_error(cur->reg, "grants", err);
-			break;
-		}
-		ds->grant_count++;
-	}
-	return load_finish(cur, ret);
+	return load_rows(cur, load_start(cur, &query_grants, zone, err),
+		(void **)&ds->grants, &ds->grant_count, sizeof(*ds->grants),
+		read_grant_row, "grants", err);
 }
 
 static kd_result
 load_sites(load_cursor *cur, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
-	size_t capacity = 0;
-	bool row = false;
-	kd_result ret = stmt_get(cur->reg, sql_load_sites, &cur->stmt, err);
 
-	while (ret == KD_OK && (ret = load_step(cur, &row, err)) == KD_OK &&
-		row) {
-		if (array_reserve((void **)&ds->sites, &capacity,
-			ds->site_count, sizeof(*ds->sites)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		registry_site_prefix *sp = &ds->sites[ds->site_count];
-		if (!column_copy(cur->stmt, 0, sp->site, sizeof(sp->site)) ||
-			!column_copy(cur->stmt, 1, sp->prefix,
-			sizeof(sp->prefix))) {
-			ret = corrupt_error(cur->reg, "sites", err);
-			break;
-		}
-		ds->site_count++;
-	}
-	return load_finish(cur, ret);
+	return load_rows(cur, stmt_get(cur->reg, sql_load_sites, &cur->stmt,
+		err), (void **)&ds->sites, &ds->site_count, sizeof(*ds->sites),
+		read_site_row, "sites", err);
 }
 
 static kd_result
@@ -2588,10 +2526,15 @@ load_all(registry *reg, const char *zone, registry_dataset *out,
 		ret = load_zone_list(&cur, &query_notify, zone, false, err);
 	}
 	if (ret == KD_OK) {
-		ret = load_hosts(&cur, zone, err);
+		ret = load_rows(&cur, load_start(&cur, &query_hosts, zone, err),
+			(void **)&out->hosts, &out->host_count,
+			sizeof(*out->hosts), read_host_row, "hosts", err);
 	}
 	if (ret == KD_OK) {
-		ret = load_addresses(&cur, zone, err);
+		ret = load_rows(&cur, load_start(&cur, &query_addresses, zone,
+			err), (void **)&out->addresses, &out->address_count,
+			sizeof(*out->addresses), read_address_row, "addresses",
+			err);
 	}
 	if (ret == KD_OK) {
 		ret = load_grants(&cur, zone, err);

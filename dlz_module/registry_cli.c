@@ -445,12 +445,16 @@ struct cli_command {
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
 	int min_args, max_args; /* positional arguments (-1: no limit) */
+	/* The command: an exit code, or -1 for success. */
 	int (*run)(cli *c, const cli_command *cmd, void *args,
 		char **pos, int count);
 	option_fn on_option;
 	size_t args_size;       /* the command's argument struct */
 	void (*init_args)(void *args);  /* defaults, or NULL */
 	void (*free_args)(void *args);
+	/* run_list(): print the loaded registry as JSON, or as a table. */
+	void (*list_json)(const cli *c, const registry_dataset *ds);
+	int (*list_text)(const cli *c, const registry_dataset *ds);
 };
 
 static const char *
@@ -572,9 +576,11 @@ no_options(const cli *c, void *args, int id, const char *option,
 		option);
 }
 
-/* Options of the listing commands: --json only. */
+/* Options of the listing commands: --json only; then what run_list() loads. */
 typedef struct list_args {
 	bool json;
+	const char *zone;     /* the zone to list, or NULL: all */
+	registry_dataset ds;
 } list_args;
 
 static int
@@ -592,35 +598,66 @@ list_option(const cli *c, void *args, int id, const char *option,
 
 /* ---- opening the registry -------------------------------------------- */
 
+/* -1 when a registry is given, else the usage error. */
 static int
-cli_open(const cli *c, bool read_only, registry **reg)
+cli_need_db(const cli *c)
 {
-	kd_err err = { "" };
-
 	if (c->db == NULL || c->db[0] == '\0') {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"no registry given: use --db FILE or set "
 			"KMSDNS_REGISTRY");
 	}
-	const kd_result ret = registry_open(c->db, read_only, reg, &err);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
 	return -1;
 }
 
-/* End the transaction of a command: commit when CODE is -1, else undo. */
+/* What a command does with the open registry; CTX is the command's own. */
+typedef kd_result (*cli_body_fn)(const cli *c, registry *reg, void *ctx,
+	kd_err *err);
+
+/*
+ * Open the registry, run BODY on it and close it. Unless READ_ONLY, BODY
+ * runs in one transaction, committed only when it succeeds. Returns -1
+ * when all went well, else the exit code after the message.
+ */
 static int
-cli_finish(const cli *c, registry *reg, int code)
+cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx)
 {
+	registry *reg = NULL;
 	kd_err err = { "" };
+	int code = cli_need_db(c);
 
 	if (code >= 0) {
-		registry_rollback(reg);
 		return code;
 	}
-	const kd_result ret = registry_commit(reg, &err);
-	return ret == KD_OK ? -1 : cli_fail(c, ret, &err);
+	kd_result ret = registry_open(c->db, read_only, &reg, &err);
+	if (ret != KD_OK) {
+		return cli_fail(c, ret, &err);
+	}
+	if (!read_only) {
+		ret = registry_begin(reg, &err);
+	}
+	if (ret == KD_OK) {
+		ret = body(c, reg, ctx, &err);
+	}
+	if (ret == KD_OK && !read_only) {
+		ret = registry_commit(reg, &err);
+	}
+	if (ret != KD_OK) {
+		code = cli_fail(c, ret, &err);
+		registry_rollback(reg);
+	}
+	registry_close(reg);
+	return code;
+}
+
+/* Check the zone name TEXT into ZONE, then run BODY on it (cli_session()). */
+static int
+zone_session(const cli *c, const char *text, bool read_only,
+	cli_body_fn body, char *zone)
+{
+	const int code = check_name(c, NULL, "zone", text, DNAME_OWNER, zone);
+
+	return code >= 0 ? code : cli_session(c, read_only, body, zone);
 }
 
 /* ---- init ------------------------------------------------------------ */
@@ -634,10 +671,9 @@ run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 	(void)args;
 	(void)pos;
 	(void)count;
-	if (c->db == NULL || c->db[0] == '\0') {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"no registry given: use --db FILE or set "
-			"KMSDNS_REGISTRY");
+	const int code = cli_need_db(c);
+	if (code >= 0) {
+		return code;
 	}
 	const kd_result ret = registry_create(c->db, &err);
 	if (ret != KD_OK) {
@@ -661,6 +697,10 @@ typedef struct zone_add_args {
 	size_t ns_count;
 	char (*transfer_items)[REGISTRY_PREFIX_MAX];
 	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+	registry_zone zone;
+	/* What the registry then holds. */
+	char added[DNAME_BUF_SIZE];
+	uint32_t serial;
 } zone_add_args;
 
 static void
@@ -882,36 +922,49 @@ zone_add_build(const cli *c, zone_add_args *a, const char *name,
 	return code;
 }
 
+static kd_result
+zone_add_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	zone_add_args *a = args;
+	registry_dataset ds;
+	kd_result ret = registry_add_zone(reg, &a->zone, c->now, err);
+
+	if (ret == KD_OK) {
+		ret = registry_load(reg, a->zone.name, &ds, err);
+	}
+	if (ret == KD_OK) {
+		(void)snprintf(a->added, sizeof(a->added), "%s",
+			ds.zones[0].name);
+		a->serial = ds.zones[0].serial;
+		registry_dataset_free(&ds);
+	}
+	return ret;
+}
+
 static int
 run_zone_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	zone_add_args *a = args;
-	registry_zone zone;
-	registry *reg = NULL;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)count;
-	int code = zone_add_build(c, a, pos[0], &zone);
+	int code = zone_add_build(c, a, pos[0], &a->zone);
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		code = cli_session(c, false, zone_add_change, a);
 	}
-	if (code >= 0) {
-		return code;
-	}
-	kd_result ret = registry_add_zone(reg, &zone, c->now, &err);
-	registry_dataset ds;
-	if (ret == KD_OK) {
-		ret = registry_load(reg, zone.name, &ds, &err);
-	}
-	if (ret == KD_OK) {
+	if (code < 0) {
 		(void)fprintf(c->out, "added zone %s (serial %" PRIu32 ")\n",
-			ds.zones[0].name, ds.zones[0].serial);
-		registry_dataset_free(&ds);
+			a->added, a->serial);
 	}
-	registry_close(reg);
-	return ret == KD_OK ? REGISTRY_CLI_EXIT_OK : cli_fail(c, ret, &err);
+	return code;
+}
+
+static kd_result
+zone_remove_change(const cli *c, registry *reg, void *zone, kd_err *err)
+{
+	(void)c;
+	return registry_remove_zone(reg, zone, err);
 }
 
 static int
@@ -919,26 +972,16 @@ run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	char zone[DNAME_BUF_SIZE];
-	registry *reg = NULL;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)args;
 	(void)count;
-	int code = check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone);
+	const int code = zone_session(c, pos[0], false, zone_remove_change,
+		zone);
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		(void)fprintf(c->out, "removed zone %s\n", zone);
 	}
-	if (code >= 0) {
-		return code;
-	}
-	const kd_result ret = registry_remove_zone(reg, zone, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	(void)fprintf(c->out, "removed zone %s\n", zone);
-	return REGISTRY_CLI_EXIT_OK;
+	return code;
 }
 
 /* The number of SRV registrations of each zone, in zone order. */
@@ -1103,34 +1146,47 @@ zone_list_text(const cli *c, const registry_dataset *ds)
 	return table_finish(c, &t);
 }
 
-static int
-run_zone_list(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+/*
+ * Load the registrations of A->zone (or of every zone), with the state of
+ * each host now, as the module serves it.
+ */
+static kd_result
+list_load(const cli *c, registry *reg, void *args, kd_err *err)
 {
-	const list_args *a = args;
-	registry *reg = NULL;
-	registry_dataset ds;
-	kd_err err = { "" };
+	list_args *a = args;
+	const kd_result ret = registry_load(reg, a->zone, &a->ds, err);
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
-	int code = cli_open(c, true, &reg);
+	for (size_t i = 0; ret == KD_OK && i < a->ds.host_count; i++) {
+		registry_host *h = &a->ds.hosts[i];
+		h->state = registry_state_at(&a->ds.settings, h->origin,
+			h->refreshed, c->now);
+	}
+	return ret;
+}
+
+/* The listing commands: [ZONE], then the command's table or JSON. */
+static int
+run_list(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+{
+	list_args *a = args;
+	char zone[DNAME_BUF_SIZE];
+
+	int code = count > 0 ?
+		check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone) : -1;
+	a->zone = count > 0 ? zone : NULL;
+	if (code < 0) {
+		code = cli_session(c, true, list_load, a);
+	}
 	if (code >= 0) {
 		return code;
 	}
-	const kd_result ret = registry_load(reg, NULL, &ds, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
 	if (a->json) {
-		zone_list_json(c, &ds);
+		cmd->list_json(c, &a->ds);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {
-		code = zone_list_text(c, &ds);
+		code = cmd->list_text(c, &a->ds);
 	}
-	registry_dataset_free(&ds);
+	registry_dataset_free(&a->ds);
 	return code;
 }
 
@@ -1141,6 +1197,9 @@ typedef struct host_add_args {
 	bool has_ttl;
 	str_list addresses;
 	const char *site;
+	/* Built from the above. */
+	registry_host host;
+	char (*address_items)[REGISTRY_ADDR_MAX];
 } host_add_args;
 
 static void
@@ -1157,6 +1216,7 @@ host_add_free(void *args)
 	host_add_args *a = args;
 
 	str_list_free(&a->addresses);
+	free(a->address_items);
 }
 
 static int
@@ -1204,21 +1264,32 @@ check_zone_target(const cli *c, char **pos, char *zone, char *target)
 	return code;
 }
 
-/* Store the SRV registration and (when given) the addresses of TARGET. */
+/*
+ * Store the SRV registration and (when given) the addresses of the
+ * target; the TTL is the zone's unless --ttl gives one.
+ */
 static kd_result
-host_add_store(registry *reg, const registry_dataset *ds,
-	const registry_host *host, char (*addresses)[REGISTRY_ADDR_MAX],
-	size_t address_count, int64_t now, kd_err *err)
+host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 {
-	kd_result ret = registry_put_host(reg, host, true, now, err);
+	host_add_args *a = args;
+	registry_host *host = &a->host;
+	const size_t address_count = a->addresses.count;
+	registry_dataset ds;
+	kd_result ret = registry_load(reg, host->zone, &ds, err);
 
+	if (ret != KD_OK) {
+		return ret;
+	}
+	host->srv.ttl = a->has_ttl ? a->ttl : ds.zones[0].ttl;
+	ret = registry_put_host(reg, host, true, c->now, err);
 	/* --address replaces the addresses the name had. */
 	for (size_t i = 0; ret == KD_OK && address_count > 0 &&
-		i < ds->address_count; i++) {
-		const registry_address *old = &ds->addresses[i];
+		i < ds.address_count; i++) {
+		const registry_address *old = &ds.addresses[i];
 		bool kept = false;
 		for (size_t j = 0; j < address_count; j++) {
-			kept = kept || strcmp(old->address, addresses[j]) == 0;
+			kept = kept ||
+				strcmp(old->address, a->address_items[j]) == 0;
 		}
 		if (!kept && strcmp(old->name, host->srv.target) == 0) {
 			ret = registry_remove_address(reg, old->zone, old->name,
@@ -1232,11 +1303,12 @@ host_add_store(registry *reg, const registry_dataset *ds,
 		(void)snprintf(addr.name, sizeof(addr.name), "%s",
 			host->srv.target);
 		(void)snprintf(addr.address, sizeof(addr.address), "%s",
-			addresses[i]);
+			a->address_items[i]);
 		addr.ttl = host->srv.ttl;
 		addr.origin = REGISTRY_ORIGIN_STATIC;
-		ret = registry_put_address(reg, &addr, now, err);
+		ret = registry_put_address(reg, &addr, c->now, err);
 	}
+	registry_dataset_free(&ds);
 	return ret;
 }
 
@@ -1245,68 +1317,44 @@ run_host_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	host_add_args *a = args;
-	registry_host host;
-	registry *reg = NULL;
+	registry_host *host = &a->host;
 	kd_err err = { "" };
 
 	(void)cmd;
 	(void)count;
-	memset(&host, 0, sizeof(host));
-	int code = check_zone_target(c, pos, host.zone, host.srv.target);
+	int code = check_zone_target(c, pos, host->zone, host->srv.target);
 	if (code < 0 && a->site != NULL) {
 		if (registry_site_validate(a->site, &err) != KD_OK) {
 			code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 				"--site: %s", err.text);
 		} else {
-			(void)snprintf(host.site, sizeof(host.site), "%s",
+			(void)snprintf(host->site, sizeof(host->site), "%s",
 				a->site);
 		}
 	}
-	char (*addresses)[REGISTRY_ADDR_MAX] = calloc(a->addresses.count + 1,
-		sizeof(*addresses));
-	if (code < 0 && addresses == NULL) {
+	a->address_items = calloc(a->addresses.count + 1,
+		sizeof(*a->address_items));
+	if (code < 0 && a->address_items == NULL) {
 		code = cli_no_memory(c);
 	}
 	if (code < 0) {
 		code = normalize_list(c, "--address", &a->addresses,
-			registry_address_normalize, addresses[0],
+			registry_address_normalize, a->address_items[0],
 			REGISTRY_ADDR_MAX);
 	}
+	host->srv.port = (uint16_t)a->port;
+	host->srv.priority = (uint16_t)a->priority;
+	host->srv.weight = (uint16_t)a->weight;
+	host->origin = REGISTRY_ORIGIN_STATIC;
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		code = cli_session(c, false, host_add_change, a);
 	}
-	if (code >= 0) {
-		free(addresses);
-		return code;
-	}
-
-	host.srv.port = (uint16_t)a->port;
-	host.srv.priority = (uint16_t)a->priority;
-	host.srv.weight = (uint16_t)a->weight;
-	host.origin = REGISTRY_ORIGIN_STATIC;
-
-	registry_dataset ds;
-	memset(&ds, 0, sizeof(ds));
-	kd_result ret = registry_begin(reg, &err);
-	if (ret == KD_OK) {
-		ret = registry_load(reg, host.zone, &ds, &err);
-	}
-	if (ret == KD_OK) {
-		host.srv.ttl = a->has_ttl ? a->ttl : ds.zones[0].ttl;
-		ret = host_add_store(reg, &ds, &host, addresses,
-			a->addresses.count, c->now, &err);
-	}
-	code = cli_finish(c, reg, ret == KD_OK ? -1 : cli_fail(c, ret, &err));
 	if (code < 0) {
 		char rdata[DNAME_BUF_SIZE + 32];
-		(void)srv_format_rdata(&host.srv, rdata, sizeof(rdata));
+		(void)srv_format_rdata(&host->srv, rdata, sizeof(rdata));
 		(void)fprintf(c->out, "registered %s in zone %s: %s\n",
-			host.srv.target, host.zone, rdata);
-		code = REGISTRY_CLI_EXIT_OK;
+			host->srv.target, host->zone, rdata);
 	}
-	registry_dataset_free(&ds);
-	registry_close(reg);
-	free(addresses);
 	return code;
 }
 
@@ -1326,46 +1374,51 @@ target_registered(const registry_dataset *ds, const char *target)
 	return false;
 }
 
+/* ZONE and TARGET of host remove. */
+typedef struct host_key {
+	char zone[DNAME_BUF_SIZE];
+	char target[DNAME_BUF_SIZE];
+} host_key;
+
+static kd_result
+host_remove_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const host_key *key = ctx;
+	registry_dataset ds;
+	kd_result ret = registry_load(reg, key->zone, &ds, err);
+
+	(void)c;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	if (!target_registered(&ds, key->target)) {
+		ret = kd_err_set(err, KD_ENOENT,
+			"%s is not registered in zone %s", key->target,
+			key->zone);
+	} else {
+		ret = registry_remove_target(reg, key->zone, key->target, err);
+	}
+	registry_dataset_free(&ds);
+	return ret;
+}
+
 static int
 run_host_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	char zone[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	registry *reg = NULL;
-	registry_dataset ds;
-	kd_err err = { "" };
+	host_key key;
 
 	(void)cmd;
 	(void)args;
 	(void)count;
-	int code = check_zone_target(c, pos, zone, target);
+	int code = check_zone_target(c, pos, key.zone, key.target);
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		code = cli_session(c, false, host_remove_change, &key);
 	}
-	if (code >= 0) {
-		return code;
-	}
-	memset(&ds, 0, sizeof(ds));
-	kd_result ret = registry_begin(reg, &err);
-	if (ret == KD_OK) {
-		ret = registry_load(reg, zone, &ds, &err);
-	}
-	if (ret == KD_OK && !target_registered(&ds, target)) {
-		ret = kd_err_set(&err, KD_ENOENT,
-			"%s is not registered in zone %s", target, zone);
-	}
-	if (ret == KD_OK) {
-		ret = registry_remove_target(reg, zone, target, &err);
-	}
-	code = cli_finish(c, reg, ret == KD_OK ? -1 : cli_fail(c, ret, &err));
 	if (code < 0) {
-		(void)fprintf(c->out, "removed %s from zone %s\n", target,
-			zone);
-		code = REGISTRY_CLI_EXIT_OK;
+		(void)fprintf(c->out, "removed %s from zone %s\n", key.target,
+			key.zone);
 	}
-	registry_dataset_free(&ds);
-	registry_close(reg);
 	return code;
 }
 
@@ -1430,47 +1483,6 @@ host_list_text(const cli *c, const registry_dataset *ds)
 	return table_finish(c, &t);
 }
 
-static int
-run_host_list(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
-{
-	const list_args *a = args;
-	char zone[DNAME_BUF_SIZE];
-	registry *reg = NULL;
-	registry_dataset ds;
-	kd_err err = { "" };
-
-	(void)cmd;
-	int code = count > 0 ?
-		check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone) : -1;
-	if (code < 0) {
-		code = cli_open(c, true, &reg);
-	}
-	if (code >= 0) {
-		return code;
-	}
-	const kd_result ret = registry_load(reg, count > 0 ? zone : NULL, &ds,
-		&err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	/* Show the state now, as the module serves it. */
-	for (size_t i = 0; i < ds.host_count; i++) {
-		registry_host *h = &ds.hosts[i];
-		h->state = registry_state_at(&ds.settings, h->origin,
-			h->refreshed, c->now);
-	}
-	if (a->json) {
-		host_list_json(c, &ds);
-		code = REGISTRY_CLI_EXIT_OK;
-	} else {
-		code = host_list_text(c, &ds);
-	}
-	registry_dataset_free(&ds);
-	return code;
-}
-
 /* ---- grant / revoke / grants ----------------------------------------- */
 
 typedef struct grant_args {
@@ -1510,12 +1522,17 @@ check_grant_key(const cli *c, const char *command, const grant_args *a,
 		grant->zone);
 }
 
+static kd_result
+grant_change(const cli *c, registry *reg, void *grant, kd_err *err)
+{
+	(void)c;
+	return registry_add_grant(reg, grant, err);
+}
+
 static int
 run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 {
 	registry_grant grant;
-	registry *reg = NULL;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)count;
@@ -1527,19 +1544,23 @@ run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 			"grant: scope \"%s\" is neither self nor any", pos[1]);
 	}
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		code = cli_session(c, false, grant_change, &grant);
 	}
-	if (code >= 0) {
-		return code;
+	if (code < 0) {
+		(void)fprintf(c->out, "granted %s to %s in zone %s\n",
+			registry_scope_name(grant.scope), grant.identity,
+			grant.zone);
 	}
-	const kd_result ret = registry_add_grant(reg, &grant, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	(void)fprintf(c->out, "granted %s to %s in zone %s\n",
-		registry_scope_name(grant.scope), grant.identity, grant.zone);
-	return REGISTRY_CLI_EXIT_OK;
+	return code;
+}
+
+static kd_result
+revoke_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const registry_grant *grant = ctx;
+
+	(void)c;
+	return registry_revoke(reg, grant->identity, grant->zone, err);
 }
 
 static int
@@ -1547,90 +1568,82 @@ run_revoke(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	registry_grant grant;
-	registry *reg = NULL;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)count;
 	memset(&grant, 0, sizeof(grant));
 	int code = check_grant_key(c, "revoke", args, pos[0], &grant);
 	if (code < 0) {
-		code = cli_open(c, false, &reg);
+		code = cli_session(c, false, revoke_change, &grant);
 	}
-	if (code >= 0) {
-		return code;
+	if (code < 0) {
+		(void)fprintf(c->out, "revoked the grant of %s in zone %s\n",
+			grant.identity, grant.zone);
 	}
-	const kd_result ret = registry_revoke(reg, grant.identity, grant.zone,
-		&err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	(void)fprintf(c->out, "revoked the grant of %s in zone %s\n",
-		grant.identity, grant.zone);
-	return REGISTRY_CLI_EXIT_OK;
-}
-
-static int
-run_grants(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
-{
-	const list_args *a = args;
-	registry *reg = NULL;
-	registry_dataset ds;
-	kd_err err = { "" };
-
-	(void)cmd;
-	(void)pos;
-	(void)count;
-	int code = cli_open(c, true, &reg);
-	if (code >= 0) {
-		return code;
-	}
-	const kd_result ret = registry_load(reg, NULL, &ds, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	if (a->json) {
-		json_writer w = { .out = c->out };
-		json_open(&w, '[');
-		for (size_t i = 0; i < ds.grant_count; i++) {
-			json_open(&w, '{');
-			json_kv_string(&w, "identity", ds.grants[i].identity);
-			json_kv_string(&w, "zone", ds.grants[i].zone);
-			json_kv_string(&w, "scope",
-				registry_scope_name(ds.grants[i].scope));
-			json_close(&w, '}');
-		}
-		json_close(&w, ']');
-		code = REGISTRY_CLI_EXIT_OK;
-	} else {
-		static const char *const header[] = {
-			"IDENTITY", "ZONE", "SCOPE",
-		};
-		table t;
-		table_init(&t, 3, header);
-		for (size_t i = 0; i < ds.grant_count; i++) {
-			const char *row[] = {
-				ds.grants[i].identity, ds.grants[i].zone,
-				registry_scope_name(ds.grants[i].scope),
-			};
-			table_add(&t, row);
-		}
-		code = table_finish(c, &t);
-	}
-	registry_dataset_free(&ds);
 	return code;
 }
 
+static void
+grant_list_json(const cli *c, const registry_dataset *ds)
+{
+	json_writer w = { .out = c->out };
+
+	json_open(&w, '[');
+	for (size_t i = 0; i < ds->grant_count; i++) {
+		json_open(&w, '{');
+		json_kv_string(&w, "identity", ds->grants[i].identity);
+		json_kv_string(&w, "zone", ds->grants[i].zone);
+		json_kv_string(&w, "scope",
+			registry_scope_name(ds->grants[i].scope));
+		json_close(&w, '}');
+	}
+	json_close(&w, ']');
+}
+
+static int
+grant_list_text(const cli *c, const registry_dataset *ds)
+{
+	static const char *const header[] = { "IDENTITY", "ZONE", "SCOPE" };
+	table t;
+
+	table_init(&t, 3, header);
+	for (size_t i = 0; i < ds->grant_count; i++) {
+		const char *row[] = {
+			ds->grants[i].identity, ds->grants[i].zone,
+			registry_scope_name(ds->grants[i].scope),
+		};
+		table_add(&t, row);
+	}
+	return table_finish(c, &t);
+}
+
 /* ---- site add / remove / list ---------------------------------------- */
+
+/* The positional arguments of site add: NAME, then its prefixes. */
+typedef struct site_words {
+	char **pos;
+	int count;
+} site_words;
+
+static kd_result
+site_add_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const site_words *words = ctx;
+	kd_result ret = KD_OK;
+
+	(void)c;
+	for (int i = 1; ret == KD_OK && i < words->count; i++) {
+		ret = registry_add_site_prefix(reg, words->pos[0],
+			words->pos[i], err);
+	}
+	return ret;
+}
 
 static int
 run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	registry *reg = NULL;
+	site_words words = { pos, count };
 	kd_err err = { "" };
 
 	(void)cmd;
@@ -1646,29 +1659,25 @@ run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
 				err.text);
 		}
 	}
-	int code = cli_open(c, false, &reg);
-	if (code >= 0) {
-		return code;
-	}
-	kd_result ret = registry_begin(reg, &err);
-	for (int i = 1; ret == KD_OK && i < count; i++) {
-		ret = registry_add_site_prefix(reg, pos[0], pos[i], &err);
-	}
-	code = cli_finish(c, reg, ret == KD_OK ? -1 : cli_fail(c, ret, &err));
-	registry_close(reg);
+	int code = cli_session(c, false, site_add_change, &words);
 	if (code < 0) {
 		(void)fprintf(c->out, "site %s: %d prefix%s added\n", pos[0],
 			count - 1, count == 2 ? "" : "es");
-		code = REGISTRY_CLI_EXIT_OK;
 	}
 	return code;
+}
+
+static kd_result
+site_remove_change(const cli *c, registry *reg, void *site, kd_err *err)
+{
+	(void)c;
+	return registry_remove_site(reg, site, err);
 }
 
 static int
 run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	registry *reg = NULL;
 	kd_err err = { "" };
 
 	(void)cmd;
@@ -1677,17 +1686,11 @@ run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	if (registry_site_validate(pos[0], &err) != KD_OK) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
 	}
-	const int code = cli_open(c, false, &reg);
-	if (code >= 0) {
-		return code;
+	int code = cli_session(c, false, site_remove_change, pos[0]);
+	if (code < 0) {
+		(void)fprintf(c->out, "removed site %s\n", pos[0]);
 	}
-	const kd_result ret = registry_remove_site(reg, pos[0], &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	(void)fprintf(c->out, "removed site %s\n", pos[0]);
-	return REGISTRY_CLI_EXIT_OK;
+	return code;
 }
 
 /* The number of SRV registrations in site SITE. */
@@ -1762,59 +1765,28 @@ site_list_json(const cli *c, const registry_dataset *ds)
 	json_close(&w, ']');
 }
 
-static int
-run_site_list(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
-{
-	const list_args *a = args;
-	registry *reg = NULL;
-	registry_dataset ds;
-	kd_err err = { "" };
-
-	(void)cmd;
-	(void)pos;
-	(void)count;
-	int code = cli_open(c, true, &reg);
-	if (code >= 0) {
-		return code;
-	}
-	const kd_result ret = registry_load(reg, NULL, &ds, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
-	}
-	if (a->json) {
-		site_list_json(c, &ds);
-		code = REGISTRY_CLI_EXIT_OK;
-	} else {
-		code = site_list_text(c, &ds);
-	}
-	registry_dataset_free(&ds);
-	return code;
-}
-
 /* ---- config get / set ------------------------------------------------ */
+
+static kd_result
+config_get_load(const cli *c, registry *reg, void *settings, kd_err *err)
+{
+	(void)c;
+	return registry_get_settings(reg, settings, err);
+}
 
 static int
 run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	const list_args *a = args;
-	registry *reg = NULL;
 	registry_settings settings;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)pos;
 	(void)count;
-	const int code = cli_open(c, true, &reg);
+	const int code = cli_session(c, true, config_get_load, &settings);
 	if (code >= 0) {
 		return code;
-	}
-	const kd_result ret = registry_get_settings(reg, &settings, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		return cli_fail(c, ret, &err);
 	}
 	if (a->json) {
 		json_writer w = { .out = c->out };
@@ -1833,79 +1805,61 @@ run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
 	return REGISTRY_CLI_EXIT_OK;
 }
 
+/* The checked arguments of config set. */
+typedef struct config_change {
+	bool stale;       /* stale-after, else scavenge-after */
+	int64_t seconds;
+} config_change;
+
+static kd_result
+config_set_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const config_change *change = ctx;
+	registry_settings settings;
+	kd_result ret = registry_get_settings(reg, &settings, err);
+
+	(void)c;
+	if (ret == KD_OK) {
+		if (change->stale) {
+			settings.stale_after = change->seconds;
+		} else {
+			settings.scavenge_after = change->seconds;
+		}
+		ret = registry_set_settings(reg, &settings, err);
+	}
+	return ret;
+}
+
 static int
 run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	registry *reg = NULL;
-	registry_settings settings;
-	int64_t seconds = 0;
+	config_change change = { .stale = strcmp(pos[0], "stale-after") == 0 };
 	kd_err err = { "" };
 
 	(void)cmd;
 	(void)args;
 	(void)count;
-	const bool stale = strcmp(pos[0], "stale-after") == 0;
-	if (!stale && strcmp(pos[0], "scavenge-after") != 0) {
+	if (!change.stale && strcmp(pos[0], "scavenge-after") != 0) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"config set: unknown setting \"%s\" (use stale-after "
 			"or scavenge-after)", pos[0]);
 	}
-	if (duration_parse(pos[1], &seconds, &err) != KD_OK) {
+	if (duration_parse(pos[1], &change.seconds, &err) != KD_OK) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
 			pos[0], err.text);
 	}
-	int code = cli_open(c, false, &reg);
-	if (code >= 0) {
-		return code;
-	}
-	kd_result ret = registry_begin(reg, &err);
-	if (ret == KD_OK) {
-		ret = registry_get_settings(reg, &settings, &err);
-	}
-	if (ret == KD_OK) {
-		if (stale) {
-			settings.stale_after = seconds;
-		} else {
-			settings.scavenge_after = seconds;
-		}
-		ret = registry_set_settings(reg, &settings, &err);
-	}
-	code = cli_finish(c, reg, ret == KD_OK ? -1 : cli_fail(c, ret, &err));
-	registry_close(reg);
+	int code = cli_session(c, false, config_set_change, &change);
 	if (code < 0) {
 		char text[DURATION_TEXT_MAX];
-		duration_format(seconds, text, sizeof(text));
+		duration_format(change.seconds, text, sizeof(text));
 		(void)fprintf(c->out, "%s is now %s\n", pos[0], text);
-		code = REGISTRY_CLI_EXIT_OK;
 	}
 	return code;
 }
 
 /* ---- scavenge -------------------------------------------------------- */
 
-typedef struct scavenge_args {
-	bool json;
-	bool dry_run;
-} scavenge_args;
-
-static int
-scavenge_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	scavenge_args *a = args;
-
-	switch (id) {
-	case OPT_JSON:
-		a->json = true;
-		return -1;
-	case OPT_DRY_RUN:
-		a->dry_run = true;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
 
 /* One registration registry_age_all() reported, as a record. */
 typedef struct scavenge_item {
@@ -1925,6 +1879,32 @@ typedef struct scavenge_report {
 	size_t capacity;
 	bool failed;
 } scavenge_report;
+
+typedef struct scavenge_args {
+	bool json;
+	bool dry_run;
+	/* What registry_age_all() reported. */
+	scavenge_report report;
+	size_t changed_zones;
+} scavenge_args;
+
+static int
+scavenge_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	scavenge_args *a = args;
+
+	switch (id) {
+	case OPT_JSON:
+		a->json = true;
+		return -1;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		return -1;
+	default:
+		return no_options(c, args, id, option, value);
+	}
+}
 
 static scavenge_item *
 scavenge_next(scavenge_report *report)
@@ -2065,39 +2045,37 @@ scavenge_text(const cli *c, const scavenge_report *report, bool dry_run,
 	return REGISTRY_CLI_EXIT_OK;
 }
 
+static kd_result
+scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	scavenge_args *a = args;
+
+	return registry_age_all(reg, c->now, a->dry_run, scavenge_report_host,
+		scavenge_report_address, &a->report, &a->changed_zones, err);
+}
+
 static int
 run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	const scavenge_args *a = args;
-	registry *reg = NULL;
-	scavenge_report report;
-	size_t changed_zones = 0;
-	kd_err err = { "" };
+	scavenge_args *a = args;
 
 	(void)cmd;
 	(void)pos;
 	(void)count;
-	int code = cli_open(c, a->dry_run, &reg);
+	int code = cli_session(c, a->dry_run, scavenge_change, a);
 	if (code >= 0) {
-		return code;
-	}
-	memset(&report, 0, sizeof(report));
-	const kd_result ret = registry_age_all(reg, c->now, a->dry_run,
-		scavenge_report_host, scavenge_report_address, &report,
-		&changed_zones, &err);
-	registry_close(reg);
-	if (ret != KD_OK) {
-		code = cli_fail(c, ret, &err);
-	} else if (report.failed) {
+		/* The message is out. */
+	} else if (a->report.failed) {
 		code = cli_no_memory(c);
 	} else if (a->json) {
-		scavenge_json(c, &report, a->dry_run, changed_zones);
+		scavenge_json(c, &a->report, a->dry_run, a->changed_zones);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {
-		code = scavenge_text(c, &report, a->dry_run, changed_zones);
+		code = scavenge_text(c, &a->report, a->dry_run,
+			a->changed_zones);
 	}
-	free(report.items);
+	free(a->report.items);
 	return code;
 }
 
@@ -2124,28 +2102,22 @@ registry_cli_export(registry *reg, const char *zone, int64_t now, FILE *out,
 	return ret;
 }
 
+static kd_result
+export_zone(const cli *c, registry *reg, void *zone, kd_err *err)
+{
+	return registry_cli_export(reg, zone, c->now, c->out, err);
+}
+
 static int
 run_export(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	char zone[DNAME_BUF_SIZE];
-	registry *reg = NULL;
-	kd_err err = { "" };
 
 	(void)cmd;
 	(void)args;
 	(void)count;
-	int code = check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone);
-	if (code < 0) {
-		code = cli_open(c, true, &reg);
-	}
-	if (code >= 0) {
-		return code;
-	}
-	const kd_result ret = registry_cli_export(reg, zone, c->now, c->out,
-		&err);
-	registry_close(reg);
-	return ret == KD_OK ? REGISTRY_CLI_EXIT_OK : cli_fail(c, ret, &err);
+	return zone_session(c, pos[0], true, export_zone, zone);
 }
 
 /* ---- the command table ----------------------------------------------- */
@@ -2253,7 +2225,8 @@ static const cli_command cli_commands[] = {
 			"  \"allow_transfer\": [], \"notify\": [], "
 			"\"hosts\"}]\n",
 		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_zone_list, .on_option = list_option,
+		.run = run_list, .on_option = list_option,
+		.list_json = zone_list_json, .list_text = zone_list_text,
 		.args_size = sizeof(list_args),
 	},
 	{
@@ -2310,7 +2283,8 @@ static const cli_command cli_commands[] = {
 			"  \"origin\", \"signer\", \"created\", "
 			"\"refreshed\", \"state\"}]\n",
 		.options = options_list, .min_args = 0, .max_args = 1,
-		.run = run_host_list, .on_option = list_option,
+		.run = run_list, .on_option = list_option,
+		.list_json = host_list_json, .list_text = host_list_text,
 		.args_size = sizeof(list_args),
 	},
 	{
@@ -2349,7 +2323,8 @@ static const cli_command cli_commands[] = {
 		.summary = "List the grants.",
 		.details = "JSON: [{\"identity\", \"zone\", \"scope\"}]\n",
 		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_grants, .on_option = list_option,
+		.run = run_list, .on_option = list_option,
+		.list_json = grant_list_json, .list_text = grant_list_text,
 		.args_size = sizeof(list_args),
 	},
 	{
@@ -2380,7 +2355,8 @@ static const cli_command cli_commands[] = {
 		.details = "JSON: [{\"site\", \"prefixes\": [], "
 			"\"hosts\"}]\n",
 		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_site_list, .on_option = list_option,
+		.run = run_list, .on_option = list_option,
+		.list_json = site_list_json, .list_text = site_list_text,
 		.args_size = sizeof(list_args),
 	},
 	{
@@ -2592,6 +2568,7 @@ run_command(cli *c, int argc, char **argv)
 		argv + words - 1, args, &pos, &count);
 	if (code < 0) {
 		code = cmd->run(c, cmd, args, pos, count);
+		code = code < 0 ? REGISTRY_CLI_EXIT_OK : code;
 	}
 	if (cmd->free_args != NULL) {
 		cmd->free_args(args);

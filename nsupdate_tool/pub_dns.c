@@ -121,6 +121,25 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 	return exists;
 }
 
+/*
+ * KD_ENOTAUTH (ERR naming WHERE, OWNER and the TYPE query's rcode) when
+ * ANSWER is REFUSED or NOTAUTH; ANSWER is then freed. KD_OK otherwise.
+ */
+static kd_result
+check_authoritative(ldns_pkt *answer, const char *where, const char *owner,
+	const char *type, kd_err *err)
+{
+	const unsigned rcode = ldns_pkt_get_rcode(answer);
+	char rbuf[16];
+
+	if (rcode != LDNS_RCODE_REFUSED && rcode != LDNS_RCODE_NOTAUTH)
+		return KD_OK;
+	ldns_pkt_free(answer);
+	return kd_err_set(err, KD_ENOTAUTH,
+		"%s is not authoritative for %s (%s query: %s)", where, owner,
+		type, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+}
+
 kd_result
 pub_dns_find_zone(const endpoint *server, const char *owner,
 	const char *anchor, bool recurse, unsigned timeout_ms, char *zone,
@@ -142,13 +161,9 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	soa = first_soa(ldns_pkt_answer(answer));
 	if (soa == NULL)
 		soa = first_soa(ldns_pkt_authority(answer));
-	if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
-		ldns_pkt_free(answer);
-		return kd_err_set(err, KD_ENOTAUTH,
-			"%s is not authoritative for %s (SOA query: %s)",
-			where, owner, pub_dns_rcode_name(rcode, rbuf,
-			sizeof(rbuf)));
-	}
+	ret = check_authoritative(answer, where, owner, "SOA", err);
+	if (ret != KD_OK)
+		return ret;
 	if ((rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) ||
 	    soa == NULL || ldns_rr_rd_count(soa) < 1) {
 		ldns_pkt_free(answer);
@@ -212,12 +227,9 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 	if (ret != KD_OK)
 		return ret;
 	rcode = ldns_pkt_get_rcode(answer);
-	if (rcode == LDNS_RCODE_REFUSED || rcode == LDNS_RCODE_NOTAUTH) {
-		ldns_pkt_free(answer);
-		return kd_err_set(err, KD_ENOTAUTH,
-			"%s is not authoritative for %s (SRV query: %s)", where,
-			owner, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
-	}
+	ret = check_authoritative(answer, where, owner, "SRV", err);
+	if (ret != KD_OK)
+		return ret;
 	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_EDNS, "SRV query %s at %s: %s",

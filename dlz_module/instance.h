@@ -1,0 +1,148 @@
+/*
+ * instance.h -- one instance of the DLZ module, shared by its files.
+ *
+ * BIND's dbdata is a kd_instance: the registry connections, the snapshot
+ * lookups read, the writer, the update authorisations and the maintenance
+ * thread's state. The helpers here are what every job of the module uses:
+ * logging, clocks, the current snapshot, the one writer, the effective
+ * freshness settings, and creating and freeing an instance.
+ */
+#ifndef KMSDNS_INSTANCE_H
+#define KMSDNS_INSTANCE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dns/dlz_dlopen.h>
+
+#include "dname.h"
+#include "grants.h"
+#include "kd_result.h"
+#include "module_args.h"
+#include "registry.h"
+#include "snapshot.h"
+
+/* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
+#define KD_AUTH_SLOTS 64
+/* Zones waiting for a NOTIFY. */
+#define KD_NOTIFY_QUEUE 256
+
+typedef void kd_log_fn(int level, const char *fmt, ...);
+
+/*
+ * What dlz_ssumatch() allowed a signer in a zone, waiting for the
+ * transaction. BIND checks an UPDATE (dlz_ssumatch) on the client's thread
+ * and then queues the transaction (dlz_newversion ... dlz_closeversion) on
+ * the zone's own thread, and tells the module nothing that ties the two
+ * together. So one signer at a time may update a zone: while a signer's
+ * authorisation is active, checks of other signers in that zone are
+ * refused (REFUSED; the client retries later), and each transaction is
+ * attributed to the one active signer of its zone. An authorisation is
+ * active while UPDATEs of it are checked but not yet taken by a
+ * transaction (PENDING, for at most KD_AUTH_TTL_MS: BIND may drop an
+ * UPDATE after the check), while a transaction of it is open (OPEN), and
+ * KD_AUTH_GRACE_MS after such a transaction closed. BIND checks the
+ * records of one UPDATE back to back on one thread: a check on the same
+ * thread within KD_AUTH_SAME_UPDATE_US of the previous one for the same
+ * zone and signer counts as the same UPDATE. Two UPDATEs counted as one
+ * leave the second transaction without a pending count; it comes right
+ * after the first one on the zone's thread, inside the grace time.
+ */
+typedef struct kd_auth_slot {
+	bool used;
+	char zone[DNAME_BUF_SIZE];
+	char signer[REGISTRY_IDENTITY_MAX];
+	grants_decision decision;
+	int64_t last_ms;  /* the latest dlz_ssumatch() that allowed it */
+	int64_t closed_ms;/* the latest transaction closed */
+	unsigned pending; /* UPDATEs checked, not yet taken */
+	unsigned open;    /* transactions attributed, not yet closed */
+} kd_auth_slot;
+
+typedef struct kd_instance {
+	char name[64];
+	module_args args;
+	kd_log_fn *log;
+	dns_sdlz_putrr_t *putrr;
+	dns_sdlz_putnamedrr_t *putnamedrr;
+	dns_dlz_writeablezone_t *writeable_zone;
+
+	/* The snapshot lookups read; SNAP_LOCK guards only the pointer. */
+	pthread_mutex_t snap_lock;
+	snapshot *current;
+
+	/* BUILD_LOCK serialises snapshot rebuilds and the use of READER. */
+	pthread_mutex_t build_lock;
+	registry *reader;
+	uint64_t last_counter;
+
+	/* One writer at a time (a transaction spans several BIND calls,
+	 * maybe on different threads, so this is a flag, not a mutex). */
+	pthread_mutex_t writer_lock;
+	pthread_cond_t writer_cond;
+	bool writer_busy;
+	registry *writer;
+
+	pthread_mutex_t auth_lock;
+	kd_auth_slot auth[KD_AUTH_SLOTS];
+
+	/* Maintenance thread, its wake-up condition and the NOTIFY queue. */
+	pthread_mutex_t maint_lock;
+	pthread_cond_t maint_cond;
+	bool stopping;
+	bool maint_started;
+	pthread_t maint;
+	char notify_queue[KD_NOTIFY_QUEUE][DNAME_BUF_SIZE];
+	size_t notify_count;
+	int64_t last_age;
+} kd_instance;
+
+/* Seconds since the epoch: the clock of registrations and ageing. */
+int64_t kd_now(void);
+
+/* Monotonic microseconds, for authorisation lifetimes. */
+int64_t kd_now_us(void);
+
+/* Monotonic milliseconds. */
+int64_t kd_now_ms(void);
+
+#define KD_LOG(inst, level, ...) kd_log((inst), (level), __VA_ARGS__)
+
+/*
+ * Log FMT at LEVEL through BIND's log callback of INST as "dlz_kmsdns: ...";
+ * a positive LEVEL is a debug level, logged only up to the debug argument.
+ */
+void kd_log(const kd_instance *inst, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The current snapshot of INST, with a reference for the caller. */
+snapshot *snapshot_acquire(kd_instance *inst);
+
+/* Install SNAP (the caller's reference moves to the instance). */
+void snapshot_install(kd_instance *inst, snapshot *snap);
+
+/* Wait until no one else uses INST's writer, then take it. */
+void writer_acquire(kd_instance *inst);
+
+/* Give INST's writer back and wake one waiting for it. */
+void writer_release(kd_instance *inst);
+
+/* The effective freshness settings: the registry's, then the arguments. */
+registry_settings effective_settings(const kd_instance *inst,
+	const registry_settings *stored);
+
+/* A new instance named DLZNAME with its locks set up, or NULL (no memory). */
+kd_instance *instance_alloc(const char *dlzname);
+
+/*
+ * Open the registry of INST's arguments twice (reader, writer) and load the
+ * first snapshot. Returns KD_OK, or the registry's error in ERR.
+ */
+kd_result instance_open(kd_instance *inst, kd_err *err);
+
+/* Stop the maintenance thread when it runs and free INST (NULL is fine). */
+void instance_free(kd_instance *inst);
+
+#endif /* KMSDNS_INSTANCE_H */

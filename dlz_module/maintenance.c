@@ -1,0 +1,190 @@
+/*
+ * maintenance.c -- the DLZ module's maintenance thread: registry polling,
+ * ageing of registrations and NOTIFY.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <isc/log.h>
+
+#include "instance.h"
+#include "maintenance.h"
+#include "notify.h"
+#include "refresh.h"
+#include "registry.h"
+#include "snapshot.h"
+#include "zonedata.h"
+
+/*
+ * Registrations are aged every stale-after / KD_AGE_DIVISOR seconds, at
+ * least every second and at most every minute: a registration stops being
+ * served at most that long after it went stale.
+ */
+#define KD_AGE_DIVISOR 4
+#define KD_AGE_INTERVAL_MAX_S 60
+/* How long NOTIFY waits for acknowledgements. */
+#define KD_NOTIFY_TIMEOUT_MS 1500
+
+void
+notify_enqueue(kd_instance *inst, const char *zone)
+{
+	if (!inst->args.notify)
+		return;
+	pthread_mutex_lock(&inst->maint_lock);
+	bool queued = false;
+	for (size_t i = 0; i < inst->notify_count && !queued; i++)
+		queued = strcmp(inst->notify_queue[i], zone) == 0;
+	if (!queued && inst->notify_count < KD_NOTIFY_QUEUE)
+		snprintf(inst->notify_queue[inst->notify_count++],
+			DNAME_BUF_SIZE, "%s", zone);
+	else if (!queued)
+		KD_LOG(inst, ISC_LOG_WARNING, "zone %s: no NOTIFY, %d zones "
+			"are already waiting (secondaries refresh by their SOA "
+			"timers)", zone, KD_NOTIFY_QUEUE);
+	pthread_cond_signal(&inst->maint_cond);
+	pthread_mutex_unlock(&inst->maint_lock);
+}
+
+/* ---- the maintenance thread ------------------------------------------- */
+
+static void
+report_aged_host(void *ctx, const registry_host *host, registry_state state)
+{
+	const kd_instance *inst = ctx;
+	char rdata[ZONE_SRV_RDATA_MAX];
+	if (srv_format_rdata(&host->srv, rdata, sizeof(rdata)) != KD_OK)
+		rdata[0] = '\0';
+	KD_LOG(inst, ISC_LOG_INFO,
+		"zone %s: registration SRV %s (signer %s) is %s",
+		host->zone, rdata, host->signer[0] ? host->signer : "-",
+		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
+		"stale and no longer served");
+}
+
+static void
+report_aged_address(void *ctx, const registry_address *addr,
+	registry_state state)
+{
+	const kd_instance *inst = ctx;
+	KD_LOG(inst, ISC_LOG_INFO,
+		"zone %s: registration %s address %s (signer %s) is %s",
+		addr->zone, addr->name, addr->address,
+		addr->signer[0] ? addr->signer : "-",
+		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
+		"stale and no longer served");
+}
+
+/* Age under the effective settings (module arguments applied). */
+static void
+age_registrations(kd_instance *inst)
+{
+	kd_err err;
+	size_t changed = 0;
+	snapshot *snap = snapshot_acquire(inst);
+	const registry_settings settings = snap->settings;
+	snapshot_unref(snap);
+	writer_acquire(inst);
+	kd_result res = registry_age_under(inst->writer, &settings, kd_now(),
+		false, report_aged_host, report_aged_address, inst, &changed,
+		&err);
+	writer_release(inst);
+	if (res != KD_OK)
+		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",
+			err.text);
+}
+
+static void
+send_notifies(kd_instance *inst, char (*zones)[DNAME_BUF_SIZE], size_t count)
+{
+	snapshot *snap = snapshot_acquire(inst);
+	for (size_t i = 0; i < count; i++) {
+		const snapshot_zone *sz = snapshot_find(snap, zones[i]);
+		if (sz == NULL || sz->notify_count == 0)
+			continue;
+		const char *endpoints[sz->notify_count];
+		for (size_t e = 0; e < sz->notify_count; e++)
+			endpoints[e] = sz->notify[e];
+		size_t acked = 0;
+		kd_err err;
+		kd_result res = notify_send(zones[i], sz->serial, endpoints,
+			sz->notify_count, KD_NOTIFY_TIMEOUT_MS, &acked, &err);
+		if (res == KD_OK)
+			KD_LOG(inst, 1, "zone %s: NOTIFY serial %u sent to %zu "
+				"secondaries", zones[i], sz->serial, acked);
+		else
+			KD_LOG(inst, ISC_LOG_WARNING, "zone %s: %s (%zu of %zu "
+				"acknowledged)", zones[i], err.text, acked,
+				sz->notify_count);
+	}
+	snapshot_unref(snap);
+}
+
+/* Seconds between two agings under the current freshness settings. */
+static int64_t
+age_interval(kd_instance *inst)
+{
+	snapshot *snap = snapshot_acquire(inst);
+	int64_t interval = snap->settings.stale_after / KD_AGE_DIVISOR;
+	snapshot_unref(snap);
+	if (interval < 1)
+		interval = 1;
+	return interval > KD_AGE_INTERVAL_MAX_S ? KD_AGE_INTERVAL_MAX_S :
+		interval;
+}
+
+void *
+maintenance_main(void *arg)
+{
+	kd_instance *inst = arg;
+	for (;;) {
+		pthread_mutex_lock(&inst->maint_lock);
+		if (!inst->stopping && inst->notify_count == 0) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += (long)inst->args.poll_interval_ms * 1000000L;
+			until.tv_sec += until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&inst->maint_cond, &inst->maint_lock,
+				&until);
+		}
+		bool stopping = inst->stopping;
+		size_t count = inst->notify_count;
+		char (*queue)[DNAME_BUF_SIZE] = NULL;
+		if (count > 0) {
+			queue = malloc(count * sizeof(*queue));
+			if (queue != NULL)
+				memcpy(queue, inst->notify_queue,
+					count * sizeof(*queue));
+			inst->notify_count = 0;
+		}
+		pthread_mutex_unlock(&inst->maint_lock);
+		if (stopping) {
+			free(queue);
+			break;
+		}
+
+		kd_err err;
+		pthread_mutex_lock(&inst->build_lock);
+		kd_result res = refresh_snapshot(inst, false, &err);
+		pthread_mutex_unlock(&inst->build_lock);
+		if (res != KD_OK)
+			KD_LOG(inst, ISC_LOG_ERROR,
+				"reading registry %s failed: %s (still serving the "
+				"last good data)", inst->args.registry_path, err.text);
+
+		if (kd_now() - inst->last_age >= age_interval(inst)) {
+			inst->last_age = kd_now();
+			age_registrations(inst);
+		}
+		if (queue != NULL) {
+			send_notifies(inst, queue, count);
+			free(queue);
+		}
+	}
+	return NULL;
+}

@@ -146,36 +146,6 @@ int table_finish(const cli *c, table *t);
 /* SECONDS since the epoch as "2023-11-14T22:13:20Z" into OUT. */
 void format_time(int64_t seconds, char *out, size_t outlen);
 
-/* ---- JSON output (cli_json.c) ---------------------------------------- */
-
-/*
- * A JSON writer for nested arrays and objects up to 31 levels: it places
- * the commas; strings are escaped as RFC 8259 requires.
- */
-typedef struct json_writer {
-	FILE *out;
-	unsigned depth;
-	uint32_t has_items;  /* bit N: level N already holds an item */
-	bool after_key;
-} json_writer;
-
-/* Open an array ('[') or object ('{'). */
-void json_open(json_writer *w, char bracket);
-
-/* Close it with BRACKET; the outermost one ends the line. */
-void json_close(json_writer *w, char bracket);
-
-/* The key of the next member. */
-void json_key(json_writer *w, const char *key);
-
-/* A string value. */
-void json_string(json_writer *w, const char *value);
-
-/* Key and value in one call. */
-void json_kv_string(json_writer *w, const char *key, const char *value);
-void json_kv_int(json_writer *w, const char *key, int64_t value);
-void json_kv_bool(json_writer *w, const char *key, bool value);
-
 /* ---- argument values (cli_values.c) ---------------------------------- */
 
 /* A growing list of argument strings (not copied: they live in argv). */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "duration.h"
+#include "json_out.h"
 
 static kd_result
 config_get_load(const cli *c, registry *reg, void *settings, kd_err *err)
@@ -30,11 +31,13 @@ run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
 		return code;
 	}
 	if (a->json) {
-		json_writer w = { .out = c->out };
-		json_open(&w, '{');
+		json_out w;
+		json_init(&w, c->out);
+		json_object_begin(&w);
 		json_kv_int(&w, "stale_after", settings.stale_after);
 		json_kv_int(&w, "scavenge_after", settings.scavenge_after);
-		json_close(&w, '}');
+		json_object_end(&w);
+		json_end_document(&w);
 	} else {
 		char stale[DURATION_TEXT_MAX], scavenge[DURATION_TEXT_MAX];
 		duration_format(settings.stale_after, stale, sizeof(stale));

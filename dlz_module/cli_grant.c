@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "grants.h"
+#include "json_out.h"
 
 typedef struct grant_args {
 	const char *zone;
@@ -109,18 +110,20 @@ run_revoke(cli *c, const cli_command *cmd, void *args, char **pos,
 static void
 grant_list_json(const cli *c, const registry_dataset *ds)
 {
-	json_writer w = { .out = c->out };
+	json_out w;
 
-	json_open(&w, '[');
+	json_init(&w, c->out);
+	json_array_begin(&w);
 	for (size_t i = 0; i < ds->grant_count; i++) {
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "identity", ds->grants[i].identity);
 		json_kv_string(&w, "zone", ds->grants[i].zone);
 		json_kv_string(&w, "scope",
 			registry_scope_name(ds->grants[i].scope));
-		json_close(&w, '}');
+		json_object_end(&w);
 	}
-	json_close(&w, ']');
+	json_array_end(&w);
+	json_end_document(&w);
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "srv.h"
 
 typedef struct host_add_args {
@@ -243,15 +244,16 @@ run_host_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 static void
 host_list_json(const cli *c, const registry_dataset *ds)
 {
-	json_writer w = { .out = c->out };
+	json_out w;
 	char created[CLI_TIME_MAX], refreshed[CLI_TIME_MAX];
 
-	json_open(&w, '[');
+	json_init(&w, c->out);
+	json_array_begin(&w);
 	for (size_t i = 0; i < ds->host_count; i++) {
 		const registry_host *h = &ds->hosts[i];
 		format_time(h->created, created, sizeof(created));
 		format_time(h->refreshed, refreshed, sizeof(refreshed));
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "zone", h->zone);
 		json_kv_string(&w, "target", h->srv.target);
 		json_kv_int(&w, "priority", h->srv.priority);
@@ -264,9 +266,10 @@ host_list_json(const cli *c, const registry_dataset *ds)
 		json_kv_string(&w, "created", created);
 		json_kv_string(&w, "refreshed", refreshed);
 		json_kv_string(&w, "state", registry_state_name(h->state));
-		json_close(&w, '}');
+		json_object_end(&w);
 	}
-	json_close(&w, ']');
+	json_array_end(&w);
+	json_end_document(&w);
 }
 
 static int

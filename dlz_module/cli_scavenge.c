@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 #include "srv.h"
 
 /* One registration registry_age_all() reported, as a record. */
@@ -129,20 +130,21 @@ static void
 scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
 	size_t changed_zones)
 {
-	json_writer w = { .out = c->out };
+	json_out w;
 	char when[CLI_TIME_MAX];
 
 	format_time(c->now, when, sizeof(when));
-	json_open(&w, '{');
+	json_init(&w, c->out);
+	json_object_begin(&w);
 	json_kv_string(&w, "now", when);
 	json_kv_bool(&w, "dry_run", dry_run);
 	json_kv_int(&w, "changed_zones", (int64_t)changed_zones);
 	json_key(&w, "registrations");
-	json_open(&w, '[');
+	json_array_begin(&w);
 	for (size_t i = 0; i < report->count; i++) {
 		const scavenge_item *item = &report->items[i];
 		format_time(item->refreshed, when, sizeof(when));
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "zone", item->zone);
 		json_kv_string(&w, "owner", item->owner);
 		json_kv_string(&w, "type", item->type);
@@ -153,10 +155,11 @@ scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
 		json_kv_string(&w, "state", registry_state_name(item->state));
 		json_kv_bool(&w, "deleted", !dry_run &&
 			item->state == REGISTRY_STATE_EXPIRED);
-		json_close(&w, '}');
+		json_object_end(&w);
 	}
-	json_close(&w, ']');
-	json_close(&w, '}');
+	json_array_end(&w);
+	json_object_end(&w);
+	json_end_document(&w);
 }
 
 static int

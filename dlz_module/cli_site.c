@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 /* The positional arguments of site add: NAME, then its prefixes. */
 typedef struct site_words {
@@ -134,24 +135,26 @@ site_list_text(const cli *c, const registry_dataset *ds)
 static void
 site_list_json(const cli *c, const registry_dataset *ds)
 {
-	json_writer w = { .out = c->out };
+	json_out w;
 
-	json_open(&w, '[');
+	json_init(&w, c->out);
+	json_array_begin(&w);
 	for (size_t i = 0; i < ds->site_count;) {
 		const char *site = ds->sites[i].site;
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "site", site);
 		json_key(&w, "prefixes");
-		json_open(&w, '[');
+		json_array_begin(&w);
 		for (; i < ds->site_count &&
 			strcmp(ds->sites[i].site, site) == 0; i++) {
 			json_string(&w, ds->sites[i].prefix);
 		}
-		json_close(&w, ']');
+		json_array_end(&w);
 		json_kv_int(&w, "hosts", (int64_t)hosts_in_site(ds, site));
-		json_close(&w, '}');
+		json_object_end(&w);
 	}
-	json_close(&w, ']');
+	json_array_end(&w);
+	json_end_document(&w);
 }
 
 /* ---- the command table ----------------------------------------------- */

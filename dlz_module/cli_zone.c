@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json_out.h"
 
 typedef struct zone_add_args {
 	str_list ns;
@@ -311,56 +312,58 @@ hosts_of_zone(const registry_dataset *ds, const char *zone, size_t *cursor)
 static void
 zone_list_json(const cli *c, const registry_dataset *ds)
 {
-	json_writer w = { .out = c->out };
+	json_out w;
 	size_t cursor = 0;
 
-	json_open(&w, '[');
+	json_init(&w, c->out);
+	json_array_begin(&w);
 	for (size_t i = 0; i < ds->zone_count; i++) {
 		const registry_zone *z = &ds->zones[i];
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "zone", z->name);
 		json_kv_int(&w, "serial", z->serial);
 		json_kv_int(&w, "ttl", z->ttl);
 		json_key(&w, "soa");
-		json_open(&w, '{');
+		json_object_begin(&w);
 		json_kv_string(&w, "mname", z->soa_mname);
 		json_kv_string(&w, "rname", z->soa_rname);
 		json_kv_int(&w, "refresh", z->refresh);
 		json_kv_int(&w, "retry", z->retry);
 		json_kv_int(&w, "expire", z->expire);
 		json_kv_int(&w, "minimum", z->minimum);
-		json_close(&w, '}');
+		json_object_end(&w);
 		json_key(&w, "ns");
-		json_open(&w, '[');
+		json_array_begin(&w);
 		for (size_t j = 0; j < z->ns_count; j++) {
-			json_open(&w, '{');
+			json_object_begin(&w);
 			json_kv_string(&w, "name", z->ns[j].name);
 			json_key(&w, "addresses");
-			json_open(&w, '[');
+			json_array_begin(&w);
 			for (size_t k = 0; k < z->ns[j].address_count; k++) {
 				json_string(&w, z->ns[j].addresses[k]);
 			}
-			json_close(&w, ']');
-			json_close(&w, '}');
+			json_array_end(&w);
+			json_object_end(&w);
 		}
-		json_close(&w, ']');
+		json_array_end(&w);
 		json_key(&w, "allow_transfer");
-		json_open(&w, '[');
+		json_array_begin(&w);
 		for (size_t j = 0; j < z->allow_transfer_count; j++) {
 			json_string(&w, z->allow_transfer[j]);
 		}
-		json_close(&w, ']');
+		json_array_end(&w);
 		json_key(&w, "notify");
-		json_open(&w, '[');
+		json_array_begin(&w);
 		for (size_t j = 0; j < z->notify_count; j++) {
 			json_string(&w, z->notify[j]);
 		}
-		json_close(&w, ']');
+		json_array_end(&w);
 		json_kv_int(&w, "hosts", (int64_t)hosts_of_zone(ds, z->name,
 			&cursor));
-		json_close(&w, '}');
+		json_object_end(&w);
 	}
-	json_close(&w, ']');
+	json_array_end(&w);
+	json_end_document(&w);
 }
 
 /* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */

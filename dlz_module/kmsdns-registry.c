@@ -1,6 +1,6 @@
 /*
- * kmsdns-registry.c -- the registry admin tool; the work is in
- * registry_cli.c.
+ * kmsdns-registry.c -- the registry admin tool; the work is behind
+ * registry_cli_main() (registry_cli.h, the cli_*.c files).
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
- * test_registry_cli.c -- unit tests of dlz_module/registry_cli.c: every
- * command of kmsdns-registry through registry_cli_main().
+ * test_registry_cli.c -- unit tests of dlz_module/cli_*.c: every command
+ * of kmsdns-registry through registry_cli_main().
  */
 #include "config.h"
 

@@ -1,0 +1,219 @@
+/*
+ * cli.h -- what the command files of kmsdns-registry share.
+ *
+ * registry_cli_main() (cli_main.c) finds the command, parses its options
+ * with getopt_long() (options may come anywhere after the command words)
+ * and runs it. Every command checks every value before it opens the
+ * registry, runs in one registry transaction (cli_session()), and prints
+ * either a table or JSON. Errors are one line on the error stream.
+ *
+ * Each cli_GROUP.c holds the commands of one group and their table
+ * entries. Functions that print an error return its exit code; -1 means
+ * "fine, go on".
+ */
+#ifndef KMSDNS_CLI_H
+#define KMSDNS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dname.h"
+#include "kd_result.h"
+#include "registry.h"
+#include "registry_cli.h"
+
+#define PROGRAM "kmsdns-registry"
+#define CLI_TTL_MAX 2147483647
+#define CLI_TIME_MAX 32
+
+typedef struct cli {
+	FILE *out;
+	FILE *err;
+	const char *db;   /* registry path: --db or KMSDNS_REGISTRY */
+	int64_t now;      /* time(), or KMSDNS_NOW */
+} cli;
+
+/* ---- commands and their options (cli_main.c) ------------------------- */
+
+enum {
+	OPT_HELP = 'h',
+	OPT_DB = 256,
+	OPT_JSON,
+	OPT_NS,
+	OPT_SOA_MNAME,
+	OPT_SOA_RNAME,
+	OPT_TTL,
+	OPT_ALLOW_TRANSFER,
+	OPT_NOTIFY,
+	OPT_PORT,
+	OPT_PRIORITY,
+	OPT_WEIGHT,
+	OPT_ADDRESS,
+	OPT_SITE,
+	OPT_ZONE,
+	OPT_DRY_RUN,
+};
+
+#define OPTIONS_COMMON \
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ NULL, 0, NULL, 0 }
+
+typedef struct cli_command cli_command;
+
+/* Called for each option other than --help and --db; -1 means go on. */
+typedef int (*option_fn)(const cli *c, void *args, int id,
+	const char *option, const char *value);
+
+struct cli_command {
+	const char *group;      /* first word: "zone" */
+	const char *action;     /* second word: "add", or NULL */
+	const char *synopsis;   /* the arguments after the words */
+	const char *positional; /* names of the positional arguments */
+	const char *summary;    /* one line for --help */
+	const char *details;    /* options and notes for COMMAND --help */
+	const struct option *options;
+	int min_args, max_args; /* positional arguments (-1: no limit) */
+	/* The command: an exit code, or -1 for success. */
+	int (*run)(cli *c, const cli_command *cmd, void *args,
+		char **pos, int count);
+	option_fn on_option;
+	size_t args_size;       /* the command's argument struct */
+	void (*init_args)(void *args);  /* defaults, or NULL */
+	void (*free_args)(void *args);
+	/* run_list(): print the loaded registry as JSON, or as a table. */
+	void (*list_json)(const cli *c, const registry_dataset *ds);
+	int (*list_text)(const cli *c, const registry_dataset *ds);
+};
+
+/* Ends every command table. */
+#define CLI_COMMANDS_END { .group = NULL }
+
+/* The command tables of the groups, in the order --help lists them. */
+extern const cli_command cli_init_commands[];
+extern const cli_command cli_zone_commands[];
+extern const cli_command cli_host_commands[];
+extern const cli_command cli_grant_commands[];
+extern const cli_command cli_site_commands[];
+extern const cli_command cli_config_commands[];
+extern const cli_command cli_scavenge_commands[];
+extern const cli_command cli_export_commands[];
+
+/* The options of a command with none but --help and --db, and with --json. */
+extern const struct option options_none[];
+extern const struct option options_list[];
+
+/* The option handler of commands without options: OPTION is unexpected. */
+int no_options(const cli *c, void *args, int id, const char *option,
+	const char *value);
+
+/* ---- messages and tables (cli_output.c) ------------------------------ */
+
+/* Print "kmsdns-registry: MESSAGE" to the error stream; return CODE. */
+int cli_message(const cli *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Report the failed library call RET with ERR; return its exit code. */
+int cli_fail(const cli *c, kd_result ret, const kd_err *err);
+
+/* Report that memory ran out; return the exit code. */
+int cli_no_memory(const cli *c);
+
+/* A text table: a header row and rows of cells, printed in columns. */
+typedef struct table {
+	size_t columns;
+	char **cells;     /* row-major, owned */
+	size_t rows;
+	size_t capacity;  /* in rows */
+	bool failed;      /* out of memory */
+} table;
+
+/* Start T with COLUMNS columns and the row HEADER. */
+void table_init(table *t, size_t columns, const char *const *header);
+
+/* Add a copy of ROW to T; an empty or NULL cell shows as "-". */
+void table_add(table *t, const char *const *row);
+
+/* Free the cells of T. */
+void table_free(table *t);
+
+/* Print T (or report that memory ran out) and free it; the exit code. */
+int table_finish(const cli *c, table *t);
+
+/* SECONDS since the epoch as "2023-11-14T22:13:20Z" into OUT. */
+void format_time(int64_t seconds, char *out, size_t outlen);
+
+/* ---- argument values (cli_values.c) ---------------------------------- */
+
+/* A growing list of argument strings (not copied: they live in argv). */
+typedef struct str_list {
+	const char **items;
+	size_t count;
+	size_t capacity;
+} str_list;
+
+/* Append ITEM to LIST; false when memory ran out. */
+bool str_list_push(str_list *list, const char *item);
+
+/* Free the array of LIST. */
+void str_list_free(str_list *list);
+
+/* The decimal TEXT of OPTION into *VALUE within MIN..MAX; -1 when fine. */
+int parse_number(const cli *c, const char *option, const char *text,
+	uint32_t min, uint32_t max, uint32_t *value);
+
+/*
+ * Check the name TEXT (a WHAT, e.g. "zone") by RULES into its canonical
+ * form OUT (DNAME_BUF_SIZE); OPTION, when not NULL, heads the message.
+ */
+int check_name(const cli *c, const char *option, const char *what,
+	const char *text, dname_rules rules, char *out);
+
+/* A normalizer like registry_prefix_normalize(): TEXT into OUT of LEN. */
+typedef kd_result (*normalize_fn)(const char *text, char *out, size_t len,
+	kd_err *err);
+
+/* Normalize every text of LIST (of OPTION) with FN into ITEMS of SIZE. */
+int normalize_list(const cli *c, const char *option, const str_list *list,
+	normalize_fn fn, char *items, size_t size);
+
+/* ---- the registry (cli_session.c) ------------------------------------ */
+
+/* -1 when a registry is given, else the usage error. */
+int cli_need_db(const cli *c);
+
+/* What a command does with the open registry; CTX is the command's own. */
+typedef kd_result (*cli_body_fn)(const cli *c, registry *reg, void *ctx,
+	kd_err *err);
+
+/*
+ * Open the registry, run BODY on it and close it. Unless READ_ONLY, BODY
+ * runs in one transaction, committed only when it succeeds.
+ */
+int cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx);
+
+/* Check the zone name TEXT into ZONE, then run BODY on it (cli_session()). */
+int zone_session(const cli *c, const char *text, bool read_only,
+	cli_body_fn body, char *zone);
+
+/* ---- the listing commands (cli_list.c) ------------------------------- */
+
+/* Options of the listing commands: --json only; then what run_list() loads. */
+typedef struct list_args {
+	bool json;
+	const char *zone;     /* the zone to list, or NULL: all */
+	registry_dataset ds;
+} list_args;
+
+/* The option handler of the listing commands (list_args): --json. */
+int list_option(const cli *c, void *args, int id, const char *option,
+	const char *value);
+
+/* Run a listing command: [ZONE], then CMD's table or JSON. */
+int run_list(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count);
+
+#endif /* KMSDNS_CLI_H */

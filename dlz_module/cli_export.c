@@ -1,0 +1,62 @@
+/*
+ * cli_export.c -- kmsdns-registry export: a zone as a master file.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "zonedata.h"
+
+kd_result
+registry_cli_export(registry *reg, const char *zone, int64_t now, FILE *out,
+	kd_err *err)
+{
+	registry_dataset ds;
+	zone_image *img = NULL;
+	kd_result ret = registry_load(reg, zone, &ds, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = zone_image_build(&ds.zones[0], ds.hosts, ds.host_count,
+		ds.addresses, ds.address_count, &ds.settings, now, &img, err);
+	if (ret == KD_OK) {
+		ret = zone_image_format_master(img, out, err);
+	}
+	zone_image_free(img);
+	registry_dataset_free(&ds);
+	return ret;
+}
+
+static kd_result
+export_zone(const cli *c, registry *reg, void *zone, kd_err *err)
+{
+	return registry_cli_export(reg, zone, c->now, c->out, err);
+}
+
+static int
+run_export(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	char zone[DNAME_BUF_SIZE];
+
+	(void)cmd;
+	(void)args;
+	(void)count;
+	return zone_session(c, pos[0], true, export_zone, zone);
+}
+
+/* ---- the command table ----------------------------------------------- */
+
+const cli_command cli_export_commands[] = {
+	{
+		.group = "export",
+		.synopsis = "ZONE",
+		.positional = "ZONE",
+		.summary = "Print ZONE as a master file, as the DLZ module "
+			"serves it now.",
+		.details = "",
+		.options = options_none, .min_args = 1, .max_args = 1,
+		.run = run_export, .on_option = no_options,
+	},
+	CLI_COMMANDS_END,
+};

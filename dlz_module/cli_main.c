@@ -1,0 +1,411 @@
+/*
+ * cli_main.c -- kmsdns-registry: finding the command, its options, help.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char *
+command_name(const cli_command *cmd, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%s%s%s", cmd->group,
+		cmd->action != NULL ? " " : "",
+		cmd->action != NULL ? cmd->action : "");
+	return buf;
+}
+
+static void
+print_command_help(const cli_command *cmd, FILE *out)
+{
+	char name[64];
+
+	(void)fprintf(out, "Usage: %s %s%s%s\n\n%s\n", PROGRAM,
+		command_name(cmd, name, sizeof(name)),
+		cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
+		cmd->summary);
+	if (cmd->details[0] != '\0') {
+		(void)fprintf(out, "\n%s", cmd->details);
+	}
+}
+
+static const char *
+option_name(const struct option *options, int id)
+{
+	for (size_t i = 0; options[i].name != NULL; i++) {
+		if (options[i].val == id) {
+			return options[i].name;
+		}
+	}
+	return "?";
+}
+
+/*
+ * Parse the options of CMD from ARGV (ARGV[0] is the last command word).
+ * Returns -1 to go on with the positional arguments in *POS / *COUNT, or
+ * an exit code (0 after --help).
+ */
+static int
+parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
+	void *args, char ***pos, int *count)
+{
+	char name[64];
+	char option[80];
+	int id;
+
+	command_name(cmd, name, sizeof(name));
+	optind = 0; /* GNU: start over, including argument permutation */
+	opterr = 0;
+	while ((id = getopt_long(argc, argv, ":h", cmd->options, NULL)) !=
+		-1) {
+		if (id == '?') {
+			if (optopt >= 256) {
+				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+					"%s: --%s takes no value", name,
+					option_name(cmd->options, optopt));
+			}
+			if (optopt != 0) {
+				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+					"%s: unknown option -%c", name,
+					(char)optopt);
+			}
+			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+				"%s: unknown option %s", name,
+				argv[optind - 1]);
+		}
+		if (id == ':') {
+			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+				"--%s needs a value",
+				option_name(cmd->options, optopt));
+		}
+		if (id == OPT_HELP) {
+			print_command_help(cmd, c->out);
+			return REGISTRY_CLI_EXIT_OK;
+		}
+		if (id == OPT_DB) {
+			c->db = optarg;
+			continue;
+		}
+		(void)snprintf(option, sizeof(option), "--%s",
+			option_name(cmd->options, id));
+		const int code = cmd->on_option(c, args, id, option, optarg);
+		if (code >= 0) {
+			return code;
+		}
+	}
+	*pos = argv + optind;
+	*count = argc - optind;
+	if (*count < cmd->min_args) {
+		/* Name the first missing argument. */
+		const char *missing = cmd->positional;
+		for (int i = 0; i < *count; i++) {
+			const char *space = strchr(missing, ' ');
+			missing = space != NULL ? space + 1 : "";
+		}
+		const size_t len = strcspn(missing, " ");
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: missing %.*s", name, (int)len, missing);
+	}
+	if (cmd->max_args >= 0 && *count > cmd->max_args) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: unexpected argument \"%s\"", name,
+			(*pos)[cmd->max_args]);
+	}
+	return -1;
+}
+
+int
+no_options(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	(void)args;
+	(void)id;
+	(void)value;
+	return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s is not expected",
+		option);
+}
+
+const struct option options_none[] = { OPTIONS_COMMON };
+const struct option options_list[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	OPTIONS_COMMON,
+};
+
+/* ---- the command tables ---------------------------------------------- */
+
+/* The tables of the command files, in the order --help lists them. */
+static const cli_command *const cli_tables[] = {
+	cli_init_commands,
+	cli_zone_commands,
+	cli_host_commands,
+	cli_grant_commands,
+	cli_site_commands,
+	cli_config_commands,
+	cli_scavenge_commands,
+	cli_export_commands,
+};
+
+#define CLI_TABLE_COUNT (sizeof(cli_tables) / sizeof(cli_tables[0]))
+
+/* Command number INDEX of all tables in order, or NULL past the last. */
+static const cli_command *
+command_at(size_t index)
+{
+	for (size_t t = 0; t < CLI_TABLE_COUNT; t++) {
+		for (const cli_command *cmd = cli_tables[t]; cmd->group != NULL;
+			cmd++) {
+			if (index-- == 0) {
+				return cmd;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void
+print_help(FILE *out)
+{
+	(void)fprintf(out,
+		"Usage: %s [--db FILE] COMMAND [ARGUMENTS] [OPTIONS]\n"
+		"\n"
+		"Manage the registry of the kmsdns DLZ module: the zones it "
+		"serves, the\n"
+		"_vlmcs._tcp SRV registrations of KMS hosts, who may update "
+		"them, sites,\n"
+		"and how long dynamic registrations stay fresh.\n"
+		"\n"
+		"Commands:\n", PROGRAM);
+	const cli_command *cmd;
+	for (size_t i = 0; (cmd = command_at(i)) != NULL; i++) {
+		char name[64];
+		(void)fprintf(out, "  %s%s%s\n",
+			command_name(cmd, name, sizeof(name)),
+			cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis);
+	}
+	(void)fprintf(out,
+		"\n"
+		"Options:\n"
+		"  --db FILE      the registry (default: $KMSDNS_REGISTRY); "
+		"also accepted\n"
+		"                 after the command\n"
+		"  -h, --help     this help; COMMAND --help explains a "
+		"command\n"
+		"  -V, --version  the version\n"
+		"\n"
+		"New zones get SOA refresh 3600, retry 600, expire 1209600 and "
+		"minimum =\n"
+		"TTL (default 3600). Static hosts never age; dynamic ones are "
+		"stale after\n"
+		"stale-after (default 3d) and deleted after scavenge-after "
+		"(default 14d).\n"
+		"\n"
+		"Exit status: 0 success, 1 the operation failed, 2 usage "
+		"error.\n"
+		"Environment: KMSDNS_REGISTRY (default for --db), KMSDNS_NOW "
+		"(UNIX time used\n"
+		"instead of the clock; for testing only).\n"
+		"See kmsdns-registry(8).\n");
+}
+
+/* The commands of GROUP as "add, remove or list". */
+static void
+group_actions(const char *group, char *out, size_t len)
+{
+	const cli_command *cmd;
+	size_t count = 0;
+	size_t total = 0;
+
+	for (size_t i = 0; (cmd = command_at(i)) != NULL; i++) {
+		total += strcmp(cmd->group, group) == 0;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; (cmd = command_at(i)) != NULL; i++) {
+		if (strcmp(cmd->group, group) != 0) {
+			continue;
+		}
+		count++;
+		const size_t used = strlen(out);
+		(void)snprintf(out + used, len - used, "%s%s",
+			count == 1 ? "" : count == total ? " or " : ", ",
+			cmd->action);
+	}
+}
+
+static bool
+is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Find the command named by ARGV (group, then action when it has one). */
+static int
+find_command(const cli *c, int argc, char **argv, const cli_command **out,
+	int *words)
+{
+	const char *group = argv[0];
+	const cli_command *cmd;
+	bool known_group = false;
+
+	for (size_t i = 0; (cmd = command_at(i)) != NULL; i++) {
+		if (strcmp(cmd->group, group) != 0) {
+			continue;
+		}
+		known_group = true;
+		if (cmd->action == NULL) {
+			*out = cmd;
+			*words = 1;
+			return -1;
+		}
+		if (argc > 1 && strcmp(cmd->action, argv[1]) == 0) {
+			*out = cmd;
+			*words = 2;
+			return -1;
+		}
+	}
+	if (!known_group) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"unknown command \"%s\" (see %s --help)", group,
+			PROGRAM);
+	}
+
+	char actions[128];
+	group_actions(group, actions, sizeof(actions));
+	if (argc > 1 && is_help(argv[1])) {
+		for (size_t i = 0; (cmd = command_at(i)) != NULL; i++) {
+			if (strcmp(cmd->group, group) == 0) {
+				print_command_help(cmd, c->out);
+				(void)fputc('\n', c->out);
+			}
+		}
+		return REGISTRY_CLI_EXIT_OK;
+	}
+	if (argc < 2) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: missing action (use %s)", group, actions);
+	}
+	return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+		"%s: unknown action \"%s\" (use %s)", group, argv[1], actions);
+}
+
+static int
+run_command(cli *c, int argc, char **argv)
+{
+	const cli_command *cmd = NULL;
+	int words = 0;
+	char **pos = NULL;
+	int count = 0;
+
+	int code = find_command(c, argc, argv, &cmd, &words);
+	if (code >= 0) {
+		return code;
+	}
+	void *args = NULL;
+	if (cmd->args_size > 0) {
+		args = calloc(1, cmd->args_size);
+		if (args == NULL) {
+			return cli_no_memory(c);
+		}
+	}
+	if (cmd->init_args != NULL) {
+		cmd->init_args(args);
+	}
+	/* getopt sees the last command word as its argv[0]. */
+	code = parse_command_options(c, cmd, argc - words + 1,
+		argv + words - 1, args, &pos, &count);
+	if (code < 0) {
+		code = cmd->run(c, cmd, args, pos, count);
+		code = code < 0 ? REGISTRY_CLI_EXIT_OK : code;
+	}
+	if (cmd->free_args != NULL) {
+		cmd->free_args(args);
+	}
+	free(args);
+	return code;
+}
+
+/* KMSDNS_NOW, or the clock. */
+static int
+read_clock(cli *c)
+{
+	const char *text = getenv("KMSDNS_NOW");
+
+	if (text == NULL || text[0] == '\0') {
+		c->now = (int64_t)time(NULL);
+		return -1;
+	}
+	char *end = NULL;
+	errno = 0;
+	const long long value = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0' || (text[0] < '0' || text[0] > '9')) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"KMSDNS_NOW: \"%s\" is not a number of seconds", text);
+	}
+	c->now = (int64_t)value;
+	return -1;
+}
+
+int
+registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ NULL, 0, NULL, 0 },
+	};
+	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
+	int id;
+	int code = -1;
+
+	optind = 0;
+	opterr = 0;
+	while (code < 0 &&
+		(id = getopt_long(argc, argv, "+:hV", options, NULL)) != -1) {
+		switch (id) {
+		case 'h':
+			print_help(out);
+			code = REGISTRY_CLI_EXIT_OK;
+			break;
+		case 'V':
+			(void)fprintf(out, "%s (%s) %s\n", PROGRAM,
+				PACKAGE_NAME, PACKAGE_VERSION);
+			code = REGISTRY_CLI_EXIT_OK;
+			break;
+		case OPT_DB:
+			c.db = optarg;
+			break;
+		case ':':
+			code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
+				"--db needs a value");
+			break;
+		default:
+			code = optopt != 0 && optopt < 256 ?
+				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
+					"unknown option -%c (see %s --help)",
+					(char)optopt, PROGRAM) :
+				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
+					"unknown option %s (see %s --help)",
+					argv[optind - 1], PROGRAM);
+		}
+	}
+	if (code < 0 && optind >= argc) {
+		code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
+			"no command given (see %s --help)", PROGRAM);
+	}
+	if (code < 0) {
+		code = read_clock(&c);
+	}
+	if (code < 0) {
+		code = run_command(&c, argc - optind, argv + optind);
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		code = cli_message(&c, REGISTRY_CLI_EXIT_FAILED,
+			"writing the output failed");
+	}
+	return code;
+}

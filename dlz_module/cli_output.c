@@ -1,0 +1,163 @@
+/*
+ * cli_output.c -- kmsdns-registry: error messages, text tables and times.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define CLI_MESSAGE_MAX 1024
+
+/* ---- messages -------------------------------------------------------- */
+
+/* Print TEXT on one line: control characters become '?'. */
+static void
+print_one_line(FILE *fp, const char *text)
+{
+	for (const char *p = text; *p != '\0'; p++) {
+		const unsigned char byte = (unsigned char)*p;
+		(void)fputc(byte < 0x20 || byte == 0x7f ? '?' : byte, fp);
+	}
+	(void)fputc('\n', fp);
+}
+
+/* Print "kmsdns-registry: MESSAGE" to the error stream; return CODE. */
+int
+cli_message(const cli *c, int code, const char *fmt, ...)
+{
+	char text[CLI_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	(void)fprintf(c->err, "%s: ", PROGRAM);
+	print_one_line(c->err, text);
+	return code;
+}
+
+/*
+ * Report a failed library call: bad values are usage errors (exit 2),
+ * everything else a failed operation (exit 1).
+ */
+int
+cli_fail(const cli *c, kd_result ret, const kd_err *err)
+{
+	const bool usage = ret == KD_EINVAL || ret == KD_ERANGE ||
+		ret == KD_ESYNTAX;
+
+	return cli_message(c, usage ? REGISTRY_CLI_EXIT_USAGE :
+		REGISTRY_CLI_EXIT_FAILED, "%s",
+		err->text[0] != '\0' ? err->text : kd_strerror(ret));
+}
+
+int
+cli_no_memory(const cli *c)
+{
+	return cli_message(c, REGISTRY_CLI_EXIT_FAILED, "out of memory");
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+void
+table_add(table *t, const char *const *row)
+{
+	if (t->failed) {
+		return;
+	}
+	if (t->rows == t->capacity) {
+		const size_t capacity = t->capacity == 0 ? 16 : t->capacity * 2;
+		char **grown = realloc(t->cells,
+			capacity * t->columns * sizeof(*grown));
+		if (grown == NULL) {
+			t->failed = true;
+			return;
+		}
+		t->cells = grown;
+		t->capacity = capacity;
+	}
+	char **cells = &t->cells[t->rows * t->columns];
+	for (size_t i = 0; i < t->columns; i++) {
+		cells[i] = strdup(row[i] != NULL && row[i][0] != '\0' ?
+			row[i] : "-");
+		if (cells[i] == NULL) {
+			t->failed = true;
+		}
+	}
+	t->rows++;
+}
+
+void
+table_init(table *t, size_t columns, const char *const *header)
+{
+	memset(t, 0, sizeof(*t));
+	t->columns = columns;
+	table_add(t, header);
+}
+
+static void
+table_print(const table *t, FILE *out)
+{
+	size_t widths[16] = { 0 };
+
+	for (size_t r = 0; r < t->rows; r++) {
+		for (size_t i = 0; i < t->columns && i < 16; i++) {
+			const size_t len = strlen(t->cells[r * t->columns + i]);
+			widths[i] = len > widths[i] ? len : widths[i];
+		}
+	}
+	for (size_t r = 0; r < t->rows; r++) {
+		for (size_t i = 0; i < t->columns; i++) {
+			const char *cell = t->cells[r * t->columns + i];
+			if (i + 1 == t->columns) {
+				(void)fprintf(out, "%s\n", cell);
+			} else {
+				(void)fprintf(out, "%-*s  ", (int)widths[i],
+					cell);
+			}
+		}
+	}
+}
+
+void
+table_free(table *t)
+{
+	for (size_t i = 0; i < t->rows * t->columns; i++) {
+		free(t->cells[i]);
+	}
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Print T (or report that memory ran out) and free it. */
+int
+table_finish(const cli *c, table *t)
+{
+	const bool failed = t->failed;
+
+	if (!failed) {
+		table_print(t, c->out);
+	}
+	table_free(t);
+	return failed ? cli_no_memory(c) : REGISTRY_CLI_EXIT_OK;
+}
+
+/* "2023-11-14T22:13:20Z" */
+void
+format_time(int64_t seconds, char *out, size_t outlen)
+{
+	const time_t t = (time_t)seconds;
+	struct tm tm;
+
+	if ((int64_t)t != seconds || gmtime_r(&t, &tm) == NULL ||
+		strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		(void)snprintf(out, outlen, "%" PRId64, seconds);
+	}
+}

@@ -1,0 +1,261 @@
+/*
+ * cli_scavenge.c -- kmsdns-registry scavenge: age the dynamic registrations.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json_out.h"
+#include "srv.h"
+
+/* One registration registry_age_all() reported, as a record. */
+typedef struct scavenge_item {
+	char zone[DNAME_BUF_SIZE];
+	char owner[DNAME_BUF_SIZE + 16];
+	const char *type;
+	uint32_t ttl;
+	char data[DNAME_BUF_SIZE + 32];
+	char signer[REGISTRY_IDENTITY_MAX];
+	int64_t refreshed;
+	registry_state state;
+} scavenge_item;
+
+typedef struct scavenge_report {
+	scavenge_item *items;
+	size_t count;
+	size_t capacity;
+	bool failed;
+} scavenge_report;
+
+typedef struct scavenge_args {
+	bool json;
+	bool dry_run;
+	/* What registry_age_all() reported. */
+	scavenge_report report;
+	size_t changed_zones;
+} scavenge_args;
+
+static int
+scavenge_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	scavenge_args *a = args;
+
+	switch (id) {
+	case OPT_JSON:
+		a->json = true;
+		return -1;
+	case OPT_DRY_RUN:
+		a->dry_run = true;
+		return -1;
+	default:
+		return no_options(c, args, id, option, value);
+	}
+}
+
+static scavenge_item *
+scavenge_next(scavenge_report *report)
+{
+	if (report->failed) {
+		return NULL;
+	}
+	if (report->count == report->capacity) {
+		const size_t capacity = report->capacity == 0 ? 16 :
+			report->capacity * 2;
+		scavenge_item *grown = realloc(report->items,
+			capacity * sizeof(*grown));
+		if (grown == NULL) {
+			report->failed = true;
+			return NULL;
+		}
+		report->items = grown;
+		report->capacity = capacity;
+	}
+	scavenge_item *item = &report->items[report->count++];
+	memset(item, 0, sizeof(*item));
+	return item;
+}
+
+static void
+scavenge_report_host(void *ctx, const registry_host *host,
+	registry_state state)
+{
+	scavenge_item *item = scavenge_next(ctx);
+
+	if (item == NULL) {
+		return;
+	}
+	(void)snprintf(item->zone, sizeof(item->zone), "%s", host->zone);
+	(void)snprintf(item->owner, sizeof(item->owner), "%s.%s",
+		SRV_KMS_SERVICE, host->zone);
+	item->type = "SRV";
+	item->ttl = host->srv.ttl;
+	(void)srv_format_rdata(&host->srv, item->data, sizeof(item->data));
+	(void)snprintf(item->signer, sizeof(item->signer), "%s", host->signer);
+	item->refreshed = host->refreshed;
+	item->state = state;
+}
+
+static void
+scavenge_report_address(void *ctx, const registry_address *addr,
+	registry_state state)
+{
+	scavenge_item *item = scavenge_next(ctx);
+
+	if (item == NULL) {
+		return;
+	}
+	(void)snprintf(item->zone, sizeof(item->zone), "%s", addr->zone);
+	(void)snprintf(item->owner, sizeof(item->owner), "%s", addr->name);
+	item->type = strchr(addr->address, ':') != NULL ? "AAAA" : "A";
+	item->ttl = addr->ttl;
+	(void)snprintf(item->data, sizeof(item->data), "%s", addr->address);
+	(void)snprintf(item->signer, sizeof(item->signer), "%s", addr->signer);
+	item->refreshed = addr->refreshed;
+	item->state = state;
+}
+
+static const char *
+scavenge_action(registry_state state, bool dry_run)
+{
+	if (state == REGISTRY_STATE_EXPIRED) {
+		return dry_run ? "would delete" : "deleted";
+	}
+	return dry_run ? "would mark stale" : "marked stale";
+}
+
+static void
+scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
+	size_t changed_zones)
+{
+	json_out w;
+	char when[CLI_TIME_MAX];
+
+	format_time(c->now, when, sizeof(when));
+	json_init(&w, c->out);
+	json_object_begin(&w);
+	json_kv_string(&w, "now", when);
+	json_kv_bool(&w, "dry_run", dry_run);
+	json_kv_int(&w, "changed_zones", (int64_t)changed_zones);
+	json_key(&w, "registrations");
+	json_array_begin(&w);
+	for (size_t i = 0; i < report->count; i++) {
+		const scavenge_item *item = &report->items[i];
+		format_time(item->refreshed, when, sizeof(when));
+		json_object_begin(&w);
+		json_kv_string(&w, "zone", item->zone);
+		json_kv_string(&w, "owner", item->owner);
+		json_kv_string(&w, "type", item->type);
+		json_kv_int(&w, "ttl", item->ttl);
+		json_kv_string(&w, "data", item->data);
+		json_kv_string(&w, "signer", item->signer);
+		json_kv_string(&w, "refreshed", when);
+		json_kv_string(&w, "state", registry_state_name(item->state));
+		json_kv_bool(&w, "deleted", !dry_run &&
+			item->state == REGISTRY_STATE_EXPIRED);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	json_end_document(&w);
+}
+
+static int
+scavenge_text(const cli *c, const scavenge_report *report, bool dry_run,
+	size_t changed_zones)
+{
+	static const char *const header[] = {
+		"ACTION", "OWNER", "TYPE", "DATA", "SIGNER", "REFRESHED",
+	};
+	table t;
+
+	table_init(&t, 6, header);
+	for (size_t i = 0; i < report->count; i++) {
+		const scavenge_item *item = &report->items[i];
+		char when[CLI_TIME_MAX];
+		format_time(item->refreshed, when, sizeof(when));
+		const char *row[] = {
+			scavenge_action(item->state, dry_run), item->owner,
+			item->type, item->data, item->signer, when,
+		};
+		table_add(&t, row);
+	}
+	if (report->count > 0) {
+		const int code = table_finish(c, &t);
+		if (code != REGISTRY_CLI_EXIT_OK) {
+			return code;
+		}
+	} else {
+		table_free(&t);
+	}
+	(void)fprintf(c->out, "%zu zone%s %s\n", changed_zones,
+		changed_zones == 1 ? "" : "s",
+		dry_run ? "would change" : "changed");
+	return REGISTRY_CLI_EXIT_OK;
+}
+
+static kd_result
+scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	scavenge_args *a = args;
+
+	return registry_age_all(reg, c->now, a->dry_run, scavenge_report_host,
+		scavenge_report_address, &a->report, &a->changed_zones, err);
+}
+
+static int
+run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	scavenge_args *a = args;
+
+	(void)cmd;
+	(void)pos;
+	(void)count;
+	int code = cli_session(c, a->dry_run, scavenge_change, a);
+	if (code >= 0) {
+		/* The message is out. */
+	} else if (a->report.failed) {
+		code = cli_no_memory(c);
+	} else if (a->json) {
+		scavenge_json(c, &a->report, a->dry_run, a->changed_zones);
+		code = REGISTRY_CLI_EXIT_OK;
+	} else {
+		code = scavenge_text(c, &a->report, a->dry_run,
+			a->changed_zones);
+	}
+	free(a->report.items);
+	return code;
+}
+
+/* ---- the command table ----------------------------------------------- */
+
+static const struct option options_scavenge[] = {
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	OPTIONS_COMMON,
+};
+
+const cli_command cli_scavenge_commands[] = {
+	{
+		.group = "scavenge",
+		.synopsis = "[--dry-run] [--json]",
+		.positional = "",
+		.summary = "Mark dynamic registrations stale and delete "
+			"expired ones now; bump the\nserials of the zones "
+			"that change.",
+		.details =
+			"  --dry-run   only show what would change\n"
+			"JSON: {\"now\", \"dry_run\", \"changed_zones\", "
+			"\"registrations\": [{\"zone\",\n"
+			"  \"owner\", \"type\", \"ttl\", \"data\", "
+			"\"signer\", \"refreshed\", \"state\",\n"
+			"  \"deleted\"}]}\n",
+		.options = options_scavenge, .min_args = 0, .max_args = 0,
+		.run = run_scavenge, .on_option = scavenge_option,
+		.args_size = sizeof(scavenge_args),
+	},
+	CLI_COMMANDS_END,
+};

@@ -1,0 +1,196 @@
+/*
+ * cli_site.c -- kmsdns-registry site add, remove and list.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json_out.h"
+
+/* The positional arguments of site add: NAME, then its prefixes. */
+typedef struct site_words {
+	char **pos;
+	int count;
+} site_words;
+
+static kd_result
+site_add_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const site_words *words = ctx;
+	kd_result ret = KD_OK;
+
+	(void)c;
+	for (int i = 1; ret == KD_OK && i < words->count; i++) {
+		ret = registry_add_site_prefix(reg, words->pos[0],
+			words->pos[i], err);
+	}
+	return ret;
+}
+
+static int
+run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	site_words words = { pos, count };
+	kd_err err = { "" };
+
+	(void)cmd;
+	(void)args;
+	if (registry_site_validate(pos[0], &err) != KD_OK) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
+	}
+	for (int i = 1; i < count; i++) {
+		char prefix[REGISTRY_PREFIX_MAX];
+		if (registry_prefix_normalize(pos[i], prefix, sizeof(prefix),
+			&err) != KD_OK) {
+			return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s",
+				err.text);
+		}
+	}
+	int code = cli_session(c, false, site_add_change, &words);
+	if (code < 0) {
+		(void)fprintf(c->out, "site %s: %d prefix%s added\n", pos[0],
+			count - 1, count == 2 ? "" : "es");
+	}
+	return code;
+}
+
+static kd_result
+site_remove_change(const cli *c, registry *reg, void *site, kd_err *err)
+{
+	(void)c;
+	return registry_remove_site(reg, site, err);
+}
+
+static int
+run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	kd_err err = { "" };
+
+	(void)cmd;
+	(void)args;
+	(void)count;
+	if (registry_site_validate(pos[0], &err) != KD_OK) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
+	}
+	int code = cli_session(c, false, site_remove_change, pos[0]);
+	if (code < 0) {
+		(void)fprintf(c->out, "removed site %s\n", pos[0]);
+	}
+	return code;
+}
+
+/* The number of SRV registrations in site SITE. */
+static size_t
+hosts_in_site(const registry_dataset *ds, const char *site)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ds->host_count; i++) {
+		n += strcmp(ds->hosts[i].site, site) == 0;
+	}
+	return n;
+}
+
+static int
+site_list_text(const cli *c, const registry_dataset *ds)
+{
+	static const char *const header[] = { "SITE", "PREFIXES", "HOSTS" };
+	table t;
+
+	table_init(&t, 3, header);
+	for (size_t i = 0; i < ds->site_count;) {
+		const char *site = ds->sites[i].site;
+		size_t end = i;
+		size_t len = 1;
+		while (end < ds->site_count &&
+			strcmp(ds->sites[end].site, site) == 0) {
+			len += strlen(ds->sites[end].prefix) + 2;
+			end++;
+		}
+		char *prefixes = malloc(len);
+		if (prefixes == NULL) {
+			t.failed = true;
+			break;
+		}
+		prefixes[0] = '\0';
+		for (size_t j = i; j < end; j++) {
+			strcat(prefixes, j > i ? ", " : "");
+			strcat(prefixes, ds->sites[j].prefix);
+		}
+		char hosts[24];
+		(void)snprintf(hosts, sizeof(hosts), "%zu",
+			hosts_in_site(ds, site));
+		const char *row[] = { site, prefixes, hosts };
+		table_add(&t, row);
+		free(prefixes);
+		i = end;
+	}
+	return table_finish(c, &t);
+}
+
+static void
+site_list_json(const cli *c, const registry_dataset *ds)
+{
+	json_out w;
+
+	json_init(&w, c->out);
+	json_array_begin(&w);
+	for (size_t i = 0; i < ds->site_count;) {
+		const char *site = ds->sites[i].site;
+		json_object_begin(&w);
+		json_kv_string(&w, "site", site);
+		json_key(&w, "prefixes");
+		json_array_begin(&w);
+		for (; i < ds->site_count &&
+			strcmp(ds->sites[i].site, site) == 0; i++) {
+			json_string(&w, ds->sites[i].prefix);
+		}
+		json_array_end(&w);
+		json_kv_int(&w, "hosts", (int64_t)hosts_in_site(ds, site));
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_end_document(&w);
+}
+
+/* ---- the command table ----------------------------------------------- */
+
+const cli_command cli_site_commands[] = {
+	{
+		.group = "site", .action = "add",
+		.synopsis = "NAME ADDR/PREFIX...",
+		.positional = "NAME ADDR/PREFIX",
+		.summary = "Add prefixes to site NAME (creating it). Clients "
+			"in a site get the hosts\nof their site first.",
+		.details = "",
+		.options = options_none, .min_args = 2, .max_args = -1,
+		.run = run_site_add, .on_option = no_options,
+	},
+	{
+		.group = "site", .action = "remove",
+		.synopsis = "NAME",
+		.positional = "NAME",
+		.summary = "Remove site NAME; its hosts keep no site.",
+		.details = "",
+		.options = options_none, .min_args = 1, .max_args = 1,
+		.run = run_site_remove, .on_option = no_options,
+	},
+	{
+		.group = "site", .action = "list",
+		.synopsis = "[--json]",
+		.positional = "",
+		.summary = "List the sites, their prefixes and how many hosts "
+			"are in them.",
+		.details = "JSON: [{\"site\", \"prefixes\": [], "
+			"\"hosts\"}]\n",
+		.options = options_list, .min_args = 0, .max_args = 0,
+		.run = run_list, .on_option = list_option,
+		.list_json = site_list_json, .list_text = site_list_text,
+		.args_size = sizeof(list_args),
+	},
+	CLI_COMMANDS_END,
+};

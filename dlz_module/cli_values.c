@@ -1,0 +1,103 @@
+/*
+ * cli_values.c -- kmsdns-registry: argument lists, numbers and names.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+bool
+str_list_push(str_list *list, const char *item)
+{
+	if (list->count == list->capacity) {
+		const size_t capacity = list->capacity == 0 ? 8 :
+			list->capacity * 2;
+		const char **grown = realloc(list->items,
+			capacity * sizeof(*grown));
+		if (grown == NULL) {
+			return false;
+		}
+		list->items = grown;
+		list->capacity = capacity;
+	}
+	list->items[list->count++] = item;
+	return true;
+}
+
+void
+str_list_free(str_list *list)
+{
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}
+
+/*
+ * Parse the decimal TEXT of option OPTION into *VALUE within MIN..MAX.
+ * Returns -1 when fine, else the exit code after the message.
+ */
+int
+parse_number(const cli *c, const char *option, const char *text,
+	uint32_t min, uint32_t max, uint32_t *value)
+{
+	uint64_t number = 0;
+	bool too_large = false;
+	size_t i = 0;
+
+	for (; text[i] >= '0' && text[i] <= '9'; i++) {
+		number = number * 10 + (uint64_t)(text[i] - '0');
+		if (number > UINT32_MAX) {
+			too_large = true;
+			number = UINT32_MAX;
+		}
+	}
+	if (i == 0 || text[i] != '\0') {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: \"%s\" is not a number", option, text);
+	}
+	if (too_large || number < min || number > max) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: %s is out of range %" PRIu32 "-%" PRIu32, option,
+			text, min, max);
+	}
+	*value = (uint32_t)number;
+	return -1;
+}
+
+/*
+ * Check the name TEXT (a WHAT, e.g. "zone") by RULES and write its
+ * canonical form to OUT (DNAME_BUF_SIZE). OPTION, when not NULL, goes in
+ * front of the message. Returns -1 when fine, else the exit code.
+ */
+int
+check_name(const cli *c, const char *option, const char *what,
+	const char *text, dname_rules rules, char *out)
+{
+	kd_err err;
+
+	if (dname_normalize(text, rules, out, DNAME_BUF_SIZE, &err) != KD_OK) {
+		return option != NULL ?
+			cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s %s",
+				option, what, err.text) :
+			cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s %s", what,
+				err.text);
+	}
+	return -1;
+}
+
+/* Normalize the COUNT texts of OPTION with FN into ITEMS of SIZE bytes. */
+int
+normalize_list(const cli *c, const char *option, const str_list *list,
+	normalize_fn fn, char *items, size_t size)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		kd_err err;
+		if (fn(list->items[i], items + i * size, size, &err) != KD_OK) {
+			return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
+				option, err.text);
+		}
+	}
+	return -1;
+}

@@ -1,5 +1,5 @@
 /*
- * test_registry.c -- unit tests of dlz_module/registry.c.
+ * test_registry.c -- unit tests of the registry (dlz_module/registry_*.c).
  */
 #include "config.h"
 

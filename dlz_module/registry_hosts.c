@@ -1,0 +1,385 @@
+/*
+ * registry_hosts.c -- SRV registrations (hosts) and their A/AAAA records
+ * (addresses): put and remove.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "dname.h"
+#include "kd_result.h"
+#include "registry.h"
+#include "registry_internal.h"
+#include "srv.h"
+
+/* ---- SRV registrations ---------------------------------------------- */
+
+static const char sql_host_find[] =
+	"SELECT ttl, origin, state FROM hosts WHERE " HOST_KEY;
+static const char sql_host_insert[] =
+	"INSERT INTO hosts (" HOST_COLUMNS ") VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 'active')";
+static const char sql_host_refresh[] =
+	"UPDATE hosts SET ttl = ?6, site = ?7, origin = ?8, signer = ?9,"
+	" refreshed = ?10, state = 'active' WHERE " HOST_KEY;
+static const char sql_host_replace[] =
+	"DELETE FROM hosts WHERE zone = ?1 AND target = ?2 AND port = ?3"
+	" AND NOT (priority = ?4 AND weight = ?5)";
+const char registry_sql_host_delete[] = "DELETE FROM hosts WHERE " HOST_KEY;
+static const char sql_site_exists[] =
+	"SELECT 1 FROM sites WHERE site = ?1 LIMIT 1";
+
+/* Bind the key of a registration: zone and rdata, as ?1 to ?5. */
+void
+registry_bind_host_key(sqlite3_stmt *stmt, const char *zone,
+	const srv_record *srv, const char *target)
+{
+	registry_bind_text(stmt, 1, zone);
+	registry_bind_int(stmt, 2, srv->priority);
+	registry_bind_int(stmt, 3, srv->weight);
+	registry_bind_int(stmt, 4, srv->port);
+	registry_bind_text(stmt, 5, target);
+}
+
+/* What an existing registration looked like before a refresh. */
+typedef struct registration_before {
+	bool found;
+	uint32_t ttl;
+	registry_origin origin;
+	registry_state state;
+} registration_before;
+
+static kd_result
+read_before(registry *reg, sqlite3_stmt *stmt, const char *table,
+	registration_before *before, kd_err *err)
+{
+	kd_result ret = registry_stmt_row(reg, stmt, &before->found, err);
+
+	if (ret != KD_OK || !before->found) {
+		return ret;
+	}
+	before->ttl = (uint32_t)sqlite3_column_int64(stmt, 0);
+	if (!registry_origin_from_text(sqlite3_column_text(stmt, 1),
+		&before->origin) ||
+		!registry_state_from_text(sqlite3_column_text(stmt, 2),
+			&before->state)) {
+		ret = registry_corrupt_error(reg, table, err);
+	}
+	(void)sqlite3_reset(stmt);
+	return ret;
+}
+
+/*
+ * The origin after a refresh: a static registration stays static, so a
+ * dynamic update never makes an administrator's entry age out.
+ */
+static registry_origin
+merged_origin(const registration_before *before, registry_origin origin)
+{
+	if (before->found && before->origin == REGISTRY_ORIGIN_STATIC) {
+		return REGISTRY_ORIGIN_STATIC;
+	}
+	return origin;
+}
+
+static kd_result
+host_store(registry *reg, const char *zone, const registry_host *host,
+	const char *target, bool replace_target, int64_t now, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	bool changed = false;
+	kd_result ret = registry_zone_require(reg, zone, err);
+
+	if (ret == KD_OK && host->site[0] != '\0') {
+		ret = registry_row_require(reg, sql_site_exists, "site",
+			host->site, err);
+	}
+	if (ret == KD_OK && replace_target) {
+		ret = registry_stmt_get(reg, sql_host_replace, &stmt, err);
+		if (ret == KD_OK) {
+			registry_bind_text(stmt, 1, zone);
+			registry_bind_text(stmt, 2, target);
+			registry_bind_int(stmt, 3, host->srv.port);
+			registry_bind_int(stmt, 4, host->srv.priority);
+			registry_bind_int(stmt, 5, host->srv.weight);
+			ret = registry_stmt_run(reg, stmt, err);
+			changed = sqlite3_changes(reg->db) > 0;
+		}
+	}
+
+	registration_before before = { .found = false };
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_host_find, &stmt, err);
+	}
+	if (ret == KD_OK) {
+		registry_bind_host_key(stmt, zone, &host->srv, target);
+		ret = read_before(reg, stmt, "hosts", &before, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+
+	ret = registry_stmt_get(reg, before.found ? sql_host_refresh :
+		sql_host_insert, &stmt, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_host_key(stmt, zone, &host->srv, target);
+	registry_bind_int(stmt, 6, host->srv.ttl);
+	registry_bind_text(stmt, 7, host->site);
+	registry_bind_text(stmt, 8, registry_origin_name(merged_origin(&before,
+		host->origin)));
+	registry_bind_text(stmt, 9, host->signer);
+	registry_bind_int(stmt, 10, now);
+	ret = registry_stmt_run(reg, stmt, err);
+
+	changed = changed || !before.found || before.ttl != host->srv.ttl ||
+		before.state != REGISTRY_STATE_ACTIVE;
+	if (ret == KD_OK && changed) {
+		ret = registry_serial_bump(reg, zone, err);
+	}
+	return ret;
+}
+
+kd_result
+registry_put_host(registry *reg, const registry_host *host,
+	bool replace_target, int64_t now, kd_err *err)
+{
+	char zone[DNAME_BUF_SIZE];
+	char target[DNAME_BUF_SIZE];
+	kd_result ret = registry_name_normalize("zone", host->zone, DNAME_OWNER,
+		zone, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("target", host->srv.target,
+			DNAME_HOST, target, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_ttl_check("TTL", target, host->srv.ttl, err);
+	}
+	if (ret == KD_OK && host->site[0] != '\0') {
+		ret = registry_site_validate(host->site, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = host_store(reg, zone, host, target, replace_target, now, err);
+	return registry_tx_leave(reg, ret, err);
+}
+
+kd_result
+registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
+	kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	char target[DNAME_BUF_SIZE];
+	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
+	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+		zone_name, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
+			target, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, registry_sql_host_delete, &stmt,
+			err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_host_key(stmt, zone_name, srv, target);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", zone_name,
+		(unsigned)srv->priority, (unsigned)srv->weight,
+		(unsigned)srv->port, target);
+	return registry_delete_one(reg, zone_name, stmt, &missing, true, err);
+}
+
+static const char sql_target_delete_hosts[] =
+	"DELETE FROM hosts WHERE zone = ?1 AND target = ?2";
+static const char sql_target_delete_addresses[] =
+	"DELETE FROM addresses WHERE zone = ?1 AND name = ?2";
+
+kd_result
+registry_remove_target(registry *reg, const char *zone, const char *target,
+	kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	char target_name[DNAME_BUF_SIZE];
+	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+		zone_name, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("target", target, DNAME_HOST,
+			target_name, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_zone_require(reg, zone_name, err);
+
+	int removed = 0;
+	const char *const deletes[] = {
+		sql_target_delete_hosts, sql_target_delete_addresses,
+	};
+	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
+		sqlite3_stmt *stmt = NULL;
+		ret = registry_stmt_get(reg, deletes[i], &stmt, err);
+		if (ret == KD_OK) {
+			registry_bind_text(stmt, 1, zone_name);
+			registry_bind_text(stmt, 2, target_name);
+			ret = registry_stmt_run(reg, stmt, err);
+			removed += sqlite3_changes(reg->db);
+		}
+	}
+	if (ret == KD_OK && removed > 0) {
+		ret = registry_serial_bump(reg, zone_name, err);
+	}
+	return registry_tx_leave(reg, ret, err);
+}
+
+/* ---- addresses ------------------------------------------------------- */
+
+static const char sql_address_find[] =
+	"SELECT ttl, origin, state FROM addresses"
+	" WHERE zone = ?1 AND name = ?2 AND address = ?3";
+static const char sql_address_insert[] =
+	"INSERT INTO addresses (" ADDRESS_COLUMNS ") VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 'active')";
+static const char sql_address_refresh[] =
+	"UPDATE addresses SET ttl = ?4, origin = ?5, signer = ?6,"
+	" refreshed = ?7, state = 'active'"
+	" WHERE zone = ?1 AND name = ?2 AND address = ?3";
+const char registry_sql_address_delete[] =
+	"DELETE FROM addresses WHERE zone = ?1 AND name = ?2 AND address = ?3";
+
+/* The checked, canonical zone, name and address of an address record. */
+typedef struct address_key {
+	char zone[DNAME_BUF_SIZE];
+	char name[DNAME_BUF_SIZE];
+	char address[REGISTRY_ADDR_MAX];
+} address_key;
+
+static kd_result
+address_key_check(const char *zone, const char *name, const char *address,
+	address_key *key, kd_err *err)
+{
+	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+		key->zone, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("address owner", name, DNAME_HOST,
+			key->name, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_address_normalize(address, key->address,
+			sizeof(key->address), err);
+	}
+	if (ret == KD_OK && !dname_is_subdomain(key->name, key->zone)) {
+		ret = kd_err_set(err, KD_EINVAL,
+			"address of %s cannot be served in zone %s", key->name,
+			key->zone);
+	}
+	return ret;
+}
+
+static kd_result
+address_store(registry *reg, const address_key *key,
+	const registry_address *addr, int64_t now, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	registration_before before = { .found = false };
+	kd_result ret = registry_zone_require(reg, key->zone, err);
+
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_address_find, &stmt, err);
+	}
+	if (ret == KD_OK) {
+		registry_bind_text(stmt, 1, key->zone);
+		registry_bind_text(stmt, 2, key->name);
+		registry_bind_text(stmt, 3, key->address);
+		ret = read_before(reg, stmt, "addresses", &before, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, before.found ?
+			sql_address_refresh : sql_address_insert, &stmt, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_text(stmt, 1, key->zone);
+	registry_bind_text(stmt, 2, key->name);
+	registry_bind_text(stmt, 3, key->address);
+	registry_bind_int(stmt, 4, addr->ttl);
+	registry_bind_text(stmt, 5, registry_origin_name(merged_origin(&before,
+		addr->origin)));
+	registry_bind_text(stmt, 6, addr->signer);
+	registry_bind_int(stmt, 7, now);
+	ret = registry_stmt_run(reg, stmt, err);
+
+	const bool changed = !before.found || before.ttl != addr->ttl ||
+		before.state != REGISTRY_STATE_ACTIVE;
+	if (ret == KD_OK && changed) {
+		ret = registry_serial_bump(reg, key->zone, err);
+	}
+	return ret;
+}
+
+kd_result
+registry_put_address(registry *reg, const registry_address *addr,
+	int64_t now, kd_err *err)
+{
+	address_key key;
+	kd_result ret = address_key_check(addr->zone, addr->name,
+		addr->address, &key, err);
+
+	if (ret == KD_OK) {
+		ret = registry_ttl_check("TTL", key.name, addr->ttl, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = address_store(reg, &key, addr, now, err);
+	return registry_tx_leave(reg, ret, err);
+}
+
+kd_result
+registry_remove_address(registry *reg, const char *zone, const char *name,
+	const char *address, kd_err *err)
+{
+	address_key key;
+	sqlite3_stmt *stmt = NULL;
+	kd_err missing;
+	kd_result ret = address_key_check(zone, name, address, &key, err);
+
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, registry_sql_address_delete, &stmt,
+			err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_text(stmt, 1, key.zone);
+	registry_bind_text(stmt, 2, key.name);
+	registry_bind_text(stmt, 3, key.address);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key.zone, key.address,
+		key.name);
+	return registry_delete_one(reg, key.zone, stmt, &missing, true, err);
+}

@@ -1,0 +1,210 @@
+/*
+ * registry_internal.h -- what the registry_*.c files share among
+ * themselves: the connection, its statement cache, transactions and the
+ * small helpers every verb uses. Only the registry's own files include
+ * it; everyone else works through registry.h.
+ */
+#ifndef KMSDNS_REGISTRY_INTERNAL_H
+#define KMSDNS_REGISTRY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "dname.h"
+#include "kd_result.h"
+#include "registry.h"
+#include "srv.h"
+
+/* One prepared statement, found again by the address of its SQL text. */
+typedef struct registry_stmt {
+	const char *sql;
+	sqlite3_stmt *stmt;
+} registry_stmt;
+
+struct registry {
+	sqlite3 *db;
+	char *path;
+	bool read_only;
+	unsigned depth;          /* open transaction levels (0: none) */
+	bool reading;            /* a read transaction of registry_load() */
+	uint64_t own_commits;    /* commits of this connection */
+	registry_stmt *stmts;
+	size_t stmt_count;
+	size_t stmt_capacity;
+};
+
+/* ---- registry_store.c: transactions ---------------------------------- */
+
+/*
+ * Enter a write level: the outermost one starts an immediate transaction,
+ * inner ones a savepoint. KD_EPERM when REG is open read-only.
+ */
+kd_result registry_tx_enter(registry *reg, kd_err *err);
+
+/*
+ * Leave a write level: keep its changes when RET is KD_OK, else undo
+ * them. Returns RET, or the error of the commit.
+ */
+kd_result registry_tx_leave(registry *reg, kd_result ret, kd_err *err);
+
+/*
+ * Outside a write transaction, start a read transaction so reads of
+ * several tables see one snapshot; pass whether it did so (no write level
+ * or read open before) to registry_read_leave(), which ends it.
+ */
+kd_result registry_read_enter(registry *reg, kd_err *err);
+void registry_read_leave(registry *reg, bool entered);
+
+/* ---- registry_stmt.c: statements and small helpers ------------------- */
+
+/* KD_ESTORE naming REG's file and SQLite's last error message. */
+kd_result registry_store_error(const registry *reg, kd_err *err);
+
+/* Run SQL (one or more statements without results). */
+kd_result registry_exec_sql(registry *reg, const char *sql, kd_err *err);
+
+/*
+ * The cached statement for SQL, which must be a string constant: the cache
+ * is keyed by its address. The statement is reset and ready to bind.
+ */
+kd_result registry_stmt_get(registry *reg, const char *sql,
+	sqlite3_stmt **out, kd_err *err);
+
+/* Bind TEXT (not copied: it must outlive the step) or VALUE at INDEX. */
+void registry_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+void registry_bind_int(sqlite3_stmt *stmt, int index, int64_t value);
+
+/* Step a statement without results to its end and reset it. */
+kd_result registry_stmt_run(registry *reg, sqlite3_stmt *stmt, kd_err *err);
+
+/*
+ * Step a query expected to give at most one row. *FOUND says whether it
+ * did; if so the caller reads the columns and then calls sqlite3_reset(),
+ * else the statement is reset already.
+ */
+kd_result registry_stmt_row(registry *reg, sqlite3_stmt *stmt, bool *found,
+	kd_err *err);
+
+/* Copy text column COL into OUT of OUTLEN bytes; false when it is longer. */
+bool registry_column_copy(sqlite3_stmt *stmt, int col, char *out,
+	size_t outlen);
+
+/* KD_ESTORE: TABLE of REG holds a row that does not read back. */
+kd_result registry_corrupt_error(const registry *reg, const char *table,
+	kd_err *err);
+
+/* Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1. */
+kd_result registry_array_reserve(void **items, size_t *capacity,
+	size_t count, size_t size);
+
+/*
+ * Grow a per-zone array of COUNT items, which has no capacity field: its
+ * capacity is the next power of two, so it grows when COUNT is one.
+ */
+kd_result registry_array_reserve_pow2(void **items, size_t count,
+	size_t size);
+
+/*
+ * Write the canonical form of NAME to OUT (DNAME_BUF_SIZE), with ROLE in
+ * front of the reason when it is not valid: zone "a..b": empty label.
+ */
+kd_result registry_name_normalize(const char *role, const char *name,
+	dname_rules rules, char *out, kd_err *err);
+
+/* KD_ERANGE naming WHAT of NAME when TTL is above the 31-bit bound. */
+kd_result registry_ttl_check(const char *what, const char *name,
+	uint32_t ttl, kd_err *err);
+
+/* *FOUND: whether the query SQL returns a row for KEY (bound as ?1). */
+kd_result registry_row_exists(registry *reg, const char *sql, const char *key,
+	bool *found, kd_err *err);
+
+/*
+ * KD_OK when the WHAT ("zone", "site") KEY exists by the query SQL, else
+ * KD_ENOENT naming it.
+ */
+kd_result registry_row_require(registry *reg, const char *sql,
+	const char *what, const char *key, kd_err *err);
+
+/* ---- registry_values.c: text forms ----------------------------------- */
+
+/* The origin or state stored as TEXT; false when TEXT is neither. */
+bool registry_origin_from_text(const unsigned char *text,
+	registry_origin *out);
+bool registry_state_from_text(const unsigned char *text,
+	registry_state *out);
+
+/* ---- registry_zones.c: what every zone change shares ----------------- */
+
+/*
+ * Increment ZONE's serial (modulo 2^32, skipping 0) once per transaction.
+ * Must run inside a write level.
+ */
+kd_result registry_serial_bump(registry *reg, const char *zone, kd_err *err);
+
+/* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
+kd_result registry_zone_require(registry *reg, const char *zone,
+	kd_err *err);
+
+/*
+ * In one write level: check that ZONE (canonical) exists, run the DELETE
+ * in STMT (prepared and bound by the caller) and, when BUMP, bump the
+ * serial of ZONE; fail with MISSING when it deleted nothing.
+ */
+kd_result registry_delete_one(registry *reg, const char *zone,
+	sqlite3_stmt *stmt, const kd_err *missing, bool bump, kd_err *err);
+
+/* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
+
+/* The columns of a host row and the key of a registration (?1 to ?5). */
+#define HOST_COLUMNS \
+	"zone, priority, weight, port, target, ttl, site, origin, signer," \
+	" created, refreshed, state"
+#define HOST_KEY \
+	"zone = ?1 AND priority = ?2 AND weight = ?3 AND port = ?4" \
+	" AND target = ?5"
+
+/* The columns of an address row. */
+#define ADDRESS_COLUMNS \
+	"zone, name, address, ttl, origin, signer, created, refreshed, state"
+
+/* Delete one host by HOST_KEY; one address by zone, name, address. */
+extern const char registry_sql_host_delete[];
+extern const char registry_sql_address_delete[];
+
+/* Bind the key of a registration: zone and rdata, as ?1 to ?5. */
+void registry_bind_host_key(sqlite3_stmt *stmt, const char *zone,
+	const srv_record *srv, const char *target);
+
+/* ---- registry_read.c: reading rows ----------------------------------- */
+
+/* A query being read: the statement and the zone the rows belong to. */
+typedef struct registry_load_cursor {
+	registry *reg;
+	sqlite3_stmt *stmt;
+	registry_dataset *ds;
+	size_t zone_index;      /* walks ds->zones along the rows */
+} registry_load_cursor;
+
+/*
+ * Step to the next row; *ROW is false at the end. The caller resets the
+ * statement when done (registry_load_finish()).
+ */
+kd_result registry_load_step(registry_load_cursor *cur, bool *row,
+	kd_err *err);
+
+/* Reset the statement of CUR, if any; returns RET. */
+kd_result registry_load_finish(registry_load_cursor *cur, kd_result ret);
+
+/* Read a row of HOST_COLUMNS into ITEM (a registry_host); false if bad. */
+bool registry_read_host_row(sqlite3_stmt *s, void *item);
+
+/*
+ * Read a row of ADDRESS_COLUMNS into ITEM (a registry_address); false when
+ * malformed.
+ */
+bool registry_read_address_row(sqlite3_stmt *s, void *item);
+
+#endif /* KMSDNS_REGISTRY_INTERNAL_H */

@@ -1,0 +1,564 @@
+/*
+ * registry_read.c -- reading the registry: whole datasets, the policy and the
+ * zone serials.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "dname.h"
+#include "kd_result.h"
+#include "registry.h"
+#include "registry_internal.h"
+
+/* ---- reading --------------------------------------------------------- */
+
+/*
+ * Every query comes in two forms: all zones, or one zone bound as ?1.
+ * Rows come ordered by zone name (SQLite BINARY collation, the order of
+ * strcmp() on our ASCII names), so children are attached to their zones by
+ * walking both lists once.
+ */
+typedef struct load_query {
+	const char *all;
+	const char *one;
+} load_query;
+
+#define LOAD_QUERY(select, order) \
+	{ select " ORDER BY " order, select " WHERE zone = ?1 ORDER BY " order }
+
+static const load_query query_zones = {
+	"SELECT name, soa_mname, soa_rname, serial, ttl, refresh, retry,"
+	" expire, minimum FROM zones ORDER BY name",
+	"SELECT name, soa_mname, soa_rname, serial, ttl, refresh, retry,"
+	" expire, minimum FROM zones WHERE name = ?1",
+};
+static const load_query query_ns = LOAD_QUERY(
+	"SELECT zone, name FROM zone_ns", "zone, position");
+static const load_query query_ns_addresses = LOAD_QUERY(
+	"SELECT zone, ns, address FROM zone_ns_addresses",
+	"zone, ns, position");
+static const load_query query_transfer = LOAD_QUERY(
+	"SELECT zone, prefix FROM zone_allow_transfer", "zone, position");
+static const load_query query_notify = LOAD_QUERY(
+	"SELECT zone, endpoint FROM zone_notify", "zone, position");
+static const load_query query_hosts = LOAD_QUERY(
+	"SELECT " HOST_COLUMNS " FROM hosts",
+	"zone, priority, weight, port, target");
+static const load_query query_addresses = LOAD_QUERY(
+	"SELECT " ADDRESS_COLUMNS " FROM addresses", "zone, name, address");
+static const load_query query_grants = LOAD_QUERY(
+	"SELECT identity, zone, scope FROM grants", "zone, identity");
+static const char sql_load_sites[] =
+	"SELECT site, prefix FROM sites ORDER BY site, prefix";
+static const char sql_load_serials[] =
+	"SELECT name, serial FROM zones ORDER BY name";
+
+static kd_result
+load_start(registry_load_cursor *cur, const load_query *query, const char *zone,
+	kd_err *err)
+{
+	kd_result ret = registry_stmt_get(cur->reg, zone != NULL ? query->one :
+		query->all, &cur->stmt, err);
+
+	if (ret == KD_OK && zone != NULL) {
+		registry_bind_text(cur->stmt, 1, zone);
+	}
+	cur->zone_index = 0;
+	return ret;
+}
+
+/*
+ * Step to the next row; *ROW is false at the end. The caller resets the
+ * statement when done (registry_load_finish()).
+ */
+kd_result
+registry_load_step(registry_load_cursor *cur, bool *row, kd_err *err)
+{
+	const int rc = sqlite3_step(cur->stmt);
+
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		return KD_OK;
+	}
+	return registry_store_error(cur->reg, err);
+}
+
+kd_result
+registry_load_finish(registry_load_cursor *cur, kd_result ret)
+{
+	if (cur->stmt != NULL) {
+		(void)sqlite3_reset(cur->stmt);
+	}
+	return ret;
+}
+
+/* The zone of ZONE_NAME among the loaded zones, walking forward; or NULL. */
+static registry_zone *
+load_zone_of(registry_load_cursor *cur, const unsigned char *zone_name)
+{
+	if (zone_name == NULL) {
+		return NULL;
+	}
+	while (cur->zone_index < cur->ds->zone_count) {
+		const int cmp = strcmp(cur->ds->zones[cur->zone_index].name,
+			(const char *)zone_name);
+		if (cmp == 0) {
+			return &cur->ds->zones[cur->zone_index];
+		}
+		if (cmp > 0) {
+			return NULL;
+		}
+		cur->zone_index++;
+	}
+	return NULL;
+}
+
+static kd_result
+load_zones(registry_load_cursor *cur, const char *zone, kd_err *err)
+{
+	registry_dataset *ds = cur->ds;
+	size_t capacity = 0;
+	bool row = false;
+	kd_result ret = load_start(cur, &query_zones, zone, err);
+
+	while (ret == KD_OK &&
+		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		if (registry_array_reserve((void **)&ds->zones, &capacity,
+			ds->zone_count, sizeof(*ds->zones)) != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+			break;
+		}
+		registry_zone *z = &ds->zones[ds->zone_count];
+		memset(z, 0, sizeof(*z));
+		ds->zone_count++;
+		sqlite3_stmt *s = cur->stmt;
+		if (!registry_column_copy(s, 0, z->name, sizeof(z->name)) ||
+			!registry_column_copy(s, 1, z->soa_mname,
+				sizeof(z->soa_mname)) ||
+			!registry_column_copy(s, 2, z->soa_rname,
+				sizeof(z->soa_rname))) {
+			ret = registry_corrupt_error(cur->reg, "zones", err);
+			break;
+		}
+		z->serial = (uint32_t)sqlite3_column_int64(s, 3);
+		z->ttl = (uint32_t)sqlite3_column_int64(s, 4);
+		z->refresh = (uint32_t)sqlite3_column_int64(s, 5);
+		z->retry = (uint32_t)sqlite3_column_int64(s, 6);
+		z->expire = (uint32_t)sqlite3_column_int64(s, 7);
+		z->minimum = (uint32_t)sqlite3_column_int64(s, 8);
+	}
+	return registry_load_finish(cur, ret);
+}
+
+static kd_result
+load_ns(registry_load_cursor *cur, const char *zone, kd_err *err)
+{
+	bool row = false;
+	kd_result ret = load_start(cur, &query_ns, zone, err);
+
+	while (ret == KD_OK &&
+		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		registry_zone *z = load_zone_of(cur,
+			sqlite3_column_text(cur->stmt, 0));
+		if (z == NULL) {
+			continue;
+		}
+		if (registry_array_reserve_pow2((void **)&z->ns, z->ns_count,
+			sizeof(*z->ns)) != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+			break;
+		}
+		registry_ns *ns = &z->ns[z->ns_count];
+		memset(ns, 0, sizeof(*ns));
+		z->ns_count++;
+		if (!registry_column_copy(cur->stmt, 1, ns->name,
+			sizeof(ns->name))) {
+			ret = registry_corrupt_error(cur->reg, "zone_ns", err);
+		}
+	}
+	return registry_load_finish(cur, ret);
+}
+
+static kd_result
+load_ns_addresses(registry_load_cursor *cur, const char *zone, kd_err *err)
+{
+	bool row = false;
+	kd_result ret = load_start(cur, &query_ns_addresses, zone, err);
+
+	while (ret == KD_OK &&
+		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		registry_zone *z = load_zone_of(cur,
+			sqlite3_column_text(cur->stmt, 0));
+		const char *ns_name =
+			(const char *)sqlite3_column_text(cur->stmt, 1);
+		registry_ns *ns = NULL;
+		for (size_t i = 0; z != NULL && ns_name != NULL &&
+			i < z->ns_count; i++) {
+			if (strcmp(z->ns[i].name, ns_name) == 0) {
+				ns = &z->ns[i];
+			}
+		}
+		if (ns == NULL) {
+			continue;
+		}
+		if (registry_array_reserve_pow2((void **)&ns->addresses,
+			ns->address_count, sizeof(*ns->addresses)) != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+			break;
+		}
+		if (!registry_column_copy(cur->stmt, 2,
+			ns->addresses[ns->address_count], REGISTRY_ADDR_MAX)) {
+			ret = registry_corrupt_error(cur->reg,
+				"zone_ns_addresses", err);
+			break;
+		}
+		ns->address_count++;
+	}
+	return registry_load_finish(cur, ret);
+}
+
+/* The allow-transfer or notify list of a zone, by QUERY. */
+static kd_result
+load_zone_list(registry_load_cursor *cur, const load_query *query,
+	const char *zone, bool transfer, kd_err *err)
+{
+	bool row = false;
+	kd_result ret = load_start(cur, query, zone, err);
+
+	while (ret == KD_OK &&
+		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		registry_zone *z = load_zone_of(cur,
+			sqlite3_column_text(cur->stmt, 0));
+		if (z == NULL) {
+			continue;
+		}
+		bool fits;
+		if (transfer) {
+			ret = registry_array_reserve_pow2(
+				(void **)&z->allow_transfer,
+				z->allow_transfer_count,
+				sizeof(*z->allow_transfer));
+			fits = ret == KD_OK && registry_column_copy(cur->stmt,
+				1, z->allow_transfer[z->allow_transfer_count++],
+				REGISTRY_PREFIX_MAX);
+		} else {
+			ret = registry_array_reserve_pow2((void **)&z->notify,
+				z->notify_count, sizeof(*z->notify));
+			fits = ret == KD_OK && registry_column_copy(cur->stmt,
+				1, z->notify[z->notify_count++],
+				REGISTRY_ENDPOINT_MAX);
+		}
+		if (ret != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+		} else if (!fits) {
+			ret = registry_corrupt_error(cur->reg, transfer ?
+				"zone_allow_transfer" : "zone_notify", err);
+		}
+	}
+	return registry_load_finish(cur, ret);
+}
+
+/* Read a row of HOST_COLUMNS into HOST; false when malformed. */
+bool
+registry_read_host_row(sqlite3_stmt *s, void *item)
+{
+	registry_host *host = item;
+
+	memset(host, 0, sizeof(*host));
+	const int64_t priority = sqlite3_column_int64(s, 1);
+	const int64_t weight = sqlite3_column_int64(s, 2);
+	const int64_t port = sqlite3_column_int64(s, 3);
+
+	host->srv.priority = (uint16_t)priority;
+	host->srv.weight = (uint16_t)weight;
+	host->srv.port = (uint16_t)port;
+	host->srv.ttl = (uint32_t)sqlite3_column_int64(s, 5);
+	host->created = sqlite3_column_int64(s, 9);
+	host->refreshed = sqlite3_column_int64(s, 10);
+	return registry_column_copy(s, 0, host->zone, sizeof(host->zone)) &&
+		registry_column_copy(s, 4, host->srv.target,
+			sizeof(host->srv.target)) &&
+		registry_column_copy(s, 6, host->site, sizeof(host->site)) &&
+		registry_column_copy(s, 8, host->signer,
+			sizeof(host->signer)) &&
+		registry_origin_from_text(sqlite3_column_text(s, 7),
+			&host->origin) &&
+		registry_state_from_text(sqlite3_column_text(s, 11),
+			&host->state) &&
+		priority >= 0 && priority <= 65535 &&
+		weight >= 0 && weight <= 65535 && port >= 0 && port <= 65535;
+}
+
+/* Read a row of ADDRESS_COLUMNS into ADDR; false when malformed. */
+bool
+registry_read_address_row(sqlite3_stmt *s, void *item)
+{
+	registry_address *addr = item;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->ttl = (uint32_t)sqlite3_column_int64(s, 3);
+	addr->created = sqlite3_column_int64(s, 6);
+	addr->refreshed = sqlite3_column_int64(s, 7);
+	return registry_column_copy(s, 0, addr->zone, sizeof(addr->zone)) &&
+		registry_column_copy(s, 1, addr->name, sizeof(addr->name)) &&
+		registry_column_copy(s, 2, addr->address,
+			sizeof(addr->address)) &&
+		registry_column_copy(s, 5, addr->signer,
+			sizeof(addr->signer)) &&
+		registry_origin_from_text(sqlite3_column_text(s, 4),
+			&addr->origin) &&
+		registry_state_from_text(sqlite3_column_text(s, 8),
+			&addr->state);
+}
+
+/* Read a row of the grants query into ITEM; false when malformed. */
+static bool
+read_grant_row(sqlite3_stmt *s, void *item)
+{
+	registry_grant *g = item;
+	const char *scope = (const char *)sqlite3_column_text(s, 2);
+
+	memset(g, 0, sizeof(*g));
+	return registry_column_copy(s, 0, g->identity, sizeof(g->identity)) &&
+		registry_column_copy(s, 1, g->zone, sizeof(g->zone)) &&
+		registry_scope_from_name(scope, &g->scope) == KD_OK;
+}
+
+/* Read a row of sql_load_sites into ITEM; false when malformed. */
+static bool
+read_site_row(sqlite3_stmt *s, void *item)
+{
+	registry_site_prefix *sp = item;
+
+	return registry_column_copy(s, 0, sp->site, sizeof(sp->site)) &&
+		registry_column_copy(s, 1, sp->prefix, sizeof(sp->prefix));
+}
+
+typedef bool (*read_row_fn)(sqlite3_stmt *s, void *item);
+
+/*
+ * Append the rows of the query START began to the array *ITEMS of SIZE
+ * bytes an item, *COUNT long, each read by READ; TABLE names the table in
+ * errors.
+ */
+static kd_result
+load_rows(registry_load_cursor *cur, kd_result start, void **items,
+	size_t *count, size_t size, read_row_fn read, const char *table,
+	kd_err *err)
+{
+	size_t capacity = 0;
+	bool row = false;
+	kd_result ret = start;
+
+	while (ret == KD_OK &&
+		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		if (registry_array_reserve(items, &capacity, *count,
+			size) != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+			break;
+		}
+		if (!read(cur->stmt, (char *)*items + *count * size)) {
+			ret = registry_corrupt_error(cur->reg, table, err);
+			break;
+		}
+		(*count)++;
+	}
+	return registry_load_finish(cur, ret);
+}
+
+static kd_result
+load_grants(registry_load_cursor *cur, const char *zone, kd_err *err)
+{
+	registry_dataset *ds = cur->ds;
+
+	return load_rows(cur, load_start(cur, &query_grants, zone, err),
+		(void **)&ds->grants, &ds->grant_count, sizeof(*ds->grants),
+		read_grant_row, "grants", err);
+}
+
+static kd_result
+load_sites(registry_load_cursor *cur, kd_err *err)
+{
+	registry_dataset *ds = cur->ds;
+
+	return load_rows(cur, registry_stmt_get(cur->reg, sql_load_sites,
+		&cur->stmt, err), (void **)&ds->sites, &ds->site_count,
+		sizeof(*ds->sites), read_site_row, "sites", err);
+}
+
+static kd_result
+load_all(registry *reg, const char *zone, registry_dataset *out,
+	kd_err *err)
+{
+	registry_load_cursor cur = { .reg = reg, .ds = out };
+	kd_result ret = registry_get_settings(reg, &out->settings, err);
+
+	if (ret == KD_OK) {
+		ret = load_zones(&cur, zone, err);
+	}
+	if (ret == KD_OK && zone != NULL && out->zone_count == 0) {
+		return kd_err_set(err, KD_ENOENT, "zone %s does not exist",
+			zone);
+	}
+	if (ret == KD_OK) {
+		ret = load_ns(&cur, zone, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_ns_addresses(&cur, zone, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_zone_list(&cur, &query_transfer, zone, true, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_zone_list(&cur, &query_notify, zone, false, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_rows(&cur, load_start(&cur, &query_hosts, zone, err),
+			(void **)&out->hosts, &out->host_count,
+			sizeof(*out->hosts), registry_read_host_row, "hosts",
+			err);
+	}
+	if (ret == KD_OK) {
+		ret = load_rows(&cur, load_start(&cur, &query_addresses, zone,
+			err), (void **)&out->addresses, &out->address_count,
+			sizeof(*out->addresses), registry_read_address_row,
+			"addresses", err);
+	}
+	if (ret == KD_OK) {
+		ret = load_grants(&cur, zone, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_sites(&cur, err);
+	}
+	return ret;
+}
+
+kd_result
+registry_load(registry *reg, const char *zone, registry_dataset *out,
+	kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	kd_result ret = KD_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (zone != NULL) {
+		ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+			zone_name, err);
+		if (ret != KD_OK) {
+			return ret;
+		}
+	}
+	const bool entered = reg->depth == 0 && !reg->reading;
+	ret = registry_read_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = load_all(reg, zone != NULL ? zone_name : NULL, out, err);
+	registry_read_leave(reg, entered);
+	if (ret != KD_OK) {
+		registry_dataset_free(out);
+	}
+	return ret;
+}
+
+kd_result
+registry_load_policy(registry *reg, registry_dataset *out, kd_err *err)
+{
+	registry_load_cursor cur = { .reg = reg, .ds = out };
+
+	memset(out, 0, sizeof(*out));
+	const bool entered = reg->depth == 0 && !reg->reading;
+	kd_result ret = registry_read_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_get_settings(reg, &out->settings, err);
+	if (ret == KD_OK) {
+		ret = load_grants(&cur, NULL, err);
+	}
+	if (ret == KD_OK) {
+		ret = load_sites(&cur, err);
+	}
+	registry_read_leave(reg, entered);
+	if (ret != KD_OK) {
+		registry_dataset_free(out);
+	}
+	return ret;
+}
+
+kd_result
+registry_load_serials(registry *reg, char (**names)[DNAME_BUF_SIZE],
+	uint32_t **serials, size_t *count, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char (*name_list)[DNAME_BUF_SIZE] = NULL;
+	uint32_t *serial_list = NULL;
+	size_t n = 0;
+	size_t capacity = 0;
+	size_t serial_capacity = 0;
+	kd_result ret = registry_stmt_get(reg, sql_load_serials, &stmt, err);
+
+	*names = NULL;
+	*serials = NULL;
+	*count = 0;
+	int rc = SQLITE_DONE;
+	while (ret == KD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (registry_array_reserve((void **)&name_list, &capacity, n,
+			sizeof(*name_list)) != KD_OK ||
+			registry_array_reserve((void **)&serial_list,
+			&serial_capacity, n, sizeof(*serial_list)) != KD_OK) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+			break;
+		}
+		if (!registry_column_copy(stmt, 0, name_list[n],
+			DNAME_BUF_SIZE)) {
+			ret = registry_corrupt_error(reg, "zones", err);
+			break;
+		}
+		serial_list[n] = (uint32_t)sqlite3_column_int64(stmt, 1);
+		n++;
+	}
+	if (ret == KD_OK && rc != SQLITE_DONE) {
+		ret = registry_store_error(reg, err);
+	}
+	if (stmt != NULL) {
+		(void)sqlite3_reset(stmt);
+	}
+	if (ret != KD_OK) {
+		free(name_list);
+		free(serial_list);
+		return ret;
+	}
+	*names = name_list;
+	*serials = serial_list;
+	*count = n;
+	return KD_OK;
+}
+
+void
+registry_dataset_free(registry_dataset *ds)
+{
+	if (ds == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < ds->zone_count; i++) {
+		registry_zone *z = &ds->zones[i];
+		for (size_t j = 0; j < z->ns_count; j++) {
+			free(z->ns[j].addresses);
+		}
+		free(z->ns);
+		free(z->allow_transfer);
+		free(z->notify);
+	}
+	free(ds->zones);
+	free(ds->hosts);
+	free(ds->addresses);
+	free(ds->grants);
+	free(ds->sites);
+	memset(ds, 0, sizeof(*ds));
+}

@@ -2,7 +2,7 @@
 # Verifies the install layout: `make install DESTDIR=TMP` of this build puts
 # the DLZ module in $(dlzmoduledir) (default /usr/lib/bind, the directory
 # Debian's AppArmor profile lets named map modules from) without its libtool
-# .la, the tools in $(bindir), the man pages in $(mandir)/man8 and the
+# .la, the tools in $(bindir), the man pages in $(mandir)/man1 and man8 and the
 # systemd units in $(systemdsystemunitdir), and nothing anywhere else; the
 # installed tools run from there and need no library of the build tree
 # (kmsdns-registry builds a registry, the publisher and checker answer --help
@@ -117,15 +117,17 @@ else
 fi
 
 # --- man pages -------------------------------------------------------------------
-# every man page of the source tree is installed in man8 and renders cleanly
+# every man page of the source tree is installed in the directory of its
+# section (1: kmsdns-check, 8: the rest) and renders cleanly
 shopt -s nullglob
-for f in "$src"/man/*.8 "$src"/man/*.8.in "$build"/man/*.8; do
+for f in "$src"/man/*.[18] "$src"/man/*.[18].in; do
 	b=${f##*/}; b=${b%.in}
-	[ -f "$dest$mandir/man8/$b" ] || h_fail "man page $b not installed in $mandir/man8"
+	[ -f "$dest$mandir/man${b##*.}/$b" ] || h_fail "man page $b not installed in $mandir/man${b##*.}"
 done
 pages=("$dest$mandir"/man*/*)
 for p in "${pages[@]}"; do
-	case $p in "$dest$mandir"/man8/*.8) ;; *) h_fail "man page outside man8 or not a section-8 page: ${p#"$dest"}" ;; esac
+	case $p in "$dest$mandir"/man1/*.1 | "$dest$mandir"/man8/*.8) ;;
+	*) h_fail "man page outside man1/man8 or not in its section's directory: ${p#"$dest"}" ;; esac
 	err=$(MANWIDTH=80 MAN_KEEP_STDERR=1 man -l --warnings=w "$p" 2>&1 >/dev/null) ||
 		h_fail "man -l ${p##*/} failed: $err"
 	h_assert_eq "" "$err" "warnings of man -l ${p##*/}"
@@ -133,9 +135,8 @@ for p in "${pages[@]}"; do
 	h_assert_eq "" "$err" "warnings of groff -man -ww ${p##*/}"
 	h_log "man page ${p##*/}: renders without warnings"
 done
-for name in kmsdns-publish kmsdns-check; do
-	[ -f "$dest$mandir/man8/$name.8" ] || h_fail "no man page $name.8 installed"
-done
+[ -f "$dest$mandir/man8/kmsdns-publish.8" ] || h_fail "no man page kmsdns-publish.8 installed"
+[ -f "$dest$mandir/man1/kmsdns-check.1" ] || h_fail "no man page kmsdns-check.1 installed"
 for name in kmsdns-registry dlz_kmsdns; do
 	[ -f "$dest$mandir/man8/$name.8" ] || h_log "note: no man page $name.8 yet (issue 3)"
 done
@@ -160,7 +161,7 @@ h_assert_contains "$(cat "$dest$unitdir/kmsdns-publish.timer")" "OnCalendar=dail
 while read -r f; do
 	f=${f#"$dest"}
 	case $f in
-	"$bindir"/* | "$sbindir"/* | "$dlzmoduledir"/* | "$mandir"/man8/* | "$unitdir"/* | \
+	"$bindir"/* | "$sbindir"/* | "$dlzmoduledir"/* | "$mandir"/man1/* | "$mandir"/man8/* | "$unitdir"/* | \
 		"$docdir"/* | "$sysconfdir"/*) ;;
 	*) h_fail "installed outside the expected directories: $f" ;;
 	esac

@@ -5,15 +5,15 @@
 # .la, the admin tools kmsdns-registry and kmsdns-publish in $(sbindir), the
 # checker in $(bindir), its man page in $(mandir)/man1 and the others in
 # $(mandir)/man8 and the systemd units in $(systemdsystemunitdir), and
-# nothing else (the table below); the
-# installed tools run from there and need no library of the build tree
-# (kmsdns-registry builds a registry, the publisher and checker answer --help
-# and publisher and checker answer --help); as root, named loads the installed
+# nothing else (the table below); the installed tools run from there and need
+# no library of the build tree (kmsdns-registry builds a registry, the
+# publisher and checker answer --help); as root, named loads the installed
 # module and serves that registry, the installed kmsdns-check finds its host
 # there and the installed kmsdns-publish computes an update against it
 # (--dry-run); kmsdns-publish.service runs the installed publisher with the
 # installed config path; every installed man page renders with man -l and
-# groff -ww without a warning; make uninstall removes every file.
+# groff -ww without a warning and names the configured paths (config.h's
+# KD_DEFAULT_REGISTRY for the registry); make uninstall removes every file.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
@@ -140,6 +140,20 @@ for p in "${pages[@]}"; do
 done
 [ -f "$dest$mandir/man8/kmsdns-publish.8" ] || h_fail "no man page kmsdns-publish.8 installed"
 [ -f "$dest$mandir/man1/kmsdns-check.1" ] || h_fail "no man page kmsdns-check.1 installed"
+# the pages name the configured paths: no placeholder is left, the module
+# and config paths are this build's, the default registry is config.h's
+for p in "${pages[@]}"; do
+	left=$(grep -Eno '@[A-Za-z_]+@|SYSCONFDIR' "$p" || true)
+	h_assert_eq "" "$left" "placeholders left in the installed ${p##*/}"
+done
+registry=$(sed -n 's/^#define KD_DEFAULT_REGISTRY "\(.*\)"$/\1/p' "$build/config.h")
+h_assert_eq "$(makevar localstatedir)/lib/bind/kmsdns/registry.db" "$registry" "KD_DEFAULT_REGISTRY in config.h"
+page=$(cat "$dest$mandir/man8/dlz_kmsdns.8")
+h_assert_contains "$page" "dlopen $dlzmoduledir/dlz_kmsdns.so" "dlz_kmsdns(8) synopsis"
+h_assert_contains "$page" ".I $registry" "dlz_kmsdns(8) FILES: the default registry"
+page=$(cat "$dest$mandir/man8/kmsdns-publish.8")
+h_assert_contains "$page" ".I $sysconfdir/kmsdns/publish.conf" "kmsdns-publish(8) FILES: the config file"
+h_assert_contains "$page" "kmsdns-publish -c $sysconfdir/kmsdns/publish.conf" "kmsdns-publish(8): the unit's command"
 
 # --- systemd units -------------------------------------------------------------------
 for f in $(find "$src" "$build" -path "$build/*/_inst" -prune -o \

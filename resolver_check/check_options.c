@@ -38,7 +38,7 @@ static const char usage_text[] =
 "  --json                     print a JSON document instead of the report\n"
 "  -h, --help                 print this help\n"
 "Exit status: 0 clients activate and nothing is wrong, 1 problems found,\n"
-"2 a client in scope would fail, 64 usage error. See kmsdns-check(8).\n";
+"2 a client in scope would fail, 64 usage error. See kmsdns-check(1).\n";
 
 const char *
 check_options_usage(void)

@@ -116,7 +116,7 @@ check_report_exit_status(const check_report *report)
 	return 2;
 }
 
-/* One remedy per finding id; kmsdns-check(8) lists the same ids. */
+/* One remedy per finding id; kmsdns-check(1) lists the same ids. */
 static const struct {
 	const char *id;
 	const char *remedy;

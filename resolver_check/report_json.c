@@ -1,5 +1,5 @@
 /*
- * report_json.c -- the JSON document of kmsdns-check (kmsdns-check(8)).
+ * report_json.c -- the JSON document of kmsdns-check (kmsdns-check(1)).
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
  * report_output.h -- print a check_report as a readable report or as the
- * JSON document described in kmsdns-check(8).
+ * JSON document described in kmsdns-check(1).
  */
 #ifndef KMSDNS_REPORT_OUTPUT_H
 #define KMSDNS_REPORT_OUTPUT_H

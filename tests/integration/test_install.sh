@@ -2,16 +2,18 @@
 # Verifies the install layout: `make install DESTDIR=TMP` of this build puts
 # the DLZ module in $(dlzmoduledir) (default /usr/lib/bind, the directory
 # Debian's AppArmor profile lets named map modules from) without its libtool
-# .la, the tools in $(bindir), the man pages in $(mandir)/man8 and the
-# systemd units in $(systemdsystemunitdir), and nothing anywhere else; the
-# installed tools run from there and need no library of the build tree
-# (kmsdns-registry builds a registry, the publisher and checker answer --help
-# and publisher and checker answer --help); as root, named loads the installed
+# .la, the admin tools kmsdns-registry and kmsdns-publish in $(sbindir), the
+# checker in $(bindir), its man page in $(mandir)/man1 and the others in
+# $(mandir)/man8 and the systemd units in $(systemdsystemunitdir), and
+# nothing else (the table below); the installed tools run from there and need
+# no library of the build tree (kmsdns-registry builds a registry, the
+# publisher and checker answer --help); as root, named loads the installed
 # module and serves that registry, the installed kmsdns-check finds its host
 # there and the installed kmsdns-publish computes an update against it
 # (--dry-run); kmsdns-publish.service runs the installed publisher with the
 # installed config path; every installed man page renders with man -l and
-# groff -ww without a warning; make uninstall removes every file.
+# groff -ww without a warning and names the configured paths (config.h's
+# KD_DEFAULT_REGISTRY for the registry); make uninstall removes every file.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
@@ -33,12 +35,11 @@ sbindir=$(makevar sbindir)
 dlzmoduledir=$(makevar dlzmoduledir)
 mandir=$(makevar mandir)
 unitdir=$(makevar systemdsystemunitdir)
-docdir=$(makevar docdir)
 sysconfdir=$(makevar sysconfdir)
-for v in bindir dlzmoduledir mandir unitdir; do
+for v in bindir sbindir dlzmoduledir mandir unitdir; do
 	case ${!v} in /*) ;; *) h_fail "$v is not an absolute path: '${!v}'" ;; esac
 done
-h_log "bindir=$bindir dlzmoduledir=$dlzmoduledir mandir=$mandir unitdir=$unitdir"
+h_log "bindir=$bindir sbindir=$sbindir dlzmoduledir=$dlzmoduledir mandir=$mandir unitdir=$unitdir"
 # the configure default is the AppArmor-approved directory
 if ! grep -q -- '--with-dlz-module-dir' "$build/config.status" 2>/dev/null ||
 	grep -q -- "--with-dlz-module-dir=/usr/lib/bind['\" ]" "$build/config.status"; then
@@ -62,19 +63,21 @@ for s in dlz_version dlz_create dlz_destroy dlz_findzonedb dlz_lookup dlz_allowz
 done
 
 # --- the tools ------------------------------------------------------------------
-tools=(kmsdns-registry kmsdns-publish kmsdns-check)
-for name in "${tools[@]}"; do
-	[ -x "$dest$bindir/$name" ] || h_fail "$name not installed in $bindir"
-	out=$("$dest$bindir/$name" --help 2>&1) || h_fail "installed $name --help failed: $out"
+# the admin tools in sbin, the checker (any user's tool) in bin
+tools=("$sbindir/kmsdns-registry" "$sbindir/kmsdns-publish" "$bindir/kmsdns-check")
+for tool in "${tools[@]}"; do
+	name=${tool##*/}
+	[ -x "$dest$tool" ] || h_fail "$name not installed in ${tool%/*}"
+	out=$("$dest$tool" --help 2>&1) || h_fail "installed $name --help failed: $out"
 	printf '%s\n' "$out" | grep -qi usage || h_fail "installed $name --help printed no usage: $out"
 	# nothing installed may need a library of the build tree
-	libs=$(ldd "$dest$bindir/$name" 2>&1 || true)
+	libs=$(ldd "$dest$tool" 2>&1 || true)
 	h_assert_not_contains "$libs" "$build/" "installed $name links a library of the build tree"
 	h_log "installed $name --help: OK"
 done
 
 # the installed kmsdns-registry really works
-reg() { "$dest$bindir/kmsdns-registry" --db "$H_TMP/registry.db" "$@"; }
+reg() { "$dest$sbindir/kmsdns-registry" --db "$H_TMP/registry.db" "$@"; }
 h_assert_ok reg init >/dev/null
 h_assert_ok reg zone add corp.example.test --ns ns1.corp.example.test=127.0.0.1 >/dev/null
 h_assert_ok reg host add corp.example.test kms1.corp.example.test --priority 5 --weight 50 \
@@ -104,7 +107,7 @@ EOF
 	h_assert_contains "$out" '"chosen_suffix":"corp.example.test"' "installed kmsdns-check's chosen suffix"
 	h_assert_contains "$out" '"target":"kms1.corp.example.test"' "installed kmsdns-check's host"
 	# the installed publisher reads the zone and computes kms2's update
-	out=$("$dest$bindir/kmsdns-publish" --dry-run --server "$ns" --host kms2.corp.example.test \
+	out=$("$dest$sbindir/kmsdns-publish" --dry-run --server "$ns" --host kms2.corp.example.test \
 		--domain corp.example.test,10,50 2>&1) || h_fail "installed kmsdns-publish --dry-run failed: $out"
 	h_assert_contains "$out" "update add _vlmcs._tcp.corp.example.test. 3600 SRV 10 50 1688 kms2.corp.example.test." \
 		"installed kmsdns-publish --dry-run's update"
@@ -117,15 +120,17 @@ else
 fi
 
 # --- man pages -------------------------------------------------------------------
-# every man page of the source tree is installed in man8 and renders cleanly
+# every man page of the source tree is installed in the directory of its
+# section (1: kmsdns-check, 8: the rest) and renders cleanly
 shopt -s nullglob
-for f in "$src"/man/*.8 "$src"/man/*.8.in "$build"/man/*.8; do
+for f in "$src"/man/*.[18] "$src"/man/*.[18].in; do
 	b=${f##*/}; b=${b%.in}
-	[ -f "$dest$mandir/man8/$b" ] || h_fail "man page $b not installed in $mandir/man8"
+	[ -f "$dest$mandir/man${b##*.}/$b" ] || h_fail "man page $b not installed in $mandir/man${b##*.}"
 done
 pages=("$dest$mandir"/man*/*)
 for p in "${pages[@]}"; do
-	case $p in "$dest$mandir"/man8/*.8) ;; *) h_fail "man page outside man8 or not a section-8 page: ${p#"$dest"}" ;; esac
+	case $p in "$dest$mandir"/man1/*.1 | "$dest$mandir"/man8/*.8) ;;
+	*) h_fail "man page outside man1/man8 or not in its section's directory: ${p#"$dest"}" ;; esac
 	err=$(MANWIDTH=80 MAN_KEEP_STDERR=1 man -l --warnings=w "$p" 2>&1 >/dev/null) ||
 		h_fail "man -l ${p##*/} failed: $err"
 	h_assert_eq "" "$err" "warnings of man -l ${p##*/}"
@@ -133,12 +138,22 @@ for p in "${pages[@]}"; do
 	h_assert_eq "" "$err" "warnings of groff -man -ww ${p##*/}"
 	h_log "man page ${p##*/}: renders without warnings"
 done
-for name in kmsdns-publish kmsdns-check; do
-	[ -f "$dest$mandir/man8/$name.8" ] || h_fail "no man page $name.8 installed"
+[ -f "$dest$mandir/man8/kmsdns-publish.8" ] || h_fail "no man page kmsdns-publish.8 installed"
+[ -f "$dest$mandir/man1/kmsdns-check.1" ] || h_fail "no man page kmsdns-check.1 installed"
+# the pages name the configured paths: no placeholder is left, the module
+# and config paths are this build's, the default registry is config.h's
+for p in "${pages[@]}"; do
+	left=$(grep -Eno '@[A-Za-z_]+@|SYSCONFDIR' "$p" || true)
+	h_assert_eq "" "$left" "placeholders left in the installed ${p##*/}"
 done
-for name in kmsdns-registry dlz_kmsdns; do
-	[ -f "$dest$mandir/man8/$name.8" ] || h_log "note: no man page $name.8 yet (issue 3)"
-done
+registry=$(sed -n 's/^#define KD_DEFAULT_REGISTRY "\(.*\)"$/\1/p' "$build/config.h")
+h_assert_eq "$(makevar localstatedir)/lib/bind/kmsdns/registry.db" "$registry" "KD_DEFAULT_REGISTRY in config.h"
+page=$(cat "$dest$mandir/man8/dlz_kmsdns.8")
+h_assert_contains "$page" "dlopen $dlzmoduledir/dlz_kmsdns.so" "dlz_kmsdns(8) synopsis"
+h_assert_contains "$page" ".I $registry" "dlz_kmsdns(8) FILES: the default registry"
+page=$(cat "$dest$mandir/man8/kmsdns-publish.8")
+h_assert_contains "$page" ".I $sysconfdir/kmsdns/publish.conf" "kmsdns-publish(8) FILES: the config file"
+h_assert_contains "$page" "kmsdns-publish -c $sysconfdir/kmsdns/publish.conf" "kmsdns-publish(8): the unit's command"
 
 # --- systemd units -------------------------------------------------------------------
 for f in $(find "$src" "$build" -path "$build/*/_inst" -prune -o \
@@ -152,19 +167,19 @@ done
 svc="$dest$unitdir/kmsdns-publish.service"
 [ -f "$svc" ] || h_fail "kmsdns-publish.service not installed in $unitdir"
 [ -f "$dest$unitdir/kmsdns-publish.timer" ] || h_fail "kmsdns-publish.timer not installed in $unitdir"
-h_assert_eq "ExecStart=$bindir/kmsdns-publish -c $sysconfdir/kmsdns/publish.conf" \
+h_assert_eq "ExecStart=$sbindir/kmsdns-publish -c $sysconfdir/kmsdns/publish.conf" \
 	"$(grep '^ExecStart=' "$svc")" "kmsdns-publish.service ExecStart"
 h_assert_contains "$(cat "$dest$unitdir/kmsdns-publish.timer")" "OnCalendar=daily" "kmsdns-publish.timer: daily"
 
-# --- nothing anywhere else -------------------------------------------------------------
-while read -r f; do
-	f=${f#"$dest"}
-	case $f in
-	"$bindir"/* | "$sbindir"/* | "$dlzmoduledir"/* | "$mandir"/man8/* | "$unitdir"/* | \
-		"$docdir"/* | "$sysconfdir"/*) ;;
-	*) h_fail "installed outside the expected directories: $f" ;;
-	esac
-done < <(find "$dest" -type f -o -type l)
+# --- exactly the files of the table, nothing anywhere else ---------------------------
+expected=$(printf '%s\n' \
+	"$dlzmoduledir/dlz_kmsdns.so" "$sbindir/kmsdns-registry" "$sbindir/kmsdns-publish" \
+	"$bindir/kmsdns-check" \
+	"$mandir/man8/dlz_kmsdns.8" "$mandir/man8/kmsdns-registry.8" "$mandir/man8/kmsdns-publish.8" \
+	"$mandir/man1/kmsdns-check.1" \
+	"$unitdir/kmsdns-publish.service" "$unitdir/kmsdns-publish.timer" | sort)
+installed=$(cd "$dest" && find . -type f -o -type l | sed 's|^\.||' | sort)
+h_assert_eq "$expected" "$installed" "installed files"
 
 # uninstall removes every file again
 make -s -C "$build" uninstall DESTDIR="$dest" >"$H_TMP/uninstall.out" 2>&1 ||

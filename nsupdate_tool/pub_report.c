@@ -134,6 +134,8 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			result_word(cfg, res));
 		if (res->address_job)
 			fputs(" records=address", out);
+		if (res->note[0] != '\0')
+			fprintf(out, " note=\"%s\"", res->note);
 		if (res->not_allowed)
 			fprintf(out, " hint=\"the update policy does not let "
 				"this host write its address records; they are "
@@ -222,6 +224,8 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 			json_kv_string(&json, "windows_code", NULL);
 			json_kv_string(&json, "windows_event", NULL);
 		}
+		json_kv_string(&json, "note",
+			res->note[0] != '\0' ? res->note : NULL);
 		json_kv_string(&json, "hint", pub_report_hint(res));
 		json_kv_string(&json, "detail",
 			res->ok && !res->not_allowed ? NULL : res->error);

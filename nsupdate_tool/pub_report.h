@@ -24,7 +24,7 @@ const char *pub_report_error_name(const pub_result *res);
  * Print RESULTS (COUNT) as text to OUT: for --dry-run the nsupdate scripts
  * first, then one line per result:
  *   DOMAIN zone=Z server=S action=A result=ok|dry-run|not-allowed|failed
- *   [records=address] [error=E [windows=0x.. event=12293] [hint="..."]
+ *   [records=address] [note="..."] [error=E [windows=0x.. event=12293] [hint="..."]
  *   detail="..."]
  * with '"' inside the detail written as '\''.
  */

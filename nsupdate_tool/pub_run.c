@@ -472,6 +472,7 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	}
 	res->planned = true;
 	res->action = plan.action;
+	pub_plan_ttl_note(&plan, res->note, sizeof(res->note));
 	if (cfg->dry_run) {
 		char server_arg[ENDPOINT_TEXT_MAX];
 

@@ -41,6 +41,7 @@ typedef struct pub_result {
 	int tsig_error;                  /* TSIG error of the answer, -1 none */
 	unsigned attempts;               /* UPDATE messages sent */
 	char error[KD_ERR_TEXT_MAX];     /* one line, "" when OK */
+	char note[PUB_PLAN_NOTE_MAX];    /* e.g. the kept RRset TTL, or "" */
 	char *script;                    /* --dry-run nsupdate text (owned) */
 } pub_result;
 

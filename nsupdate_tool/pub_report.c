@@ -134,8 +134,6 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			result_word(cfg, res));
 		if (res->address_job)
 			fputs(" records=address", out);
-		if (res->note[0] != '\0')
-			fprintf(out, " note=\"%s\"", res->note);
 		if (res->not_allowed)
 			fprintf(out, " hint=\"the update policy does not let "
 				"this host write its address records; they are "
@@ -159,6 +157,8 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 				fputc(*c == '"' ? '\'' : *c, out);
 			fputc('"', out);
 		}
+		if (res->note[0] != '\0')
+			fprintf(out, " note=\"%s\"", res->note);
 		fputc('\n', out);
 	}
 }

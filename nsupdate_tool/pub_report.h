@@ -24,8 +24,8 @@ const char *pub_report_error_name(const pub_result *res);
  * Print RESULTS (COUNT) as text to OUT: for --dry-run the nsupdate scripts
  * first, then one line per result:
  *   DOMAIN zone=Z server=S action=A result=ok|dry-run|not-allowed|failed
- *   [records=address] [note="..."] [error=E [windows=0x.. event=12293] [hint="..."]
- *   detail="..."]
+ *   [records=address] [error=E [windows=0x.. event=12293] [hint="..."]
+ *   detail="..."] [note="..."]
  * with '"' inside the detail written as '\''.
  */
 void pub_report_text(FILE *out, const pub_config *cfg,

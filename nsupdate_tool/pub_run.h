@@ -32,6 +32,8 @@ typedef struct pub_result {
 	bool address_job;                /* the host's A/AAAA, not SRV */
 	bool not_allowed;                /* address UPDATE REFUSED: noted */
 	bool kmsdns_zone;                /* the zone carries the marker */
+	bool unsigned_refusal;           /* a signed UPDATE got an unsigned
+	                                    REFUSED (key unknown/unverified) */
 	bool planned;                    /* ACTION is known */
 	pub_action action;
 	bool sent;                       /* an UPDATE was answered */

@@ -220,7 +220,7 @@ RC=0
 OUT=$(timeout 60 "$PUBLISH" --host kms1.example.test --server "127.0.0.1#$FREE" \
 	--tsig-key "$TSIG" --domain a.test 2>&1) || RC=$?
 h_assert_eq 1 "$RC" "closed port exit status"
-h_assert_contains "$OUT" "error=network" "closed port"
+h_assert_contains "$OUT" "error=network windows=0x8007232A" "closed port"
 
 # server down (stopped): timeout within --timeout
 kill -STOP "$(h_named_pid ns2)"
@@ -232,7 +232,7 @@ T1=$(date +%s%N)
 kill -CONT "$(h_named_pid ns2)"
 printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
 h_assert_eq 1 "$RC" "stopped server exit status"
-h_assert_contains "$OUT" 'error=timeout hint="no answer: check for a firewall on 53/tcp' "timeout"
+h_assert_contains "$OUT" 'error=timeout windows=0x8007232A event=12293 hint="no answer: check for a firewall on 53/tcp' "timeout"
 [ $(( (T1 - T0) / 1000000 )) -lt 3000 ] || h_fail "timeout took $(( (T1 - T0) / 1000000 )) ms with --timeout 1000"
 
 # --- withdraw: only our record, everywhere ------------------------------------

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_conv.h"
 #include "pub_config.h"
 #include "pub_report.h"
 #include "pub_run.h"
 #include "pub_session.h"
 
-#define EXIT_USAGE 2
+#define PROGRAM "kmsdns-publish"
+/* configuration, key-file and credential errors (usage errors: 64) */
+#define EXIT_CONFIG 2
 #define MAX_FLAGS 1024
 
 static const char usage_text[] =
@@ -57,8 +60,10 @@ static const char help_text[] =
 "      --address ADDR       the address to register (repeat; default: the\n"
 "                           machine's global addresses)\n"
 "  -h, --help               this text\n"
+"  -V, --version            the version\n"
 "\n"
-"Exit status: 0 all domains succeeded, 1 some failed, 2 usage or config error.\n";
+"Exit status: 0 all domains succeeded, 1 some failed, 2 configuration,\n"
+"key-file or credential error, 64 usage error.\n";
 
 enum {
 	OPT_HOST = 256, OPT_PORT, OPT_TTL, OPT_DOMAIN, OPT_SERVER,
@@ -92,6 +97,7 @@ static const struct option options[] = {
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -126,11 +132,33 @@ setting_of(int opt)
 	}
 }
 
-static int
-usage_error(const char *message)
+/* The option of ID as the user wrote it ("--ttl"), for messages. */
+static const char *
+option_name(int id)
 {
-	fprintf(stderr, "kmsdns-publish: %s\n%s", message, usage_text);
-	return EXIT_USAGE;
+	for (const struct option *o = options; o->name != NULL; o++) {
+		if (o->val == id)
+			return o->name;
+	}
+	return "?";
+}
+
+/* The one-line usage error for the option getopt_long() just refused. */
+static int
+option_error(char **argv, int opt)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	char shown[CLI_QUOTE_MAX];
+
+	if (opt == ':')
+		return cli_usage_error(stderr, PROGRAM,
+			"option %s needs an argument",
+			cli_quote_str(arg, shown, sizeof(shown)));
+	if (optopt != 0 && optopt != '?')
+		return cli_usage_error(stderr, PROGRAM, "unknown option -%c",
+			optopt);
+	return cli_usage_error(stderr, PROGRAM, "unknown option %s",
+		cli_quote_str(arg, shown, sizeof(shown)));
 }
 
 /* Parse the test-only clock offset from the environment into CFG. */
@@ -145,8 +173,11 @@ read_clock_offset(pub_config *cfg)
 	errno = 0;
 	cfg->clock_offset = strtol(text, &end, 10);
 	if (*end != '\0' || errno != 0) {
+		char shown[CLI_QUOTE_MAX];
+
 		fprintf(stderr, "kmsdns-publish: KMSDNS_PUBLISH_CLOCK_OFFSET "
-			"\"%s\" is not a number of seconds\n", text);
+			"%s is not a number of seconds\n",
+			cli_quote_str(text, shown, sizeof(shown)));
 		return -1;
 	}
 	return 0;
@@ -162,18 +193,31 @@ main(int argc, char **argv)
 	pub_session *session = NULL;
 	pub_result *results;
 	kd_err err;
+	unsigned char seen[OPT_RESOLVER + 1] = { 0 };
 	int opt, status;
 
 	pub_config_init(&cfg);
-	while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:hV", options, NULL)) != -1) {
 		const char *key = setting_of(opt);
 
+		if (opt >= 0 && opt < (int)sizeof(seen) && opt != OPT_DOMAIN &&
+		    opt != OPT_ADDRESS && seen[opt]++ > 0) {
+			pub_config_free(&cfg);
+			return cli_usage_error(stderr, PROGRAM,
+				"%s%s is given twice", opt == 'c' ? "-c/--" :
+				"--", option_name(opt));
+		}
 		switch (opt) {
 		case 'c':
 			config_path = optarg;
 			continue;
 		case 'h':
 			printf("%s\n%s", usage_text, help_text);
+			pub_config_free(&cfg);
+			return 0;
+		case 'V':
+			cli_version(stdout, PROGRAM);
 			pub_config_free(&cfg);
 			return 0;
 		case OPT_WITHDRAW:
@@ -189,15 +233,16 @@ main(int argc, char **argv)
 			cfg.json = true;
 			continue;
 		case '?':
+		case ':':
 			pub_config_free(&cfg);
-			fprintf(stderr, "%s", usage_text);
-			return EXIT_USAGE;
+			return option_error(argv, opt);
 		default:
 			break;
 		}
 		if (key == NULL || nflags == MAX_FLAGS) {
 			pub_config_free(&cfg);
-			return usage_error("too many options");
+			return cli_usage_error(stderr, PROGRAM,
+				"more than %d options", MAX_FLAGS);
 		}
 		flags[nflags].key = key;
 		flags[nflags].value = opt == OPT_GSS ? "gss" :
@@ -212,12 +257,16 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
+		char shown[CLI_QUOTE_MAX];
+
 		pub_config_free(&cfg);
-		return usage_error("unexpected argument");
+		return cli_usage_error(stderr, PROGRAM,
+			"unexpected argument %s",
+			cli_quote_str(argv[optind], shown, sizeof(shown)));
 	}
 	if (read_clock_offset(&cfg) != 0) {
 		pub_config_free(&cfg);
-		return EXIT_USAGE;
+		return EXIT_CONFIG;
 	}
 	if (config_path != NULL &&
 	    pub_config_parse_file(&cfg, config_path, &err) != KD_OK)
@@ -265,5 +314,5 @@ main(int argc, char **argv)
 config_error:
 	fprintf(stderr, "kmsdns-publish: %s\n", err.text);
 	pub_config_free(&cfg);
-	return EXIT_USAGE;
+	return EXIT_CONFIG;
 }

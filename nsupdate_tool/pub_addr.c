@@ -173,15 +173,21 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
+	char where[ENDPOINT_TEXT_MAX];
 
+	endpoint_format(server, where, sizeof(where));
 	memset(set, 0, sizeof(*set));
 	for (int t = 0; t < 2; t++) {
 		ldns_pkt *answer;
 		ldns_rr_list *list;
 		kd_result ret;
 
+		/* a failed read is no "no addresses": that plans a replace */
 		ret = pub_dns_query(server, host, types[t], false, timeout_ms,
 			&answer, err);
+		if (ret == KD_OK)
+			ret = pub_dns_check_rcode(answer, where, host,
+				t == 0 ? "A" : "AAAA", err);
 		if (ret != KD_OK)
 			return ret;
 		list = ldns_pkt_answer(answer);
@@ -189,6 +195,11 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 			ldns_rr *rr = ldns_rr_list_rr(list, i);
 			const ldns_rdf *rdf;
 
+			ret = pub_dns_answer_rr_check(rr, host, types[t], err);
+			if (ret != KD_OK) {
+				ldns_pkt_free(answer);
+				return ret;
+			}
 			if (ldns_rr_get_type(rr) != types[t] ||
 			    ldns_rr_rd_count(rr) != 1)
 				continue;

@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include "cli_conv.h"
 #include "kd_file.h"
 #include "pub_config.h"
 
@@ -71,17 +72,15 @@ static kd_result
 parse_number(const char *key, const char *value, unsigned long min,
 	unsigned long max, unsigned long *out, kd_err *err)
 {
+	char shown[CLI_QUOTE_MAX];
 	unsigned long number;
 	char *end;
 
-	if (value[0] < '0' || value[0] > '9')
-		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
-			key, value);
 	errno = 0;
 	number = strtoul(value, &end, 10);
-	if (*end != '\0')
-		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
-			key, value);
+	if (value[0] < '0' || value[0] > '9' || *end != '\0')
+		return kd_err_set(err, KD_EINVAL, "%s %s is not a number",
+			key, cli_quote_str(value, shown, sizeof(shown)));
 	if (errno == ERANGE || number < min || number > max)
 		return kd_err_set(err, KD_ERANGE,
 			"%s %s is out of range %lu-%lu", key, value, min, max);
@@ -110,13 +109,24 @@ static kd_result
 apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 {
 	const char *key = setting_names[which];
+	char shown[CLI_QUOTE_MAX];
 	unsigned long number;
+	kd_err detail;
 	kd_result ret;
 
+	cli_quote_str(value, shown, sizeof(shown));
 	switch (which) {
 	case PUB_SET_HOST:
-		return dname_normalize(value, DNAME_HOST, cfg->host,
+		ret = dname_normalize(value, DNAME_HOST, cfg->host,
 			sizeof(cfg->host), err);
+		/* a single label would publish "SRV 0 0 1688 kms2." */
+		if (ret == KD_OK && dname_label_count(cfg->host) < 2) {
+			cfg->host[0] = '\0';
+			return kd_err_set(err, KD_EINVAL,
+				"host %s is not a fully qualified name: give "
+				"the host's FQDN", shown);
+		}
+		return ret;
 	case PUB_SET_PORT:
 		ret = parse_number(key, value, 1, 65535, &number, err);
 		if (ret == KD_OK)
@@ -129,7 +139,9 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			cfg->ttl = (uint32_t)number;
 		return ret;
 	case PUB_SET_SERVER:
-		ret = endpoint_parse(value, 53, &cfg->server, err);
+		ret = cli_endpoint_parse(value, 53, &cfg->server, &detail);
+		if (ret != KD_OK)
+			return kd_err_set(err, ret, "%s %s", key, detail.text);
 		if (ret == KD_OK) {
 			cfg->has_server = true;
 			endpoint_format(&cfg->server, cfg->server_text,
@@ -137,7 +149,9 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		}
 		return ret;
 	case PUB_SET_RESOLVER:
-		ret = endpoint_parse(value, 53, &cfg->resolver, err);
+		ret = cli_endpoint_parse(value, 53, &cfg->resolver, &detail);
+		if (ret != KD_OK)
+			return kd_err_set(err, ret, "%s %s", key, detail.text);
 		if (ret == KD_OK)
 			cfg->has_resolver = true;
 		return ret;
@@ -150,8 +164,8 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			cfg->auth = PUB_AUTH_NONE;
 		else
 			return kd_err_set(err, KD_EINVAL,
-				"auth \"%s\" is not one of tsig, gss, none",
-				value);
+				"auth %s is not one of tsig, gss, none",
+				shown);
 		return KD_OK;
 	case PUB_SET_TSIG_KEY:
 		return copy_text(key, value, cfg->tsig_key,
@@ -185,8 +199,8 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			cfg->register_address = false;
 		else
 			return kd_err_set(err, KD_EINVAL,
-				"register-address \"%s\" is not yes or no",
-				value);
+				"register-address %s is not yes or no",
+				shown);
 		return KD_OK;
 	case PUB_SET_COUNT:
 		break;
@@ -210,8 +224,11 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 	}
 	ret = publist_parse_entry(value, &entry, &detail);
 	if (ret != KD_OK) {
+		char shown[CLI_QUOTE_MAX];
+
 		if (source == NULL)
-			return kd_err_set(err, ret, "--domain %s: %s", value,
+			return kd_err_set(err, ret, "--domain %s: %s",
+				cli_quote_str(value, shown, sizeof(shown)),
 				detail.text);
 		return kd_err_set(err, ret, "%s:%u: %s", source, line,
 			detail.text);
@@ -236,6 +253,32 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 	return KD_OK;
 }
 
+/* True when VALUE of setting KEY may hold 8-bit text: file names and
+ * Kerberos principals. Every other value is ASCII. */
+static bool
+takes_8bit(const char *key)
+{
+	return strcmp(key, "tsig-key") == 0 || strcmp(key, "keytab") == 0 ||
+		strcmp(key, "principal") == 0 ||
+		strcmp(key, "server-principal") == 0;
+}
+
+/* KD_EINVAL when VALUE holds a control byte, or an 8-bit one for KEY. */
+static kd_result
+check_bytes(const char *key, const char *value, kd_err *err)
+{
+	char shown[CLI_QUOTE_MAX];
+
+	for (const unsigned char *c = (const unsigned char *)value; *c != '\0';
+	     c++) {
+		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !takes_8bit(key)))
+			return kd_err_set(err, KD_EINVAL,
+				"%s %s holds a byte that is not printable ASCII",
+				key, cli_quote_str(value, shown, sizeof(shown)));
+	}
+	return KD_OK;
+}
+
 kd_result
 pub_config_set(pub_config *cfg, const char *key, const char *value,
 	const char *source, unsigned line, kd_err *err)
@@ -244,6 +287,13 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 	kd_result ret;
 	int which;
 
+	ret = check_bytes(key, value, &detail);
+	if (ret != KD_OK) {
+		if (source == NULL)
+			return kd_err_set(err, ret, "%s", detail.text);
+		return kd_err_set(err, ret, "%s:%u: %s", source, line,
+			detail.text);
+	}
 	if (strcmp(key, "domain") == 0)
 		return apply_domain(cfg, value, source, line, err);
 	if (strcmp(key, "address") == 0) {
@@ -266,11 +316,14 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 			break;
 	}
 	if (which == PUB_SET_COUNT) {
+		char shown[CLI_QUOTE_MAX];
+
+		cli_quote_str(key, shown, sizeof(shown));
 		if (source == NULL)
 			return kd_err_set(err, KD_EINVAL,
-				"unknown setting \"%s\"", key);
+				"unknown setting %s", shown);
 		return kd_err_set(err, KD_EINVAL,
-			"%s:%u: unknown setting \"%s\"", source, line, key);
+			"%s:%u: unknown setting %s", source, line, shown);
 	}
 	if (source != NULL && cfg->set_line[which] != 0)
 		return kd_err_set(err, KD_EEXIST,
@@ -310,6 +363,10 @@ parse_line(pub_config *cfg, const char *text, size_t len, const char *source,
 		if (text[i] == '\0')
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: NUL byte in the line", source, line);
+		if ((unsigned char)text[i] < 0x20 && !is_blank(text[i]))
+			return kd_err_set(err, KD_ESYNTAX,
+				"%s:%u: control byte \\x%02x in the line",
+				source, line, (unsigned char)text[i]);
 	}
 	len = i;
 	while (len > 0 && is_blank(text[len - 1]))
@@ -329,9 +386,15 @@ parse_line(pub_config *cfg, const char *text, size_t len, const char *source,
 	end = key;
 	while (*end != '\0' && !is_blank(*end))
 		end++;
-	if (*end == '\0')
+	if (*end == '\0') {
+		char shown[CLI_QUOTE_MAX];
+
+		/* a setting's name as it is, anything else quoted */
 		return kd_err_set(err, KD_ESYNTAX, "%s:%u: %s has no value",
-			source, line, key);
+			source, line, strspn(key, "abcdefghijklmnopqrstuvwxyz-") ==
+			strlen(key) ? key : cli_quote_str(key, shown,
+			sizeof(shown)));
+	}
 	*end = '\0';
 	value = end + 1;
 	while (is_blank(*value))

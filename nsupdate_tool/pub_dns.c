@@ -28,6 +28,23 @@ pub_dns_rcode_name(unsigned rcode, char *buf, size_t len)
 	return buf;
 }
 
+/* True when REPLY's question section is QUERY's one question. */
+static bool
+same_question(const ldns_pkt *reply, const ldns_pkt *query)
+{
+	const ldns_rr_list *a = ldns_pkt_question(reply);
+	const ldns_rr_list *q = ldns_pkt_question(query);
+	const ldns_rr *ra, *rq;
+
+	if (ldns_rr_list_rr_count(a) != 1 || ldns_rr_list_rr_count(q) != 1)
+		return false;
+	ra = ldns_rr_list_rr(a, 0);
+	rq = ldns_rr_list_rr(q, 0);
+	return ldns_rr_get_type(ra) == ldns_rr_get_type(rq) &&
+		ldns_rr_get_class(ra) == ldns_rr_get_class(rq) &&
+		ldns_dname_compare(ldns_rr_owner(ra), ldns_rr_owner(rq)) == 0;
+}
+
 kd_result
 pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
 	bool recurse, unsigned timeout_ms, ldns_pkt **answer, kd_err *err)
@@ -63,6 +80,20 @@ pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
 	    ldns_pkt_id(reply) != ldns_pkt_id(query) || !ldns_pkt_qr(reply)) {
 		ret = kd_err_set(err, KD_EDNS,
 			"query %s: malformed answer from %s", name, where);
+		ldns_pkt_free(reply);
+		reply = NULL;
+	} else if (!same_question(reply, query)) {
+		ret = kd_err_set(err, KD_EDNS,
+			"query %s %s: %s answered another question", name,
+			ldns_rr_descript(type) != NULL ?
+			ldns_rr_descript(type)->_name : "?", where);
+		ldns_pkt_free(reply);
+		reply = NULL;
+	} else if (ldns_pkt_tc(reply)) {
+		/* nothing is cut over TCP: TC there is a malformed answer */
+		ret = kd_err_set(err, KD_EDNS,
+			"query %s: %s sent a truncated (TC) answer over TCP",
+			name, where);
 		ldns_pkt_free(reply);
 		reply = NULL;
 	}
@@ -121,23 +152,46 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 	return exists;
 }
 
-/*
- * KD_ENOTAUTH (ERR naming WHERE, OWNER and the TYPE query's rcode) when
- * ANSWER is REFUSED or NOTAUTH; ANSWER is then freed. KD_OK otherwise.
- */
-static kd_result
-check_authoritative(ldns_pkt *answer, const char *where, const char *owner,
+kd_result
+pub_dns_check_rcode(ldns_pkt *answer, const char *where, const char *owner,
 	const char *type, kd_err *err)
 {
 	const unsigned rcode = ldns_pkt_get_rcode(answer);
 	char rbuf[16];
+	kd_result code;
 
-	if (rcode != LDNS_RCODE_REFUSED && rcode != LDNS_RCODE_NOTAUTH)
+	switch (rcode) {
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
 		return KD_OK;
+	case LDNS_RCODE_REFUSED:
+	case LDNS_RCODE_NOTAUTH:
+		ldns_pkt_free(answer);
+		return kd_err_set(err, KD_ENOTAUTH,
+			"%s is not authoritative for %s (%s query: %s)", where,
+			owner, type, pub_dns_rcode_name(rcode, rbuf,
+			sizeof(rbuf)));
+	case LDNS_RCODE_SERVFAIL:
+		code = KD_ESERVFAIL;
+		break;
+	default:
+		code = KD_EDNS;
+		break;
+	}
 	ldns_pkt_free(answer);
-	return kd_err_set(err, KD_ENOTAUTH,
-		"%s is not authoritative for %s (%s query: %s)", where, owner,
-		type, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+	return kd_err_set(err, code, "%s query %s at %s: %s", type, owner,
+		where, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
+}
+
+bool
+pub_dns_owner_is(const ldns_rr *rr, const char *name)
+{
+	ldns_rdf *want = ldns_dname_new_frm_str(name);
+	bool same = want != NULL &&
+		ldns_dname_compare(ldns_rr_owner(rr), want) == 0;
+
+	ldns_rdf_deep_free(want);
+	return same;
 }
 
 kd_result
@@ -161,11 +215,10 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	soa = first_soa(ldns_pkt_answer(answer));
 	if (soa == NULL)
 		soa = first_soa(ldns_pkt_authority(answer));
-	ret = check_authoritative(answer, where, owner, "SOA", err);
+	ret = pub_dns_check_rcode(answer, where, owner, "SOA", err);
 	if (ret != KD_OK)
 		return ret;
-	if ((rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) ||
-	    soa == NULL || ldns_rr_rd_count(soa) < 1) {
+	if (soa == NULL || ldns_rr_rd_count(soa) < 1) {
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_ENOTZONE,
 			"no zone for %s at %s (SOA query: %s%s)", owner, where,
@@ -195,7 +248,11 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	return KD_OK;
 }
 
-/* Fill REC from the SRV RR. */
+/*
+ * Fill REC from the SRV RR. A target that is no host name we handle (legal
+ * in DNS: "a\"b\\c") belongs to another host: REC gets target "" so it
+ * never matches ours and is carried through untouched.
+ */
 static kd_result
 srv_from_rr(const ldns_rr *rr, srv_record *rec, kd_err *err)
 {
@@ -205,19 +262,21 @@ srv_from_rr(const ldns_rr *rr, srv_record *rec, kd_err *err)
 	rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
 	rec->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
 	rec->ttl = ldns_rr_ttl(rr);
-	return rdf_to_name(ldns_rr_rdf(rr, 3), DNAME_OWNER, rec->target, err);
+	if (rdf_to_name(ldns_rr_rdf(rr, 3), DNAME_OWNER, rec->target, NULL) !=
+	    KD_OK)
+		rec->target[0] = '\0';
+	return KD_OK;
 }
 
 kd_result
 pub_dns_read_srv(const endpoint *server, const char *owner,
 	unsigned timeout_ms, srv_record **records, size_t *count, kd_err *err)
 {
-	char where[ENDPOINT_TEXT_MAX], rbuf[16];
+	char where[ENDPOINT_TEXT_MAX];
 	ldns_pkt *answer;
 	ldns_rr_list *list;
 	srv_record *recs;
 	size_t n = 0;
-	unsigned rcode;
 	kd_err detail;
 	kd_result ret;
 
@@ -226,16 +285,9 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 		timeout_ms, &answer, err);
 	if (ret != KD_OK)
 		return ret;
-	rcode = ldns_pkt_get_rcode(answer);
-	ret = check_authoritative(answer, where, owner, "SRV", err);
+	ret = pub_dns_check_rcode(answer, where, owner, "SRV", err);
 	if (ret != KD_OK)
 		return ret;
-	if (rcode != LDNS_RCODE_NOERROR && rcode != LDNS_RCODE_NXDOMAIN) {
-		ldns_pkt_free(answer);
-		return kd_err_set(err, KD_EDNS, "SRV query %s at %s: %s",
-			owner, where,
-			pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
-	}
 	list = ldns_pkt_answer(answer);
 	recs = calloc(ldns_rr_list_rr_count(list) + 1, sizeof(*recs));
 	if (recs == NULL) {
@@ -245,16 +297,16 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(list, i);
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV)
-			continue;
-		ret = srv_from_rr(rr, &recs[n], &detail);
+		ret = pub_dns_answer_rr_check(rr, owner, LDNS_RR_TYPE_SRV,
+			&detail);
+		if (ret == KD_OK && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SRV)
+			ret = srv_from_rr(rr, &recs[n++], &detail);
 		if (ret != KD_OK) {
 			ldns_pkt_free(answer);
 			free(recs);
 			return kd_err_set(err, ret, "SRV of %s at %s: %s",
 				owner, where, detail.text);
 		}
-		n++;
 	}
 	ldns_pkt_free(answer);
 	*records = recs;
@@ -263,10 +315,29 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 }
 
 kd_result
+pub_dns_answer_rr_check(const ldns_rr *rr, const char *name,
+	ldns_rr_type type, kd_err *err)
+{
+	const ldns_rr_type got = ldns_rr_get_type(rr);
+	char *owner;
+
+	if (got == LDNS_RR_TYPE_CNAME || got == LDNS_RR_TYPE_DNAME)
+		return kd_err_set(err, KD_EDNS, "%s is behind an alias (%s)",
+			name, got == LDNS_RR_TYPE_CNAME ? "CNAME" : "DNAME");
+	if (got != type || pub_dns_owner_is(rr, name))
+		return KD_OK;
+	owner = ldns_rdf2str(ldns_rr_owner(rr));
+	kd_err_set(err, KD_EDNS, "the answer holds a record of %s, not of %s",
+		owner != NULL ? owner : "another name", name);
+	free(owner);
+	return KD_EDNS;
+}
+
+kd_result
 pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 	unsigned timeout_ms, bool *is_kmsdns, kd_err *err)
 {
-	char owner[DNAME_BUF_SIZE + 16];
+	char owner[DNAME_BUF_SIZE + 16], where[ENDPOINT_TEXT_MAX];
 	ldns_pkt *answer;
 	ldns_rr_list *list;
 	kd_result ret;
@@ -277,13 +348,17 @@ pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 		timeout_ms, &answer, err);
 	if (ret != KD_OK)
 		return ret;
+	endpoint_format(server, where, sizeof(where));
+	ret = pub_dns_check_rcode(answer, where, owner, "TXT", err);
+	if (ret != KD_OK)
+		return ret;
 	list = ldns_pkt_answer(answer);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(list, i);
 		const ldns_rdf *first;
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
-		    ldns_rr_rd_count(rr) < 1)
+		    ldns_rr_rd_count(rr) < 1 || !pub_dns_owner_is(rr, owner))
 			continue;
 		first = ldns_rr_rdf(rr, 0);
 		/* a TXT string rdf: one length byte, then the text */
@@ -320,13 +395,47 @@ pub_dns_system_resolver(endpoint *out, kd_err *err)
 	return ret;
 }
 
+/*
+ * True when RR's owner is NAME or, through CNAME records of LIST, an alias
+ * target reached from NAME (at most 8 steps).
+ */
+static bool
+owner_in_chain(const ldns_rr_list *list, const ldns_rr *rr, const char *name)
+{
+	ldns_rdf *current = ldns_dname_new_frm_str(name);
+	bool found = false;
+
+	for (int step = 0; current != NULL && step < 8 && !found; step++) {
+		const ldns_rdf *next = NULL;
+
+		if (ldns_dname_compare(ldns_rr_owner(rr), current) == 0) {
+			found = true;
+			break;
+		}
+		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
+			const ldns_rr *c = ldns_rr_list_rr(list, i);
+
+			if (ldns_rr_get_type(c) == LDNS_RR_TYPE_CNAME &&
+			    ldns_rr_rd_count(c) == 1 &&
+			    ldns_dname_compare(ldns_rr_owner(c), current) == 0)
+				next = ldns_rr_rdf(c, 0);
+		}
+		ldns_rdf_deep_free(current);
+		current = next != NULL ? ldns_rdf_clone(next) : NULL;
+	}
+	ldns_rdf_deep_free(current);
+	return found;
+}
+
 kd_result
 pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 	bool recurse, unsigned timeout_ms, endpoint *out, kd_err *err)
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
+	char where[ENDPOINT_TEXT_MAX];
 
+	endpoint_format(resolver, where, sizeof(where));
 	for (int t = 0; t < 2; t++) {
 		ldns_pkt *answer;
 		ldns_rr_list *list;
@@ -334,6 +443,9 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 
 		ret = pub_dns_query(resolver, name, types[t], recurse,
 			timeout_ms, &answer, err);
+		if (ret == KD_OK)
+			ret = pub_dns_check_rcode(answer, where, name,
+				t == 0 ? "A" : "AAAA", err);
 		if (ret != KD_OK)
 			return ret;
 		list = ldns_pkt_answer(answer);
@@ -341,8 +453,10 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 			ldns_rr *rr = ldns_rr_list_rr(list, i);
 			const ldns_rdf *rdf;
 
+			/* a resolver may answer through CNAMEs: follow them */
 			if (ldns_rr_get_type(rr) != types[t] ||
-			    ldns_rr_rd_count(rr) != 1)
+			    ldns_rr_rd_count(rr) != 1 ||
+			    !owner_in_chain(list, rr, name))
 				continue;
 			rdf = ldns_rr_rdf(rr, 0);
 			memset(out, 0, sizeof(*out));

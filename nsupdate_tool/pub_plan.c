@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "pub_plan.h"
@@ -23,6 +24,18 @@ pub_action_name(pub_action action)
 		return "withdrawn";
 	}
 	return "unknown";
+}
+
+void
+pub_plan_ttl_note(const pub_plan *plan, char *buf, size_t len)
+{
+	if (!plan->ttl_kept) {
+		if (len > 0)
+			buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, len, "ttl=%u, the RRset's; --ttl %u not applied",
+		(unsigned)plan->rrset_ttl, (unsigned)plan->desired_ttl);
 }
 
 bool
@@ -48,12 +61,12 @@ pub_plan_compute(const srv_record *current, size_t count,
 	size_t i;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->desired_ttl = desired->ttl;
 	for (i = 0; i < count; i++) {
 		if (!dname_equal(current[i].target, desired->target))
 			continue;
 		if (mode == PUB_MODE_PUBLISH &&
-		    same_rdata(&current[i], desired) &&
-		    current[i].ttl == desired->ttl) {
+		    same_rdata(&current[i], desired)) {
 			have_exact = true;
 			continue;
 		}
@@ -69,6 +82,12 @@ pub_plan_compute(const srv_record *current, size_t count,
 		return KD_OK;
 	}
 	plan->add_record = *desired;
+	if (count > 0 && current[0].ttl != desired->ttl) {
+		/* the server's RRset TTL stays: see pub_plan.h */
+		plan->add_record.ttl = current[0].ttl;
+		plan->rrset_ttl = current[0].ttl;
+		plan->ttl_kept = true;
+	}
 	if (plan->delete_count > 0) {
 		plan->add = true;
 		plan->action = PUB_ACTION_UPDATED;

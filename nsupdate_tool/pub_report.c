@@ -16,13 +16,21 @@ pub_report_wincode(const pub_result *res)
 		return 0;
 	if (res->tsig_error == 16)
 		return wincode_for_update_rcode(16);
-	if (res->rcode > 0)
+	if (res->rcode > 0 && wincode_for_update_rcode((unsigned)res->rcode))
 		return wincode_for_update_rcode((unsigned)res->rcode);
-	if (res->code == KD_ENOTZONE)
+	switch (res->code) {
+	case KD_ENOTZONE:
 		return WINCODE_PUB_NOTZONE;
-	if (res->code == KD_ENOTAUTH)
+	case KD_ENOTAUTH:
 		return WINCODE_PUB_NOTAUTH;
-	return 0;
+	case KD_ESERVFAIL:
+	case KD_ETIMEOUT:
+	case KD_ENET:
+		/* "DNS server failure", as a KMS host logs it */
+		return WINCODE_SERVER_FAILURE;
+	default:
+		return 0;
+	}
 }
 
 const char *
@@ -61,6 +69,15 @@ pub_report_hint(const pub_result *res)
 {
 	if (res->ok)
 		return NULL;
+	if (res->code == KD_EREFUSED && res->unsigned_refusal)
+		return "the server answered the signed UPDATE with an unsigned "
+			"REFUSED: it does not know the key or could not verify "
+			"the signature (PowerDNS: the key in its database and "
+			"TSIG-ALLOW-DNSUPDATE): check the key on the server";
+	if (res->code == KD_ENOTAUTH && res->kmsdns_zone)
+		return "the zone is served by the kmsdns DLZ module but named "
+			"does not take UPDATEs for it yet (a zone added to the "
+			"registry after named started): run rndc reconfig";
 	switch (res->code) {
 	case KD_EREFUSED:
 		return "the zone's update policy has no grant for this key or "
@@ -86,6 +103,13 @@ pub_report_hint(const pub_result *res)
 	case KD_ENOTZONE:
 		return "no zone on the server holds the name: check the domain "
 			"and --server";
+	case KD_ESERVFAIL:
+		return "the server failed (SERVFAIL): check its log for the "
+			"zone";
+	case KD_EDNS:
+		return "the server's answer was malformed or did not fit the "
+			"question (see detail): check the server and anything "
+			"between (proxy, firewall rewriting DNS)";
 	case KD_EGSS:
 		return "Kerberos failed: check the keytab, the principal and "
 			"DNS/<primary> in named's keytab";
@@ -157,6 +181,8 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 				fputc(*c == '"' ? '\'' : *c, out);
 			fputc('"', out);
 		}
+		if (res->note[0] != '\0')
+			fprintf(out, " note=\"%s\"", res->note);
 		fputc('\n', out);
 	}
 }
@@ -222,6 +248,8 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 			json_kv_string(&json, "windows_code", NULL);
 			json_kv_string(&json, "windows_event", NULL);
 		}
+		json_kv_string(&json, "note",
+			res->note[0] != '\0' ? res->note : NULL);
 		json_kv_string(&json, "hint", pub_report_hint(res));
 		json_kv_string(&json, "detail",
 			res->ok && !res->not_allowed ? NULL : res->error);

@@ -25,7 +25,7 @@ const char *pub_report_error_name(const pub_result *res);
  * first, then one line per result:
  *   DOMAIN zone=Z server=S action=A result=ok|dry-run|not-allowed|failed
  *   [records=address] [error=E [windows=0x.. event=12293] [hint="..."]
- *   detail="..."]
+ *   detail="..."] [note="..."]
  * with '"' inside the detail written as '\''.
  */
 void pub_report_text(FILE *out, const pub_config *cfg,

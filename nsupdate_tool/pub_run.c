@@ -188,6 +188,16 @@ attempt_update(const run_state *st, const endpoint *server,
 				ATTEMPT_DONE;
 			goto out;
 		}
+		if (ret == KD_ENOENT && !resp.present &&
+		    res->rcode == LDNS_RCODE_REFUSED) {
+			/* PowerDNS: a key it lacks or cannot verify */
+			res->unsigned_refusal = true;
+			*code = kd_err_set(err, KD_EREFUSED,
+				"UPDATE rejected by %s: REFUSED, unsigned (the "
+				"server did not accept the signature)",
+				res->server);
+			goto out;
+		}
 		if (ret != KD_OK) {
 			*code = kd_err_set(err, ret == KD_ENOENT ? KD_EDNS :
 				ret, "UPDATE answer from %s (%s) failed TSIG "
@@ -472,6 +482,7 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	}
 	res->planned = true;
 	res->action = plan.action;
+	pub_plan_ttl_note(&plan, res->note, sizeof(res->note));
 	if (cfg->dry_run) {
 		char server_arg[ENDPOINT_TEXT_MAX];
 

@@ -32,6 +32,8 @@ typedef struct pub_result {
 	bool address_job;                /* the host's A/AAAA, not SRV */
 	bool not_allowed;                /* address UPDATE REFUSED: noted */
 	bool kmsdns_zone;                /* the zone carries the marker */
+	bool unsigned_refusal;           /* a signed UPDATE got an unsigned
+	                                    REFUSED (key unknown/unverified) */
 	bool planned;                    /* ACTION is known */
 	pub_action action;
 	bool sent;                       /* an UPDATE was answered */
@@ -41,6 +43,7 @@ typedef struct pub_result {
 	int tsig_error;                  /* TSIG error of the answer, -1 none */
 	unsigned attempts;               /* UPDATE messages sent */
 	char error[KD_ERR_TEXT_MAX];     /* one line, "" when OK */
+	char note[PUB_PLAN_NOTE_MAX];    /* e.g. the kept RRset TTL, or "" */
 	char *script;                    /* --dry-run nsupdate text (owned) */
 } pub_result;
 

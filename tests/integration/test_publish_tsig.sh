@@ -220,7 +220,7 @@ RC=0
 OUT=$(timeout 60 "$PUBLISH" --host kms1.example.test --server "127.0.0.1#$FREE" \
 	--tsig-key "$TSIG" --domain a.test 2>&1) || RC=$?
 h_assert_eq 1 "$RC" "closed port exit status"
-h_assert_contains "$OUT" "error=network" "closed port"
+h_assert_contains "$OUT" "error=network windows=0x8007232A" "closed port"
 
 # server down (stopped): timeout within --timeout
 kill -STOP "$(h_named_pid ns2)"
@@ -232,7 +232,7 @@ T1=$(date +%s%N)
 kill -CONT "$(h_named_pid ns2)"
 printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
 h_assert_eq 1 "$RC" "stopped server exit status"
-h_assert_contains "$OUT" 'error=timeout hint="no answer: check for a firewall on 53/tcp' "timeout"
+h_assert_contains "$OUT" 'error=timeout windows=0x8007232A event=12293 hint="no answer: check for a firewall on 53/tcp' "timeout"
 [ $(( (T1 - T0) / 1000000 )) -lt 3000 ] || h_fail "timeout took $(( (T1 - T0) / 1000000 )) ms with --timeout 1000"
 
 # --- withdraw: only our record, everywhere ------------------------------------
@@ -297,13 +297,43 @@ conf_error "bad.conf:1: ttl has no value" "ttl"
 conf_error "bad.conf:3: domain a.test is already listed on line 2" "host k.example.test" "domain a.test" "domain a.test,1,1"
 conf_error "bad.conf:1: weight" "domain a.test,1,70000"
 conf_error "bad.conf:1: auth \"kerberos\" is not one of tsig, gss, none" "auth kerberos"
-conf_error "bad.conf:1: \"1.2.3.4#99999\": port 99999 is out of range" "server 1.2.3.4#99999"
+conf_error "bad.conf:1: server \"1.2.3.4#99999\" has a port out of range" "server 1.2.3.4#99999"
+conf_error "bad.conf:1: server \"127.0.0.1:20053\" is not an IP address: a port follows '#', not ':' (accepted forms: ADDR, ADDR#PORT, [V6]#PORT)" "server 127.0.0.1:20053"
+conf_error "bad.conf:1: host \"kms2\" is not a fully qualified name" "host kms2" "domain a.test"
+printf 'host k.example.test\n\377\376garbage x\n' >"$H_TMP/garbage.conf"
+rc=0; out=$("$PUBLISH" -c "$H_TMP/garbage.conf" --dry-run 2>&1) || rc=$?
+h_assert_eq 2 "$rc" "garbage config file"
+h_assert_eq "kmsdns-publish: $H_TMP/garbage.conf:2: unknown setting \"\\xff\\xfegarbage\"" "$out" "garbage quoted escaped"
 conf_error "bad.conf:1: jobs 0 is out of range 1-64" "jobs 0"
 conf_error "bad.conf:1: " "host -bad-.example.test"
 conf_error "no domain to publish in" "host k.example.test"
 conf_error "bad.conf:2: address \"192.0.2\" is not an IP address" "register-address yes" "address 192.0.2"
 conf_error "bad.conf:1: register-address \"maybe\" is not yes or no" "register-address maybe"
 conf_error "address needs register-address" "domain a.test" "address 192.0.2.1"
+# --host must be a FQDN: exit 2, nothing sent
+S4=$(serial b.test)
+RC=0
+OUT=$("$PUBLISH" --host kms2 --server "127.0.0.1#$PORT" --tsig-key "$TSIG" --domain b.test,0,0 2>&1) || RC=$?
+h_assert_eq 2 "$RC" "--host kms2 exit status"
+h_assert_eq "kmsdns-publish: host \"kms2\" is not a fully qualified name: give the host's FQDN" "$OUT" "--host kms2"
+h_assert_eq "$S4" "$(serial b.test)" "serial after --host kms2"
+h_assert_not_contains "$(srv b.test)" "kms2." "a single-label target"
+# usage errors: one line, exit 64; --version exits 0
+usage_error() { # EXPECTED-LINE ARGS...
+	local want=$1 rc=0 out
+	shift
+	out=$("$PUBLISH" "$@" 2>&1) || rc=$?
+	h_assert_eq 64 "$rc" "exit status of: $*"
+	h_assert_eq "kmsdns-publish: $want (see kmsdns-publish --help)" "$out" "usage error of: $*"
+}
+usage_error 'unknown option "--bogus"' --bogus
+usage_error 'option "--ttl" needs an argument' --domain a.test --ttl
+usage_error 'unknown option "--weight"' --weight 10
+usage_error '--ttl is given twice' --ttl 10 --ttl 20
+usage_error 'unexpected argument "extra"' --dry-run extra
+rc=0; out=$("$PUBLISH" --version) || rc=$?
+h_assert_eq 0 "$rc" "--version exit status"
+h_assert_contains "$out" "kmsdns-publish (kmsdns) " "--version line"
 rc=0; out=$("$PUBLISH" -c "$H_TMP/missing.conf" 2>&1) || rc=$?
 h_assert_eq 2 "$rc" "missing config file"
 h_assert_contains "$out" "missing.conf" "missing config file named"

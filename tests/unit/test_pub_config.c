@@ -125,9 +125,25 @@ test_errors(void **state)
 	assert_parse_error("auth kerberos\n", KD_EINVAL,
 		"publish.conf:1: auth \"kerberos\" is not one of tsig, gss, none");
 	assert_parse_error("server 1.2.3.4#99999\n", KD_EINVAL,
-		"publish.conf:1: \"1.2.3.4#99999\": port 99999 is out of range 1-65535");
+		"publish.conf:1: server \"1.2.3.4#99999\" has a port out of range 1-65535 (accepted forms: ADDR, ADDR#PORT, [V6]#PORT)");
 	assert_parse_error("server kms.example.test\n", KD_EINVAL,
-		"publish.conf:1: \"kms.example.test\" is not an IP address");
+		"publish.conf:1: server \"kms.example.test\" is not an IP address (accepted forms: ADDR, ADDR#PORT, [V6]#PORT)");
+	assert_parse_error("resolver 127.0.0.1:20053\n", KD_EINVAL,
+		"publish.conf:1: resolver \"127.0.0.1:20053\" is not an IP address: a port follows '#', not ':' (accepted forms: ADDR, ADDR#PORT, [V6]#PORT)");
+	/* a single label is not a host's name (SRV 0 0 1688 kms2.) */
+	assert_parse_error("host kms2\n", KD_EINVAL,
+		"publish.conf:1: host \"kms2\" is not a fully qualified name: give the host's FQDN");
+	assert_parse_error("host kms2.\n", KD_EINVAL,
+		"publish.conf:1: host \"kms2.\" is not a fully qualified name: give the host's FQDN");
+	/* garbage is quoted escaped, never echoed raw */
+	assert_parse_error("\xff\xfegarbage x\n", KD_EINVAL,
+		"publish.conf:1: unknown setting \"\\xff\\xfegarbage\"");
+	assert_parse_error("ttl \xff\"\n", KD_EINVAL,
+		"publish.conf:1: ttl \"\\xff\\\"\" holds a byte that is not printable ASCII");
+	assert_parse_error("port 1\x01\n", KD_ESYNTAX,
+		"publish.conf:1: control byte \\x01 in the line");
+	assert_parse_error("\x80\n", KD_ESYNTAX,
+		"publish.conf:1: \"\\x80\" has no value");
 	assert_parse_error("jobs 65\n", KD_ERANGE,
 		"publish.conf:1: jobs 65 is out of range 1-64");
 	assert_parse_error("timeout 0\n", KD_ERANGE,
@@ -180,7 +196,7 @@ test_flags_override(void **state)
 		"--domain D.test: domain d.test is given twice");
 	assert_int_equal(pub_config_set(&cfg, "domain", "x..test", NULL, 0,
 		&err), KD_EINVAL);
-	assert_non_null(strstr(err.text, "--domain x..test: "));
+	assert_non_null(strstr(err.text, "--domain \"x..test\": "));
 	assert_int_equal(pub_config_set(&cfg, "ttl", "abc", NULL, 0, &err),
 		KD_EINVAL);
 	assert_string_equal(err.text, "ttl \"abc\" is not a number");

@@ -94,7 +94,6 @@ test_update_replaces_only_ours(void **state)
 		{ rec(10, 70, 1688, "kms1.example.test", 300) }, /* weight */
 		{ rec(20, 50, 1688, "kms1.example.test", 300) }, /* priority */
 		{ rec(10, 50, 1689, "kms1.example.test", 300) }, /* port */
-		{ rec(10, 50, 1688, "kms1.example.test", 600) }, /* TTL */
 	};
 	pub_plan plan;
 
@@ -111,6 +110,59 @@ test_update_replaces_only_ours(void **state)
 		assert_memory_equal(&plan.add_record, &cases[i].want,
 			sizeof(srv_record));
 	}
+}
+
+/* The server keeps one TTL per RRset: ours follows it, never rewrites it. */
+static void
+test_rrset_ttl_kept(void **state)
+{
+	srv_record current[] = {
+		rec(0, 100, 1688, "kms0.example.test", 300),
+		rec(10, 50, 1688, "kms1.example.test", 300),
+	};
+	srv_record want = rec(10, 50, 1688, "kms1.example.test", 600);
+	char note[PUB_PLAN_NOTE_MAX];
+	pub_plan plan;
+
+	(void)state;
+	/* only the TTL differs: unchanged, and the note says why */
+	assert_int_equal(pub_plan_compute(current, 2, &want, PUB_MODE_PUBLISH,
+		false, &plan, NULL), KD_OK);
+	assert_int_equal(plan.action, PUB_ACTION_UNCHANGED);
+	assert_false(pub_plan_sends(&plan));
+	assert_true(plan.ttl_kept);
+	pub_plan_ttl_note(&plan, note, sizeof(note));
+	assert_string_equal(note, "ttl=300, the RRset's; --ttl 600 not applied");
+	/* a refresh re-adds with the RRset's TTL, not ours */
+	assert_int_equal(pub_plan_compute(current, 2, &want, PUB_MODE_PUBLISH,
+		true, &plan, NULL), KD_OK);
+	assert_int_equal(plan.action, PUB_ACTION_REFRESHED);
+	assert_int_equal(plan.add_record.ttl, 300);
+	/* a new weight is applied with the RRset's TTL */
+	want.weight = 70;
+	assert_int_equal(pub_plan_compute(current, 2, &want, PUB_MODE_PUBLISH,
+		false, &plan, NULL), KD_OK);
+	assert_int_equal(plan.action, PUB_ACTION_UPDATED);
+	assert_int_equal(plan.add_record.ttl, 300);
+	assert_int_equal(plan.add_record.weight, 70);
+	/* joining another host's RRset: added with its TTL */
+	assert_int_equal(pub_plan_compute(current, 1, &want, PUB_MODE_PUBLISH,
+		false, &plan, NULL), KD_OK);
+	assert_int_equal(plan.action, PUB_ACTION_ADDED);
+	assert_int_equal(plan.add_record.ttl, 300);
+	assert_true(plan.ttl_kept);
+	/* a new RRset gets our TTL, and no note */
+	assert_int_equal(pub_plan_compute(NULL, 0, &want, PUB_MODE_PUBLISH,
+		false, &plan, NULL), KD_OK);
+	assert_int_equal(plan.add_record.ttl, 600);
+	assert_false(plan.ttl_kept);
+	pub_plan_ttl_note(&plan, note, sizeof(note));
+	assert_string_equal(note, "");
+	/* the same TTL: no note */
+	want.ttl = 300;
+	assert_int_equal(pub_plan_compute(current, 2, &want, PUB_MODE_PUBLISH,
+		false, &plan, NULL), KD_OK);
+	assert_false(plan.ttl_kept);
 }
 
 static void
@@ -217,7 +269,8 @@ test_update_wire(void **state)
 		"10 50 1688 kms1.example.test.\n");
 	free(text);
 	text = ldns_rr2str(ldns_rr_list_rr(ups, 1));
-	assert_string_equal(text, "_vlmcs._tcp.example.test.\t600\tIN\tSRV\t"
+	/* the RRset's TTL, not the desired 600 (pub_plan.h) */
+	assert_string_equal(text, "_vlmcs._tcp.example.test.\t300\tIN\tSRV\t"
 		"10 70 1688 kms1.example.test.\n");
 	free(text);
 	ldns_pkt_free(pkt);
@@ -334,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_add_when_missing),
 		cmocka_unit_test(test_unchanged_and_refresh),
 		cmocka_unit_test(test_update_replaces_only_ours),
+		cmocka_unit_test(test_rrset_ttl_kept),
 		cmocka_unit_test(test_duplicates_of_ours_cleaned),
 		cmocka_unit_test(test_withdraw),
 		cmocka_unit_test(test_too_many_of_ours),

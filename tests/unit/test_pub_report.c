@@ -63,9 +63,31 @@ test_windows_codes(void **state)
 	assert_string_equal(pub_report_error_name(&r), "NOTZONE");
 	r = result("a.test", false, KD_ENOTZONE, -1, -1);
 	assert_string_equal(pub_report_error_name(&r), "no-zone");
+	/* 0x8007232A "DNS server failure": timeouts, network, SERVFAIL */
 	r = result("a.test", false, KD_ETIMEOUT, -1, -1);
-	assert_int_equal(pub_report_wincode(&r), 0);
+	assert_int_equal(pub_report_wincode(&r), WINCODE_SERVER_FAILURE);
 	assert_non_null(strstr(pub_report_hint(&r), "firewall on 53/tcp"));
+	r = result("a.test", false, KD_ENET, -1, -1);
+	assert_int_equal(pub_report_wincode(&r), WINCODE_SERVER_FAILURE);
+	r = result("a.test", false, KD_ESERVFAIL, -1, -1);
+	assert_int_equal(pub_report_wincode(&r), WINCODE_SERVER_FAILURE);
+	assert_string_equal(pub_report_error_name(&r), "SERVFAIL");
+	r = result("a.test", false, KD_ESERVFAIL, 2, -1);
+	assert_int_equal(pub_report_wincode(&r), WINCODE_SERVER_FAILURE);
+	/* a signed UPDATE refused unsigned (PowerDNS): a key hint */
+	r = result("a.test", false, KD_EREFUSED, 5, -1);
+	r.unsigned_refusal = true;
+	assert_int_equal(pub_report_wincode(&r), WINCODE_PUB_REFUSED);
+	assert_non_null(strstr(pub_report_hint(&r), "unsigned REFUSED"));
+	/* NOTAUTH from a module zone: rndc reconfig */
+	r = result("a.test", false, KD_ENOTAUTH, 9, -1);
+	r.kmsdns_zone = true;
+	assert_non_null(strstr(pub_report_hint(&r), "rndc reconfig"));
+	r.kmsdns_zone = false;
+	assert_null(strstr(pub_report_hint(&r), "rndc reconfig"));
+	/* a malformed or mismatched answer */
+	r = result("a.test", false, KD_EDNS, -1, -1);
+	assert_non_null(strstr(pub_report_hint(&r), "did not fit the question"));
 	r = result("a.test", true, KD_OK, 0, 0);
 	assert_int_equal(pub_report_wincode(&r), 0);
 	assert_null(pub_report_hint(&r));

@@ -61,6 +61,7 @@ main(int argc, char **argv)
 		.suffixes = &suffixes,
 		.service = opts.service,
 		.probe = opts.probe,
+		.rpc = opts.rpc,
 		.authoritative = opts.authoritative,
 		.ns_port = opts.ns_port,
 		.expect = (const char (*)[DNAME_BUF_SIZE])opts.expect,
@@ -68,7 +69,7 @@ main(int argc, char **argv)
 		.timeout_ms = opts.timeout_ms,
 		.max_inflight = max_inflight(),
 		.windows_without_primary = opts.mode == CHECK_SUFFIX_WINDOWS &&
-			opts.primary == NULL && opts.search == NULL,
+			opts.primary == NULL,
 	};
 	if (check_options_build(&opts, RESOLV_CONF_DEFAULT_PATH, &suffixes,
 		&config.server, &err) != KD_OK) {

@@ -13,8 +13,8 @@
 
 static const char usage_text[] =
 "usage: kmsdns-check [SUFFIX OPTIONS] [--server ADDR[#PORT]] [--service NAME]\n"
-"                    [--no-probe] [--authoritative] [--ns-port PORT]\n"
-"                    [--expect HOST]... [--timeout MS] [--json]\n"
+"                    [--no-probe | --no-rpc] [--authoritative] [--ns-port PORT]\n"
+"                    [--expect FQDN]... [--timeout MS] [--json]\n"
 "Predict how Windows KMS clients discover KMS hosts through _vlmcs._tcp SRV\n"
 "records, and find what breaks them.\n"
 "\n"
@@ -30,10 +30,12 @@ static const char usage_text[] =
 "  --server ADDR[#PORT]       DNS server to ask (default: first nameserver of\n"
 "                             the resolv.conf)\n"
 "  --service NAME             service owner label (default _vlmcs._tcp)\n"
-"  --no-probe                 do not TCP-connect to the KMS hosts\n"
+"  --no-probe                 do not contact the KMS hosts\n"
+"  --no-rpc                   probe with a TCP connect only, without the\n"
+"                             DCE/RPC bind to the KMS interface\n"
 "  --authoritative            also ask every authoritative server of each zone\n"
 "  --ns-port PORT             port of the authoritative servers (default 53)\n"
-"  --expect HOST              an authorised KMS host (repeat); others are rogue\n"
+"  --expect FQDN              an authorised KMS host (repeat); others are rogue\n"
 "  --timeout MS               per query and per probe (default 2000)\n"
 "  --json                     print a JSON document instead of the report\n"
 "  -h, --help                 print this help\n"
@@ -49,7 +51,7 @@ check_options_usage(void)
 /* The options that take a value, and whether they may repeat. */
 typedef enum option_id {
 	OPT_SUFFIX, OPT_PRIMARY, OPT_SEARCH, OPT_CONNECTION, OPT_DEVOLUTION,
-	OPT_RESOLV_CONF, OPT_SERVER, OPT_SERVICE, OPT_NO_PROBE,
+	OPT_RESOLV_CONF, OPT_SERVER, OPT_SERVICE, OPT_NO_PROBE, OPT_NO_RPC,
 	OPT_AUTHORITATIVE, OPT_NS_PORT, OPT_EXPECT, OPT_TIMEOUT, OPT_JSON,
 	OPT_HELP,
 } option_id;
@@ -70,6 +72,7 @@ static const option_spec option_table[] = {
 	{ "--server", OPT_SERVER, true },
 	{ "--service", OPT_SERVICE, true },
 	{ "--no-probe", OPT_NO_PROBE, false },
+	{ "--no-rpc", OPT_NO_RPC, false },
 	{ "--authoritative", OPT_AUTHORITATIVE, false },
 	{ "--ns-port", OPT_NS_PORT, true },
 	{ "--expect", OPT_EXPECT, true },
@@ -215,6 +218,9 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 	case OPT_NO_PROBE:
 		opts->probe = false;
 		break;
+	case OPT_NO_RPC:
+		opts->rpc = false;
+		break;
 	case OPT_AUTHORITATIVE:
 		opts->authoritative = true;
 		break;
@@ -229,6 +235,11 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 			&reason) != KD_OK)
 			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
 				reason.text);
+		/* SRV targets are FQDNs: a bare label can never match one */
+		if (dname_label_count(opts->expect[opts->expect_count]) < 2)
+			return kd_err_set(err, KD_EINVAL, "%s: \"%.60s\" is not "
+				"a fully qualified host name (e.g. kms1.example."
+				"test)", spec->name, value);
 		opts->expect_count++;
 		break;
 	case OPT_TIMEOUT:
@@ -258,6 +269,7 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 	opts->mode = CHECK_SUFFIX_SYSTEM;
 	opts->devolution = SUFFIX_DEVOLUTION_DEFAULT;
 	opts->probe = true;
+	opts->rpc = true;
 	opts->ns_port = 53;
 	opts->timeout_ms = CHECK_TIMEOUT_DEFAULT_MS;
 	strcpy(opts->service, SRV_KMS_SERVICE);

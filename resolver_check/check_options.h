@@ -41,6 +41,7 @@ typedef struct check_options {
 	endpoint server;              /* --server (port 53 by default) */
 	char service[DNAME_BUF_SIZE]; /* --service, canonical */
 	bool probe;                   /* false with --no-probe */
+	bool rpc;                     /* false with --no-rpc */
 	bool authoritative;
 	uint16_t ns_port;             /* --ns-port, default 53 */
 	char (*expect)[DNAME_BUF_SIZE]; /* --expect, canonical */

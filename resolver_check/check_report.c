@@ -153,6 +153,9 @@ static const struct {
 		"suffix first" },
 	{ "no_suffix", "give clients a primary DNS suffix or a suffix search "
 		"list (DHCP option 15) that names the zone with the records" },
+	{ "devolution_only", "publish the SRV records into the clients' "
+		"primary DNS suffix as well (DnsDomainPublishList on the KMS "
+		"host, or kmsdns-publish)" },
 	{ "no_primary_suffix", "give the clients a primary DNS suffix, or "
 		"name the zone with slmgr /skms-domain" },
 	{ "bare_name_records", "publish the records as "
@@ -190,6 +193,9 @@ static const struct {
 		"serves KMS" },
 	{ "port_filtered", "open TCP 1688 (or the SRV port) in the firewalls "
 		"between the clients and the host" },
+	{ "not_kms", "point the SRV record at a KMS host, or enable KMS on "
+		"the host listening there (slmgr /ipk with a KMS host key); "
+		"another service on the KMS port answers clients nothing" },
 	{ "probe_error", "check the route from the client network to the "
 		"host's address" },
 	{ "best_priority_down", "bring the best-priority hosts back, or give "

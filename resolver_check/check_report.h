@@ -56,6 +56,7 @@ typedef struct host_address {
 	probe_state probe;
 	unsigned probe_ms;
 	int probe_errno;               /* the connect() error of PROBE_ERROR */
+	char probe_detail[96];         /* why PROBE_NOT_KMS, or "" */
 } host_address;
 
 /* One SRV record of a suffix and what we learnt about its target. */
@@ -67,7 +68,8 @@ typedef struct host_entry {
 	bool lookup_failed;            /* A/AAAA lookups failed, unknown */
 	host_address *addresses;       /* owned */
 	size_t address_count;
-	bool reachable;                /* some address open (when probed) */
+	bool reachable;                /* some address answers as a KMS host
+	                                  (open, with connect-only probes) */
 } host_entry;
 
 /* One authoritative server of a suffix's zone. */
@@ -100,6 +102,7 @@ typedef struct suffix_report {
 	                                  NXDOMAIN/NODATA, NULL if no answer */
 	uint32_t code;                 /* client code of this suffix, or 0 */
 	bool queried_by_client;        /* before or at the chosen suffix */
+	bool devolved;                 /* reached only by devolution */
 	host_entry *hosts;             /* owned, in RFC 2782 order */
 	size_t host_count;
 	/* --authoritative */
@@ -124,6 +127,7 @@ typedef struct check_report {
 	char service[DNAME_BUF_SIZE];
 	char server[ENDPOINT_TEXT_MAX];
 	bool probed;
+	bool rpc;                      /* probes bound to the KMS interface */
 	bool authoritative;
 	suffix_report *suffixes;       /* owned, in the client's order */
 	size_t suffix_count;
@@ -136,7 +140,12 @@ typedef struct check_report {
 	                                  whose SRV name has records */
 	size_t unasked_count;
 	long chosen;                   /* suffix a client uses, -1 if none */
-	bool activates;                /* a client would reach a KMS host */
+	bool activates;                /* a client would reach a KMS host
+	                                  through a documented suffix */
+	bool via_devolution;           /* it would only through a devolved
+	                                  suffix (undocumented): ACTIVATES is
+	                                  false, CLIENT_CODE what it gets
+	                                  without devolution */
 	uint32_t client_code;          /* code a failing client logs */
 	finding *findings;             /* owned */
 	size_t finding_count;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,7 +283,7 @@ query_suffixes(const check_config *config, query_engine *engine,
 {
 	size_t *ids = calloc(report->suffix_count ? report->suffix_count : 1,
 		sizeof(*ids));
-	parent_names parents = { { NULL, 0, 0 }, NULL };
+	parent_names parents = { { NULL, 0, 0, SIZE_MAX }, NULL };
 	size_t bare;
 	size_t tcp = 0;
 	kd_result ret;
@@ -542,8 +543,11 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 			}
 		}
 	}
-	ret = probe_run(targets, n, config->timeout_ms, config->max_inflight,
-		err);
+	ret = probe_run(targets, n, &(probe_settings) {
+		.timeout_ms = config->timeout_ms,
+		.max_inflight = config->max_inflight,
+		.rpc = config->rpc,
+	}, err);
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
@@ -557,7 +561,11 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 				addr->probe = targets[i].state;
 				addr->probe_ms = targets[i].elapsed_ms;
 				addr->probe_errno = targets[i].error;
-				if (addr->probe == PROBE_OPEN)
+				snprintf(addr->probe_detail,
+					sizeof(addr->probe_detail), "%s",
+					targets[i].detail);
+				if (addr->probe == PROBE_OPEN ||
+					addr->probe == PROBE_KMS)
 					host->reachable = true;
 			}
 		}
@@ -585,6 +593,7 @@ init_suffixes(const check_config *config, check_report *report, kd_err *err)
 
 		snprintf(suffix->suffix, sizeof(suffix->suffix), "%s",
 			list->names[i]);
+		suffix->devolved = suffix_list_devolved(list, i);
 		if (service_len + 1 + name_len > DNAME_TEXT_MAX)
 			return kd_err_set(err, KD_EINVAL, "%s.%s is longer than "
 				"%d characters", config->service,
@@ -608,6 +617,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	endpoint_format(&config->server, report->server,
 		sizeof(report->server));
 	report->probed = config->probe;
+	report->rpc = config->probe && config->rpc;
 	report->authoritative = config->authoritative;
 	ret = init_suffixes(config, report, err);
 	if (ret == KD_OK) {

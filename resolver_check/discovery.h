@@ -25,6 +25,7 @@ typedef struct check_config {
 	endpoint server;                  /* the resolver a client uses */
 	const char *service;              /* "_vlmcs._tcp" */
 	bool probe;                       /* TCP-connect to the hosts */
+	bool rpc;                         /* and bind to the KMS interface */
 	bool authoritative;               /* ask every NS of each zone */
 	uint16_t ns_port;                 /* port of the NS (53) */
 	const char (*expect)[DNAME_BUF_SIZE]; /* authorised hosts */

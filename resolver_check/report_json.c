@@ -75,7 +75,9 @@ json_hosts(json_out *json, const check_report *report,
 				host->addresses[a].probe_ms);
 			json_kv_string(json, "probe_error",
 				host->addresses[a].probe == PROBE_ERROR ?
-				strerror(host->addresses[a].probe_errno) : NULL);
+				strerror(host->addresses[a].probe_errno) :
+				host->addresses[a].probe_detail[0] ?
+				host->addresses[a].probe_detail : NULL);
 			json_object_end(json);
 		}
 		json_array_end(json);
@@ -134,12 +136,15 @@ report_print_json(const check_report *report, FILE *out)
 	json_kv_string(&json, "service", report->service);
 	json_kv_string(&json, "server", report->server);
 	json_kv_bool(&json, "probed", report->probed);
+	json_kv_bool(&json, "rpc_probed", report->rpc);
 	json_key(&json, "chosen_suffix");
 	if (report->chosen >= 0)
 		json_string(&json, report->suffixes[report->chosen].suffix);
 	else
 		json_null(&json);
 	json_kv_bool(&json, "activates", report->activates);
+	json_kv_bool(&json, "via_devolution", report->via_devolution);
+	json_kv_string(&json, "share_model", "rfc2782");
 	json_kv_uint(&json, "bare_records", report->bare_records);
 	json_key(&json, "unasked_suffixes");
 	json_array_begin(&json);
@@ -175,6 +180,7 @@ report_print_json(const check_report *report, FILE *out)
 		json_kv_bool(&json, "queried_by_client",
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);
+		json_kv_bool(&json, "devolved", suffix->devolved);
 		json_uint_if(&json, "ttl", suffix->outcome == OUTCOME_RECORDS ||
 			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);

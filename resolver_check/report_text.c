@@ -42,10 +42,11 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 			if (report->probed)
 				fprintf(out, "       %s  %s%s%s (%u ms)\n",
 					addr->text, probe_state_name(addr->probe),
-					addr->probe == PROBE_ERROR ? ": " : "",
+					addr->probe == PROBE_ERROR ||
+					addr->probe_detail[0] ? ": " : "",
 					addr->probe == PROBE_ERROR ?
-					strerror(addr->probe_errno) : "",
-					addr->probe_ms);
+					strerror(addr->probe_errno) :
+					addr->probe_detail, addr->probe_ms);
 			else
 				fprintf(out, "       %s\n", addr->text);
 		}
@@ -146,7 +147,10 @@ report_print_text(const check_report *report, FILE *out)
 			print_code(suffix->code, out);
 			fputc('\n', out);
 		} else if (suffix->host_count > 0) {
-			fprintf(out, "  %zu host(s), TTL %u, RFC 2782 order:\n",
+			fprintf(out, "  %zu host(s), TTL %u, RFC 2782 order; "
+				"first-contact shares are the RFC 2782 model (Windows'\n"
+				"  selection is undocumented and host caching ignores "
+				"it after the first success):\n",
 				suffix->host_count, (unsigned)suffix->ttl);
 		}
 		print_hosts(report, suffix, out);
@@ -170,7 +174,12 @@ report_print_text(const check_report *report, FILE *out)
 			fprintf(out, "      fix: %s\n", f->remedy);
 	}
 	fprintf(out, "\nVerdict: ");
-	if (report->activates) {
+	if (report->via_devolution) {
+		fprintf(out, "clients find a KMS host only if they devolve to "
+			"%s (undocumented); without it they fail with ",
+			report->suffixes[report->chosen].qname);
+		print_code(report->client_code, out);
+	} else if (report->activates) {
 		fprintf(out, "clients find a KMS host through %s%s",
 			report->suffixes[report->chosen].qname,
 			report->probed ? "" : " (hosts not probed)");

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ suffix_list_init(suffix_list *list)
 	list->names = NULL;
 	list->count = 0;
 	list->capacity = 0;
+	list->devolved_from = SIZE_MAX;
 }
 
 void
@@ -21,6 +23,12 @@ suffix_list_free(suffix_list *list)
 {
 	free(list->names);
 	suffix_list_init(list);
+}
+
+bool
+suffix_list_devolved(const suffix_list *list, size_t index)
+{
+	return index >= list->devolved_from && index < list->count;
 }
 
 bool
@@ -126,6 +134,8 @@ suffix_list_add_devolved(suffix_list *list, const char *name, unsigned level,
 		return kd_err_set(err, KD_EINVAL, "primary suffix: %s",
 			reason.text);
 	parent = dname_parent(canonical);
+	if (list->devolved_from > list->count)
+		list->devolved_from = list->count;
 	while (dname_label_count(parent) >= level) {
 		kd_result ret = suffix_list_add(list, parent,
 			"devolved primary suffix", err);

@@ -23,11 +23,16 @@
 #define SUFFIX_DEVOLUTION_DEFAULT 2
 #define SUFFIX_DEVOLUTION_MAX 127
 
-/* An ordered list of canonical suffixes. Owns NAMES. */
+/*
+ * An ordered list of canonical suffixes. Owns NAMES. The names from
+ * DEVOLVED_FROM on were added by devolution (suffix_list_add_devolved()):
+ * no Microsoft source says KMS discovery uses them (kms-discovery.md 1.2).
+ */
 typedef struct suffix_list {
 	char (*names)[DNAME_BUF_SIZE];
 	size_t count;
 	size_t capacity;
+	size_t devolved_from;   /* SIZE_MAX when no name is devolved */
 } suffix_list;
 
 /* The Windows inputs (kms-discovery.md 5.3). Pointers are borrowed. */
@@ -53,6 +58,9 @@ void suffix_list_free(suffix_list *list);
  */
 kd_result suffix_list_add(suffix_list *list, const char *name,
 	const char *source, kd_err *err);
+
+/* True when name INDEX of LIST was only reached by devolution. */
+bool suffix_list_devolved(const suffix_list *list, size_t index);
 
 /* True when LIST holds NAME (compared without regard to case). */
 bool suffix_list_contains(const suffix_list *list, const char *name);

@@ -72,6 +72,9 @@ verdict_suffix_action(const check_report *report, size_t index)
 
 	if (report->chosen >= 0 && (long)index > report->chosen)
 		return "never gets here: it stops at an earlier suffix";
+	if ((long)index == report->chosen && suffix->devolved)
+		return "reaches this suffix only if it devolves the primary "
+			"suffix, which no Microsoft source documents for KMS";
 	if ((long)index == report->chosen)
 		return report->activates ? "uses this suffix and contacts the "
 			"hosts below in this order" : "uses this suffix, but "
@@ -161,8 +164,9 @@ judge_records(const check_config *config, check_report *report,
 			ADD(report, SEVERITY_WARNING, "weight_zero_mixed", 0,
 				suffix->suffix, target, "%s: %s has weight 0 next "
 				"to non-zero weights at priority %u: RFC 2782 "
-				"wants it very rarely chosen, yet clients pick it "
-				"first %.1f%% of the time", suffix->qname, target,
+				"wants it very rarely chosen, yet the RFC 2782 "
+				"model picks it first %.1f%% of the time (Windows' "
+				"selection is undocumented)", suffix->qname, target,
 				(unsigned)host->rec.priority, host->share * 100);
 		if (host->rec.port != SRV_KMS_PORT)
 			ADD(report, SEVERITY_NOTE, "port_not_default", 0,
@@ -192,7 +196,8 @@ judge_records(const check_config *config, check_report *report,
 			ADD(report, SEVERITY_WARNING, "rogue_host", 0,
 				suffix->suffix, target, "%s: %s is not an expected "
 				"KMS host (--expect): a rogue KMS host at priority "
-				"%u with %.1f%% of first contacts", suffix->qname,
+				"%u with %.1f%% of first contacts in the RFC 2782 "
+				"model", suffix->qname,
 				target,
 				(unsigned)host->rec.priority, host->share * 100);
 	}
@@ -235,12 +240,19 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 					(unsigned)host->rec.port);
 			else if (addr->probe == PROBE_FILTERED)
 				ADD(report, SEVERITY_WARNING, "port_filtered",
-					WINCODE_KMS_NOT_ENABLED, suffix->suffix,
+					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
 					host->rec.target, "%s: %s (%s) does not "
-					"answer on TCP port %u within %u ms (filtered "
-					"or overloaded)", suffix->qname,
-					host->rec.target, addr->text,
+					"answer on TCP port %u within %u ms (a firewall "
+					"dropping it, or an overloaded host)",
+					suffix->qname, host->rec.target, addr->text,
 					(unsigned)host->rec.port, addr->probe_ms);
+			else if (addr->probe == PROBE_NOT_KMS)
+				ADD(report, SEVERITY_WARNING, "not_kms",
+					WINCODE_KMS_NOT_ENABLED, suffix->suffix,
+					host->rec.target, "%s: %s (%s) accepts TCP "
+					"port %u but is not a KMS host: %s",
+					suffix->qname, host->rec.target, addr->text,
+					(unsigned)host->rec.port, addr->probe_detail);
 			else if (addr->probe == PROBE_ERROR)
 				ADD(report, SEVERITY_WARNING, "probe_error",
 					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
@@ -333,8 +345,8 @@ judge_chosen(check_report *report)
 		ADD(report, SEVERITY_ERROR, "no_kms_reachable", WINCODE_NO_KMS,
 			chosen->suffix, NULL, "clients use %s but none of its "
 			"%zu host(s) %s", chosen->qname, chosen->host_count,
-			with_address == 0 ? "has an address" :
-			"accepts a TCP connection");
+			with_address == 0 ? "has an address" : report->rpc ?
+			"answers as a KMS host" : "accepts a TCP connection");
 	} else {
 		report->activates = true;
 	}
@@ -380,6 +392,37 @@ judge_unasked(check_report *report)
 			"there", report->service, u->suffix, u->records,
 			u->suffix);
 	}
+	return KD_OK;
+}
+
+/*
+ * Item 1 of kms-discovery.md 1.2: no Microsoft source says KMS discovery
+ * devolves, and the deployment guide has hosts publish into every client
+ * domain. Records reached only through devolution are a warning, and the
+ * verdict is what a client gets without them.
+ */
+static kd_result
+judge_devolution(check_report *report)
+{
+	const suffix_report *chosen = &report->suffixes[report->chosen];
+	const char *domain = report->suffixes[0].suffix;
+	long documented = -1;
+
+	if (!chosen->devolved)
+		return KD_OK;
+	for (size_t i = 0; i < report->suffix_count; i++) {
+		if (!report->suffixes[i].devolved)
+			documented = (long)i;
+	}
+	report->via_devolution = report->activates;
+	report->activates = false;
+	report->client_code = documented >= 0 ?
+		report->suffixes[documented].code : WINCODE_INVALID_NAME;
+	ADD(report, SEVERITY_WARNING, "devolution_only", report->client_code,
+		chosen->suffix, NULL, "%s is reached only by devolving the "
+		"primary suffix %s: no Microsoft source says KMS discovery "
+		"devolves, so clients may stop before it; publish into %s as "
+		"well", chosen->qname, domain, domain);
 	return KD_OK;
 }
 
@@ -451,7 +494,8 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 			report->suffixes[report->suffix_count - 1].code;
 		return KD_OK;
 	}
-	if (judge_chosen(report) != KD_OK)
+	if (judge_chosen(report) != KD_OK ||
+		judge_devolution(report) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	return KD_OK;
 }

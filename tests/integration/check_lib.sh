@@ -12,7 +12,13 @@
 #                       start a TCP listener (python3) on ADDR:PORT, wait until
 #                       it listens; with BACKLOG_FULL=1 it never accepts and
 #                       fills its accept queue, so further SYNs are dropped
-#                       (a "filtered" port without firewall rules)
+#                       (a "filtered" port without firewall rules: Linux
+#                       drops a SYN for a listener whose accept queue is
+#                       full, so the connect times out as behind a DROP rule)
+#   ck_kms LABEL ADDR PORT MODE
+#                       start kms_responder.py (what answers a DCE/RPC bind
+#                       like a KMS host, or like something else: MODE kms,
+#                       reject, nak, http, close) on ADDR:PORT
 CK_BIN="${abs_top_builddir:?}/resolver_check/kmsdns-check"
 CK_OUT=""
 CK_ERR=""
@@ -81,6 +87,14 @@ while True:
 ' "$addr" "$port" "$full"
 	h_wait_until 10 grep -q listening "$H_TMP/$label.log" ||
 		h_fail "listener $label on $addr:$port did not start"
+}
+
+ck_kms() {
+	local label=$1 addr=$2 port=$3 mode=$4
+	h_spawn "$label" "$H_TMP/$label.log" python3 \
+		"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/kms_responder.py" "$addr" "$port" "$mode"
+	h_wait_until 10 grep -q listening "$H_TMP/$label.log" ||
+		h_fail "KMS responder $label ($mode) on $addr:$port did not start"
 }
 
 # ck_relay LABEL ADDR PORT UPSTREAM_PORT: relay DNS over UDP and TCP from

@@ -291,10 +291,21 @@ ck_run --suffix a.test --suffix A.TEST. "${SRV[@]}" --no-probe --json
 h_assert_eq "1" "$(ck_json '.suffixes | length')" "duplicate suffix asked once"
 
 # --- Windows rules: primary, connection suffix, devolution ---------------------
+# records only at a parent reached by devolution: undocumented for KMS, so a
+# warning, and the verdict is what a client gets without devolution
 ck_run --primary-suffix site.missing.a.test "${SRV[@]}" --no-probe --json
-ck_expect_rc 0 "devolution reaches a.test"
+ck_expect_rc 1 "devolution reaches a.test"
 h_assert_eq "site.missing.a.test missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')"
-h_assert_eq "a.test" "$(ck_json '.chosen_suffix')"
+h_assert_eq "false true true" "$(ck_json '[.suffixes[].devolved] | map(tostring) | join(" ")')"
+h_assert_eq "a.test false true 0x8007232B" "$(ck_json '"\(.chosen_suffix) \(.activates) \(.via_devolution) \(.client_code)"')"
+h_assert_eq "warning devolution_only 0x8007232B" \
+	"$(ck_json '[.findings[] | select(.severity != "note") | "\(.severity) \(.id) \(.code)"] | join(",")')"
+h_assert_contains "$(ck_json '.findings[] | select(.id=="devolution_only") | .message')" \
+	"publish into site.missing.a.test as well"
+ck_run --primary-suffix site.missing.a.test "${SRV[@]}" --no-probe
+h_assert_contains "$CK_OUT" "Verdict: clients find a KMS host only if they devolve to _vlmcs._tcp.a.test (undocumented); without it they fail with 0x8007232B"
+ck_run --primary-suffix a.test "${SRV[@]}" --no-probe --json
+ck_expect_rc 0 "records at the primary suffix itself"
 ck_run --primary-suffix site.missing.a.test --connection-suffix other.a.test "${SRV[@]}" --no-probe --json
 h_assert_eq "site.missing.a.test other.a.test missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')"
 h_assert_eq "other.a.test" "$(ck_json '.chosen_suffix')" "connection suffix comes before devolution"
@@ -315,10 +326,13 @@ ck_run --suffix site.missing.a.test --suffix missing.a.test --suffix a.test "${S
 h_assert_eq "0" "$(ck_json '.unasked_suffixes | length')" "parents on the list are not asked twice"
 ck_run --primary-suffix site.missing.a.test --search missing.a.test,a.test "${SRV[@]}" --no-probe --json
 h_assert_eq "missing.a.test a.test" "$(ck_json '[.suffixes[].suffix] | join(" ")')" "search list alone"
-ck_run --connection-suffix a.test "${SRV[@]}" --no-probe --json
-ck_expect_rc 1 "no primary suffix"
-h_assert_eq "no_primary_suffix 0x8007007B" \
-	"$(ck_json '.findings[0] | [.id, .code] | join(" ")')"
+# no primary suffix: a warning in every Windows form (search list alone too)
+for form in --connection-suffix --search; do
+	ck_run "$form" a.test "${SRV[@]}" --no-probe --json
+	ck_expect_rc 1 "no primary suffix ($form)"
+	h_assert_eq "no_primary_suffix 0x8007007B true" \
+		"$(ck_json '"\(.findings[0].id) \(.findings[0].code) \(.activates)"')"
+done
 
 # --- resolv.conf: search list; empty list ------------------------------------
 printf 'search missing.a.test a.test\nnameserver 127.0.0.1\n' >"$H_TMP/resolv.conf"
@@ -371,6 +385,10 @@ h_assert_eq "expected_missing kms9.a.test" \
 	"$(ck_json '.findings[] | select(.id=="expected_missing") | [.id, .target] | join(" ")')"
 ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1.a.test --expect kms2.a.test
 ck_expect_rc 0 "all expected"
+ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1
+ck_expect_rc 64 "--expect takes FQDNs only"
+h_assert_eq 'kmsdns-check: --expect: "kms1" is not a fully qualified host name (e.g. kms1.example.test)' \
+	"$(printf '%s\n' "$CK_ERR" | head -1)"
 
 # --- usage errors and bad input: exit 64, one line naming the input -------------
 ck_run --suffix a.test --resolv-conf /x

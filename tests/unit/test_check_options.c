@@ -99,6 +99,7 @@ test_usage_errors(void **state)
 		"x.test", "--devolution", "3" };
 	char *server[] = { "c", "--server", "dns.test" };
 	char *expect[] = { "c", "--expect", "_bad.test" };
+	char *expect_label[] = { "c", "--expect", "kms1" };
 	char *flag_value[] = { "c", "--json=yes" };
 	char *twice[] = { "c", "--primary-suffix", "a", "--primary-suffix",
 		"b" };
@@ -120,6 +121,8 @@ test_usage_errors(void **state)
 	assert_usage_error(ARGC(devo_search), devo_search, "with --search");
 	assert_usage_error(ARGC(server), server, "--server: \"dns.test\"");
 	assert_usage_error(ARGC(expect), expect, "--expect:");
+	assert_usage_error(ARGC(expect_label), expect_label, "--expect: "
+		"\"kms1\" is not a fully qualified host name");
 	assert_usage_error(ARGC(flag_value), flag_value, "takes no value");
 	assert_usage_error(ARGC(twice), twice, "given twice");
 }

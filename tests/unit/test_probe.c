@@ -75,7 +75,8 @@ test_open_closed_filtered(void **state)
 	set_target(&targets[3], &open_addr);
 	start = monotonic_ms();
 	/* two slots for four targets: the queue must move on */
-	assert_int_equal(probe_run(targets, 4, 400, 2, &err), KD_OK);
+	assert_int_equal(probe_run(targets, 4, &(probe_settings) { 400, 2, false, 0 },
+		&err), KD_OK);
 	elapsed = (unsigned)(monotonic_ms() - start);
 	assert_int_equal(targets[0].state, PROBE_OPEN);
 	assert_int_equal(targets[1].state, PROBE_CLOSED);
@@ -105,9 +106,45 @@ test_connect_error(void **state)
 	addr.sin_port = htons(1688);
 	addr.sin_addr.s_addr = htonl(0xE0000001); /* 224.0.0.1 */
 	set_target(&target, &addr);
-	assert_int_equal(probe_run(&target, 1, 400, 1, &err), KD_OK);
+	assert_int_equal(probe_run(&target, 1, &(probe_settings) { 400, 1, false, 0 },
+		&err), KD_OK);
 	assert_int_equal(target.state, PROBE_ERROR);
 	assert_int_equal(target.error, ENETUNREACH);
+}
+
+/*
+ * With the bind: a listener that never accepts completes the handshake in
+ * the kernel but never answers the bind: not a KMS host, within the
+ * timeout; a closed port stays closed; a deadline already past skips.
+ */
+static void
+test_bind_unanswered(void **state)
+{
+	struct sockaddr_in silent_addr, closed_addr;
+	int silent_fd = bound_socket(&silent_addr);
+	int closed_fd = bound_socket(&closed_addr);
+	probe_target targets[2];
+	kd_err err;
+
+	(void)state;
+	assert_int_equal(listen(silent_fd, 16), 0);
+	set_target(&targets[0], &silent_addr);
+	set_target(&targets[1], &closed_addr);
+	assert_int_equal(probe_run(targets, 2, &(probe_settings) { 300, 2,
+		true, 0 }, &err), KD_OK);
+	assert_int_equal(targets[0].state, PROBE_NOT_KMS);
+	assert_string_equal(targets[0].detail, "no answer to the bind within "
+		"300 ms");
+	assert_true(targets[0].elapsed_ms >= 300 &&
+		targets[0].elapsed_ms < 1000);
+	assert_int_equal(targets[1].state, PROBE_CLOSED);
+	assert_string_equal(probe_state_name(PROBE_NOT_KMS), "not_kms");
+	assert_int_equal(probe_run(targets, 2, &(probe_settings) { 300, 2,
+		true, monotonic_ms() }, &err), KD_OK);
+	assert_int_equal(targets[0].state, PROBE_SKIPPED);
+	assert_int_equal(targets[1].state, PROBE_SKIPPED);
+	close(silent_fd);
+	close(closed_fd);
 }
 
 static void
@@ -116,7 +153,8 @@ test_nothing_to_probe(void **state)
 	kd_err err;
 
 	(void)state;
-	assert_int_equal(probe_run(NULL, 0, 100, 4, &err), KD_OK);
+	assert_int_equal(probe_run(NULL, 0, &(probe_settings) { 100, 4, true, 0 },
+		&err), KD_OK);
 }
 
 int
@@ -125,6 +163,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_closed_filtered),
 		cmocka_unit_test(test_connect_error),
+		cmocka_unit_test(test_bind_unanswered),
 		cmocka_unit_test(test_nothing_to_probe),
 	};
 

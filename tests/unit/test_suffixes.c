@@ -125,6 +125,12 @@ test_windows_primary_connection_devolution(void **state)
 	suffix_list_init(&list);
 	assert_int_equal(suffix_list_windows(&list, &config, &err), KD_OK);
 	assert_list(&list, want, 4);
+	/* only the parents of the primary came from devolution */
+	assert_false(suffix_list_devolved(&list, 0));
+	assert_false(suffix_list_devolved(&list, 1));
+	assert_true(suffix_list_devolved(&list, 2));
+	assert_true(suffix_list_devolved(&list, 3));
+	assert_false(suffix_list_devolved(&list, 4));
 	suffix_list_free(&list);
 }
 
@@ -147,6 +153,8 @@ test_windows_search_list_is_exclusive(void **state)
 	suffix_list_init(&list);
 	assert_int_equal(suffix_list_windows(&list, &config, &err), KD_OK);
 	assert_list(&list, want, 2);
+	assert_false(suffix_list_devolved(&list, 0));
+	assert_false(suffix_list_devolved(&list, 1));
 	suffix_list_free(&list);
 }
 

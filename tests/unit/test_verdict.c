@@ -21,7 +21,7 @@
 #include "wincode.h"
 
 /* A host: "target:priority:weight:port:state" with state o(pen),
- * c(losed), f(iltered) or n(o address). */
+ * k(ms: bind accepted), x (not KMS), c(losed), f(iltered) or n(o address). */
 static void
 add_host(suffix_report *suffix, const char *target, uint16_t priority,
 	uint16_t weight, char state)
@@ -46,8 +46,12 @@ add_host(suffix_report *suffix, const char *target, uint16_t priority,
 	snprintf(host->addresses[0].text, sizeof(host->addresses[0].text),
 		"192.0.2.1");
 	host->addresses[0].probe = state == 'o' ? PROBE_OPEN :
+		state == 'k' ? PROBE_KMS : state == 'x' ? PROBE_NOT_KMS :
 		state == 'c' ? PROBE_CLOSED : PROBE_FILTERED;
-	host->reachable = state == 'o';
+	if (state == 'x')
+		snprintf(host->addresses[0].probe_detail,
+			sizeof(host->addresses[0].probe_detail), "bind_nak");
+	host->reachable = state == 'o' || state == 'k';
 }
 
 static suffix_report *
@@ -240,18 +244,27 @@ test_all_hosts_down(void **state)
 	(void)state;
 	check_report_init(&report);
 	report.probed = true;
+	report.rpc = true;
 	s = add_suffix(&report, "a.test", OUTCOME_RECORDS);
 	add_host(s, "kms1.a.test", 0, 10, 'c');
 	add_host(s, "kms2.a.test", 0, 10, 'f');
+	add_host(s, "kms3.a.test", 0, 10, 'x');
 	judge(&config, &report);
 	assert_false(report.activates);
 	assert_int_equal(report.client_code, WINCODE_NO_KMS);
 	/* errors sort first */
 	assert_string_equal(report.findings[0].id, "no_kms_reachable");
+	assert_non_null(strstr(report.findings[0].message, "none of its 3 "
+		"host(s) answers as a KMS host"));
+	/* kms-rpc.md 5: no answer to the SYN is the firewall case */
 	assert_int_equal(find(&report, "port_closed")->code,
 		WINCODE_RPC_UNAVAILABLE);
 	assert_int_equal(find(&report, "port_filtered")->code,
+		WINCODE_RPC_UNAVAILABLE);
+	assert_int_equal(find(&report, "not_kms")->code,
 		WINCODE_KMS_NOT_ENABLED);
+	assert_non_null(strstr(find(&report, "not_kms")->message,
+		"is not a KMS host: bind_nak"));
 	assert_int_equal(check_report_exit_status(&report), 2);
 	assert_string_equal(verdict_suffix_action(&report, 0), "uses this "
 		"suffix, but none of its hosts can be reached: activation "
@@ -373,6 +386,35 @@ test_no_primary_suffix(void **state)
 	check_report_free(&report);
 }
 
+static void
+test_devolution_only(void **state)
+{
+	check_config config = make_config();
+	check_report report;
+	suffix_report *s;
+
+	(void)state;
+	check_report_init(&report);
+	add_suffix(&report, "site.corp.example.test", OUTCOME_NXDOMAIN);
+	s = add_suffix(&report, "corp.example.test", OUTCOME_NODATA);
+	s->devolved = true;
+	s = add_suffix(&report, "example.test", OUTCOME_RECORDS);
+	s->devolved = true;
+	add_host(s, "kms.example.test", 0, 0, 'o');
+	judge(&config, &report);
+	assert_int_equal(report.chosen, 2);
+	assert_false(report.activates);
+	assert_true(report.via_devolution);
+	/* without devolution the client stops at the primary's NXDOMAIN */
+	assert_int_equal(report.client_code, WINCODE_NXDOMAIN);
+	assert_int_equal(find(&report, "devolution_only")->severity,
+		SEVERITY_WARNING);
+	assert_non_null(strstr(find(&report, "devolution_only")->message,
+		"publish into site.corp.example.test as well"));
+	assert_int_equal(check_report_exit_status(&report), 1);
+	check_report_free(&report);
+}
+
 int
 main(void)
 {
@@ -386,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_records_and_expect),
 		cmocka_unit_test(test_suffixes_disagree),
 		cmocka_unit_test(test_no_primary_suffix),
+		cmocka_unit_test(test_devolution_only),
 		cmocka_unit_test(test_remedies),
 		cmocka_unit_test(test_json_error_document),
 	};

@@ -200,6 +200,8 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 	json_kv_uint(&json, "port", cfg->port);
 	json_kv_uint(&json, "ttl", cfg->ttl);
 	json_kv_string(&json, "mode", cfg->withdraw ? "withdraw" : "publish");
+	json_kv_string(&json, "domain_source", cfg->default_domain ?
+		"host-parent" : "list");
 	json_kv_bool(&json, "dry_run", cfg->dry_run);
 	json_kv_string(&json, "auth", pub_auth_name(cfg->auth));
 	json_kv_uint(&json, "gss_negotiations", negotiations);

@@ -23,6 +23,10 @@
 #include "pub_plan.h"
 #include "pub_session.h"
 
+/* The note of a domain that is the host's parent, no domain being given. */
+#define PUB_NOTE_DEFAULT_DOMAIN \
+	"no domain given: the host's parent domain"
+
 typedef struct pub_result {
 	char domain[DNAME_BUF_SIZE];
 	char owner[DNAME_BUF_SIZE];
@@ -43,7 +47,8 @@ typedef struct pub_result {
 	int tsig_error;                  /* TSIG error of the answer, -1 none */
 	unsigned attempts;               /* UPDATE messages sent */
 	char error[KD_ERR_TEXT_MAX];     /* one line, "" when OK */
-	char note[PUB_PLAN_NOTE_MAX];    /* e.g. the kept RRset TTL, or "" */
+	char note[2 * PUB_PLAN_NOTE_MAX]; /* the default domain, the kept
+	                                     RRset TTL ("; " between), or "" */
 	char *script;                    /* --dry-run nsupdate text (owned) */
 } pub_result;
 

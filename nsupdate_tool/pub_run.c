@@ -429,6 +429,7 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	kd_result ret;
 
 	snprintf(res->domain, sizeof(res->domain), "%s", entry->domain);
+	res->gss = cfg->auth == PUB_AUTH_GSS;
 	if (cfg->default_domain)
 		snprintf(res->note, sizeof(res->note), "%s",
 			PUB_NOTE_DEFAULT_DOMAIN);
@@ -536,6 +537,7 @@ publish_address(const run_state *st, pub_result *res)
 	kd_result ret;
 
 	res->address_job = true;
+	res->gss = cfg->auth == PUB_AUTH_GSS;
 	res->rcode = -1;
 	res->tsig_error = -1;
 	snprintf(res->domain, sizeof(res->domain), "%s", cfg->host);

@@ -36,6 +36,7 @@ typedef struct pub_result {
 	bool address_job;                /* the host's A/AAAA, not SRV */
 	bool not_allowed;                /* address UPDATE REFUSED: noted */
 	bool kmsdns_zone;                /* the zone carries the marker */
+	bool gss;                        /* signed with GSS-TSIG */
 	bool unsigned_refusal;           /* a signed UPDATE got an unsigned
 	                                    REFUSED (key unknown/unverified) */
 	bool planned;                    /* ACTION is known */

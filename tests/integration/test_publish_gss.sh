@@ -140,10 +140,13 @@ h_kdc_principal 'KMS5$' "$JOIN_KT" >/dev/null
 h_kdc_principal host/kms5.example.test "$JOIN_KT" >/dev/null
 kadmin.local -r EXAMPLE.TEST -q "delprinc -force host/kms5.example.test" >/dev/null 2>&1 ||
 	h_fail "kadmin delprinc failed"
-RC=0
-OUT=$(timeout 60 "$PUBLISH" --host kms5.example.test --server "127.0.0.1#$PORT" --gss \
-	--keytab "$JOIN_KT" --timeout 3000 --domain d.test,0,5 2>&1) || RC=$?
-printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+pub_join() { # publish kms5 from $JOIN_KT, no --principal; $OUT, $RC
+	RC=0
+	OUT=$(timeout 60 "$PUBLISH" --host kms5.example.test --server "127.0.0.1#$PORT" --gss \
+		--keytab "$JOIN_KT" --timeout 3000 --domain d.test,0,5 2>&1) || RC=$?
+	printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+}
+pub_join
 h_assert_eq 0 "$RC" "machine account publish: exit status"
 h_assert_contains "$OUT" "d.test zone=d.test server=127.0.0.1#$PORT action=added result=ok" "machine account publish"
 # (named escapes the key name: KMS5\$\@EXAMPLE.TEST)
@@ -152,10 +155,7 @@ grep -qF '/key KMS5\$\@EXAMPLE.TEST: updating zone '"'"'d.test/IN'"'"': adding a
 # neither works: the KDC's reason for each, exit 2, nothing sent
 kadmin.local -r EXAMPLE.TEST -q "ktremove -k $JOIN_KT KMS5\$@EXAMPLE.TEST all" >/dev/null 2>&1 ||
 	h_fail "kadmin ktremove failed"
-RC=0
-OUT=$(timeout 60 "$PUBLISH" --host kms5.example.test --server "127.0.0.1#$PORT" --gss \
-	--keytab "$JOIN_KT" --timeout 3000 --domain d.test,0,5 2>&1) || RC=$?
-printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+pub_join
 h_assert_eq 2 "$RC" "no usable principal: exit status"
 h_assert_contains "$OUT" "no Kerberos login from keytab $JOIN_KT (host/kms5.example.test@EXAMPLE.TEST: Client 'host/kms5.example.test@EXAMPLE.TEST' not found in Kerberos database; KMS5\$: not in the keytab)" "the KDC's reason"
 

@@ -24,7 +24,8 @@
 
 static const char usage_text[] =
 "usage: kmsdns-publish [-c FILE] [--host FQDN] [--port 1688] [--ttl SECONDS]\n"
-"                      [--domain DOMAIN[,PRIORITY,WEIGHT]]... [--server ADDR[#PORT]]\n"
+"                      [--domain DOMAIN[,PRIORITY,WEIGHT]]... [--domains-from FILE]\n"
+"                      [--server ADDR[#PORT]]\n"
 "                      [--resolver ADDR[#PORT]]\n"
 "                      [--tsig-key FILE [--key-name NAME]] | [--gss [--keytab FILE]\n"
 "                      [--principal NAME] [--server-principal NAME]] | [--no-auth]\n"
@@ -39,7 +40,10 @@ static const char help_text[] =
 "      --host FQDN          SRV target (default: this machine's FQDN)\n"
 "      --port PORT          KMS port in the SRV record (default 1688)\n"
 "      --ttl SECONDS        TTL of the record (default 3600)\n"
-"      --domain D[,P,W]     publish in D with priority P, weight W (repeat)\n"
+"      --domain D[,P,W]     publish in D with priority P, weight W (repeat;\n"
+"                           default: the host's parent domain)\n"
+"      --domains-from FILE  the domains of a DnsDomainPublishList: reg query\n"
+"                           output, a .reg export, or one entry per line\n"
 "      --server ADDR[#PORT] send everything there instead of the SOA MNAME\n"
 "      --resolver ADDR[#PORT]  find zones and primaries there (default: the\n"
 "                           system resolver)\n"
@@ -70,7 +74,7 @@ enum {
 	OPT_TSIG_KEY, OPT_KEY_NAME, OPT_GSS, OPT_KEYTAB, OPT_PRINCIPAL,
 	OPT_SERVER_PRINCIPAL, OPT_NO_AUTH, OPT_WITHDRAW, OPT_REFRESH,
 	OPT_DRY_RUN, OPT_JSON, OPT_JOBS, OPT_TIMEOUT, OPT_REGISTER_ADDRESS,
-	OPT_ADDRESS, OPT_RESOLVER,
+	OPT_ADDRESS, OPT_DOMAINS_FROM, OPT_RESOLVER,
 };
 
 static const struct option options[] = {
@@ -96,6 +100,7 @@ static const struct option options[] = {
 	{ "register-address", no_argument, NULL, OPT_REGISTER_ADDRESS },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "domains-from", required_argument, NULL, OPT_DOMAINS_FROM },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -128,6 +133,7 @@ setting_of(int opt)
 	case OPT_REGISTER_ADDRESS: return "register-address";
 	case OPT_ADDRESS: return "address";
 	case OPT_RESOLVER: return "resolver";
+	case OPT_DOMAINS_FROM: return "domains-from";
 	default: return NULL;
 	}
 }
@@ -277,7 +283,8 @@ main(int argc, char **argv)
 			goto config_error;
 	}
 	if (pub_config_finish(&cfg, &err) != KD_OK ||
-	    pub_config_default_host(&cfg, &err) != KD_OK)
+	    pub_config_default_host(&cfg, &err) != KD_OK ||
+	    pub_config_default_domain(&cfg, &err) != KD_OK)
 		goto config_error;
 	if (!cfg.dry_run && pub_session_open(&cfg, &session, &err) != KD_OK)
 		goto config_error;

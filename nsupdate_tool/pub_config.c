@@ -13,6 +13,7 @@
 
 #include "cli_conv.h"
 #include "kd_file.h"
+#include "publist_win.h"
 #include "pub_config.h"
 
 #define PUB_CONFIG_FILE_MAX (1024 * 1024)
@@ -32,6 +33,7 @@ static const char *const setting_names[PUB_SET_COUNT] = {
 	[PUB_SET_TIMEOUT] = "timeout",
 	[PUB_SET_REGISTER_ADDRESS] = "register-address",
 	[PUB_SET_RESOLVER] = "resolver",
+	[PUB_SET_DOMAINS_FROM] = "domains-from",
 };
 
 void
@@ -176,6 +178,9 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 	case PUB_SET_KEYTAB:
 		return copy_text(key, value, cfg->keytab, sizeof(cfg->keytab),
 			err);
+	case PUB_SET_DOMAINS_FROM:
+		return copy_text(key, value, cfg->domains_from,
+			sizeof(cfg->domains_from), err);
 	case PUB_SET_PRINCIPAL:
 		return copy_text(key, value, cfg->principal,
 			sizeof(cfg->principal), err);
@@ -223,6 +228,11 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 		cfg->cli_domains = true;
 	}
 	ret = publist_parse_entry(value, &entry, &detail);
+	if (ret != KD_OK && strstr(value, "\\0") != NULL)
+		/* a REG_MULTI_SZ value pasted from reg query */
+		kd_err_set(&detail, ret, "it holds \\0 separators (a "
+			"DnsDomainPublishList value from reg query): put it in a "
+			"file and give domains-from FILE (--domains-from FILE)");
 	if (ret != KD_OK) {
 		char shown[CLI_QUOTE_MAX];
 
@@ -259,6 +269,7 @@ static bool
 takes_8bit(const char *key)
 {
 	return strcmp(key, "tsig-key") == 0 || strcmp(key, "keytab") == 0 ||
+		strcmp(key, "domains-from") == 0 ||
 		strcmp(key, "principal") == 0 ||
 		strcmp(key, "server-principal") == 0;
 }
@@ -442,15 +453,19 @@ pub_config_parse_file(pub_config *cfg, const char *path, kd_err *err)
 kd_result
 pub_config_finish(pub_config *cfg, kd_err *err)
 {
+	if (cfg->domains_from[0] != '\0') {
+		kd_result ret = publist_win_parse_file(cfg->domains_from,
+			&cfg->domains, err);
+
+		if (ret != KD_OK)
+			return ret;
+	}
 	/* a key file or Kerberos settings imply the authentication */
 	if (cfg->auth == PUB_AUTH_UNSET && cfg->tsig_key[0] != '\0')
 		cfg->auth = PUB_AUTH_TSIG;
 	else if (cfg->auth == PUB_AUTH_UNSET && (cfg->keytab[0] != '\0' ||
 	    cfg->principal[0] != '\0'))
 		cfg->auth = PUB_AUTH_GSS;
-	if (cfg->domains.count == 0)
-		return kd_err_set(err, KD_EINVAL,
-			"no domain to publish in: give --domain or a 'domain' line");
 	if (cfg->auth == PUB_AUTH_UNSET && !cfg->dry_run)
 		return kd_err_set(err, KD_EINVAL,
 			"no authentication: give --tsig-key FILE, --gss or 'auth none'");
@@ -475,6 +490,28 @@ pub_config_finish(pub_config *cfg, kd_err *err)
 	if (cfg->addresses.count > 0 && !cfg->register_address)
 		return kd_err_set(err, KD_EINVAL,
 			"address needs register-address (--register-address)");
+	return KD_OK;
+}
+
+kd_result
+pub_config_default_domain(pub_config *cfg, kd_err *err)
+{
+	publist_entry entry;
+	kd_err detail;
+
+	if (cfg->domains.count > 0)
+		return KD_OK;
+	if (dname_label_count(cfg->host) < 3)
+		return kd_err_set(err, KD_EINVAL,
+			"no domain to publish in, and the parent domain of %s "
+			"is a top-level domain: give --domain, a 'domain' line "
+			"or domains-from", cfg->host);
+	memset(&entry, 0, sizeof(entry));
+	snprintf(entry.domain, sizeof(entry.domain), "%s",
+		dname_parent(cfg->host));
+	if (publist_add(&cfg->domains, &entry, &detail) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	cfg->default_domain = true;
 	return KD_OK;
 }
 

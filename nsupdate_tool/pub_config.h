@@ -9,6 +9,10 @@
  *     port 1688
  *     ttl 3600
  *     domain example.test,0,100       (repeatable: DOMAIN[,PRIORITY,WEIGHT])
+ *     domains-from /etc/kmsdns/publish-list.txt
+ *                                     (a DnsDomainPublishList as Windows
+ *                                     exports it: publist_win.h; domain
+ *                                     lines and --domain add to it)
  *     server 192.0.2.53#53           (send everything there)
  *     resolver 192.0.2.1              (find zones and primaries there)
  *     auth tsig | gss | none
@@ -57,7 +61,7 @@ enum pub_setting {
 	PUB_SET_HOST, PUB_SET_PORT, PUB_SET_TTL, PUB_SET_SERVER, PUB_SET_AUTH,
 	PUB_SET_TSIG_KEY, PUB_SET_KEY_NAME, PUB_SET_KEYTAB, PUB_SET_PRINCIPAL,
 	PUB_SET_SERVER_PRINCIPAL, PUB_SET_JOBS, PUB_SET_TIMEOUT,
-	PUB_SET_REGISTER_ADDRESS, PUB_SET_RESOLVER,
+	PUB_SET_REGISTER_ADDRESS, PUB_SET_RESOLVER, PUB_SET_DOMAINS_FROM,
 	PUB_SET_COUNT
 };
 
@@ -66,6 +70,8 @@ typedef struct pub_config {
 	uint16_t port;                    /* SRV port */
 	uint32_t ttl;
 	publist domains;                  /* owned */
+	char domains_from[PUB_PATH_MAX];  /* publish-list file, "" = none */
+	bool default_domain;              /* none given: the host's parent */
 	bool has_server;
 	endpoint server;
 	char server_text[ENDPOINT_TEXT_MAX];
@@ -121,11 +127,11 @@ kd_result pub_config_parse_file(pub_config *cfg, const char *path,
 	kd_err *err);
 
 /*
- * Complete and check CFG once everything is applied: a key file implies
- * auth tsig, a keytab or principal auth gss; then at least one domain, an
- * authentication (unless dry_run) and a key file for TSIG are required,
- * and addresses need register-address.
- * ERR says what is missing.
+ * Complete and check CFG once everything is applied: the domains-from file
+ * is read and its entries added to the list; a key file implies auth tsig,
+ * a keytab or principal auth gss; then an authentication (unless dry_run)
+ * and a key file for TSIG are required, and addresses need
+ * register-address. ERR says what is missing or wrong.
  */
 kd_result pub_config_finish(pub_config *cfg, kd_err *err);
 
@@ -134,6 +140,14 @@ kd_result pub_config_finish(pub_config *cfg, kd_err *err);
  * canonical name from the resolver). Fails when no FQDN can be found.
  */
 kd_result pub_config_default_host(pub_config *cfg, kd_err *err);
+
+/*
+ * When CFG lists no domain, publish into the parent domain of its host (as
+ * a Windows KMS host does with its primary DNS suffix): add it with
+ * priority 0 and weight 0 and set CFG->default_domain. KD_EINVAL when that
+ * parent is a top-level domain. Call after pub_config_default_host().
+ */
+kd_result pub_config_default_domain(pub_config *cfg, kd_err *err);
 
 /* The name of AUTH as the config file writes it ("tsig"). */
 const char *pub_auth_name(pub_auth auth);

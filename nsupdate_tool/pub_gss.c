@@ -14,6 +14,7 @@
 #include <ldns/ldns.h>
 
 #include "pub_gss.h"
+#include "pub_krb5.h"
 #include "pub_net.h"
 
 #define GSS_TSIG_ALGORITHM "gss-tsig"
@@ -73,10 +74,21 @@ pub_gss_acquire(const char *keytab, const char *principal, const char *host,
 
 	memset(creds, 0, sizeof(*creds));
 	creds->cred = GSS_C_NO_CREDENTIAL;
-	if (principal != NULL && principal[0] != '\0')
+	if (keytab != NULL && keytab[0] != '\0') {
+		kd_result ret;
+
+		/* log in first: the principal tried, the KDC's own reason */
+		snprintf(ccache, sizeof(ccache), "MEMORY:kmsdns-publish-%ld",
+			(long)getpid());
+		ret = pub_krb5_login(keytab, principal, host, ccache,
+			name_text, sizeof(name_text), err);
+		if (ret != KD_OK)
+			return ret;
+	} else if (principal != NULL && principal[0] != '\0') {
 		snprintf(name_text, sizeof(name_text), "%s", principal);
-	else
+	} else {
 		snprintf(name_text, sizeof(name_text), "host/%s", host);
+	}
 	buf.value = name_text;
 	buf.length = strlen(name_text);
 	major = gss_import_name(&minor, &buf, GSS_KRB5_NT_PRINCIPAL_NAME,
@@ -87,9 +99,7 @@ pub_gss_acquire(const char *keytab, const char *principal, const char *host,
 		gss_key_value_element_desc elements[2];
 		gss_key_value_set_desc store = { 2, elements };
 
-		/* a private ccache: the TGT comes from the keytab, no kinit */
-		snprintf(ccache, sizeof(ccache), "MEMORY:kmsdns-publish-%ld",
-			(long)getpid());
+		/* the private ccache holds the TGT: no kinit */
 		elements[0].key = "client_keytab";
 		elements[0].value = keytab;
 		elements[1].key = "ccache";
@@ -353,6 +363,8 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	ctx->signer.mac = gss_tsig_mac;
 	ctx->signer.verify = gss_tsig_verify;
 	ctx->signer.ctx = ctx;
+	/* AD DNS answers: pub_tsig.h, TSIG_LAYOUT_UNPREFIXED */
+	ctx->signer.allow_unprefixed_request_mac = true;
 
 	buf.value = target_text;
 	buf.length = strlen(target_text);

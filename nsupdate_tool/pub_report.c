@@ -74,6 +74,16 @@ pub_report_hint(const pub_result *res)
 			"REFUSED: it does not know the key or could not verify "
 			"the signature (PowerDNS: the key in its database and "
 			"TSIG-ALLOW-DNSUPDATE): check the key on the server";
+	if (res->gss && res->code == KD_EBADSIG)
+		return "the GSS-TSIG signature did not verify (a MIC over "
+			"another context, or a server that signs answers in a "
+			"third way): check the server's DNS/<primary> key "
+			"version (kvno) against the KDC, and the clocks";
+	if (res->gss && res->code == KD_EBADKEY)
+		return "the server does not know the GSS-TSIG context (it "
+			"restarted or the context expired, or it refused the "
+			"ticket): run again; if it stays, check the server's "
+			"keytab for DNS/<primary> and its grant of the principal";
 	if (res->code == KD_ENOTAUTH && res->kmsdns_zone)
 		return "the zone is served by the kmsdns DLZ module but named "
 			"does not take UPDATEs for it yet (a zone added to the "
@@ -200,6 +210,8 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 	json_kv_uint(&json, "port", cfg->port);
 	json_kv_uint(&json, "ttl", cfg->ttl);
 	json_kv_string(&json, "mode", cfg->withdraw ? "withdraw" : "publish");
+	json_kv_string(&json, "domain_source", cfg->default_domain ?
+		"host-parent" : "list");
 	json_kv_bool(&json, "dry_run", cfg->dry_run);
 	json_kv_string(&json, "auth", pub_auth_name(cfg->auth));
 	json_kv_uint(&json, "gss_negotiations", negotiations);

@@ -429,6 +429,10 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	kd_result ret;
 
 	snprintf(res->domain, sizeof(res->domain), "%s", entry->domain);
+	res->gss = cfg->auth == PUB_AUTH_GSS;
+	if (cfg->default_domain)
+		snprintf(res->note, sizeof(res->note), "%s",
+			PUB_NOTE_DEFAULT_DOMAIN);
 	res->rcode = -1;
 	res->tsig_error = -1;
 	if (strlen(SRV_KMS_SERVICE) + 1 + strlen(entry->domain) >
@@ -482,7 +486,14 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	}
 	res->planned = true;
 	res->action = plan.action;
-	pub_plan_ttl_note(&plan, res->note, sizeof(res->note));
+	if (plan.ttl_kept) {
+		char ttl_note[PUB_PLAN_NOTE_MAX];
+		size_t used = strlen(res->note);
+
+		pub_plan_ttl_note(&plan, ttl_note, sizeof(ttl_note));
+		snprintf(res->note + used, sizeof(res->note) - used, "%s%s",
+			used > 0 ? "; " : "", ttl_note);
+	}
 	if (cfg->dry_run) {
 		char server_arg[ENDPOINT_TEXT_MAX];
 
@@ -526,6 +537,7 @@ publish_address(const run_state *st, pub_result *res)
 	kd_result ret;
 
 	res->address_job = true;
+	res->gss = cfg->auth == PUB_AUTH_GSS;
 	res->rcode = -1;
 	res->tsig_error = -1;
 	snprintf(res->domain, sizeof(res->domain), "%s", cfg->host);

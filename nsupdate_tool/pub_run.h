@@ -23,6 +23,10 @@
 #include "pub_plan.h"
 #include "pub_session.h"
 
+/* The note of a domain that is the host's parent, no domain being given. */
+#define PUB_NOTE_DEFAULT_DOMAIN \
+	"no domain given: the host's parent domain"
+
 typedef struct pub_result {
 	char domain[DNAME_BUF_SIZE];
 	char owner[DNAME_BUF_SIZE];
@@ -32,6 +36,7 @@ typedef struct pub_result {
 	bool address_job;                /* the host's A/AAAA, not SRV */
 	bool not_allowed;                /* address UPDATE REFUSED: noted */
 	bool kmsdns_zone;                /* the zone carries the marker */
+	bool gss;                        /* signed with GSS-TSIG */
 	bool unsigned_refusal;           /* a signed UPDATE got an unsigned
 	                                    REFUSED (key unknown/unverified) */
 	bool planned;                    /* ACTION is known */
@@ -43,7 +48,8 @@ typedef struct pub_result {
 	int tsig_error;                  /* TSIG error of the answer, -1 none */
 	unsigned attempts;               /* UPDATE messages sent */
 	char error[KD_ERR_TEXT_MAX];     /* one line, "" when OK */
-	char note[PUB_PLAN_NOTE_MAX];    /* e.g. the kept RRset TTL, or "" */
+	char note[2 * PUB_PLAN_NOTE_MAX]; /* the default domain, the kept
+	                                     RRset TTL ("; " between), or "" */
 	char *script;                    /* --dry-run nsupdate text (owned) */
 } pub_result;
 

@@ -303,18 +303,33 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 	digest = malloc(DIGEST_MAX);
 	if (digest == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	if (req != NULL) {
-		put16(digest, (uint16_t)req->mac_len);
-		memcpy(digest + 2, req->mac, req->mac_len);
-		dpos = 2 + req->mac_len;
+	ret = KD_EBADSIG;
+	for (int layout = TSIG_LAYOUT_RFC8945; layout <= TSIG_LAYOUT_LAST &&
+	     ret == KD_EBADSIG; layout++) {
+		/* the second layout only for signers that allow it */
+		if (layout != TSIG_LAYOUT_RFC8945 &&
+		    (req == NULL || !signer->allow_unprefixed_request_mac))
+			break;
+		dpos = 0;
+		if (req != NULL && layout == TSIG_LAYOUT_RFC8945) {
+			put16(digest, (uint16_t)req->mac_len);
+			dpos = 2;
+		}
+		if (req != NULL) {
+			memcpy(digest + dpos, req->mac, req->mac_len);
+			dpos += req->mac_len;
+		}
+		memcpy(digest + dpos, wire, start);
+		put16(digest + dpos, original_id);
+		put16(digest + dpos + 10, (uint16_t)(get16(wire + 10) - 1));
+		dpos += start;
+		put_variables(digest, &dpos, signer, resp->time_signed,
+			resp->fudge, resp->error, other, (uint16_t)other_len);
+		ret = signer->verify(signer->ctx, digest, dpos, mac, mac_len,
+			err);
+		if (ret == KD_OK)
+			resp->layout = (tsig_layout)layout;
 	}
-	memcpy(digest + dpos, wire, start);
-	put16(digest + dpos, original_id);
-	put16(digest + dpos + 10, (uint16_t)(get16(wire + 10) - 1));
-	dpos += start;
-	put_variables(digest, &dpos, signer, resp->time_signed, resp->fudge,
-		resp->error, other, (uint16_t)other_len);
-	ret = signer->verify(signer->ctx, digest, dpos, mac, mac_len, err);
 	free(digest);
 	if (ret != KD_OK)
 		return ret;

@@ -33,12 +33,28 @@ typedef kd_result (*tsig_mac_fn)(void *ctx, const uint8_t *data, size_t len,
 typedef kd_result (*tsig_verify_fn)(void *ctx, const uint8_t *data,
 	size_t len, const uint8_t *mac, size_t mac_len, kd_err *err);
 
+/*
+ * How the request MAC enters the digest of a response (RFC 8945 4.3.3).
+ * RFC8945: its 2-byte length, then the MAC. UNPREFIXED: the MAC alone,
+ * without the length: what Active Directory DNS (and Samba's internal
+ * DNS, which behaves like it) computes the MIC of its GSS-TSIG answers
+ * over. The answer's MAC is verified either way; nothing is accepted
+ * unverified, and the second layout is tried only for signers that allow
+ * it (GSS-TSIG) after the first failed.
+ */
+typedef enum tsig_layout {
+	TSIG_LAYOUT_RFC8945 = 0,
+	TSIG_LAYOUT_UNPREFIXED = 1,
+	TSIG_LAYOUT_LAST = TSIG_LAYOUT_UNPREFIXED,
+} tsig_layout;
+
 typedef struct tsig_signer {
 	char key_name[DNAME_BUF_SIZE];  /* canonical */
 	char algorithm[DNAME_BUF_SIZE]; /* wire name, e.g. "hmac-sha256" */
 	tsig_mac_fn mac;
 	tsig_verify_fn verify;
 	void *ctx;
+	bool allow_unprefixed_request_mac; /* TSIG_LAYOUT_UNPREFIXED too */
 } tsig_signer;
 
 /* What a signed request leaves for verifying its answer. */
@@ -57,6 +73,7 @@ typedef struct tsig_response {
 	uint16_t fudge;
 	bool has_server_time;  /* BADTIME: 6-byte "other" with server time */
 	uint64_t server_time;
+	tsig_layout layout;    /* the digest layout its MAC verified with */
 } tsig_response;
 
 /*
@@ -76,7 +93,8 @@ kd_result tsig_sign_message(const tsig_signer *signer, const uint8_t *msg,
  * the response is signed by SIGNER's key and the MAC verifies (its error
  * field may still be non-zero), KD_ENOENT when it carries no TSIG (caller
  * decides: BIND sends BADSIG/BADKEY unsigned), KD_EBADSIG when the MAC, key
- * or algorithm do not match, KD_EBADTIME when time_signed is more than the
+ * or algorithm do not match under every layout the signer allows
+ * (tsig_layout; RESP->layout says which one verified), KD_EBADTIME when time_signed is more than the
  * fudge away from NOW, KD_EDNS when the message is malformed.
  */
 kd_result tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,

@@ -4,7 +4,9 @@
 # credentials from a keytab (no kinit), 3 domains on one server with ONE
 # negotiation, verified TKEY/answers, TKEY delete at the end, idempotence,
 # a changed weight, a foreign target (REFUSED), a clock skew (BADTIME
-# corrected), an unknown server principal, withdraw.
+# corrected), an unknown server principal, withdraw; the default client
+# principal of a keytab as an AD join writes it (host/FQDN refused by the
+# KDC, SHORTNAME$ used) and the KDC's own reason when none works.
 set -euo pipefail
 # shellcheck source=harness.sh
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
@@ -23,7 +25,7 @@ HOST_KT=$(h_kdc_principal host/kms1.example.test)
 # no ticket cache: the publisher must get its TGT from the keytab itself
 rm -f "$H_TMP/ccache"
 
-for z in a.test b.test c.test; do
+for z in a.test b.test c.test d.test; do
 	cat >"$NS/$z.db" <<EOF
 \$TTL 300
 @               IN SOA ns1.example.test. hostmaster.$z. ( 1 3600 600 86400 300 )
@@ -36,6 +38,8 @@ done
 		echo "zone \"$z\" { type primary; file \"$z.db\"; update-policy {"
 		echo "	grant EXAMPLE.TEST krb5-subdomain-self-rhs _vlmcs._tcp.$z. SRV; }; };"
 	done
+	echo "zone \"d.test\" { type primary; file \"d.test.db\"; update-policy {"
+	echo "	grant KMS5\$@EXAMPLE.TEST name _vlmcs._tcp.d.test. SRV; }; };"
 } >"$H_TMP/zones.conf"
 H_NAMED_OPTIONS="	tkey-gssapi-keytab \"$NS/dns.keytab\";" h_named_start ns1 "$H_TMP/zones.conf"
 
@@ -127,6 +131,33 @@ h_assert_contains "$OUT" "error=gss" "unknown server principal (text)"
 pub --principal host/nobody.example.test --domain b.test
 h_assert_eq 2 "$RC" "credentials error exit status"
 h_assert_contains "$ERR" "host/nobody.example.test" "credentials error names the principal"
+
+# --- the default client principal: host/FQDN, then SHORTNAME$ -----------------
+# a keytab as a domain join writes it: KMS5$ and a host/ entry the KDC
+# refuses (an AD KDC knows host/ names only as SPNs of the machine account)
+JOIN_KT="$H_TMP/join.keytab"
+h_kdc_principal 'KMS5$' "$JOIN_KT" >/dev/null
+h_kdc_principal host/kms5.example.test "$JOIN_KT" >/dev/null
+kadmin.local -r EXAMPLE.TEST -q "delprinc -force host/kms5.example.test" >/dev/null 2>&1 ||
+	h_fail "kadmin delprinc failed"
+pub_join() { # publish kms5 from $JOIN_KT, no --principal; $OUT, $RC
+	RC=0
+	OUT=$(timeout 60 "$PUBLISH" --host kms5.example.test --server "127.0.0.1#$PORT" --gss \
+		--keytab "$JOIN_KT" --timeout 3000 --domain d.test,0,5 2>&1) || RC=$?
+	printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+}
+pub_join
+h_assert_eq 0 "$RC" "machine account publish: exit status"
+h_assert_contains "$OUT" "d.test zone=d.test server=127.0.0.1#$PORT action=added result=ok" "machine account publish"
+# (named escapes the key name: KMS5\$\@EXAMPLE.TEST)
+grep -qF '/key KMS5\$\@EXAMPLE.TEST: updating zone '"'"'d.test/IN'"'"': adding an RR' "$NS/named.log" ||
+	h_fail "named did not log the UPDATE signed by KMS5\$@EXAMPLE.TEST"
+# neither works: the KDC's reason for each, exit 2, nothing sent
+kadmin.local -r EXAMPLE.TEST -q "ktremove -k $JOIN_KT KMS5\$@EXAMPLE.TEST all" >/dev/null 2>&1 ||
+	h_fail "kadmin ktremove failed"
+pub_join
+h_assert_eq 2 "$RC" "no usable principal: exit status"
+h_assert_contains "$OUT" "no Kerberos login from keytab $JOIN_KT (host/kms5.example.test@EXAMPLE.TEST: Client 'host/kms5.example.test@EXAMPLE.TEST' not found in Kerberos database; KMS5\$: not in the keytab)" "the KDC's reason"
 
 # --- short-lived tickets: a context about to end is renegotiated -------------
 # named keeps a GSS key no longer than the ticket lives; with 30 s service

@@ -280,6 +280,49 @@ pub --tsig-key "$TSIG" --domain b.test --register-address --withdraw
 h_assert_not_contains "$OUT" "records=address" "withdraw touched addresses"
 h_assert_eq "127.0.0.12" "$(h_dig +short kms1.example.test A)" "A record after withdraw"
 
+# --- publish lists as Windows gives them; no list: the host's parent domain ---
+printf '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SoftwareProtectionPlatform\r\n    DnsDomainPublishList    REG_MULTI_SZ    a.test,0,100\\0b.test,10,50\r\n\r\n' \
+	>"$H_TMP/reg-query.txt"
+pub --tsig-key "$TSIG" --domains-from "$H_TMP/reg-query.txt" --dry-run
+h_assert_eq 0 "$RC" "reg query list: exit status"
+h_assert_contains "$OUT" "a.test zone=a.test server=127.0.0.1#$PORT action=added result=dry-run" "reg query list: a.test"
+h_assert_contains "$OUT" "b.test zone=b.test server=127.0.0.1#$PORT action=added result=dry-run" "reg query list: b.test"
+python3 - "$H_TMP/export.reg" <<'PY'
+import sys
+data = "c.test,20,0\0b.test,3,3\0\0".encode("utf-16le")
+hexs = ",".join("%02x" % b for b in data)
+text = ("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n"
+        '"DnsDomainPublishList"=hex(7):' + hexs[:60] + "\\\r\n  " + hexs[60:] + "\r\n")
+open(sys.argv[1], "wb").write(b"\xff\xfe" + text.encode("utf-16le"))
+PY
+pub --tsig-key "$TSIG" --domains-from "$H_TMP/export.reg" --domain a.test,0,70
+h_assert_eq 0 "$RC" ".reg list: exit status"
+h_assert_contains "$OUT" "c.test zone=c.test server=127.0.0.1#$PORT action=added result=ok" ".reg list: c.test"
+h_assert_contains "$OUT" "b.test zone=b.test server=127.0.0.1#$PORT action=added result=ok" ".reg list: b.test"
+h_assert_contains "$OUT" "a.test zone=a.test server=127.0.0.1#$PORT action=added result=ok" "--domain adds to the list"
+h_assert_contains "$(srv b.test)" "3 3 1688 kms1.example.test." ".reg list: b.test RRset"
+RC=0
+OUT=$("$PUBLISH" --host kms1.example.test --server "127.0.0.1#$PORT" --tsig-key "$TSIG" \
+	--domain 'a.test,0,100\0b.test,10,50' 2>&1) || RC=$?
+h_assert_eq 2 "$RC" "pasted value in --domain: exit status"
+h_assert_contains "$OUT" "put it in a file and give domains-from FILE (--domains-from FILE)" "pasted value hint"
+RC=0
+OUT=$(timeout 60 "$PUBLISH" --host kms9.c.test --server "127.0.0.1#$PORT" --tsig-key "$TSIG" --json 2>&1) || RC=$?
+printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+h_assert_eq 0 "$RC" "no domain: exit status"
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+assert doc["domain_source"] == "host-parent", doc
+d = doc["domains"][0]
+assert d["domain"] == "c.test" and d["action"] == "added" and d["result"] == "ok", d
+assert d["note"].startswith("no domain given: the host'"'"'s parent domain"), d
+' || h_fail "no domain: the host's parent domain, said in the report"
+h_assert_contains "$(srv c.test)" "1688 kms9.c.test." "no domain: published in c.test"
+RC=0
+OUT=$(timeout 60 "$PUBLISH" --host kms9.c.test --server "127.0.0.1#$PORT" --tsig-key "$TSIG" --withdraw 2>&1) || RC=$?
+h_assert_contains "$OUT" "c.test zone=c.test server=127.0.0.1#$PORT action=withdrawn result=ok note=\"no domain given: the host's parent domain\"" "no domain: withdrawn, said in the report"
+
 # --- config file errors: exit 2, file:line and reason ------------------------
 conf_error() { # EXPECTED-TEXT CONFIG-LINES...
 	local want=$1 rc=0 out
@@ -306,7 +349,7 @@ h_assert_eq 2 "$rc" "garbage config file"
 h_assert_eq "kmsdns-publish: $H_TMP/garbage.conf:2: unknown setting \"\\xff\\xfegarbage\"" "$out" "garbage quoted escaped"
 conf_error "bad.conf:1: jobs 0 is out of range 1-64" "jobs 0"
 conf_error "bad.conf:1: " "host -bad-.example.test"
-conf_error "no domain to publish in" "host k.example.test"
+conf_error "the parent domain of k.test is a top-level domain" "host k.test"
 conf_error "bad.conf:2: address \"192.0.2\" is not an IP address" "register-address yes" "address 192.0.2"
 conf_error "bad.conf:1: register-address \"maybe\" is not yes or no" "register-address maybe"
 conf_error "address needs register-address" "domain a.test" "address 192.0.2.1"

@@ -211,9 +211,6 @@ test_finish(void **state)
 
 	(void)state;
 	pub_config_init(&cfg);
-	assert_int_equal(pub_config_finish(&cfg, &err), KD_EINVAL);
-	assert_string_equal(err.text,
-		"no domain to publish in: give --domain or a 'domain' line");
 	assert_int_equal(parse(&cfg, "domain a.test\n", &err), KD_OK);
 	assert_int_equal(pub_config_finish(&cfg, &err), KD_EINVAL);
 	assert_string_equal(err.text,
@@ -255,6 +252,78 @@ test_finish(void **state)
 		"principal host/k.example.test@EXAMPLE.TEST\n", &err), KD_OK);
 	assert_int_equal(pub_config_finish(&cfg, &err), KD_OK);
 	assert_int_equal(cfg.auth, PUB_AUTH_GSS);
+	pub_config_free(&cfg);
+}
+
+/* domains-from: a Windows list, to which domain lines and --domain add */
+static void
+test_domains_from(void **state)
+{
+	pub_config cfg;
+	kd_err err;
+
+	(void)state;
+	pub_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "domains-from " TEST_DATA_DIR
+		"/publist-reg-query.txt\ndomain extra.test,5,5\nauth none\n",
+		&err), KD_OK);
+	assert_int_equal(pub_config_finish(&cfg, &err), KD_OK);
+	assert_int_equal(cfg.domains.count, 3);
+	assert_string_equal(cfg.domains.entries[0].domain, "extra.test");
+	assert_string_equal(cfg.domains.entries[1].domain, "corp.example.test");
+	assert_int_equal(cfg.domains.entries[2].weight, 50);
+	pub_config_free(&cfg);
+	/* the same domain in both: an error naming the file and line */
+	pub_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "domains-from " TEST_DATA_DIR
+		"/publist-export.reg\ndomain corp.example.test\nauth none\n",
+		&err), KD_OK);
+	assert_int_equal(pub_config_finish(&cfg, &err), KD_EEXIST);
+	assert_string_equal(err.text, TEST_DATA_DIR "/publist-export.reg:4: "
+		"entry 1: domain corp.example.test is already listed");
+	pub_config_free(&cfg);
+	/* a pasted REG_MULTI_SZ value in a domain line gets a hint */
+	pub_config_init(&cfg);
+	assert_parse_error("domain a.test,0,100\\0b.test,10,50\n", KD_ESYNTAX,
+		"publish.conf:1: it holds \\0 separators (a DnsDomainPublishList "
+		"value from reg query): put it in a file and give domains-from "
+		"FILE (--domains-from FILE)");
+	pub_config_free(&cfg);
+}
+
+/* No domain given: the host's parent domain, as Windows does. */
+static void
+test_default_domain(void **state)
+{
+	pub_config cfg;
+	kd_err err;
+
+	(void)state;
+	pub_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "host kms1.corp.example.test\n"
+		"auth none\n", &err), KD_OK);
+	assert_int_equal(pub_config_finish(&cfg, &err), KD_OK);
+	assert_int_equal(pub_config_default_domain(&cfg, &err), KD_OK);
+	assert_true(cfg.default_domain);
+	assert_int_equal(cfg.domains.count, 1);
+	assert_string_equal(cfg.domains.entries[0].domain, "corp.example.test");
+	assert_int_equal(cfg.domains.entries[0].priority, 0);
+	pub_config_free(&cfg);
+	/* a listed domain: no default */
+	pub_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "host kms1.example.test\ndomain a.test\n",
+		&err), KD_OK);
+	assert_int_equal(pub_config_default_domain(&cfg, &err), KD_OK);
+	assert_false(cfg.default_domain);
+	assert_int_equal(cfg.domains.count, 1);
+	pub_config_free(&cfg);
+	/* never a top-level domain */
+	pub_config_init(&cfg);
+	assert_int_equal(parse(&cfg, "host kms1.test\n", &err), KD_OK);
+	assert_int_equal(pub_config_default_domain(&cfg, &err), KD_EINVAL);
+	assert_string_equal(err.text, "no domain to publish in, and the parent "
+		"domain of kms1.test is a top-level domain: give --domain, a "
+		"'domain' line or domains-from");
 	pub_config_free(&cfg);
 }
 
@@ -300,6 +369,8 @@ main(void)
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_flags_override),
 		cmocka_unit_test(test_finish),
+		cmocka_unit_test(test_domains_from),
+		cmocka_unit_test(test_default_domain),
 		cmocka_unit_test(test_file),
 	};
 

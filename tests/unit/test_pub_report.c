@@ -85,6 +85,14 @@ test_windows_codes(void **state)
 	assert_non_null(strstr(pub_report_hint(&r), "rndc reconfig"));
 	r.kmsdns_zone = false;
 	assert_null(strstr(pub_report_hint(&r), "rndc reconfig"));
+	/* GSS-TSIG failures get GSS hints, not "copy the key file" */
+	r = result("a.test", false, KD_EBADSIG, 9, 16);
+	r.gss = true;
+	assert_null(strstr(pub_report_hint(&r), "key file"));
+	assert_non_null(strstr(pub_report_hint(&r), "kvno"));
+	r = result("a.test", false, KD_EBADKEY, 9, 17);
+	r.gss = true;
+	assert_non_null(strstr(pub_report_hint(&r), "GSS-TSIG context"));
 	/* a malformed or mismatched answer */
 	r = result("a.test", false, KD_EDNS, -1, -1);
 	assert_non_null(strstr(pub_report_hint(&r), "did not fit the question"));

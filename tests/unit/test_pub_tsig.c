@@ -134,10 +134,13 @@ test_sign_verified_by_ldns(void **state)
 	free(wire);
 }
 
-/* A response signed by ldns with REQ's MAC, as wire (new buffer). */
+/*
+ * A response signed by ldns with REQ's MAC, as wire (new buffer); the MAC
+ * after its length (RFC 8945) or, with UNPREFIXED, alone (AD DNS).
+ */
 static uint8_t *
-ldns_signed_response(const tsig_request *req, const char *secret,
-	uint16_t fudge, size_t *len)
+ldns_signed_response_as(const tsig_request *req, const char *secret,
+	uint16_t fudge, bool unprefixed, size_t *len)
 {
 	ldns_pkt *pkt = ldns_pkt_query_new(
 		ldns_dname_new_frm_str("_vlmcs._tcp.example.test"),
@@ -151,7 +154,10 @@ ldns_signed_response(const tsig_request *req, const char *secret,
 	macbuf[1] = (uint8_t)req->mac_len;
 	memcpy(macbuf + 2, req->mac, req->mac_len);
 	ldns_rdf_deep_free(mac);
-	mac = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA,
+	/* ldns writes the request MAC rdf's bytes into the digest as they are */
+	mac = unprefixed ? ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN,
+		req->mac_len, macbuf + 2) :
+		ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA,
 		2 + req->mac_len, macbuf);
 	ldns_pkt_set_id(pkt, req->id);
 	ldns_pkt_set_qr(pkt, true);
@@ -161,6 +167,61 @@ ldns_signed_response(const tsig_request *req, const char *secret,
 	ldns_rdf_deep_free(mac);
 	ldns_pkt_free(pkt);
 	return wire;
+}
+
+static uint8_t *
+ldns_signed_response(const tsig_request *req, const char *secret,
+	uint16_t fudge, size_t *len)
+{
+	return ldns_signed_response_as(req, secret, fudge, false, len);
+}
+
+/*
+ * The second digest layout (request MAC without its length, as AD DNS
+ * signs GSS-TSIG answers) verifies only for a signer that allows it, and
+ * only with the right MAC.
+ */
+static void
+test_unprefixed_layout(void **state)
+{
+	fixture *fx = *state;
+	const char *secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYg==";
+	tsig_signer lenient = fx->signer;
+	uint8_t *wire, *signed_wire, *answer;
+	size_t len, signed_len, answer_len;
+	tsig_request req;
+	tsig_response resp;
+	uint64_t now = (uint64_t)time(NULL);
+	kd_err err;
+
+	lenient.allow_unprefixed_request_mac = true;
+	wire = query_wire(&len);
+	assert_int_equal(tsig_sign_message(&fx->signer, wire, len, now,
+		&signed_wire, &signed_len, &req, NULL), KD_OK);
+	answer = ldns_signed_response_as(&req, secret, 300, true, &answer_len);
+	/* an HMAC signer keeps to RFC 8945 */
+	assert_int_equal(tsig_verify_response(&fx->signer, answer, answer_len,
+		&req, now, &resp, &err), KD_EBADSIG);
+	assert_int_equal(tsig_verify_response(&lenient, answer, answer_len,
+		&req, now, &resp, &err), KD_OK);
+	assert_int_equal(resp.layout, TSIG_LAYOUT_UNPREFIXED);
+	/* still verified: another request MAC fails both layouts */
+	req.mac[3] ^= 1;
+	assert_int_equal(tsig_verify_response(&lenient, answer, answer_len,
+		&req, now, &resp, &err), KD_EBADSIG);
+	req.mac[3] ^= 1;
+	answer[14] ^= 0x20;
+	assert_int_equal(tsig_verify_response(&lenient, answer, answer_len,
+		&req, now, &resp, &err), KD_EBADSIG);
+	free(answer);
+	/* an RFC 8945 answer verifies with the first layout */
+	answer = ldns_signed_response(&req, secret, 300, &answer_len);
+	assert_int_equal(tsig_verify_response(&lenient, answer, answer_len,
+		&req, now, &resp, &err), KD_OK);
+	assert_int_equal(resp.layout, TSIG_LAYOUT_RFC8945);
+	free(answer);
+	free(signed_wire);
+	free(wire);
 }
 
 /* We verify a response ldns signed; tampering and other keys fail. */
@@ -261,6 +322,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_wire),
 		cmocka_unit_test_setup_teardown(test_sign_verified_by_ldns,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unprefixed_layout,
 			setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_response, setup,
 			teardown),

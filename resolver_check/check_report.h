@@ -107,8 +107,9 @@ typedef struct suffix_report {
 	uint32_t ttl;                  /* smallest SRV TTL */
 	size_t srv_found;              /* usable SRV records in the answer,
 	                                  also those beyond CHECK_SRV_MAX */
-	size_t targets_found;          /* distinct targets, also those beyond
-	                                  CHECK_TARGET_MAX */
+	size_t targets_found;          /* distinct targets up to
+	                                  CHECK_TARGET_MAX, then each record
+	                                  beyond it */
 	char *srv_rrset;               /* owned; the SRV RRset as
 	                                  dns_answer_srv_rrset() lines, "" for
 	                                  NXDOMAIN/NODATA, NULL if no answer */

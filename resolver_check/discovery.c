@@ -527,10 +527,10 @@ cap_targets(check_report *report, suffix_report *suffix, target_table *table,
 	free(seen);
 	if (suffix->targets_found > CHECK_TARGET_MAX &&
 		check_report_add(report, SEVERITY_WARNING, "too_many_targets", 0,
-			suffix->suffix, NULL, "%s: the SRV records name %zu "
-			"distinct targets: only the first %d by priority are "
-			"looked up and probed (limit)", suffix->qname,
-			suffix->targets_found, CHECK_TARGET_MAX) != KD_OK)
+			suffix->suffix, NULL, "%s: the SRV records name more "
+			"than %d distinct targets: only the first %d by "
+			"priority are looked up and probed (limit)",
+			suffix->qname, CHECK_TARGET_MAX, CHECK_TARGET_MAX) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	return KD_OK;
 }

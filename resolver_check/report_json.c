@@ -186,6 +186,7 @@ report_print_json(const check_report *report, FILE *out)
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);
 		json_kv_bool(&json, "devolved", suffix->devolved);
+		json_kv_uint(&json, "srv_records_found", suffix->srv_found);
 		json_uint_if(&json, "ttl", suffix->outcome == OUTCOME_RECORDS ||
 			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);

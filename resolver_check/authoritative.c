@@ -235,6 +235,9 @@ ask_servers(const check_config *config, query_engine *engine,
 				size_t *ids = &q[i].server_targets[
 					(s * suffix->host_count + h) * 2];
 
+				/* the same target again is the same question */
+				if (suffix->hosts[h].not_checked)
+					continue;
 				ret = query_engine_add(engine,
 					suffix->hosts[h].rec.target,
 					LDNS_RR_TYPE_A, ns, false, &ids[0], err);
@@ -294,7 +297,8 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target,
 			true };
 
-		if (!dname_is_subdomain(suffix->hosts[h].rec.target,
+		if (suffix->hosts[h].not_checked ||
+			!dname_is_subdomain(suffix->hosts[h].rec.target,
 			suffix->zone))
 			continue;
 		for (int k = 0; k < 2; k++) {
@@ -516,7 +520,9 @@ authoritative_check(const check_config *config, query_engine *engine,
 		for (size_t s = 0; ret == KD_OK && s < suffix->server_count;
 			s++)
 			ret = read_server(engine, suffix, &q[i], s, err);
-		if (ret == KD_OK && judge_servers(report, suffix) != KD_OK)
+		if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
+			ns_limits_findings(report, suffix->suffix, suffix->zone,
+			&q[i].ns_addrs) != KD_OK))
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
 	free_queries(q, report->suffix_count);

@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "check_options.h"
 #include "resolv_conf.h"
@@ -16,6 +18,7 @@
 
 #define EXIT_USAGE 64
 #define EXIT_CLIENT_FAILS 2
+#define EXIT_NAGIOS_UNKNOWN 3
 /* Sockets kmsdns-check keeps open at once, at most. */
 #define MAX_INFLIGHT 512
 
@@ -32,6 +35,29 @@ max_inflight(void)
 	return MAX_INFLIGHT;
 }
 
+static void
+print_report(const check_options *opts, const check_report *report)
+{
+	struct timespec now;
+
+	switch (opts->format) {
+	case CHECK_FORMAT_TEXT:
+		report_print_text(report, stdout);
+		break;
+	case CHECK_FORMAT_JSON:
+		report_print_json(report, stdout);
+		break;
+	case CHECK_FORMAT_NAGIOS:
+		report_print_nagios(report, stdout);
+		break;
+	case CHECK_FORMAT_PROMETHEUS:
+		clock_gettime(CLOCK_REALTIME, &now);
+		report_print_prometheus(report, (double)now.tv_sec +
+			now.tv_nsec / 1e9, stdout);
+		break;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -42,13 +68,19 @@ main(int argc, char **argv)
 	kd_err err;
 	kd_result ret;
 	int status;
+	bool reported = false;
 
 	kd_err_clear(&err);
 	if (check_options_parse(argc, argv, &opts, &err) != KD_OK) {
+		bool nagios = check_options_scan_format(argc, argv) ==
+			CHECK_FORMAT_NAGIOS;
+
 		fprintf(stderr, "kmsdns-check: %s\n", err.text);
 		fprintf(stderr, "Try 'kmsdns-check --help'.\n");
+		if (nagios)
+			report_print_nagios_unknown(err.text, stdout);
 		check_options_free(&opts);
-		return EXIT_USAGE;
+		return nagios ? EXIT_NAGIOS_UNKNOWN : EXIT_USAGE;
 	}
 	if (opts.help) {
 		fputs(check_options_usage(), stdout);
@@ -79,14 +111,17 @@ main(int argc, char **argv)
 		/* a suffix too long for the service name is bad input */
 		fprintf(stderr, "kmsdns-check: %s\n", err.text);
 		status = ret == KD_EINVAL ? EXIT_USAGE : EXIT_CLIENT_FAILS;
-		if (opts.json && status != EXIT_USAGE)
+		if (opts.format == CHECK_FORMAT_JSON && status != EXIT_USAGE)
 			report_print_json_error(err.text, status, stdout);
 	} else {
-		if (opts.json)
-			report_print_json(&report, stdout);
-		else
-			report_print_text(&report, stdout);
+		print_report(&opts, &report);
 		status = check_report_exit_status(&report);
+		reported = true;
+	}
+	/* for Nagios, a check that could not run is UNKNOWN */
+	if (opts.format == CHECK_FORMAT_NAGIOS && !reported) {
+		report_print_nagios_unknown(err.text, stdout);
+		status = EXIT_NAGIOS_UNKNOWN;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "kmsdns-check: cannot write the report to "

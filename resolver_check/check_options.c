@@ -14,7 +14,8 @@
 static const char usage_text[] =
 "usage: kmsdns-check [SUFFIX OPTIONS] [--server ADDR[#PORT]] [--service NAME]\n"
 "                    [--no-probe | --no-rpc] [--authoritative] [--ns-port PORT]\n"
-"                    [--expect FQDN]... [--timeout MS] [--json]\n"
+"                    [--expect FQDN]... [--timeout MS]\n"
+"                    [--format text|json|nagios|prometheus | --json]\n"
 "Predict how Windows KMS clients discover KMS hosts through _vlmcs._tcp SRV\n"
 "records, and find what breaks them.\n"
 "\n"
@@ -37,10 +38,15 @@ static const char usage_text[] =
 "  --ns-port PORT             port of the authoritative servers (default 53)\n"
 "  --expect FQDN              an authorised KMS host (repeat); others are rogue\n"
 "  --timeout MS               per query and per probe (default 2000)\n"
-"  --json                     print a JSON document instead of the report\n"
+"  --format F                 text (default), json (one document), nagios (a\n"
+"                             Nagios/Icinga plugin: status line, perfdata,\n"
+"                             exit 0-3) or prometheus (textfile-collector\n"
+"                             metrics)\n"
+"  --json                     the same as --format json\n"
 "  -h, --help                 print this help\n"
 "Exit status: 0 clients activate and nothing is wrong, 1 problems found,\n"
-"2 a client in scope would fail, 64 usage error. See kmsdns-check(1).\n";
+"2 a client in scope would fail (or the run's deadline was reached),\n"
+"64 usage error (3 with --format nagios). See kmsdns-check(1).\n";
 
 const char *
 check_options_usage(void)
@@ -53,6 +59,7 @@ typedef enum option_id {
 	OPT_SUFFIX, OPT_PRIMARY, OPT_SEARCH, OPT_CONNECTION, OPT_DEVOLUTION,
 	OPT_RESOLV_CONF, OPT_SERVER, OPT_SERVICE, OPT_NO_PROBE, OPT_NO_RPC,
 	OPT_AUTHORITATIVE, OPT_NS_PORT, OPT_EXPECT, OPT_TIMEOUT, OPT_JSON,
+	OPT_FORMAT,
 	OPT_HELP,
 } option_id;
 
@@ -78,6 +85,7 @@ static const option_spec option_table[] = {
 	{ "--expect", OPT_EXPECT, true },
 	{ "--timeout", OPT_TIMEOUT, true },
 	{ "--json", OPT_JSON, false },
+	{ "--format", OPT_FORMAT, true },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
 };
@@ -142,6 +150,49 @@ set_mode(check_options *opts, check_suffix_mode mode, const char *option,
 			"%s", option, mode_names[opts->mode]);
 	opts->mode = mode;
 	return KD_OK;
+}
+
+static const char *const format_names[] = {
+	[CHECK_FORMAT_TEXT] = "text",
+	[CHECK_FORMAT_JSON] = "json",
+	[CHECK_FORMAT_NAGIOS] = "nagios",
+	[CHECK_FORMAT_PROMETHEUS] = "prometheus",
+};
+
+/* The format NAME names into *FORMAT; false when it names none. */
+static bool
+format_named(const char *name, check_format *format)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]);
+		i++) {
+		if (strcmp(name, format_names[i]) == 0) {
+			*format = (check_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+check_format
+check_options_scan_format(int argc, char *const *argv)
+{
+	check_format format = CHECK_FORMAT_TEXT;
+
+	for (int i = 1; i < argc; i++) {
+		const char *value = NULL;
+		const option_spec *spec = find_option(argv[i], &value);
+
+		if (spec == NULL || (spec->id != OPT_FORMAT &&
+			spec->id != OPT_JSON))
+			continue;
+		if (spec->id == OPT_JSON)
+			format = CHECK_FORMAT_JSON;
+		else if (value == NULL && i + 1 < argc)
+			value = argv[++i];
+		if (value != NULL)
+			(void)format_named(value, &format);
+	}
+	return format;
 }
 
 static kd_result
@@ -249,7 +300,13 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 			opts->timeout_ms = (unsigned)number;
 		break;
 	case OPT_JSON:
-		opts->json = true;
+		opts->format = CHECK_FORMAT_JSON;
+		break;
+	case OPT_FORMAT:
+		if (!format_named(value, &opts->format))
+			return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not "
+				"text, json, nagios or prometheus", spec->name,
+				value);
 		break;
 	case OPT_HELP:
 		opts->help = true;

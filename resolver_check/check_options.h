@@ -2,7 +2,8 @@
  * check_options.h -- kmsdns-check's command line, parsed into a plain struct.
  *
  * Parsing never prints or exits: a usage error returns KD_EINVAL with one
- * line naming the option and the reason; main() prints it and exits 64.
+ * line naming the option and the reason; main() prints it and exits 64
+ * (3 with --format nagios).
  */
 #ifndef KMSDNS_CHECK_OPTIONS_H
 #define KMSDNS_CHECK_OPTIONS_H
@@ -26,6 +27,14 @@ typedef enum check_suffix_mode {
 	CHECK_SUFFIX_RESOLV_CONF, /* --resolv-conf FILE */
 } check_suffix_mode;
 
+/* What the report looks like (--format; --json is --format json). */
+typedef enum check_format {
+	CHECK_FORMAT_TEXT,
+	CHECK_FORMAT_JSON,
+	CHECK_FORMAT_NAGIOS,     /* Nagios plugin: status line, perfdata */
+	CHECK_FORMAT_PROMETHEUS, /* node_exporter textfile metrics */
+} check_format;
+
 /* Parsed options. Strings point into argv; the arrays are owned. */
 typedef struct check_options {
 	check_suffix_mode mode;
@@ -47,7 +56,7 @@ typedef struct check_options {
 	char (*expect)[DNAME_BUF_SIZE]; /* --expect, canonical */
 	size_t expect_count;
 	unsigned timeout_ms;          /* --timeout */
-	bool json;
+	check_format format;
 	bool help;                    /* --help/-h: print usage, nothing else */
 } check_options;
 
@@ -74,6 +83,13 @@ void check_options_free(check_options *opts);
 kd_result check_options_build(const check_options *opts,
 	const char *system_resolv_conf, suffix_list *list, endpoint *server,
 	kd_err *err);
+
+/*
+ * The --format (or --json) ARGV asks for, read without judging the rest
+ * of the command line, so that a usage error can be told in that format
+ * (Nagios wants exit 3). CHECK_FORMAT_TEXT when none or not valid.
+ */
+check_format check_options_scan_format(int argc, char *const *argv);
 
 /* The usage text printed by --help. */
 const char *check_options_usage(void);

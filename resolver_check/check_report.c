@@ -156,6 +156,21 @@ static const struct {
 	{ "devolution_only", "publish the SRV records into the clients' "
 		"primary DNS suffix as well (DnsDomainPublishList on the KMS "
 		"host, or kmsdns-publish)" },
+	{ "too_many_srv", "publish a handful of KMS hosts: no client needs "
+		"more than a few SRV records" },
+	{ "too_many_targets", "point the SRV records at a handful of KMS "
+		"hosts" },
+	{ "too_many_ns", "give the zone a handful of NS records" },
+	{ "too_many_addresses", "give each host a handful of addresses" },
+	{ "cname_chain_too_long", "make the SRV target a host name with its "
+		"own A/AAAA records, not a chain of aliases" },
+	{ "malformed_answer", "fix or replace the DNS server named in the "
+		"finding: its answers cannot be parsed" },
+	{ "deadline_reached", "fix what made the run slow (servers that do "
+		"not answer, hosts that do not answer on the KMS port), or "
+		"check fewer suffixes at once" },
+	{ "target_not_checked", "see the finding that says why (a cap or "
+		"the deadline)" },
 	{ "no_primary_suffix", "give the clients a primary DNS suffix, or "
 		"name the zone with slmgr /skms-domain" },
 	{ "bare_name_records", "publish the records as "
@@ -267,6 +282,7 @@ suffix_outcome_name(suffix_outcome outcome)
 	case OUTCOME_TIMEOUT: return "timeout";
 	case OUTCOME_NETERROR: return "network_error";
 	case OUTCOME_MALFORMED: return "malformed";
+	case OUTCOME_NOT_CHECKED: return "not_checked";
 	}
 	return "unknown";
 }

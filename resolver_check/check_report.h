@@ -47,6 +47,7 @@ typedef enum suffix_outcome {
 	OUTCOME_TIMEOUT,
 	OUTCOME_NETERROR,
 	OUTCOME_MALFORMED,
+	OUTCOME_NOT_CHECKED, /* the run's deadline came first */
 } suffix_outcome;
 
 typedef struct host_address {
@@ -66,6 +67,13 @@ typedef struct host_entry {
 	bool cname;                    /* the target is an alias */
 	char cname_target[DNAME_BUF_SIZE];
 	bool lookup_failed;            /* A/AAAA lookups failed, unknown */
+	char lookup_error[128];        /* a malformed answer, naming its
+	                                  server, or "" */
+	bool not_checked;              /* beyond CHECK_TARGET_MAX, or the
+	                                  deadline came first: not looked up
+	                                  nor probed */
+	bool chain_too_long;           /* CNAMEs beyond DNS_ANSWER_CHAIN_MAX */
+	bool addresses_capped;         /* more than CHECK_ADDRESS_MAX */
 	host_address *addresses;       /* owned */
 	size_t address_count;
 	bool reachable;                /* some address answers as a KMS host
@@ -97,6 +105,11 @@ typedef struct suffix_report {
 	bool truncated;                /* answered with TC, asked over TCP */
 	unsigned query_ms;             /* how long the SRV query took */
 	uint32_t ttl;                  /* smallest SRV TTL */
+	size_t srv_found;              /* usable SRV records in the answer,
+	                                  also those beyond CHECK_SRV_MAX */
+	size_t targets_found;          /* distinct targets up to
+	                                  CHECK_TARGET_MAX, then each record
+	                                  beyond it */
 	char *srv_rrset;               /* owned; the SRV RRset as
 	                                  dns_answer_srv_rrset() lines, "" for
 	                                  NXDOMAIN/NODATA, NULL if no answer */
@@ -147,6 +160,9 @@ typedef struct check_report {
 	                                  false, CLIENT_CODE what it gets
 	                                  without devolution */
 	uint32_t client_code;          /* code a failing client logs */
+	bool deadline_reached;         /* the run stopped at its deadline */
+	uint64_t deadline_ms;          /* its length (check_limits.h) */
+	char not_checked[200];         /* what the deadline left unchecked */
 	finding *findings;             /* owned */
 	size_t finding_count;
 	size_t finding_capacity;

@@ -231,8 +231,11 @@ delegation_check(const check_config *config, query_engine *engine,
 	if (ret == KD_OK)
 		ret = ask_referrals(config, engine, report, p, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		if (judge_delegation(engine, report, &report->suffixes[i],
-			&p[i]) != KD_OK)
+		suffix_report *suffix = &report->suffixes[i];
+
+		if (judge_delegation(engine, report, suffix, &p[i]) != KD_OK ||
+			ns_limits_findings(report, suffix->suffix,
+			suffix->parent_zone, &p[i].ns_addrs) != KD_OK)
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
 	free_parents(p, report->suffix_count);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "authoritative.h"
+#include "check_limits.h"
+#include "monotonic.h"
 #include "delegation.h"
 #include "discovery.h"
 #include "dns_answer.h"
@@ -39,6 +41,9 @@ outcome_of_failure(suffix_report *suffix, const query_result *result)
 	case QUERY_MALFORMED:
 		suffix->outcome = OUTCOME_MALFORMED;
 		break;
+	case QUERY_SKIPPED:
+		suffix->outcome = OUTCOME_NOT_CHECKED;
+		break;
 	default:
 		suffix->outcome = OUTCOME_NETERROR;
 		break;
@@ -62,6 +67,39 @@ compare_hosts(const void *a, const void *b)
 	if (x->rec.weight != y->rec.weight)
 		return x->rec.weight > y->rec.weight ? -1 : 1;
 	return strcmp(x->rec.target, y->rec.target);
+}
+
+/* Order SRV records: priority, then larger weight, then target. */
+static int
+compare_records(const void *a, const void *b)
+{
+	const srv_record *x = a;
+	const srv_record *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(x->target, y->target);
+}
+
+/*
+ * Keep the first CHECK_SRV_MAX of the USABLE records RECS by priority;
+ * a finding says how many the answer had. Returns the number kept.
+ */
+static size_t
+cap_records(check_report *report, suffix_report *suffix, srv_record *recs,
+	size_t usable, kd_result *ret)
+{
+	suffix->srv_found = usable;
+	if (usable <= CHECK_SRV_MAX)
+		return usable;
+	qsort(recs, usable, sizeof(*recs), compare_records);
+	*ret = check_report_add(report, SEVERITY_WARNING, "too_many_srv", 0,
+		suffix->suffix, NULL, "%s: the answer holds %zu SRV records: "
+		"only the first %d by priority are checked (limit)",
+		suffix->qname, usable, CHECK_SRV_MAX);
+	return CHECK_SRV_MAX;
 }
 
 /* Fill SUFFIX's hosts from its SRV answer; "." records are dropped. */
@@ -102,6 +140,15 @@ take_srv_answer(check_report *report, suffix_report *suffix,
 		!= KD_OK) {
 		free(recs);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	{
+		kd_result ret = KD_OK;
+
+		usable = cap_records(report, suffix, recs, usable, &ret);
+		if (ret != KD_OK) {
+			free(recs);
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 	}
 	shares = calloc(usable, sizeof(*shares));
 	suffix->hosts = calloc(usable, sizeof(*suffix->hosts));
@@ -296,10 +343,8 @@ query_suffixes(const check_config *config, query_engine *engine,
 		ret = add_parent_queries(config, engine, report, &parents, err);
 	/* C3: the first suffix again over TCP, as a truncated answer is */
 	if (ret == KD_OK && report->suffix_count > 0) {
-		ret = query_engine_add(engine, report->suffixes[0].qname,
+		ret = query_engine_add_tcp(engine, report->suffixes[0].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &tcp, err);
-		if (ret == KD_OK)
-			query_engine_tcp_only(engine, tcp);
 	}
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
 		ret = query_engine_add(engine, report->suffixes[i].qname,
@@ -365,6 +410,10 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 		if (strcmp(host->addresses[i].text, text) == 0)
 			return;
 	}
+	if (host->address_count == CHECK_ADDRESS_MAX) {
+		host->addresses_capped = true;
+		return;
+	}
 	grown = realloc(host->addresses,
 		(host->address_count + 1) * sizeof(*grown));
 	if (grown == NULL) {
@@ -413,19 +462,75 @@ fill_host(host_entry *host, const query_result *a, const query_result *aaaa,
 	address_sink sink = { host, false };
 
 	for (size_t i = 0; i < 2; i++) {
+		bool too_long;
+
+		if (both[i]->status == QUERY_SKIPPED) {
+			host->not_checked = true;
+			continue;
+		}
+		if (both[i]->status == QUERY_MALFORMED)
+			snprintf(host->lookup_error, sizeof(host->lookup_error),
+				"%s", both[i]->error);
 		if (!lookup_answered(both[i])) {
 			host->lookup_failed = true;
 			continue;
 		}
+		dns_answer_chain(both[i]->answer, &too_long);
+		host->chain_too_long |= too_long;
 		if (!host->cname)
 			host->cname = dns_answer_cname(both[i]->answer,
 				host->rec.target, host->cname_target,
 				sizeof(host->cname_target));
 		dns_answer_addresses(both[i]->answer, collect_address, &sink);
 	}
-	if (host->address_count > 0)
+	if (host->address_count > 0 || host->not_checked)
 		host->lookup_failed = false;
 	if (sink.failed)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return KD_OK;
+}
+
+/*
+ * Put the first CHECK_TARGET_MAX distinct targets of SUFFIX (in its
+ * order: the best priorities first) into TABLE; mark the hosts of the
+ * others not checked, with a finding.
+ */
+static kd_result
+cap_targets(check_report *report, suffix_report *suffix, target_table *table,
+	kd_err *err)
+{
+	char (*seen)[DNAME_BUF_SIZE] = calloc(CHECK_TARGET_MAX,
+		sizeof(*seen));
+
+	if (seen == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	suffix->targets_found = 0;
+	for (size_t h = 0; h < suffix->host_count; h++) {
+		host_entry *host = &suffix->hosts[h];
+		bool known = false;
+		size_t index;
+
+		for (size_t i = 0; !known && i < suffix->targets_found &&
+			i < CHECK_TARGET_MAX; i++)
+			known = strcmp(seen[i], host->rec.target) == 0;
+		if (!known && suffix->targets_found++ < CHECK_TARGET_MAX)
+			snprintf(seen[suffix->targets_found - 1], DNAME_BUF_SIZE,
+				"%s", host->rec.target);
+		else if (!known)
+			host->not_checked = true;
+		if (!host->not_checked &&
+			add_target(table, host->rec.target, &index) != KD_OK) {
+			free(seen);
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
+	}
+	free(seen);
+	if (suffix->targets_found > CHECK_TARGET_MAX &&
+		check_report_add(report, SEVERITY_WARNING, "too_many_targets", 0,
+			suffix->suffix, NULL, "%s: the SRV records name more "
+			"than %d distinct targets: only the first %d by "
+			"priority are looked up and probed (limit)",
+			suffix->qname, CHECK_TARGET_MAX, CHECK_TARGET_MAX) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	return KD_OK;
 }
@@ -441,14 +546,7 @@ lookup_targets(const check_config *config, query_engine *engine,
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
-		for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
-			size_t index;
-
-			ret = add_target(&table, suffix->hosts[h].rec.target,
-				&index);
-			if (ret != KD_OK)
-				ret = kd_err_set(err, ret, "out of memory");
-		}
+		ret = cap_targets(report, suffix, &table, err);
 	}
 	for (size_t t = 0; ret == KD_OK && t < table.count; t++) {
 		ret = query_engine_add(engine, table.items[t].name,
@@ -468,6 +566,8 @@ lookup_targets(const check_config *config, query_engine *engine,
 			host_entry *host = &suffix->hosts[h];
 			size_t t;
 
+			if (host->not_checked)
+				continue;
 			add_target(&table, host->rec.target, &t);
 			ret = fill_host(host,
 				query_engine_result(engine, table.items[t].query_a),
@@ -510,9 +610,10 @@ find_probe(const probe_target *targets, size_t n,
 	return n;
 }
 
-/* TCP-connect to every distinct address:port of every host. */
+/* Probe every distinct address:port of every host, until DEADLINE_MS. */
 static kd_result
-probe_hosts(const check_config *config, check_report *report, kd_err *err)
+probe_hosts(const check_config *config, check_report *report,
+	uint64_t deadline_ms, kd_err *err)
 {
 	size_t total = 0;
 	size_t n = 0;
@@ -535,7 +636,8 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 			for (size_t a = 0; a < host->address_count; a++) {
 				host_address *addr = &host->addresses[a];
 
-				if (find_probe(targets, n, &addr->addr) < n)
+				if (host->not_checked ||
+					find_probe(targets, n, &addr->addr) < n)
 					continue;
 				targets[n].addr = addr->addr;
 				targets[n].addrlen = addr->addrlen;
@@ -547,6 +649,7 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 		.timeout_ms = config->timeout_ms,
 		.max_inflight = config->max_inflight,
 		.rpc = config->rpc,
+		.deadline_ms = deadline_ms,
 	}, err);
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
@@ -558,6 +661,8 @@ probe_hosts(const check_config *config, check_report *report, kd_err *err)
 				host_address *addr = &host->addresses[a];
 				size_t i = find_probe(targets, n, &addr->addr);
 
+				if (i == n)
+					continue;
 				addr->probe = targets[i].state;
 				addr->probe_ms = targets[i].elapsed_ms;
 				addr->probe_errno = targets[i].error;
@@ -606,10 +711,52 @@ init_suffixes(const check_config *config, check_report *report, kd_err *err)
 	return KD_OK;
 }
 
+/*
+ * The run reached its deadline: say what was not checked, as an error
+ * finding (the verdict rests on what is missing).
+ */
+static kd_result
+note_deadline(const check_config *config, check_report *report,
+	bool skipped_authoritative, kd_err *err)
+{
+	size_t suffixes = 0, targets = 0, probes = 0;
+
+	for (size_t s = 0; s < report->suffix_count; s++) {
+		const suffix_report *suffix = &report->suffixes[s];
+
+		suffixes += suffix->outcome == OUTCOME_NOT_CHECKED;
+		for (size_t h = 0; h < suffix->host_count; h++) {
+			const host_entry *host = &suffix->hosts[h];
+
+			targets += host->not_checked;
+			for (size_t a = 0; a < host->address_count; a++)
+				probes += host->addresses[a].probe ==
+					PROBE_SKIPPED;
+		}
+	}
+	report->deadline_reached = true;
+	snprintf(report->not_checked, sizeof(report->not_checked), "the SRV "
+		"records of %zu suffix(es), the addresses of %zu host(s), the "
+		"probes of %zu address(es)%s", suffixes, targets, probes,
+		config->authoritative ? (skipped_authoritative ? ", the "
+		"authoritative servers" : ", part of the authoritative "
+		"checks") : "");
+	if (check_report_add(report, SEVERITY_ERROR, "deadline_reached", 0,
+		NULL, NULL, "the run reached its deadline of %llu ms (--timeout "
+		"x (%d + %zu suffixes)); not checked: %s",
+		(unsigned long long)report->deadline_ms, config->authoritative ?
+		CHECK_DEADLINE_ROUNDS_AUTHORITATIVE : CHECK_DEADLINE_ROUNDS,
+		report->suffix_count, report->not_checked) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return KD_OK;
+}
+
 kd_result
 check_run(const check_config *config, check_report *report, kd_err *err)
 {
 	query_engine *engine = NULL;
+	uint64_t deadline;
+	bool skip_auth = false;
 	kd_result ret;
 
 	snprintf(report->service, sizeof(report->service), "%s",
@@ -619,22 +766,34 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	report->probed = config->probe;
 	report->rpc = config->probe && config->rpc;
 	report->authoritative = config->authoritative;
+	report->deadline_ms = check_deadline_budget_ms(config->timeout_ms,
+		config->suffixes->count, config->authoritative);
+	deadline = config->deadline_ms ? config->deadline_ms :
+		monotonic_ms() + report->deadline_ms;
 	ret = init_suffixes(config, report, err);
 	if (ret == KD_OK) {
 		ret = query_engine_new(config->timeout_ms, config->max_inflight,
 			&engine, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
+			query_engine_set_deadline(engine, deadline);
 			ret = query_suffixes(config, engine, report, err);
+		}
 		if (ret == KD_OK)
 			ret = lookup_targets(config, engine, report, err);
 		if (ret == KD_OK && config->probe)
-			ret = probe_hosts(config, report, err);
-		if (ret == KD_OK && config->authoritative)
+			ret = probe_hosts(config, report, deadline, err);
+		skip_auth = monotonic_ms() >= deadline;
+		if (ret == KD_OK && config->authoritative && !skip_auth)
 			ret = authoritative_check(config, engine, report, err);
-		if (ret == KD_OK && config->authoritative)
+		if (ret == KD_OK && config->authoritative && !skip_auth)
 			ret = delegation_check(config, engine, report, err);
+		if (engine != NULL && query_engine_deadline_reached(engine))
+			report->deadline_reached = true;
 		query_engine_free(engine);
 	}
+	if (ret == KD_OK && (report->deadline_reached ||
+		monotonic_ms() >= deadline))
+		ret = note_deadline(config, report, skip_auth, err);
 	if (ret == KD_OK)
 		ret = verdict_judge(config, report, err);
 	if (ret == KD_OK)

@@ -21,43 +21,86 @@ dns_answer_name(const ldns_rdf *name, char *out, size_t outlen)
 	dname_tolower(out);
 }
 
-/* CNAMEs followed from the question name, at most. */
-#define DNS_ANSWER_CHAIN_MAX 8
+/* The question name and the names its CNAMEs lead to, in order. */
+typedef struct answer_chain {
+	const ldns_rdf *names[DNS_ANSWER_CHAIN_MAX + 1];
+	size_t count;
+	bool too_long;       /* a CNAME goes on past DNS_ANSWER_CHAIN_MAX */
+} answer_chain;
+
+/* The CNAME in ANSWER owned by NAME, or NULL. */
+static const ldns_rdf *
+cname_of(const ldns_rr_list *answer, const ldns_rdf *name)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
+
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
+			ldns_rr_rd_count(rr) == 1 &&
+			ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+			return ldns_rr_rdf(rr, 0);
+	}
+	return NULL;
+}
 
 /*
- * True when OWNER is the question name of PKT or a name its CNAMEs in
- * the answer lead to: other records in the answer are not about the
- * question and are ignored (RFC 2181 5.4.1).
+ * Follow the CNAMEs of PKT's answer from its question name, at most
+ * DNS_ANSWER_CHAIN_MAX of them: one pass over the answer per link, so
+ * the cost stays linear in the answer however long the chain.
  */
-static bool
-owner_answers_question(const ldns_pkt *pkt, const ldns_rdf *owner)
+static void
+follow_chain(const ldns_pkt *pkt, answer_chain *chain)
 {
 	const ldns_rr *question = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
 	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
-	const ldns_rdf *name;
 
+	chain->count = 0;
+	chain->too_long = false;
 	if (question == NULL)
-		return false;
-	name = ldns_rr_owner(question);
-	for (int hop = 0; hop <= DNS_ANSWER_CHAIN_MAX; hop++) {
-		const ldns_rdf *next = NULL;
+		return;
+	chain->names[chain->count++] = ldns_rr_owner(question);
+	for (;;) {
+		const ldns_rdf *next = cname_of(answer,
+			chain->names[chain->count - 1]);
 
-		if (ldns_dname_compare(owner, name) == 0)
-			return true;
-		for (size_t i = 0; next == NULL &&
-			i < ldns_rr_list_rr_count(answer); i++) {
-			const ldns_rr *rr = ldns_rr_list_rr(answer, i);
-
-			if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
-				ldns_rr_rd_count(rr) == 1 &&
-				ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
-				next = ldns_rr_rdf(rr, 0);
-		}
 		if (next == NULL)
-			return false;
-		name = next;
+			return;
+		if (chain->count == DNS_ANSWER_CHAIN_MAX + 1) {
+			chain->too_long = true;
+			return;
+		}
+		/* a loop ends the chain */
+		for (size_t i = 0; i < chain->count; i++) {
+			if (ldns_dname_compare(chain->names[i], next) == 0)
+				return;
+		}
+		chain->names[chain->count++] = next;
+	}
+}
+
+/*
+ * True when OWNER is on CHAIN: the question name or a name its CNAMEs
+ * lead to. Other records in the answer are not about the question and
+ * are ignored (RFC 2181 5.4.1).
+ */
+static bool
+on_chain(const answer_chain *chain, const ldns_rdf *owner)
+{
+	for (size_t i = 0; i < chain->count; i++) {
+		if (ldns_dname_compare(owner, chain->names[i]) == 0)
+			return true;
 	}
 	return false;
+}
+
+size_t
+dns_answer_chain(const ldns_pkt *pkt, bool *too_long)
+{
+	answer_chain chain;
+
+	follow_chain(pkt, &chain);
+	*too_long = chain.too_long;
+	return chain.count > 0 ? chain.count - 1 : 0;
 }
 
 bool
@@ -67,16 +110,18 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 	size_t n = ldns_rr_list_rr_count(answer);
 	srv_record *out = calloc(n ? n : 1, sizeof(*out));
 	size_t used = 0;
+	answer_chain chain;
 
 	if (out == NULL)
 		return false;
+	follow_chain(pkt, &chain);
 	for (size_t i = 0; i < n; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
 		srv_record *rec = &out[used];
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
 			ldns_rr_rd_count(rr) != 4 ||
-			!owner_answers_question(pkt, ldns_rr_owner(rr)))
+			!on_chain(&chain, ldns_rr_owner(rr)))
 			continue;
 		rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
 		rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
@@ -240,7 +285,9 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		void *ctx), void *ctx)
 {
 	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
+	answer_chain chain;
 
+	follow_chain(pkt, &chain);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
 		const ldns_rdf *rdf = ldns_rr_rdf(rr, 0);
@@ -248,8 +295,7 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		int family;
 
 		/* a record with empty rdata parses, but has no rdf */
-		if (rdf == NULL ||
-			!owner_answers_question(pkt, ldns_rr_owner(rr)))
+		if (rdf == NULL || !on_chain(&chain, ldns_rr_owner(rr)))
 			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
 			ldns_rdf_size(rdf) == 4)

@@ -15,11 +15,22 @@
 /* Write NAME (an ldns dname) in canonical form to OUT; "." for the root. */
 void dns_answer_name(const ldns_rdf *name, char *out, size_t outlen);
 
+/* CNAME links followed from the question name, at most (as resolvers
+ * cap chains: BIND and Unbound stop after a few more). */
+#define DNS_ANSWER_CHAIN_MAX 8
+
 /*
  * The readers below take only records owned by the question name or by a
- * name the answer's CNAMEs lead to from it; other records in an answer
- * are not about the question and are ignored (RFC 2181 5.4.1).
+ * name the answer's CNAMEs lead to from it (at most DNS_ANSWER_CHAIN_MAX
+ * links); other records in an answer are not about the question and are
+ * ignored (RFC 2181 5.4.1). Each reads the answer in linear time.
  */
+
+/*
+ * The number of CNAME links of PKT's answer followed from its question
+ * name; *TOO_LONG is set when the chain goes on past DNS_ANSWER_CHAIN_MAX.
+ */
+size_t dns_answer_chain(const ldns_pkt *pkt, bool *too_long);
 
 /*
  * The SRV records of the answer section of PKT into a new array *RECS

@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "check_limits.h"
 #include "dns_answer.h"
 #include "ns_addresses.h"
 
@@ -18,6 +20,9 @@ ns_addresses_ask(ns_addresses *ns, query_engine *engine, const ldns_pkt *pkt,
 
 	if (!dns_answer_ns(pkt, zone, false, &ns->names, &ns->name_count))
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ns->names_found = ns->name_count;
+	if (ns->name_count > CHECK_NS_MAX)
+		ns->name_count = CHECK_NS_MAX;
 	n = ns->name_count * 2;
 	if ((ns->ids = calloc(n ? n : 1, sizeof(size_t))) == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
@@ -32,6 +37,7 @@ ns_addresses_ask(ns_addresses *ns, query_engine *engine, const ldns_pkt *pkt,
 typedef struct server_sink {
 	ns_addresses *ns;
 	const char *name;
+	size_t taken;      /* addresses of NAME so far */
 	bool ok;
 } server_sink;
 
@@ -44,6 +50,15 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 
 	(void)family;
 	(void)bytes;
+	for (size_t i = 0; i < ns->server_count; i++) {
+		if (strcmp(ns->servers[i].address, address) == 0)
+			return;
+	}
+	if (sink->taken == CHECK_ADDRESS_MAX) {
+		ns->addresses_capped = true;
+		return;
+	}
+	sink->taken++;
 	if (!sink->ok || (grown = realloc(ns->servers,
 		(ns->server_count + 1) * sizeof(*grown))) == NULL) {
 		sink->ok = false;
@@ -61,12 +76,16 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 {
 	kd_result ret = KD_OK;
 
+	size_t taken = 0;
+
 	for (size_t k = 0; k < ns->name_count * 2; k++) {
-		server_sink sink = { ns, ns->names[k / 2], true };
+		server_sink sink = { ns, ns->names[k / 2], k % 2 ? taken : 0,
+			true };
 		const ldns_pkt *pkt = query_engine_answer(engine, ns->ids[k]);
 
 		if (pkt != NULL)
 			dns_answer_addresses(pkt, add_server, &sink);
+		taken = sink.taken;
 		if (!sink.ok)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
@@ -78,6 +97,25 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 		ret = endpoint_parse(text, port, &ns->servers[s].at, err);
 	}
 	return ret;
+}
+
+kd_result
+ns_limits_findings(check_report *report, const char *suffix, const char *zone,
+	const ns_addresses *ns)
+{
+	if (ns->names_found > CHECK_NS_MAX &&
+		check_report_add(report, SEVERITY_WARNING, "too_many_ns", 0,
+			suffix, NULL, "zone %s has %zu NS names: only the first %d "
+			"are asked (limit)", zone, ns->names_found, CHECK_NS_MAX)
+		!= KD_OK)
+		return KD_ENOMEM;
+	if (ns->addresses_capped &&
+		check_report_add(report, SEVERITY_WARNING, "too_many_addresses",
+			0, suffix, NULL, "an NS name of zone %s has more than %d "
+			"addresses: only %d are asked (limit)", zone,
+			CHECK_ADDRESS_MAX, CHECK_ADDRESS_MAX) != KD_OK)
+		return KD_ENOMEM;
+	return KD_OK;
 }
 
 void

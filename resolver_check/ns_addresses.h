@@ -11,6 +11,7 @@
 #define KMSDNS_NS_ADDRESSES_H
 
 #include <netinet/in.h>
+#include "check_report.h"
 #include "dname.h"
 #include "query_engine.h"
 
@@ -22,8 +23,12 @@ typedef struct ns_server {
 } ns_server;
 
 typedef struct ns_addresses {
-	char (*names)[DNAME_BUF_SIZE]; /* owned; the NS names */
+	char (*names)[DNAME_BUF_SIZE]; /* owned; the NS names, at most
+	                                  CHECK_NS_MAX (check_limits.h) */
 	size_t name_count;
+	size_t names_found;            /* NS names in the answer */
+	bool addresses_capped;         /* a name had more than
+	                                  CHECK_ADDRESS_MAX addresses */
 	size_t *ids;                   /* owned; 2 per name: A, AAAA query */
 	ns_server *servers;            /* owned; filled by collect */
 	size_t server_count;
@@ -40,10 +45,19 @@ kd_result ns_addresses_ask(ns_addresses *ns, query_engine *engine,
 
 /*
  * Gather the addresses the run queries found into NS->servers, each with
- * its endpoint on PORT. Returns KD_ENOMEM or KD_EINVAL.
+ * its endpoint on PORT: each distinct address once (under the first name
+ * that has it), at most CHECK_ADDRESS_MAX per name. Returns KD_ENOMEM or
+ * KD_EINVAL.
  */
 kd_result ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err);
+
+/*
+ * Add to REPORT the findings for the limits NS hit (too_many_ns,
+ * too_many_addresses), about ZONE of SUFFIX. Returns KD_ENOMEM.
+ */
+kd_result ns_limits_findings(check_report *report, const char *suffix,
+	const char *zone, const ns_addresses *ns);
 
 /* Free what NS owns (not NS itself). */
 void ns_addresses_free(ns_addresses *ns);

@@ -52,6 +52,7 @@ typedef struct query {
 	uint8_t *tcp_answer;    /* the TCP answer being read */
 	size_t tcp_answer_len;  /* its length once the prefix is read */
 	query_result result;
+	uint64_t hash;          /* of the question, server and transport */
 } query;
 
 struct query_engine {
@@ -61,6 +62,10 @@ struct query_engine {
 	unsigned timeout_ms;
 	size_t max_inflight;
 	uint8_t *udp_buffer;
+	size_t *table;          /* open addressing: query index + 1, or 0 */
+	size_t table_size;      /* a power of two, > 2 * count */
+	uint64_t deadline_ms;   /* 0: none */
+	bool deadline_reached;
 };
 
 const char *
@@ -72,6 +77,7 @@ query_status_name(query_status status)
 	case QUERY_TIMEOUT: return "timeout";
 	case QUERY_NETERROR: return "network error";
 	case QUERY_MALFORMED: return "malformed answer";
+	case QUERY_SKIPPED: return "not checked (deadline)";
 	}
 	return "unknown";
 }
@@ -118,6 +124,7 @@ query_engine_free(query_engine *engine)
 	}
 	free(engine->queries);
 	free(engine->udp_buffer);
+	free(engine->table);
 	free(engine);
 }
 
@@ -163,11 +170,102 @@ build_wire(query *q, bool recursion_desired, kd_err *err)
 	return KD_OK;
 }
 
-kd_result
-query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
-	const endpoint *server, bool recursion_desired, size_t *id, kd_err *err)
+/* FNV-1a over LEN bytes of DATA, continuing from HASH. */
+static uint64_t
+hash_bytes(uint64_t hash, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ p[i]) * 1099511628211u;
+	return hash;
+}
+
+/*
+ * The question of Q: its message after the ID (flags and question
+ * section, so name, type and RD), its server and its transport.
+ */
+static uint64_t
+question_hash(const query *q)
+{
+	uint64_t hash = 14695981039346656037u;
+
+	hash = hash_bytes(hash, q->wire + 4, q->wire_len - 2);
+	hash = hash_bytes(hash, &q->server.addr, q->server.addrlen);
+	return hash_bytes(hash, &q->tcp_only, sizeof(q->tcp_only));
+}
+
+static bool
+same_question(const query *a, const query *b)
+{
+	return a->hash == b->hash && a->tcp_only == b->tcp_only &&
+		a->wire_len == b->wire_len &&
+		memcmp(a->wire + 4, b->wire + 4, a->wire_len - 2) == 0 &&
+		a->server.addrlen == b->server.addrlen &&
+		memcmp(&a->server.addr, &b->server.addr,
+		a->server.addrlen) == 0;
+}
+
+/* The slot of ENGINE's table where Q is, or where it would go. */
+static size_t *
+table_slot(const query_engine *engine, const query *q)
+{
+	size_t mask = engine->table_size - 1;
+
+	for (size_t i = (size_t)q->hash & mask;; i = (i + 1) & mask) {
+		size_t *slot = &engine->table[i];
+
+		if (*slot == 0 || same_question(engine->queries[*slot - 1], q))
+			return slot;
+	}
+}
+
+/* Make room for one more query in ENGINE's array and table. */
+static bool
+grow(query_engine *engine)
+{
+	if (engine->count == engine->capacity) {
+		size_t capacity = engine->capacity ? engine->capacity * 2 : 64;
+		query **grown = realloc(engine->queries,
+			capacity * sizeof(*grown));
+
+		if (grown == NULL)
+			return false;
+		engine->queries = grown;
+		engine->capacity = capacity;
+	}
+	if (2 * (engine->count + 1) >= engine->table_size) {
+		size_t size = engine->table_size ? engine->table_size * 2 : 256;
+		size_t *old = engine->table;
+
+		engine->table = calloc(size, sizeof(*engine->table));
+		if (engine->table == NULL) {
+			engine->table = old;
+			return false;
+		}
+		free(old);
+		engine->table_size = size;
+		for (size_t i = 0; i < engine->count; i++)
+			*table_slot(engine, engine->queries[i]) = i + 1;
+	}
+	return true;
+}
+
+static void
+free_query(query *q)
+{
+	ldns_rdf_deep_free(q->qname);
+	free(q->wire);
+	free(q);
+}
+
+static kd_result
+add_query(query_engine *engine, const char *qname, ldns_rr_type type,
+	const endpoint *server, bool recursion_desired, bool tcp_only,
+	size_t *id, kd_err *err)
 {
 	char absolute[DNAME_BUF_SIZE + 1];
+	size_t *slot;
 	query *q;
 	kd_result ret;
 
@@ -176,23 +274,16 @@ query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
 			"long or empty", qname);
 	snprintf(absolute, sizeof(absolute), "%s%s", qname,
 		qname[strlen(qname) - 1] == '.' ? "" : ".");
-	if (engine->count == engine->capacity) {
-		size_t capacity = engine->capacity ? engine->capacity * 2 : 64;
-		query **grown = realloc(engine->queries,
-			capacity * sizeof(*grown));
-
-		if (grown == NULL)
-			return kd_err_set(err, KD_ENOMEM, "query engine: out of "
-				"memory");
-		engine->queries = grown;
-		engine->capacity = capacity;
-	}
+	if (!grow(engine))
+		return kd_err_set(err, KD_ENOMEM, "query engine: out of "
+			"memory");
 	q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
 	q->fd = -1;
 	q->type = type;
 	q->server = *server;
+	q->tcp_only = tcp_only;
 	q->id = random_id();
 	q->qname = ldns_dname_new_frm_str(absolute);
 	if (q->qname == NULL) {
@@ -202,22 +293,56 @@ query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
 	}
 	ret = build_wire(q, recursion_desired, err);
 	if (ret != KD_OK) {
-		ldns_rdf_deep_free(q->qname);
-		free(q);
+		free_query(q);
 		return ret;
+	}
+	q->hash = question_hash(q);
+	slot = table_slot(engine, q);
+	if (*slot != 0) {
+		*id = *slot - 1;
+		free_query(q);
+		return KD_OK;
 	}
 	q->result.status = QUERY_PENDING;
 	*id = engine->count;
 	engine->queries[engine->count++] = q;
+	*slot = engine->count;
 	return KD_OK;
 }
 
-void
-query_engine_tcp_only(query_engine *engine, size_t id)
+kd_result
+query_engine_add(query_engine *engine, const char *qname, ldns_rr_type type,
+	const endpoint *server, bool recursion_desired, size_t *id, kd_err *err)
 {
-	if (id < engine->count &&
-		engine->queries[id]->state == STATE_PENDING)
-		engine->queries[id]->tcp_only = true;
+	return add_query(engine, qname, type, server, recursion_desired, false,
+		id, err);
+}
+
+kd_result
+query_engine_add_tcp(query_engine *engine, const char *qname,
+	ldns_rr_type type, const endpoint *server, bool recursion_desired,
+	size_t *id, kd_err *err)
+{
+	return add_query(engine, qname, type, server, recursion_desired, true,
+		id, err);
+}
+
+void
+query_engine_set_deadline(query_engine *engine, uint64_t deadline_ms)
+{
+	engine->deadline_ms = deadline_ms;
+}
+
+bool
+query_engine_deadline_reached(const query_engine *engine)
+{
+	return engine->deadline_reached;
+}
+
+size_t
+query_engine_count(const query_engine *engine)
+{
+	return engine->count;
 }
 
 const query_result *
@@ -347,6 +472,18 @@ take_answer(query *q, const uint8_t *data, size_t len, uint64_t now,
 		ldns_pkt_free(pkt);
 		*truncated = true;
 		return 0;
+	}
+	if (ldns_pkt_tc(pkt)) {
+		char reason[128];
+		char server[ENDPOINT_TEXT_MAX];
+
+		/* over TCP nothing is cut: TC there is a broken server */
+		ldns_pkt_free(pkt);
+		endpoint_format(&q->server, server, sizeof(server));
+		snprintf(reason, sizeof(reason), "TC set in the TCP answer from "
+			"%s", server);
+		finish(q, QUERY_MALFORMED, now, reason);
+		return 1;
 	}
 	q->result.answer = pkt;
 	finish(q, QUERY_ANSWERED, now, NULL);
@@ -500,6 +637,22 @@ next_event(const query_engine *engine, const query *q)
 	return next;
 }
 
+/* The deadline came: every query not done ends skipped. */
+static void
+skip_unfinished(query_engine *engine, uint64_t now)
+{
+	for (size_t i = 0; i < engine->count; i++) {
+		query *q = engine->queries[i];
+
+		if (q->state == STATE_DONE)
+			continue;
+		if (q->state == STATE_PENDING)
+			q->start_ms = now;
+		finish(q, QUERY_SKIPPED, now, "the run's deadline was reached");
+		engine->deadline_reached = true;
+	}
+}
+
 kd_result
 query_engine_run(query_engine *engine, kd_err *err)
 {
@@ -515,10 +668,15 @@ query_engine_run(query_engine *engine, kd_err *err)
 	}
 	for (;;) {
 		uint64_t now = monotonic_ms();
-		uint64_t wake = UINT64_MAX;
+		uint64_t wake = engine->deadline_ms ? engine->deadline_ms :
+			UINT64_MAX;
 		size_t n = 0;
 		int ready;
 
+		if (engine->deadline_ms != 0 && now >= engine->deadline_ms) {
+			skip_unfinished(engine, now);
+			break;
+		}
 		/* keep the running ones, then fill free slots */
 		for (size_t i = 0; i < engine->count && n < engine->max_inflight;
 			i++) {

@@ -5,7 +5,9 @@
  * socket, all are driven by one poll() loop. A UDP query is sent again at
  * a third and two thirds of the timeout; an answer with TC set is asked
  * again over TCP (with a fresh timeout). An answer counts only when its
- * ID and question match the query. Queries are sent without EDNS, so the
+ * ID and question match the query; a TCP answer with TC set is malformed.
+ * The same question (name, type, RD) to the same server is asked once:
+ * adding it again gives the first one's id. Queries are sent without EDNS, so the
  * 512-byte limit (and the TCP fallback) applies as for the oldest client.
  * Results stay valid until the engine is freed; more queries may be added
  * and run after a run.
@@ -25,6 +27,7 @@ typedef enum query_status {
 	QUERY_TIMEOUT,   /* no answer within the timeout */
 	QUERY_NETERROR,  /* socket, send, connect or receive failed */
 	QUERY_MALFORMED, /* the answer could not be parsed */
+	QUERY_SKIPPED,   /* not finished: the engine's deadline came first */
 } query_status;
 
 typedef struct query_result {
@@ -50,14 +53,29 @@ void query_engine_free(query_engine *engine);
 /*
  * Add a query of QNAME (canonical or absolute name) and TYPE, class IN, to
  * SERVER, with the RD bit when RECURSION_DESIRED. *ID identifies it for
- * query_engine_result(). Returns KD_EINVAL for a bad name, KD_ENOMEM.
+ * query_engine_result(); a question already added to SERVER gets the id
+ * it has. Returns KD_EINVAL for a bad name, KD_ENOMEM.
  */
 kd_result query_engine_add(query_engine *engine, const char *qname,
 	ldns_rr_type type, const endpoint *server, bool recursion_desired,
 	size_t *id, kd_err *err);
 
-/* Ask query ID (added, not run yet) over TCP only, without UDP first. */
-void query_engine_tcp_only(query_engine *engine, size_t id);
+/* As query_engine_add(), but asked over TCP only, without UDP first. */
+kd_result query_engine_add_tcp(query_engine *engine, const char *qname,
+	ldns_rr_type type, const endpoint *server, bool recursion_desired,
+	size_t *id, kd_err *err);
+
+/*
+ * Make every run end at DEADLINE_MS (monotonic_ms() time): queries still
+ * running or waiting then end QUERY_SKIPPED. 0: no deadline.
+ */
+void query_engine_set_deadline(query_engine *engine, uint64_t deadline_ms);
+
+/* True when a run ended at the deadline with queries skipped. */
+bool query_engine_deadline_reached(const query_engine *engine);
+
+/* Distinct questions added so far (each one is asked once). */
+size_t query_engine_count(const query_engine *engine);
 
 /*
  * Run every query not run yet until each is answered or timed out.

@@ -57,6 +57,7 @@ json_hosts(json_out *json, const check_report *report,
 		json_kv_string(json, "cname_target",
 			host->cname ? host->cname_target : NULL);
 		json_kv_bool(json, "lookup_failed", host->lookup_failed);
+		json_kv_bool(json, "checked", !host->not_checked);
 		json_key(json, "reachable");
 		if (report->probed)
 			json_bool(json, host->reachable);
@@ -160,6 +161,10 @@ report_print_json(const check_report *report, FILE *out)
 	json_code(&json, "client_code", report->activates ? 0 :
 		report->client_code);
 	json_kv_int(&json, "exit_status", check_report_exit_status(report));
+	json_kv_uint(&json, "deadline_ms", report->deadline_ms);
+	json_kv_bool(&json, "deadline_reached", report->deadline_reached);
+	json_kv_string(&json, "not_checked", report->deadline_reached ?
+		report->not_checked : NULL);
 	json_key(&json, "suffixes");
 	json_array_begin(&json);
 	for (size_t i = 0; i < report->suffix_count; i++) {
@@ -181,6 +186,7 @@ report_print_json(const check_report *report, FILE *out)
 			suffix->queried_by_client);
 		json_kv_bool(&json, "chosen", (long)i == report->chosen);
 		json_kv_bool(&json, "devolved", suffix->devolved);
+		json_kv_uint(&json, "srv_records_found", suffix->srv_found);
 		json_uint_if(&json, "ttl", suffix->outcome == OUTCOME_RECORDS ||
 			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);

@@ -34,7 +34,8 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 			(unsigned)host->rec.weight, host->share * 100,
 			host->cname ? "  (alias)" : "");
 		if (host->address_count == 0)
-			fprintf(out, "       %s\n", host->lookup_failed ?
+			fprintf(out, "       %s\n", host->not_checked ?
+				"not checked" : host->lookup_failed ?
 				"address lookup failed" : "no address");
 		for (size_t a = 0; a < host->address_count; a++) {
 			const host_address *addr = &host->addresses[a];

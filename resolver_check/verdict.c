@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_limits.h"
+#include "dns_answer.h"
 #include "verdict.h"
 #include "wincode.h"
 
@@ -33,6 +35,8 @@ verdict_outcome_code(suffix_outcome outcome)
 	case OUTCOME_NETERROR:
 	case OUTCOME_MALFORMED:
 		return WINCODE_SERVER_FAILURE;
+	case OUTCOME_NOT_CHECKED:
+		return 0;
 	}
 	return WINCODE_SERVER_FAILURE;
 }
@@ -40,7 +44,8 @@ verdict_outcome_code(suffix_outcome outcome)
 static bool
 is_failure(suffix_outcome outcome)
 {
-	return verdict_outcome_code(outcome) == WINCODE_SERVER_FAILURE;
+	return verdict_outcome_code(outcome) == WINCODE_SERVER_FAILURE ||
+		outcome == OUTCOME_NOT_CHECKED;
 }
 
 static const char *
@@ -59,6 +64,8 @@ outcome_text(const suffix_report *suffix)
 	case OUTCOME_TIMEOUT: return "no answer within the timeout";
 	case OUTCOME_NETERROR: return "the query failed (network error)";
 	case OUTCOME_MALFORMED: return "the answer could not be parsed";
+	case OUTCOME_NOT_CHECKED: return "not asked: the run's deadline came "
+		"first";
 	case OUTCOME_RECORDS: return "SRV records found";
 	}
 	return "unknown";
@@ -180,13 +187,37 @@ judge_records(const check_config *config, check_report *report,
 				"alias (CNAME to %s): RFC 2782 forbids aliases as "
 				"SRV targets", suffix->qname, target,
 				host->cname_target);
-		if (host->lookup_failed)
+		if (host->not_checked) {
+			ADD(report, SEVERITY_WARNING, "target_not_checked", 0,
+				suffix->suffix, target, "%s: target %s was not "
+				"looked up nor probed (over a limit, or the "
+				"deadline came first)", suffix->qname, target);
+		}
+		if (host->chain_too_long)
+			ADD(report, SEVERITY_WARNING, "cname_chain_too_long",
+				WINCODE_SERVER_FAILURE, suffix->suffix, target,
+				"%s: the address of target %s is behind more "
+				"than %d CNAMEs (limit): resolvers give up on such "
+				"chains", suffix->qname, target,
+				DNS_ANSWER_CHAIN_MAX);
+		if (host->addresses_capped)
+			ADD(report, SEVERITY_WARNING, "too_many_addresses", 0,
+				suffix->suffix, target, "%s: target %s has more "
+				"than %d addresses: only %d are checked (limit)",
+				suffix->qname, target, CHECK_ADDRESS_MAX,
+				CHECK_ADDRESS_MAX);
+		if (host->lookup_error[0] != '\0')
+			ADD(report, SEVERITY_WARNING, "malformed_answer",
+				WINCODE_SERVER_FAILURE, suffix->suffix, target,
+				"%s: the A/AAAA answer for target %s is malformed: "
+				"%s", suffix->qname, target, host->lookup_error);
+		else if (host->lookup_failed)
 			ADD(report, SEVERITY_WARNING, "target_lookup_failed",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
 				"%s: the A/AAAA lookup of target %s failed "
 				"(timeout or server failure)", suffix->qname,
 				target);
-		else if (host->address_count == 0)
+		else if (host->address_count == 0 && !host->not_checked)
 			ADD(report, SEVERITY_WARNING, "target_no_address",
 				WINCODE_RPC_UNAVAILABLE, suffix->suffix, target,
 				"%s: target %s has no A or AAAA record: a client "

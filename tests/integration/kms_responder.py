@@ -7,6 +7,8 @@ from those protocol facts only). It never reads or answers an activation
 request.
 
 usage: kms_responder.py ADDR PORT MODE
+       kms_responder.py ADDR FIRST:COUNT:STEP MODE   (COUNT ports FIRST,
+                                                     FIRST+STEP, ...)
   kms     bind_ack accepting the context when the bind offers the KMS
           interface 51c82175-844e-4750-b0d8-ec255555bc06, else rejecting
           it (result 2, reason 1: abstract syntax not supported)
@@ -16,6 +18,7 @@ usage: kms_responder.py ADDR PORT MODE
   close   accepts and closes at once
 Prints "listening" once it listens; runs until killed.
 """
+import selectors
 import socket
 import struct
 import sys
@@ -85,15 +88,27 @@ def serve(conn, mode, port):
 
 
 def main():
-    addr, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((addr, port))
-    listener.listen(64)
+    addr, ports, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    if ":" in ports:
+        first, count, step = (int(x) for x in ports.split(":"))
+        ports = [first + i * step for i in range(count)]
+    else:
+        ports = [int(ports)]
+    sel = selectors.DefaultSelector()
+    for port in ports:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((addr, port))
+        listener.listen(64)
+        sel.register(listener, selectors.EVENT_READ, port)
     print("listening", flush=True)
     while True:
-        conn, _ = listener.accept()
-        threading.Thread(target=serve, args=(conn, mode, port), daemon=True).start()
+        for key, _ in sel.select():
+            try:
+                conn, _ = key.fileobj.accept()
+            except OSError:
+                continue
+            threading.Thread(target=serve, args=(conn, mode, key.data), daemon=True).start()
 
 
 if __name__ == "__main__":

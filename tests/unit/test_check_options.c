@@ -62,7 +62,7 @@ test_all_values(void **state)
 	assert_int_equal(opts.expect_count, 1);
 	assert_string_equal(opts.expect[0], "kms1.a.test");
 	assert_int_equal(opts.timeout_ms, 500);
-	assert_true(opts.json);
+	assert_int_equal(opts.format, CHECK_FORMAT_JSON);
 	assert_string_equal(opts.service, "_vlmcs._tcp");
 	check_options_free(&opts);
 }
@@ -216,6 +216,37 @@ test_build_resolv_conf(void **state)
 	unlink(path);
 }
 
+static void
+test_formats(void **state)
+{
+	char *nagios[] = { "c", "--format", "nagios" };
+	char *prom[] = { "c", "--json", "--format=prometheus" };
+	char *bad[] = { "c", "--format", "xml" };
+	char *bad_nagios[] = { "c", "--bogus", "--format=nagios" };
+	check_options opts;
+	kd_err err;
+
+	(void)state;
+	assert_int_equal(check_options_parse(ARGC(nagios), nagios, &opts,
+		&err), KD_OK);
+	assert_int_equal(opts.format, CHECK_FORMAT_NAGIOS);
+	check_options_free(&opts);
+	assert_int_equal(check_options_parse(ARGC(prom), prom, &opts, &err),
+		KD_OK);
+	assert_int_equal(opts.format, CHECK_FORMAT_PROMETHEUS);
+	check_options_free(&opts);
+	assert_usage_error(ARGC(bad), bad, "--format: \"xml\" is not text, "
+		"json, nagios or prometheus");
+	/* a usage error before --format is still told in its format */
+	assert_usage_error(ARGC(bad_nagios), bad_nagios, "unknown option");
+	assert_int_equal(check_options_scan_format(ARGC(bad_nagios),
+		bad_nagios), CHECK_FORMAT_NAGIOS);
+	assert_int_equal(check_options_scan_format(ARGC(bad), bad),
+		CHECK_FORMAT_TEXT);
+	assert_int_equal(check_options_scan_format(ARGC(prom), prom),
+		CHECK_FORMAT_PROMETHEUS);
+}
+
 int
 main(void)
 {
@@ -223,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_values),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_build_windows),
 		cmocka_unit_test(test_build_resolv_conf),
 	};

@@ -415,6 +415,39 @@ test_devolution_only(void **state)
 	check_report_free(&report);
 }
 
+/* A deadline already past: nothing is asked, the report says so. */
+static void
+test_deadline_reached(void **state)
+{
+	check_config config = make_config();
+	check_report report;
+	suffix_list list;
+	kd_err err;
+
+	(void)state;
+	suffix_list_init(&list);
+	assert_int_equal(suffix_list_add(&list, "a.test", "test", &err), KD_OK);
+	assert_int_equal(endpoint_parse("127.0.0.1#9", 53, &config.server,
+		&err), KD_OK);
+	config.suffixes = &list;
+	config.timeout_ms = 1000;
+	config.max_inflight = 4;
+	config.deadline_ms = 1;
+	check_report_init(&report);
+	assert_int_equal(check_run(&config, &report, &err), KD_OK);
+	assert_true(report.deadline_reached);
+	assert_int_equal(report.deadline_ms, 9000);
+	assert_int_equal(report.suffixes[0].outcome, OUTCOME_NOT_CHECKED);
+	assert_string_equal(report.findings[0].id, "deadline_reached");
+	assert_int_equal(report.findings[0].severity, SEVERITY_ERROR);
+	assert_non_null(strstr(report.findings[0].message, "deadline of 9000 "
+		"ms (--timeout x (8 + 1 suffixes)); not checked: the SRV "
+		"records of 1 suffix(es)"));
+	assert_int_equal(check_report_exit_status(&report), 2);
+	check_report_free(&report);
+	suffix_list_free(&list);
+}
+
 int
 main(void)
 {
@@ -429,6 +462,7 @@ main(void)
 		cmocka_unit_test(test_suffixes_disagree),
 		cmocka_unit_test(test_no_primary_suffix),
 		cmocka_unit_test(test_devolution_only),
+		cmocka_unit_test(test_deadline_reached),
 		cmocka_unit_test(test_remedies),
 		cmocka_unit_test(test_json_error_document),
 	};

@@ -91,7 +91,7 @@ dlz_create(const char *dlzname, unsigned int argc, char *argv[],
 	if (res == KD_OK)
 		res = instance_open(inst, &err);
 	if (res == KD_OK) {
-		inst->last_age = 0;
+		inst->last_age_ms = INT64_MIN / 2; /* age at the first poll */
 		if (pthread_create(&inst->maint, NULL, maintenance_main, inst) != 0)
 			res = kd_err_set(&err, KD_ENOMEM,
 				"cannot start the maintenance thread");

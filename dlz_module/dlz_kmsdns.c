@@ -91,7 +91,7 @@ dlz_create(const char *dlzname, unsigned int argc, char *argv[],
 	if (res == KD_OK)
 		res = instance_open(inst, &err);
 	if (res == KD_OK) {
-		inst->last_age = 0;
+		inst->last_age_ms = INT64_MIN / 2; /* age at the first poll */
 		if (pthread_create(&inst->maint, NULL, maintenance_main, inst) != 0)
 			res = kd_err_set(&err, KD_ENOMEM,
 				"cannot start the maintenance thread");
@@ -301,6 +301,13 @@ dlz_allnodes(const char *zone, void *dbdata, dns_sdlzallnodes_t *allnodes)
 
 /* ---- dynamic updates ------------------------------------------------------ */
 
+/*
+ * Make every zone of the snapshot writeable in BIND's new VIEW. A zone that
+ * BIND refuses (named.conf declares it too, or any other reason) is left
+ * out with one log line and the others go on: failing here would fail the
+ * whole (re)configuration, and named neither starts nor frees this
+ * instance. named.conf's zone wins for queries of such a zone.
+ */
 isc_result_t
 dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 {
@@ -312,19 +319,24 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	}
 	/* No lock is held here: writeable_zone() calls dlz_lookup() back. */
 	snapshot *snap = snapshot_acquire(inst);
-	isc_result_t result = ISC_R_SUCCESS;
-	for (size_t i = 0; i < snap->zone_count && result == ISC_R_SUCCESS; i++) {
+	size_t writeable = 0;
+	for (size_t i = 0; i < snap->zone_count; i++) {
 		const char *name = snapshot_zone_name(snap->zones[i]);
-		result = inst->writeable_zone(view, dlzdb, name);
-		if (result != ISC_R_SUCCESS)
+		isc_result_t result = inst->writeable_zone(view, dlzdb, name);
+		if (result == ISC_R_SUCCESS)
+			writeable++;
+		else if (result == ISC_R_EXISTS)
+			KD_LOG(inst, ISC_LOG_WARNING, "zone %s: named.conf "
+				"declares it too: left to named.conf (the module "
+				"neither serves nor updates it); remove it from "
+				"named.conf or from the registry", name);
+		else
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot be made "
-				"writeable: %s%s", name, isc_result_totext(result),
-				result == ISC_R_EXISTS ? " (is it also declared in "
-				"named.conf?)" : "");
+				"writeable: %s (served, but updates to it are "
+				"refused)", name, isc_result_totext(result));
 	}
-	if (result == ISC_R_SUCCESS)
-		KD_LOG(inst, ISC_LOG_INFO, "%zu zones accept dynamic updates",
-			snap->zone_count);
+	KD_LOG(inst, ISC_LOG_INFO, "%zu of %zu zones accept dynamic updates",
+		writeable, snap->zone_count);
 	snapshot_unref(snap);
-	return result;
+	return ISC_R_SUCCESS;
 }

@@ -17,7 +17,9 @@
 #include "heap.h"
 #include "instance.h"
 #include "registry.h"
+#include "skip_log.h"
 #include "snapshot.h"
+#include "watch.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -129,6 +131,7 @@ instance_free(kd_instance *inst)
 	pthread_cond_destroy(&inst->writer_cond);
 	pthread_mutex_destroy(&inst->auth_lock);
 	pthread_mutex_destroy(&inst->maint_lock);
+	pthread_mutex_destroy(&inst->skip_lock);
 	pthread_cond_destroy(&inst->maint_cond);
 	free(inst);
 }
@@ -146,19 +149,27 @@ instance_alloc(const char *dlzname)
 	pthread_cond_init(&inst->writer_cond, NULL);
 	pthread_mutex_init(&inst->auth_lock, NULL);
 	pthread_mutex_init(&inst->maint_lock, NULL);
-	pthread_cond_init(&inst->maint_cond, NULL);
+	pthread_mutex_init(&inst->skip_lock, NULL);
+	/* Timed waits on maint_cond are on the monotonic clock. */
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&inst->maint_cond, &attr);
+	pthread_condattr_destroy(&attr);
 	return inst;
+}
+
+static void
+skip_zone(void *ctx, const char *zone, const char *reason)
+{
+	skip_log_zone(ctx, zone, reason);
 }
 
 /* Open the registry twice (reader, writer) and load the first snapshot. */
 kd_result
 instance_open(kd_instance *inst, kd_err *err)
 {
-	kd_result res = registry_open(inst->args.registry_path, true,
-		&inst->reader, err);
-	if (res == KD_OK)
-		res = registry_open(inst->args.registry_path, false,
-			&inst->writer, err);
+	kd_result res = watch_open(inst, err);
 	if (res != KD_OK)
 		return res;
 
@@ -169,8 +180,8 @@ instance_open(kd_instance *inst, kd_err *err)
 		res = registry_load(inst->reader, NULL, &ds, err);
 	if (res == KD_OK) {
 		registry_settings settings = effective_settings(inst, &ds.settings);
-		res = snapshot_build(&ds, &settings, kd_now(), &inst->current,
-			err);
+		res = snapshot_build(&ds, &settings, kd_now(), skip_zone, inst,
+			&inst->current, err);
 	}
 	if (res == KD_OK) {
 		char stale[32], scavenge[32];

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <dns/dlz_dlopen.h>
 
@@ -26,6 +27,8 @@
 
 /* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
 #define KD_AUTH_SLOTS 64
+/* Skipped rows remembered as logged (skip_log.h). */
+#define KD_SKIP_LOG_MAX 1024
 /* Zones waiting for a NOTIFY. */
 #define KD_NOTIFY_QUEUE 256
 
@@ -96,7 +99,22 @@ typedef struct kd_instance {
 	pthread_t maint;
 	char notify_queue[KD_NOTIFY_QUEUE][DNAME_BUF_SIZE];
 	size_t notify_count;
-	int64_t last_age;
+	int64_t last_age_ms; /* kd_now_ms() of the last ageing */
+
+	/* The registry file open (watch.h): its identity, guarded by the
+	 * writer, and what the maintenance thread last logged about it. */
+	dev_t file_dev;
+	ino_t file_ino;
+	bool watch_access_known;
+	bool watch_writable;
+	enum { WATCH_OK, WATCH_GONE, WATCH_BROKEN } watch_state;
+	char watch_error[KD_ERR_TEXT_MAX];
+
+	/* Rows and zones skipped and logged once (skip_log.h). */
+	pthread_mutex_t skip_lock;
+	uint64_t skip_seen[KD_SKIP_LOG_MAX];
+	size_t skip_count;
+	bool skip_full;
 } kd_instance;
 
 /* Seconds since the epoch: the clock of registrations and ageing. */
@@ -137,8 +155,9 @@ registry_settings effective_settings(const kd_instance *inst,
 kd_instance *instance_alloc(const char *dlzname);
 
 /*
- * Open the registry of INST's arguments twice (reader, writer) and load the
- * first snapshot. Returns KD_OK, or the registry's error in ERR.
+ * Open the registry of INST's arguments twice (writer, reader; see
+ * watch_open()) and load the first snapshot. Returns KD_OK, or the
+ * registry's error in ERR.
  */
 kd_result instance_open(kd_instance *inst, kd_err *err);
 

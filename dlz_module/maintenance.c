@@ -18,6 +18,7 @@
 #include "refresh.h"
 #include "registry.h"
 #include "snapshot.h"
+#include "watch.h"
 #include "zonedata.h"
 
 /*
@@ -89,9 +90,10 @@ age_registrations(kd_instance *inst)
 	const registry_settings settings = snap->settings;
 	snapshot_unref(snap);
 	writer_acquire(inst);
-	kd_result res = registry_age_under(inst->writer, &settings, kd_now(),
-		false, report_aged_host, report_aged_address, inst, &changed,
-		&err);
+	kd_result res = inst->writer == NULL || !inst->watch_writable ? KD_OK :
+		registry_age_under(inst->writer, &settings, kd_now(), false,
+			report_aged_host, report_aged_address, inst, &changed,
+			&err);
 	writer_release(inst);
 	if (res != KD_OK)
 		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",
@@ -144,8 +146,10 @@ maintenance_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&inst->maint_lock);
 		if (!inst->stopping && inst->notify_count == 0) {
+			/* maint_cond runs on CLOCK_MONOTONIC (instance_alloc):
+			 * a clock stepped back does not stall polling. */
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
+			clock_gettime(CLOCK_MONOTONIC, &until);
 			until.tv_nsec += (long)inst->args.poll_interval_ms * 1000000L;
 			until.tv_sec += until.tv_nsec / 1000000000L;
 			until.tv_nsec %= 1000000000L;
@@ -168,17 +172,24 @@ maintenance_main(void *arg)
 			break;
 		}
 
+		/* Nothing is read from or written to a file that is no
+		 * longer at the path (watch.h). */
+		const bool current = watch_poll(inst);
 		kd_err err;
-		pthread_mutex_lock(&inst->build_lock);
-		kd_result res = refresh_snapshot(inst, false, &err);
-		pthread_mutex_unlock(&inst->build_lock);
+		kd_result res = KD_OK;
+		if (current) {
+			pthread_mutex_lock(&inst->build_lock);
+			res = refresh_snapshot(inst, false, &err);
+			pthread_mutex_unlock(&inst->build_lock);
+		}
 		if (res != KD_OK)
 			KD_LOG(inst, ISC_LOG_ERROR,
 				"reading registry %s failed: %s (still serving the "
 				"last good data)", inst->args.registry_path, err.text);
 
-		if (kd_now() - inst->last_age >= age_interval(inst)) {
-			inst->last_age = kd_now();
+		if (current && kd_now_ms() - inst->last_age_ms >=
+		    age_interval(inst) * 1000) {
+			inst->last_age_ms = kd_now_ms();
 			age_registrations(inst);
 		}
 		if (queue != NULL) {

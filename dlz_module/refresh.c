@@ -15,6 +15,7 @@
 #include "maintenance.h"
 #include "refresh.h"
 #include "registry.h"
+#include "skip_log.h"
 #include "snapshot.h"
 
 /* A rebuild of this many zones frees enough to give memory back. */
@@ -53,20 +54,46 @@ serial_known(const snapshot *snap, const char *zone, uint32_t serial)
  * rebuild the zones whose serial differs, drop removed zones, reload the
  * grants, sites and settings. Runs with BUILD_LOCK held.
  */
+static kd_result refresh_from(kd_instance *inst, uint64_t counter,
+	bool every_zone, kd_err *err);
+
 kd_result
 refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 {
 	uint64_t counter = 0;
+	if (inst->reader == NULL) /* a reopen failed (watch.h) */
+		return kd_err_set(err, KD_ESTORE, "registry %s is not open",
+			inst->args.registry_path);
 	kd_result res = registry_change_counter(inst->reader, &counter, err);
 	if (res != KD_OK || (!force && counter == inst->last_counter))
 		return res;
+	/*
+	 * One read transaction for the whole snapshot, so it never mixes two
+	 * commits. The counter is read again inside it, before any data: a
+	 * commit in between makes the next poll refresh once more, never
+	 * miss a change.
+	 */
+	res = registry_read_begin(inst->reader, err);
+	if (res == KD_OK)
+		res = registry_change_counter(inst->reader, &counter, err);
+	if (res == KD_OK)
+		res = refresh_from(inst, counter, force, err);
+	registry_read_end(inst->reader);
+	return res;
+}
 
+/* The rebuild of refresh_snapshot(), in its read transaction. */
+static kd_result
+refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
+	kd_err *err)
+{
 	char (*names)[DNAME_BUF_SIZE] = NULL;
 	uint32_t *serials = NULL;
 	size_t count = 0;
 	registry_dataset policy;
 	memset(&policy, 0, sizeof(policy));
-	res = registry_load_serials(inst->reader, &names, &serials, &count, err);
+	kd_result res = registry_load_serials(inst->reader, &names, &serials,
+		&count, err);
 	if (res == KD_OK)
 		res = registry_load_policy(inst->reader, &policy, err);
 	if (res != KD_OK) {
@@ -89,11 +116,17 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 		settings.stale_after != old->settings.stale_after ||
 		settings.scavenge_after != old->settings.scavenge_after;
 	for (size_t i = 0; res == KD_OK && i < count; i++) {
-		if (!settings_changed && serial_known(old, names[i], serials[i]))
+		if (!every_zone && !settings_changed &&
+		    serial_known(old, names[i], serials[i]))
 			continue;
 		res = build_zone(inst, inst->reader, names[i], &settings,
 			&changed[changed_count], err);
 		if (res == KD_ENOENT) { /* removed since the serials were read */
+			res = KD_OK;
+			continue;
+		}
+		if (res == KD_EINVAL) { /* its data cannot be served */
+			skip_log_zone(inst, names[i], err->text);
 			res = KD_OK;
 			continue;
 		}
@@ -158,8 +191,10 @@ rebuild_committed_zone(kd_instance *inst, const char *zone)
 	snapshot *old = snapshot_acquire(inst);
 	snapshot_zone *sz = NULL;
 	snapshot *snap = NULL;
-	kd_result res = build_zone(inst, inst->reader, zone, &old->settings,
-		&sz, &err);
+	kd_result res = inst->reader == NULL ?
+		kd_err_set(&err, KD_ESTORE, "registry %s is not open",
+			inst->args.registry_path) :
+		build_zone(inst, inst->reader, zone, &old->settings, &sz, &err);
 	if (res == KD_OK)
 		res = snapshot_derive(old, &sz, 1, NULL, 0, NULL, &old->settings,
 			&snap, &err);

@@ -9,9 +9,11 @@
 #include "kd_result.h"
 
 /*
- * When the registry changed since the last refresh (or FORCE), rebuild the
- * zones of INST's snapshot whose serial differs, drop removed zones, reload
- * the grants, sites and settings, and queue NOTIFYs of changed zones.
+ * When the registry changed since the last refresh, rebuild the zones of
+ * INST's snapshot whose serial differs, drop removed zones, reload the
+ * grants, sites and settings, and queue NOTIFYs of changed zones. FORCE
+ * (another file was opened) reads the registry and rebuilds every zone.
+ * Everything is read in one read transaction.
  * The caller holds INST->build_lock. Returns KD_OK, or the error in ERR
  * (the old snapshot stays).
  */

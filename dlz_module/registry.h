@@ -24,7 +24,9 @@
 #include "srv.h"
 
 /* The schema version this code reads and writes. */
-#define REGISTRY_SCHEMA_VERSION 1
+#define REGISTRY_SCHEMA_VERSION 2
+/* The oldest schema a read-only connection reads without upgrading it. */
+#define REGISTRY_SCHEMA_READ_MIN 1
 
 /* Defaults of the freshness settings, in seconds. */
 #define REGISTRY_DEFAULT_STALE_AFTER (72 * 3600)
@@ -157,6 +159,29 @@ kd_result registry_create(const char *path, kd_err *err);
 kd_result registry_open(const char *path, bool read_only, registry **out,
 	kd_err *err);
 
+/*
+ * KD_OK when this process can write the registry at PATH and create files
+ * in its directory (SQLite's -wal and -shm); else KD_EPERM (KD_ENOENT for
+ * a missing file) with ERR naming the file or directory, the uid and the
+ * reason.
+ */
+kd_result registry_check_write_access(const char *path, kd_err *err);
+
+/*
+ * Whether REG can write: opened for writing, and SQLite did not fall back
+ * to read-only because the file was not writable when it was opened.
+ */
+bool registry_writable(const registry *reg);
+
+/*
+ * Copy every page of REG's write-ahead log into the file REG has open and
+ * empty the log (SQLite's TRUNCATE checkpoint). Needed before closing a
+ * file that was renamed or deleted: SQLite then leaves its -wal behind,
+ * and the -wal at the path would be read as part of the next file there.
+ * KD_ESTORE when REG cannot write or another connection holds the log.
+ */
+kd_result registry_checkpoint(registry *reg, kd_err *err);
+
 /* Close REG (NULL is fine). A transaction still open is rolled back. */
 void registry_close(registry *reg);
 
@@ -181,6 +206,14 @@ void registry_rollback(registry *reg);
  */
 kd_result registry_change_counter(registry *reg, uint64_t *counter,
 	kd_err *err);
+
+/*
+ * Read several things as of one commit: between registry_read_begin() and
+ * registry_read_end() every load of REG (outside a write transaction) runs
+ * in one read transaction. Loads that start it themselves end it.
+ */
+kd_result registry_read_begin(registry *reg, kd_err *err);
+void registry_read_end(registry *reg);
 
 /* ---- settings -------------------------------------------------------- */
 
@@ -278,6 +311,28 @@ kd_result registry_add_site_prefix(registry *reg, const char *site,
 kd_result registry_remove_site(registry *reg, const char *site, kd_err *err);
 
 /* ---- reading --------------------------------------------------------- */
+
+/* A row a lenient reader skipped (see registry_set_skip_handler()). */
+typedef struct registry_skipped_row {
+	const char *table;  /* "hosts" */
+	const char *zone;   /* the zone it belongs to, NULL if not known */
+	char key[512];      /* zone="example.test" priority=0 ... */
+	const char *reason; /* target "a b": ... */
+} registry_skipped_row;
+typedef void (*registry_skip_fn)(void *ctx, const registry_skipped_row *row);
+
+/*
+ * From now on, loads from REG skip every row they cannot use (a value of
+ * the wrong type, out of range, not a valid name or address) and report
+ * it to FN, instead of failing: what the DLZ module needs to serve every
+ * good zone. A zone whose zones row is skipped is left out with all its
+ * rows (reported once); rows of a zone that does not exist (orphans) are
+ * skipped. Without a handler such a row fails the load with KD_ESTORE
+ * naming the table, the row and the reason.
+ */
+void registry_set_skip_handler(registry *reg, registry_skip_fn fn,
+	void *ctx);
+
 
 /* Load everything (ZONE == NULL) or one zone's data into OUT. */
 kd_result registry_load(registry *reg, const char *zone,

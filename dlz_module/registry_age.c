@@ -271,27 +271,43 @@ age_collect(registry *reg, const registry_settings *settings, int64_t now,
 			settings->stale_after));
 		while ((ret = registry_load_step(&cur, &row, err)) == KD_OK &&
 			row) {
-			bool ok;
+			kd_result read = KD_ENOMEM;
+			kd_err why;
 			if (q == 0) {
-				ok = registry_array_reserve(
+				if (registry_array_reserve(
 					(void **)&work->hosts,
 					&work->host_capacity, work->host_count,
-					sizeof(*work->hosts)) == KD_OK;
-				ok = ok && registry_read_host_row(cur.stmt,
-					&work->hosts[work->host_count++]);
+					sizeof(*work->hosts)) == KD_OK) {
+					read = registry_read_host_row(cur.stmt,
+						&work->hosts[work->host_count],
+						&why);
+				}
+				work->host_count += read == KD_OK;
 			} else {
-				ok = registry_array_reserve(
+				if (registry_array_reserve(
 					(void **)&work->addresses,
 					&work->address_capacity,
 					work->address_count,
-					sizeof(*work->addresses)) == KD_OK;
-				ok = ok && registry_read_address_row(cur.stmt,
-					&work->addresses[work->address_count++]);
+					sizeof(*work->addresses)) == KD_OK) {
+					read = registry_read_address_row(
+						cur.stmt, &work->addresses[
+						work->address_count], &why);
+				}
+				work->address_count += read == KD_OK;
 			}
-			if (!ok) {
-				ret = registry_corrupt_error(reg, q == 0 ?
-					"hosts" : "addresses", err);
+			if (read == KD_ENOMEM) {
+				ret = kd_err_set(err, KD_ENOMEM,
+					"out of memory");
 				break;
+			}
+			if (read != KD_OK) {
+				/* skipped (reported) or the load fails */
+				ret = registry_row_reject(reg, q == 0 ?
+					"hosts" : "addresses", cur.stmt, NULL,
+					&why, err);
+				if (ret != KD_OK) {
+					break;
+				}
 			}
 		}
 		ret = registry_load_finish(&cur, ret);

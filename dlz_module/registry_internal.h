@@ -33,6 +33,8 @@ struct registry {
 	registry_stmt *stmts;
 	size_t stmt_count;
 	size_t stmt_capacity;
+	registry_skip_fn skip;   /* lenient reading (registry.h) */
+	void *skip_ctx;
 };
 
 /* ---- registry_store.c: transactions ---------------------------------- */
@@ -72,7 +74,7 @@ kd_result registry_exec_sql(registry *reg, const char *sql, kd_err *err);
 kd_result registry_stmt_get(registry *reg, const char *sql,
 	sqlite3_stmt **out, kd_err *err);
 
-/* Bind TEXT (not copied: it must outlive the step) or VALUE at INDEX. */
+/* Bind TEXT (copied by SQLite) or VALUE at INDEX. */
 void registry_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 void registry_bind_int(sqlite3_stmt *stmt, int index, int64_t value);
 
@@ -178,7 +180,42 @@ extern const char registry_sql_address_delete[];
 void registry_bind_host_key(sqlite3_stmt *stmt, const char *zone,
 	const srv_record *srv, const char *target);
 
+/* ---- registry_rows.c: checked columns, rows skipped ------------------- */
+
+/*
+ * Read column COL (named COLUMN in errors) of S, checked: text without NUL
+ * bytes that fits OUTLEN; a name valid by RULES, written canonical to OUT
+ * (DNAME_BUF_SIZE); an integer in MIN-MAX; a TTL (0 to 2^31-1); an IPv4 or
+ * IPv6 address, canonical in OUT (REGISTRY_ADDR_MAX). KD_EINVAL or
+ * KD_ERANGE with ERR naming the column, the value and the reason.
+ */
+kd_result registry_col_text(sqlite3_stmt *s, int col, const char *column,
+	char *out, size_t outlen, kd_err *err);
+kd_result registry_col_name(sqlite3_stmt *s, int col, const char *column,
+	dname_rules rules, char *out, kd_err *err);
+kd_result registry_col_int(sqlite3_stmt *s, int col, const char *column,
+	int64_t min, int64_t max, int64_t *out, kd_err *err);
+kd_result registry_col_ttl(sqlite3_stmt *s, int col, const char *column,
+	uint32_t *out, kd_err *err);
+kd_result registry_col_address(sqlite3_stmt *s, int col, const char *column,
+	char *out, kd_err *err);
+
+/* The key of the current row of S, a row of TABLE, as one-line text. */
+void registry_row_key(const char *table, sqlite3_stmt *s, char *out,
+	size_t outlen);
+
+/*
+ * The current row of S, of TABLE in ZONE (NULL: not known), cannot be used
+ * because of WHY: report it to REG's skip handler and return KD_OK (skip
+ * it), or without a handler return KD_ESTORE naming the row in ERR.
+ */
+kd_result registry_row_reject(registry *reg, const char *table,
+	sqlite3_stmt *s, const char *zone, const kd_err *why, kd_err *err);
+
 /* ---- registry_read.c: reading rows ----------------------------------- */
+
+/* Zones a load remembers as skipped (their rows go silently). */
+#define REGISTRY_SKIPPED_ZONES_MAX 64
 
 /* A query being read: the statement and the zone the rows belong to. */
 typedef struct registry_load_cursor {
@@ -186,6 +223,8 @@ typedef struct registry_load_cursor {
 	sqlite3_stmt *stmt;
 	registry_dataset *ds;
 	size_t zone_index;      /* walks ds->zones along the rows */
+	char (*skipped_zones)[DNAME_BUF_SIZE]; /* zones rows skipped */
+	size_t skipped_count;
 } registry_load_cursor;
 
 /*
@@ -198,13 +237,13 @@ kd_result registry_load_step(registry_load_cursor *cur, bool *row,
 /* Reset the statement of CUR, if any; returns RET. */
 kd_result registry_load_finish(registry_load_cursor *cur, kd_result ret);
 
-/* Read a row of HOST_COLUMNS into ITEM (a registry_host); false if bad. */
-bool registry_read_host_row(sqlite3_stmt *s, void *item);
-
 /*
- * Read a row of ADDRESS_COLUMNS into ITEM (a registry_address); false when
- * malformed.
+ * Read a row of HOST_COLUMNS into ITEM (a registry_host), or of
+ * ADDRESS_COLUMNS into ITEM (a registry_address), every value checked:
+ * KD_OK, or an error naming the column and why in ERR.
  */
-bool registry_read_address_row(sqlite3_stmt *s, void *item);
+kd_result registry_read_host_row(sqlite3_stmt *s, void *item, kd_err *err);
+kd_result registry_read_address_row(sqlite3_stmt *s, void *item,
+	kd_err *err);
 
 #endif /* KMSDNS_REGISTRY_INTERNAL_H */

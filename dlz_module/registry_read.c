@@ -118,6 +118,61 @@ load_zone_of(registry_load_cursor *cur, const unsigned char *zone_name)
 	return NULL;
 }
 
+/*
+ * The current row of CUR names no loaded zone: a row of a zone skipped
+ * for its zones row goes silently (that zone was reported), a row of a
+ * zone that does not exist (an orphan, as left by deleting a zone with
+ * foreign keys off) is rejected. Loading one zone, nothing else shows up.
+ */
+static kd_result
+load_no_zone(registry_load_cursor *cur, const char *table, kd_err *err)
+{
+	const char *zone = (const char *)sqlite3_column_text(cur->stmt, 0);
+	for (size_t i = 0; zone != NULL && i < cur->skipped_count; i++) {
+		if (strcmp(cur->skipped_zones[i], zone) == 0) {
+			return KD_OK;
+		}
+	}
+	kd_err why;
+	(void)kd_err_set(&why, KD_ENOENT, "zone %s does not exist (a row "
+		"left behind by a zone deleted without foreign keys)",
+		zone != NULL ? zone : "NULL");
+	return registry_row_reject(cur->reg, table, cur->stmt, NULL, &why,
+		err);
+}
+
+/* Read the zones row of S into Z, every value checked. */
+static kd_result
+read_zone_row(sqlite3_stmt *s, registry_zone *z, kd_err *err)
+{
+	static const char *const timers[] = {
+		"ttl", "refresh", "retry", "expire", "minimum",
+	};
+	uint32_t *const values[] = {
+		&z->ttl, &z->refresh, &z->retry, &z->expire, &z->minimum,
+	};
+	int64_t serial = 0;
+	kd_result ret = registry_col_name(s, 0, "name", DNAME_OWNER, z->name,
+		err);
+	if (ret == KD_OK) {
+		ret = registry_col_name(s, 1, "soa_mname", DNAME_HOST,
+			z->soa_mname, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_name(s, 2, "soa_rname", DNAME_OWNER,
+			z->soa_rname, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_int(s, 3, "serial", 0, UINT32_MAX, &serial,
+			err);
+		z->serial = (uint32_t)serial;
+	}
+	for (int i = 0; ret == KD_OK && i < 5; i++) {
+		ret = registry_col_ttl(s, 4 + i, timers[i], values[i], err);
+	}
+	return ret;
+}
+
 static kd_result
 load_zones(registry_load_cursor *cur, const char *zone, kd_err *err)
 {
@@ -135,22 +190,22 @@ load_zones(registry_load_cursor *cur, const char *zone, kd_err *err)
 		}
 		registry_zone *z = &ds->zones[ds->zone_count];
 		memset(z, 0, sizeof(*z));
-		ds->zone_count++;
-		sqlite3_stmt *s = cur->stmt;
-		if (!registry_column_copy(s, 0, z->name, sizeof(z->name)) ||
-			!registry_column_copy(s, 1, z->soa_mname,
-				sizeof(z->soa_mname)) ||
-			!registry_column_copy(s, 2, z->soa_rname,
-				sizeof(z->soa_rname))) {
-			ret = registry_corrupt_error(cur->reg, "zones", err);
-			break;
+		kd_err why;
+		if (read_zone_row(cur->stmt, z, &why) == KD_OK) {
+			ds->zone_count++;
+			continue;
 		}
-		z->serial = (uint32_t)sqlite3_column_int64(s, 3);
-		z->ttl = (uint32_t)sqlite3_column_int64(s, 4);
-		z->refresh = (uint32_t)sqlite3_column_int64(s, 5);
-		z->retry = (uint32_t)sqlite3_column_int64(s, 6);
-		z->expire = (uint32_t)sqlite3_column_int64(s, 7);
-		z->minimum = (uint32_t)sqlite3_column_int64(s, 8);
+		/* Its rows go with it, silently: remember its name. */
+		const char *name = (const char *)sqlite3_column_text(cur->stmt,
+			0);
+		if (cur->skipped_zones != NULL &&
+		    cur->skipped_count < REGISTRY_SKIPPED_ZONES_MAX &&
+		    name != NULL && strlen(name) < DNAME_BUF_SIZE) {
+			memcpy(cur->skipped_zones[cur->skipped_count++], name,
+				strlen(name) + 1);
+		}
+		ret = registry_row_reject(cur->reg, "zones", cur->stmt, name,
+			&why, err);
 	}
 	return registry_load_finish(cur, ret);
 }
@@ -166,6 +221,15 @@ load_ns(registry_load_cursor *cur, const char *zone, kd_err *err)
 		registry_zone *z = load_zone_of(cur,
 			sqlite3_column_text(cur->stmt, 0));
 		if (z == NULL) {
+			ret = load_no_zone(cur, "zone_ns", err);
+			continue;
+		}
+		char name[DNAME_BUF_SIZE];
+		kd_err why;
+		if (registry_col_name(cur->stmt, 1, "name", DNAME_HOST, name,
+			&why) != KD_OK) {
+			ret = registry_row_reject(cur->reg, "zone_ns", cur->stmt,
+				z->name, &why, err);
 			continue;
 		}
 		if (registry_array_reserve_pow2((void **)&z->ns, z->ns_count,
@@ -175,11 +239,8 @@ load_ns(registry_load_cursor *cur, const char *zone, kd_err *err)
 		}
 		registry_ns *ns = &z->ns[z->ns_count];
 		memset(ns, 0, sizeof(*ns));
+		memcpy(ns->name, name, sizeof(ns->name));
 		z->ns_count++;
-		if (!registry_column_copy(cur->stmt, 1, ns->name,
-			sizeof(ns->name))) {
-			ret = registry_corrupt_error(cur->reg, "zone_ns", err);
-		}
 	}
 	return registry_load_finish(cur, ret);
 }
@@ -204,6 +265,15 @@ load_ns_addresses(registry_load_cursor *cur, const char *zone, kd_err *err)
 			}
 		}
 		if (ns == NULL) {
+			/* of a skipped zone or name server: reported there */
+			continue;
+		}
+		char address[REGISTRY_ADDR_MAX];
+		kd_err why;
+		if (registry_col_address(cur->stmt, 2, "address", address,
+			&why) != KD_OK) {
+			ret = registry_row_reject(cur->reg, "zone_ns_addresses",
+				cur->stmt, z->name, &why, err);
 			continue;
 		}
 		if (registry_array_reserve_pow2((void **)&ns->addresses,
@@ -211,13 +281,8 @@ load_ns_addresses(registry_load_cursor *cur, const char *zone, kd_err *err)
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 			break;
 		}
-		if (!registry_column_copy(cur->stmt, 2,
-			ns->addresses[ns->address_count], REGISTRY_ADDR_MAX)) {
-			ret = registry_corrupt_error(cur->reg,
-				"zone_ns_addresses", err);
-			break;
-		}
-		ns->address_count++;
+		memcpy(ns->addresses[ns->address_count++], address,
+			REGISTRY_ADDR_MAX);
 	}
 	return registry_load_finish(cur, ret);
 }
@@ -227,6 +292,7 @@ static kd_result
 load_zone_list(registry_load_cursor *cur, const load_query *query,
 	const char *zone, bool transfer, kd_err *err)
 {
+	const char *table = transfer ? "zone_allow_transfer" : "zone_notify";
 	bool row = false;
 	kd_result ret = load_start(cur, query, zone, err);
 
@@ -235,136 +301,229 @@ load_zone_list(registry_load_cursor *cur, const load_query *query,
 		registry_zone *z = load_zone_of(cur,
 			sqlite3_column_text(cur->stmt, 0));
 		if (z == NULL) {
+			ret = load_no_zone(cur, table, err);
 			continue;
 		}
-		bool fits;
+		char text[REGISTRY_PREFIX_MAX + REGISTRY_ENDPOINT_MAX];
+		char value[REGISTRY_PREFIX_MAX + REGISTRY_ENDPOINT_MAX];
+		kd_err why;
+		kd_result check = registry_col_text(cur->stmt, 1, transfer ?
+			"prefix" : "endpoint", text, sizeof(text), &why);
+		if (check == KD_OK) {
+			check = transfer ? registry_prefix_normalize(text,
+				value, REGISTRY_PREFIX_MAX, &why) :
+				registry_endpoint_normalize(text, value,
+				REGISTRY_ENDPOINT_MAX, &why);
+		}
+		if (check != KD_OK) {
+			ret = registry_row_reject(cur->reg, table, cur->stmt,
+				z->name, &why, err);
+			continue;
+		}
 		if (transfer) {
 			ret = registry_array_reserve_pow2(
 				(void **)&z->allow_transfer,
 				z->allow_transfer_count,
 				sizeof(*z->allow_transfer));
-			fits = ret == KD_OK && registry_column_copy(cur->stmt,
-				1, z->allow_transfer[z->allow_transfer_count++],
-				REGISTRY_PREFIX_MAX);
+			if (ret == KD_OK) {
+				memcpy(z->allow_transfer[
+					z->allow_transfer_count++], value,
+					REGISTRY_PREFIX_MAX);
+			}
 		} else {
 			ret = registry_array_reserve_pow2((void **)&z->notify,
 				z->notify_count, sizeof(*z->notify));
-			fits = ret == KD_OK && registry_column_copy(cur->stmt,
-				1, z->notify[z->notify_count++],
-				REGISTRY_ENDPOINT_MAX);
+			if (ret == KD_OK) {
+				memcpy(z->notify[z->notify_count++], value,
+					REGISTRY_ENDPOINT_MAX);
+			}
 		}
 		if (ret != KD_OK) {
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-		} else if (!fits) {
-			ret = registry_corrupt_error(cur->reg, transfer ?
-				"zone_allow_transfer" : "zone_notify", err);
 		}
 	}
 	return registry_load_finish(cur, ret);
 }
 
-/* Read a row of HOST_COLUMNS into HOST; false when malformed. */
-bool
-registry_read_host_row(sqlite3_stmt *s, void *item)
+/* The origin and state columns of a registration. */
+static kd_result
+read_origin_state(sqlite3_stmt *s, int origin_col, int state_col,
+	registry_origin *origin, registry_state *state, kd_err *err)
+{
+	if (!registry_origin_from_text(sqlite3_column_text(s, origin_col),
+		origin)) {
+		return kd_err_set(err, KD_EINVAL, "origin is neither static "
+			"nor update");
+	}
+	if (!registry_state_from_text(sqlite3_column_text(s, state_col),
+		state)) {
+		return kd_err_set(err, KD_EINVAL, "state is neither active "
+			"nor stale");
+	}
+	return KD_OK;
+}
+
+/* Read a row of HOST_COLUMNS into HOST, every value checked. */
+kd_result
+registry_read_host_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
 	registry_host *host = item;
+	int64_t priority = 0, weight = 0, port = 0;
 
 	memset(host, 0, sizeof(*host));
-	const int64_t priority = sqlite3_column_int64(s, 1);
-	const int64_t weight = sqlite3_column_int64(s, 2);
-	const int64_t port = sqlite3_column_int64(s, 3);
-
+	kd_result ret = registry_col_name(s, 0, "zone", DNAME_OWNER,
+		host->zone, err);
+	if (ret == KD_OK) {
+		ret = registry_col_int(s, 1, "priority", 0, 65535, &priority,
+			err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_int(s, 2, "weight", 0, 65535, &weight, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_int(s, 3, "port", 0, 65535, &port, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_name(s, 4, "target", DNAME_HOST,
+			host->srv.target, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_ttl(s, 5, "ttl", &host->srv.ttl, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_text(s, 6, "site", host->site,
+			sizeof(host->site), err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_text(s, 8, "signer", host->signer,
+			sizeof(host->signer), err);
+	}
+	if (ret == KD_OK) {
+		ret = read_origin_state(s, 7, 11, &host->origin, &host->state,
+			err);
+	}
 	host->srv.priority = (uint16_t)priority;
 	host->srv.weight = (uint16_t)weight;
 	host->srv.port = (uint16_t)port;
-	host->srv.ttl = (uint32_t)sqlite3_column_int64(s, 5);
 	host->created = sqlite3_column_int64(s, 9);
 	host->refreshed = sqlite3_column_int64(s, 10);
-	return registry_column_copy(s, 0, host->zone, sizeof(host->zone)) &&
-		registry_column_copy(s, 4, host->srv.target,
-			sizeof(host->srv.target)) &&
-		registry_column_copy(s, 6, host->site, sizeof(host->site)) &&
-		registry_column_copy(s, 8, host->signer,
-			sizeof(host->signer)) &&
-		registry_origin_from_text(sqlite3_column_text(s, 7),
-			&host->origin) &&
-		registry_state_from_text(sqlite3_column_text(s, 11),
-			&host->state) &&
-		priority >= 0 && priority <= 65535 &&
-		weight >= 0 && weight <= 65535 && port >= 0 && port <= 65535;
+	return ret;
 }
 
-/* Read a row of ADDRESS_COLUMNS into ADDR; false when malformed. */
-bool
-registry_read_address_row(sqlite3_stmt *s, void *item)
+/* Read a row of ADDRESS_COLUMNS into ADDR, every value checked. */
+kd_result
+registry_read_address_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
 	registry_address *addr = item;
 
 	memset(addr, 0, sizeof(*addr));
-	addr->ttl = (uint32_t)sqlite3_column_int64(s, 3);
+	kd_result ret = registry_col_name(s, 0, "zone", DNAME_OWNER,
+		addr->zone, err);
+	if (ret == KD_OK) {
+		ret = registry_col_name(s, 1, "name", DNAME_HOST, addr->name,
+			err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_address(s, 2, "address", addr->address, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_ttl(s, 3, "ttl", &addr->ttl, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_text(s, 5, "signer", addr->signer,
+			sizeof(addr->signer), err);
+	}
+	if (ret == KD_OK) {
+		ret = read_origin_state(s, 4, 8, &addr->origin, &addr->state,
+			err);
+	}
 	addr->created = sqlite3_column_int64(s, 6);
 	addr->refreshed = sqlite3_column_int64(s, 7);
-	return registry_column_copy(s, 0, addr->zone, sizeof(addr->zone)) &&
-		registry_column_copy(s, 1, addr->name, sizeof(addr->name)) &&
-		registry_column_copy(s, 2, addr->address,
-			sizeof(addr->address)) &&
-		registry_column_copy(s, 5, addr->signer,
-			sizeof(addr->signer)) &&
-		registry_origin_from_text(sqlite3_column_text(s, 4),
-			&addr->origin) &&
-		registry_state_from_text(sqlite3_column_text(s, 8),
-			&addr->state);
+	return ret;
 }
 
-/* Read a row of the grants query into ITEM; false when malformed. */
-static bool
-read_grant_row(sqlite3_stmt *s, void *item)
+/* Read a row of the grants query into ITEM, every value checked. */
+static kd_result
+read_grant_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
 	registry_grant *g = item;
-	const char *scope = (const char *)sqlite3_column_text(s, 2);
 
 	memset(g, 0, sizeof(*g));
-	return registry_column_copy(s, 0, g->identity, sizeof(g->identity)) &&
-		registry_column_copy(s, 1, g->zone, sizeof(g->zone)) &&
-		registry_scope_from_name(scope, &g->scope) == KD_OK;
+	kd_result ret = registry_col_text(s, 0, "identity", g->identity,
+		sizeof(g->identity), err);
+	if (ret == KD_OK) {
+		ret = registry_col_name(s, 1, "zone", DNAME_OWNER, g->zone,
+			err);
+	}
+	if (ret == KD_OK && registry_scope_from_name(
+		(const char *)sqlite3_column_text(s, 2), &g->scope) != KD_OK) {
+		ret = kd_err_set(err, KD_EINVAL, "scope is neither self nor "
+			"any");
+	}
+	return ret;
 }
 
-/* Read a row of sql_load_sites into ITEM; false when malformed. */
-static bool
-read_site_row(sqlite3_stmt *s, void *item)
+/* Read a row of sql_load_sites into ITEM, every value checked. */
+static kd_result
+read_site_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
 	registry_site_prefix *sp = item;
+	char text[REGISTRY_PREFIX_MAX];
 
-	return registry_column_copy(s, 0, sp->site, sizeof(sp->site)) &&
-		registry_column_copy(s, 1, sp->prefix, sizeof(sp->prefix));
+	kd_result ret = registry_col_text(s, 0, "site", sp->site,
+		sizeof(sp->site), err);
+	if (ret == KD_OK) {
+		ret = registry_site_validate(sp->site, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_col_text(s, 1, "prefix", text, sizeof(text), err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_prefix_normalize(text, sp->prefix,
+			sizeof(sp->prefix), err);
+	}
+	return ret;
 }
 
-typedef bool (*read_row_fn)(sqlite3_stmt *s, void *item);
+typedef kd_result (*read_row_fn)(sqlite3_stmt *s, void *item, kd_err *err);
 
 /*
  * Append the rows of the query START began to the array *ITEMS of SIZE
  * bytes an item, *COUNT long, each read by READ; TABLE names the table in
- * errors.
+ * errors. With ZONED, column 0 is the zone, and rows of zones not loaded
+ * are skipped (loading everything: the lists stay grouped by zone).
  */
 static kd_result
 load_rows(registry_load_cursor *cur, kd_result start, void **items,
 	size_t *count, size_t size, read_row_fn read, const char *table,
-	kd_err *err)
+	bool zoned, kd_err *err)
 {
 	size_t capacity = 0;
 	bool row = false;
 	kd_result ret = start;
 
+	cur->zone_index = 0;
 	while (ret == KD_OK &&
 		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
+		const registry_zone *z = NULL;
+		if (zoned && cur->reg->skip != NULL) {
+			z = load_zone_of(cur, sqlite3_column_text(cur->stmt, 0));
+			if (z == NULL) {
+				ret = load_no_zone(cur, table, err);
+				continue;
+			}
+		}
 		if (registry_array_reserve(items, &capacity, *count,
 			size) != KD_OK) {
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 			break;
 		}
-		if (!read(cur->stmt, (char *)*items + *count * size)) {
-			ret = registry_corrupt_error(cur->reg, table, err);
-			break;
+		kd_err why;
+		if (read(cur->stmt, (char *)*items + *count * size, &why) !=
+			KD_OK) {
+			ret = registry_row_reject(cur->reg, table, cur->stmt,
+				z != NULL ? z->name : NULL, &why, err);
+			continue;
 		}
 		(*count)++;
 	}
@@ -378,7 +537,7 @@ load_grants(registry_load_cursor *cur, const char *zone, kd_err *err)
 
 	return load_rows(cur, load_start(cur, &query_grants, zone, err),
 		(void **)&ds->grants, &ds->grant_count, sizeof(*ds->grants),
-		read_grant_row, "grants", err);
+		read_grant_row, "grants", false, err);
 }
 
 static kd_result
@@ -388,14 +547,16 @@ load_sites(registry_load_cursor *cur, kd_err *err)
 
 	return load_rows(cur, registry_stmt_get(cur->reg, sql_load_sites,
 		&cur->stmt, err), (void **)&ds->sites, &ds->site_count,
-		sizeof(*ds->sites), read_site_row, "sites", err);
+		sizeof(*ds->sites), read_site_row, "sites", false, err);
 }
 
 static kd_result
 load_all(registry *reg, const char *zone, registry_dataset *out,
 	kd_err *err)
 {
-	registry_load_cursor cur = { .reg = reg, .ds = out };
+	char skipped[REGISTRY_SKIPPED_ZONES_MAX][DNAME_BUF_SIZE];
+	registry_load_cursor cur = { .reg = reg, .ds = out,
+		.skipped_zones = skipped };
 	kd_result ret = registry_get_settings(reg, &out->settings, err);
 
 	if (ret == KD_OK) {
@@ -421,13 +582,13 @@ load_all(registry *reg, const char *zone, registry_dataset *out,
 		ret = load_rows(&cur, load_start(&cur, &query_hosts, zone, err),
 			(void **)&out->hosts, &out->host_count,
 			sizeof(*out->hosts), registry_read_host_row, "hosts",
-			err);
+			true, err);
 	}
 	if (ret == KD_OK) {
 		ret = load_rows(&cur, load_start(&cur, &query_addresses, zone,
 			err), (void **)&out->addresses, &out->address_count,
 			sizeof(*out->addresses), registry_read_address_row,
-			"addresses", err);
+			"addresses", true, err);
 	}
 	if (ret == KD_OK) {
 		ret = load_grants(&cur, zone, err);

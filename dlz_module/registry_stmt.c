@@ -79,10 +79,14 @@ registry_stmt_get(registry *reg, const char *sql, sqlite3_stmt **out,
 	return KD_OK;
 }
 
+/*
+ * SQLite copies TEXT: cached statements keep their bindings after a
+ * reset, and TEXT is often a caller's stack buffer.
+ */
 void
 registry_bind_text(sqlite3_stmt *stmt, int index, const char *text)
 {
-	(void)sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+	(void)sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
 void

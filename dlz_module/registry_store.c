@@ -2,7 +2,10 @@
  * registry_store.c -- the SQLite registry of KMS host registrations:
  * its schema, opening and creating the file, transactions.
  *
- * Schema version 1 (all names canonical, times UNIX seconds):
+ * Schema version 1 (all names canonical, times UNIX seconds), then the
+ * migrations of registry_migrations[] in order, for new files and old ones
+ * alike (version 2: NOT NULL, CHECK constraints and foreign keys on every
+ * table, registry_schema_v2.h):
  *   meta(key, value)                  schema_version, stale_after,
  *                                     scavenge_after
  *   zones(name, SOA fields, serial, ttl)
@@ -40,6 +43,7 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
+#include "registry_schema_v2.h"
 
 #define REGISTRY_BUSY_TIMEOUT_MS 5000
 #define REGISTRY_SAVEPOINT "registry_op"
@@ -148,12 +152,17 @@ configure_connection(registry *reg, kd_err *err)
 	return ret;
 }
 
+/*
+ * Read the schema version of REG's file into *VERSION. KD_ESTORE when the
+ * file is not a registry, KD_ESCHEMA for a version newer than this kmsdns.
+ */
 static kd_result
-check_schema(registry *reg, kd_err *err)
+check_schema(registry *reg, long *version, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	kd_result ret = KD_OK;
 
+	*version = 0;
 	if (sqlite3_prepare_v2(reg->db,
 		"SELECT value FROM meta WHERE key = 'schema_version'", -1,
 		&stmt, NULL) != SQLITE_OK) {
@@ -170,22 +179,24 @@ check_schema(registry *reg, kd_err *err)
 	const int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *text = sqlite3_column_text(stmt, 0);
-		char version[32];
-		(void)snprintf(version, sizeof(version), "%s",
+		char text_copy[32];
+		(void)snprintf(text_copy, sizeof(text_copy), "%s",
 			text != NULL ? (const char *)text : "");
 		char *end = NULL;
 		errno = 0;
-		const long value = strtol(version, &end, 10);
-		if (version[0] == '\0' || *end != '\0' || errno != 0) {
+		const long value = strtol(text_copy, &end, 10);
+		if (text_copy[0] == '\0' || *end != '\0' || errno != 0 ||
+			value < 1) {
 			ret = kd_err_set(err, KD_ESTORE,
 				"registry %s: not a kmsdns registry (schema "
-				"version \"%s\")", reg->path, version);
-		} else if (value != REGISTRY_SCHEMA_VERSION) {
+				"version \"%s\")", reg->path, text_copy);
+		} else if (value > REGISTRY_SCHEMA_VERSION) {
 			ret = kd_err_set(err, KD_ESCHEMA,
 				"registry %s: schema version %ld is not "
 				"supported (this kmsdns reads version %d)",
 				reg->path, value, REGISTRY_SCHEMA_VERSION);
 		}
+		*version = value;
 	} else if (rc == SQLITE_DONE) {
 		ret = kd_err_set(err, KD_ESTORE,
 			"registry %s: not a kmsdns registry (no schema version)",
@@ -194,6 +205,173 @@ check_schema(registry *reg, kd_err *err)
 		ret = registry_store_error(reg, err);
 	}
 	(void)sqlite3_finalize(stmt);
+	return ret;
+}
+
+/* ---- migrations ------------------------------------------------------ */
+
+/* One step of the schema: it makes VERSION from VERSION - 1. */
+typedef struct registry_migration {
+	long version;
+	kd_result (*apply)(registry *reg, kd_err *err);
+} registry_migration;
+
+static kd_result migrate_v2(registry *reg, kd_err *err);
+
+/*
+ * Every migration, in order. A new registry is the version 1 schema
+ * followed by all of them; an older file runs those above its version.
+ */
+static const registry_migration registry_migrations[] = {
+	{ 2, migrate_v2 },
+};
+#define MIGRATION_COUNT \
+	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
+
+_Static_assert(sizeof(registry_migrations) / sizeof(registry_migrations[0])
+	+ 1 == REGISTRY_SCHEMA_VERSION,
+	"one migration per schema version above 1");
+
+/* The SQL statements of migrate_v2() for one TABLE. */
+enum v2_step { V2_RENAME, V2_COPY, V2_DROP };
+
+static kd_result
+v2_table_step(registry *reg, enum v2_step step, const char *table,
+	kd_err *err)
+{
+	char sql[256];
+	if (step == V2_RENAME) {
+		(void)snprintf(sql, sizeof(sql),
+			"ALTER TABLE %s RENAME TO v1_%s", table, table);
+	} else if (step == V2_COPY) {
+		/* WHERE: no transfer optimisation, which would copy rows
+		 * unchecked between tables of identical constraints. */
+		(void)snprintf(sql, sizeof(sql),
+			"INSERT INTO %s SELECT * FROM v1_%s WHERE 1", table,
+			table);
+	} else {
+		(void)snprintf(sql, sizeof(sql), "DROP TABLE v1_%s", table);
+	}
+	return registry_exec_sql(reg, sql, err);
+}
+
+/*
+ * Version 2: rebuild every table with its constraints (SQLite cannot add
+ * them to a table). Runs with foreign keys off and legacy_alter_table on
+ * (so renaming a table leaves the references of the others alone), inside
+ * the caller's transaction.
+ */
+static kd_result
+migrate_v2(registry *reg, kd_err *err)
+{
+	const size_t count = sizeof(registry_v2_tables) /
+		sizeof(registry_v2_tables[0]);
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < count; i++) {
+		ret = v2_table_step(reg, V2_RENAME, registry_v2_tables[i],
+			err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, registry_v2_create, err);
+	}
+	for (size_t i = 0; ret == KD_OK && i < count; i++) {
+		kd_err inner;
+		if (v2_table_step(reg, V2_COPY, registry_v2_tables[i],
+			&inner) != KD_OK) {
+			ret = kd_err_set(err, KD_ESTORE, "table %s holds a row "
+				"the new schema rejects (%s); fix or delete it "
+				"with the sqlite3 tool (kmsdns-registry verify "
+				"names it)", registry_v2_tables[i],
+				sqlite3_errmsg(reg->db));
+			(void)inner;
+		}
+	}
+	for (size_t i = count; ret == KD_OK && i > 0; i--) {
+		ret = v2_table_step(reg, V2_DROP, registry_v2_tables[i - 1],
+			err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, registry_v2_indexes, err);
+	}
+	if (ret == KD_OK) {
+		sqlite3_stmt *stmt = NULL;
+		if (sqlite3_prepare_v2(reg->db, "PRAGMA foreign_key_check", -1,
+			&stmt, NULL) != SQLITE_OK) {
+			return registry_store_error(reg, err);
+		}
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			ret = kd_err_set(err, KD_ESTORE, "table %s holds rows "
+				"of a zone that does not exist (rowid %lld "
+				"first); delete them with the sqlite3 tool",
+				(const char *)sqlite3_column_text(stmt, 0),
+				(long long)sqlite3_column_int64(stmt, 1));
+		}
+		(void)sqlite3_finalize(stmt);
+	}
+	return ret;
+}
+
+/*
+ * Bring REG's file from schema FROM to REGISTRY_SCHEMA_VERSION in the
+ * open transaction: every migration above FROM, then the version mark.
+ */
+static kd_result
+run_migrations(registry *reg, long from, kd_err *err)
+{
+	kd_result ret = registry_exec_sql(reg,
+		"PRAGMA legacy_alter_table = ON", err);
+
+	for (size_t i = 0; ret == KD_OK && i < MIGRATION_COUNT; i++) {
+		if (registry_migrations[i].version <= from) {
+			continue;
+		}
+		kd_err inner;
+		ret = registry_migrations[i].apply(reg, &inner);
+		if (ret != KD_OK) {
+			ret = kd_err_set(err, ret, "registry %s: cannot upgrade "
+				"it to schema version %ld: %s", reg->path,
+				registry_migrations[i].version, inner.text);
+		}
+	}
+	if (ret == KD_OK) {
+		char sql[128];
+		(void)snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d'"
+			" WHERE key = 'schema_version'", REGISTRY_SCHEMA_VERSION);
+		ret = registry_exec_sql(reg, sql, err);
+	}
+	(void)sqlite3_exec(reg->db, "PRAGMA legacy_alter_table = OFF", NULL,
+		NULL, NULL);
+	return ret;
+}
+
+/*
+ * Upgrade the older file of the writer REG in one transaction (the
+ * version is read again inside it: another process may have been first).
+ */
+static kd_result
+upgrade(registry *reg, kd_err *err)
+{
+	long version = 0;
+	kd_result ret = registry_exec_sql(reg, "PRAGMA foreign_keys = OFF",
+		err);
+
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = check_schema(reg, &version, err);
+	if (ret == KD_OK && version < REGISTRY_SCHEMA_VERSION) {
+		ret = run_migrations(reg, version, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, "COMMIT", err);
+	}
+	if (ret != KD_OK) {
+		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return ret;
 }
 
@@ -250,7 +428,19 @@ registry_open(const char *path, bool read_only, registry **out,
 		return ret;
 	}
 	(void)sqlite3_busy_timeout(reg->db, REGISTRY_BUSY_TIMEOUT_MS);
-	ret = check_schema(reg, err);
+	long version = 0;
+	ret = check_schema(reg, &version, err);
+	if (ret == KD_OK && version < REGISTRY_SCHEMA_VERSION) {
+		/* Readers read older files: versions up to now only added
+		 * constraints. A writer upgrades the file first. */
+		if (!read_only) {
+			ret = upgrade(reg, err);
+		} else if (version < REGISTRY_SCHEMA_READ_MIN) {
+			ret = kd_err_set(err, KD_ESCHEMA, "registry %s: schema "
+				"version %ld is too old to read: open it once "
+				"for writing to upgrade it", path, version);
+		}
+	}
 	if (ret == KD_OK) {
 		ret = configure_connection(reg, err);
 	}
@@ -284,14 +474,14 @@ write_new_schema(registry *reg, kd_err *err)
 			sqlite3_errmsg(reg->db));
 	}
 
+	/* Version 1, then every migration: one path for new and old. */
 	char meta[256];
 	(void)snprintf(meta, sizeof(meta),
 		"INSERT INTO meta (key, value) VALUES"
-		" ('schema_version', %d),"
+		" ('schema_version', 1),"
 		" ('stale_after', %d),"
 		" ('scavenge_after', %d);",
-		REGISTRY_SCHEMA_VERSION, REGISTRY_DEFAULT_STALE_AFTER,
-		REGISTRY_DEFAULT_SCAVENGE_AFTER);
+		REGISTRY_DEFAULT_STALE_AFTER, REGISTRY_DEFAULT_SCAVENGE_AFTER);
 
 	kd_result ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
 	if (ret != KD_OK) {
@@ -300,6 +490,9 @@ write_new_schema(registry *reg, kd_err *err)
 	ret = registry_exec_sql(reg, registry_schema_sql, err);
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, meta, err);
+	}
+	if (ret == KD_OK) {
+		ret = run_migrations(reg, 1, err);
 	}
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, "COMMIT", err);
@@ -392,6 +585,24 @@ registry_close(registry *reg)
 		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	registry_free(reg);
+}
+
+kd_result
+registry_checkpoint(registry *reg, kd_err *err)
+{
+	int log_frames = 0, done_frames = 0;
+	const int rc = sqlite3_wal_checkpoint_v2(reg->db, "main",
+		SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done_frames);
+	if (rc != SQLITE_OK) {
+		return registry_store_error(reg, err);
+	}
+	return KD_OK;
+}
+
+bool
+registry_writable(const registry *reg)
+{
+	return !reg->read_only && sqlite3_db_readonly(reg->db, "main") == 0;
 }
 
 const char *
@@ -500,6 +711,18 @@ registry_read_leave(registry *reg, bool entered)
 		(void)sqlite3_exec(reg->db, "COMMIT", NULL, NULL, NULL);
 		reg->reading = false;
 	}
+}
+
+kd_result
+registry_read_begin(registry *reg, kd_err *err)
+{
+	return registry_read_enter(reg, err);
+}
+
+void
+registry_read_end(registry *reg)
+{
+	registry_read_leave(reg, reg->depth == 0 && reg->reading);
 }
 
 static const char sql_data_version[] = "PRAGMA data_version";

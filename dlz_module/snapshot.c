@@ -157,7 +157,8 @@ snapshot_alloc(size_t zone_capacity)
 
 kd_result
 snapshot_build(const registry_dataset *ds, const registry_settings *settings,
-	int64_t now, snapshot **out, kd_err *err)
+	int64_t now, snapshot_skip_fn skip, void *ctx, snapshot **out,
+	kd_err *err)
 {
 	snapshot *snap = snapshot_alloc(ds->zone_count);
 	if (snap == NULL)
@@ -180,6 +181,10 @@ snapshot_build(const registry_dataset *ds, const registry_settings *settings,
 			&snap->zones[snap->zone_count], err);
 		if (res == KD_OK)
 			snap->zone_count++;
+		else if (res == KD_EINVAL && skip != NULL) {
+			skip(ctx, name, err->text);
+			res = KD_OK;
+		}
 	}
 	if (res == KD_OK && (h != ds->host_count || a != ds->address_count))
 		res = kd_err_set(err, KD_ESTORE,

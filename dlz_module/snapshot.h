@@ -61,14 +61,20 @@ void snapshot_zone_unref(snapshot_zone *zone);
 /* The name of ZONE. */
 const char *snapshot_zone_name(const snapshot_zone *zone);
 
+/* Told about a zone left out of a snapshot and why. */
+typedef void (*snapshot_skip_fn)(void *ctx, const char *zone,
+	const char *reason);
+
 /*
  * Build a whole snapshot from DS (everything in the registry, as loaded by
  * registry_load(reg, NULL, ...)), as served at NOW. SETTINGS overrides the
- * dataset's settings (module arguments applied).
+ * dataset's settings (module arguments applied). A zone that cannot be
+ * built from its data (KD_EINVAL) is left out and reported to SKIP with
+ * CTX; the others are served.
  */
 kd_result snapshot_build(const registry_dataset *ds,
-	const registry_settings *settings, int64_t now, snapshot **out,
-	kd_err *err);
+	const registry_settings *settings, int64_t now, snapshot_skip_fn skip,
+	void *ctx, snapshot **out, kd_err *err);
 
 /*
  * Build a snapshot from OLD (may be NULL) with the CHANGED_COUNT zones of

@@ -21,6 +21,7 @@
 #include "snapshot.h"
 #include "transaction.h"
 #include "update_auth.h"
+#include "watch.h"
 #include "zonedata.h"
 
 static void
@@ -115,7 +116,9 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 
 	kd_err err;
 	writer_acquire(inst);
-	kd_result res = registry_begin(inst->writer, &err);
+	kd_result res = watch_writer_ready(inst, &err);
+	if (res == KD_OK)
+		res = registry_begin(inst->writer, &err);
 	if (res == KD_OK)
 		res = refresh_by_signer(ver, &err);
 	if (res == KD_OK && version_image(ver, &err) == NULL)
@@ -148,10 +151,12 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	const uint32_t old_serial = before != NULL ? before->serial : 0;
 	snapshot_unref(snap);
 	if (commit && (ver->changes > 0 || ver->refreshed > 0)) {
-		if (registry_commit(inst->writer, &err) == KD_OK) {
+		if (watch_before_commit(inst, &err) == KD_OK &&
+		    registry_commit(inst->writer, &err) == KD_OK) {
 			committed = true;
 			ver->committed_changes += ver->changes;
 		} else {
+			registry_rollback(inst->writer);
 			KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: COMMIT FAILED, "
 				"the update by %s is lost: %s", zone, ver->signer,
 				err.text);
@@ -256,7 +261,9 @@ commit_at_serial(kd_version *ver)
 	kd_err err;
 	if (ver->changes == 0 && ver->refreshed == 0)
 		return ISC_R_SUCCESS;
-	if (registry_commit(inst->writer, &err) != KD_OK) {
+	if (watch_before_commit(inst, &err) != KD_OK ||
+	    registry_commit(inst->writer, &err) != KD_OK) {
+		registry_rollback(inst->writer);
 		KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: the update by %s cannot "
 			"be stored, refused: %s", ver->zone, ver->signer, err.text);
 		ver->changes = 0;

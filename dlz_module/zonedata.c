@@ -527,10 +527,11 @@ collect(build_state *st, const registry_zone *zone,
 				addrs[i].address, addrs[i].ttl);
 		}
 	}
-	if (ret == KD_OK) {
-		/* NODATA, not NXDOMAIN, when nothing is registered. */
-		ret = add_name_and_ancestors(st, service_owner);
-	}
+	/*
+	 * No node for _vlmcs._tcp without registrations: a name with no
+	 * record and no descendant is not in the AXFR, so a secondary answers
+	 * NXDOMAIN there, and the primary must too.
+	 */
 	return ret;
 }
 

@@ -12,8 +12,8 @@
  * What is served:
  *   - at the apex exactly one SOA and every NS of the zone;
  *   - at _vlmcs._tcp the SRV registrations that are active at NOW
- *     (registry_state_at(); static ones always); the node exists even
- *     without any, so clients get NODATA rather than NXDOMAIN;
+ *     (registry_state_at(); static ones always); without any the name
+ *     does not exist (NXDOMAIN), as on a secondary fed by the AXFR;
  *   - A/AAAA of in-zone name servers, and the registry's active addresses
  *     of names inside the zone (addresses outside the zone are not ours);
  *   - the marker _kmsdns TXT "v=kmsdns1" "stale-after=SECONDS" (zone TTL),
@@ -22,7 +22,8 @@
  *     (also when the record did not change);
  *   - empty non-terminals as nodes without records: "_tcp" and every
  *     ancestor between an in-zone name and the apex ("site" for
- *     kms1.site.<zone>).
+ *     kms1.site.<zone>), only above a name that has records: exactly the
+ *     names a secondary derives from the AXFR.
  * Identical records at one owner are served once, with the lowest TTL.
  *
  * Nodes are kept in DNS canonical order (RFC 4034 section 6.1: apex first,

@@ -139,3 +139,14 @@ dlz_wait_ms() {
 		sleep 0.02
 	done
 }
+
+# dlz_add_srv KEYFILE ZONE TARGET: an UPDATE signed with KEYFILE adding the
+# SRV record "0 0 1688 TARGET." at _vlmcs._tcp.ZONE (TTL 300) to the
+# current instance; fails (returns non-zero) like nsupdate.
+dlz_add_srv() {
+	h_nsupdate -k "${1:?dlz_add_srv KEYFILE ZONE TARGET}" <<EOT
+zone $2
+update add _vlmcs._tcp.$2. 300 IN SRV 0 0 1688 $3.
+send
+EOT
+}

@@ -114,7 +114,7 @@ start_example dlz "$zones/dlz-kmsdns.named.conf"
 h_assert_eq "0 100 1688 kms1.corp.example.test." "$(h_dig +short _vlmcs._tcp.corp.example.test SRV)" \
 	"SRV record served by the module"
 h_assert_eq "127.0.0.1" "$(h_dig +short ns1.corp.example.test A)" "in-zone name server address"
-h_assert_eq NOERROR "$(h_rcode _vlmcs._tcp.branch.example.test SRV)" "zone without hosts: NODATA"
+h_assert_eq NXDOMAIN "$(h_rcode _vlmcs._tcp.branch.example.test SRV)" "zone without hosts: no such name (as in its AXFR)"
 h_assert_eq "" "$(h_dig +short _vlmcs._tcp.branch.example.test SRV)" "zone without hosts: no SRV"
 # minimal-responses: the answer carries no authority or additional records
 out=$(h_dig +norec _vlmcs._tcp.corp.example.test SRV)

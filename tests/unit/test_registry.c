@@ -219,6 +219,164 @@ raw_sql(const char *path, const char *sql)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* ---- rows the module cannot use (issue 10) ----------------------------- */
+
+/* What a skip handler was told, one line a row. */
+typedef struct skip_record {
+	char text[4096];
+	size_t count;
+} skip_record;
+
+static void
+record_skip(void *ctx, const registry_skipped_row *row)
+{
+	skip_record *rec = ctx;
+	const size_t used = strlen(rec->text);
+	(void)snprintf(rec->text + used, sizeof(rec->text) - used,
+		"%s|%s|%s|%s\n", row->zone != NULL ? row->zone : "-",
+		row->table, row->key, row->reason);
+	rec->count++;
+}
+
+/*
+ * Bad rows written around the schema's checks: each is skipped with its
+ * zone, table, key and reason; good rows and zones load. Without a
+ * handler the first bad row fails the load and is named.
+ */
+static void
+test_load_skips_bad_rows(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	registry_dataset ds;
+	skip_record rec;
+	registry_host good = make_host(ZONE, "kms1.corp.example.test", 0, 0,
+		REGISTRY_ORIGIN_STATIC);
+
+	add_zone(f->reg, ZONE, T0);
+	add_zone(f->reg, "bad.example.test", T0);
+	add_zone(f->reg, "gone.example.test", T0);
+	assert_ok(registry_put_host(f->reg, &good, false, T0, &err), &err);
+	raw_sql(f->path, "PRAGMA ignore_check_constraints = ON;"
+		"PRAGMA foreign_keys = OFF;"
+		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1688, 'a b', 60, '',"
+		" 'static', '', 0, 0, 'active');"
+		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1689,"
+		" CAST('x' || char(0) || 'y' AS TEXT), 60, '', 'static', '', 0,"
+		" 0, 'active');"
+		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1690, '', 60, '',"
+		" 'static', '', 0, 0, 'active');"
+		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1691, 'kms2.x.test',"
+		" 1099511627776, '', 'static', '', 0, 0, 'active');"
+		"INSERT INTO hosts VALUES ('" ZONE "', 'abc', 0, 1692,"
+		" 'kms3.x.test', 60, '', 'static', '', 0, 0, 'active');"
+		"UPDATE zones SET soa_mname = 'bad name'"
+		" WHERE name = 'bad.example.test';"
+		"INSERT INTO hosts VALUES ('gone.example.test', 0, 0, 1688,"
+		" 'kms.gone.test', 60, '', 'static', '', 0, 0, 'active');"
+		"DELETE FROM zones WHERE name = 'gone.example.test';");
+
+	/* Strict: the load fails and names the row. */
+	assert_int_equal(registry_load(f->reg, NULL, &ds, &err), KD_ESTORE);
+	assert_non_null(strstr(err.text, "table "));
+	assert_non_null(strstr(err.text, ", row "));
+
+	memset(&rec, 0, sizeof(rec));
+	registry_set_skip_handler(f->reg, record_skip, &rec);
+	assert_ok(registry_load(f->reg, NULL, &ds, &err), &err);
+	assert_int_equal(ds.zone_count, 1);
+	assert_string_equal(ds.zones[0].name, ZONE);
+	assert_int_equal(ds.host_count, 1);
+	assert_string_equal(ds.hosts[0].srv.target, good.srv.target);
+	registry_dataset_free(&ds);
+	assert_int_equal(rec.count, 8);
+	static const char *const expected[] = {
+		"-|zone_ns|zone=\"gone.example.test\" name=",
+		"bad.example.test|zones|name=\"bad.example.test\"|soa_mname ",
+		"-|hosts|zone=\"gone.example.test\" priority=0 weight=0 "
+			"port=1688 target=\"kms.gone.test\"|zone "
+			"gone.example.test does not exist",
+		ZONE "|hosts|zone=\"" ZONE "\" priority=0 weight=0 port=1688 "
+			"target=\"a b\"|target ",
+		"port=1689 target=\"x\\x00y\"|target \"x...\" holds a NUL byte",
+		"port=1690 target=\"\"|target ",
+		"|ttl 1099511627776 is out of range 0-2147483647",
+		"priority=\"abc\" weight=0 port=1692 target=\"kms3.x.test\"|"
+			"priority \"abc\" is not an integer",
+	};
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		if (strstr(rec.text, expected[i]) == NULL) {
+			fail_msg("no \"%s\" in:\n%s", expected[i], rec.text);
+		}
+	}
+
+	/* One zone: its bad rows only. */
+	memset(&rec, 0, sizeof(rec));
+	assert_ok(registry_load(f->reg, ZONE, &ds, &err), &err);
+	assert_int_equal(ds.host_count, 1);
+	registry_dataset_free(&ds);
+	assert_int_equal(rec.count, 5);
+}
+
+/*
+ * An older file is upgraded when a writer opens it, in one transaction; a
+ * reader reads it as it is; a row the new schema rejects fails the upgrade
+ * with the table named and changes nothing.
+ */
+static void
+test_schema_upgrade(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	registry *reg = NULL;
+	registry_dataset ds;
+
+	add_zone(f->reg, ZONE, T0);
+	registry_close(f->reg);
+	f->reg = NULL;
+	raw_sql(f->path, "UPDATE meta SET value = '1'"
+		" WHERE key = 'schema_version';"
+		"PRAGMA ignore_check_constraints = ON;"
+		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1688, 'a b', 60, '',"
+		" 'static', '', 0, 0, 'active');");
+
+	/* A reader reads version 1 and leaves it so. */
+	assert_ok(registry_open(f->path, true, &reg, &err), &err);
+	registry_close(reg);
+
+	/* The bad row fails the upgrade; nothing changes. */
+	assert_int_equal(registry_open(f->path, false, &reg, &err), KD_ESTORE);
+	assert_null(reg);
+	assert_non_null(strstr(err.text, "cannot upgrade it to schema "
+		"version 2: table hosts holds a row the new schema rejects"));
+	assert_ok(registry_open(f->path, true, &reg, &err), &err);
+	registry_close(reg);
+
+	raw_sql(f->path, "DELETE FROM hosts WHERE target = 'a b'");
+	assert_ok(registry_open(f->path, false, &f->reg, &err), &err);
+	assert_ok(registry_load(f->reg, NULL, &ds, &err), &err);
+	assert_int_equal(ds.zone_count, 1);
+	registry_dataset_free(&ds);
+	/* Now version 2, its checks in force, foreign keys on. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO hosts VALUES ('"
+		ZONE "', 0, 0, 1688, 'a b', 60, '', 'static', '', 0, 0,"
+		" 'active')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL,
+		NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO hosts VALUES ("
+		"'nozone.test', 0, 0, 1688, 'ab', 60, '', 'static', '', 0, 0,"
+		" 'active')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_stmt *stmt = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE"
+		" key = 'schema_version'", -1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "2");
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
 /* ---- opening --------------------------------------------------------- */
 
 static void
@@ -338,7 +496,8 @@ test_open_wrong_schema(void **state)
 		KD_ESCHEMA);
 	assert_null(reg);
 	(void)snprintf(want, sizeof(want), "registry %s: schema version 7 is "
-		"not supported (this kmsdns reads version 1)", f->path);
+		"not supported (this kmsdns reads version %d)", f->path,
+		REGISTRY_SCHEMA_VERSION);
 	assert_string_equal(err.text, want);
 
 	/* A meta table without a version. */
@@ -1428,6 +1587,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_signer,
 			setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_load_many_zones,
+			setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_load_skips_bad_rows,
+			setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_upgrade,
 			setup_open, teardown),
 	};
 

@@ -464,6 +464,33 @@ test_input_order_irrelevant(void **state)
 	assert_string_equal(first.text, second.text);
 }
 
+/*
+ * Every node of IMG either has records or is an ancestor of one that has:
+ * the names a secondary derives from the AXFR, no more.
+ */
+static void
+assert_nodes_in_axfr(const zone_image *img)
+{
+	const size_t count = zone_image_node_count(img);
+
+	for (size_t i = 0; i < count; i++) {
+		const zone_node *node = zone_image_node(img, i);
+		bool held = node->rr_count > 0 || strcmp(node->name, "@") == 0;
+		const size_t len = strlen(node->name);
+		for (size_t j = 0; j < count && !held; j++) {
+			const zone_node *below = zone_image_node(img, j);
+			const size_t blen = strlen(below->name);
+			held = below->rr_count > 0 && blen > len + 1 &&
+				below->name[blen - len - 1] == '.' &&
+				strcmp(below->name + blen - len, node->name) == 0;
+		}
+		if (!held) {
+			fail_msg("node %s has no record and no descendant "
+				"with one: not in the AXFR", node->name);
+		}
+	}
+}
+
 static void
 test_freshness(void **state)
 {
@@ -491,6 +518,17 @@ test_freshness(void **state)
 	img = build(f);
 	assert_node(img, "_vlmcs._tcp", 4);
 	zone_image_free(img);
+
+	/* Every registration stale: no _vlmcs._tcp, no _tcp. */
+	for (size_t i = 0; i < f->host_count; i++) {
+		f->hosts[i].origin = REGISTRY_ORIGIN_UPDATE;
+		f->hosts[i].refreshed = NOW - 72 * HOUR - 1;
+	}
+	img = build(f);
+	assert_null(zone_image_find(img, "_vlmcs._tcp"));
+	assert_null(zone_image_find(img, "_tcp"));
+	assert_nodes_in_axfr(img);
+	zone_image_free(img);
 }
 
 static void
@@ -505,13 +543,17 @@ test_empty_zone(void **state)
 	f->ns[0].address_count = 0;
 	assert_int_equal(zone_image_build(&f->zone, NULL, 0, NULL, 0,
 		&settings, NOW, &img, &err), KD_OK);
-	/* NODATA, not NXDOMAIN, at _vlmcs._tcp; the marker is there. */
-	assert_int_equal(zone_image_node_count(img), 4);
+	/*
+	 * NXDOMAIN at _vlmcs._tcp and _tcp, as on a secondary: the AXFR
+	 * holds no name below them. The marker is there.
+	 */
+	assert_int_equal(zone_image_node_count(img), 2);
 	assert_node(img, "@", 2);
 	assert_node(img, "_kmsdns", 1);
-	assert_node(img, "_tcp", 0);
-	assert_node(img, "_vlmcs._tcp", 0);
+	assert_null(zone_image_find(img, "_tcp"));
+	assert_null(zone_image_find(img, "_vlmcs._tcp"));
 	assert_null(zone_image_find(img, "ns1"));
+	assert_nodes_in_axfr(img);
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(zone_image_foreach(img, collect, &c), KD_OK);
 	assert_int_equal(c.count, 3);

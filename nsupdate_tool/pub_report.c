@@ -248,6 +248,10 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 			json_kv_int(&json, "tsig_error", res->tsig_error);
 		else
 			json_kv_string(&json, "tsig_error", NULL);
+		/* which digest layout the server's answer was signed with */
+		json_kv_string(&json, "reply_mac_layout", !res->reply_verified ?
+			NULL : res->reply_layout == TSIG_LAYOUT_UNPREFIXED ?
+			"unprefixed-request-mac" : "rfc8945");
 		json_kv_string(&json, "error", pub_report_error_name(res));
 		if (code != 0) {
 			char hex[16];

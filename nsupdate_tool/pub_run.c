@@ -162,6 +162,8 @@ attempt_update(const run_state *st, const endpoint *server,
 			signing_time(offset), &resp, &detail);
 		if (resp.present)
 			res->tsig_error = resp.error;
+		res->reply_verified = ret == KD_OK;
+		res->reply_layout = resp.layout;
 		if (ret == KD_OK && resp.error == 18 && resp.has_server_time) {
 			*server_offset = (long)((long long)resp.server_time -
 				(long long)time(NULL));

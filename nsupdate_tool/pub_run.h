@@ -46,6 +46,8 @@ typedef struct pub_result {
 	kd_result code;                  /* KD_OK or why it failed */
 	int rcode;                       /* UPDATE answer rcode, -1 none */
 	int tsig_error;                  /* TSIG error of the answer, -1 none */
+	bool reply_verified;             /* the last answer's MAC verified */
+	tsig_layout reply_layout;        /* ... under this digest layout */
 	unsigned attempts;               /* UPDATE messages sent */
 	char error[KD_ERR_TEXT_MAX];     /* one line, "" when OK */
 	char note[2 * PUB_PLAN_NOTE_MAX]; /* the default domain, the kept

@@ -263,6 +263,11 @@ run_zone_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	if (code < 0) {
 		(void)fprintf(c->out, "added zone %s (serial %" PRIu32 ")\n",
 			a->added, a->serial);
+		/* BIND makes a DLZ zone updatable only when it configures
+		 * the module (shared/reference/dlz-update-flow.md, 5). */
+		(void)fprintf(c->out, "note: a running named serves zone %s "
+			"at its next registry poll; dynamic updates to it are "
+			"refused (NOTAUTH) until `rndc reconfig`\n", a->added);
 	}
 	return code;
 }

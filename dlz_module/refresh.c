@@ -158,9 +158,15 @@ refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
 			/* NOTIFY only when secondaries have something to fetch. */
 			if (prev != NULL && prev->serial == changed[i]->serial)
 				continue;
-			KD_LOG(inst, ISC_LOG_INFO, "zone %s %s, serial %u", name,
-				prev != NULL ? "changed" : "added",
-				changed[i]->serial);
+			if (prev != NULL)
+				KD_LOG(inst, ISC_LOG_INFO, "zone %s changed, "
+					"serial %u", name, changed[i]->serial);
+			else
+				KD_LOG(inst, ISC_LOG_NOTICE, "zone %s added, serial "
+					"%u: served now; dynamic updates to it start "
+					"after `rndc reconfig` (until then BIND "
+					"answers them NOTAUTH)", name,
+					changed[i]->serial);
 			if (prev != NULL)
 				notify_enqueue(inst, name);
 		}

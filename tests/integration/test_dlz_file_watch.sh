@@ -4,7 +4,9 @@
 # within 2 s (logged at notice, its stale -wal not mixed in); an UPDATE
 # acknowledged afterwards is in the file at the path after a restart; a
 # deleted registry is logged once, its UPDATEs are refused (SERVFAIL) and
-# it is served again when a file is back.
+# it is served again when a file is back. A zone added while named runs
+# is served; the tool and the module say its updates start after a
+# reconfig (item 6).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -75,6 +77,22 @@ mv "$H_TMP/keep.db" "$DLZ_DB"
 h_wait_until 5 grep -qF "registry $DLZ_DB is back: reopened" "$log" || h_fail "return of the file not logged within 5 s"
 h_assert_ok add_srv kms-c.example.test
 h_assert_contains "$(dlz_srv example.test)" "kms-c.example.test." "UPDATE after the file is back"
+
+# --- a zone added while named runs (item 6): served at once, its UPDATEs
+# NOTAUTH until a reconfig, and both the tool and the module say so -------
+out=$("$DLZ_TOOL" --db "$DLZ_DB" zone add new.test --ns ns1.new.test=127.0.0.1 2>&1) ||
+	h_fail "zone add failed: $out"
+h_assert_contains "$out" "dynamic updates to it are refused (NOTAUTH) until \`rndc reconfig\`" "zone add says reconfig"
+dlz_reg grant admin-key --zone new.test any >/dev/null
+h_wait_until 5 eval '[ "$(h_rcode new.test SOA)" = NOERROR ]' || h_fail "new zone not served within 5 s"
+h_assert_contains "$(cat "$log")" "notice: dlz_kmsdns: zone new.test added, serial" "module logs the new zone"
+h_assert_contains "$(cat "$log")" "dynamic updates to it start after \`rndc reconfig\`" "module says reconfig"
+out=$(dlz_add_srv "$ADMIN" new.test kms1.new.test 2>&1) && h_fail "UPDATE of a new zone accepted before a reconfig"
+h_assert_contains "$out" "NOTAUTH" "UPDATE of a new zone before a reconfig"
+h_named_reload ns1
+h_wait_until 10 grep -q "reloading configuration succeeded" "$log" || h_fail "reload did not succeed"
+h_assert_ok dlz_add_srv "$ADMIN" new.test kms1.new.test
+h_assert_eq "0 0 1688 kms1.new.test." "$(dlz_srv new.test)" "UPDATE of the new zone after the reconfig"
 h_assert_ok h_named_stop ns1
 h_assert_contains "$("$DLZ_TOOL" --db "$DLZ_DB" host list example.test)" "kms-c.example.test" "stored in the file at the path"
 dlz_assert_clean ns1

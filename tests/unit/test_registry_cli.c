@@ -506,7 +506,10 @@ test_zone_commands(void **state)
 
 	make_zone(f);
 	assert_string_equal(f->out,
-		"added zone corp.example.test (serial " T0_TEXT ")\n");
+		"added zone corp.example.test (serial " T0_TEXT ")\n"
+		"note: a running named serves zone corp.example.test at its "
+		"next registry poll; dynamic updates to it are refused "
+		"(NOTAUTH) until `rndc reconfig`\n");
 	assert_ran(f, RUN(f, "zone", "add", "b.example.test", "--ns",
 		"ns1.b.example.test", "--soa-mname", "NS0.b.example.test.",
 		"--soa-rname", "dns-admin@b.example.test", "--ttl", "600"));

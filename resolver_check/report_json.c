@@ -58,6 +58,8 @@ json_hosts(json_out *json, const check_report *report,
 			host->cname ? host->cname_target : NULL);
 		json_kv_bool(json, "lookup_failed", host->lookup_failed);
 		json_kv_bool(json, "checked", !host->not_checked);
+		json_kv_bool(json, "no_address", host->address_count == 0 &&
+			!host->not_checked && !host->lookup_failed);
 		json_key(json, "reachable");
 		if (report->probed)
 			json_bool(json, host->reachable);

@@ -226,6 +226,7 @@ h_assert_eq "target_no_address 0x800706BA" \
 	"$(ck_json '.findings[] | select(.id=="target_no_address") | [.id, .code] | join(" ")')"
 h_assert_eq "no_kms_reachable 0xC004F074" \
 	"$(ck_json '.findings[] | select(.severity=="error") | [.id, .code] | join(" ")')"
+h_assert_eq "true true" "$(ck_json '.suffixes[0].hosts[0] | "\(.no_address) \(.checked)"')"
 
 ck_run --suffix mixed.a.test "${SRV[@]}" --no-probe --json
 ck_expect_rc 1 "duplicates and weight 0"

@@ -15,7 +15,11 @@ the other questions (SRV at _vlmcs._tcp.ZONE, TXT at _kmsdns.ZONE, A/AAAA):
   marker    empty SRV answer, SERVFAIL to the marker TXT
   odd       another host's SRV target a"b\\c, plus ours (kms1.example.test)
   refused   REFUSED to A/AAAA (for the address job)
-  UPDATE messages are answered NOERROR and change nothing.
+  pdns      UPDATEs answered REFUSED without a TSIG (as PowerDNS answers a
+            key it does not know or cannot verify)
+  module    the kmsdns marker TXT; UPDATEs answered NOTAUTH (a module zone
+            named does not take UPDATEs for yet)
+  Other UPDATE messages are answered NOERROR and change nothing.
 """
 import signal
 import socket
@@ -24,6 +28,7 @@ import struct
 import sys
 
 TYPE_A, TYPE_SOA, TYPE_CNAME, TYPE_TXT, TYPE_SRV = 1, 6, 5, 16, 33
+UPDATE_RCODES = {"pdns": 5, "module": 9}
 
 
 def name_wire(labels):
@@ -72,8 +77,9 @@ def answer(msg):
     zone = labels[-2:]
     mode = zone[0].decode("latin-1") if zone else ""
     rcode, tc, ans, auth = 0, 0, [], []
-    if opcode == 5:  # UPDATE: accept, change nothing
-        return struct.pack("!HHHHHH", qid, 0x8000 | (5 << 11), 0, 0, 0, 0)
+    if opcode == 5:  # UPDATE: change nothing, answer unsigned
+        return struct.pack("!HHHHHH", qid, 0x8000 | (5 << 11) |
+                           UPDATE_RCODES.get(mode, 0), 0, 0, 0, 0)
     if qtype == TYPE_SOA:
         if labels == zone:
             ans.append(soa(zone))
@@ -101,6 +107,8 @@ def answer(msg):
             ans.append(srv(srv_owner, 0, 0, 1688, ours))
     elif qtype == TYPE_TXT and mode == "marker":
         rcode = 2
+    elif qtype == TYPE_TXT and mode == "module":
+        ans.append(rr(labels, TYPE_TXT, 300, b"\x09v=kmsdns1"))
     elif qtype in (TYPE_A, 28) and mode == "refused":
         rcode = 5
     flags = 0x8000 | 0x0400 | (tc << 9) | rcode

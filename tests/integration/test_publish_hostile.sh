@@ -5,7 +5,9 @@
 # their domain (never "unchanged" or "no records"); SERVFAIL on the SRV or
 # on the marker TXT fails with 0x8007232A; a REFUSED address read fails the
 # address job instead of planning a replace; another host's odd but legal
-# SRV target (a"b\c) is carried through untouched.
+# SRV target (a"b\c) is carried through untouched; a signed UPDATE answered
+# with an unsigned REFUSED (PowerDNS) gets a key hint, NOTAUTH from a zone
+# with the kmsdns marker hints at rndc reconfig.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -62,6 +64,23 @@ printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
 h_assert_eq 1 "$RC" "refused address read: exit status"
 h_assert_contains "$OUT" "kms1.refused.test zone=refused.test server=127.0.0.1#$PORT action=- result=failed records=address error=NOTAUTH" "refused address read"
 h_assert_not_contains "$OUT" "update add kms1.refused.test" "an address replace planned from a refused read"
+
+# UPDATE answers: an unsigned REFUSED to a signed UPDATE (PowerDNS)
+KEY=$(h_tsig_key kms-tsig.example.test hmac-sha256)
+pub_update() { # ARGS...: a publish that sends its UPDATE; $OUT, $RC
+	RC=0
+	OUT=$(timeout 60 "$PUBLISH" --host kms1.example.test --server "127.0.0.1#$PORT" \
+		--timeout 3000 "$@" 2>&1) || RC=$?
+	printf '%s\n' "$OUT" | sed 's/^/  | /' >&2
+}
+pub_update --tsig-key "$KEY" --domain pdns.test
+h_assert_eq 1 "$RC" "unsigned REFUSED: exit status"
+h_assert_contains "$OUT" "pdns.test zone=pdns.test server=127.0.0.1#$PORT action=added result=failed error=REFUSED windows=0x8007232D event=12293 hint=\"the server answered the signed UPDATE with an unsigned REFUSED" "unsigned REFUSED: key hint"
+# NOTAUTH from a zone with the kmsdns marker: rndc reconfig
+pub_update --no-auth --domain module.test
+h_assert_eq 1 "$RC" "module NOTAUTH: exit status"
+h_assert_contains "$OUT" "module.test zone=module.test server=127.0.0.1#$PORT action=added result=failed error=NOTAUTH windows=0x80072331" "NOTAUTH from a module zone"
+h_assert_contains "$OUT" "run rndc reconfig" "module NOTAUTH: rndc reconfig hint"
 
 h_assert_ok h_stop hostile
 h_log "publish_hostile: every read checked (owner, alias, question, TC, rcode); odd foreign targets kept"

@@ -101,6 +101,7 @@ extern const cli_command cli_site_commands[];
 extern const cli_command cli_config_commands[];
 extern const cli_command cli_scavenge_commands[];
 extern const cli_command cli_export_commands[];
+extern const cli_command cli_verify_commands[];
 
 /* The options of a command with none but --help and --db, and with --json. */
 extern const struct option options_none[];

@@ -148,6 +148,7 @@ static const cli_command *const cli_tables[] = {
 	cli_config_commands,
 	cli_scavenge_commands,
 	cli_export_commands,
+	cli_verify_commands,
 };
 
 #define CLI_TABLE_COUNT (sizeof(cli_tables) / sizeof(cli_tables[0]))

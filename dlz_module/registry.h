@@ -168,6 +168,20 @@ kd_result registry_open(const char *path, bool read_only, registry **out,
 kd_result registry_check_write_access(const char *path, kd_err *err);
 
 /*
+ * registry_check_write_access() for USER (as named runs with -u USER):
+ * run as root, it checks in a child process with USER's uid, gid and
+ * groups. KD_ENOENT for an unknown user, KD_EPERM with the reason.
+ */
+kd_result registry_check_write_access_as(const char *path, const char *user,
+	kd_err *err);
+
+/*
+ * KD_OK when SQLite's integrity check of REG's file passes, else
+ * KD_ESTORE with its first message.
+ */
+kd_result registry_check_integrity(registry *reg, kd_err *err);
+
+/*
  * Whether REG can write: opened for writing, and SQLite did not fall back
  * to read-only because the file was not writable when it was opened.
  */

@@ -599,6 +599,28 @@ registry_checkpoint(registry *reg, kd_err *err)
 	return KD_OK;
 }
 
+kd_result
+registry_check_integrity(registry *reg, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(reg->db, "PRAGMA integrity_check(1)", -1, &stmt,
+		NULL) != SQLITE_OK) {
+		return registry_store_error(reg, err);
+	}
+	kd_result ret = KD_OK;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(stmt, 0);
+		if (text == NULL || strcmp(text, "ok") != 0) {
+			ret = kd_err_set(err, KD_ESTORE, "registry %s: integrity "
+				"check: %s", reg->path, text != NULL ? text : "?");
+		}
+	} else {
+		ret = registry_store_error(reg, err);
+	}
+	(void)sqlite3_finalize(stmt);
+	return ret;
+}
+
 bool
 registry_writable(const registry *reg)
 {

@@ -659,20 +659,6 @@ parse_statements(lexer *lx, const keyfile *kf, key_array *array,
 	}
 }
 
-/* Line number (1-based) of offset POS in TEXT. */
-static unsigned
-line_of(const char *text, size_t pos)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < pos; i++) {
-		if (text[i] == '\n')
-			line++;
-	}
-	return line;
-}
-
 /* Move the keys of ARRAY to the end of KF in one allocation. */
 static kd_result
 append_array(keyfile *kf, const key_array *array)
@@ -702,17 +688,13 @@ keyfile_parse_text(const char *text, size_t len, const char *source,
 {
 	key_array array = { NULL, 0, 0 };
 	lexer lx;
-	const char *nul;
 	kd_result ret;
 
 	if (source == NULL)
 		source = "(text)";
-	if (text == NULL && len > 0)
-		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
-	nul = len > 0 ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
-		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
-			source, line_of(text, (size_t)(nul - text)));
+	ret = kd_text_check_input(text, len, source, err);
+	if (ret != KD_OK)
+		return ret;
 	lx.pos = text;
 	lx.limit = text + len;
 	lx.line = 1;

@@ -282,20 +282,6 @@ parse_line(const char *text, size_t len, const char *source, unsigned lineno,
 	return KD_OK;
 }
 
-/* Line number (1-based) of offset POS in TEXT. */
-static unsigned
-line_of(const char *text, size_t pos)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < pos; i++) {
-		if (text[i] == '\n')
-			line++;
-	}
-	return line;
-}
-
 kd_result
 publist_parse_text(const char *text, size_t len, const char *source,
 	publist *list, kd_err *err)
@@ -303,18 +289,14 @@ publist_parse_text(const char *text, size_t len, const char *source,
 	entry_array array = { NULL, 0, 0 };
 	const char *const limit = text + len;
 	const char *pos = text;
-	const char *nul;
 	unsigned lineno = 1;
 	kd_result ret = KD_OK;
 
 	if (source == NULL)
 		source = "(text)";
-	if (text == NULL && len > 0)
-		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
-	nul = len > 0 ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
-		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
-			source, line_of(text, (size_t)(nul - text)));
+	ret = kd_text_check_input(text, len, source, err);
+	if (ret != KD_OK)
+		return ret;
 
 	while (pos < limit) {
 		const char *newline = memchr(pos, '\n', (size_t)(limit - pos));

@@ -25,6 +25,34 @@ kd_text_ellipsis(size_t len, size_t max)
 	return len > max ? "..." : "";
 }
 
+/* Line number (1-based) of offset POS in TEXT. */
+static unsigned
+line_of(const char *text, size_t pos)
+{
+	unsigned line = 1;
+
+	for (size_t i = 0; i < pos; i++) {
+		if (text[i] == '\n')
+			line++;
+	}
+	return line;
+}
+
+kd_result
+kd_text_check_input(const char *text, size_t len, const char *source,
+	kd_err *err)
+{
+	const char *nul;
+
+	if (text == NULL && len > 0)
+		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
+	nul = len > 0 ? memchr(text, '\0', len) : NULL;
+	if (nul != NULL)
+		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
+			source, line_of(text, (size_t)(nul - text)));
+	return KD_OK;
+}
+
 char
 kd_ascii_lower(char c)
 {

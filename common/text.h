@@ -32,6 +32,14 @@ const char *kd_text_ellipsis(size_t len, size_t max);
 #define KD_TEXT_SHORT(text, len, max) \
 	kd_text_shown((len), (max)), (text), kd_text_ellipsis((len), (max))
 
+/*
+ * Check TEXT of LEN bytes read from SOURCE before a parse: KD_OK;
+ * KD_EINVAL "SOURCE: no text given" when TEXT is NULL but LEN is not 0;
+ * KD_ESYNTAX "SOURCE:LINE: NUL byte in the text" when it holds a NUL.
+ */
+kd_result kd_text_check_input(const char *text, size_t len,
+	const char *source, kd_err *err);
+
 /* C lower-cased when it is an ASCII letter; unlike tolower(), no locale. */
 char kd_ascii_lower(char c);
 

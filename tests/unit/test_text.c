@@ -109,6 +109,22 @@ test_parse_uint_shortens(void **state)
 	assert_true(strlen(err.text) < 2 + KD_TEXT_SHOWN_NUMBER + 30);
 }
 
+static void
+test_check_input(void **state)
+{
+	kd_err err;
+
+	(void)state;
+	assert_int_equal(kd_text_check_input("a\nb", 3, "f.conf", &err), KD_OK);
+	assert_int_equal(kd_text_check_input(NULL, 0, "f.conf", &err), KD_OK);
+	assert_int_equal(kd_text_check_input(NULL, 2, "f.conf", &err),
+		KD_EINVAL);
+	assert_string_equal(err.text, "f.conf: no text given");
+	assert_int_equal(kd_text_check_input("a\nb\n\0c", 6, "f.conf", &err),
+		KD_ESYNTAX);
+	assert_string_equal(err.text, "f.conf:3: NUL byte in the text");
+}
+
 int
 main(void)
 {
@@ -117,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_ascii_lower),
 		cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_parse_uint_shortens),
+		cmocka_unit_test(test_check_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include "dname.h"
 #include "kd_result.h"
+#include "text.h"
 
 /* How much of an offending name an error message shows before "...". */
 #define DNAME_SHOWN_MAX 256
@@ -25,13 +26,6 @@ static bool
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* Lower-case one ASCII letter; not tolower(), which follows the locale. */
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 /* Length of NAME without one trailing dot; 0 for "." and "". */
@@ -50,25 +44,10 @@ static bool
 equal_ignoring_case(const char *a, const char *b, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (ascii_lower(a[i]) != ascii_lower(b[i]))
+		if (kd_ascii_lower(a[i]) != kd_ascii_lower(b[i]))
 			return false;
 	}
 	return true;
-}
-
-/* Precision for printing NAME in a message, so the reason still fits. */
-static int
-shown_length(const char *name)
-{
-	size_t len = strlen(name);
-
-	return (int)(len > DNAME_SHOWN_MAX ? DNAME_SHOWN_MAX : len);
-}
-
-static const char *
-shown_ellipsis(const char *name)
-{
-	return strlen(name) > DNAME_SHOWN_MAX ? "..." : "";
 }
 
 static const char *
@@ -103,8 +82,8 @@ static kd_result
 validate_label(const char *name, const char *label,
 	size_t len, dname_rules rules, kd_err *err)
 {
-	const int shown = shown_length(name);
-	const char *ellipsis = shown_ellipsis(name);
+	const int shown = kd_text_shown(strlen(name), DNAME_SHOWN_MAX);
+	const char *ellipsis = kd_text_ellipsis(strlen(name), DNAME_SHOWN_MAX);
 
 	if (len == 0) {
 		return kd_err_set(err, KD_EINVAL, "\"%.*s%s\": empty label",
@@ -154,8 +133,8 @@ dname_validate(const char *name, dname_rules rules, kd_err *err)
 	if (len > DNAME_TEXT_MAX) {
 		return kd_err_set(err, KD_EINVAL,
 			"\"%.*s%s\": name is %zu characters long, more than %d",
-			shown_length(name), name, shown_ellipsis(name), len,
-			DNAME_TEXT_MAX);
+			KD_TEXT_SHORT(name, strlen(name), DNAME_SHOWN_MAX),
+			len, DNAME_TEXT_MAX);
 	}
 
 	size_t start = 0;
@@ -195,7 +174,7 @@ void
 dname_tolower(char *name)
 {
 	for (; *name != '\0'; name++)
-		*name = ascii_lower(*name);
+		*name = kd_ascii_lower(*name);
 }
 
 void

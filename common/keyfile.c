@@ -16,6 +16,7 @@
 
 #include "kd_file.h"
 #include "keyfile.h"
+#include "text.h"
 
 /* Largest file keyfile_parse_file() reads; key files are a few lines. */
 #define KEYFILE_FILE_MAX (1024 * 1024)
@@ -103,12 +104,6 @@ keyfile_free(keyfile *kf)
 	keyfile_init(kf);
 }
 
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* True when the LEN characters at TEXT equal the string WORD in any case. */
 static int
 equal_nocase(const char *text, size_t len, const char *word)
@@ -118,22 +113,10 @@ equal_nocase(const char *text, size_t len, const char *word)
 	if (strlen(word) != len)
 		return 0;
 	for (i = 0; i < len; i++) {
-		if (ascii_lower(text[i]) != ascii_lower(word[i]))
+		if (kd_ascii_lower(text[i]) != kd_ascii_lower(word[i]))
 			return 0;
 	}
 	return 1;
-}
-
-static int
-shown(size_t len)
-{
-	return (int)(len > KEYFILE_SHOWN_MAX ? KEYFILE_SHOWN_MAX : len);
-}
-
-static const char *
-ellipsis(size_t len)
-{
-	return len > KEYFILE_SHOWN_MAX ? "..." : "";
 }
 
 kd_result
@@ -386,10 +369,10 @@ describe_token(const token *tok, char *out, size_t outlen)
 		(void)snprintf(out, outlen, "end of text");
 	else if (tok->type == TOKEN_STRING)
 		(void)snprintf(out, outlen, "the string \"%.*s%s\"",
-			shown(tok->len), tok->text, ellipsis(tok->len));
+			KD_TEXT_SHORT(tok->text, tok->len, KEYFILE_SHOWN_MAX));
 	else
-		(void)snprintf(out, outlen, "\"%.*s%s\"", shown(tok->len),
-			tok->text, ellipsis(tok->len));
+		(void)snprintf(out, outlen, "\"%.*s%s\"",
+			KD_TEXT_SHORT(tok->text, tok->len, KEYFILE_SHOWN_MAX));
 }
 
 /* Fail with "SOURCE:LINE: expected WHAT, found TOK". */
@@ -494,7 +477,8 @@ parse_algorithm(lexer *lx, key_state *state, kd_err *err)
 	if (tok.len >= sizeof(name))
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown algorithm \"%.*s%s\"", lx->source,
-			tok.line, shown(tok.len), tok.text, ellipsis(tok.len));
+			tok.line,
+			KD_TEXT_SHORT(tok.text, tok.len, KEYFILE_SHOWN_MAX));
 	memcpy(name, tok.text, tok.len);
 	name[tok.len] = '\0';
 	if (tsig_algorithm_from_name(name, &state->key.algorithm) != KD_OK)
@@ -566,7 +550,8 @@ parse_key_body(lexer *lx, key_state *state, kd_err *err)
 			ret = kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: key \"%s\": unknown option \"%.*s%s\"",
 				lx->source, tok.line, state->key.name,
-				shown(tok.len), tok.text, ellipsis(tok.len));
+				KD_TEXT_SHORT(tok.text, tok.len,
+					KEYFILE_SHOWN_MAX));
 		if (ret != KD_OK)
 			return ret;
 	}
@@ -666,25 +651,12 @@ parse_statements(lexer *lx, const keyfile *kf, key_array *array,
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: \"%.*s%s\" statement is not allowed in a "
 				"key file (only \"key\")", lx->source, tok.line,
-				shown(tok.len), tok.text, ellipsis(tok.len));
+				KD_TEXT_SHORT(tok.text, tok.len,
+					KEYFILE_SHOWN_MAX));
 		ret = parse_key(lx, tok.line, kf, array, err);
 		if (ret != KD_OK)
 			return ret;
 	}
-}
-
-/* Line number (1-based) of offset POS in TEXT. */
-static unsigned
-line_of(const char *text, size_t pos)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < pos; i++) {
-		if (text[i] == '\n')
-			line++;
-	}
-	return line;
 }
 
 /* Move the keys of ARRAY to the end of KF in one allocation. */
@@ -716,17 +688,13 @@ keyfile_parse_text(const char *text, size_t len, const char *source,
 {
 	key_array array = { NULL, 0, 0 };
 	lexer lx;
-	const char *nul;
 	kd_result ret;
 
 	if (source == NULL)
 		source = "(text)";
-	if (text == NULL && len > 0)
-		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
-	nul = len > 0 ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
-		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
-			source, line_of(text, (size_t)(nul - text)));
+	ret = kd_text_check_input(text, len, source, err);
+	if (ret != KD_OK)
+		return ret;
 	lx.pos = text;
 	lx.limit = text + len;
 	lx.line = 1;

@@ -10,15 +10,13 @@
 
 #include "kd_file.h"
 #include "publist.h"
+#include "text.h"
 
 /* Fields of one entry: domain, priority, weight. */
 #define PUBLIST_FIELDS_MAX 3
 
 /* Largest file publist_parse_file() reads; a publish list is a few lines. */
 #define PUBLIST_FILE_MAX (1024 * 1024)
-
-/* How many characters of a bad field an error message shows. */
-#define PUBLIST_SHOWN_MAX 64
 
 /* Growable array of entries, private to a parse. */
 typedef struct entry_array {
@@ -55,49 +53,6 @@ trim_blanks(const char **start, const char **end)
 		(*start)++;
 	while (*end > *start && is_blank((*end)[-1]))
 		(*end)--;
-}
-
-/*
- * Parse the NAME field ("priority" or "weight") of LEN characters at TEXT as
- * a decimal number 0-65535 into OUT.
- */
-/* Precision that prints at most PUBLIST_SHOWN_MAX characters of a field. */
-static int
-shown(size_t len)
-{
-	return (int)(len > PUBLIST_SHOWN_MAX ? PUBLIST_SHOWN_MAX : len);
-}
-
-static const char *
-ellipsis(size_t len)
-{
-	return len > PUBLIST_SHOWN_MAX ? "..." : "";
-}
-
-static kd_result
-parse_number(const char *name, const char *text, size_t len, uint16_t *out,
-	kd_err *err)
-{
-	unsigned long value = 0;
-	size_t i;
-
-	if (len == 0)
-		return kd_err_set(err, KD_ESYNTAX, "%s is empty", name);
-	for (i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return kd_err_set(err, KD_ESYNTAX,
-				"%s \"%.*s%s\" is not a decimal number", name,
-				shown(len), text, ellipsis(len));
-		/* Saturate: the value only needs to be known to exceed 65535. */
-		if (value <= UINT16_MAX)
-			value = value * 10 + (unsigned long)(text[i] - '0');
-	}
-	if (value > UINT16_MAX)
-		return kd_err_set(err, KD_ERANGE,
-			"%s %.*s%s is out of range 0-65535", name, shown(len),
-			text, ellipsis(len));
-	*out = (uint16_t)value;
-	return KD_OK;
 }
 
 /* Parse the domain field of LEN characters at TEXT into OUT. */
@@ -170,11 +125,13 @@ parse_entry_span(const char *text, size_t len, publist_entry *out,
 		return ret;
 	for (i = 1; i < nfields; i++) {
 		uint16_t *field = i == 1 ? &entry.priority : &entry.weight;
+		uint64_t value;
 
-		ret = parse_number(names[i], start[i],
-			(size_t)(end[i] - start[i]), field, err);
+		ret = kd_parse_uint(start[i], (size_t)(end[i] - start[i]), 0,
+			UINT16_MAX, names[i], &value, err);
 		if (ret != KD_OK)
 			return ret;
+		*field = (uint16_t)value;
 	}
 	*out = entry;
 	return KD_OK;
@@ -325,20 +282,6 @@ parse_line(const char *text, size_t len, const char *source, unsigned lineno,
 	return KD_OK;
 }
 
-/* Line number (1-based) of offset POS in TEXT. */
-static unsigned
-line_of(const char *text, size_t pos)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < pos; i++) {
-		if (text[i] == '\n')
-			line++;
-	}
-	return line;
-}
-
 kd_result
 publist_parse_text(const char *text, size_t len, const char *source,
 	publist *list, kd_err *err)
@@ -346,18 +289,14 @@ publist_parse_text(const char *text, size_t len, const char *source,
 	entry_array array = { NULL, 0, 0 };
 	const char *const limit = text + len;
 	const char *pos = text;
-	const char *nul;
 	unsigned lineno = 1;
 	kd_result ret = KD_OK;
 
 	if (source == NULL)
 		source = "(text)";
-	if (text == NULL && len > 0)
-		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
-	nul = len > 0 ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
-		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
-			source, line_of(text, (size_t)(nul - text)));
+	ret = kd_text_check_input(text, len, source, err);
+	if (ret != KD_OK)
+		return ret;
 
 	while (pos < limit) {
 		const char *newline = memchr(pos, '\n', (size_t)(limit - pos));

@@ -11,6 +11,7 @@
 
 #include "dname.h"
 #include "kd_result.h"
+#include "text.h"
 #include "srv.h"
 
 /* How much of an offending text an error message shows before "...". */
@@ -76,18 +77,6 @@ draw_inclusive(srv_random_fn random, void *ctx, uint64_t bound)
 	}
 }
 
-static int
-shown_length(size_t len)
-{
-	return (int)(len > SRV_SHOWN_MAX ? SRV_SHOWN_MAX : len);
-}
-
-static const char *
-shown_ellipsis(size_t len)
-{
-	return len > SRV_SHOWN_MAX ? "..." : "";
-}
-
 static bool
 is_blank(char c)
 {
@@ -121,8 +110,7 @@ parse_field(const char *token, size_t len,
 		if (token[i] < '0' || token[i] > '9') {
 			return kd_err_set(err, KD_EINVAL,
 				"SRV %s \"%.*s%s\" is not a number", field,
-				shown_length(len), token,
-				shown_ellipsis(len));
+				KD_TEXT_SHORT(token, len, SRV_SHOWN_MAX));
 		}
 		if (number <= SRV_FIELD_MAX)
 			number = number * 10 + (uint32_t)(token[i] - '0');
@@ -130,7 +118,7 @@ parse_field(const char *token, size_t len,
 	if (number > SRV_FIELD_MAX) {
 		return kd_err_set(err, KD_ERANGE,
 			"SRV %s %.*s%s is out of range 0-%u", field,
-			shown_length(len), token, shown_ellipsis(len),
+			KD_TEXT_SHORT(token, len, SRV_SHOWN_MAX),
 			SRV_FIELD_MAX);
 	}
 	*value = (uint16_t)number;
@@ -153,8 +141,9 @@ parse_target(const char *token, size_t len, char target[DNAME_BUF_SIZE],
 		const size_t name_len = len - (token[len - 1] == '.');
 		return kd_err_set(err, KD_EINVAL,
 			"SRV target \"%.*s%s\": name is %zu characters long, "
-			"more than %d", shown_length(len), token,
-			shown_ellipsis(len), name_len, DNAME_TEXT_MAX);
+			"more than %d",
+			KD_TEXT_SHORT(token, len, SRV_SHOWN_MAX), name_len,
+			DNAME_TEXT_MAX);
 	}
 	memcpy(name, token, len);
 	name[len] = '\0';
@@ -184,8 +173,8 @@ srv_parse_rdata(const char *text, srv_record *rec, kd_err *err)
 		if (len == 0) {
 			return kd_err_set(err, KD_EINVAL,
 				"SRV rdata \"%.*s%s\": the %s is missing",
-				shown_length(text_len), text,
-				shown_ellipsis(text_len), field_names[field]);
+				KD_TEXT_SHORT(text, text_len, SRV_SHOWN_MAX),
+				field_names[field]);
 		}
 		const kd_result ret = field < 3 ?
 			parse_field(token, len, field_names[field],
@@ -200,9 +189,8 @@ srv_parse_rdata(const char *text, srv_record *rec, kd_err *err)
 	if (extra_len > 0) {
 		return kd_err_set(err, KD_EINVAL,
 			"SRV rdata \"%.*s%s\": unexpected \"%.*s%s\" after the "
-			"target", shown_length(text_len), text,
-			shown_ellipsis(text_len), shown_length(extra_len),
-			extra, shown_ellipsis(extra_len));
+			"target", KD_TEXT_SHORT(text, text_len, SRV_SHOWN_MAX),
+			KD_TEXT_SHORT(extra, extra_len, SRV_SHOWN_MAX));
 	}
 
 	rec->priority = numbers[0];

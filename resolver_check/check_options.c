@@ -3,13 +3,13 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_options.h"
 #include "resolv_conf.h"
 #include "srv.h"
+#include "text.h"
 
 static const char usage_text[] =
 "usage: kmsdns-check [SUFFIX OPTIONS] [--server ADDR[#PORT]] [--service NAME]\n"
@@ -120,21 +120,17 @@ static kd_result
 parse_number(const char *option, const char *text, unsigned long min,
 	unsigned long max, unsigned long *out, kd_err *err)
 {
-	char *end;
-	unsigned long value;
+	uint64_t value;
+	const kd_result ret = kd_parse_uint(text, KD_TEXT_NUL, min, max, option,
+		&value, NULL);
 
-	if (text[0] < '0' || text[0] > '9')
-		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
-			"number", option, text);
-	errno = 0;
-	value = strtoul(text, &end, 10);
-	if (*end != '\0')
-		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
-			"number", option, text);
-	if (errno != 0 || value < min || value > max)
+	if (ret == KD_ERANGE)
 		return kd_err_set(err, KD_EINVAL, "%s: %.40s is out of range "
 			"%lu-%lu", option, text, min, max);
-	*out = value;
+	if (ret != KD_OK)
+		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
+			"number", option, text);
+	*out = (unsigned long)value;
 	return KD_OK;
 }
 

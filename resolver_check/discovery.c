@@ -11,7 +11,7 @@
 
 #include "authoritative.h"
 #include "check_limits.h"
-#include "monotonic.h"
+#include "clock.h"
 #include "delegation.h"
 #include "discovery.h"
 #include "dns_answer.h"
@@ -769,7 +769,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 	report->deadline_ms = check_deadline_budget_ms(config->timeout_ms,
 		config->suffixes->count, config->authoritative);
 	deadline = config->deadline_ms ? config->deadline_ms :
-		monotonic_ms() + report->deadline_ms;
+		kd_clock_ms() + report->deadline_ms;
 	ret = init_suffixes(config, report, err);
 	if (ret == KD_OK) {
 		ret = query_engine_new(config->timeout_ms, config->max_inflight,
@@ -782,7 +782,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 			ret = lookup_targets(config, engine, report, err);
 		if (ret == KD_OK && config->probe)
 			ret = probe_hosts(config, report, deadline, err);
-		skip_auth = monotonic_ms() >= deadline;
+		skip_auth = kd_clock_ms() >= deadline;
 		if (ret == KD_OK && config->authoritative && !skip_auth)
 			ret = authoritative_check(config, engine, report, err);
 		if (ret == KD_OK && config->authoritative && !skip_auth)
@@ -792,7 +792,7 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 		query_engine_free(engine);
 	}
 	if (ret == KD_OK && (report->deadline_reached ||
-		monotonic_ms() >= deadline))
+		kd_clock_ms() >= deadline))
 		ret = note_deadline(config, report, skip_auth, err);
 	if (ret == KD_OK)
 		ret = verdict_judge(config, report, err);

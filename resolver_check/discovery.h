@@ -33,7 +33,7 @@ typedef struct check_config {
 	unsigned timeout_ms;              /* per query and per probe */
 	size_t max_inflight;              /* sockets open at once */
 	bool windows_without_primary;     /* Windows rules, no primary */
-	uint64_t deadline_ms;             /* monotonic_ms() end of the run;
+	uint64_t deadline_ms;             /* kd_clock_ms() end of the run;
 	                                     0: check_deadline_budget_ms()
 	                                     from now (check_limits.h) */
 } check_config;

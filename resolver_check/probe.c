@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "kms_rpc.h"
-#include "monotonic.h"
 #include "probe.h"
 
 const char *
@@ -246,7 +246,7 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 	for (size_t i = 0; i < slots; i++)
 		slot[i].fd = -1;
 	for (;;) {
-		uint64_t now = monotonic_ms();
+		uint64_t now = kd_clock_ms();
 		uint64_t wake = UINT64_MAX;
 		int ready;
 
@@ -276,13 +276,13 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 		}
 		if (settings->deadline_ms != 0 && settings->deadline_ms < wake)
 			wake = settings->deadline_ms;
-		ready = poll(fds, (nfds_t)slots, monotonic_until(now, wake));
+		ready = poll(fds, (nfds_t)slots, kd_clock_until(now, wake));
 		if (ready < 0 && errno != EINTR) {
 			ret = kd_err_set(err, KD_ENET, "poll: %s",
 				strerror(errno));
 			break;
 		}
-		now = monotonic_ms();
+		now = kd_clock_ms();
 		for (size_t i = 0; i < slots; i++) {
 			if (slot[i].target == NULL)
 				continue;

@@ -43,7 +43,7 @@ typedef struct probe_settings {
 	unsigned timeout_ms;   /* per target, connect and bind together */
 	size_t max_inflight;   /* sockets open at once, at least 1 */
 	bool rpc;              /* bind after the connect; false: connect only */
-	uint64_t deadline_ms;  /* monotonic_ms() at which every probe still
+	uint64_t deadline_ms;  /* kd_clock_ms() at which every probe still
 	                          running or waiting ends SKIPPED; 0: none */
 } probe_settings;
 

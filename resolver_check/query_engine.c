@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "dname.h"
-#include "monotonic.h"
 #include "query_engine.h"
 
 /* Largest UDP datagram we accept. */
@@ -135,7 +135,7 @@ random_id(void)
 
 	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) !=
 		(ssize_t)sizeof(id))
-		id = (uint16_t)(monotonic_ms() * 2654435761u >> 7);
+		id = (uint16_t)(kd_clock_ms() * 2654435761u >> 7);
 	return id;
 }
 
@@ -667,7 +667,7 @@ query_engine_run(query_engine *engine, kd_err *err)
 		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
 	}
 	for (;;) {
-		uint64_t now = monotonic_ms();
+		uint64_t now = kd_clock_ms();
 		uint64_t wake = engine->deadline_ms ? engine->deadline_ms :
 			UINT64_MAX;
 		size_t n = 0;
@@ -712,13 +712,13 @@ query_engine_run(query_engine *engine, kd_err *err)
 				break;
 			continue;
 		}
-		ready = poll(fds, (nfds_t)n, monotonic_until(now, wake));
+		ready = poll(fds, (nfds_t)n, kd_clock_until(now, wake));
 		if (ready < 0 && errno != EINTR) {
 			ret = kd_err_set(err, KD_ENET, "poll: %s",
 				strerror(errno));
 			break;
 		}
-		now = monotonic_ms();
+		now = kd_clock_ms();
 		for (size_t i = 0; ready > 0 && i < n; i++) {
 			query *q = active[i];
 

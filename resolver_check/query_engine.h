@@ -66,7 +66,7 @@ kd_result query_engine_add_tcp(query_engine *engine, const char *qname,
 	size_t *id, kd_err *err);
 
 /*
- * Make every run end at DEADLINE_MS (monotonic_ms() time): queries still
+ * Make every run end at DEADLINE_MS (kd_clock_ms() time): queries still
  * running or waiting then end QUERY_SKIPPED. 0: no deadline.
  */
 void query_engine_set_deadline(query_engine *engine, uint64_t deadline_ms);

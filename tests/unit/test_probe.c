@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "monotonic.h"
+#include "clock.h"
 #include "probe.h"
 
 /* A TCP socket bound to 127.0.0.1 on a kernel-chosen port. */
@@ -73,11 +73,11 @@ test_open_closed_filtered(void **state)
 	set_target(&targets[1], &closed_addr);
 	set_target(&targets[2], &full_addr);
 	set_target(&targets[3], &open_addr);
-	start = monotonic_ms();
+	start = kd_clock_ms();
 	/* two slots for four targets: the queue must move on */
 	assert_int_equal(probe_run(targets, 4, &(probe_settings) { 400, 2, false, 0 },
 		&err), KD_OK);
-	elapsed = (unsigned)(monotonic_ms() - start);
+	elapsed = (unsigned)(kd_clock_ms() - start);
 	assert_int_equal(targets[0].state, PROBE_OPEN);
 	assert_int_equal(targets[1].state, PROBE_CLOSED);
 	assert_int_equal(targets[2].state, PROBE_FILTERED);
@@ -140,7 +140,7 @@ test_bind_unanswered(void **state)
 	assert_int_equal(targets[1].state, PROBE_CLOSED);
 	assert_string_equal(probe_state_name(PROBE_NOT_KMS), "not_kms");
 	assert_int_equal(probe_run(targets, 2, &(probe_settings) { 300, 2,
-		true, monotonic_ms() }, &err), KD_OK);
+		true, kd_clock_ms() }, &err), KD_OK);
 	assert_int_equal(targets[0].state, PROBE_SKIPPED);
 	assert_int_equal(targets[1].state, PROBE_SKIPPED);
 	close(silent_fd);

@@ -89,7 +89,9 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 		    &err) != KD_OK) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "update of %s %s from %s refused: %s",
 			name, type, tcpaddr, err.text);
-		kd_prescan.active = false;
+		pthread_mutex_lock(&inst->auth_lock);
+		auth_hold_fail(&inst->holds, &kd_prescan);
+		pthread_mutex_unlock(&inst->auth_lock);
 		return false;
 	}
 	snapshot *snap = snapshot_acquire(inst);

@@ -143,6 +143,7 @@ auth_hold_check(auth_holds *holds, auth_prescan *p, const void *owner,
 		auth_hold *h = hold_find(holds, zone);
 		h->last_check_ms = now_ms;
 		h->last_activity_ms = now_ms;
+		h->merged++;
 		return AUTH_ALLOWED;
 	}
 	return hold_enter(holds, p, decision, now_ms, why, whylen);
@@ -161,11 +162,16 @@ auth_hold_fail(auth_holds *holds, auth_prescan *p)
 }
 
 bool
-auth_hold_take(auth_holds *holds, const char *zone, int64_t now_ms,
+auth_hold_take(auth_holds *holds, const char *zone, bool add, int64_t now_ms,
 	char *signer, grants_decision *decision, char *why, size_t whylen)
 {
 	auth_hold *h = hold_find(holds, zone);
 
+	if (h != NULL && h->pending == 0 && add && h->merged > 0 &&
+	    now_ms - h->last_activity_ms < AUTH_HOLD_MS) {
+		h->merged--;
+		h->pending++;
+	}
 	if (h == NULL || h->pending == 0) {
 		snprintf(why, whylen, "no checked update is waiting in the zone "
 			"(a change BIND did not check, or one of two UPDATEs "

@@ -54,6 +54,7 @@ typedef struct auth_hold {
 	int64_t last_activity_ms; /* that, or a transaction of the zone */
 	unsigned pending;      /* UPDATEs checked, transaction not started */
 	unsigned open;         /* transactions taken, not yet closed */
+	unsigned merged;       /* checks that may have been another UPDATE */
 } auth_hold;
 
 typedef struct auth_holds {
@@ -104,10 +105,16 @@ void auth_hold_fail(auth_holds *holds, auth_prescan *p);
  * A plain transaction in ZONE changes something at NOW_MS: take one
  * waiting UPDATE of the zone's holder. True with its signer in SIGNER
  * (REGISTRY_IDENTITY_MAX bytes) and its DECISION; false with the reason in
- * WHY ("no checked update is waiting in the zone").
+ * WHY ("no checked update is waiting in the zone"). When none waits but
+ * the transaction's first change is an ADD, it may take a check of the
+ * live holder that was counted as part of an earlier UPDATE of the same
+ * signer on the same thread: BIND checks every add, and while the zone is
+ * held no other signer's plain UPDATE passes its checks, so such an add
+ * is the holder's (an unchecked transaction only deletes).
  */
-bool auth_hold_take(auth_holds *holds, const char *zone, int64_t now_ms,
-	char *signer, grants_decision *decision, char *why, size_t whylen);
+bool auth_hold_take(auth_holds *holds, const char *zone, bool add,
+	int64_t now_ms, char *signer, grants_decision *decision, char *why,
+	size_t whylen);
 
 /* A transaction of ZONE started or ended at NOW_MS: the zone is busy. */
 void auth_hold_activity(auth_holds *holds, const char *zone, int64_t now_ms);

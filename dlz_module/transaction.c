@@ -96,13 +96,13 @@ refresh_by_signer(kd_version *ver, kd_err *err)
 }
 
 /*
- * Tie VER to its signer at its first change, or at its close when it has
- * none: by its transaction tag TAG_OWNER when not NULL, else by the plain
- * hold of its zone; then refresh the signer's registrations. Leaves
+ * Tie VER to its signer at its first change (an add when ADD), or at its
+ * close when it has none: by its transaction tag TAG_OWNER when not NULL,
+ * else by the plain hold of its zone; then refresh the signer's registrations. Leaves
  * VER->authorised false with VER->refusal set when it cannot be tied.
  */
 static isc_result_t
-version_attribute(kd_version *ver, const char *tag_owner)
+version_attribute(kd_version *ver, const char *tag_owner, bool add)
 {
 	kd_err err;
 	ver->attributed = true;
@@ -111,7 +111,7 @@ version_attribute(kd_version *ver, const char *tag_owner)
 			snprintf(ver->refusal, sizeof(ver->refusal), "%.*s",
 				(int)sizeof(ver->refusal) - 1, err.text);
 	} else {
-		auth_take_plain(ver->inst, ver);
+		auth_take_plain(ver->inst, ver, add);
 	}
 	if (!ver->authorised)
 		return ISC_R_SUCCESS;
@@ -167,7 +167,7 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	bool committed = false;
 	kd_err err;
 	if (commit && !ver->attributed &&
-	    version_attribute(ver, NULL) != ISC_R_SUCCESS)
+	    version_attribute(ver, NULL, false) != ISC_R_SUCCESS)
 		commit = false;
 	snapshot *snap = snapshot_acquire(inst);
 	const snapshot_zone *before = snapshot_find(snap, zone);
@@ -360,7 +360,7 @@ change_tag(kd_version *ver, const rdata_record *rec, bool add)
 		return DNS_R_REFUSED;
 	}
 	if (!ver->attributed) {
-		if (version_attribute(ver, rec->owner) != ISC_R_SUCCESS)
+		if (version_attribute(ver, rec->owner, true) != ISC_R_SUCCESS)
 			return ISC_R_FAILURE;
 		if (!ver->authorised) {
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update refused: %s",
@@ -455,7 +455,8 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		return change_tag(ver, &rec, add);
 	if (rec.type == RDATA_TYPE_SOA && strcmp(rec.owner, ver->zone) == 0)
 		return change_soa(ver, &rec, rdatastr, add);
-	if (!ver->attributed && version_attribute(ver, NULL) != ISC_R_SUCCESS)
+	if (!ver->attributed &&
+	    version_attribute(ver, NULL, add) != ISC_R_SUCCESS)
 		return ISC_R_FAILURE;
 	if (!ver->authorised) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s refused: %s",

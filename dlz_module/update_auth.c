@@ -178,10 +178,11 @@ auth_take_tag(kd_instance *inst, kd_version *ver, const char *owner,
 }
 
 void
-auth_take_plain(kd_instance *inst, kd_version *ver)
+auth_take_plain(kd_instance *inst, kd_version *ver, bool add)
 {
 	pthread_mutex_lock(&inst->auth_lock);
-	ver->authorised = auth_hold_take(&inst->holds, ver->zone, kd_now_ms(),
+	ver->authorised = auth_hold_take(&inst->holds, ver->zone, add,
+		kd_now_ms(),
 		ver->signer, &ver->decision, ver->refusal,
 		sizeof(ver->refusal));
 	pthread_mutex_unlock(&inst->auth_lock);

@@ -31,11 +31,11 @@ kd_result auth_take_tag(kd_instance *inst, kd_version *ver, const char *owner,
 	kd_err *err);
 
 /*
- * The plain transaction VER changes something: attribute it to the signer
- * holding its zone. Sets VER->authorised, its signer and decision, or
- * VER->refusal.
+ * The plain transaction VER changes something (its first change is an
+ * add when ADD): attribute it to the signer holding its zone. Sets
+ * VER->authorised, its signer and decision, or VER->refusal.
  */
-void auth_take_plain(kd_instance *inst, kd_version *ver);
+void auth_take_plain(kd_instance *inst, kd_version *ver, bool add);
 
 /* A transaction of VER's zone starts or ends: its plain hold is busy. */
 void auth_zone_activity(kd_instance *inst, const kd_version *ver);

@@ -50,7 +50,7 @@ static bool
 take(world *w, int64_t now, char *signer)
 {
 	grants_decision d;
-	return auth_hold_take(&w->holds, ZONE, now, signer, &d, w->why,
+	return auth_hold_take(&w->holds, ZONE, false, now, signer, &d, w->why,
 		sizeof(w->why));
 }
 
@@ -223,6 +223,29 @@ test_next_update_same_thread(void **state)
 	assert_string_equal(signer, A);
 }
 
+/* Two UPDATEs of A checked back to back on one thread count as one; the
+ * second transaction's add may take the merged check, a delete may not. */
+static void
+test_merged_updates(void **state)
+{
+	world *w = *state;
+	char signer[REGISTRY_IDENTITY_MAX];
+	grants_decision d;
+	assert_int_equal(check(w, &w->thread1, A, 0, 1000), AUTH_ALLOWED);
+	assert_int_equal(check(w, &w->thread1, A, 0, 1001), AUTH_ALLOWED);
+	assert_true(take(w, 1002, signer));
+	auth_hold_release(&w->holds, ZONE, A, 1003);
+	/* an unchecked transaction only deletes: refused */
+	assert_false(auth_hold_take(&w->holds, ZONE, false, 1004, signer, &d,
+		w->why, sizeof(w->why)));
+	assert_true(auth_hold_take(&w->holds, ZONE, true, 1005, signer, &d,
+		w->why, sizeof(w->why)));
+	assert_string_equal(signer, A);
+	auth_hold_release(&w->holds, ZONE, A, 1006);
+	assert_false(auth_hold_take(&w->holds, ZONE, true, 1007, signer, &d,
+		w->why, sizeof(w->why)));
+}
+
 /* Nobody checked: nothing to take. Other zones are independent. */
 static void
 test_nothing_to_take(void **state)
@@ -236,8 +259,8 @@ test_nothing_to_take(void **state)
 		sizeof(w->why)), AUTH_ALLOWED);
 	assert_false(take(w, 1001, signer));
 	assert_int_equal(check(w, &w->thread2, B, 0, 1002), AUTH_ALLOWED);
-	assert_true(auth_hold_take(&w->holds, "other.test", 1003, signer, &d,
-		w->why, sizeof(w->why)));
+	assert_true(auth_hold_take(&w->holds, "other.test", false, 1003, signer,
+		&d, w->why, sizeof(w->why)));
 	assert_string_equal(signer, A);
 }
 
@@ -274,6 +297,7 @@ main(void)
 		cmocka_unit_test_setup(test_closing_tag_alone, setup),
 		cmocka_unit_test_setup(test_too_many_records, setup),
 		cmocka_unit_test_setup(test_next_update_same_thread, setup),
+		cmocka_unit_test_setup(test_merged_updates, setup),
 		cmocka_unit_test_setup(test_nothing_to_take, setup),
 		cmocka_unit_test_setup(test_slots_full, setup),
 	};

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dname.h"
 #include "kd_result.h"
@@ -198,6 +199,13 @@ srv_parse_rdata(const char *text, srv_record *rec, kd_err *err)
 	rec->port = numbers[2];
 	memcpy(rec->target, target, sizeof(rec->target));
 	return KD_OK;
+}
+
+bool
+srv_same_rdata(const srv_record *a, const srv_record *b)
+{
+	return a->priority == b->priority && a->weight == b->weight &&
+		a->port == b->port && strcasecmp(a->target, b->target) == 0;
 }
 
 kd_result

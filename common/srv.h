@@ -66,6 +66,9 @@ kd_result srv_parse_rdata(const char *text, srv_record *rec, kd_err *err);
  */
 kd_result srv_format_rdata(const srv_record *rec, char *out, size_t outlen);
 
+/* True when A and B have the same rdata (TTL ignored, target any case). */
+bool srv_same_rdata(const srv_record *a, const srv_record *b);
+
 /* Order RECS (N records) by priority ascending; stable within a priority. */
 void srv_sort_by_priority(srv_record *recs, size_t n);
 

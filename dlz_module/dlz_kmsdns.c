@@ -232,15 +232,13 @@ dlz_lookup(const char *zone, const char *name, void *dbdata,
 	kd_version *ver = version_of(inst, clientinfo, zone);
 	if (ver != NULL) {
 		/* Inside an UPDATE: what the transaction has written so far. */
-		kd_err err;
-		const zone_image *img = version_image(ver, &err);
-		if (img == NULL) {
-			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", zone, err.text);
-			return ISC_R_FAILURE;
-		}
-		const zone_node *node = zone_image_find(img, name);
-		return node ? emit_node(inst, zone, node, NULL, lookup) :
-			ISC_R_NOTFOUND;
+		put_ctx ctx = { .inst = inst, .lookup = lookup,
+			.result = ISC_R_SUCCESS };
+		kd_result res = version_lookup(ver, name, put_rr, &ctx);
+		if (res == KD_ENOENT)
+			return ISC_R_NOTFOUND;
+		return res == KD_OK ? ISC_R_SUCCESS : ctx.result !=
+			ISC_R_SUCCESS ? ctx.result : ISC_R_FAILURE;
 	}
 
 	snapshot *snap = snapshot_acquire(inst);

@@ -18,6 +18,7 @@
 
 #include <dns/dlz_dlopen.h>
 
+#include "auth_hold.h"
 #include "dname.h"
 #include "grants.h"
 #include "kd_result.h"
@@ -25,44 +26,12 @@
 #include "registry.h"
 #include "snapshot.h"
 
-/* Authorisations kept between dlz_ssumatch() and dlz_newversion(). */
-#define KD_AUTH_SLOTS 64
 /* Skipped rows remembered as logged (skip_log.h). */
 #define KD_SKIP_LOG_MAX 1024
 /* Zones waiting for a NOTIFY. */
 #define KD_NOTIFY_QUEUE 256
 
 typedef void kd_log_fn(int level, const char *fmt, ...);
-
-/*
- * What dlz_ssumatch() allowed a signer in a zone, waiting for the
- * transaction. BIND checks an UPDATE (dlz_ssumatch) on the client's thread
- * and then queues the transaction (dlz_newversion ... dlz_closeversion) on
- * the zone's own thread, and tells the module nothing that ties the two
- * together. So one signer at a time may update a zone: while a signer's
- * authorisation is active, checks of other signers in that zone are
- * refused (REFUSED; the client retries later), and each transaction is
- * attributed to the one active signer of its zone. An authorisation is
- * active while UPDATEs of it are checked but not yet taken by a
- * transaction (PENDING, for at most KD_AUTH_TTL_MS: BIND may drop an
- * UPDATE after the check), while a transaction of it is open (OPEN), and
- * KD_AUTH_GRACE_MS after such a transaction closed. BIND checks the
- * records of one UPDATE back to back on one thread: a check on the same
- * thread within KD_AUTH_SAME_UPDATE_US of the previous one for the same
- * zone and signer counts as the same UPDATE. Two UPDATEs counted as one
- * leave the second transaction without a pending count; it comes right
- * after the first one on the zone's thread, inside the grace time.
- */
-typedef struct kd_auth_slot {
-	bool used;
-	char zone[DNAME_BUF_SIZE];
-	char signer[REGISTRY_IDENTITY_MAX];
-	grants_decision decision;
-	int64_t last_ms;  /* the latest dlz_ssumatch() that allowed it */
-	int64_t closed_ms;/* the latest transaction closed */
-	unsigned pending; /* UPDATEs checked, not yet taken */
-	unsigned open;    /* transactions attributed, not yet closed */
-} kd_auth_slot;
 
 typedef struct kd_instance {
 	char name[64];
@@ -88,8 +57,9 @@ typedef struct kd_instance {
 	bool writer_busy;
 	registry *writer;
 
+	/* Plain UPDATEs: one signer per zone at a time (auth_hold.h). */
 	pthread_mutex_t auth_lock;
-	kd_auth_slot auth[KD_AUTH_SLOTS];
+	auth_holds holds;
 
 	/* Maintenance thread, its wake-up condition and the NOTIFY queue. */
 	pthread_mutex_t maint_lock;

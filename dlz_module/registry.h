@@ -65,9 +65,17 @@ typedef enum registry_scope {
 	REGISTRY_SCOPE_ANY,  /* every _vlmcs._tcp record of the zone */
 } registry_scope;
 
+/* Limits on what dynamic updates may do (registry_limits.h). */
+typedef struct registry_limits {
+	int64_t max_update_records;   /* records checked per UPDATE */
+	int64_t max_self_addresses;   /* A/AAAA of a SELF signer's host */
+	int64_t max_srv_answer_bytes; /* the zone's SRV answer, EDNS UDP */
+} registry_limits;
+
 typedef struct registry_settings {
 	int64_t stale_after;    /* seconds */
 	int64_t scavenge_after; /* seconds */
+	registry_limits limits;
 } registry_settings;
 
 /* A name server of a zone, with its addresses when it is inside the zone. */

@@ -13,6 +13,7 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
+#include "registry_limits.h"
 
 /* ---- settings -------------------------------------------------------- */
 
@@ -52,6 +53,9 @@ registry_get_settings(registry *reg, registry_settings *out, kd_err *err)
 		ret = registry_store_error(reg, err);
 	}
 	(void)sqlite3_reset(stmt);
+	if (ret == KD_OK) {
+		ret = registry_limits_get(reg, &out->limits, err);
+	}
 	return ret;
 }
 

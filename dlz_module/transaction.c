@@ -20,7 +20,10 @@
 #include "registry.h"
 #include "snapshot.h"
 #include "transaction.h"
+#include "txn_tag.h"
 #include "update_auth.h"
+#include "update_limits.h"
+#include "version_view.h"
 #include "watch.h"
 #include "zonedata.h"
 
@@ -29,45 +32,40 @@ version_free(kd_version *ver)
 {
 	if (ver == NULL)
 		return;
-	zone_image_free(ver->image);
+	version_view_free(&ver->view);
 	registry_dataset_free(&ver->data);
 	ver->magic = 0;
 	free(ver);
 }
 
-/* Re-read the transaction's view of the zone (its own writes included). */
+/* Load the zone as the transaction starts and build its view. */
 static kd_result
-version_reload(kd_version *ver, kd_err *err)
+version_load(kd_version *ver, kd_err *err)
 {
-	registry_dataset_free(&ver->data);
-	memset(&ver->data, 0, sizeof(ver->data));
-	zone_image_free(ver->image);
-	ver->image = NULL;
-	ver->dirty = true;
 	kd_result res = registry_load(ver->inst->writer, ver->zone, &ver->data,
 		err);
 	if (res == KD_OK && ver->data.zone_count != 1)
 		res = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
 			ver->zone);
+	if (res != KD_OK)
+		return res;
+	registry_settings settings = effective_settings(ver->inst,
+		&ver->data.settings);
+	ver->limits = settings.limits;
+	zone_image *image = NULL;
+	res = zone_image_build(&ver->data.zones[0], ver->data.hosts,
+		ver->data.host_count, ver->data.addresses,
+		ver->data.address_count, &settings, kd_now(), &image, err);
+	if (res == KD_OK)
+		version_view_init(&ver->view, image, ver->zone);
 	return res;
 }
 
-const zone_image *
-version_image(kd_version *ver, kd_err *err)
+kd_result
+version_lookup(const kd_version *ver, const char *relname, zone_rr_fn fn,
+	void *ctx)
 {
-	if (!ver->dirty)
-		return ver->image;
-	if (version_reload(ver, err) != KD_OK)
-		return NULL;
-	registry_settings settings = effective_settings(ver->inst,
-		&ver->data.settings);
-	if (zone_image_build(&ver->data.zones[0], ver->data.hosts,
-		    ver->data.host_count, ver->data.addresses,
-		    ver->data.address_count, &settings, kd_now(), &ver->image,
-		    err) != KD_OK)
-		return NULL;
-	ver->dirty = false;
-	return ver->image;
+	return version_view_emit(&ver->view, relname, fn, ctx);
 }
 
 /*
@@ -98,6 +96,36 @@ refresh_by_signer(kd_version *ver, kd_err *err)
 	return res;
 }
 
+/*
+ * Tie VER to its signer at its first change (an add when ADD), or at its
+ * close when it has none: by its transaction tag TAG_OWNER when not NULL,
+ * else by the plain hold of its zone; then refresh the signer's registrations. Leaves
+ * VER->authorised false with VER->refusal set when it cannot be tied.
+ */
+static isc_result_t
+version_attribute(kd_version *ver, const char *tag_owner, bool add)
+{
+	kd_err err;
+	ver->attributed = true;
+	if (tag_owner != NULL) {
+		if (auth_take_tag(ver->inst, ver, tag_owner, &err) != KD_OK)
+			snprintf(ver->refusal, sizeof(ver->refusal), "%.*s",
+				(int)sizeof(ver->refusal) - 1, err.text);
+	} else {
+		auth_take_plain(ver->inst, ver, add);
+	}
+	if (!ver->authorised)
+		return ISC_R_SUCCESS;
+	KD_LOG(ver->inst, 2, "zone %s: transaction of %s (%s)", ver->zone,
+		ver->signer, ver->tagged ? "tagged" : "plain");
+	if (refresh_by_signer(ver, &err) != KD_OK) {
+		KD_LOG(ver->inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
+			err.text);
+		return ISC_R_FAILURE;
+	}
+	return ISC_R_SUCCESS;
+}
+
 isc_result_t
 dlz_newversion(const char *zone, void *dbdata, void **versionp)
 {
@@ -107,12 +135,8 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 		return ISC_R_NOMEMORY;
 	ver->magic = KD_VERSION_MAGIC;
 	ver->inst = inst;
-	ver->dirty = true;
 	snprintf(ver->zone, sizeof(ver->zone), "%s", zone);
-	ver->started_ms = kd_now_ms();
-	auth_take(inst, ver);
-	KD_LOG(inst, 2, "zone %s: transaction of %s started", zone,
-		ver->authorised ? ver->signer : "(nobody)");
+	version_view_init(&ver->view, NULL, zone);
 
 	kd_err err;
 	writer_acquire(inst);
@@ -120,18 +144,17 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	if (res == KD_OK)
 		res = registry_begin(inst->writer, &err);
 	if (res == KD_OK)
-		res = refresh_by_signer(ver, &err);
-	if (res == KD_OK && version_image(ver, &err) == NULL)
-		res = KD_ESTORE;
+		res = version_load(ver, &err);
 	if (res != KD_OK) {
 		registry_rollback(inst->writer);
 		writer_release(inst);
-		auth_release(inst, ver);
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot start an update: %s",
 			zone, err.text);
 		version_free(ver);
 		return ISC_R_FAILURE;
 	}
+	auth_zone_activity(inst, ver);
+	KD_LOG(inst, 2, "zone %s: transaction started", zone);
 	*versionp = ver;
 	return ISC_R_SUCCESS;
 }
@@ -146,6 +169,9 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 		return;
 	bool committed = false;
 	kd_err err;
+	if (commit && !ver->attributed &&
+	    version_attribute(ver, NULL, false) != ISC_R_SUCCESS)
+		commit = false;
 	snapshot *snap = snapshot_acquire(inst);
 	const snapshot_zone *before = snapshot_find(snap, zone);
 	const uint32_t old_serial = before != NULL ? before->serial : 0;
@@ -165,6 +191,7 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 		registry_rollback(inst->writer);
 	}
 	writer_release(inst);
+	auth_zone_activity(inst, ver);
 	auth_release(inst, ver);
 	if (ver->committed_changes > 0 || ver->committed_refreshes > 0)
 		committed = true;
@@ -187,9 +214,7 @@ static bool
 pending_take(kd_version *ver, const srv_record *srv)
 {
 	for (size_t i = 0; i < ver->pending_count; i++) {
-		const srv_record *p = &ver->pending[i];
-		if (p->priority == srv->priority && p->weight == srv->weight &&
-		    p->port == srv->port && strcmp(p->target, srv->target) == 0) {
+		if (srv_same_rdata(&ver->pending[i], srv)) {
 			ver->pending[i] = ver->pending[--ver->pending_count];
 			return true;
 		}
@@ -207,10 +232,48 @@ existing_site(const kd_version *ver, const char *target)
 	return "";
 }
 
+/*
+ * A SELF signer holds one SRV record per zone: its add of REC removes the
+ * other SRV records of its host first (registry and view).
+ */
+static kd_result
+replace_self_srv(kd_version *ver, const rdata_record *rec, kd_err *err)
+{
+	srv_record old[8];
+	size_t n;
+	while ((n = update_limits_self_srv(&ver->view, ver->decision.host,
+		    &rec->data.srv, old, 8)) > 0) {
+		for (size_t i = 0; i < n && i < 8; i++) {
+			char rdata[ZONE_SRV_RDATA_MAX], text[ZONE_SRV_RDATA_MAX * 2];
+			kd_result res = registry_remove_srv(ver->inst->writer,
+				ver->zone, &old[i], err);
+			if (res != KD_OK && res != KD_ENOENT)
+				return res;
+			srv_format_rdata(&old[i], rdata, sizeof(rdata));
+			snprintf(text, sizeof(text), "_vlmcs._tcp.%s.\t0\tIN\tSRV\t%s",
+				ver->zone, rdata);
+			res = version_view_apply(&ver->view, text, false, err);
+			if (res != KD_OK)
+				return res;
+			ver->changes++;
+			KD_LOG(ver->inst, ISC_LOG_INFO, "zone %s: replaced SRV %s "
+				"(signer %s holds one SRV record)", ver->zone, rdata,
+				ver->signer);
+		}
+	}
+	return KD_OK;
+}
+
 static kd_result
 apply_add(kd_version *ver, const rdata_record *rec, kd_err *err)
 {
 	registry *w = ver->inst->writer;
+	if (rec->type == RDATA_TYPE_SRV &&
+	    ver->decision.scope == REGISTRY_SCOPE_SELF) {
+		kd_result res = replace_self_srv(ver, rec, err);
+		if (res != KD_OK)
+			return res;
+	}
 	if (rec->type == RDATA_TYPE_SRV) {
 		registry_host host;
 		memset(&host, 0, sizeof(host));
@@ -285,6 +348,94 @@ commit_at_serial(kd_version *ver)
 }
 
 /*
+ * A transaction tag REC of the transaction VER (txn_tag.h). The first
+ * change of a tagged UPDATE is its opening tag: it names the signer. A
+ * later tag (the closing one) must name the same signer; a tag naming
+ * another signer than the one a plain transaction was tied to shows that
+ * tie was wrong, and refuses the UPDATE. Tags are never stored or shown.
+ */
+static isc_result_t
+change_tag(kd_version *ver, const rdata_record *rec, bool add)
+{
+	kd_instance *inst = ver->inst;
+	char identity[REGISTRY_IDENTITY_MAX], canon[REGISTRY_IDENTITY_MAX];
+	bool closing = false;
+	kd_err err;
+	if (!add) {
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: delete of the transaction "
+			"tag %s refused", ver->zone, rec->owner);
+		return DNS_R_REFUSED;
+	}
+	if (!ver->attributed) {
+		if (version_attribute(ver, rec->owner, true) != ISC_R_SUCCESS)
+			return ISC_R_FAILURE;
+		if (!ver->authorised) {
+			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update refused: %s",
+				ver->zone, ver->refusal);
+			return DNS_R_REFUSED;
+		}
+		return ISC_R_SUCCESS;
+	}
+	if (txn_tag_parse(rec->owner, ver->zone, identity, sizeof(identity),
+		    &closing, &err) != KD_OK ||
+	    txn_tag_canonical(ver->signer, canon, sizeof(canon), &err) !=
+		    KD_OK) {
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update refused: %s",
+			ver->zone, err.text);
+		return DNS_R_REFUSED;
+	}
+	if (strcmp(identity, canon) != 0) {
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update refused: its "
+			"transaction tag names %s, but the transaction was tied "
+			"to %s", ver->zone, identity, ver->signer);
+		return DNS_R_REFUSED;
+	}
+	return ISC_R_SUCCESS;
+}
+
+/* The SOA of the zone changes: BIND bumps the serial after the changes. */
+static isc_result_t
+change_soa(kd_version *ver, const rdata_record *rec, const char *rdatastr,
+	bool add)
+{
+	kd_instance *inst = ver->inst;
+	kd_err err;
+	if (!add)
+		return ISC_R_SUCCESS;
+	if (ver->pending_count > 0) {
+		char rdata[ZONE_SRV_RDATA_MAX];
+		srv_format_rdata(&ver->pending[0], rdata, sizeof(rdata));
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update by %s refused: "
+			"it deletes SRV %s, which targets another host",
+			ver->zone, ver->signer, rdata);
+		return DNS_R_REFUSED;
+	}
+	/* Only a tag (and refreshes) changed: the served serial stays. */
+	if (ver->changes == 0)
+		return commit_at_serial(ver);
+	if (registry_set_serial(inst->writer, ver->zone, rec->data.soa.serial,
+		    &err) != KD_OK) {
+		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone, err.text);
+		return ISC_R_FAILURE;
+	}
+	(void)version_view_apply(&ver->view, rdatastr, true, &err);
+	return commit_at_serial(ver);
+}
+
+/* Update VER's view after the change RDATASTR was applied. */
+static isc_result_t
+view_apply(kd_version *ver, const char *rdatastr, bool add)
+{
+	kd_err err;
+	if (version_view_apply(&ver->view, rdatastr, add, &err) != KD_OK) {
+		KD_LOG(ver->inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
+			err.text);
+		return ISC_R_FAILURE;
+	}
+	return ISC_R_SUCCESS;
+}
+
+/*
  * Check one change of an UPDATE and apply it. A SELF signer adding a record
  * to an RRset with another TTL makes BIND subtract and re-add every record
  * of the RRset, other hosts' included: such a foreign subtraction is held
@@ -307,29 +458,16 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			verb, err.text);
 		return ISC_R_FAILURE;
 	}
-	if (rec.type == RDATA_TYPE_SOA && strcmp(rec.owner, ver->zone) == 0) {
-		if (!add)
-			return ISC_R_SUCCESS;
-		if (ver->pending_count > 0) {
-			char rdata[ZONE_SRV_RDATA_MAX];
-			srv_format_rdata(&ver->pending[0], rdata, sizeof(rdata));
-			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update by %s refused: "
-				"it deletes SRV %s, which targets another host",
-				ver->zone, ver->signer, rdata);
-			return DNS_R_REFUSED;
-		}
-		if (registry_set_serial(inst->writer, ver->zone,
-			    rec.data.soa.serial, &err) != KD_OK) {
-			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
-				err.text);
-			return ISC_R_FAILURE;
-		}
-		ver->dirty = true;
-		return commit_at_serial(ver);
-	}
+	if (txn_tag_is_tag(rec.owner, ver->zone))
+		return change_tag(ver, &rec, add);
+	if (rec.type == RDATA_TYPE_SOA && strcmp(rec.owner, ver->zone) == 0)
+		return change_soa(ver, &rec, rdatastr, add);
+	if (!ver->attributed &&
+	    version_attribute(ver, NULL, add) != ISC_R_SUCCESS)
+		return ISC_R_FAILURE;
 	if (!ver->authorised) {
-		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s refused: %s",
-			ver->zone, verb, rec.owner, ver->refusal);
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s refused: %s",
+			ver->zone, verb, rec.owner, rec.type_text, ver->refusal);
 		return DNS_R_REFUSED;
 	}
 	if (grants_check_record(&ver->decision, ver->zone, &rec, &err) != KD_OK) {
@@ -337,10 +475,17 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			ver->decision.scope == REGISTRY_SCOPE_SELF;
 		if (foreign_srv && !add && ver->pending_count < KD_PENDING_MAX) {
 			ver->pending[ver->pending_count++] = rec.data.srv;
-			return ISC_R_SUCCESS;
+			return view_apply(ver, rdatastr, add);
 		}
 		if (foreign_srv && add && pending_take(ver, &rec.data.srv))
-			return ISC_R_SUCCESS;
+			return view_apply(ver, rdatastr, add);
+		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "
+			"%s", ver->zone, verb, rec.owner, rec.type_text,
+			ver->signer, err.text);
+		return DNS_R_REFUSED;
+	}
+	if (update_limits_check(&ver->view, &ver->limits, &ver->decision, &rec,
+		    add, &err) != KD_OK) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "
 			"%s", ver->zone, verb, rec.owner, rec.type_text,
 			ver->signer, err.text);
@@ -355,14 +500,15 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			ISC_R_FAILURE;
 	}
 	ver->changes++;
-	ver->dirty = true;
+	if (view_apply(ver, rdatastr, add) != ISC_R_SUCCESS)
+		return ISC_R_FAILURE;
 	char value[ZONE_SRV_RDATA_MAX];
 	if (rec.type != RDATA_TYPE_SRV ||
 	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK)
 		snprintf(value, sizeof(value), "%s", rec.data.address);
-	KD_LOG(inst, ISC_LOG_INFO, "zone %s: %s %s %u %s %s (signer %s)",
+	KD_LOG(inst, ISC_LOG_INFO, "zone %s: %s %s %u %s %s (signer %s%s)",
 		ver->zone, add ? "added" : "deleted", rec.owner, rec.ttl,
-		rec.type_text, value, ver->signer);
+		rec.type_text, value, ver->signer, ver->tagged ? ", tagged" : "");
 	return ISC_R_SUCCESS;
 }
 

@@ -3,9 +3,12 @@
  *
  * BIND runs an UPDATE as dlz_newversion(), dlz_addrdataset() and
  * dlz_subrdataset() per change, and dlz_closeversion(). A transaction
- * (kd_version) holds the writer for its whole duration, checks each change
- * against the grants of its signer and writes it to the registry; it is
- * committed when BIND bumps the SOA serial.
+ * (kd_version) holds the writer for its whole duration, ties itself to
+ * its signer at its first change (update_auth.h), checks each change
+ * against the grants of that signer and the limits (update_limits.h) and
+ * writes it to the registry; it is committed when BIND bumps the SOA
+ * serial. A transaction whose only change is its tag stores nothing and
+ * keeps the serial.
  */
 #ifndef KMSDNS_TRANSACTION_H
 #define KMSDNS_TRANSACTION_H
@@ -20,6 +23,7 @@
 #include "instance.h"
 #include "kd_result.h"
 #include "registry.h"
+#include "version_view.h"
 #include "zonedata.h"
 
 /* Foreign SRV records a SELF signer may touch in one TTL rewrite. */
@@ -31,14 +35,18 @@ typedef struct kd_version {
 	unsigned magic;
 	kd_instance *inst;
 	char zone[DNAME_BUF_SIZE];
-	char signer[REGISTRY_IDENTITY_MAX];
+	/* Who the transaction belongs to: decided at its first change (a
+	 * transaction tag, or the plain hold of the zone; update_auth.h). */
+	bool attributed;
 	bool authorised;
-	char refusal[256];       /* why not authorised */
-	int64_t started_ms;
+	bool tagged;             /* by its transaction tag */
+	bool plain_taken;        /* took a plain hold */
+	char signer[REGISTRY_IDENTITY_MAX];
+	char refusal[GRANTS_REASON_MAX]; /* why not authorised */
 	grants_decision decision;
-	registry_dataset data;   /* the zone as the transaction sees it */
-	zone_image *image;       /* built from DATA when not DIRTY */
-	bool dirty;
+	registry_limits limits;
+	registry_dataset data;   /* the zone at the start */
+	version_view view;       /* the zone as the transaction sees it */
 	size_t changes;
 	size_t refreshed;        /* registrations refreshed by this UPDATE */
 	size_t committed_changes;   /* CHANGES and REFRESHED already */
@@ -54,9 +62,11 @@ dlz_dlopen_addrdataset_t dlz_addrdataset;
 dlz_dlopen_subrdataset_t dlz_subrdataset;
 
 /*
- * The zone as the transaction VER sees it (its own writes included),
- * rebuilt after a change. NULL on failure, with the reason in ERR.
+ * Emit the records at RELNAME as the transaction VER sees them (its own
+ * changes included) to FN with CTX: KD_ENOENT when the name does not
+ * exist. Costs the size of one node.
  */
-const zone_image *version_image(kd_version *ver, kd_err *err);
+kd_result version_lookup(const kd_version *ver, const char *relname,
+	zone_rr_fn fn, void *ctx);
 
 #endif /* KMSDNS_TRANSACTION_H */

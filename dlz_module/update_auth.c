@@ -1,6 +1,7 @@
 /*
- * update_auth.c -- authorisation of dynamic updates: dlz_ssumatch() and the
- * authorisation slots that carry its decision to the transaction.
+ * update_auth.c -- authorisation of dynamic updates: dlz_ssumatch(), the
+ * transaction tag and the plain holds that carry a check's decision to the
+ * transaction (see update_auth.h, auth_hold.h, txn_tag.h).
  */
 #include "config.h"
 
@@ -11,196 +12,67 @@
 
 #include <isc/log.h>
 
+#include "auth_hold.h"
 #include "grants.h"
 #include "instance.h"
+#include "registry_limits.h"
 #include "snapshot.h"
 #include "transaction.h"
+#include "txn_tag.h"
 #include "update_auth.h"
 
-/* How long an authorisation waits for its transactions at most. */
-#define KD_AUTH_TTL_MS 3000
-/* How long it stays active after a transaction of it closed. */
-#define KD_AUTH_GRACE_MS 2
-/* Checks on one thread closer than this belong to one UPDATE. */
-#define KD_AUTH_SAME_UPDATE_US 300
+/*
+ * The UPDATE whose records this thread is checking. BIND checks all
+ * records of one UPDATE in a row on the thread that received it, so this
+ * is exact for one UPDATE (see auth_hold.h).
+ */
+static _Thread_local auth_prescan kd_prescan;
 
-/* The latest allowed check made on the calling thread. */
-static _Thread_local struct {
-	const void *inst;
-	char zone[DNAME_BUF_SIZE];
-	char signer[REGISTRY_IDENTITY_MAX];
-	int64_t us;
-} kd_last_check;
-
+/* The grant decision for SIGNER's SRV records in ZONE (what a tag stands for). */
 static bool
-auth_live(const kd_auth_slot *slot, int64_t now_ms)
+tag_decide(const snapshot *snap, const char *zone, const char *signer,
+	grants_decision *decision)
 {
-	if (!slot->used)
-		return false;
-	return slot->open > 0 || now_ms - slot->closed_ms < KD_AUTH_GRACE_MS ||
-		(slot->pending > 0 &&
-		 now_ms - slot->last_ms < KD_AUTH_TTL_MS);
+	char owner[DNAME_BUF_SIZE * 2];
+	snprintf(owner, sizeof(owner), "_vlmcs._tcp.%s", zone);
+	return grants_decide(snap->grants, snap->grant_count, zone, signer,
+		owner, "SRV", decision);
 }
 
 /*
- * Record that SIGNER may update ZONE under DECISION. False when another
- * signer's authorisation of ZONE is active (its signer is copied to
- * BUSY_SIGNER of BUSY_LEN bytes) or when every slot is in use
- * (BUSY_SIGNER "").
+ * Check the transaction tag NAME of TYPE in ZONE for the verified SIGNER:
+ * its name must encode SIGNER, and SIGNER must hold a grant in ZONE. Sets
+ * *CLOSING; false with the reason in DECISION->reason.
  */
 static bool
-auth_store(kd_instance *inst, const char *zone, const char *signer,
-	const grants_decision *decision, char *busy_signer, size_t busy_len)
+tag_check(const snapshot *snap, const char *zone, const char *signer,
+	const char *name, const char *type, bool *closing,
+	grants_decision *decision)
 {
-	const int64_t now_us = kd_now_us();
-	const int64_t now_ms = now_us / 1000;
-	const bool same_update = kd_last_check.inst == inst &&
-		now_us - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
-		strcmp(kd_last_check.zone, zone) == 0 &&
-		strcmp(kd_last_check.signer, signer) == 0;
-	busy_signer[0] = '\0';
-	pthread_mutex_lock(&inst->auth_lock);
-	kd_auth_slot *slot = NULL;
-	kd_auth_slot *free_slot = NULL;
-	bool busy = false;
-	kd_auth_slot *expired = NULL; /* this signer's, no longer active */
-	for (size_t i = 0; i < KD_AUTH_SLOTS && !busy; i++) {
-		kd_auth_slot *cur = &inst->auth[i];
-		if (!auth_live(cur, now_ms)) {
-			if (cur->used && strcmp(cur->zone, zone) == 0 &&
-			    strcmp(cur->signer, signer) == 0)
-				expired = cur;
-			else if (free_slot == NULL)
-				free_slot = cur;
-			continue;
-		}
-		if (strcmp(cur->zone, zone) != 0)
-			continue;
-		if (strcmp(cur->signer, signer) == 0) {
-			slot = cur;
-		} else {
-			busy = true;
-			snprintf(busy_signer, busy_len, "%s", cur->signer);
-		}
-	}
-	if (!busy && slot == NULL && expired != NULL) {
-		slot = expired;
-		slot->pending = 0; /* what is left are UPDATEs BIND dropped */
-	} else if (!busy && slot == NULL && free_slot != NULL) {
-		slot = free_slot;
-		memset(slot, 0, sizeof(*slot));
-		slot->used = true;
-		snprintf(slot->zone, sizeof(slot->zone), "%s", zone);
-		snprintf(slot->signer, sizeof(slot->signer), "%s", signer);
-	}
-	/* A further record of the UPDATE whose check is already counted. */
-	const bool counted = same_update && slot != NULL && slot->pending > 0;
-	if (!busy && slot != NULL) {
-		if (!counted)
-			slot->pending++;
-		slot->decision = *decision;
-		slot->last_ms = now_ms;
-	}
-	pthread_mutex_unlock(&inst->auth_lock);
-	if (busy || slot == NULL)
+	char identity[REGISTRY_IDENTITY_MAX], canon[REGISTRY_IDENTITY_MAX];
+	kd_err err;
+
+	memset(decision, 0, sizeof(*decision));
+	if (strcmp(type, "TXT") != 0) {
+		snprintf(decision->reason, sizeof(decision->reason), "a "
+			"transaction tag must be TXT, not %s", type);
 		return false;
-	kd_last_check.inst = inst;
-	kd_last_check.us = now_us;
-	snprintf(kd_last_check.zone, sizeof(kd_last_check.zone), "%s", zone);
-	snprintf(kd_last_check.signer, sizeof(kd_last_check.signer), "%s",
-		signer);
-	return true;
-}
-
-/*
- * A check of SIGNER in ZONE failed: BIND refuses that UPDATE, so when
- * earlier records of it were allowed, it no longer counts as pending.
- */
-static void
-auth_drop(kd_instance *inst, const char *zone, const char *signer)
-{
-	const bool same_update = kd_last_check.inst == inst &&
-		kd_now_us() - kd_last_check.us < KD_AUTH_SAME_UPDATE_US &&
-		strcmp(kd_last_check.zone, zone) == 0 &&
-		strcmp(kd_last_check.signer, signer) == 0;
-	kd_last_check.inst = NULL;
-	if (!same_update)
-		return;
-	pthread_mutex_lock(&inst->auth_lock);
-	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
-		kd_auth_slot *slot = &inst->auth[i];
-		if (slot->used && slot->pending > 0 &&
-		    strcmp(slot->zone, zone) == 0 &&
-		    strcmp(slot->signer, signer) == 0)
-			slot->pending--;
 	}
-	pthread_mutex_unlock(&inst->auth_lock);
-}
-
-/*
- * Attribute the transaction VER to the active signer of its zone or, when
- * none is active, to the only signer checked in the zone within
- * KD_AUTH_TTL_MS (two UPDATEs of one signer counted as one).
- */
-void
-auth_take(kd_instance *inst, kd_version *ver)
-{
-	kd_auth_slot *active = NULL;
-	kd_auth_slot *recent = NULL;
-	const kd_auth_slot *other = NULL;
-	pthread_mutex_lock(&inst->auth_lock);
-	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
-		kd_auth_slot *slot = &inst->auth[i];
-		if (!slot->used || strcmp(slot->zone, ver->zone) != 0 ||
-		    ver->started_ms - slot->last_ms >= KD_AUTH_TTL_MS)
-			continue;
-		if (auth_live(slot, ver->started_ms))
-			active = slot;
-		if (recent == NULL)
-			recent = slot;
-		else if (strcmp(slot->signer, recent->signer) != 0)
-			other = slot;
+	if (txn_tag_parse(name, zone, identity, sizeof(identity), closing,
+		    &err) != KD_OK ||
+	    txn_tag_canonical(signer, canon, sizeof(canon), &err) != KD_OK) {
+		snprintf(decision->reason, sizeof(decision->reason), "%s",
+			err.text);
+		return false;
 	}
-	kd_auth_slot *found = active != NULL ? active :
-		other == NULL ? recent : NULL;
-	if (found != NULL) {
-		snprintf(ver->signer, sizeof(ver->signer), "%s", found->signer);
-		ver->decision = found->decision;
-		ver->authorised = true;
-		if (found->pending > 0)
-			found->pending--;
-		found->open++;
-	} else if (other != NULL) {
-		snprintf(ver->refusal, sizeof(ver->refusal), "updates by "
-			"%.100s and %.100s cannot be told apart (retry)",
-			recent->signer, other->signer);
-	} else {
-		snprintf(ver->refusal, sizeof(ver->refusal),
-			"no authorised signer for this update");
+	if (strcmp(identity, canon) != 0) {
+		snprintf(decision->reason, sizeof(decision->reason), "the "
+			"transaction tag names %.200s, not the signer",
+			identity);
+		return false;
 	}
-	pthread_mutex_unlock(&inst->auth_lock);
+	return tag_decide(snap, zone, signer, decision);
 }
-
-/* The transaction VER is closed. */
-void
-auth_release(kd_instance *inst, const kd_version *ver)
-{
-	if (!ver->authorised)
-		return;
-	pthread_mutex_lock(&inst->auth_lock);
-	for (size_t i = 0; i < KD_AUTH_SLOTS; i++) {
-		kd_auth_slot *slot = &inst->auth[i];
-		if (slot->used && slot->open > 0 &&
-		    strcmp(slot->zone, ver->zone) == 0 &&
-		    strcmp(slot->signer, ver->signer) == 0) {
-			slot->open--;
-			slot->closed_ms = kd_now_ms();
-			break;
-		}
-	}
-	pthread_mutex_unlock(&inst->auth_lock);
-}
-
 
 bool
 dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
@@ -217,6 +89,9 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 		    &err) != KD_OK) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "update of %s %s from %s refused: %s",
 			name, type, tcpaddr, err.text);
+		pthread_mutex_lock(&inst->auth_lock);
+		auth_hold_fail(&inst->holds, &kd_prescan);
+		pthread_mutex_unlock(&inst->auth_lock);
 		return false;
 	}
 	snapshot *snap = snapshot_acquire(inst);
@@ -224,36 +99,110 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 	grants_decision decision;
 	bool allowed = false;
 	char zone[DNAME_BUF_SIZE] = "";
+	int tag = 0;
+	const char *who = plain[0] ? plain : "(unsigned)";
+	const registry_limit_info *max_records =
+		registry_limit_find("max-update-records");
+	const unsigned limit = (unsigned)registry_limit_value(
+		&snap->settings.limits, max_records);
 	if (sz == NULL) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "update of %s %s from %s refused: "
 			"not in a kmsdns zone", name, type, tcpaddr);
 	} else {
 		snprintf(zone, sizeof(zone), "%s", snapshot_zone_name(sz));
-		allowed = grants_decide(snap->grants, snap->grant_count, zone,
-			plain, name, type, &decision);
+		bool closing = false;
+		if (txn_tag_is_tag(name, zone)) {
+			allowed = tag_check(snap, zone, plain, name, type,
+				&closing, &decision);
+			tag = closing ? 2 : 1;
+		} else {
+			allowed = grants_decide(snap->grants, snap->grant_count,
+				zone, plain, name, type, &decision);
+		}
 		if (!allowed)
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by "
-				"%s from %s refused: %s", zone, name, type,
-				plain[0] ? plain : "(unsigned)", tcpaddr,
-				decision.reason);
+				"%s from %s refused: %s", zone, name, type, who,
+				tcpaddr, decision.reason);
 	}
 	snapshot_unref(snap);
-	if (!allowed) {
-		if (zone[0] != '\0')
-			auth_drop(inst, zone, plain);
+	char why[GRANTS_REASON_MAX];
+	pthread_mutex_lock(&inst->auth_lock);
+	auth_verdict verdict = AUTH_ALLOWED;
+	if (allowed)
+		verdict = auth_hold_check(&inst->holds, &kd_prescan, inst, zone,
+			plain, &decision, tag, limit, kd_now_ms(), why,
+			sizeof(why));
+	if (!allowed || verdict != AUTH_ALLOWED)
+		auth_hold_fail(&inst->holds, &kd_prescan);
+	pthread_mutex_unlock(&inst->auth_lock);
+	if (!allowed)
 		return false;
-	}
-	KD_LOG(inst, 2, "zone %s: update of %s %s by %s from %s allowed (%s)",
-		zone, name, type, plain, tcpaddr,
-		decision.scope == REGISTRY_SCOPE_ANY ? "any" : "self");
-	char busy[REGISTRY_IDENTITY_MAX];
-	if (!auth_store(inst, zone, plain, &decision, busy, sizeof(busy))) {
+	if (verdict != AUTH_ALLOWED) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by %s "
-			"from %s refused: %s%s%s", zone, name, type, plain,
-			tcpaddr, busy[0] ? "an update by " : "too many updates in "
-			"progress", busy, busy[0] ? " is in progress (retry)" :
-			"");
+			"from %s refused: %s", zone, name, type, who, tcpaddr,
+			why);
 		return false;
 	}
+	KD_LOG(inst, 2, "zone %s: update of %s %s by %s from %s allowed (%s%s)",
+		zone, name, type, plain, tcpaddr,
+		decision.scope == REGISTRY_SCOPE_ANY ? "any" : "self",
+		kd_prescan.tagged || tag == 2 ? ", tagged" : "");
 	return true;
+}
+
+kd_result
+auth_take_tag(kd_instance *inst, kd_version *ver, const char *owner,
+	kd_err *err)
+{
+	char identity[REGISTRY_IDENTITY_MAX];
+	bool closing = false;
+	kd_result res = txn_tag_parse(owner, ver->zone, identity,
+		sizeof(identity), &closing, err);
+	if (res != KD_OK)
+		return kd_err_set(err, KD_EPERM, "%s", err->text);
+	if (closing)
+		return kd_err_set(err, KD_EPERM, "the update opens with a "
+			"closing transaction tag");
+	snapshot *snap = snapshot_acquire(inst);
+	grants_decision decision;
+	const bool allowed = tag_decide(snap, ver->zone, identity, &decision);
+	snapshot_unref(snap);
+	if (!allowed)
+		return kd_err_set(err, KD_EPERM, "tag of %.200s: %s", identity,
+			decision.reason);
+	snprintf(ver->signer, sizeof(ver->signer), "%s", identity);
+	ver->decision = decision;
+	ver->authorised = true;
+	ver->tagged = true;
+	return KD_OK;
+}
+
+void
+auth_take_plain(kd_instance *inst, kd_version *ver, bool add)
+{
+	pthread_mutex_lock(&inst->auth_lock);
+	ver->authorised = auth_hold_take(&inst->holds, ver->zone, add,
+		kd_now_ms(),
+		ver->signer, &ver->decision, ver->refusal,
+		sizeof(ver->refusal));
+	pthread_mutex_unlock(&inst->auth_lock);
+	ver->plain_taken = ver->authorised;
+}
+
+void
+auth_zone_activity(kd_instance *inst, const kd_version *ver)
+{
+	pthread_mutex_lock(&inst->auth_lock);
+	auth_hold_activity(&inst->holds, ver->zone, kd_now_ms());
+	pthread_mutex_unlock(&inst->auth_lock);
+}
+
+void
+auth_release(kd_instance *inst, const kd_version *ver)
+{
+	if (!ver->plain_taken)
+		return;
+	pthread_mutex_lock(&inst->auth_lock);
+	auth_hold_release(&inst->holds, ver->zone, ver->signer, kd_now_ms());
+	pthread_mutex_unlock(&inst->auth_lock);
 }

@@ -14,6 +14,7 @@
 #include "pub_dns.h"
 #include "pub_net.h"
 #include "pub_run.h"
+#include "pub_txn_tag.h"
 #include "pub_update.h"
 #include "pub_addr.h"
 
@@ -310,6 +311,12 @@ send_update(const run_state *st, const endpoint *server, update_builder build,
 			return ret;
 		/* a new message (new ID) every time: never a replay */
 		ret = build(arg, res, &wire, &len, err);
+		if (ret == KD_OK && res->kmsdns_zone &&
+		    pub_txn_tag_add(&wire, &len, res->zone,
+			    pub_session_identity(st->session), err) != KD_OK) {
+			free(wire);
+			ret = KD_ENOMEM;
+		}
 		if (ret != KD_OK)
 			return ret;
 		outcome = attempt_update(st, server, signer, wire, len, offset,

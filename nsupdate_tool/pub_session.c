@@ -259,6 +259,14 @@ pub_session_learn_offset(pub_session *session, const endpoint *server,
 	pthread_mutex_unlock(&session->lock);
 }
 
+const char *
+pub_session_identity(const pub_session *session)
+{
+	if (session->auth == PUB_AUTH_TSIG)
+		return session->hmac.key_name;
+	return session->auth == PUB_AUTH_GSS ? session->creds.principal : "";
+}
+
 bool
 pub_session_is_gss(const pub_session *session)
 {

@@ -54,6 +54,12 @@ long pub_session_clock_offset(pub_session *session, const endpoint *server);
 void pub_session_learn_offset(pub_session *session, const endpoint *server,
 	long offset);
 
+/*
+ * The signer identity the server sees: the TSIG key name or the GSS
+ * principal ("" when the session does not sign).
+ */
+const char *pub_session_identity(const pub_session *session);
+
 /* True when the session signs with GSS-TSIG. */
 bool pub_session_is_gss(const pub_session *session);
 

@@ -20,6 +20,8 @@ dlz_registry_init
 dlz_reg zone add example.test --ns ns1.example.test=127.0.0.1 --ttl 60 >/dev/null
 dlz_reg host add example.test kms0.example.test >/dev/null
 dlz_reg grant admin-key --zone example.test any >/dev/null
+# 240+ SRV records in one RRset: over the default SRV answer limit
+dlz_reg config set max-srv-answer-bytes 65535 >/dev/null
 KEY=$(h_tsig_key admin-key)
 dlz_named_start ns1 - <<EOF
 include "$KEY";

@@ -5,8 +5,9 @@
 # module which transaction belongs to which check, so this is where a
 # transaction could be attributed to the wrong signer. Asserts: the
 # foreign target is never stored; every stored registration carries the
-# signer that sent it; every acknowledged UPDATE is stored and every stored
-# one was acknowledged; refusals are REFUSED, never SERVFAIL; UPDATEs by
+# signer that sent it; every acknowledged UPDATE of the "any" key is stored
+# and every stored one was acknowledged, and the self key's one SRV record
+# (each add replaces the previous one) is its last acknowledged one; refusals are REFUSED, never SERVFAIL; UPDATEs by
 # the two signers one after the other are all accepted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,9 +81,16 @@ h_assert_eq "" "$(echo "$json" | jq -r '.[] | select(.target == "victim.example.
 	"foreign target stored"
 h_assert_eq "" "$(echo "$json" | jq -r '.[] | select((.target == "kms9.example.test") != (.signer == "kms9.example.test")) | "\(.target) \(.signer)"')" \
 	"registrations attributed to the wrong signer"
-stored=$(echo "$json" | jq -r '.[] | .port' | sort -n)
-acked=$(cat "$H_TMP"/out.* | awk '$2 == "ok" {print $1}' | sort -n)
+stored=$(echo "$json" | jq -r '.[] | select(.target != "kms9.example.test") | .port' | sort -n)
+acked=$(cat "$H_TMP"/out.admin* | awk '$2 == "ok" {print $1}' | sort -n)
+acked="$( (echo "$acked"; seq 9001 9010) | sed '/^$/d' | sort -n)"
 h_assert_eq "$acked" "$stored" "acknowledged UPDATEs = stored registrations"
+# A self signer holds one SRV record: each acknowledged add replaced the
+# previous one, so the last acknowledged is what is stored.
+last_own=$(awk '$2 == "ok" {p = $1} END {print p}' "$H_TMP/out.own")
+h_assert_eq "${last_own:-9010}" \
+	"$(echo "$json" | jq -r '.[] | select(.target == "kms9.example.test") | .port')" \
+	"the self signer's one SRV record is its last acknowledged one"
 n_own=$(awk '$2 == "ok"' "$H_TMP/out.own" | wc -l)
 n_admin=$(cat "$H_TMP"/out.admin* | awk '$2 == "ok"' | wc -l)
 [ "$n_own" -gt 0 ] && [ "$n_admin" -gt 0 ] || h_fail "a signer got nothing through: own $n_own, admin $n_admin"

@@ -60,7 +60,9 @@ zone_file dlz.test '_kmsdns IN TXT "v=kmsdns1" "other text"'
 	for z in a.test b.test c.test; do
 		echo "zone \"$z\" { type primary; file \"$z.db\"; update-policy { $(grants $z) }; };"
 	done
-	echo "zone \"dlz.test\" { type primary; file \"dlz.test.db\"; update-policy { $(grants dlz.test) }; };"
+	# carries the marker: the publisher adds its transaction tags (TXT)
+	echo "zone \"dlz.test\" { type primary; file \"dlz.test.db\"; update-policy { $(grants dlz.test)
+		grant kms-tsig.example.test. subdomain _kmsdns-txn.dlz.test. TXT; }; };"
 	echo "zone \"open.test\" { type primary; file \"open.test.db\"; allow-update { 127.0.0.1; }; };"
 	echo "zone \"example.test\" { type primary; file \"example.test.db\";"
 	echo "	update-policy { grant kms-tsig.example.test. name kms1.example.test. A AAAA; }; };"

@@ -391,7 +391,7 @@ test_args_apply(void **state)
 	const char *const stale_only[] = { MODULE, REGISTRY_DB,
 		"stale-after=2h" };
 	const char *const none[] = { MODULE, REGISTRY_DB };
-	registry_settings settings = { 100, 200 };
+	registry_settings settings = { .stale_after = 100, .scavenge_after = 200 };
 	module_args args;
 
 	(void)state;

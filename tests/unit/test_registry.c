@@ -963,7 +963,7 @@ test_settings(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	registry_settings settings = { 3600, 7200 };
+	registry_settings settings = { .stale_after = 3600, .scavenge_after = 7200 };
 	registry_settings got;
 
 	assert_ok(registry_set_settings(f->reg, &settings, &err), &err);
@@ -994,7 +994,7 @@ test_settings(void **state)
 static void
 test_state_at(void **state)
 {
-	const registry_settings s = { 100, 1000 };
+	const registry_settings s = { .stale_after = 100, .scavenge_after = 1000 };
 
 	(void)state;
 	assert_int_equal(registry_state_at(&s, REGISTRY_ORIGIN_STATIC, 0,
@@ -1064,7 +1064,7 @@ test_age(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	const registry_settings settings = { 100, 1000 };
+	const registry_settings settings = { .stale_after = 100, .scavenge_after = 1000 };
 	registry_dataset ds;
 	report_log log;
 	size_t changed = 99;
@@ -1149,7 +1149,7 @@ test_age_settings_change_reactivates(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	registry_settings settings = { 100, 1000 };
+	registry_settings settings = { .stale_after = 100, .scavenge_after = 1000 };
 	size_t changed = 0;
 
 	assert_ok(registry_set_settings(f->reg, &settings, &err), &err);
@@ -1177,7 +1177,7 @@ test_age_under_settings(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	const registry_settings module = { 3, 6 };
+	const registry_settings module = { .stale_after = 3, .scavenge_after = 6 };
 	size_t changed = 0;
 
 	add_zone(f->reg, ZONE, T0);
@@ -1208,7 +1208,7 @@ test_refresh_signer(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	const registry_settings settings = { 100, 1000 };
+	const registry_settings settings = { .stale_after = 100, .scavenge_after = 1000 };
 	registry_dataset ds;
 	size_t count = 99;
 	size_t changed = 0;
@@ -1260,7 +1260,7 @@ test_refresh_target(void **state)
 {
 	fixture *f = *state;
 	kd_err err = { "" };
-	const registry_settings settings = { 100, 1000 };
+	const registry_settings settings = { .stale_after = 100, .scavenge_after = 1000 };
 	registry_dataset ds;
 	size_t count = 99;
 	size_t changed = 0;

@@ -19,6 +19,10 @@
 #include "registry.h"
 #include "registry_cli.h"
 
+/* What config get prints for the default update limits. */
+#define LIMITS_DEFAULT_TEXT \
+	"max-update-records 64\nmax-self-addresses 4\nmax-srv-answer-bytes 1232\n"
+
 #define T0 INT64_C(1700000000)
 #define T0_TEXT "1700000000"
 #define ZONE "corp.example.test"
@@ -446,7 +450,8 @@ test_usage_errors(void **state)
 			"m, h, d or w)" },
 		{ { "config", "set", "fresh-for", "1h", NULL },
 			"config set: unknown setting \"fresh-for\" (use "
-			"stale-after or scavenge-after)" },
+			"stale-after, scavenge-after, max-update-records, "
+			"max-self-addresses or max-srv-answer-bytes)" },
 		{ { "scavenge", "--now", NULL },
 			"scavenge: unknown option --now" },
 	};
@@ -663,7 +668,8 @@ test_failed_command_changes_nothing(void **state)
 		REGISTRY_CLI_EXIT_USAGE,
 		"scavenge-after 1h is shorter than stale-after 3d");
 	assert_ran(f, RUN(f, "config", "get"));
-	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n");
+	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n"
+		LIMITS_DEFAULT_TEXT);
 }
 
 /* ---- grants, sites, config ------------------------------------------- */
@@ -769,7 +775,8 @@ test_config_commands(void **state)
 
 	make_registry(f);
 	assert_ran(f, RUN(f, "config", "get"));
-	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n");
+	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n"
+		LIMITS_DEFAULT_TEXT);
 	assert_ran(f, RUN(f, "config", "set", "stale-after", "36h"));
 	assert_string_equal(f->out, "stale-after is now 36h\n");
 	assert_ran(f, RUN(f, "config", "set", "scavenge-after", "2w"));
@@ -778,10 +785,23 @@ test_config_commands(void **state)
 	assert_ran(f, RUN(f, "config", "get", "--json"));
 	assert_json(f->out);
 	assert_string_equal(f->out,
-		"{\"stale_after\":7200,\"scavenge_after\":1209600}\n");
+		"{\"stale_after\":7200,\"scavenge_after\":1209600,"
+		"\"max_update_records\":64,\"max_self_addresses\":4,"
+		"\"max_srv_answer_bytes\":1232}\n");
 	assert_failed(f, RUN(f, "config", "set", "stale-after", "0"),
 		REGISTRY_CLI_EXIT_USAGE,
 		"stale-after 0s is out of range 1s-2147483647s");
+	/* the update limits */
+	assert_ran(f, RUN(f, "config", "set", "max-update-records", "100"));
+	assert_string_equal(f->out, "max-update-records is now 100\n");
+	assert_ran(f, RUN(f, "config", "get"));
+	assert_non_null(strstr(f->out, "max-update-records 100\n"));
+	assert_failed(f, RUN(f, "config", "set", "max-srv-answer-bytes", "100"),
+		REGISTRY_CLI_EXIT_USAGE,
+		"max-srv-answer-bytes 100 is out of range 512-65535");
+	assert_failed(f, RUN(f, "config", "set", "max-self-addresses", "4x"),
+		REGISTRY_CLI_EXIT_USAGE,
+		"max-self-addresses \"4x\" is not a number");
 }
 
 /* ---- scavenge and export --------------------------------------------- */

@@ -1,0 +1,126 @@
+/*
+ * registry_limits.c -- the limits on dynamic updates (registry_limits.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "registry_internal.h"
+#include "registry_limits.h"
+
+const registry_limit_info registry_limit_table[] = {
+	{ "max-update-records", "max_update_records", 64, 1, 65535,
+		offsetof(registry_limits, max_update_records),
+		"records one UPDATE may carry" },
+	{ "max-self-addresses", "max_self_addresses", 4, 1, 1024,
+		offsetof(registry_limits, max_self_addresses),
+		"A/AAAA records a self signer may hold at its host" },
+	{ "max-srv-answer-bytes", "max_srv_answer_bytes", 1232, 512, 65535,
+		offsetof(registry_limits, max_srv_answer_bytes),
+		"size of the zone's SRV answer" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL },
+};
+
+const registry_limit_info *
+registry_limit_find(const char *name)
+{
+	for (const registry_limit_info *i = registry_limit_table; i->name;
+	     i++)
+		if (strcmp(i->name, name) == 0)
+			return i;
+	return NULL;
+}
+
+static int64_t *
+limit_field(registry_limits *limits, const registry_limit_info *info)
+{
+	return (int64_t *)(void *)((char *)limits + info->offset);
+}
+
+int64_t
+registry_limit_value(const registry_limits *limits,
+	const registry_limit_info *info)
+{
+	const int64_t v = *limit_field((registry_limits *)(uintptr_t)limits,
+		info);
+	return v > 0 ? v : info->def;
+}
+
+void
+registry_limits_default(registry_limits *limits)
+{
+	for (const registry_limit_info *i = registry_limit_table; i->name;
+	     i++)
+		*limit_field(limits, i) = i->def;
+}
+
+static const char sql_limits_get[] =
+	"SELECT key, value FROM meta WHERE key IN ('max_update_records',"
+	" 'max_self_addresses', 'max_srv_answer_bytes')";
+static const char sql_limit_set[] =
+	"INSERT INTO meta (key, value) VALUES (?1, ?2)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+kd_result
+registry_limits_get(registry *reg, registry_limits *out, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	kd_result ret = registry_stmt_get(reg, sql_limits_get, &stmt, err);
+
+	registry_limits_default(out);
+	if (ret != KD_OK)
+		return ret;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(stmt, 0);
+		const int64_t value = sqlite3_column_int64(stmt, 1);
+		const registry_limit_info *info = NULL;
+		for (const registry_limit_info *i = registry_limit_table;
+		     key != NULL && i->name; i++)
+			if (strcmp(i->key, key) == 0)
+				info = i;
+		if (info == NULL || value < info->min || value > info->max) {
+			(void)sqlite3_reset(stmt);
+			return registry_corrupt_error(reg, "meta", err);
+		}
+		*limit_field(out, info) = value;
+	}
+	if (rc != SQLITE_DONE)
+		ret = registry_store_error(reg, err);
+	(void)sqlite3_reset(stmt);
+	return ret;
+}
+
+kd_result
+registry_limit_set(registry *reg, const char *name, const char *value,
+	kd_err *err)
+{
+	const registry_limit_info *info = registry_limit_find(name);
+
+	if (info == NULL)
+		return kd_err_set(err, KD_EINVAL, "unknown limit \"%s\"", name);
+	char *end = NULL;
+	errno = 0;
+	const long long v = strtoll(value, &end, 10);
+	if (value[0] == '\0' || *end != '\0' || errno != 0)
+		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
+			name, value);
+	if (v < info->min || v > info->max)
+		return kd_err_set(err, KD_ERANGE, "%s %lld is out of range "
+			"%" PRId64 "-%" PRId64, name, v, info->min, info->max);
+	kd_result ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK)
+		return ret;
+	sqlite3_stmt *stmt = NULL;
+	ret = registry_stmt_get(reg, sql_limit_set, &stmt, err);
+	if (ret == KD_OK) {
+		registry_bind_text(stmt, 1, info->key);
+		registry_bind_int(stmt, 2, v);
+		ret = registry_stmt_run(reg, stmt, err);
+	}
+	return registry_tx_leave(reg, ret, err);
+}

@@ -24,7 +24,7 @@
 #include "srv.h"
 
 /* The schema version this code reads and writes. */
-#define REGISTRY_SCHEMA_VERSION 1
+#define REGISTRY_SCHEMA_VERSION 4
 
 /* Defaults of the freshness settings, in seconds. */
 #define REGISTRY_DEFAULT_STALE_AFTER (72 * 3600)

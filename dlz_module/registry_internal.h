@@ -198,6 +198,18 @@ kd_result registry_load_step(registry_load_cursor *cur, bool *row,
 /* Reset the statement of CUR, if any; returns RET. */
 kd_result registry_load_finish(registry_load_cursor *cur, kd_result ret);
 
+/* Read the current row of S into ITEM; false when it is malformed. */
+typedef bool (*registry_read_row_fn)(sqlite3_stmt *s, void *item);
+
+/*
+ * Append the rows of the query START began (KD_OK, with CUR->stmt set) to
+ * the array *ITEMS of SIZE bytes an item, *COUNT long, each read by READ;
+ * TABLE names the table in errors. Resets the statement.
+ */
+kd_result registry_load_rows(registry_load_cursor *cur, kd_result start,
+	void **items, size_t *count, size_t size, registry_read_row_fn read,
+	const char *table, kd_err *err);
+
 /* Read a row of HOST_COLUMNS into ITEM (a registry_host); false if bad. */
 bool registry_read_host_row(sqlite3_stmt *s, void *item);
 

@@ -2,7 +2,8 @@
  * registry_store.c -- the SQLite registry of KMS host registrations:
  * its schema, opening and creating the file, transactions.
  *
- * Schema version 1 (all names canonical, times UNIX seconds):
+ * Schema version 1 (all names canonical, times UNIX seconds), then the
+ * migrations in registry_migrations[] below:
  *   meta(key, value)                  schema_version, stale_after,
  *                                     scavenge_after
  *   zones(name, SOA fields, serial, ttl)
@@ -119,6 +120,92 @@ static const char registry_schema_sql[] =
 	" site TEXT NOT NULL);"
 	"CREATE INDEX sites_by_site ON sites(site);";
 
+/*
+ * Schema changes after version 1, in version order. A new registry is the
+ * version 1 schema followed by every migration, so new and upgraded files
+ * take one path; opening an older file for writing runs the missing ones
+ * in one transaction.
+ */
+typedef struct registry_migration {
+	int version;     /* the schema version after SQL */
+	const char *sql;
+} registry_migration;
+
+static const registry_migration registry_migrations[] = {
+	/*
+	 * 4: the catalog zone (RFC 9432). Each zone gets a random unique id
+	 * for its catalog entry (new when a zone is removed and added again)
+	 * and a membership flag; the catalog's serial goes up whenever the
+	 * set of member zones changes, whichever statement changes it.
+	 */
+	{ 4,
+	"ALTER TABLE zones ADD COLUMN catalog_member INTEGER NOT NULL"
+	" DEFAULT 1 CHECK (catalog_member IN (0, 1));"
+	"ALTER TABLE zones ADD COLUMN catalog_id TEXT NOT NULL DEFAULT '';"
+	"UPDATE zones SET catalog_id = lower(hex(randomblob(8)));"
+	"CREATE UNIQUE INDEX zones_by_catalog_id ON zones(catalog_id);"
+	"CREATE TABLE catalog ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" name TEXT NOT NULL,"
+	" serial INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 4294967295));"
+	"CREATE TABLE catalog_allow_transfer ("
+	" position INTEGER NOT NULL,"
+	" prefix TEXT PRIMARY KEY);"
+	"CREATE TABLE catalog_notify ("
+	" position INTEGER NOT NULL,"
+	" endpoint TEXT PRIMARY KEY);"
+	"CREATE TRIGGER zones_catalog_id AFTER INSERT ON zones"
+	" WHEN NEW.catalog_id = '' BEGIN"
+	" UPDATE zones SET catalog_id = lower(hex(randomblob(8)))"
+	" WHERE name = NEW.name; END;"
+	"CREATE TRIGGER zones_not_catalog BEFORE INSERT ON zones"
+	" WHEN EXISTS (SELECT 1 FROM catalog WHERE name = NEW.name) BEGIN"
+	" SELECT RAISE(ABORT,"
+	" 'a zone cannot have the name of the catalog zone'); END;"
+	"CREATE TRIGGER catalog_member_added AFTER INSERT ON zones"
+	" WHEN NEW.catalog_member = 1 BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;"
+	"CREATE TRIGGER catalog_member_removed AFTER DELETE ON zones"
+	" WHEN OLD.catalog_member = 1 BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;"
+	"CREATE TRIGGER catalog_member_changed AFTER UPDATE OF catalog_member"
+	" ON zones WHEN OLD.catalog_member <> NEW.catalog_member BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;" },
+};
+
+#define REGISTRY_MIGRATION_COUNT \
+	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
+
+/*
+ * Inside a write transaction: run the migrations after version FROM and
+ * record the new version.
+ */
+static kd_result
+migrate(registry *reg, long from, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < REGISTRY_MIGRATION_COUNT; i++) {
+		if (registry_migrations[i].version <= from) {
+			continue;
+		}
+		ret = registry_exec_sql(reg, registry_migrations[i].sql, err);
+		if (ret != KD_OK) {
+			return kd_err_set(err, KD_ESTORE, "registry %s: upgrade "
+				"to schema version %d failed: %s", reg->path,
+				registry_migrations[i].version,
+				sqlite3_errmsg(reg->db));
+		}
+	}
+	char sql[96];
+	(void)snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d'"
+		" WHERE key = 'schema_version'", REGISTRY_SCHEMA_VERSION);
+	return registry_exec_sql(reg, sql, err);
+}
+
 /* ---- opening --------------------------------------------------------- */
 
 static void
@@ -148,8 +235,12 @@ configure_connection(registry *reg, kd_err *err)
 	return ret;
 }
 
+/*
+ * Read the schema version into *VERSION: KD_OK for this code's version
+ * or an older one (*VERSION tells), KD_ESCHEMA for a newer one.
+ */
 static kd_result
-check_schema(registry *reg, kd_err *err)
+read_schema_version(registry *reg, long *version_out, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	kd_result ret = KD_OK;
@@ -180,11 +271,13 @@ check_schema(registry *reg, kd_err *err)
 			ret = kd_err_set(err, KD_ESTORE,
 				"registry %s: not a kmsdns registry (schema "
 				"version \"%s\")", reg->path, version);
-		} else if (value != REGISTRY_SCHEMA_VERSION) {
+		} else if (value < 1 || value > REGISTRY_SCHEMA_VERSION) {
 			ret = kd_err_set(err, KD_ESCHEMA,
 				"registry %s: schema version %ld is not "
 				"supported (this kmsdns reads version %d)",
 				reg->path, value, REGISTRY_SCHEMA_VERSION);
+		} else {
+			*version_out = value;
 		}
 	} else if (rc == SQLITE_DONE) {
 		ret = kd_err_set(err, KD_ESTORE,
@@ -194,6 +287,44 @@ check_schema(registry *reg, kd_err *err)
 		ret = registry_store_error(reg, err);
 	}
 	(void)sqlite3_finalize(stmt);
+	return ret;
+}
+
+/*
+ * Check the schema version; bring an older file up to date in one write
+ * transaction, or refuse it when REG is read-only.
+ */
+static kd_result
+check_schema(registry *reg, kd_err *err)
+{
+	long version = 0;
+	kd_result ret = read_schema_version(reg, &version, err);
+
+	if (ret != KD_OK || version == REGISTRY_SCHEMA_VERSION) {
+		return ret;
+	}
+	if (reg->read_only) {
+		return kd_err_set(err, KD_ESCHEMA, "registry %s: schema version "
+			"%ld is older than version %d, and this read-only open "
+			"cannot upgrade it (any kmsdns-registry command that "
+			"writes, or the DLZ module, upgrades it)", reg->path,
+			version, REGISTRY_SCHEMA_VERSION);
+	}
+	ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	/* Another writer may have upgraded it while we waited. */
+	ret = read_schema_version(reg, &version, err);
+	if (ret == KD_OK && version < REGISTRY_SCHEMA_VERSION) {
+		ret = migrate(reg, version, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, "COMMIT", err);
+	}
+	if (ret != KD_OK) {
+		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return ret;
 }
 
@@ -287,10 +418,10 @@ write_new_schema(registry *reg, kd_err *err)
 	char meta[256];
 	(void)snprintf(meta, sizeof(meta),
 		"INSERT INTO meta (key, value) VALUES"
-		" ('schema_version', %d),"
+		" ('schema_version', 1),"
 		" ('stale_after', %d),"
 		" ('scavenge_after', %d);",
-		REGISTRY_SCHEMA_VERSION, REGISTRY_DEFAULT_STALE_AFTER,
+		REGISTRY_DEFAULT_STALE_AFTER,
 		REGISTRY_DEFAULT_SCAVENGE_AFTER);
 
 	kd_result ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
@@ -300,6 +431,9 @@ write_new_schema(registry *reg, kd_err *err)
 	ret = registry_exec_sql(reg, registry_schema_sql, err);
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, meta, err);
+	}
+	if (ret == KD_OK) {
+		ret = migrate(reg, 1, err);
 	}
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, "COMMIT", err);

@@ -313,8 +313,12 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	/* No lock is held here: writeable_zone() calls dlz_lookup() back. */
 	snapshot *snap = snapshot_acquire(inst);
 	isc_result_t result = ISC_R_SUCCESS;
+	size_t writeable = 0;
 	for (size_t i = 0; i < snap->zone_count && result == ISC_R_SUCCESS; i++) {
+		if (snap->zones[i]->is_catalog)
+			continue; /* served read-only: UPDATEs get NOTAUTH */
 		const char *name = snapshot_zone_name(snap->zones[i]);
+		writeable++;
 		result = inst->writeable_zone(view, dlzdb, name);
 		if (result != ISC_R_SUCCESS)
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot be made "
@@ -324,7 +328,7 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	}
 	if (result == ISC_R_SUCCESS)
 		KD_LOG(inst, ISC_LOG_INFO, "%zu zones accept dynamic updates",
-			snap->zone_count);
+			writeable);
 	snapshot_unref(snap);
 	return result;
 }

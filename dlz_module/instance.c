@@ -16,6 +16,7 @@
 #include "duration.h"
 #include "heap.h"
 #include "instance.h"
+#include "refresh.h"
 #include "registry.h"
 #include "snapshot.h"
 
@@ -154,11 +155,12 @@ instance_alloc(const char *dlzname)
 kd_result
 instance_open(kd_instance *inst, kd_err *err)
 {
-	kd_result res = registry_open(inst->args.registry_path, true,
-		&inst->reader, err);
+	/* The writer first: it upgrades an older schema, the reader cannot. */
+	kd_result res = registry_open(inst->args.registry_path, false,
+		&inst->writer, err);
 	if (res == KD_OK)
-		res = registry_open(inst->args.registry_path, false,
-			&inst->writer, err);
+		res = registry_open(inst->args.registry_path, true,
+			&inst->reader, err);
 	if (res != KD_OK)
 		return res;
 
@@ -187,5 +189,10 @@ instance_open(kd_instance *inst, kd_err *err)
 	}
 	registry_dataset_free(&ds);
 	heap_release_free(); /* the rows read to build the snapshot */
+	if (res == KD_OK) { /* the catalog zone, if any */
+		pthread_mutex_lock(&inst->build_lock);
+		res = refresh_snapshot(inst, true, err);
+		pthread_mutex_unlock(&inst->build_lock);
+	}
 	return res;
 }

@@ -10,6 +10,7 @@
 
 #include <isc/log.h>
 
+#include "catalog_refresh.h"
 #include "heap.h"
 #include "instance.h"
 #include "maintenance.h"
@@ -78,7 +79,8 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 
 	snapshot *old = snapshot_acquire(inst);
 	registry_settings settings = effective_settings(inst, &policy.settings);
-	snapshot_zone **changed = calloc(count ? count : 1, sizeof(*changed));
+	/* One more for the catalog. */
+	snapshot_zone **changed = calloc(count + 1, sizeof(*changed));
 	const char **removed = calloc(old->zone_count ? old->zone_count : 1,
 		sizeof(*removed));
 	size_t changed_count = 0, removed_count = 0;
@@ -100,10 +102,21 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 		if (res == KD_OK)
 			changed_count++;
 	}
+	char catalog[DNAME_BUF_SIZE] = "";
+	if (res == KD_OK) {
+		kd_err cat_err;
+		if (catalog_refresh(inst->reader, old,
+			(const char (*)[DNAME_BUF_SIZE])names, count,
+			&changed[changed_count], catalog, &cat_err) != KD_OK)
+			KD_LOG(inst, ISC_LOG_ERROR, "%s (the catalog stays as "
+				"served)", cat_err.text);
+		else if (changed[changed_count] != NULL)
+			changed_count++;
+	}
 	/* Zones in the snapshot that the registry no longer has. */
 	for (size_t z = 0; res == KD_OK && z < old->zone_count; z++) {
 		const char *name = snapshot_zone_name(old->zones[z]);
-		bool present = false;
+		bool present = strcmp(name, catalog) == 0;
 		for (size_t i = 0; i < count && !present; i++)
 			present = strcmp(names[i], name) == 0;
 		if (!present)
@@ -128,7 +141,8 @@ refresh_snapshot(kd_instance *inst, bool force, kd_err *err)
 			KD_LOG(inst, ISC_LOG_INFO, "zone %s %s, serial %u", name,
 				prev != NULL ? "changed" : "added",
 				changed[i]->serial);
-			if (prev != NULL)
+			/* A new catalog too: its secondaries wait for it. */
+			if (prev != NULL || changed[i]->is_catalog)
 				notify_enqueue(inst, name);
 		}
 		for (size_t i = 0; i < removed_count; i++)

@@ -24,9 +24,37 @@ served_catalog(const snapshot *old)
 	return NULL;
 }
 
-/* Build the snapshot zone of CAT, taking over its lists. */
+/*
+ * True when every one of the COUNT member ENTRIES is among the ZONE_COUNT
+ * ZONES (both sorted by name, as the registry reads them).
+ */
+static bool
+members_served(const registry_catalog_entry *entries, size_t count,
+	const char (*zones)[DNAME_BUF_SIZE], size_t zone_count)
+{
+	size_t z = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		while (z < zone_count && strcmp(zones[z], entries[i].zone) < 0) {
+			z++;
+		}
+		if (z == zone_count || strcmp(zones[z], entries[i].zone) != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Build the snapshot zone of CAT, taking over its lists, into *OUT; NULL
+ * when a member is not among ZONES: it was added after they were read, and
+ * the catalog must not send secondaries to a zone not served yet. The
+ * commit that added it makes the next refresh try again.
+ */
 static kd_result
-build(registry *reg, registry_catalog *cat, snapshot_zone **out, kd_err *err)
+build(registry *reg, registry_catalog *cat,
+	const char (*zones)[DNAME_BUF_SIZE], size_t zone_count,
+	snapshot_zone **out, kd_err *err)
 {
 	registry_catalog_entry *entries = NULL;
 	size_t count = 0;
@@ -34,6 +62,11 @@ build(registry *reg, registry_catalog *cat, snapshot_zone **out, kd_err *err)
 	kd_result ret = registry_catalog_entries(reg, true, &entries, &count,
 		err);
 
+	if (ret == KD_OK &&
+	    !members_served(entries, count, zones, zone_count)) {
+		free(entries);
+		return KD_OK;
+	}
 	if (ret == KD_OK) {
 		ret = catalog_image_build(cat, entries, count, &img, err);
 	}
@@ -86,13 +119,13 @@ catalog_refresh(registry *reg, const snapshot *old,
 			strcmp(snapshot_zone_name(served), cat.name) == 0 &&
 			served->serial == cat.serial;
 		if (!current) {
-			ret = build(reg, &cat, changed, err);
+			ret = build(reg, &cat, zones, count, changed, err);
 		}
-		if (ret == KD_OK) {
+		if (ret == KD_OK && (current || *changed != NULL)) {
 			(void)snprintf(keep, DNAME_BUF_SIZE, "%s", cat.name);
 		}
 	}
-	if (ret != KD_OK && served != NULL) {
+	if (keep[0] == '\0' && served != NULL && (ret != KD_OK || found)) {
 		(void)snprintf(keep, DNAME_BUF_SIZE, "%s",
 			snapshot_zone_name(served));
 	}

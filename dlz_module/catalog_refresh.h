@@ -21,9 +21,12 @@
  * serial, build it into *CHANGED (one reference; NULL when nothing is to
  * be built). KEEP gets the name of the catalog the new snapshot serves
  * ("" for none), so that the caller does not drop it as a removed zone.
- * ZONES are the COUNT names of the registry's zones: a catalog with one of
- * their names is not served. On an error, *CHANGED is NULL, KEEP names
- * the catalog OLD serves (it stays as it was) and ERR says why.
+ * ZONES are the COUNT names (sorted) of the zones the new snapshot serves:
+ * a catalog with one of their names is not served, and while a member is
+ * not among them (added after they were read) OLD's catalog stays, so
+ * that no secondary is sent to a zone not served yet; the next refresh
+ * builds it. On an error, *CHANGED is NULL, KEEP names the catalog OLD
+ * serves (it stays as it was) and ERR says why.
  */
 kd_result catalog_refresh(registry *reg, const snapshot *old,
 	const char (*zones)[DNAME_BUF_SIZE], size_t count,

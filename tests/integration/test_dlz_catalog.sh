@@ -129,6 +129,17 @@ h_assert_eq REFUSED "$(h_rcode -b 127.0.0.2 "$catalog" AXFR)" "AXFR from outside
 h_assert_fails eval "h_nsupdate <<<'update add x.$catalog 60 TXT x
 send'"
 
+# Unset, the catalog is no longer served; set again while named runs, it is
+# back with a higher serial.
+serial=$(dlz_serial "$catalog")
+dlz_reg catalog unset >/dev/null
+h_wait_until 5 eval '[ "$(h_rcode "$catalog" SOA)" = REFUSED ]' ||
+	h_fail "catalog still served after catalog unset"
+dlz_reg catalog set "$catalog" --allow-transfer 127.0.0.1 --notify "127.0.0.1#$p2" >/dev/null
+h_wait_until 5 eval '[ "$(dlz_serial "$catalog")" -gt "$serial" ] 2>/dev/null' ||
+	h_fail "catalog not served again after catalog set"
+h_assert_eq "$(registry_members)" "$(catalog_ptrs ns1)" "catalog set again"
+
 h_assert_ok h_named_stop ns2
 h_assert_ok h_named_stop ns1
 dlz_assert_clean ns1

@@ -155,9 +155,9 @@ catalog_name_check(const char *name, char *out, kd_err *err)
 		DNAME_OWNER, out, err);
 
 	if (ret == KD_OK && strlen(out) > REGISTRY_CATALOG_NAME_MAX) {
-		ret = kd_err_set(err, KD_EINVAL, "catalog zone %s: name longer "
-			"than %d characters (\"<id>.zones.\" must fit in front)",
-			out, REGISTRY_CATALOG_NAME_MAX);
+		ret = kd_err_set(err, KD_EINVAL, "catalog zone %s: name "
+			"longer than %d characters (\"<id>.zones.\" must fit "
+			"in front)", out, REGISTRY_CATALOG_NAME_MAX);
 	}
 	if (ret == KD_OK && strcmp(out, ".") == 0) {
 		ret = kd_err_set(err, KD_EINVAL,
@@ -181,27 +181,25 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 	}
 	if (ret == KD_OK) {
 		ret = normalize_items((const char *)catalog->notify,
-			catalog->notify_count,
-			REGISTRY_ENDPOINT_MAX, registry_endpoint_normalize,
-			&endpoints, err);
+			catalog->notify_count, REGISTRY_ENDPOINT_MAX,
+			registry_endpoint_normalize, &endpoints, err);
+	}
+	const bool entered = ret == KD_OK &&
+		(ret = registry_tx_enter(reg, err)) == KD_OK;
+	bool zone = false;
+	if (ret == KD_OK) {
+		ret = registry_row_exists(reg, sql_zone_exists, name, &zone, err);
+	}
+	if (ret == KD_OK && zone) {
+		ret = kd_err_set(err, KD_EEXIST, "catalog zone %s: a zone of "
+			"the registry has this name", name);
 	}
 	if (ret == KD_OK) {
-		ret = registry_tx_enter(reg, err);
-		if (ret == KD_OK) {
-			bool zone = false;
-			ret = registry_row_exists(reg, sql_zone_exists, name,
-				&zone, err);
-			if (ret == KD_OK && zone) {
-				ret = kd_err_set(err, KD_EEXIST, "catalog zone "
-					"%s: a zone of the registry has this name",
-					name);
-			}
-			if (ret == KD_OK) {
-				ret = catalog_write(reg, name, catalog, prefixes,
-					endpoints, now, err);
-			}
-			ret = registry_tx_leave(reg, ret, err);
-		}
+		ret = catalog_write(reg, name, catalog, prefixes, endpoints, now,
+			err);
+	}
+	if (entered) {
+		ret = registry_tx_leave(reg, ret, err);
 	}
 	free(prefixes);
 	free(endpoints);
@@ -271,8 +269,8 @@ registry_catalog_get(registry *reg, registry_catalog *out, bool *found,
 	}
 	if (ret == KD_OK && *found) {
 		const int64_t serial = sqlite3_column_int64(stmt, 1);
-		if (!registry_column_copy(stmt, 0, out->name, sizeof(out->name)) ||
-		    serial < 1 || serial > UINT32_MAX) {
+		if (!registry_column_copy(stmt, 0, out->name,
+		    sizeof(out->name)) || serial < 1 || serial > UINT32_MAX) {
 			ret = registry_corrupt_error(reg, "catalog", err);
 		}
 		out->serial = (uint32_t)serial;
@@ -282,15 +280,15 @@ registry_catalog_get(registry *reg, registry_catalog *out, bool *found,
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
 			sql_transfer_list, &cur.stmt, err),
-			(void **)&out->allow_transfer, &out->allow_transfer_count,
-			REGISTRY_PREFIX_MAX, read_prefix_row, "catalog_allow_transfer",
-			err);
+			(void **)&out->allow_transfer,
+			&out->allow_transfer_count, REGISTRY_PREFIX_MAX,
+			read_prefix_row, "catalog_allow_transfer", err);
 	}
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
 			sql_notify_list, &cur.stmt, err), (void **)&out->notify,
-			&out->notify_count, REGISTRY_ENDPOINT_MAX, read_endpoint_row,
-			"catalog_notify", err);
+			&out->notify_count, REGISTRY_ENDPOINT_MAX,
+			read_endpoint_row, "catalog_notify", err);
 	}
 	registry_read_leave(reg, entered);
 	if (ret != KD_OK) {
@@ -424,8 +422,8 @@ check_catalog(check_state *st, const registry_catalog *cat)
 	if (catalog_name_check(cat->name, canon, &inner) != KD_OK) {
 		problem(st, "%s", inner.text);
 	} else if (strcmp(canon, cat->name) != 0) {
-		problem(st, "catalog zone %s: name not stored in canonical form",
-			cat->name);
+		problem(st, "catalog zone %s: name not stored in canonical "
+			"form", cat->name);
 	}
 	for (size_t i = 0; i < cat->allow_transfer_count; i++) {
 		char value[REGISTRY_PREFIX_MAX];
@@ -442,8 +440,9 @@ check_catalog(check_state *st, const registry_catalog *cat)
 		if (registry_endpoint_normalize(cat->notify[i], value,
 		    sizeof(value), &inner) != KD_OK ||
 		    strcmp(value, cat->notify[i]) != 0) {
-			problem(st, "catalog zone %s: notify \"%s\" is not a "
-				"canonical ADDR#PORT", cat->name, cat->notify[i]);
+			problem(st, "catalog zone %s: notify \"%s\" is not "
+				"a canonical ADDR#PORT", cat->name,
+				cat->notify[i]);
 		}
 	}
 }

@@ -19,6 +19,7 @@
 
 #include "kd_result.h"
 #include "registry.h"
+#include "registry_v1.h"
 #include "srv.h"
 
 #define T0 INT64_C(1700000000)
@@ -319,8 +320,8 @@ test_load_skips_bad_rows(void **state)
 }
 
 /*
- * An older file is upgraded when a writer opens it, in one transaction; a
- * reader reads it as it is; a row the new schema rejects fails the upgrade
+ * An older file is upgraded when a writer opens it, in one transaction,
+ * through every version (2, then 4); a reader reads it as it is; a row the new schema rejects fails the upgrade
  * with the table named and changes nothing.
  */
 static void
@@ -334,8 +335,7 @@ test_schema_upgrade(void **state)
 	add_zone(f->reg, ZONE, T0);
 	registry_close(f->reg);
 	f->reg = NULL;
-	raw_sql(f->path, "UPDATE meta SET value = '1'"
-		" WHERE key = 'schema_version';"
+	raw_sql(f->path, TEST_REGISTRY_TO_V1_SQL
 		"PRAGMA ignore_check_constraints = ON;"
 		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1688, 'a b', 60, '',"
 		" 'static', '', 0, 0, 'active');");
@@ -372,7 +372,14 @@ test_schema_upgrade(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE"
 		" key = 'schema_version'", -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "2");
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "4");
+	sqlite3_finalize(stmt);
+	/* Version 4 after version 2 rebuilt the tables: its triggers stay. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+		" sqlite_master WHERE type = 'trigger' AND tbl_name = 'zones'",
+		-1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 5);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 }

@@ -95,7 +95,7 @@ build(registry *reg, registry_catalog *cat,
 }
 
 kd_result
-catalog_refresh(registry *reg, const snapshot *old,
+catalog_refresh(registry *reg, const snapshot *old, bool force,
 	const char (*zones)[DNAME_BUF_SIZE], size_t count,
 	snapshot_zone **changed, char keep[DNAME_BUF_SIZE], kd_err *err)
 {
@@ -115,7 +115,7 @@ catalog_refresh(registry *reg, const snapshot *old,
 		}
 	}
 	if (ret == KD_OK && found) {
-		const bool current = served != NULL &&
+		const bool current = !force && served != NULL &&
 			strcmp(snapshot_zone_name(served), cat.name) == 0 &&
 			served->serial == cat.serial;
 		if (!current) {

@@ -10,6 +10,7 @@
 #ifndef KMSDNS_CATALOG_REFRESH_H
 #define KMSDNS_CATALOG_REFRESH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "dname.h"
 #include "kd_result.h"
@@ -18,7 +19,8 @@
 
 /*
  * Read REG's catalog and, when OLD does not serve it at its current
- * serial, build it into *CHANGED (one reference; NULL when nothing is to
+ * serial (or with FORCE: another file at the path may hold other members
+ * under the same serial), build it into *CHANGED (one reference; NULL when nothing is to
  * be built). KEEP gets the name of the catalog the new snapshot serves
  * ("" for none), so that the caller does not drop it as a removed zone.
  * ZONES are the COUNT names (sorted) of the zones the new snapshot serves:
@@ -28,7 +30,7 @@
  * builds it. On an error, *CHANGED is NULL, KEEP names the catalog OLD
  * serves (it stays as it was) and ERR says why.
  */
-kd_result catalog_refresh(registry *reg, const snapshot *old,
+kd_result catalog_refresh(registry *reg, const snapshot *old, bool force,
 	const char (*zones)[DNAME_BUF_SIZE], size_t count,
 	snapshot_zone **changed, char keep[DNAME_BUF_SIZE], kd_err *err);
 

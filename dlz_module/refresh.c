@@ -138,7 +138,7 @@ refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
 	char catalog[DNAME_BUF_SIZE] = "";
 	if (res == KD_OK) {
 		kd_err cat_err;
-		if (catalog_refresh(inst->reader, old,
+		if (catalog_refresh(inst->reader, old, every_zone,
 			(const char (*)[DNAME_BUF_SIZE])names, count,
 			&changed[changed_count], catalog, &cat_err) != KD_OK)
 			KD_LOG(inst, ISC_LOG_ERROR, "%s (the catalog stays as "

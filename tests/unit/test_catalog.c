@@ -21,66 +21,11 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_catalog.h"
-#include "registry_v1.h"
+#include "registry_fixture.h"
 #include "zonedata.h"
 
 #define T0 INT64_C(1700000000)
 #define CATALOG "catalog.example.test"
-
-typedef struct fixture {
-	char dir[64];
-	char path[128];
-	registry *reg;
-} fixture;
-
-static void
-assert_ok(kd_result ret, const kd_err *err)
-{
-	if (ret != KD_OK) {
-		fail_msg("unexpected failure %d: %s", (int)ret, err->text);
-	}
-}
-
-static int
-setup(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-	kd_err err = { "" };
-
-	if (f == NULL) {
-		return -1;
-	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-catalog-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
-	if (registry_create(f->path, &err) != KD_OK ||
-	    registry_open(f->path, false, &f->reg, &err) != KD_OK) {
-		fprintf(stderr, "setup: %s\n", err.text);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-	char name[160];
-
-	registry_close(f->reg);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		(void)snprintf(name, sizeof(name), "%s%s", f->path, suffixes[i]);
-		(void)unlink(name);
-	}
-	(void)rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static kd_result
 add_zone(registry *reg, const char *name, kd_err *err)
@@ -288,19 +233,6 @@ test_entries_members_only(void **state)
 /* ---- the upgrade from schema version 1 -------------------------------- */
 
 static void
-exec_sql(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		fail_msg("%s: %s", sql, msg);
-	}
-	sqlite3_close(db);
-}
-
-static void
 test_upgrade_from_v1(void **state)
 {
 	fixture *f = *state;
@@ -313,7 +245,7 @@ test_upgrade_from_v1(void **state)
 	registry_close(f->reg);
 	f->reg = NULL;
 	/* Back to version 1: what the registry was before the catalog. */
-	exec_sql(f->path, TEST_REGISTRY_TO_V1_SQL);
+	raw_sql(f->path, TEST_REGISTRY_TO_V1_SQL);
 
 	/* A reader reads it as it is: no catalog, no ids yet. */
 	registry_catalog cat;
@@ -368,7 +300,7 @@ test_check(void **state)
 	assert_int_equal(problems, 0);
 
 	/* Bad rows: each is a problem, and left out as the module does. */
-	exec_sql(f->path, "DROP INDEX zones_by_catalog_id;"
+	raw_sql(f->path, "DROP INDEX zones_by_catalog_id;"
 		"UPDATE zones SET catalog_id = 'x_y';"
 		"UPDATE catalog_notify SET endpoint = '192.0.2.1 53';");
 	assert_ok(registry_catalog_check(f->reg, count_report, last, &problems,
@@ -379,7 +311,7 @@ test_check(void **state)
 		"digits (left out of the catalog)");
 
 	/* Rows good alone, not together. */
-	exec_sql(f->path, "UPDATE zones SET catalog_id = '0011223344556677';"
+	raw_sql(f->path, "UPDATE zones SET catalog_id = '0011223344556677';"
 		"UPDATE catalog_notify SET endpoint = '192.0.2.1';");
 	assert_ok(registry_catalog_check(f->reg, count_report, last, &problems,
 		&err), &err);
@@ -452,17 +384,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_set_get_unset, setup,
+		cmocka_unit_test_setup_teardown(test_set_get_unset, setup_open,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_name_conflicts, setup,
+		cmocka_unit_test_setup_teardown(test_name_conflicts, setup_open,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_ids_and_serial, setup,
+		cmocka_unit_test_setup_teardown(test_ids_and_serial, setup_open,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_entries_members_only, setup,
+		cmocka_unit_test_setup_teardown(test_entries_members_only,
+			setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup_open,
 			teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check, setup_open, teardown),
 		cmocka_unit_test(test_image),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

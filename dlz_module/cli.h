@@ -55,6 +55,7 @@ enum {
 	OPT_SITE,
 	OPT_ZONE,
 	OPT_DRY_RUN,
+	OPT_NO_CATALOG,
 };
 
 #define OPTIONS_COMMON \
@@ -95,6 +96,7 @@ struct cli_command {
 /* The command tables of the groups, in the order --help lists them. */
 extern const cli_command cli_init_commands[];
 extern const cli_command cli_zone_commands[];
+extern const cli_command cli_catalog_commands[];
 extern const cli_command cli_host_commands[];
 extern const cli_command cli_grant_commands[];
 extern const cli_command cli_site_commands[];

@@ -142,6 +142,7 @@ const struct option options_list[] = {
 static const cli_command *const cli_tables[] = {
 	cli_init_commands,
 	cli_zone_commands,
+	cli_catalog_commands,
 	cli_host_commands,
 	cli_grant_commands,
 	cli_site_commands,

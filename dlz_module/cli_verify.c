@@ -24,6 +24,7 @@
 #include "json_out.h"
 #include "kd_file.h"
 #include "module_args.h"
+#include "registry_catalog.h"
 #include "snapshot.h"
 
 extern char **environ;
@@ -337,6 +338,13 @@ report_zone(void *ctx, const char *zone, const char *reason)
 }
 
 static void
+report_catalog(void *ctx, const char *problem)
+{
+	const verify_registry *v = ctx;
+	add_finding(v->a, true, "registry %s: %s", v->path, problem);
+}
+
+static void
 check_registry(verify_args *a, const char *path)
 {
 	verify_registry v = { .a = a, .path = path };
@@ -362,6 +370,11 @@ check_registry(verify_args *a, const char *path)
 		add_finding(a, true, "registry %s: %s", path, err.text);
 	}
 	snapshot_unref(snap);
+	size_t problems = 0;
+	if (registry_catalog_check(reg, report_catalog, &v, &problems,
+		&err) != KD_OK) {
+		add_finding(a, true, "%s", err.text);
+	}
 	for (size_t z = 0; z < ds.zone_count; z++) {
 		for (size_t i = 0; i < a->zone_count; i++) {
 			if (strcmp(ds.zones[z].name, a->zones[i]) == 0) {
@@ -479,7 +492,7 @@ const cli_command cli_verify_commands[] = {
 		.positional = "",
 		.summary = "Check what named will load before `rndc reconfig`: "
 			"the module's dlz\nstatements, their registries, write "
-			"access, zone clashes, AppArmor.",
+			"access, the catalog zone, zone clashes, AppArmor.",
 		.details =
 			"  --named-conf FILE  named.conf (default "
 			VERIFY_NAMED_CONF ", read with\n"

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "registry_catalog.h"
 
 typedef struct zone_add_args {
 	str_list ns;
@@ -17,6 +18,7 @@ typedef struct zone_add_args {
 	const char *mname;
 	const char *rname;
 	uint32_t ttl;
+	bool no_catalog;
 	/* Built from the above. */
 	registry_ns *ns_items;
 	size_t ns_count;
@@ -77,6 +79,9 @@ zone_add_option(const cli *c, void *args, int id, const char *option,
 		break;
 	case OPT_TTL:
 		return parse_number(c, option, value, 0, CLI_TTL_MAX, &a->ttl);
+	case OPT_NO_CATALOG:
+		a->no_catalog = true;
+		break;
 	default:
 		return no_options(c, args, id, option, value);
 	}
@@ -236,6 +241,9 @@ zone_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 	registry_dataset ds;
 	kd_result ret = registry_add_zone(reg, &a->zone, c->now, err);
 
+	if (ret == KD_OK && a->no_catalog) {
+		ret = registry_set_zone_catalog(reg, a->zone.name, false, err);
+	}
 	if (ret == KD_OK) {
 		ret = registry_load(reg, a->zone.name, &ds, err);
 	}
@@ -469,6 +477,7 @@ static const struct option options_zone_add[] = {
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "no-catalog", no_argument, NULL, OPT_NO_CATALOG },
 	OPTIONS_COMMON,
 };
 
@@ -479,7 +488,8 @@ const cli_command cli_zone_commands[] = {
 			"    [--soa-mname NAME] [--soa-rname MAILBOX] "
 			"[--ttl SECONDS]\n"
 			"    [--allow-transfer ADDR[/LEN]]... "
-			"[--notify ADDR[#PORT]]...",
+			"[--notify ADDR[#PORT]]...\n"
+			"    [--no-catalog]",
 		.positional = "ZONE",
 		.summary = "Add ZONE, served by the DLZ module.",
 		.details =
@@ -499,6 +509,8 @@ const cli_command cli_zone_commands[] = {
 			"(AXFR/IXFR)\n"
 			"  --notify ADDR[#PORT]    where to send NOTIFY after "
 			"changes (port 53)\n"
+			"  --no-catalog            leave ZONE out of the catalog "
+			"zone (catalog set)\n"
 			"\nSOA timers: refresh 3600, retry 600, expire 1209600 "
 			"(14d), minimum = TTL.\n"
 			"The serial starts at the current UNIX time and grows by "

@@ -317,8 +317,11 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	}
 	/* No lock is held here: writeable_zone() calls dlz_lookup() back. */
 	snapshot *snap = snapshot_acquire(inst);
-	size_t writeable = 0;
+	size_t writeable = 0, zones = 0;
 	for (size_t i = 0; i < snap->zone_count; i++) {
+		if (snap->zones[i]->is_catalog)
+			continue; /* served read-only: UPDATEs get NOTAUTH */
+		zones++;
 		const char *name = snapshot_zone_name(snap->zones[i]);
 		isc_result_t result = inst->writeable_zone(view, dlzdb, name);
 		if (result == ISC_R_SUCCESS)
@@ -334,7 +337,7 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 				"refused)", name, isc_result_totext(result));
 	}
 	KD_LOG(inst, ISC_LOG_INFO, "%zu of %zu zones accept dynamic updates",
-		writeable, snap->zone_count);
+		writeable, zones);
 	snapshot_unref(snap);
 	return ISC_R_SUCCESS;
 }

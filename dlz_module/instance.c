@@ -16,6 +16,7 @@
 #include "duration.h"
 #include "heap.h"
 #include "instance.h"
+#include "refresh.h"
 #include "registry.h"
 #include "skip_log.h"
 #include "snapshot.h"
@@ -198,5 +199,10 @@ instance_open(kd_instance *inst, kd_err *err)
 	}
 	registry_dataset_free(&ds);
 	heap_release_free(); /* the rows read to build the snapshot */
+	if (res == KD_OK) { /* the catalog zone, if any */
+		pthread_mutex_lock(&inst->build_lock);
+		res = refresh_snapshot(inst, true, err);
+		pthread_mutex_unlock(&inst->build_lock);
+	}
 	return res;
 }

@@ -10,6 +10,7 @@
 
 #include <isc/log.h>
 
+#include "catalog_refresh.h"
 #include "heap.h"
 #include "instance.h"
 #include "maintenance.h"
@@ -105,7 +106,8 @@ refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
 
 	snapshot *old = snapshot_acquire(inst);
 	registry_settings settings = effective_settings(inst, &policy.settings);
-	snapshot_zone **changed = calloc(count ? count : 1, sizeof(*changed));
+	/* One more for the catalog. */
+	snapshot_zone **changed = calloc(count + 1, sizeof(*changed));
 	const char **removed = calloc(old->zone_count ? old->zone_count : 1,
 		sizeof(*removed));
 	size_t changed_count = 0, removed_count = 0;
@@ -133,10 +135,21 @@ refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
 		if (res == KD_OK)
 			changed_count++;
 	}
+	char catalog[DNAME_BUF_SIZE] = "";
+	if (res == KD_OK) {
+		kd_err cat_err;
+		if (catalog_refresh(inst->reader, old, every_zone,
+			(const char (*)[DNAME_BUF_SIZE])names, count,
+			&changed[changed_count], catalog, &cat_err) != KD_OK)
+			KD_LOG(inst, ISC_LOG_ERROR, "%s (the catalog stays as "
+				"served)", cat_err.text);
+		else if (changed[changed_count] != NULL)
+			changed_count++;
+	}
 	/* Zones in the snapshot that the registry no longer has. */
 	for (size_t z = 0; res == KD_OK && z < old->zone_count; z++) {
 		const char *name = snapshot_zone_name(old->zones[z]);
-		bool present = false;
+		bool present = strcmp(name, catalog) == 0;
 		for (size_t i = 0; i < count && !present; i++)
 			present = strcmp(names[i], name) == 0;
 		if (!present)
@@ -161,13 +174,17 @@ refresh_from(kd_instance *inst, uint64_t counter, bool every_zone,
 			if (prev != NULL)
 				KD_LOG(inst, ISC_LOG_INFO, "zone %s changed, "
 					"serial %u", name, changed[i]->serial);
+			else if (changed[i]->is_catalog)
+				KD_LOG(inst, ISC_LOG_INFO, "catalog zone %s added, "
+					"serial %u", name, changed[i]->serial);
 			else
 				KD_LOG(inst, ISC_LOG_NOTICE, "zone %s added, serial "
 					"%u: served now; dynamic updates to it start "
 					"after `rndc reconfig` (until then BIND "
 					"answers them NOTAUTH)", name,
 					changed[i]->serial);
-			if (prev != NULL)
+			/* A new catalog too: its secondaries wait for it. */
+			if (prev != NULL || changed[i]->is_catalog)
 				notify_enqueue(inst, name);
 		}
 		for (size_t i = 0; i < removed_count; i++)

@@ -24,8 +24,11 @@
 #include "srv.h"
 
 /* The schema version this code reads and writes. */
-#define REGISTRY_SCHEMA_VERSION 2
-/* The oldest schema a read-only connection reads without upgrading it. */
+#define REGISTRY_SCHEMA_VERSION 4
+/*
+ * The oldest schema a read-only connection reads without upgrading it;
+ * below version 4 it has no catalog zone (registry_catalog.h).
+ */
 #define REGISTRY_SCHEMA_READ_MIN 1
 
 /* Defaults of the freshness settings, in seconds. */

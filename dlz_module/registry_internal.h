@@ -27,6 +27,7 @@ struct registry {
 	sqlite3 *db;
 	char *path;
 	bool read_only;
+	long schema_version;     /* of the file when opened (a reader) */
 	unsigned depth;          /* open transaction levels (0: none) */
 	bool reading;            /* a read transaction of registry_load() */
 	uint64_t own_commits;    /* commits of this connection */
@@ -236,6 +237,22 @@ kd_result registry_load_step(registry_load_cursor *cur, bool *row,
 
 /* Reset the statement of CUR, if any; returns RET. */
 kd_result registry_load_finish(registry_load_cursor *cur, kd_result ret);
+
+/* Read the current row of S into ITEM, every value checked: KD_OK, or an
+ * error naming the column and why in ERR. */
+typedef kd_result (*registry_read_row_fn)(sqlite3_stmt *s, void *item,
+	kd_err *err);
+
+/*
+ * Append the rows of the query START began (KD_OK, with CUR->stmt set) to
+ * the array *ITEMS of SIZE bytes an item, *COUNT long, each read by READ;
+ * TABLE names the table in errors. A row READ rejects goes to
+ * registry_row_reject(). With ZONED, column 0 is the zone, and rows of
+ * zones not loaded are skipped. Resets the statement.
+ */
+kd_result registry_load_rows(registry_load_cursor *cur, kd_result start,
+	void **items, size_t *count, size_t size, registry_read_row_fn read,
+	const char *table, bool zoned, kd_err *err);
 
 /*
  * Read a row of HOST_COLUMNS into ITEM (a registry_host), or of

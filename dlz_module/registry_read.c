@@ -485,18 +485,16 @@ read_site_row(sqlite3_stmt *s, void *item, kd_err *err)
 	return ret;
 }
 
-typedef kd_result (*read_row_fn)(sqlite3_stmt *s, void *item, kd_err *err);
-
 /*
  * Append the rows of the query START began to the array *ITEMS of SIZE
  * bytes an item, *COUNT long, each read by READ; TABLE names the table in
  * errors. With ZONED, column 0 is the zone, and rows of zones not loaded
  * are skipped (loading everything: the lists stay grouped by zone).
  */
-static kd_result
-load_rows(registry_load_cursor *cur, kd_result start, void **items,
-	size_t *count, size_t size, read_row_fn read, const char *table,
-	bool zoned, kd_err *err)
+kd_result
+registry_load_rows(registry_load_cursor *cur, kd_result start, void **items,
+	size_t *count, size_t size, registry_read_row_fn read,
+	const char *table, bool zoned, kd_err *err)
 {
 	size_t capacity = 0;
 	bool row = false;
@@ -535,7 +533,8 @@ load_grants(registry_load_cursor *cur, const char *zone, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
 
-	return load_rows(cur, load_start(cur, &query_grants, zone, err),
+	return registry_load_rows(cur,
+		load_start(cur, &query_grants, zone, err),
 		(void **)&ds->grants, &ds->grant_count, sizeof(*ds->grants),
 		read_grant_row, "grants", false, err);
 }
@@ -545,9 +544,10 @@ load_sites(registry_load_cursor *cur, kd_err *err)
 {
 	registry_dataset *ds = cur->ds;
 
-	return load_rows(cur, registry_stmt_get(cur->reg, sql_load_sites,
-		&cur->stmt, err), (void **)&ds->sites, &ds->site_count,
-		sizeof(*ds->sites), read_site_row, "sites", false, err);
+	return registry_load_rows(cur, registry_stmt_get(cur->reg,
+		sql_load_sites, &cur->stmt, err), (void **)&ds->sites,
+		&ds->site_count, sizeof(*ds->sites), read_site_row, "sites",
+		false, err);
 }
 
 static kd_result
@@ -579,14 +579,16 @@ load_all(registry *reg, const char *zone, registry_dataset *out,
 		ret = load_zone_list(&cur, &query_notify, zone, false, err);
 	}
 	if (ret == KD_OK) {
-		ret = load_rows(&cur, load_start(&cur, &query_hosts, zone, err),
+		ret = registry_load_rows(&cur,
+			load_start(&cur, &query_hosts, zone, err),
 			(void **)&out->hosts, &out->host_count,
 			sizeof(*out->hosts), registry_read_host_row, "hosts",
 			true, err);
 	}
 	if (ret == KD_OK) {
-		ret = load_rows(&cur, load_start(&cur, &query_addresses, zone,
-			err), (void **)&out->addresses, &out->address_count,
+		ret = registry_load_rows(&cur,
+			load_start(&cur, &query_addresses, zone, err),
+			(void **)&out->addresses, &out->address_count,
 			sizeof(*out->addresses), registry_read_address_row,
 			"addresses", true, err);
 	}

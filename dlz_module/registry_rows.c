@@ -122,6 +122,10 @@ static const row_key row_keys[] = {
 	{ "addresses", { "zone", "name", "address" } },
 	{ "grants", { "identity", "zone" } },
 	{ "sites", { "site", "prefix" } },
+	{ "catalog", { "name" } },
+	{ "catalog_allow_transfer", { "prefix" } },
+	{ "catalog_notify", { "endpoint" } },
+	{ "zones (catalog)", { "name" } },
 };
 
 /* Append column COL of S to OUT as text safe for one log line. */

@@ -5,7 +5,7 @@
  * Schema version 1 (all names canonical, times UNIX seconds), then the
  * migrations of registry_migrations[] in order, for new files and old ones
  * alike (version 2: NOT NULL, CHECK constraints and foreign keys on every
- * table, registry_schema_v2.h):
+ * table, registry_schema_v2.h; version 4: the catalog zone):
  *   meta(key, value)                  schema_version, stale_after,
  *                                     scavenge_after
  *   zones(name, SOA fields, serial, ttl)
@@ -217,20 +217,27 @@ typedef struct registry_migration {
 } registry_migration;
 
 static kd_result migrate_v2(registry *reg, kd_err *err);
+static kd_result migrate_v4(registry *reg, kd_err *err);
 
 /*
- * Every migration, in order. A new registry is the version 1 schema
- * followed by all of them; an older file runs those above its version.
+ * Every migration, in increasing version order. A new registry is the
+ * version 1 schema followed by all of them; an older file runs those above
+ * its version. Version 3 (the audit table, issue 11) is reserved: it
+ * slots in as { 3, migrate_v3 } between 2 and 4, and REGISTRY_SCHEMA_GAPS
+ * drops to 0. A file made at version 4 before then lacks it, so
+ * migrate_v3 must also add it to such a file.
  */
 static const registry_migration registry_migrations[] = {
 	{ 2, migrate_v2 },
+	{ 4, migrate_v4 },
 };
 #define MIGRATION_COUNT \
 	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
+#define REGISTRY_SCHEMA_GAPS 1
 
-_Static_assert(sizeof(registry_migrations) / sizeof(registry_migrations[0])
-	+ 1 == REGISTRY_SCHEMA_VERSION,
-	"one migration per schema version above 1");
+_Static_assert(MIGRATION_COUNT + 1 + REGISTRY_SCHEMA_GAPS ==
+	REGISTRY_SCHEMA_VERSION,
+	"one migration per schema version above 1, but the reserved ones");
 
 /* The SQL statements of migrate_v2() for one TABLE. */
 enum v2_step { V2_RENAME, V2_COPY, V2_DROP };
@@ -310,6 +317,57 @@ migrate_v2(registry *reg, kd_err *err)
 		(void)sqlite3_finalize(stmt);
 	}
 	return ret;
+}
+
+/*
+ * Version 4: the catalog zone (RFC 9432, registry_catalog.c). Each zone
+ * gets a random unique id for its catalog entry (new when a zone is
+ * removed and added again) and a membership flag; the catalog's serial
+ * goes up whenever the set of member zones changes, whichever statement
+ * changes it. Runs after version 2 rebuilt the tables, so its column,
+ * index and triggers stay.
+ */
+static kd_result
+migrate_v4(registry *reg, kd_err *err)
+{
+	static const char sql[] =
+	"ALTER TABLE zones ADD COLUMN catalog_member INTEGER NOT NULL"
+	" DEFAULT 1 CHECK (catalog_member IN (0, 1));"
+	"ALTER TABLE zones ADD COLUMN catalog_id TEXT NOT NULL DEFAULT '';"
+	"UPDATE zones SET catalog_id = lower(hex(randomblob(8)));"
+	"CREATE UNIQUE INDEX zones_by_catalog_id ON zones(catalog_id);"
+	"CREATE TABLE catalog ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" name TEXT NOT NULL,"
+	" serial INTEGER NOT NULL CHECK (serial BETWEEN 1 AND 4294967295));"
+	"CREATE TABLE catalog_allow_transfer ("
+	" position INTEGER NOT NULL,"
+	" prefix TEXT PRIMARY KEY);"
+	"CREATE TABLE catalog_notify ("
+	" position INTEGER NOT NULL,"
+	" endpoint TEXT PRIMARY KEY);"
+	"CREATE TRIGGER zones_catalog_id AFTER INSERT ON zones"
+	" WHEN NEW.catalog_id = '' BEGIN"
+	" UPDATE zones SET catalog_id = lower(hex(randomblob(8)))"
+	" WHERE name = NEW.name; END;"
+	"CREATE TRIGGER zones_not_catalog BEFORE INSERT ON zones"
+	" WHEN EXISTS (SELECT 1 FROM catalog WHERE name = NEW.name) BEGIN"
+	" SELECT RAISE(ABORT,"
+	" 'a zone cannot have the name of the catalog zone'); END;"
+	"CREATE TRIGGER catalog_member_added AFTER INSERT ON zones"
+	" WHEN NEW.catalog_member = 1 BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;"
+	"CREATE TRIGGER catalog_member_removed AFTER DELETE ON zones"
+	" WHEN OLD.catalog_member = 1 BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;"
+	"CREATE TRIGGER catalog_member_changed AFTER UPDATE OF catalog_member"
+	" ON zones WHEN OLD.catalog_member <> NEW.catalog_member BEGIN"
+	" UPDATE catalog SET serial = CASE WHEN serial >= 4294967295 THEN 1"
+	" ELSE serial + 1 END; END;";
+
+	return registry_exec_sql(reg, sql, err);
 }
 
 /*
@@ -442,6 +500,8 @@ registry_open(const char *path, bool read_only, registry **out,
 		}
 	}
 	if (ret == KD_OK) {
+		reg->schema_version = read_only ? version :
+			REGISTRY_SCHEMA_VERSION;
 		ret = configure_connection(reg, err);
 	}
 	if (ret != KD_OK) {

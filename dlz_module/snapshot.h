@@ -11,6 +11,7 @@
 #define KMSDNS_SNAPSHOT_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kd_result.h"
@@ -27,6 +28,7 @@ typedef struct snapshot_zone {
 	size_t allow_transfer_count;
 	char (*notify)[REGISTRY_ENDPOINT_MAX];
 	size_t notify_count;
+	bool is_catalog;     /* the catalog zone (catalog_refresh.h) */
 } snapshot_zone;
 
 typedef struct snapshot {

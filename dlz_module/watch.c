@@ -96,7 +96,12 @@ watch_open(kd_instance *inst, kd_err *err)
 	close_connections(inst);
 	if (stat(path, &before) != 0)
 		before.st_ino = 0;
-	/* Without a writer the zones are still served (updates refused). */
+	/*
+	 * The writer first: it upgrades an older schema, which the reader
+	 * then reads as it is now. Without a writer the zones are still
+	 * served (updates refused), without the catalog if the file is
+	 * older than schema version 4.
+	 */
 	kd_err writer_err;
 	const kd_result writer_res = registry_open(path, false, &inst->writer,
 		&writer_err);

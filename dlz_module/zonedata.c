@@ -38,11 +38,14 @@ typedef enum rr_kind {
 	RR_A,
 	RR_AAAA,
 	RR_TXT,
+	RR_PTR,
 } rr_kind;
 
 static const char *const rr_kind_names[] = {
-	"SOA", "NS", "SRV", "A", "AAAA", "TXT",
+	"SOA", "NS", "SRV", "A", "AAAA", "TXT", "PTR",
 };
+
+#define RR_KIND_COUNT (sizeof(rr_kind_names) / sizeof(rr_kind_names[0]))
 
 typedef struct arena_block {
 	struct arena_block *next;
@@ -603,6 +606,49 @@ lay_out(build_state *st)
 	return KD_OK;
 }
 
+/* Start building the image of zone NAME; KD_OK with ST ready. */
+static kd_result
+build_start(build_state *st, const char *name, uint32_t serial, uint32_t ttl,
+	kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	kd_err inner;
+
+	memset(st, 0, sizeof(*st));
+	if (dname_normalize(name, DNAME_OWNER, zone_name, sizeof(zone_name),
+	    &inner) != KD_OK) {
+		return kd_err_set(err, KD_EINVAL, "zone %s", inner.text);
+	}
+	st->err = err;
+	st->img = calloc(1, sizeof(*st->img));
+	if (st->img == NULL) {
+		return kd_err_set(err, KD_ENOMEM, "zone %s: out of memory",
+			zone_name);
+	}
+	st->img->serial = serial;
+	st->img->ttl = ttl;
+	st->img->zone = (char *)arena_strdup(st->img, zone_name);
+	return st->img->zone != NULL ? KD_OK :
+		kd_err_set(err, KD_ENOMEM, "zone %s: out of memory", zone_name);
+}
+
+/* Lay out what ST collected when RET is KD_OK; the image into *OUT. */
+static kd_result
+build_finish(build_state *st, kd_result ret, zone_image **out)
+{
+	if (ret == KD_OK) {
+		ret = lay_out(st);
+	}
+	free(st->rrs);
+	free(st->names);
+	if (ret != KD_OK) {
+		zone_image_free(st->img);
+		return ret;
+	}
+	*out = st->img;
+	return KD_OK;
+}
+
 kd_result
 zone_image_build(const registry_zone *zone, const registry_host *hosts,
 	size_t host_count, const registry_address *addrs, size_t addr_count,
@@ -610,43 +656,65 @@ zone_image_build(const registry_zone *zone, const registry_host *hosts,
 	kd_err *err)
 {
 	build_state st;
-	char zone_name[DNAME_BUF_SIZE];
-	kd_err inner;
+	kd_result ret = build_start(&st, zone->name, zone->serial, zone->ttl,
+		err);
 
-	if (dname_normalize(zone->name, DNAME_OWNER, zone_name,
-	    sizeof(zone_name), &inner) != KD_OK) {
-		return kd_err_set(err, KD_EINVAL, "zone %s", inner.text);
-	}
-
-	memset(&st, 0, sizeof(st));
-	st.err = err;
-	st.img = calloc(1, sizeof(*st.img));
-	if (st.img == NULL) {
-		return kd_err_set(err, KD_ENOMEM, "zone %s: out of memory",
-			zone_name);
-	}
-	st.img->serial = zone->serial;
-	st.img->ttl = zone->ttl;
-	st.img->zone = (char *)arena_strdup(st.img, zone_name);
-
-	kd_result ret = st.img->zone != NULL ? KD_OK :
-		kd_err_set(err, KD_ENOMEM, "zone %s: out of memory",
-			zone_name);
 	if (ret == KD_OK) {
 		ret = collect(&st, zone, hosts, host_count, addrs, addr_count,
 			settings, now);
 	}
-	if (ret == KD_OK) {
-		ret = lay_out(&st);
-	}
-	free(st.rrs);
-	free(st.names);
-	if (ret != KD_OK) {
-		zone_image_free(st.img);
+	if (st.img == NULL) {
 		return ret;
 	}
-	*out = st.img;
-	return KD_OK;
+	return build_finish(&st, ret, out);
+}
+
+/* Add one record of zone_image_build_records(). */
+static kd_result
+add_record(build_state *st, const zone_record *rec)
+{
+	pending_rr rr;
+	size_t kind = 0;
+
+	while (kind < RR_KIND_COUNT &&
+	    strcmp(rr_kind_names[kind], rec->type) != 0) {
+		kind++;
+	}
+	if (kind == RR_KIND_COUNT || kind == RR_SRV) {
+		return kd_err_set(st->err, KD_EINVAL, "zone %s: record type "
+			"%s is not served here", st->img->zone, rec->type);
+	}
+	char *owner = (char *)arena_strdup(st->img, rec->owner);
+	if (owner == NULL) {
+		return out_of_memory(st);
+	}
+	for (char *p = owner; *p != '\0'; p++) {
+		*p = ascii_lower(*p);
+	}
+	memset(&rr, 0, sizeof(rr));
+	rr.owner = owner;
+	rr.kind = (rr_kind)kind;
+	rr.ttl = rec->ttl;
+	rr.rdata = rec->rdata;
+	rr.site = "";
+	return add_rr(st, &rr);
+}
+
+kd_result
+zone_image_build_records(const char *name, uint32_t serial, uint32_t ttl,
+	const zone_record *records, size_t count, zone_image **out,
+	kd_err *err)
+{
+	build_state st;
+	kd_result ret = build_start(&st, name, serial, ttl, err);
+
+	for (size_t i = 0; ret == KD_OK && i < count; i++) {
+		ret = add_record(&st, &records[i]);
+	}
+	if (st.img == NULL) {
+		return ret;
+	}
+	return build_finish(&st, ret, out);
 }
 
 void

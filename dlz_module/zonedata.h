@@ -29,7 +29,7 @@
  * Nodes are kept in DNS canonical order (RFC 4034 section 6.1: apex first,
  * then by labels from the right), which is also the order of AXFR and of
  * the master-file export; lookups are binary searches in it. Records of a
- * node come as SOA, NS, SRV, A, AAAA, TXT, each sorted by value.
+ * node come as SOA, NS, SRV, A, AAAA, TXT, PTR, each sorted by value.
  */
 #ifndef KMSDNS_ZONEDATA_H
 #define KMSDNS_ZONEDATA_H
@@ -50,7 +50,7 @@
 
 /* One record. For SRV records, PRIORITY and SITE are set too. */
 typedef struct zone_rr {
-	const char *type;   /* "SOA", "NS", "SRV", "A", "AAAA" or "TXT" */
+	const char *type;   /* "SOA", "NS", "SRV", "A", "AAAA", "TXT", "PTR" */
 	uint32_t ttl;
 	const char *rdata;  /* "0 100 1688 kms1.example.test." */
 	uint16_t priority;  /* SRV: the stored priority */
@@ -89,6 +89,25 @@ kd_result zone_image_build(const registry_zone *zone,
 	const registry_address *addrs, size_t addr_count,
 	const registry_settings *settings, int64_t now, zone_image **out,
 	kd_err *err);
+
+/* One record for zone_image_build_records(). */
+typedef struct zone_record {
+	const char *owner;  /* relative: "@", "version", "x.zones" */
+	const char *type;   /* "SOA", "NS", "A", "AAAA", "TXT" or "PTR" */
+	uint32_t ttl;
+	const char *rdata;  /* names absolute with the trailing dot */
+} zone_record;
+
+/*
+ * Build the image of zone NAME, serving SERIAL with zone TTL TTL, from the
+ * COUNT given RECORDS (the caller includes one SOA at "@"; sorting, empty
+ * non-terminals and duplicates are handled as above). For zones that are
+ * not built from registrations, such as the catalog. KD_EINVAL naming the
+ * zone for a bad NAME or an SRV or unknown type, KD_ENOMEM.
+ */
+kd_result zone_image_build_records(const char *name, uint32_t serial,
+	uint32_t ttl, const zone_record *records, size_t count,
+	zone_image **out, kd_err *err);
 
 /* Free IMG (NULL is fine). */
 void zone_image_free(zone_image *img);

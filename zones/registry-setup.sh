@@ -32,8 +32,14 @@ reg zone add corp.example.test \
 	--ttl 3600 \
 	--allow-transfer "${secondary%%#*}" \
 	--notify "$secondary"
-# branch.example.test: served by this server alone.
-reg zone add branch.example.test --ns ns1.branch.example.test=192.0.2.53
+# branch.example.test: served by this server alone (so not in the catalog).
+reg zone add branch.example.test --ns ns1.branch.example.test=192.0.2.53 \
+	--no-catalog
+# The catalog zone: secondaries configured with it alone
+# (dlz-catalog-secondary.named.conf) add and remove the member zones.
+reg catalog set catalog.example.test \
+	--allow-transfer "${secondary%%#*}" \
+	--notify "$secondary"
 
 # A host registered by the admin: never ages out.
 reg host add corp.example.test kms1.corp.example.test \
@@ -48,6 +54,7 @@ for zone in corp.example.test branch.example.test; do
 done
 
 reg zone list
+reg catalog show
 reg grants
 if [ -n "${KMSDNS_OWNER:-}" ]; then
 	# named (user bind) writes dynamic updates into the registry, and SQLite

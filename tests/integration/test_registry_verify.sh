@@ -2,7 +2,8 @@
 # kmsdns-registry verify (issue 10): passes a clean set-up (exit 0) and
 # finds, one line each with exit 1: an argument the module rejects, a
 # registry zone named.conf declares too, a row the module cannot serve, a
-# registry the user cannot write; exit 2 when named.conf cannot be read.
+# catalog zone that cannot be served as stored (issue 14), a registry the
+# user cannot write; exit 2 when named.conf cannot be read.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -19,6 +20,8 @@ mkdir "$H_TMP/reg"
 dlz_registry_init "$H_TMP/reg/registry.db"
 dlz_reg zone add example.test --ns ns1.example.test=127.0.0.1 >/dev/null
 dlz_reg host add example.test kms1.example.test >/dev/null
+dlz_reg zone add other.test --ns ns1.other.test=127.0.0.1 >/dev/null
+dlz_reg catalog set catalog.example.test >/dev/null
 chown -R bind "$H_TMP/reg"
 conf=$H_TMP/named.conf
 write_conf() { # write_conf [MODULE-ARG...]: named.conf with the module
@@ -57,6 +60,20 @@ h_assert_eq 1 "$rc" "bad row: exit"
 h_assert_contains "$out" "error: registry $DLZ_DB: zone example.test: table hosts, row zone=\"example.test\" priority=0 weight=0 port=1700 target=\"a b\"" \
 	"bad row named"
 sqlite3 "$DLZ_DB" "DELETE FROM hosts WHERE port = 1700"
+
+sqlite3 "$DLZ_DB" "DROP INDEX zones_by_catalog_id;
+UPDATE zones SET catalog_id = '0011223344556677';
+INSERT INTO catalog_notify VALUES (1, 'not an address');"
+verify
+h_assert_eq 1 "$rc" "catalog: exit"
+h_assert_contains "$out" "error: registry $DLZ_DB: catalog zone: table catalog_notify, row endpoint=\"not an address\": " \
+	"catalog: bad notify row named"
+h_assert_contains "$out" "error: registry $DLZ_DB: catalog zone catalog.example.test: zones example.test and other.test share the id 0011223344556677" \
+	"catalog: shared id named"
+h_assert_contains "$out" "verify: 2 errors" "catalog: one line per problem"
+sqlite3 "$DLZ_DB" "DELETE FROM catalog_notify;
+UPDATE zones SET catalog_id = lower(hex(randomblob(8)));
+CREATE UNIQUE INDEX zones_by_catalog_id ON zones(catalog_id);"
 
 chown root "$DLZ_DB"
 verify

@@ -5,7 +5,9 @@
 # kmsdns-registry of this build, and the DLZ examples really run: named
 # loads the built module with that registry and answers SRV queries, takes
 # a TSIG update under the registry's grant, and the secondary of the hidden
-# primary example transfers the zone and follows a change; the native zone
+# primary example transfers the zone and follows a change, a secondary
+# configured with the catalog zone only adds a zone added to the registry
+# (knotc conf-check for the Knot example when Knot is installed); the native zone
 # examples take TSIG and GSS-TSIG (real MIT KDC) updates under their
 # update-policy, from nsupdate and from kmsdns-publish, refuse a host's A
 # record (reported not-allowed) and a GSS-TSIG host's record for another host
@@ -67,7 +69,14 @@ for f in "$zones"/*.named.conf; do
 	h_log "named-checkconf -z: zones/${f##*/} OK"
 	n=$((n + 1))
 done
-h_assert_eq 5 "$n" "number of named.conf examples"
+h_assert_eq 6 "$n" "number of named.conf examples"
+if command -v knotc >/dev/null; then
+	msg=$(knotc -c "$zones/knot-catalog-secondary.conf" conf-check 2>&1) ||
+		{ printf '%s\n' "$msg" >&2; h_fail "knotc conf-check rejects zones/knot-catalog-secondary.conf"; }
+	h_log "knotc conf-check: zones/knot-catalog-secondary.conf OK"
+else
+	h_log "knotc not installed: zones/knot-catalog-secondary.conf not checked"
+fi
 for f in "$zones"/db.*; do
 	msg=$(named-checkzone example.test "$f" 2>&1) || { printf '%s\n' "$msg" >&2; h_fail "named-checkzone rejects zones/${f##*/}"; }
 	h_assert_contains "$msg" "OK" "named-checkzone zones/${f##*/}"
@@ -146,6 +155,19 @@ reg host add corp.example.test kms3.corp.example.test --priority 10 --weight 5 >
 has_kms3() { h_use secondary; h_dig +short _vlmcs._tcp.corp.example.test SRV | grep -q 'kms3.corp.example.test'; }
 h_wait_until 10 has_kms3 || h_fail "secondary did not follow a registry change within 10 s (NOTIFY)"
 h_wait_until 5 converged || h_fail "serials differ after the change"
+h_assert_ok h_named_stop secondary
+
+# --- (b2) the same primary, a secondary configured with the catalog only ---------
+start_example secondary "$zones/dlz-catalog-secondary.named.conf" \
+	"s|primaries { 127.0.0.1; }|primaries { 127.0.0.1 port $pri_port; }|"
+[ "$(grep -c "primaries { 127.0.0.1 port $pri_port; }" "$H_TMP/secondary.conf")" -eq 2 ] ||
+	h_fail "could not point the catalog secondary at port $pri_port"
+h_wait_until 15 has_kms3 || h_fail "the catalog secondary does not serve corp.example.test"
+served() { h_use secondary; h_dig +norec "$1" SOA | grep -q 'flags: qr aa'; }
+if served branch.example.test; then h_fail "branch.example.test (--no-catalog) is on the catalog secondary"; fi
+reg zone add new.example.test --ns ns1.new.example.test=127.0.0.1 \
+	--allow-transfer 127.0.0.1 --notify "127.0.0.1#$sec_port" >/dev/null
+h_wait_until 10 served new.example.test || h_fail "the catalog secondary did not add new.example.test within 10 s"
 h_assert_ok h_named_stop secondary
 h_assert_ok h_named_stop primary
 

@@ -19,98 +19,11 @@
 
 #include "kd_result.h"
 #include "registry.h"
+#include "registry_fixture.h"
 #include "srv.h"
 
 #define T0 INT64_C(1700000000)
 #define ZONE "corp.example.test"
-
-/* A temporary directory with a registry path in it. */
-typedef struct fixture {
-	char dir[64];
-	char path[128];
-	registry *reg;
-} fixture;
-
-static void
-remove_db(const char *path)
-{
-	char name[160];
-
-	(void)unlink(path);
-	(void)snprintf(name, sizeof(name), "%s-wal", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-shm", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-journal", path);
-	(void)unlink(name);
-}
-
-/* Fixture with a created and opened registry. */
-static int
-setup_open(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-	kd_err err = { "" };
-
-	if (f == NULL) {
-		return -1;
-	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-registry-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
-	if (registry_create(f->path, &err) != KD_OK ||
-		registry_open(f->path, false, &f->reg, &err) != KD_OK) {
-		fprintf(stderr, "setup: %s\n", err.text);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-/* Fixture with only the directory. */
-static int
-setup_dir(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL) {
-		return -1;
-	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-registry-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	fixture *f = *state;
-	char name[160];
-
-	registry_close(f->reg);
-	remove_db(f->path);
-	(void)snprintf(name, sizeof(name), "%s/other.db", f->dir);
-	remove_db(name);
-	(void)rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static void
-assert_ok(kd_result ret, const kd_err *err)
-{
-	if (ret != KD_OK) {
-		fail_msg("unexpected failure %d: %s", (int)ret, err->text);
-	}
-}
 
 /* A zone with one or two name servers, nothing else. */
 typedef struct zone_spec {
@@ -206,17 +119,6 @@ host_count_of(registry *reg, const char *zone)
 	const size_t count = ds.host_count;
 	registry_dataset_free(&ds);
 	return count;
-}
-
-/* Run SQL on PATH with a plain connection (to build odd files by hand). */
-static void
-raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 /* ---- rows the module cannot use (issue 10) ----------------------------- */
@@ -319,8 +221,8 @@ test_load_skips_bad_rows(void **state)
 }
 
 /*
- * An older file is upgraded when a writer opens it, in one transaction; a
- * reader reads it as it is; a row the new schema rejects fails the upgrade
+ * An older file is upgraded when a writer opens it, in one transaction,
+ * through every version (2, then 4); a reader reads it as it is; a row the new schema rejects fails the upgrade
  * with the table named and changes nothing.
  */
 static void
@@ -334,8 +236,7 @@ test_schema_upgrade(void **state)
 	add_zone(f->reg, ZONE, T0);
 	registry_close(f->reg);
 	f->reg = NULL;
-	raw_sql(f->path, "UPDATE meta SET value = '1'"
-		" WHERE key = 'schema_version';"
+	raw_sql(f->path, TEST_REGISTRY_TO_V1_SQL
 		"PRAGMA ignore_check_constraints = ON;"
 		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1688, 'a b', 60, '',"
 		" 'static', '', 0, 0, 'active');");
@@ -372,7 +273,14 @@ test_schema_upgrade(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE"
 		" key = 'schema_version'", -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "2");
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "4");
+	sqlite3_finalize(stmt);
+	/* Version 4 after version 2 rebuilt the tables: its triggers stay. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+		" sqlite_master WHERE type = 'trigger' AND tbl_name = 'zones'",
+		-1, &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 5);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 }

@@ -918,6 +918,63 @@ test_export(void **state)
 		REGISTRY_CLI_EXIT_FAILED, "zone nowhere.test does not exist");
 }
 
+static void
+test_catalog_commands(void **state)
+{
+	fixture *f = *state;
+
+	make_zone(f);
+	assert_ran(f, RUN(f, "catalog", "show", "--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "{\"catalog\":null,\"serial\":null,"
+		"\"allow_transfer\":[],\"notify\":[],\"zones\":[{\"zone\":\""
+		ZONE "\",\"id\":\"");
+	assert_contains(f->out, "\",\"member\":true}]}");
+	assert_ran(f, RUN(f, "catalog", "show"));
+	assert_contains(f->out, "no catalog zone is set\n");
+
+	assert_ran(f, RUN(f, "catalog", "set", "Catalog.Example.TEST.",
+		"--notify", "192.0.2.54", "--allow-transfer", "192.0.2.54"));
+	assert_string_equal(f->out, "catalog zone catalog.example.test "
+		"(serial " T0_TEXT ")\n");
+	assert_ran(f, RUN(f, "zone", "add", "b.example.test", "--ns",
+		"ns1.b.example.test", "--no-catalog"));
+	assert_ran(f, RUN(f, "catalog", "show", "--json"));
+	assert_json(f->out);
+	/* Added as a member, then left out: two changes of the member set. */
+	assert_contains(f->out, "{\"catalog\":\"catalog.example.test\","
+		"\"serial\":1700000002,\"allow_transfer\":[\"192.0.2.54/32\"],"
+		"\"notify\":[\"192.0.2.54#53\"],\"zones\":[{\"zone\":"
+		"\"b.example.test\",\"id\":\"");
+	assert_contains(f->out, "\",\"member\":false},{\"zone\":\"" ZONE);
+	assert_ran(f, RUN(f, "catalog", "show"));
+	assert_contains(f->out, "catalog zone    catalog.example.test\n"
+		"serial          1700000002\nallow-transfer  192.0.2.54/32\n"
+		"notify          192.0.2.54#53\n");
+	assert_contains(f->out, "ZONE               ID                MEMBER");
+
+	/* Bad values: one line naming the input, nothing changes. */
+	assert_failed(f, RUN(f, "catalog", "set", "a..b"),
+		REGISTRY_CLI_EXIT_USAGE, "catalog zone \"a..b\": empty label");
+	assert_failed(f, RUN(f, "catalog", "set", "c.example.test",
+		"--notify", "192.0.2.1#0"), REGISTRY_CLI_EXIT_USAGE,
+		"--notify: notify endpoint \"192.0.2.1#0\": port 0 is out of "
+		"range 1-65535");
+	assert_failed(f, RUN(f, "catalog", "set", ZONE),
+		REGISTRY_CLI_EXIT_FAILED, "catalog zone " ZONE ": a zone of the "
+		"registry has this name");
+	assert_int_equal(RUN(f, "zone", "add", "catalog.example.test", "--ns",
+		"ns1.example.test"), REGISTRY_CLI_EXIT_FAILED);
+	assert_contains(f->err, f->path);
+	assert_contains(f->err, ": a zone cannot have the name of the catalog "
+		"zone\n");
+
+	assert_ran(f, RUN(f, "catalog", "unset"));
+	assert_string_equal(f->out, "catalog zone removed\n");
+	assert_failed(f, RUN(f, "catalog", "unset"), REGISTRY_CLI_EXIT_FAILED,
+		"no catalog zone is set");
+}
+
 int
 main(void)
 {
@@ -945,6 +1002,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scavenge, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catalog_commands, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,318 @@
+/*
+ * cli_catalog.c -- kmsdns-registry catalog set, unset and show: the
+ * catalog zone (RFC 9432) that lists the registry's zones for secondaries.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json_out.h"
+#include "registry_catalog.h"
+
+typedef struct catalog_set_args {
+	str_list transfer;
+	str_list notify;
+	char (*transfer_items)[REGISTRY_PREFIX_MAX];
+	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+	registry_catalog catalog;
+} catalog_set_args;
+
+static void
+catalog_set_free(void *args)
+{
+	catalog_set_args *a = args;
+
+	free(a->transfer_items);
+	free(a->notify_items);
+	str_list_free(&a->transfer);
+	str_list_free(&a->notify);
+}
+
+static int
+catalog_set_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	catalog_set_args *a = args;
+	bool pushed;
+
+	switch (id) {
+	case OPT_ALLOW_TRANSFER:
+		pushed = str_list_push(&a->transfer, value);
+		break;
+	case OPT_NOTIFY:
+		pushed = str_list_push(&a->notify, value);
+		break;
+	default:
+		return no_options(c, args, id, option, value);
+	}
+	return pushed ? -1 : cli_no_memory(c);
+}
+
+static kd_result
+catalog_set_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	catalog_set_args *a = args;
+	bool found = false;
+	kd_result ret = registry_catalog_set(reg, &a->catalog, c->now, err);
+
+	if (ret == KD_OK) { /* the serial it got */
+		registry_catalog stored;
+		ret = registry_catalog_get(reg, &stored, &found, err);
+		a->catalog.serial = stored.serial;
+		registry_catalog_free(&stored);
+	}
+	return ret;
+}
+
+static int
+run_catalog_set(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	catalog_set_args *a = args;
+
+	(void)cmd;
+	(void)count;
+	int code = check_name(c, NULL, "catalog zone", pos[0], DNAME_OWNER,
+		a->catalog.name);
+	if (code >= 0) {
+		return code;
+	}
+	a->transfer_items = calloc(a->transfer.count + 1,
+		sizeof(*a->transfer_items));
+	a->notify_items = calloc(a->notify.count + 1,
+		sizeof(*a->notify_items));
+	if (a->transfer_items == NULL || a->notify_items == NULL) {
+		return cli_no_memory(c);
+	}
+	code = normalize_list(c, "--allow-transfer", &a->transfer,
+		registry_prefix_normalize, a->transfer_items[0],
+		REGISTRY_PREFIX_MAX);
+	if (code < 0) {
+		code = normalize_list(c, "--notify", &a->notify,
+			registry_endpoint_normalize, a->notify_items[0],
+			REGISTRY_ENDPOINT_MAX);
+	}
+	if (code >= 0) {
+		return code;
+	}
+	a->catalog.allow_transfer = a->transfer_items;
+	a->catalog.allow_transfer_count = a->transfer.count;
+	a->catalog.notify = a->notify_items;
+	a->catalog.notify_count = a->notify.count;
+	code = cli_session(c, false, catalog_set_change, a);
+	if (code < 0) {
+		(void)fprintf(c->out, "catalog zone %s (serial %" PRIu32 ")\n",
+			a->catalog.name, a->catalog.serial);
+	}
+	return code;
+}
+
+static kd_result
+catalog_unset_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	(void)c;
+	(void)args;
+	return registry_catalog_unset(reg, err);
+}
+
+static int
+run_catalog_unset(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	(void)cmd;
+	(void)pos;
+	(void)count;
+	const int code = cli_session(c, false, catalog_unset_change, args);
+	if (code < 0) {
+		(void)fprintf(c->out, "catalog zone removed\n");
+	}
+	return code;
+}
+
+/* ---- show ------------------------------------------------------------- */
+
+typedef struct catalog_show_args {
+	list_args list; /* first: list_option() sets list.json */
+	registry_catalog catalog;
+	bool found;
+	registry_catalog_entry *entries;
+	size_t count;
+} catalog_show_args;
+
+static void
+catalog_show_free(void *args)
+{
+	catalog_show_args *a = args;
+
+	registry_catalog_free(&a->catalog);
+	free(a->entries);
+}
+
+static kd_result
+catalog_show_read(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	catalog_show_args *a = args;
+	kd_result ret = registry_catalog_get(reg, &a->catalog, &a->found, err);
+
+	(void)c;
+	if (ret == KD_OK) {
+		ret = registry_catalog_entries(reg, false, &a->entries,
+			&a->count, err);
+	}
+	return ret;
+}
+
+static void
+catalog_show_json(const cli *c, const catalog_show_args *a)
+{
+	json_out w;
+
+	json_init(&w, c->out);
+	json_object_begin(&w);
+	json_key(&w, "catalog");
+	if (a->found) {
+		json_string(&w, a->catalog.name);
+	} else {
+		json_null(&w);
+	}
+	json_key(&w, "serial");
+	if (a->found) {
+		json_uint(&w, a->catalog.serial);
+	} else {
+		json_null(&w);
+	}
+	json_key(&w, "allow_transfer");
+	json_array_begin(&w);
+	for (size_t i = 0; i < a->catalog.allow_transfer_count; i++) {
+		json_string(&w, a->catalog.allow_transfer[i]);
+	}
+	json_array_end(&w);
+	json_key(&w, "notify");
+	json_array_begin(&w);
+	for (size_t i = 0; i < a->catalog.notify_count; i++) {
+		json_string(&w, a->catalog.notify[i]);
+	}
+	json_array_end(&w);
+	json_key(&w, "zones");
+	json_array_begin(&w);
+	for (size_t i = 0; i < a->count; i++) {
+		json_object_begin(&w);
+		json_kv_string(&w, "zone", a->entries[i].zone);
+		json_kv_string(&w, "id", a->entries[i].id);
+		json_kv_bool(&w, "member", a->entries[i].member);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+	json_end_document(&w);
+}
+
+static int
+catalog_show_text(const cli *c, const catalog_show_args *a)
+{
+	static const char *const header[] = { "ZONE", "ID", "MEMBER" };
+	table t;
+
+	if (!a->found) {
+		(void)fprintf(c->out, "no catalog zone is set\n");
+	} else {
+		(void)fprintf(c->out, "catalog zone    %s\nserial          %"
+			PRIu32 "\n", a->catalog.name, a->catalog.serial);
+		for (size_t i = 0; i < a->catalog.allow_transfer_count; i++) {
+			(void)fprintf(c->out, "allow-transfer  %s\n",
+				a->catalog.allow_transfer[i]);
+		}
+		for (size_t i = 0; i < a->catalog.notify_count; i++) {
+			(void)fprintf(c->out, "notify          %s\n",
+				a->catalog.notify[i]);
+		}
+	}
+	(void)fprintf(c->out, "\n");
+	table_init(&t, 3, header);
+	for (size_t i = 0; i < a->count; i++) {
+		const char *row[] = { a->entries[i].zone, a->entries[i].id,
+			a->entries[i].member ? "yes" : "no" };
+		table_add(&t, row);
+	}
+	return table_finish(c, &t);
+}
+
+static int
+run_catalog_show(cli *c, const cli_command *cmd, void *args, char **pos,
+	int count)
+{
+	catalog_show_args *a = args;
+
+	(void)cmd;
+	(void)pos;
+	(void)count;
+	const int code = cli_session(c, true, catalog_show_read, a);
+	if (code >= 0) {
+		return code;
+	}
+	if (a->list.json) {
+		catalog_show_json(c, a);
+		return -1;
+	}
+	return catalog_show_text(c, a);
+}
+
+/* ---- the command table ----------------------------------------------- */
+
+static const struct option options_catalog_set[] = {
+	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
+	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	OPTIONS_COMMON,
+};
+
+const cli_command cli_catalog_commands[] = {
+	{
+		.group = "catalog", .action = "set",
+		.synopsis = "NAME [--allow-transfer ADDR[/LEN]]... "
+			"[--notify ADDR[#PORT]]...",
+		.positional = "NAME",
+		.summary = "Serve the catalog zone NAME (RFC 9432) listing "
+			"the registry's zones,\nso that secondaries follow "
+			"them; replaces the catalog set before.",
+		.details =
+			"  --allow-transfer ADDR[/LEN]  who may transfer the "
+			"catalog (AXFR/IXFR)\n"
+			"  --notify ADDR[#PORT]    where to send NOTIFY when the "
+			"member zones change\n"
+			"\nEvery zone is a member unless added with --no-catalog. "
+			"The serial starts at\nthe current UNIX time and grows "
+			"whenever the member zones change.\n",
+		.options = options_catalog_set, .min_args = 1, .max_args = 1,
+		.run = run_catalog_set, .on_option = catalog_set_option,
+		.args_size = sizeof(catalog_set_args),
+		.free_args = catalog_set_free,
+	},
+	{
+		.group = "catalog", .action = "unset",
+		.synopsis = "",
+		.positional = "",
+		.summary = "Stop serving the catalog zone.",
+		.details = "",
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_catalog_unset, .on_option = no_options,
+	},
+	{
+		.group = "catalog", .action = "show",
+		.synopsis = "[--json]",
+		.positional = "",
+		.summary = "Show the catalog zone and every zone's id and "
+			"membership.",
+		.details = "JSON: {\"catalog\" (null when none is set), "
+			"\"serial\", \"allow_transfer\": [],\n"
+			"  \"notify\": [], \"zones\": [{\"zone\", \"id\", "
+			"\"member\"}]}\n",
+		.options = options_list, .min_args = 0, .max_args = 0,
+		.run = run_catalog_show, .on_option = list_option,
+		.args_size = sizeof(catalog_show_args),
+		.free_args = catalog_show_free,
+	},
+	CLI_COMMANDS_END,
+};

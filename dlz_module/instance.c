@@ -154,11 +154,12 @@ instance_alloc(const char *dlzname)
 kd_result
 instance_open(kd_instance *inst, kd_err *err)
 {
-	kd_result res = registry_open(inst->args.registry_path, true,
-		&inst->reader, err);
+	/* The writer first: it brings an older schema up to date. */
+	kd_result res = registry_open(inst->args.registry_path, false,
+		&inst->writer, err);
 	if (res == KD_OK)
-		res = registry_open(inst->args.registry_path, false,
-			&inst->writer, err);
+		res = registry_open(inst->args.registry_path, true,
+			&inst->reader, err);
 	if (res != KD_OK)
 		return res;
 

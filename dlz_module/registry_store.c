@@ -18,6 +18,13 @@
  *   sites(prefix, site)               a prefix belongs to one site
  * Everything below a zone goes with it (ON DELETE CASCADE).
  *
+ * Later versions are reached by the migrations in registry_migrations[],
+ * in order: a new registry is the version 1 schema followed by every
+ * migration (one path for new and old files); a writer opening an older
+ * file migrates it in one transaction, a reader refuses it.
+ *   v3: audit(id, time, user, command, zone, object, old_value, new_value)
+ *       every change, by kmsdns-registry or by an UPDATE (registry.h)
+ *
  * A temporary table, bumped(zone), remembers which zones already had their
  * serial incremented in the open transaction, so a command that makes
  * several changes to a zone increments its serial once. Temporary tables
@@ -119,6 +126,31 @@ static const char registry_schema_sql[] =
 	" site TEXT NOT NULL);"
 	"CREATE INDEX sites_by_site ON sites(site);";
 
+/* One schema migration: the SQL that brings a file to VERSION. */
+typedef struct registry_migration {
+	int version;
+	const char *sql;
+} registry_migration;
+
+/* The migrations, in version order; the last one is the current version. */
+static const registry_migration registry_migrations[] = {
+	{ 3,
+		"CREATE TABLE audit ("
+		" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		" time INTEGER NOT NULL,"
+		" user TEXT NOT NULL,"
+		" command TEXT NOT NULL,"
+		" zone TEXT NOT NULL,"
+		" object TEXT NOT NULL,"
+		" old_value TEXT NOT NULL,"
+		" new_value TEXT NOT NULL);"
+		"CREATE INDEX audit_by_time ON audit(time);"
+		"CREATE INDEX audit_by_zone ON audit(zone, time);" },
+};
+
+#define REGISTRY_MIGRATION_COUNT \
+	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
+
 /* ---- opening --------------------------------------------------------- */
 
 static void
@@ -148,8 +180,35 @@ configure_connection(registry *reg, kd_err *err)
 	return ret;
 }
 
+/*
+ * Inside a write transaction: apply every migration above version FROM
+ * and record the new version.
+ */
 static kd_result
-check_schema(registry *reg, kd_err *err)
+migrate_from(registry *reg, long from, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	for (size_t i = 0; ret == KD_OK && i < REGISTRY_MIGRATION_COUNT; i++) {
+		if (registry_migrations[i].version > from) {
+			ret = registry_exec_sql(reg, registry_migrations[i].sql,
+				err);
+		}
+	}
+	if (ret == KD_OK) {
+		char sql[128];
+		(void)snprintf(sql, sizeof(sql),
+			"UPDATE meta SET value = '%d'"
+			" WHERE key = 'schema_version'",
+			REGISTRY_SCHEMA_VERSION);
+		ret = registry_exec_sql(reg, sql, err);
+	}
+	return ret;
+}
+
+/* The schema version of REG's file into *VERSION. */
+static kd_result
+read_schema_version(registry *reg, long *out, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	kd_result ret = KD_OK;
@@ -180,12 +239,13 @@ check_schema(registry *reg, kd_err *err)
 			ret = kd_err_set(err, KD_ESTORE,
 				"registry %s: not a kmsdns registry (schema "
 				"version \"%s\")", reg->path, version);
-		} else if (value != REGISTRY_SCHEMA_VERSION) {
+		} else if (value < 1 || value > REGISTRY_SCHEMA_VERSION) {
 			ret = kd_err_set(err, KD_ESCHEMA,
 				"registry %s: schema version %ld is not "
 				"supported (this kmsdns reads version %d)",
 				reg->path, value, REGISTRY_SCHEMA_VERSION);
 		}
+		*out = value;
 	} else if (rc == SQLITE_DONE) {
 		ret = kd_err_set(err, KD_ESTORE,
 			"registry %s: not a kmsdns registry (no schema version)",
@@ -194,6 +254,44 @@ check_schema(registry *reg, kd_err *err)
 		ret = registry_store_error(reg, err);
 	}
 	(void)sqlite3_finalize(stmt);
+	return ret;
+}
+
+/*
+ * Check the schema version of REG's file; a writer brings an older file
+ * to the current version in one transaction, a reader refuses it.
+ */
+static kd_result
+check_schema(registry *reg, kd_err *err)
+{
+	long version = 0;
+	kd_result ret = read_schema_version(reg, &version, err);
+
+	if (ret != KD_OK || version == REGISTRY_SCHEMA_VERSION) {
+		return ret;
+	}
+	if (reg->read_only) {
+		return kd_err_set(err, KD_ESCHEMA,
+			"registry %s: schema version %ld is older than version "
+			"%d of this kmsdns; a writer (any changing "
+			"kmsdns-registry command, or the DLZ module) upgrades it",
+			reg->path, version, REGISTRY_SCHEMA_VERSION);
+	}
+	ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	/* Another writer may have migrated it meanwhile. */
+	ret = read_schema_version(reg, &version, err);
+	if (ret == KD_OK && version < REGISTRY_SCHEMA_VERSION) {
+		ret = migrate_from(reg, version, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, "COMMIT", err);
+	}
+	if (ret != KD_OK) {
+		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	}
 	return ret;
 }
 
@@ -287,10 +385,10 @@ write_new_schema(registry *reg, kd_err *err)
 	char meta[256];
 	(void)snprintf(meta, sizeof(meta),
 		"INSERT INTO meta (key, value) VALUES"
-		" ('schema_version', %d),"
+		" ('schema_version', 1),"
 		" ('stale_after', %d),"
 		" ('scavenge_after', %d);",
-		REGISTRY_SCHEMA_VERSION, REGISTRY_DEFAULT_STALE_AFTER,
+		REGISTRY_DEFAULT_STALE_AFTER,
 		REGISTRY_DEFAULT_SCAVENGE_AFTER);
 
 	kd_result ret = registry_exec_sql(reg, "BEGIN IMMEDIATE", err);
@@ -300,6 +398,9 @@ write_new_schema(registry *reg, kd_err *err)
 	ret = registry_exec_sql(reg, registry_schema_sql, err);
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, meta, err);
+	}
+	if (ret == KD_OK) {
+		ret = migrate_from(reg, 1, err);
 	}
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, "COMMIT", err);

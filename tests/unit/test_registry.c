@@ -338,7 +338,8 @@ test_open_wrong_schema(void **state)
 		KD_ESCHEMA);
 	assert_null(reg);
 	(void)snprintf(want, sizeof(want), "registry %s: schema version 7 is "
-		"not supported (this kmsdns reads version 1)", f->path);
+		"not supported (this kmsdns reads version %d)", f->path,
+		REGISTRY_SCHEMA_VERSION);
 	assert_string_equal(err.text, want);
 
 	/* A meta table without a version. */

@@ -61,6 +61,7 @@ typedef struct cli {
 	const char *db;   /* registry path: --db, KMSDNS_REGISTRY or default */
 	int64_t now;      /* time(), or KMSDNS_NOW */
 	bool json;        /* --json */
+	bool dry_run;     /* --dry-run: say what would change, change nothing */
 	cli_change *change; /* the command's, filled in by its body */
 } cli;
 
@@ -98,12 +99,14 @@ enum {
 	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "db", required_argument, NULL, OPT_DB }, \
 	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN }, \
 	{ NULL, 0, NULL, 0 }
 
 typedef struct cli_command cli_command;
 
 /*
- * Called for each option other than --help, --db and --json; -1 means go
+ * Called for each option other than --help, --db, --json and --dry-run;
+ * -1 means go
  * on. A single-value option given twice is refused before this is called
  * (options that may repeat: cli_option_repeats()).
  */

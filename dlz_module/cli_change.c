@@ -135,6 +135,9 @@ change_json_begin(const cli *c, json_out *w)
 	json_object_begin(w);
 	json_kv_bool(w, "changed", c->change->changed);
 	json_kv_string(w, "command", c->change->command);
+	if (c->dry_run) {
+		json_kv_bool(w, "dry_run", true);
+	}
 }
 
 void

@@ -21,11 +21,20 @@ run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 	(void)args;
 	(void)pos;
 	(void)count;
-	kd_result ret = registry_create(c->db, &err);
+	kd_result ret = KD_OK;
+	if (c->dry_run) {
+		registry *reg = NULL;
+		ret = registry_open(c->db, true, &reg, &err);
+		registry_close(reg);
+		ret = ret == KD_OK ? KD_EEXIST : ret == KD_ENOENT ? KD_OK : ret;
+	} else {
+		ret = registry_create(c->db, &err);
+	}
 	if (ret == KD_EEXIST) {
 		registry *reg = NULL;
 		kd_err open_err = { "" };
-		if (registry_open(c->db, false, &reg, &open_err) != KD_OK) {
+		if (!c->dry_run &&
+			registry_open(c->db, false, &reg, &open_err) != KD_OK) {
 			return cli_fail(c, ret, &err);
 		}
 		registry_close(reg);

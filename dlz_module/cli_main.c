@@ -108,8 +108,9 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 			c->db = optarg;
 			continue;
 		}
-		if (id == OPT_JSON) {
-			c->json = true;
+		if (id == OPT_JSON || id == OPT_DRY_RUN) {
+			c->json = c->json || id == OPT_JSON;
+			c->dry_run = c->dry_run || id == OPT_DRY_RUN;
 			continue;
 		}
 		(void)snprintf(option, sizeof(option), "--%s",
@@ -187,7 +188,8 @@ static void
 print_help(FILE *out)
 {
 	(void)fprintf(out,
-		"Usage: %s [--db FILE] [--json] COMMAND [ARGUMENTS] [OPTIONS]\n"
+		"Usage: %s [--db FILE] [--json] [--dry-run] COMMAND [ARGUMENTS] "
+		"[OPTIONS]\n"
 		"\n"
 		"Manage the registry of the kmsdns DLZ module: the zones it "
 		"serves, the\n"
@@ -211,8 +213,11 @@ print_help(FILE *out)
 		"                 %s)\n"
 		"  --json         JSON output; changing commands print "
 		"{\"changed\": ...}\n"
-		"  (--db and --json are also accepted among a command's "
-		"options)\n"
+		"  --dry-run      changing commands say what they would "
+		"change (\"changed\")\n"
+		"                 and change nothing\n"
+		"  (--db, --json and --dry-run are also accepted among a "
+		"command's options)\n"
 		"  -h, --help     this help; COMMAND --help explains a "
 		"command\n"
 		"  -V, --version  the version\n"
@@ -395,6 +400,7 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "version", no_argument, NULL, 'V' },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
 	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
@@ -421,15 +427,17 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		case OPT_DB:
 		case OPT_JSON:
+		case OPT_DRY_RUN:
 			if (seen[id - 256]) {
 				code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
 					"--%s is given more than once (see %s "
-					"--help)", id == OPT_DB ? "db" : "json",
+					"--help)", option_name(options, id),
 					PROGRAM);
 			}
 			seen[id - 256] = true;
 			c.db = id == OPT_DB ? optarg : c.db;
 			c.json = c.json || id == OPT_JSON;
+			c.dry_run = c.dry_run || id == OPT_DRY_RUN;
 			break;
 		case ':':
 			code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,

@@ -37,21 +37,6 @@ typedef struct scavenge_args {
 	size_t audit_pruned;   /* audit entries past the retention */
 } scavenge_args;
 
-static int
-scavenge_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	scavenge_args *a = args;
-
-	switch (id) {
-	case OPT_DRY_RUN:
-		a->dry_run = true;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
-
 static scavenge_item *
 scavenge_next(scavenge_report *report)
 {
@@ -223,7 +208,7 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 	for (size_t i = 0; i < a->report.count; i++) {
 		deleted += a->report.items[i].state == REGISTRY_STATE_EXPIRED;
 	}
-	if (ret == KD_OK && !a->dry_run && (a->report.count > 0 ||
+	if (ret == KD_OK && (a->report.count > 0 ||
 		a->changed_zones > 0 || a->audit_pruned > 0)) {
 		cli_changed(c, NULL, "", NULL, cli_strdup_printf(
 			"%zu zones changed, %zu registrations marked stale, "
@@ -243,6 +228,7 @@ run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 	(void)cmd;
 	(void)pos;
 	(void)count;
+	a->dry_run = c->dry_run;
 	int code = cli_session(c, a->dry_run, scavenge_change, a);
 	if (code >= 0) {
 		/* The message is out. */
@@ -263,7 +249,6 @@ run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 /* ---- the command table ----------------------------------------------- */
 
 static const struct option options_scavenge[] = {
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	OPTIONS_COMMON,
 };
 
@@ -285,7 +270,7 @@ const cli_command cli_scavenge_commands[] = {
 			"\"signer\", \"refreshed\", \"state\",\n"
 			"  \"deleted\"}]}\n",
 		.options = options_scavenge, .min_args = 0, .max_args = 0,
-		.run = run_scavenge, .on_option = scavenge_option,
+		.run = run_scavenge, .on_option = no_options,
 		.args_size = sizeof(scavenge_args),
 	},
 	CLI_COMMANDS_END,

@@ -9,8 +9,9 @@
 
 /*
  * Open the registry, run BODY on it and close it. Unless READ_ONLY, BODY
- * runs in one transaction, committed only when it succeeds, with the
- * audit entry of what it changed; the change then goes to syslog. Returns
+ * runs in one transaction, committed only when it succeeds (and not
+ * --dry-run), with the audit entry of what it changed; the change then
+ * goes to syslog. Returns
  * -1 when all went well, else the exit code after the message.
  */
 int
@@ -29,14 +30,19 @@ cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx)
 	if (ret == KD_OK) {
 		ret = body(c, reg, ctx, &err);
 	}
-	if (ret == KD_OK && !read_only) {
+	/* --dry-run: the body says what it would change, then undone. */
+	const bool write = !read_only && !c->dry_run;
+	if (ret == KD_OK && write) {
 		ret = cli_change_audit(c, reg, &err);
 	}
-	if (ret == KD_OK && !read_only) {
+	if (ret == KD_OK && write) {
 		ret = registry_commit(reg, &err);
 	}
-	if (ret == KD_OK && !read_only) {
+	if (ret == KD_OK && write) {
 		cli_change_syslog(c);
+	}
+	if (ret == KD_OK && !write) {
+		registry_rollback(reg);
 	}
 	if (ret != KD_OK) {
 		code = cli_fail(c, ret, &err);

@@ -330,7 +330,7 @@ test_help_and_version(void **state)
 
 	assert_ran(f, run_argv(f, help));
 	assert_contains(f->out,
-		"Usage: kmsdns-registry [--db FILE] [--json] COMMAND");
+		"Usage: kmsdns-registry [--db FILE] [--json] [--dry-run] COMMAND");
 	assert_contains(f->out, "zone add ZONE --ns NAME[=ADDR[,ADDR...]]");
 	assert_contains(f->out, "config set stale-after|scavenge-after");
 	assert_contains(f->out, "KMSDNS_NOW");
@@ -1020,6 +1020,16 @@ test_zone_set_keeps_registrations(void **state)
 	assert_contains(f->out, "192.0.2.10");
 	assert_ran(f, RUN(f, "grants", "--json"));
 	assert_contains(f->out, "KMS1$@EXAMPLE.TEST");
+
+	/* --dry-run: says what would change, changes nothing. */
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "300", "--dry-run",
+		"--json"));
+	assert_string_equal(f->out, "{\"changed\":true,\"command\":"
+		"\"zone set\",\"dry_run\":true,\"zone\":\"corp.example.test\","
+		"\"serial\":1700000003,\"settings\":[\"ttl\",\"soa-minimum\"]}\n");
+	assert_int_equal(serial_of(f), serial + 1);
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_true(strstr(f->out, "ttl=300") == NULL);
 
 	/* Again: nothing to change, the serial stays. */
 	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "600"));

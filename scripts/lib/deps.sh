@@ -6,7 +6,7 @@ KD_DEB_PACKAGES="build-essential autoconf automake libtool pkg-config \
 libldns-dev libkrb5-dev libsqlite3-dev libcmocka-dev sqlite3 \
 bind9 bind9-dev bind9-utils bind9-dnsutils \
 krb5-kdc krb5-admin-server krb5-user \
-iproute2 procps man-db groff-base libssl-dev jq python3 dnsperf"
+iproute2 procps man-db groff-base libssl-dev jq python3 dnsperf ansible-core"
 
 kd_missing_packages() {
 	local pkg missing=()

@@ -127,8 +127,8 @@ static const char sql_notify_insert[] =
 	" VALUES (?1, ?2, ?3)";
 static const char sql_zone_delete[] = "DELETE FROM zones WHERE name = ?1";
 static const char sql_zone_update[] =
-	"UPDATE zones SET soa_mname = ?2, soa_rname = ?3, ttl = ?4,"
-	" refresh = ?5, retry = ?6, expire = ?7, minimum = ?8 WHERE name = ?1";
+	"UPDATE zones SET soa_mname = ?2, soa_rname = ?3, ttl = ?5,"
+	" refresh = ?6, retry = ?7, expire = ?8, minimum = ?9 WHERE name = ?1";
 static const char sql_zone_ns_delete[] =
 	"DELETE FROM zone_ns WHERE zone = ?1";
 static const char sql_zone_transfer_delete[] =
@@ -271,6 +271,25 @@ zone_insert_list(registry *reg, const char *sql, const char *zone,
 static kd_result zone_insert_lists(registry *reg, const registry_zone *zone,
 	const zone_head *head, kd_err *err);
 
+/*
+ * Bind the columns of a zone row as in sql_zone_insert (?1 to ?9;
+ * sql_zone_update leaves the serial, ?4, alone).
+ */
+static void
+zone_bind_row(sqlite3_stmt *stmt, const registry_zone *zone,
+	const zone_head *head, uint32_t serial)
+{
+	registry_bind_text(stmt, 1, head->name);
+	registry_bind_text(stmt, 2, head->mname);
+	registry_bind_text(stmt, 3, head->rname);
+	registry_bind_int(stmt, 4, serial);
+	registry_bind_int(stmt, 5, zone->ttl);
+	registry_bind_int(stmt, 6, zone->refresh);
+	registry_bind_int(stmt, 7, zone->retry);
+	registry_bind_int(stmt, 8, zone->expire);
+	registry_bind_int(stmt, 9, zone->minimum);
+}
+
 static kd_result
 zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 	uint32_t serial, kd_err *err)
@@ -292,15 +311,7 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, head->name);
-	registry_bind_text(stmt, 2, head->mname);
-	registry_bind_text(stmt, 3, head->rname);
-	registry_bind_int(stmt, 4, serial);
-	registry_bind_int(stmt, 5, zone->ttl);
-	registry_bind_int(stmt, 6, zone->refresh);
-	registry_bind_int(stmt, 7, zone->retry);
-	registry_bind_int(stmt, 8, zone->expire);
-	registry_bind_int(stmt, 9, zone->minimum);
+	zone_bind_row(stmt, zone, head, serial);
 	ret = registry_stmt_run(reg, stmt, err);
 	if (ret == KD_OK) {
 		ret = zone_insert_lists(reg, zone, head, err);
@@ -446,14 +457,7 @@ registry_update_zone(registry *reg, const registry_zone *zone, kd_err *err)
 		ret = registry_stmt_get(reg, sql_zone_update, &stmt, err);
 	}
 	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, head.name);
-		registry_bind_text(stmt, 2, head.mname);
-		registry_bind_text(stmt, 3, head.rname);
-		registry_bind_int(stmt, 4, zone->ttl);
-		registry_bind_int(stmt, 5, zone->refresh);
-		registry_bind_int(stmt, 6, zone->retry);
-		registry_bind_int(stmt, 7, zone->expire);
-		registry_bind_int(stmt, 8, zone->minimum);
+		zone_bind_row(stmt, zone, &head, 0);
 		ret = registry_stmt_run(reg, stmt, err);
 	}
 	/* The lists are written anew (zone_ns_addresses go with zone_ns). */

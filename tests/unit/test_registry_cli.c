@@ -456,6 +456,15 @@ test_usage_errors(void **state)
 			"192.0.2.1#65536", NULL },
 			"--notify: notify endpoint \"192.0.2.1#65536\": port "
 			"65536 is out of range 1-65535" },
+		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
+			"127.0.0.1:20053", NULL },
+			"--notify: notify endpoint \"127.0.0.1:20053\": "
+			"\"127.0.0.1:20053\" is not an IPv4 or IPv6 address (use "
+			"ADDR, ADDR#PORT or [V6]#PORT)" },
+		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
+			"[::1", NULL },
+			"--notify: notify endpoint \"[::1\": not ADDR, ADDR#PORT "
+			"or [V6]#PORT" },
 		{ { "grant", "host/@R", "--zone", ZONE, "self", NULL },
 			"identity \"host/@R\": empty instance" },
 		{ { "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE, "all",
@@ -1021,21 +1030,28 @@ test_zone_set_keeps_registrations(void **state)
 	assert_ran(f, RUN(f, "grants", "--json"));
 	assert_contains(f->out, "KMS1$@EXAMPLE.TEST");
 
+	/* A notify endpoint as [V6]#PORT. */
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--notify",
+		"[2001:DB8::2]#5353"));
+	assert_ran(f, RUN(f, "zone", "list", "--json"));
+	assert_contains(f->out, "\"notify\":[\"2001:db8::2#5353\"]");
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--no-notify"));
+
 	/* --dry-run: says what would change, changes nothing. */
 	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "300", "--dry-run",
 		"--json"));
 	assert_string_equal(f->out, "{\"changed\":true,\"command\":"
 		"\"zone set\",\"dry_run\":true,\"zone\":\"corp.example.test\","
-		"\"serial\":1700000003,\"settings\":[\"ttl\",\"soa-minimum\"]}\n");
-	assert_int_equal(serial_of(f), serial + 1);
+		"\"serial\":1700000005,\"settings\":[\"ttl\",\"soa-minimum\"]}\n");
+	assert_int_equal(serial_of(f), serial + 3);
 	assert_ran(f, RUN(f, "log", "--json"));
 	assert_true(strstr(f->out, "ttl=300") == NULL);
 
 	/* Again: nothing to change, the serial stays. */
 	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "600"));
 	assert_string_equal(f->out, "zone corp.example.test is as asked "
-		"already (serial 1700000002), unchanged\n");
-	assert_int_equal(serial_of(f), serial + 1);
+		"already (serial 1700000004), unchanged\n");
+	assert_int_equal(serial_of(f), serial + 3);
 	assert_failed(f, RUN(f, "zone", "set", "nowhere.test", "--ttl", "60"),
 		REGISTRY_CLI_EXIT_FAILED, "zone nowhere.test does not exist");
 }

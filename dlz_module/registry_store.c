@@ -21,6 +21,12 @@
  *   sites(prefix, site)               a prefix belongs to one site
  * Everything below a zone goes with it (ON DELETE CASCADE).
  *
+ *   audit(id, time, user, command, zone, object, old_value, new_value)
+ *                                     version 3: every change, by
+ *                                     kmsdns-registry or an UPDATE
+ * A writer opening an older file migrates it in one transaction; a reader
+ * reads files from REGISTRY_SCHEMA_READ_MIN on without upgrading them.
+ *
  * A temporary table, bumped(zone), remembers which zones already had their
  * serial incremented in the open transaction, so a command that makes
  * several changes to a zone increments its serial once. Temporary tables
@@ -217,6 +223,7 @@ typedef struct registry_migration {
 } registry_migration;
 
 static kd_result migrate_v2(registry *reg, kd_err *err);
+static kd_result migrate_v3(registry *reg, kd_err *err);
 
 /*
  * Every migration, in order. A new registry is the version 1 schema
@@ -224,6 +231,7 @@ static kd_result migrate_v2(registry *reg, kd_err *err);
  */
 static const registry_migration registry_migrations[] = {
 	{ 2, migrate_v2 },
+	{ 3, migrate_v3 },
 };
 #define MIGRATION_COUNT \
 	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
@@ -310,6 +318,24 @@ migrate_v2(registry *reg, kd_err *err)
 		(void)sqlite3_finalize(stmt);
 	}
 	return ret;
+}
+
+/* Version 3: the audit log of every change (registry_audit.c). */
+static kd_result
+migrate_v3(registry *reg, kd_err *err)
+{
+	return registry_exec_sql(reg,
+		"CREATE TABLE audit ("
+		" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		" time INTEGER NOT NULL,"
+		" user TEXT NOT NULL,"
+		" command TEXT NOT NULL,"
+		" zone TEXT NOT NULL,"
+		" object TEXT NOT NULL,"
+		" old_value TEXT NOT NULL,"
+		" new_value TEXT NOT NULL);"
+		"CREATE INDEX audit_by_time ON audit(time);"
+		"CREATE INDEX audit_by_zone ON audit(zone, time);", err);
 }
 
 /*

@@ -145,21 +145,28 @@ registry_endpoint_normalize(const char *text, char *out, size_t outlen,
 	if (text == NULL || text[0] == '\0') {
 		return kd_err_set(err, KD_EINVAL, "notify endpoint \"\": empty");
 	}
-	const char *hash = strchr(text, '#');
-	const size_t address_len = hash != NULL ?
-		(size_t)(hash - text) : strlen(text);
-	if (address_len >= sizeof(address_text)) {
+	/* "[V6]#PORT" as well as "ADDR" and "ADDR#PORT". */
+	const bool bracket = text[0] == '[';
+	const char *close = bracket ? strchr(text, ']') : NULL;
+	const char *hash = strchr(close != NULL ? close : text, '#');
+	const char *start = bracket ? text + 1 : text;
+	const char *end = close != NULL ? close : hash != NULL ? hash :
+		text + strlen(text);
+	const size_t address_len = (size_t)(end - start);
+	if ((bracket && (close == NULL || (close[1] != '\0' &&
+		close[1] != '#'))) || address_len >= sizeof(address_text)) {
 		return kd_err_set(err, KD_EINVAL,
-			"notify endpoint \"%.64s...\": not an address", text);
+			"notify endpoint \"%.64s\": not ADDR, ADDR#PORT or "
+			"[V6]#PORT", text);
 	}
-	memcpy(address_text, text, address_len);
+	memcpy(address_text, start, address_len);
 	address_text[address_len] = '\0';
 
 	kd_err inner;
 	if (registry_address_normalize(address_text, address,
 		sizeof(address), &inner) != KD_OK) {
-		return kd_err_set(err, KD_EINVAL, "notify endpoint \"%s\": %s",
-			text, inner.text);
+		return kd_err_set(err, KD_EINVAL, "notify endpoint \"%s\": %s "
+			"(use ADDR, ADDR#PORT or [V6]#PORT)", text, inner.text);
 	}
 	if (hash != NULL) {
 		const char *digits = hash + 1;

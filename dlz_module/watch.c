@@ -96,7 +96,11 @@ watch_open(kd_instance *inst, kd_err *err)
 	close_connections(inst);
 	if (stat(path, &before) != 0)
 		before.st_ino = 0;
-	/* Without a writer the zones are still served (updates refused). */
+	/*
+	 * The writer first: it brings an older schema up to date before the
+	 * reader reads. Without a writer the zones are still served (updates
+	 * refused).
+	 */
 	kd_err writer_err;
 	const kd_result writer_res = registry_open(path, false, &inst->writer,
 		&writer_err);

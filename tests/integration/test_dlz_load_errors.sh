@@ -72,7 +72,7 @@ cp "$DLZ_DB" "$H_TMP/future.db"
 sqlite3 "$H_TMP/future.db" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
 sum1=$(sha256sum <"$H_TMP/future.db")
 out=$(try_load "$H_TMP/future.db")
-h_assert_eq "dlz_kmsdns: registry $H_TMP/future.db: schema version 99 is not supported (this kmsdns reads version 2)" \
+h_assert_eq "dlz_kmsdns: registry $H_TMP/future.db: schema version 99 is not supported (this kmsdns reads version 3)" \
 	"$out" "unknown schema version"
 h_assert_eq "$sum1" "$(sha256sum <"$H_TMP/future.db")" "registry of another schema unchanged"
 

@@ -334,8 +334,8 @@ test_schema_upgrade(void **state)
 	add_zone(f->reg, ZONE, T0);
 	registry_close(f->reg);
 	f->reg = NULL;
-	raw_sql(f->path, "UPDATE meta SET value = '1'"
-		" WHERE key = 'schema_version';"
+	raw_sql(f->path, "DROP TABLE audit;"
+		"UPDATE meta SET value = '1' WHERE key = 'schema_version';"
 		"PRAGMA ignore_check_constraints = ON;"
 		"INSERT INTO hosts VALUES ('" ZONE "', 0, 0, 1688, 'a b', 60, '',"
 		" 'static', '', 0, 0, 'active');");
@@ -357,7 +357,8 @@ test_schema_upgrade(void **state)
 	assert_ok(registry_load(f->reg, NULL, &ds, &err), &err);
 	assert_int_equal(ds.zone_count, 1);
 	registry_dataset_free(&ds);
-	/* Now version 2, its checks in force, foreign keys on. */
+	/* Now the current version, the checks of 2 in force, foreign keys
+	 * on. */
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO hosts VALUES ('"
@@ -372,7 +373,7 @@ test_schema_upgrade(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE"
 		" key = 'schema_version'", -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "2");
+	assert_int_equal(sqlite3_column_int(stmt, 0), REGISTRY_SCHEMA_VERSION);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 }

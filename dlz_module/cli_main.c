@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_conv.h"
 
 static const char *
 command_name(const cli_command *cmd, char *buf, size_t len)
@@ -306,9 +307,9 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		}
 	}
 	if (!known_group) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"unknown command \"%s\" (see %s --help)", group,
-			PROGRAM);
+		char shown[CLI_QUOTE_MAX];
+		return cli_usage_error(c->err, PROGRAM, "unknown command %s",
+			cli_quote_str(group, shown, sizeof(shown)));
 	}
 
 	char actions[128];
@@ -406,6 +407,7 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	};
 	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
 	bool seen[OPT_LAST - 256] = { false };
+	char shown[CLI_QUOTE_MAX];
 	int id;
 	int code = -1;
 
@@ -422,18 +424,16 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			code = REGISTRY_CLI_EXIT_OK;
 			break;
 		case 'V':
-			(void)fprintf(out, "%s (%s) %s\n", PROGRAM,
-				PACKAGE_NAME, PACKAGE_VERSION);
+			cli_version(out, PROGRAM);
 			code = REGISTRY_CLI_EXIT_OK;
 			break;
 		case OPT_DB:
 		case OPT_JSON:
 		case OPT_DRY_RUN:
 			if (seen[id - 256]) {
-				code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-					"--%s is given more than once (see %s "
-					"--help)", option_name(options, id),
-					PROGRAM);
+				code = cli_usage_error(err, PROGRAM,
+					"--%s is given more than once",
+					option_name(options, id));
 			}
 			seen[id - 256] = true;
 			c.db = id == OPT_DB ? optarg : c.db;
@@ -441,22 +441,21 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			c.dry_run = c.dry_run || id == OPT_DRY_RUN;
 			break;
 		case ':':
-			code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-				"--db needs a value (see %s --help)", PROGRAM);
+			code = cli_usage_error(err, PROGRAM,
+				"--db needs a value");
 			break;
 		default:
 			code = optopt != 0 && optopt < 256 ?
-				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-					"unknown option -%c (see %s --help)",
-					(char)optopt, PROGRAM) :
-				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-					"unknown option %s (see %s --help)",
-					argv[optind - 1], PROGRAM);
+				cli_usage_error(err, PROGRAM,
+					"unknown option -%c", (char)optopt) :
+				cli_usage_error(err, PROGRAM,
+					"unknown option %s", cli_quote_str(
+					argv[optind - 1], shown,
+					sizeof(shown)));
 		}
 	}
 	if (code < 0 && optind >= argc) {
-		code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-			"no command given (see %s --help)", PROGRAM);
+		code = cli_usage_error(err, PROGRAM, "no command given");
 	}
 	if (code < 0) {
 		code = read_clock(&c);

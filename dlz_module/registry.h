@@ -498,9 +498,8 @@ kd_result registry_prefix_normalize(const char *text, char *out,
 
 /*
  * Write the canonical "ADDR#PORT" of the notify endpoint TEXT
- * ("ADDR[#PORT]", port 53 by default) to OUT (REGISTRY_ENDPOINT_MAX).
- * KD_EINVAL for a bad address or port text, KD_ERANGE for a port outside
- * 1-65535.
+ * (cli_endpoint_parse() forms, port 53 by default) to OUT
+ * (REGISTRY_ENDPOINT_MAX). KD_EINVAL, naming TEXT and the accepted forms.
  */
 kd_result registry_endpoint_normalize(const char *text, char *out,
 	size_t outlen, kd_err *err);

@@ -619,8 +619,8 @@ test_zone_add_invalid(void **state)
 	spec.zone.notify = spec.notify;
 	spec.zone.notify_count = 1;
 	assert_int_equal(registry_add_zone(f->reg, &spec.zone, T0, &err),
-		KD_ERANGE);
-	assert_non_null(strstr(err.text, "port 0 is out of range 1-65535"));
+		KD_EINVAL);
+	assert_non_null(strstr(err.text, "has a port out of range 1-65535"));
 
 	zone_spec_init(&spec, ZONE);
 	spec.zone.ttl = UINT32_C(2147483648);
@@ -1451,7 +1451,10 @@ test_value_checks(void **state)
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#", out,
 		sizeof(out), &err), KD_EINVAL);
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#65536", out,
-		sizeof(out), &err), KD_ERANGE);
+		sizeof(out), &err), KD_EINVAL);
+	assert_ok(registry_endpoint_normalize("[2001:db8::1]#5300", out,
+		sizeof(out), &err), &err);
+	assert_string_equal(out, "2001:db8::1#5300");
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#1234567", out,
 		sizeof(out), &err), KD_EINVAL);
 	assert_int_equal(registry_endpoint_normalize("ns1#53", out,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cli_conv.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_cli.h"
@@ -367,7 +368,7 @@ test_usage_errors(void **state)
 		{ { "frob", NULL },
 			"unknown command \"frob\" (see kmsdns-registry --help)" },
 		{ { "--frob", NULL },
-			"unknown option --frob (see kmsdns-registry --help)" },
+			"unknown option \"--frob\" (see kmsdns-registry --help)" },
 		{ { "-x", NULL },
 			"unknown option -x (see kmsdns-registry --help)" },
 		{ { "zone", NULL },
@@ -454,17 +455,18 @@ test_usage_errors(void **state)
 			"beyond /16 (did you mean 10.1.0.0/16?)" },
 		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
 			"192.0.2.1#65536", NULL },
-			"--notify: notify endpoint \"192.0.2.1#65536\": port "
-			"65536 is out of range 1-65535" },
+			"--notify: notify endpoint \"192.0.2.1#65536\" has a port "
+			"out of range 1-65535 (accepted forms: " CLI_ENDPOINT_FORMS
+			")" },
 		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
 			"127.0.0.1:20053", NULL },
-			"--notify: notify endpoint \"127.0.0.1:20053\": "
-			"\"127.0.0.1:20053\" is not an IPv4 or IPv6 address (use "
-			"ADDR, ADDR#PORT or [V6]#PORT)" },
+			"--notify: notify endpoint \"127.0.0.1:20053\" is not an "
+			"IP address: a port follows '#', not ':' (accepted forms: "
+			CLI_ENDPOINT_FORMS ")" },
 		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
 			"[::1", NULL },
-			"--notify: notify endpoint \"[::1\": not ADDR, ADDR#PORT "
-			"or [V6]#PORT" },
+			"--notify: notify endpoint \"[::1\" is not an IP address "
+			"(accepted forms: " CLI_ENDPOINT_FORMS ")" },
 		{ { "grant", "host/@R", "--zone", ZONE, "self", NULL },
 			"identity \"host/@R\": empty instance" },
 		{ { "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE, "all",

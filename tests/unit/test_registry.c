@@ -19,6 +19,7 @@
 
 #include "kd_result.h"
 #include "registry.h"
+#include "tmp_registry.h"
 #include "srv.h"
 
 #define T0 INT64_C(1700000000)
@@ -26,24 +27,10 @@
 
 /* A temporary directory with a registry path in it. */
 typedef struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[TMP_REGISTRY_DIR_MAX];
+	char path[TMP_REGISTRY_PATH_MAX];
 	registry *reg;
 } fixture;
-
-static void
-remove_db(const char *path)
-{
-	char name[160];
-
-	(void)unlink(path);
-	(void)snprintf(name, sizeof(name), "%s-wal", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-shm", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-journal", path);
-	(void)unlink(name);
-}
 
 /* Fixture with a created and opened registry. */
 static int
@@ -55,12 +42,10 @@ setup_open(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-registry-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("registry", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	if (registry_create(f->path, &err) != KD_OK ||
 		registry_open(f->path, false, &f->reg, &err) != KD_OK) {
 		fprintf(stderr, "setup: %s\n", err.text);
@@ -79,12 +64,10 @@ setup_dir(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-registry-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("registry", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	*state = f;
 	return 0;
 }
@@ -96,9 +79,9 @@ teardown(void **state)
 	char name[160];
 
 	registry_close(f->reg);
-	remove_db(f->path);
+	tmp_registry_remove_db(f->path);
 	(void)snprintf(name, sizeof(name), "%s/other.db", f->dir);
-	remove_db(name);
+	tmp_registry_remove_db(name);
 	(void)rmdir(f->dir);
 	free(f);
 	return 0;
@@ -473,7 +456,7 @@ test_open_not_registry(void **state)
 	assert_int_equal(after.st_size, 0);
 
 	/* Another SQLite database. */
-	remove_db(f->path);
+	tmp_registry_remove_db(f->path);
 	raw_sql(f->path, "CREATE TABLE t (x INTEGER)");
 	assert_int_equal(registry_open(f->path, false, &reg, &err),
 		KD_ESTORE);
@@ -502,7 +485,7 @@ test_open_wrong_schema(void **state)
 	assert_string_equal(err.text, want);
 
 	/* A meta table without a version. */
-	remove_db(f->path);
+	tmp_registry_remove_db(f->path);
 	raw_sql(f->path, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
 	assert_int_equal(registry_open(f->path, false, &reg, &err),
 		KD_ESTORE);

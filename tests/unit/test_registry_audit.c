@@ -19,10 +19,11 @@
 
 #include "kd_result.h"
 #include "registry.h"
+#include "tmp_registry.h"
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[TMP_REGISTRY_DIR_MAX];
+	char path[TMP_REGISTRY_PATH_MAX];
 } fixture;
 
 static int
@@ -34,12 +35,10 @@ setup(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-audit-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("audit", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	if (registry_create(f->path, &err) != KD_OK) {
 		fprintf(stderr, "%s\n", err.text);
 		return -1;
@@ -52,15 +51,8 @@ static int
 teardown(void **state)
 {
 	fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
-	char name[160];
 
-	for (size_t i = 0; i < 3; i++) {
-		(void)snprintf(name, sizeof(name), "%s%s", f->path,
-			suffixes[i]);
-		(void)unlink(name);
-	}
-	(void)rmdir(f->dir);
+	tmp_registry_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }

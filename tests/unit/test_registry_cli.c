@@ -19,6 +19,7 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_cli.h"
+#include "tmp_registry.h"
 
 #define T0 INT64_C(1700000000)
 #define T0_TEXT "1700000000"
@@ -27,8 +28,8 @@
 #define OUTPUT_MAX 65536
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[TMP_REGISTRY_DIR_MAX];
+	char path[TMP_REGISTRY_PATH_MAX];
 	char out[OUTPUT_MAX];
 	char err[OUTPUT_MAX];
 } fixture;
@@ -41,12 +42,10 @@ setup(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-cli-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("cli", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	(void)unsetenv("KMSDNS_REGISTRY");
 	(void)setenv("KMSDNS_NOW", T0_TEXT, 1);
 	*state = f;
@@ -57,15 +56,8 @@ static int
 teardown(void **state)
 {
 	fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
-	char name[160];
 
-	for (size_t i = 0; i < 3; i++) {
-		(void)snprintf(name, sizeof(name), "%s%s", f->path,
-			suffixes[i]);
-		(void)unlink(name);
-	}
-	(void)rmdir(f->dir);
+	tmp_registry_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }

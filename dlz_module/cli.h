@@ -55,6 +55,7 @@ typedef struct cli {
 	FILE *out;
 	FILE *err;
 	const char *db;   /* registry path: --db, KMSDNS_REGISTRY or default */
+	bool db_named;    /* --db or KMSDNS_REGISTRY gave it, not the default */
 	int64_t now;      /* time(), or KMSDNS_NOW */
 	bool json;        /* --json */
 	bool dry_run;     /* --dry-run: say what would change, change nothing */

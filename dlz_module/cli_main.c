@@ -107,6 +107,7 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 		}
 		if (id == OPT_DB) {
 			c->db = optarg;
+			c->db_named = true;
 			continue;
 		}
 		if (id == OPT_JSON || id == OPT_DRY_RUN) {
@@ -239,7 +240,8 @@ print_help(FILE *out)
 		"Exit status:\n"
 		"  0   done, or already so\n"
 		"  1   the operation failed (registry error, not found, "
-		"conflict)\n"
+		"conflict; verify: errors found)\n"
+		"  2   verify: named.conf could not be read\n"
 		"  64  usage error: unknown command or option, missing or "
 		"repeated\n"
 		"      option or argument, bad value\n"
@@ -411,7 +413,8 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	int id;
 	int code = -1;
 
-	if (c.db == NULL || c.db[0] == '\0') {
+	c.db_named = c.db != NULL && c.db[0] != '\0';
+	if (!c.db_named) {
 		c.db = KD_DEFAULT_REGISTRY;
 	}
 	optind = 0;
@@ -437,6 +440,7 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			}
 			seen[id - 256] = true;
 			c.db = id == OPT_DB ? optarg : c.db;
+			c.db_named = c.db_named || id == OPT_DB;
 			c.json = c.json || id == OPT_JSON;
 			c.dry_run = c.dry_run || id == OPT_DRY_RUN;
 			break;

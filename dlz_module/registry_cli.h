@@ -17,6 +17,7 @@
 /* Exit codes of registry_cli_main(). */
 #define REGISTRY_CLI_EXIT_OK 0     /* done, or already so */
 #define REGISTRY_CLI_EXIT_FAILED 1 /* the operation failed: store, not found */
+#define REGISTRY_CLI_EXIT_UNCHECKED 2 /* verify: named.conf unreadable */
 #define REGISTRY_CLI_EXIT_USAGE 64 /* EX_USAGE: unknown command or option,
                                       missing argument, bad value */
 

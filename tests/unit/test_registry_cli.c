@@ -502,6 +502,27 @@ test_usage_errors(void **state)
 	}
 }
 
+/*
+ * verify is a command of the one option parser: --json anywhere, exit 2
+ * when named.conf cannot be read, 64 for a usage error.
+ */
+static void
+test_verify_exit_status(void **state)
+{
+	fixture *f = *state;
+	char conf[TMP_REGISTRY_PATH_MAX + 16];
+
+	(void)snprintf(conf, sizeof(conf), "%s/missing.conf", f->dir);
+	assert_int_equal(RUN(f, "--json", "verify", "--named-conf", conf),
+		REGISTRY_CLI_EXIT_UNCHECKED);
+	assert_contains(f->err, "kmsdns-registry: cannot check: ");
+	assert_int_equal(RUN(f, "verify", "--named-conf", conf, "--json"),
+		REGISTRY_CLI_EXIT_UNCHECKED);
+	assert_failed(f, RUN(f, "verify", "--frob"), REGISTRY_CLI_EXIT_USAGE,
+		"verify: unknown option --frob (see kmsdns-registry verify "
+		"--help)");
+}
+
 static void
 test_registry_path_and_clock(void **state)
 {
@@ -1108,6 +1129,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_help_and_version, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_verify_exit_status, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_registry_path_and_clock,
 			setup, teardown),

@@ -5,7 +5,13 @@
  * with getopt_long() (options may come anywhere after the command words)
  * and runs it. Every command checks every value before it opens the
  * registry, runs in one registry transaction (cli_session()), and prints
- * either a table or JSON. Errors are one line on the error stream.
+ * either a table or JSON (--json, anywhere among the options). Errors are
+ * one line on the error stream.
+ *
+ * Every changing command is desired-state: it finds out whether the
+ * registry is already as asked, changes only what differs and says so
+ * (cli_change; JSON "changed"). A change is recorded in the audit table in
+ * the command's transaction, then sent to syslog.
  *
  * Each cli_GROUP.c holds the commands of one group and their table
  * entries. Functions that print an error return its exit code; -1 means
@@ -21,6 +27,7 @@
 #include <stdio.h>
 
 #include "dname.h"
+#include "json_out.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_cli.h"
@@ -29,11 +36,30 @@
 #define CLI_TTL_MAX 2147483647
 #define CLI_TIME_MAX 32
 
+/*
+ * What a changing command did, filled in by its body: whether it changed
+ * anything, and for the audit log the zone, the object it acted on (a
+ * target, an identity, a site, a setting) and the values before and after
+ * (allocated; NULL when none).
+ */
+typedef struct cli_change {
+	bool changed;
+	char command[32];                 /* "zone add", set by cli_main.c */
+	char zone[DNAME_BUF_SIZE];
+	char object[REGISTRY_IDENTITY_MAX];
+	char *old_value;
+	char *new_value;
+} cli_change;
+
 typedef struct cli {
 	FILE *out;
 	FILE *err;
-	const char *db;   /* registry path: --db or KMSDNS_REGISTRY */
+	const char *db;   /* registry path: --db, KMSDNS_REGISTRY or default */
+	bool db_named;    /* --db or KMSDNS_REGISTRY gave it, not the default */
 	int64_t now;      /* time(), or KMSDNS_NOW */
+	bool json;        /* --json */
+	bool dry_run;     /* --dry-run: say what would change, change nothing */
+	cli_change *change; /* the command's, filled in by its body */
 } cli;
 
 /* ---- commands and their options (cli_main.c) ------------------------- */
@@ -56,16 +82,33 @@ enum {
 	OPT_ZONE,
 	OPT_DRY_RUN,
 	OPT_NO_CATALOG,
+	OPT_CATALOG,
+	OPT_SINCE,
+	OPT_SOA_REFRESH,
+	OPT_SOA_RETRY,
+	OPT_SOA_EXPIRE,
+	OPT_SOA_MINIMUM,
+	OPT_NO_ALLOW_TRANSFER,
+	OPT_NO_NOTIFY,
+	OPT_LAST      /* not an option: the end of the list */
 };
 
+/* Every command takes these; parse_command_options() handles them. */
 #define OPTIONS_COMMON \
 	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN }, \
 	{ NULL, 0, NULL, 0 }
 
 typedef struct cli_command cli_command;
 
-/* Called for each option other than --help and --db; -1 means go on. */
+/*
+ * Called for each option other than --help, --db, --json and --dry-run;
+ * -1 means go
+ * on. A single-value option given twice is refused before this is called
+ * (options that may repeat: cli_option_repeats()).
+ */
 typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
@@ -105,9 +148,13 @@ extern const cli_command cli_scavenge_commands[];
 extern const cli_command cli_export_commands[];
 extern const cli_command cli_verify_commands[];
 
-/* The options of a command with none but --help and --db, and with --json. */
+extern const cli_command cli_log_commands[];
+
+/* The options of a command with none but the common ones. */
 extern const struct option options_none[];
-extern const struct option options_list[];
+
+/* Whether the option ID may be given more than once (--ns, --address). */
+bool cli_option_repeats(int id);
 
 /* The option handler of commands without options: OPTION is unexpected. */
 int no_options(const cli *c, void *args, int id, const char *option,
@@ -145,6 +192,12 @@ void table_free(table *t);
 
 /* Print T (or report that memory ran out) and free it; the exit code. */
 int table_finish(const cli *c, table *t);
+
+/* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */
+char *join_list(const char *items, size_t size, size_t count);
+
+/* The NS of Z as "ns1.example.test (192.0.2.53), ns.provider.test". */
+char *join_ns(const registry_zone *z);
 
 /* SECONDS since the epoch as "2023-11-14T22:13:20Z" into OUT. */
 void format_time(int64_t seconds, char *out, size_t outlen);
@@ -185,9 +238,6 @@ int normalize_list(const cli *c, const char *option, const str_list *list,
 
 /* ---- the registry (cli_session.c) ------------------------------------ */
 
-/* -1 when a registry is given, else the usage error. */
-int cli_need_db(const cli *c);
-
 /* What a command does with the open registry; CTX is the command's own. */
 typedef kd_result (*cli_body_fn)(const cli *c, registry *reg, void *ctx,
 	kd_err *err);
@@ -204,19 +254,55 @@ int zone_session(const cli *c, const char *text, bool read_only,
 
 /* ---- the listing commands (cli_list.c) ------------------------------- */
 
-/* Options of the listing commands: --json only; then what run_list() loads. */
+/* What run_list() loads. */
 typedef struct list_args {
-	bool json;
 	const char *zone;     /* the zone to list, or NULL: all */
 	registry_dataset ds;
 } list_args;
 
-/* The option handler of the listing commands (list_args): --json. */
-int list_option(const cli *c, void *args, int id, const char *option,
-	const char *value);
-
 /* Run a listing command: [ZONE], then CMD's table or JSON. */
 int run_list(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count);
+
+/* ---- changes: the result and the audit (cli_change.c) ---------------- */
+
+/* printf() into a new string; NULL when memory ran out. */
+char *cli_strdup_printf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/*
+ * Note in C's change that the command changed something: ZONE (or NULL)
+ * and OBJECT it acted on, and the values before and after, which it takes
+ * (NULL: none). KD_ENOMEM with ERR when a value given is NULL because
+ * memory ran out is the caller's to check.
+ */
+void cli_changed(const cli *c, const char *zone, const char *object,
+	char *old_value, char *new_value);
+
+/* Free the values of CHANGE. */
+void cli_change_free(cli_change *change);
+
+/* Who the audit log names: SUDO_USER when set, else the real user. */
+void cli_user(char *out, size_t len);
+
+/* Record C's change in the audit table of REG (in its transaction). */
+kd_result cli_change_audit(const cli *c, registry *reg, kd_err *err);
+
+/* Send C's change to syslog, one line. */
+void cli_change_syslog(const cli *c);
+
+/*
+ * Start the JSON result of a changing command: {"changed", "command"; the
+ * command adds what it acted on and calls change_json_end().
+ */
+void change_json_begin(const cli *c, json_out *w);
+void change_json_end(json_out *w);
+
+/*
+ * Print the result of a changing command without more to say: JSON with
+ * KEY = VALUE (when KEY is not NULL), or TEXT as a line.
+ */
+void change_report(const cli *c, const char *key, const char *value,
+	const char *text);
 
 #endif /* KMSDNS_CLI_H */

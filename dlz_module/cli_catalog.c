@@ -135,7 +135,6 @@ run_catalog_unset(cli *c, const cli_command *cmd, void *args, char **pos,
 /* ---- show ------------------------------------------------------------- */
 
 typedef struct catalog_show_args {
-	list_args list; /* first: list_option() sets list.json */
 	registry_catalog catalog;
 	bool found;
 	registry_catalog_entry *entries;
@@ -253,7 +252,7 @@ run_catalog_show(cli *c, const cli_command *cmd, void *args, char **pos,
 	if (code >= 0) {
 		return code;
 	}
-	if (a->list.json) {
+	if (c->json) {
 		catalog_show_json(c, a);
 		return -1;
 	}
@@ -309,8 +308,8 @@ const cli_command cli_catalog_commands[] = {
 			"\"serial\", \"allow_transfer\": [],\n"
 			"  \"notify\": [], \"zones\": [{\"zone\", \"id\", "
 			"\"member\"}]}\n",
-		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_catalog_show, .on_option = list_option,
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_catalog_show, .on_option = no_options,
 		.args_size = sizeof(catalog_show_args),
 		.free_args = catalog_show_free,
 	},

@@ -10,57 +10,97 @@
 #include "json_out.h"
 #include "registry_limits.h"
 
+/* The settings config get shows and config set changes. */
+typedef struct config_values {
+	registry_settings settings;
+	int64_t audit_retention;
+} config_values;
+
+static const char *const config_names[] = {
+	"stale-after", "scavenge-after", "audit-retention",
+};
+
+#define CONFIG_COUNT (sizeof(config_names) / sizeof(config_names[0]))
+
+/* Setting number I of V. */
+static int64_t *
+config_value(config_values *v, size_t i)
+{
+	return i == 0 ? &v->settings.stale_after :
+		i == 1 ? &v->settings.scavenge_after : &v->audit_retention;
+}
+
 static kd_result
-config_get_load(const cli *c, registry *reg, void *settings, kd_err *err)
+config_load(registry *reg, config_values *v, kd_err *err)
+{
+	kd_result ret = registry_get_settings(reg, &v->settings, err);
+
+	if (ret == KD_OK) {
+		ret = registry_audit_retention(reg, &v->audit_retention, err);
+	}
+	return ret;
+}
+
+static kd_result
+config_get_load(const cli *c, registry *reg, void *values, kd_err *err)
 {
 	(void)c;
-	return registry_get_settings(reg, settings, err);
+	return config_load(reg, values, err);
 }
 
 static int
 run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	const list_args *a = args;
-	registry_settings settings;
+	config_values v;
 
 	(void)cmd;
+	(void)args;
 	(void)pos;
 	(void)count;
-	const int code = cli_session(c, true, config_get_load, &settings);
+	const int code = cli_session(c, true, config_get_load, &v);
 	if (code >= 0) {
 		return code;
 	}
-	if (a->json) {
-		json_out w;
+	json_out w;
+	if (c->json) {
 		json_init(&w, c->out);
 		json_object_begin(&w);
-		json_kv_int(&w, "stale_after", settings.stale_after);
-		json_kv_int(&w, "scavenge_after", settings.scavenge_after);
-		for (const registry_limit_info *i = registry_limit_table;
-		     i->name; i++)
-			json_kv_int(&w, i->key, registry_limit_value(
-				&settings.limits, i));
+	}
+	for (size_t i = 0; i < CONFIG_COUNT; i++) {
+		char key[32], text[DURATION_TEXT_MAX];
+		const int64_t value = *config_value(&v, i);
+		if (c->json) {
+			(void)snprintf(key, sizeof(key), "%s", config_names[i]);
+			for (char *p = key; *p != '\0'; p++) {
+				*p = *p == '-' ? '_' : *p;
+			}
+			json_kv_int(&w, key, value);
+		} else {
+			duration_format(value, text, sizeof(text));
+			(void)fprintf(c->out, "%s %s\n", config_names[i], text);
+		}
+	}
+	for (const registry_limit_info *i = registry_limit_table; i->name;
+	     i++) {
+		const int64_t value = registry_limit_value(&v.settings.limits, i);
+		if (c->json) {
+			json_kv_int(&w, i->key, value);
+		} else {
+			(void)fprintf(c->out, "%s %lld\n", i->name,
+				(long long)value);
+		}
+	}
+	if (c->json) {
 		json_object_end(&w);
 		json_end_document(&w);
-	} else {
-		char stale[DURATION_TEXT_MAX], scavenge[DURATION_TEXT_MAX];
-		duration_format(settings.stale_after, stale, sizeof(stale));
-		duration_format(settings.scavenge_after, scavenge,
-			sizeof(scavenge));
-		(void)fprintf(c->out, "stale-after %s\nscavenge-after %s\n",
-			stale, scavenge);
-		for (const registry_limit_info *i = registry_limit_table;
-		     i->name; i++)
-			(void)fprintf(c->out, "%s %lld\n", i->name, (long long)
-				registry_limit_value(&settings.limits, i));
 	}
 	return REGISTRY_CLI_EXIT_OK;
 }
 
 /* The checked arguments of config set. */
 typedef struct config_change {
-	bool stale;       /* stale-after, else scavenge-after */
+	size_t setting;   /* index in config_names */
 	int64_t seconds;
 } config_change;
 
@@ -68,17 +108,27 @@ static kd_result
 config_set_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 {
 	const config_change *change = ctx;
-	registry_settings settings;
-	kd_result ret = registry_get_settings(reg, &settings, err);
+	config_values v;
+	kd_result ret = config_load(reg, &v, err);
 
-	(void)c;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	int64_t *value = config_value(&v, change->setting);
+	const int64_t old = *value;
+	if (old == change->seconds) {
+		return KD_OK;
+	}
+	*value = change->seconds;
+	ret = change->setting < 2 ?
+		registry_set_settings(reg, &v.settings, err) :
+		registry_set_audit_retention(reg, v.audit_retention, err);
 	if (ret == KD_OK) {
-		if (change->stale) {
-			settings.stale_after = change->seconds;
-		} else {
-			settings.scavenge_after = change->seconds;
-		}
-		ret = registry_set_settings(reg, &settings, err);
+		char before[DURATION_TEXT_MAX], after[DURATION_TEXT_MAX];
+		duration_format(old, before, sizeof(before));
+		duration_format(change->seconds, after, sizeof(after));
+		cli_changed(c, NULL, config_names[change->setting],
+			strdup(before), strdup(after));
 	}
 	return ret;
 }
@@ -89,38 +139,80 @@ typedef struct limit_change {
 	const char *value;
 } limit_change;
 
+/* config set of a limit: NAME to the number VALUE, "changed" reported. */
 static kd_result
 config_set_limit(const cli *c, registry *reg, void *ctx, kd_err *err)
 {
 	const limit_change *change = ctx;
+	const registry_limit_info *info = registry_limit_find(change->name);
+	registry_settings before, after;
 
-	(void)c;
-	return registry_limit_set(reg, change->name, change->value, err);
+	kd_result ret = registry_get_settings(reg, &before, err);
+	if (ret == KD_OK) {
+		ret = registry_limit_set(reg, change->name, change->value, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_get_settings(reg, &after, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	const int64_t old = registry_limit_value(&before.limits, info);
+	const int64_t now = registry_limit_value(&after.limits, info);
+	if (old != now) {
+		char o[32], n[32];
+		(void)snprintf(o, sizeof(o), "%lld", (long long)old);
+		(void)snprintf(n, sizeof(n), "%lld", (long long)now);
+		cli_changed(c, NULL, change->name, strdup(o), strdup(n));
+	}
+	return KD_OK;
+}
+
+static int
+run_config_set_limit(cli *c, const char *name, const char *value)
+{
+	limit_change limit = { name, value };
+	int code = cli_session(c, false, config_set_limit, &limit);
+	if (code >= 0) {
+		return code;
+	}
+	if (c->json) {
+		json_out w;
+		change_json_begin(c, &w);
+		json_kv_string(&w, "setting", name);
+		json_kv_string(&w, "value", value);
+		change_json_end(&w);
+	} else {
+		(void)fprintf(c->out, "%s %s %s\n", name, c->change->changed ?
+			"is now" : "is already, unchanged,", value);
+	}
+	return code;
 }
 
 static int
 run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	config_change change = { .stale = strcmp(pos[0], "stale-after") == 0 };
+	config_change change = { .setting = CONFIG_COUNT };
 	kd_err err = { "" };
+	char text[DURATION_TEXT_MAX + 64];
 
 	(void)cmd;
 	(void)args;
 	(void)count;
 	if (registry_limit_find(pos[0]) != NULL) {
-		limit_change limit = { pos[0], pos[1] };
-		int code = cli_session(c, false, config_set_limit, &limit);
-		if (code < 0) {
-			(void)fprintf(c->out, "%s is now %s\n", pos[0], pos[1]);
-		}
-		return code;
+		return run_config_set_limit(c, pos[0], pos[1]);
 	}
-	if (!change.stale && strcmp(pos[0], "scavenge-after") != 0) {
+	for (size_t i = 0; i < CONFIG_COUNT; i++) {
+		if (strcmp(pos[0], config_names[i]) == 0) {
+			change.setting = i;
+		}
+	}
+	if (change.setting == CONFIG_COUNT) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"config set: unknown setting \"%s\" (use stale-after, "
-			"scavenge-after, max-update-records, max-self-addresses "
-			"or max-srv-answer-bytes)", pos[0]);
+			"scavenge-after, audit-retention, max-update-records, "
+			"max-self-addresses or max-srv-answer-bytes)", pos[0]);
 	}
 	if (duration_parse(pos[1], &change.seconds, &err) != KD_OK) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
@@ -128,9 +220,20 @@ run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 	}
 	int code = cli_session(c, false, config_set_change, &change);
 	if (code < 0) {
-		char text[DURATION_TEXT_MAX];
-		duration_format(change.seconds, text, sizeof(text));
-		(void)fprintf(c->out, "%s is now %s\n", pos[0], text);
+		char value[DURATION_TEXT_MAX];
+		duration_format(change.seconds, value, sizeof(value));
+		(void)snprintf(text, sizeof(text), "%s %s %s", pos[0],
+			c->change->changed ? "is now" : "is already, unchanged,",
+			value);
+		if (c->json) {
+			json_out w;
+			change_json_begin(c, &w);
+			json_kv_string(&w, "setting", pos[0]);
+			json_kv_int(&w, "seconds", change.seconds);
+			change_json_end(&w);
+		} else {
+			(void)fprintf(c->out, "%s\n", text);
+		}
 	}
 	return code;
 }
@@ -142,17 +245,19 @@ const cli_command cli_config_commands[] = {
 		.group = "config", .action = "get",
 		.synopsis = "[--json]",
 		.positional = "",
-		.summary = "Show the freshness settings and the update limits.",
-		.details = "JSON: {\"stale_after\", \"scavenge_after\"} in "
-			"seconds, \"max_update_records\",\n"
-			"\"max_self_addresses\", \"max_srv_answer_bytes\"\n",
-		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_config_get, .on_option = list_option,
-		.args_size = sizeof(list_args),
+		.summary = "Show the freshness settings, the audit retention "
+			"and the update limits.",
+		.details = "JSON: {\"stale_after\", \"scavenge_after\", "
+			"\"audit_retention\"} in seconds,\n"
+			"\"max_update_records\", \"max_self_addresses\", "
+			"\"max_srv_answer_bytes\"\n",
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_config_get, .on_option = no_options,
 	},
 	{
 		.group = "config", .action = "set",
-		.synopsis = "stale-after|scavenge-after DURATION | LIMIT NUMBER",
+		.synopsis = "stale-after|scavenge-after|audit-retention "
+			"DURATION | LIMIT NUMBER",
 		.positional = "SETTING DURATION",
 		.summary = "Change a freshness setting. DURATION is seconds, "
 			"or a number with s, m,\nh, d or w: 72h, 14d.",
@@ -166,7 +271,13 @@ const cli_command cli_config_commands[] = {
 			"(default 64) records in one\nUPDATE; max-self-addresses "
 			"(default 4) A/AAAA records of a self signer's\nhost; "
 			"max-srv-answer-bytes (default 1232) size of the zone's "
-			"SRV answer.\n",
+			"SRV answer.\n"
+			"audit-retention (default 365d): scavenge deletes "
+			"audit entries older than\n"
+			"this. Setting the value a setting has changes "
+			"nothing.\n"
+			"JSON: {\"changed\", \"command\", \"setting\", "
+			"\"seconds\"}\n",
 		.options = options_none, .min_args = 2, .max_args = 2,
 		.run = run_config_set, .on_option = no_options,
 	},

@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "json_out.h"
 #include "zonedata.h"
 
 kd_result
@@ -27,10 +30,34 @@ registry_cli_export(registry *reg, const char *zone, int64_t now, FILE *out,
 	return ret;
 }
 
+/* The master file, or with --json {"zone", "master_file"}. */
 static kd_result
 export_zone(const cli *c, registry *reg, void *zone, kd_err *err)
 {
-	return registry_cli_export(reg, zone, c->now, c->out, err);
+	if (!c->json) {
+		return registry_cli_export(reg, zone, c->now, c->out, err);
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (mem == NULL) {
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	kd_result ret = registry_cli_export(reg, zone, c->now, mem, err);
+	if (fclose(mem) != 0 && ret == KD_OK) {
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	if (ret == KD_OK) {
+		json_out w;
+		json_init(&w, c->out);
+		json_object_begin(&w);
+		json_kv_string(&w, "zone", zone);
+		json_kv_string(&w, "master_file", text);
+		json_object_end(&w);
+		json_end_document(&w);
+	}
+	free(text);
+	return ret;
 }
 
 static int
@@ -54,7 +81,7 @@ const cli_command cli_export_commands[] = {
 		.positional = "ZONE",
 		.summary = "Print ZONE as a master file, as the DLZ module "
 			"serves it now.",
-		.details = "",
+		.details = "JSON: {\"zone\", \"master_file\"}\n",
 		.options = options_none, .min_args = 1, .max_args = 1,
 		.run = run_export, .on_option = no_options,
 	},

@@ -46,17 +46,81 @@ check_grant_key(const cli *c, const char *command, const grant_args *a,
 		grant->zone);
 }
 
+/* The scope IDENTITY has in ZONE now: "self", "any" or "" (none). */
 static kd_result
-grant_change(const cli *c, registry *reg, void *grant, kd_err *err)
+grant_now(registry *reg, const registry_grant *key, const char **scope,
+	kd_err *err)
 {
-	(void)c;
-	return registry_add_grant(reg, grant, err);
+	registry_dataset ds;
+	kd_result ret = registry_load_policy(reg, &ds, err);
+
+	*scope = "";
+	if (ret != KD_OK) {
+		return ret;
+	}
+	for (size_t i = 0; i < ds.grant_count; i++) {
+		if (strcmp(ds.grants[i].identity, key->identity) == 0 &&
+			strcmp(ds.grants[i].zone, key->zone) == 0) {
+			*scope = registry_scope_name(ds.grants[i].scope);
+		}
+	}
+	registry_dataset_free(&ds);
+	return KD_OK;
+}
+
+/* Note the change of KEY's grant from OLD_SCOPE to NEW_SCOPE ("": none). */
+static void
+grant_note(const cli *c, const registry_grant *key, const char *old_scope,
+	const char *new_scope)
+{
+	cli_changed(c, key->zone, key->identity,
+		old_scope[0] != '\0' ? strdup(old_scope) : NULL,
+		new_scope[0] != '\0' ? strdup(new_scope) : NULL);
+}
+
+static kd_result
+grant_change(const cli *c, registry *reg, void *ctx, kd_err *err)
+{
+	const registry_grant *grant = ctx;
+	const char *scope = "";
+	const char *wanted = registry_scope_name(grant->scope);
+	kd_result ret = registry_zone_exists(reg, grant->zone, err);
+
+	if (ret == KD_OK) {
+		ret = grant_now(reg, grant, &scope, err);
+	}
+	if (ret == KD_OK && strcmp(scope, wanted) != 0) {
+		ret = registry_add_grant(reg, grant, err);
+		if (ret == KD_OK) {
+			grant_note(c, grant, scope, wanted);
+		}
+	}
+	return ret;
+}
+
+/* The result of grant and revoke, as text or JSON. */
+static void
+grant_report(const cli *c, const registry_grant *grant, const char *scope,
+	const char *text)
+{
+	if (c->json) {
+		json_out w;
+		change_json_begin(c, &w);
+		json_kv_string(&w, "identity", grant->identity);
+		json_kv_string(&w, "zone", grant->zone);
+		json_kv_string(&w, "scope", scope);
+		change_json_end(&w);
+	} else {
+		(void)fprintf(c->out, "%s %s in zone %s\n", text,
+			grant->identity, grant->zone);
+	}
 }
 
 static int
 run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 {
 	registry_grant grant;
+	char text[64];
 
 	(void)cmd;
 	(void)count;
@@ -71,9 +135,11 @@ run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 		code = cli_session(c, false, grant_change, &grant);
 	}
 	if (code < 0) {
-		(void)fprintf(c->out, "granted %s to %s in zone %s\n",
-			registry_scope_name(grant.scope), grant.identity,
-			grant.zone);
+		const char *scope = registry_scope_name(grant.scope);
+		(void)snprintf(text, sizeof(text), c->change->changed ?
+			"granted %s to" : "%s is granted already, unchanged, to",
+			scope);
+		grant_report(c, &grant, scope, text);
 	}
 	return code;
 }
@@ -82,9 +148,19 @@ static kd_result
 revoke_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 {
 	const registry_grant *grant = ctx;
+	const char *scope = "";
+	kd_result ret = registry_zone_exists(reg, grant->zone, err);
 
-	(void)c;
-	return registry_revoke(reg, grant->identity, grant->zone, err);
+	if (ret == KD_OK) {
+		ret = grant_now(reg, grant, &scope, err);
+	}
+	if (ret == KD_OK && scope[0] != '\0') {
+		ret = registry_revoke(reg, grant->identity, grant->zone, err);
+		if (ret == KD_OK) {
+			grant_note(c, grant, scope, "");
+		}
+	}
+	return ret;
 }
 
 static int
@@ -101,8 +177,8 @@ run_revoke(cli *c, const cli_command *cmd, void *args, char **pos,
 		code = cli_session(c, false, revoke_change, &grant);
 	}
 	if (code < 0) {
-		(void)fprintf(c->out, "revoked the grant of %s in zone %s\n",
-			grant.identity, grant.zone);
+		grant_report(c, &grant, "", c->change->changed ?
+			"revoked the grant of" : "no grant, unchanged, of");
 	}
 	return code;
 }
@@ -165,7 +241,10 @@ const cli_command cli_grant_commands[] = {
 			"self: records whose target is the identity's own host; "
 			"any: every\n"
 			"_vlmcs._tcp record of the zone. Granting again changes "
-			"the scope.\n",
+			"the scope;\n"
+			"granting the scope held already changes nothing.\n"
+			"JSON: {\"changed\", \"command\", \"identity\", "
+			"\"zone\", \"scope\"}\n",
 		.options = options_grant, .min_args = 2, .max_args = 2,
 		.run = run_grant, .on_option = grant_option,
 		.args_size = sizeof(grant_args),
@@ -174,8 +253,10 @@ const cli_command cli_grant_commands[] = {
 		.group = "revoke",
 		.synopsis = "IDENTITY --zone ZONE",
 		.positional = "IDENTITY",
-		.summary = "Remove the grant of IDENTITY in ZONE.",
-		.details = "",
+		.summary = "Remove the grant of IDENTITY in ZONE; no grant "
+			"is fine (\"changed\": false).",
+		.details = "JSON: {\"changed\", \"command\", "
+			"\"identity\", \"zone\", \"scope\": \"\"}\n",
 		.options = options_grant, .min_args = 1, .max_args = 1,
 		.run = run_revoke, .on_option = grant_option,
 		.args_size = sizeof(grant_args),
@@ -186,8 +267,8 @@ const cli_command cli_grant_commands[] = {
 		.positional = "",
 		.summary = "List the grants.",
 		.details = "JSON: [{\"identity\", \"zone\", \"scope\"}]\n",
-		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = list_option,
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_list, .on_option = no_options,
 		.list_json = grant_list_json, .list_text = grant_list_text,
 		.args_size = sizeof(list_args),
 	},

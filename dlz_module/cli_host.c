@@ -84,8 +84,139 @@ check_zone_target(const cli *c, char **pos, char *zone, char *target)
 }
 
 /*
+ * What zone ZONE of DS holds for TARGET, as text for the audit log:
+ * "SRV 0 0 1688 kms1.example.test. ttl 3600 site x static; A 192.0.2.1
+ * ttl 3600 static"; allocated ("" when nothing), NULL when memory ran out.
+ */
+static char *
+target_text(const registry_dataset *ds, const char *target)
+{
+	char *text = strdup("");
+
+	for (size_t i = 0; text != NULL && i < ds->host_count; i++) {
+		const registry_host *h = &ds->hosts[i];
+		char rdata[DNAME_BUF_SIZE + 32];
+		if (strcmp(h->srv.target, target) != 0 ||
+			srv_format_rdata(&h->srv, rdata, sizeof(rdata)) != KD_OK) {
+			continue;
+		}
+		char *grown = cli_strdup_printf("%s%sSRV %s ttl %" PRIu32
+			"%s%s %s", text, text[0] != '\0' ? "; " : "", rdata,
+			h->srv.ttl, h->site[0] != '\0' ? " site " : "", h->site,
+			registry_origin_name(h->origin));
+		free(text);
+		text = grown;
+	}
+	for (size_t i = 0; text != NULL && i < ds->address_count; i++) {
+		const registry_address *addr = &ds->addresses[i];
+		if (strcmp(addr->name, target) != 0) {
+			continue;
+		}
+		char *grown = cli_strdup_printf("%s%s%s ttl %" PRIu32 " %s",
+			text, text[0] != '\0' ? "; " : "", addr->address,
+			addr->ttl, registry_origin_name(addr->origin));
+		free(text);
+		text = grown;
+	}
+	return text;
+}
+
+/*
+ * Whether DS holds exactly what host add A asks for: the registration as
+ * given and static, no other of TARGET with its port, and (when given)
+ * exactly the addresses given, static with the TTL.
+ */
+static bool
+host_as_asked(const host_add_args *a, const registry_dataset *ds)
+{
+	const registry_host *want = &a->host;
+	bool found = false;
+
+	for (size_t i = 0; i < ds->host_count; i++) {
+		const registry_host *h = &ds->hosts[i];
+		if (strcmp(h->srv.target, want->srv.target) != 0 ||
+			h->srv.port != want->srv.port) {
+			continue;
+		}
+		if (found || h->srv.priority != want->srv.priority ||
+			h->srv.weight != want->srv.weight ||
+			h->srv.ttl != want->srv.ttl ||
+			strcmp(h->site, want->site) != 0 ||
+			h->origin != REGISTRY_ORIGIN_STATIC) {
+			return false;
+		}
+		found = true;
+	}
+	if (!found || a->addresses.count == 0) {
+		return found;
+	}
+	size_t matched = 0;
+	for (size_t i = 0; i < ds->address_count; i++) {
+		const registry_address *addr = &ds->addresses[i];
+		if (strcmp(addr->name, want->srv.target) != 0) {
+			continue;
+		}
+		bool given = false;
+		for (size_t j = 0; j < a->addresses.count; j++) {
+			given = given ||
+				strcmp(addr->address, a->address_items[j]) == 0;
+		}
+		if (!given || addr->ttl != want->srv.ttl ||
+			addr->origin != REGISTRY_ORIGIN_STATIC) {
+			return false;
+		}
+		matched++;
+	}
+	return matched == a->addresses.count;
+}
+
+/* Note the change of TARGET in ZONE from OLD_TEXT to what REG holds now. */
+static kd_result
+host_note_change(const cli *c, registry *reg, const char *zone,
+	const char *target, char *old_text, kd_err *err)
+{
+	registry_dataset ds;
+	kd_result ret = registry_load(reg, zone, &ds, err);
+
+	if (ret != KD_OK) {
+		free(old_text);
+		return ret;
+	}
+	char *new_text = target_text(&ds, target);
+	if (old_text == NULL || new_text == NULL) {
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	cli_changed(c, zone, target, old_text, new_text);
+	registry_dataset_free(&ds);
+	return ret;
+}
+
+/* The result of host add and host remove, as text or JSON. */
+static void
+host_report(const cli *c, const char *zone, const char *target,
+	const char *rdata, const char *what)
+{
+	if (c->json) {
+		json_out w;
+		change_json_begin(c, &w);
+		json_kv_string(&w, "zone", zone);
+		json_kv_string(&w, "target", target);
+		if (rdata != NULL) {
+			json_kv_string(&w, "srv", rdata);
+		}
+		change_json_end(&w);
+	} else if (rdata != NULL) {
+		(void)fprintf(c->out, "%s %s in zone %s: %s\n", what, target,
+			zone, rdata);
+	} else {
+		(void)fprintf(c->out, "%s %s in zone %s\n", what, target, zone);
+	}
+}
+
+/*
  * Store the SRV registration and (when given) the addresses of the
- * target; the TTL is the zone's unless --ttl gives one.
+ * target; the TTL is the zone's unless --ttl gives one. Nothing is
+ * written when the registry holds them so already.
  */
 static kd_result
 host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
@@ -100,6 +231,11 @@ host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 		return ret;
 	}
 	host->srv.ttl = a->has_ttl ? a->ttl : ds.zones[0].ttl;
+	if (host_as_asked(a, &ds)) {
+		registry_dataset_free(&ds);
+		return KD_OK;
+	}
+	char *old_text = target_text(&ds, host->srv.target);
 	ret = registry_put_host(reg, host, true, c->now, err);
 	/* --address replaces the addresses the name had. */
 	for (size_t i = 0; ret == KD_OK && address_count > 0 &&
@@ -128,7 +264,12 @@ host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 		ret = registry_put_address(reg, &addr, c->now, err);
 	}
 	registry_dataset_free(&ds);
-	return ret;
+	if (ret != KD_OK) {
+		free(old_text);
+		return ret;
+	}
+	return host_note_change(c, reg, host->zone, host->srv.target,
+		old_text, err);
 }
 
 static int
@@ -171,11 +312,13 @@ run_host_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	if (code < 0) {
 		char rdata[DNAME_BUF_SIZE + 32];
 		(void)srv_format_rdata(&host->srv, rdata, sizeof(rdata));
-		(void)fprintf(c->out, "registered %s in zone %s: %s\n",
-			host->srv.target, host->zone, rdata);
+		host_report(c, host->zone, host->srv.target, rdata,
+			c->change->changed ? "registered" :
+			"already registered, unchanged:");
 	}
 	return code;
 }
+
 
 static bool
 target_registered(const registry_dataset *ds, const char *target)
@@ -206,16 +349,20 @@ host_remove_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 	registry_dataset ds;
 	kd_result ret = registry_load(reg, key->zone, &ds, err);
 
-	(void)c;
 	if (ret != KD_OK) {
 		return ret;
 	}
-	if (!target_registered(&ds, key->target)) {
-		ret = kd_err_set(err, KD_ENOENT,
-			"%s is not registered in zone %s", key->target,
-			key->zone);
-	} else {
+	if (target_registered(&ds, key->target)) {
+		char *old_text = target_text(&ds, key->target);
 		ret = registry_remove_target(reg, key->zone, key->target, err);
+		if (ret == KD_OK && old_text == NULL) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
+		if (ret == KD_OK) {
+			cli_changed(c, key->zone, key->target, old_text, NULL);
+		} else {
+			free(old_text);
+		}
 	}
 	registry_dataset_free(&ds);
 	return ret;
@@ -235,8 +382,9 @@ run_host_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 		code = cli_session(c, false, host_remove_change, &key);
 	}
 	if (code < 0) {
-		(void)fprintf(c->out, "removed %s from zone %s\n", key.target,
-			key.zone);
+		host_report(c, key.zone, key.target, NULL,
+			c->change->changed ? "removed" :
+			"not registered, unchanged:");
 	}
 	return code;
 }
@@ -266,10 +414,57 @@ host_list_json(const cli *c, const registry_dataset *ds)
 		json_kv_string(&w, "created", created);
 		json_kv_string(&w, "refreshed", refreshed);
 		json_kv_string(&w, "state", registry_state_name(h->state));
+		json_key(&w, "addresses");
+		json_array_begin(&w);
+		for (size_t j = 0; j < ds->address_count; j++) {
+			const registry_address *addr = &ds->addresses[j];
+			if (strcmp(addr->zone, h->zone) != 0 ||
+				strcmp(addr->name, h->srv.target) != 0) {
+				continue;
+			}
+			format_time(addr->created, created, sizeof(created));
+			format_time(addr->refreshed, refreshed,
+				sizeof(refreshed));
+			json_object_begin(&w);
+			json_kv_string(&w, "address", addr->address);
+			json_kv_string(&w, "type",
+				strchr(addr->address, ':') != NULL ? "AAAA" : "A");
+			json_kv_int(&w, "ttl", addr->ttl);
+			json_kv_string(&w, "origin",
+				registry_origin_name(addr->origin));
+			json_kv_string(&w, "signer", addr->signer);
+			json_kv_string(&w, "created", created);
+			json_kv_string(&w, "refreshed", refreshed);
+			json_kv_string(&w, "state",
+				registry_state_name(addr->state));
+			json_object_end(&w);
+		}
+		json_array_end(&w);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
 	json_end_document(&w);
+}
+
+/* The addresses of TARGET in ZONE of DS: "192.0.2.1, 2001:db8::1". */
+static char *
+host_addresses(const registry_dataset *ds, const char *zone,
+	const char *target)
+{
+	char *text = strdup("");
+
+	for (size_t i = 0; text != NULL && i < ds->address_count; i++) {
+		const registry_address *addr = &ds->addresses[i];
+		if (strcmp(addr->zone, zone) != 0 ||
+			strcmp(addr->name, target) != 0) {
+			continue;
+		}
+		char *grown = cli_strdup_printf("%s%s%s", text,
+			text[0] != '\0' ? ", " : "", addr->address);
+		free(text);
+		text = grown;
+	}
+	return text;
 }
 
 static int
@@ -277,11 +472,11 @@ host_list_text(const cli *c, const registry_dataset *ds)
 {
 	static const char *const header[] = {
 		"ZONE", "TARGET", "PRIORITY", "WEIGHT", "PORT", "TTL", "SITE",
-		"ORIGIN", "SIGNER", "CREATED", "REFRESHED", "STATE",
+		"ORIGIN", "SIGNER", "CREATED", "REFRESHED", "STATE", "ADDRESSES",
 	};
 	table t;
 
-	table_init(&t, 12, header);
+	table_init(&t, 13, header);
 	for (size_t i = 0; i < ds->host_count; i++) {
 		const registry_host *h = &ds->hosts[i];
 		char priority[8], weight[8], port[8], ttl[16];
@@ -294,12 +489,16 @@ host_list_text(const cli *c, const registry_dataset *ds)
 		(void)snprintf(ttl, sizeof(ttl), "%" PRIu32, h->srv.ttl);
 		format_time(h->created, created, sizeof(created));
 		format_time(h->refreshed, refreshed, sizeof(refreshed));
+		char *addresses = host_addresses(ds, h->zone, h->srv.target);
 		const char *row[] = {
 			h->zone, h->srv.target, priority, weight, port, ttl,
 			h->site, registry_origin_name(h->origin), h->signer,
 			created, refreshed, registry_state_name(h->state),
+			addresses,
 		};
+		t.failed = t.failed || addresses == NULL;
 		table_add(&t, row);
+		free(addresses);
 	}
 	return table_finish(c, &t);
 }
@@ -338,7 +537,11 @@ const cli_command cli_host_commands[] = {
 			"ones TARGET had\n"
 			"  --site NAME        the site of the host (see site "
 			"add)\n"
-			"\nStatic registrations never go stale.\n",
+			"\nStatic registrations never go stale. Registering "
+			"what is registered\n"
+			"already changes nothing (\"changed\": false).\n"
+			"JSON: {\"changed\", \"command\", \"zone\", "
+			"\"target\", \"srv\"}\n",
 		.options = options_host_add, .min_args = 2, .max_args = 2,
 		.run = run_host_add, .on_option = host_add_option,
 		.args_size = sizeof(host_add_args),
@@ -349,7 +552,8 @@ const cli_command cli_host_commands[] = {
 		.synopsis = "ZONE TARGET",
 		.positional = "ZONE TARGET",
 		.summary = "Remove every SRV registration and address of "
-			"TARGET in ZONE.",
+			"TARGET in ZONE; nothing\nregistered is fine "
+			"(\"changed\": false).",
 		.details = "",
 		.options = options_none, .min_args = 2, .max_args = 2,
 		.run = run_host_remove, .on_option = no_options,
@@ -359,19 +563,23 @@ const cli_command cli_host_commands[] = {
 		.synopsis = "[ZONE] [--json]",
 		.positional = "ZONE",
 		.summary = "List the SRV registrations (of ZONE, or of all "
-			"zones) with their state\nnow.",
+			"zones) with their state\nnow and their addresses.",
 		.details =
 			"Columns: zone, target, priority, weight, port, ttl, "
 			"site, origin (static or\n"
 			"update), signer, created, refreshed (ISO 8601 UTC), "
 			"state (active, stale,\n"
-			"expired).\n"
+			"expired), addresses (the A/AAAA records of the "
+			"target).\n"
 			"JSON: [{\"zone\", \"target\", \"priority\", "
 			"\"weight\", \"port\", \"ttl\", \"site\",\n"
 			"  \"origin\", \"signer\", \"created\", "
-			"\"refreshed\", \"state\"}]\n",
-		.options = options_list, .min_args = 0, .max_args = 1,
-		.run = run_list, .on_option = list_option,
+			"\"refreshed\", \"state\", \"addresses\":\n"
+			"  [{\"address\", \"type\", \"ttl\", \"origin\", "
+			"\"signer\", \"created\", \"refreshed\",\n"
+			"  \"state\"}]}]\n",
+		.options = options_none, .min_args = 0, .max_args = 1,
+		.run = run_list, .on_option = no_options,
 		.list_json = host_list_json, .list_text = host_list_text,
 		.args_size = sizeof(list_args),
 	},

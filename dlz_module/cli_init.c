@@ -7,24 +7,47 @@
 
 #include "cli.h"
 
+/*
+ * Create the registry; one that exists and opens as a registry (brought
+ * to the current schema) is left as it is.
+ */
 static int
 run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 {
 	kd_err err = { "" };
+	char text[4200];
 
 	(void)cmd;
 	(void)args;
 	(void)pos;
 	(void)count;
-	const int code = cli_need_db(c);
-	if (code >= 0) {
-		return code;
+	kd_result ret = KD_OK;
+	if (c->dry_run) {
+		registry *reg = NULL;
+		ret = registry_open(c->db, true, &reg, &err);
+		registry_close(reg);
+		ret = ret == KD_OK ? KD_EEXIST : ret == KD_ENOENT ? KD_OK : ret;
+	} else {
+		ret = registry_create(c->db, &err);
 	}
-	const kd_result ret = registry_create(c->db, &err);
-	if (ret != KD_OK) {
+	if (ret == KD_EEXIST) {
+		registry *reg = NULL;
+		kd_err open_err = { "" };
+		if (!c->dry_run &&
+			registry_open(c->db, false, &reg, &open_err) != KD_OK) {
+			return cli_fail(c, ret, &err);
+		}
+		registry_close(reg);
+		(void)snprintf(text, sizeof(text),
+			"registry %s exists already, unchanged", c->db);
+	} else if (ret != KD_OK) {
 		return cli_fail(c, ret, &err);
+	} else {
+		c->change->changed = true;
+		(void)snprintf(text, sizeof(text), "created registry %s",
+			c->db);
 	}
-	(void)fprintf(c->out, "created registry %s\n", c->db);
+	change_report(c, "registry", c->db, text);
 	return REGISTRY_CLI_EXIT_OK;
 }
 
@@ -36,7 +59,8 @@ const cli_command cli_init_commands[] = {
 		.synopsis = "",
 		.positional = "",
 		.summary = "Create a new, empty registry at FILE (WAL mode, "
-			"default settings).",
+			"default settings);\na registry there already is left "
+			"as it is.",
 		.details = "",
 		.options = options_none, .min_args = 0, .max_args = 0,
 		.run = run_init, .on_option = no_options,

@@ -5,19 +5,6 @@
 
 #include "cli.h"
 
-int
-list_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	list_args *a = args;
-
-	if (id == OPT_JSON) {
-		a->json = true;
-		return -1;
-	}
-	return no_options(c, args, id, option, value);
-}
-
 /*
  * Load the registrations of A->zone (or of every zone), with the state of
  * each host now, as the module serves it.
@@ -32,6 +19,11 @@ list_load(const cli *c, registry *reg, void *args, kd_err *err)
 		registry_host *h = &a->ds.hosts[i];
 		h->state = registry_state_at(&a->ds.settings, h->origin,
 			h->refreshed, c->now);
+	}
+	for (size_t i = 0; ret == KD_OK && i < a->ds.address_count; i++) {
+		registry_address *addr = &a->ds.addresses[i];
+		addr->state = registry_state_at(&a->ds.settings, addr->origin,
+			addr->refreshed, c->now);
 	}
 	return ret;
 }
@@ -52,7 +44,7 @@ run_list(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 	if (code >= 0) {
 		return code;
 	}
-	if (a->json) {
+	if (c->json) {
 		cmd->list_json(c, &a->ds);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_conv.h"
 
 static const char *
 command_name(const cli_command *cmd, char *buf, size_t len)
@@ -45,14 +46,27 @@ option_name(const struct option *options, int id)
 	return "?";
 }
 
+bool
+cli_option_repeats(int id)
+{
+	return id == OPT_NS || id == OPT_ALLOW_TRANSFER || id == OPT_NOTIFY ||
+		id == OPT_ADDRESS;
+}
+
+/* A usage error of the command NAME: one line pointing to its --help. */
+#define USAGE_ERROR(c, name, fmt, ...) \
+	cli_message((c), REGISTRY_CLI_EXIT_USAGE, "%s: " fmt \
+		" (see " PROGRAM " %s --help)", (name), __VA_ARGS__, (name))
+
 /*
  * Parse the options of CMD from ARGV (ARGV[0] is the last command word).
  * Returns -1 to go on with the positional arguments in *POS / *COUNT, or
- * an exit code (0 after --help).
+ * an exit code (0 after --help). SEEN marks the single-value options
+ * given so far (by the options before the command too).
  */
 static int
 parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
-	void *args, char ***pos, int *count)
+	void *args, bool *seen, char ***pos, int *count)
 {
 	char name[64];
 	char option[80];
@@ -65,30 +79,40 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 		-1) {
 		if (id == '?') {
 			if (optopt >= 256) {
-				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-					"%s: --%s takes no value", name,
+				return USAGE_ERROR(c, name, "--%s takes no value",
 					option_name(cmd->options, optopt));
 			}
 			if (optopt != 0) {
-				return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-					"%s: unknown option -%c", name,
+				return USAGE_ERROR(c, name, "unknown option -%c",
 					(char)optopt);
 			}
-			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-				"%s: unknown option %s", name,
+			return USAGE_ERROR(c, name, "unknown option %s",
 				argv[optind - 1]);
 		}
 		if (id == ':') {
-			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-				"--%s needs a value",
+			return USAGE_ERROR(c, name, "--%s needs a value",
 				option_name(cmd->options, optopt));
 		}
 		if (id == OPT_HELP) {
 			print_command_help(cmd, c->out);
 			return REGISTRY_CLI_EXIT_OK;
 		}
+		if (id >= 256 && id < OPT_LAST && !cli_option_repeats(id)) {
+			if (seen[id - 256]) {
+				return USAGE_ERROR(c, name,
+					"--%s is given more than once",
+					option_name(cmd->options, id));
+			}
+			seen[id - 256] = true;
+		}
 		if (id == OPT_DB) {
 			c->db = optarg;
+			c->db_named = true;
+			continue;
+		}
+		if (id == OPT_JSON || id == OPT_DRY_RUN) {
+			c->json = c->json || id == OPT_JSON;
+			c->dry_run = c->dry_run || id == OPT_DRY_RUN;
 			continue;
 		}
 		(void)snprintf(option, sizeof(option), "--%s",
@@ -108,12 +132,10 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 			missing = space != NULL ? space + 1 : "";
 		}
 		const size_t len = strcspn(missing, " ");
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"%s: missing %.*s", name, (int)len, missing);
+		return USAGE_ERROR(c, name, "missing %.*s", (int)len, missing);
 	}
 	if (cmd->max_args >= 0 && *count > cmd->max_args) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"%s: unexpected argument \"%s\"", name,
+		return USAGE_ERROR(c, name, "unexpected argument \"%s\"",
 			(*pos)[cmd->max_args]);
 	}
 	return -1;
@@ -131,10 +153,6 @@ no_options(const cli *c, void *args, int id, const char *option,
 }
 
 const struct option options_none[] = { OPTIONS_COMMON };
-const struct option options_list[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	OPTIONS_COMMON,
-};
 
 /* ---- the command tables ---------------------------------------------- */
 
@@ -150,6 +168,7 @@ static const cli_command *const cli_tables[] = {
 	cli_scavenge_commands,
 	cli_export_commands,
 	cli_verify_commands,
+	cli_log_commands,
 };
 
 #define CLI_TABLE_COUNT (sizeof(cli_tables) / sizeof(cli_tables[0]))
@@ -173,7 +192,8 @@ static void
 print_help(FILE *out)
 {
 	(void)fprintf(out,
-		"Usage: %s [--db FILE] COMMAND [ARGUMENTS] [OPTIONS]\n"
+		"Usage: %s [--db FILE] [--json] [--dry-run] COMMAND [ARGUMENTS] "
+		"[OPTIONS]\n"
 		"\n"
 		"Manage the registry of the kmsdns DLZ module: the zones it "
 		"serves, the\n"
@@ -192,9 +212,16 @@ print_help(FILE *out)
 	(void)fprintf(out,
 		"\n"
 		"Options:\n"
-		"  --db FILE      the registry (default: $KMSDNS_REGISTRY); "
-		"also accepted\n"
-		"                 after the command\n"
+		"  --db FILE      the registry (default: $KMSDNS_REGISTRY, "
+		"else\n"
+		"                 %s)\n"
+		"  --json         JSON output; changing commands print "
+		"{\"changed\": ...}\n"
+		"  --dry-run      changing commands say what they would "
+		"change (\"changed\")\n"
+		"                 and change nothing\n"
+		"  (--db, --json and --dry-run are also accepted among a "
+		"command's options)\n"
 		"  -h, --help     this help; COMMAND --help explains a "
 		"command\n"
 		"  -V, --version  the version\n"
@@ -206,12 +233,25 @@ print_help(FILE *out)
 		"stale-after (default 3d) and deleted after scavenge-after "
 		"(default 14d).\n"
 		"\n"
-		"Exit status: 0 success, 1 the operation failed, 2 usage "
-		"error.\n"
-		"Environment: KMSDNS_REGISTRY (default for --db), KMSDNS_NOW "
-		"(UNIX time used\n"
-		"instead of the clock; for testing only).\n"
-		"See kmsdns-registry(8).\n");
+		"Changing commands are idempotent: asking for what is "
+		"already so changes\n"
+		"nothing and succeeds. Changes are recorded in the audit log "
+		"(see log).\n"
+		"\n"
+		"Exit status:\n"
+		"  0   done, or already so\n"
+		"  1   the operation failed (registry error, not found, "
+		"conflict; verify: errors found)\n"
+		"  2   verify: named.conf could not be read\n"
+		"  64  usage error: unknown command or option, missing or "
+		"repeated\n"
+		"      option or argument, bad value\n"
+		"Environment: KMSDNS_REGISTRY (default for --db), SUDO_USER "
+		"(the user the\n"
+		"audit log names), KMSDNS_NOW (UNIX time used instead of the "
+		"clock; for\n"
+		"testing only).\n"
+		"See kmsdns-registry(8).\n", KD_DEFAULT_REGISTRY);
 }
 
 /* The commands of GROUP as "add, remove or list". */
@@ -270,9 +310,9 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		}
 	}
 	if (!known_group) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"unknown command \"%s\" (see %s --help)", group,
-			PROGRAM);
+		char shown[CLI_QUOTE_MAX];
+		return cli_usage_error(c->err, PROGRAM, "unknown command %s",
+			cli_quote_str(group, shown, sizeof(shown)));
 	}
 
 	char actions[128];
@@ -295,9 +335,10 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 }
 
 static int
-run_command(cli *c, int argc, char **argv)
+run_command(cli *c, int argc, char **argv, bool *seen)
 {
 	const cli_command *cmd = NULL;
+	cli_change change;
 	int words = 0;
 	char **pos = NULL;
 	int count = 0;
@@ -316,13 +357,18 @@ run_command(cli *c, int argc, char **argv)
 	if (cmd->init_args != NULL) {
 		cmd->init_args(args);
 	}
+	memset(&change, 0, sizeof(change));
+	(void)command_name(cmd, change.command, sizeof(change.command));
+	c->change = &change;
 	/* getopt sees the last command word as its argv[0]. */
 	code = parse_command_options(c, cmd, argc - words + 1,
-		argv + words - 1, args, &pos, &count);
+		argv + words - 1, args, seen, &pos, &count);
 	if (code < 0) {
 		code = cmd->run(c, cmd, args, pos, count);
 		code = code < 0 ? REGISTRY_CLI_EXIT_OK : code;
 	}
+	cli_change_free(&change);
+	c->change = NULL;
 	if (cmd->free_args != NULL) {
 		cmd->free_args(args);
 	}
@@ -358,12 +404,20 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "db", required_argument, NULL, OPT_DB },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
 	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
+	bool seen[OPT_LAST - 256] = { false };
+	char shown[CLI_QUOTE_MAX];
 	int id;
 	int code = -1;
 
+	c.db_named = c.db != NULL && c.db[0] != '\0';
+	if (!c.db_named) {
+		c.db = KD_DEFAULT_REGISTRY;
+	}
 	optind = 0;
 	opterr = 0;
 	while (code < 0 &&
@@ -374,36 +428,45 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 			code = REGISTRY_CLI_EXIT_OK;
 			break;
 		case 'V':
-			(void)fprintf(out, "%s (%s) %s\n", PROGRAM,
-				PACKAGE_NAME, PACKAGE_VERSION);
+			cli_version(out, PROGRAM);
 			code = REGISTRY_CLI_EXIT_OK;
 			break;
 		case OPT_DB:
-			c.db = optarg;
+		case OPT_JSON:
+		case OPT_DRY_RUN:
+			if (seen[id - 256]) {
+				code = cli_usage_error(err, PROGRAM,
+					"--%s is given more than once",
+					option_name(options, id));
+			}
+			seen[id - 256] = true;
+			c.db = id == OPT_DB ? optarg : c.db;
+			c.db_named = c.db_named || id == OPT_DB;
+			c.json = c.json || id == OPT_JSON;
+			c.dry_run = c.dry_run || id == OPT_DRY_RUN;
 			break;
 		case ':':
-			code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
+			code = cli_usage_error(err, PROGRAM,
 				"--db needs a value");
 			break;
 		default:
 			code = optopt != 0 && optopt < 256 ?
-				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-					"unknown option -%c (see %s --help)",
-					(char)optopt, PROGRAM) :
-				cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-					"unknown option %s (see %s --help)",
-					argv[optind - 1], PROGRAM);
+				cli_usage_error(err, PROGRAM,
+					"unknown option -%c", (char)optopt) :
+				cli_usage_error(err, PROGRAM,
+					"unknown option %s", cli_quote_str(
+					argv[optind - 1], shown,
+					sizeof(shown)));
 		}
 	}
 	if (code < 0 && optind >= argc) {
-		code = cli_message(&c, REGISTRY_CLI_EXIT_USAGE,
-			"no command given (see %s --help)", PROGRAM);
+		code = cli_usage_error(err, PROGRAM, "no command given");
 	}
 	if (code < 0) {
 		code = read_clock(&c);
 	}
 	if (code < 0) {
-		code = run_command(&c, argc - optind, argv + optind);
+		code = run_command(&c, argc - optind, argv + optind, seen);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
 		code = cli_message(&c, REGISTRY_CLI_EXIT_FAILED,

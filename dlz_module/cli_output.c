@@ -17,13 +17,21 @@
 
 /* ---- messages -------------------------------------------------------- */
 
-/* Print TEXT on one line: control characters become '?'. */
+/*
+ * Print TEXT on one line: bytes other than printable ASCII (control
+ * characters, DEL, bytes of 0x80 and up) as \xHH, so bad input quoted in
+ * a message is shown escaped, never as raw bytes.
+ */
 static void
 print_one_line(FILE *fp, const char *text)
 {
 	for (const char *p = text; *p != '\0'; p++) {
 		const unsigned char byte = (unsigned char)*p;
-		(void)fputc(byte < 0x20 || byte == 0x7f ? '?' : byte, fp);
+		if (byte < 0x20 || byte >= 0x7f) {
+			(void)fprintf(fp, "\\x%02x", byte);
+		} else {
+			(void)fputc(byte, fp);
+		}
 	}
 	(void)fputc('\n', fp);
 }
@@ -44,7 +52,7 @@ cli_message(const cli *c, int code, const char *fmt, ...)
 }
 
 /*
- * Report a failed library call: bad values are usage errors (exit 2),
+ * Report a failed library call: bad values are usage errors (exit 64),
  * everything else a failed operation (exit 1).
  */
 int
@@ -62,6 +70,60 @@ int
 cli_no_memory(const cli *c)
 {
 	return cli_message(c, REGISTRY_CLI_EXIT_FAILED, "out of memory");
+}
+
+/* ---- lists as text -------------------------------------------------- */
+
+/* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */
+char *
+join_list(const char *items, size_t size, size_t count)
+{
+	size_t len = 1;
+
+	for (size_t i = 0; i < count; i++) {
+		len += strlen(items + i * size) + 2;
+	}
+	char *text = malloc(len);
+	if (text == NULL) {
+		return NULL;
+	}
+	text[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0) {
+			strcat(text, ", ");
+		}
+		strcat(text, items + i * size);
+	}
+	return text;
+}
+
+/* "ns1.example.test (192.0.2.53), ns.provider.test" */
+char *
+join_ns(const registry_zone *z)
+{
+	size_t len = 1;
+
+	for (size_t i = 0; i < z->ns_count; i++) {
+		len += strlen(z->ns[i].name) + 5;
+		for (size_t j = 0; j < z->ns[i].address_count; j++) {
+			len += strlen(z->ns[i].addresses[j]) + 2;
+		}
+	}
+	char *text = malloc(len);
+	if (text == NULL) {
+		return NULL;
+	}
+	text[0] = '\0';
+	for (size_t i = 0; i < z->ns_count; i++) {
+		strcat(text, i > 0 ? ", " : "");
+		strcat(text, z->ns[i].name);
+		for (size_t j = 0; j < z->ns[i].address_count; j++) {
+			strcat(text, j == 0 ? " (" : " ");
+			strcat(text, z->ns[i].addresses[j]);
+		}
+		strcat(text, z->ns[i].address_count > 0 ? ")" : "");
+	}
+	return text;
 }
 
 /* ---- tables ---------------------------------------------------------- */

@@ -30,30 +30,12 @@ typedef struct scavenge_report {
 } scavenge_report;
 
 typedef struct scavenge_args {
-	bool json;
 	bool dry_run;
 	/* What registry_age_all() reported. */
 	scavenge_report report;
 	size_t changed_zones;
+	size_t audit_pruned;   /* audit entries past the retention */
 } scavenge_args;
-
-static int
-scavenge_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	scavenge_args *a = args;
-
-	switch (id) {
-	case OPT_JSON:
-		a->json = true;
-		return -1;
-	case OPT_DRY_RUN:
-		a->dry_run = true;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
 
 static scavenge_item *
 scavenge_next(scavenge_report *report)
@@ -128,7 +110,7 @@ scavenge_action(registry_state state, bool dry_run)
 
 static void
 scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
-	size_t changed_zones)
+	size_t changed_zones, size_t audit_pruned)
 {
 	json_out w;
 	char when[CLI_TIME_MAX];
@@ -136,9 +118,12 @@ scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
 	format_time(c->now, when, sizeof(when));
 	json_init(&w, c->out);
 	json_object_begin(&w);
+	json_kv_bool(&w, "changed", c->change->changed);
+	json_kv_string(&w, "command", c->change->command);
 	json_kv_string(&w, "now", when);
 	json_kv_bool(&w, "dry_run", dry_run);
 	json_kv_int(&w, "changed_zones", (int64_t)changed_zones);
+	json_kv_int(&w, "audit_pruned", (int64_t)audit_pruned);
 	json_key(&w, "registrations");
 	json_array_begin(&w);
 	for (size_t i = 0; i < report->count; i++) {
@@ -164,7 +149,7 @@ scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
 
 static int
 scavenge_text(const cli *c, const scavenge_report *report, bool dry_run,
-	size_t changed_zones)
+	size_t changed_zones, size_t audit_pruned)
 {
 	static const char *const header[] = {
 		"ACTION", "OWNER", "TYPE", "DATA", "SIGNER", "REFRESHED",
@@ -193,16 +178,45 @@ scavenge_text(const cli *c, const scavenge_report *report, bool dry_run,
 	(void)fprintf(c->out, "%zu zone%s %s\n", changed_zones,
 		changed_zones == 1 ? "" : "s",
 		dry_run ? "would change" : "changed");
+	(void)fprintf(c->out, "%zu audit entr%s %s\n", audit_pruned,
+		audit_pruned == 1 ? "y" : "ies",
+		dry_run ? "would be deleted" : "deleted");
 	return REGISTRY_CLI_EXIT_OK;
 }
 
+/*
+ * Age the registrations, then delete the audit entries older than the
+ * audit retention; what changed is itself recorded in the audit log.
+ */
 static kd_result
 scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 {
 	scavenge_args *a = args;
+	int64_t retention = 0;
+	kd_result ret = registry_age_all(reg, c->now, a->dry_run,
+		scavenge_report_host, scavenge_report_address, &a->report,
+		&a->changed_zones, err);
 
-	return registry_age_all(reg, c->now, a->dry_run, scavenge_report_host,
-		scavenge_report_address, &a->report, &a->changed_zones, err);
+	if (ret == KD_OK) {
+		ret = registry_audit_retention(reg, &retention, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_audit_prune(reg, c->now - retention, a->dry_run,
+			&a->audit_pruned, err);
+	}
+	size_t deleted = 0;
+	for (size_t i = 0; i < a->report.count; i++) {
+		deleted += a->report.items[i].state == REGISTRY_STATE_EXPIRED;
+	}
+	if (ret == KD_OK && (a->report.count > 0 ||
+		a->changed_zones > 0 || a->audit_pruned > 0)) {
+		cli_changed(c, NULL, "", NULL, cli_strdup_printf(
+			"%zu zones changed, %zu registrations marked stale, "
+			"%zu deleted, %zu audit entries deleted",
+			a->changed_zones, a->report.count - deleted, deleted,
+			a->audit_pruned));
+	}
+	return ret;
 }
 
 static int
@@ -214,17 +228,19 @@ run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 	(void)cmd;
 	(void)pos;
 	(void)count;
+	a->dry_run = c->dry_run;
 	int code = cli_session(c, a->dry_run, scavenge_change, a);
 	if (code >= 0) {
 		/* The message is out. */
 	} else if (a->report.failed) {
 		code = cli_no_memory(c);
-	} else if (a->json) {
-		scavenge_json(c, &a->report, a->dry_run, a->changed_zones);
+	} else if (c->json) {
+		scavenge_json(c, &a->report, a->dry_run, a->changed_zones,
+			a->audit_pruned);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {
 		code = scavenge_text(c, &a->report, a->dry_run,
-			a->changed_zones);
+			a->changed_zones, a->audit_pruned);
 	}
 	free(a->report.items);
 	return code;
@@ -233,8 +249,6 @@ run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 /* ---- the command table ----------------------------------------------- */
 
 static const struct option options_scavenge[] = {
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "json", no_argument, NULL, OPT_JSON },
 	OPTIONS_COMMON,
 };
 
@@ -245,16 +259,18 @@ const cli_command cli_scavenge_commands[] = {
 		.positional = "",
 		.summary = "Mark dynamic registrations stale and delete "
 			"expired ones now; bump the\nserials of the zones "
-			"that change.",
+			"that change. Delete audit entries older than\n"
+			"audit-retention (config set).",
 		.details =
 			"  --dry-run   only show what would change\n"
-			"JSON: {\"now\", \"dry_run\", \"changed_zones\", "
-			"\"registrations\": [{\"zone\",\n"
+			"JSON: {\"changed\", \"command\", \"now\", "
+			"\"dry_run\", \"changed_zones\",\n"
+			"  \"audit_pruned\", \"registrations\": [{\"zone\",\n"
 			"  \"owner\", \"type\", \"ttl\", \"data\", "
 			"\"signer\", \"refreshed\", \"state\",\n"
 			"  \"deleted\"}]}\n",
 		.options = options_scavenge, .min_args = 0, .max_args = 0,
-		.run = run_scavenge, .on_option = scavenge_option,
+		.run = run_scavenge, .on_option = no_options,
 		.args_size = sizeof(scavenge_args),
 	},
 	CLI_COMMANDS_END,

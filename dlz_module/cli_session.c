@@ -7,33 +7,19 @@
 
 /* ---- opening the registry -------------------------------------------- */
 
-/* -1 when a registry is given, else the usage error. */
-int
-cli_need_db(const cli *c)
-{
-	if (c->db == NULL || c->db[0] == '\0') {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"no registry given: use --db FILE or set "
-			"KMSDNS_REGISTRY");
-	}
-	return -1;
-}
-
 /*
  * Open the registry, run BODY on it and close it. Unless READ_ONLY, BODY
- * runs in one transaction, committed only when it succeeds. Returns -1
- * when all went well, else the exit code after the message.
+ * runs in one transaction, committed only when it succeeds (and not
+ * --dry-run), with the audit entry of what it changed; the change then
+ * goes to syslog. Returns
+ * -1 when all went well, else the exit code after the message.
  */
 int
 cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx)
 {
 	registry *reg = NULL;
 	kd_err err = { "" };
-	int code = cli_need_db(c);
-
-	if (code >= 0) {
-		return code;
-	}
+	int code = -1;
 	kd_result ret = registry_open(c->db, read_only, &reg, &err);
 	if (ret != KD_OK) {
 		return cli_fail(c, ret, &err);
@@ -44,8 +30,19 @@ cli_session(const cli *c, bool read_only, cli_body_fn body, void *ctx)
 	if (ret == KD_OK) {
 		ret = body(c, reg, ctx, &err);
 	}
-	if (ret == KD_OK && !read_only) {
+	/* --dry-run: the body says what it would change, then undone. */
+	const bool write = !read_only && !c->dry_run;
+	if (ret == KD_OK && write) {
+		ret = cli_change_audit(c, reg, &err);
+	}
+	if (ret == KD_OK && write) {
 		ret = registry_commit(reg, &err);
+	}
+	if (ret == KD_OK && write) {
+		cli_change_syslog(c);
+	}
+	if (ret == KD_OK && !write) {
+		registry_rollback(reg);
 	}
 	if (ret != KD_OK) {
 		code = cli_fail(c, ret, &err);

@@ -15,17 +15,90 @@ typedef struct site_words {
 	int count;
 } site_words;
 
+/* The prefixes of SITE in the registry: "10.1.0.0/16, 10.2.0.0/16". */
+static kd_result
+site_prefixes(registry *reg, const char *site, char **text, kd_err *err)
+{
+	registry_dataset ds;
+	kd_result ret = registry_load_policy(reg, &ds, err);
+
+	*text = NULL;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	*text = strdup("");
+	for (size_t i = 0; *text != NULL && i < ds.site_count; i++) {
+		if (strcmp(ds.sites[i].site, site) != 0) {
+			continue;
+		}
+		char *grown = cli_strdup_printf("%s%s%s", *text,
+			(*text)[0] != '\0' ? ", " : "", ds.sites[i].prefix);
+		free(*text);
+		*text = grown;
+	}
+	registry_dataset_free(&ds);
+	return *text != NULL ? KD_OK :
+		kd_err_set(err, KD_ENOMEM, "out of memory");
+}
+
+/* Whether the list TEXT ("a, b") holds ITEM. */
+static bool
+list_has(const char *text, const char *item)
+{
+	const size_t len = strlen(item);
+
+	for (const char *p = text; *p != '\0';) {
+		const size_t n = strcspn(p, ",");
+		if (n == len && strncmp(p, item, len) == 0) {
+			return true;
+		}
+		p += n + (p[n] == ',' ? 2 : 0);
+	}
+	return false;
+}
+
+/* Note the change of SITE from OLD_TEXT to what REG holds now. */
+static kd_result
+site_note(const cli *c, registry *reg, const char *site, char *old_text,
+	kd_err *err)
+{
+	char *new_text = NULL;
+	const kd_result ret = site_prefixes(reg, site, &new_text, err);
+
+	cli_changed(c, NULL, site, old_text[0] != '\0' ? old_text : NULL,
+		new_text != NULL && new_text[0] != '\0' ? new_text : NULL);
+	if (old_text[0] == '\0') {
+		free(old_text);
+	}
+	if (new_text != NULL && new_text[0] == '\0') {
+		free(new_text);
+	}
+	return ret;
+}
+
+/* Add the prefixes the site does not have yet. */
 static kd_result
 site_add_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 {
 	const site_words *words = ctx;
-	kd_result ret = KD_OK;
+	char *old_text = NULL;
+	bool changed = false;
+	kd_result ret = site_prefixes(reg, words->pos[0], &old_text, err);
 
-	(void)c;
 	for (int i = 1; ret == KD_OK && i < words->count; i++) {
-		ret = registry_add_site_prefix(reg, words->pos[0],
-			words->pos[i], err);
+		char prefix[REGISTRY_PREFIX_MAX];
+		ret = registry_prefix_normalize(words->pos[i], prefix,
+			sizeof(prefix), err);
+		if (ret == KD_OK && !list_has(old_text, prefix)) {
+			ret = registry_add_site_prefix(reg, words->pos[0],
+				prefix, err);
+			changed = true;
+		}
 	}
+	if (ret == KD_OK && changed) {
+		return site_note(c, reg, words->pos[0], old_text, err);
+	}
+	free(old_text);
 	return ret;
 }
 
@@ -35,6 +108,7 @@ run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
 {
 	site_words words = { pos, count };
 	kd_err err = { "" };
+	char text[REGISTRY_SITE_MAX + 64];
 
 	(void)cmd;
 	(void)args;
@@ -51,8 +125,10 @@ run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
 	}
 	int code = cli_session(c, false, site_add_change, &words);
 	if (code < 0) {
-		(void)fprintf(c->out, "site %s: %d prefix%s added\n", pos[0],
-			count - 1, count == 2 ? "" : "es");
+		(void)snprintf(text, sizeof(text), c->change->changed ?
+			"site %s: prefixes added" :
+			"site %s has these prefixes already, unchanged", pos[0]);
+		change_report(c, "site", pos[0], text);
 	}
 	return code;
 }
@@ -60,8 +136,18 @@ run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
 static kd_result
 site_remove_change(const cli *c, registry *reg, void *site, kd_err *err)
 {
-	(void)c;
-	return registry_remove_site(reg, site, err);
+	char *old_text = NULL;
+	kd_result ret = site_prefixes(reg, site, &old_text, err);
+
+	if (ret == KD_OK && old_text[0] != '\0') {
+		ret = registry_remove_site(reg, site, err);
+		if (ret == KD_OK) {
+			cli_changed(c, NULL, site, old_text, NULL);
+			return KD_OK;
+		}
+	}
+	free(old_text);
+	return ret;
 }
 
 static int
@@ -69,6 +155,7 @@ run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	kd_err err = { "" };
+	char text[REGISTRY_SITE_MAX + 64];
 
 	(void)cmd;
 	(void)args;
@@ -78,7 +165,10 @@ run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	}
 	int code = cli_session(c, false, site_remove_change, pos[0]);
 	if (code < 0) {
-		(void)fprintf(c->out, "removed site %s\n", pos[0]);
+		(void)snprintf(text, sizeof(text), c->change->changed ?
+			"removed site %s" : "site %s does not exist, unchanged",
+			pos[0]);
+		change_report(c, "site", pos[0], text);
 	}
 	return code;
 }
@@ -165,8 +255,9 @@ const cli_command cli_site_commands[] = {
 		.synopsis = "NAME ADDR/PREFIX...",
 		.positional = "NAME ADDR/PREFIX",
 		.summary = "Add prefixes to site NAME (creating it). Clients "
-			"in a site get the hosts\nof their site first.",
-		.details = "",
+			"in a site get the hosts\nof their site first. "
+			"Prefixes the site has already are fine.",
+		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
 		.options = options_none, .min_args = 2, .max_args = -1,
 		.run = run_site_add, .on_option = no_options,
 	},
@@ -174,8 +265,9 @@ const cli_command cli_site_commands[] = {
 		.group = "site", .action = "remove",
 		.synopsis = "NAME",
 		.positional = "NAME",
-		.summary = "Remove site NAME; its hosts keep no site.",
-		.details = "",
+		.summary = "Remove site NAME; its hosts keep no site. No "
+			"such site is fine.",
+		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
 		.options = options_none, .min_args = 1, .max_args = 1,
 		.run = run_site_remove, .on_option = no_options,
 	},
@@ -187,8 +279,8 @@ const cli_command cli_site_commands[] = {
 			"are in them.",
 		.details = "JSON: [{\"site\", \"prefixes\": [], "
 			"\"hosts\"}]\n",
-		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = list_option,
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_list, .on_option = no_options,
 		.list_json = site_list_json, .list_text = site_list_text,
 		.args_size = sizeof(list_args),
 	},

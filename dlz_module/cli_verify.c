@@ -46,7 +46,6 @@ typedef struct finding {
 typedef struct verify_args {
 	const char *named_conf;
 	const char *user;
-	bool json;
 	finding *findings;
 	size_t count;
 	size_t errors;
@@ -76,9 +75,6 @@ verify_option(const cli *c, void *args, int id, const char *option,
 {
 	verify_args *a = args;
 	switch (id) {
-	case OPT_JSON:
-		a->json = true;
-		return -1;
 	case OPT_NAMED_CONF:
 		a->named_conf = value;
 		return -1;
@@ -401,7 +397,7 @@ check_registry(verify_args *a, const char *path)
 static void
 verify_print(const cli *c, const verify_args *a)
 {
-	if (a->json) {
+	if (c->json) {
 		json_out w;
 		json_init(&w, c->out);
 		json_object_begin(&w);
@@ -444,7 +440,7 @@ run_verify(cli *c, const cli_command *cmd, void *args, char **pos,
 	int status = 0;
 	kd_err err;
 	if (run_checkconf(a->named_conf, &text, &status, &err) != KD_OK) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "cannot check: "
+		return cli_message(c, REGISTRY_CLI_EXIT_UNCHECKED, "cannot check: "
 			"%s", err.text);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -452,7 +448,7 @@ run_verify(cli *c, const cli_command *cmd, void *args, char **pos,
 		if (nl != NULL) {
 			*nl = '\0';
 		}
-		const int code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+		const int code = cli_message(c, REGISTRY_CLI_EXIT_UNCHECKED,
 			"cannot check: named-checkconf -p %s failed: %s",
 			a->named_conf, text);
 		free(text);
@@ -461,7 +457,7 @@ run_verify(cli *c, const cli_command *cmd, void *args, char **pos,
 	scan_named_conf(a, text);
 	free(text);
 	/* --db: that registry too (or only it, without dlz statements). */
-	if (c->db != NULL && a->registry_count < VERIFY_REGISTRIES_MAX) {
+	if (c->db_named && a->registry_count < VERIFY_REGISTRIES_MAX) {
 		bool known = false;
 		for (size_t i = 0; i < a->registry_count; i++) {
 			known = known || strcmp(a->registries[i], c->db) == 0;

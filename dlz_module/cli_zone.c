@@ -1,5 +1,10 @@
 /*
- * cli_zone.c -- kmsdns-registry zone add, remove and list.
+ * cli_zone.c -- kmsdns-registry zone add, set, remove and list.
+ *
+ * zone add and zone set share their options (one table, one handler): add
+ * starts from the defaults, set from the zone as it is; both then compare
+ * the zone asked for with the one stored, setting by setting, and change
+ * only what differs.
  */
 #include "config.h"
 
@@ -11,37 +16,46 @@
 #include "json_out.h"
 #include "registry_catalog.h"
 
-typedef struct zone_add_args {
+/* The settings of a zone, in the order messages and the audit name them. */
+enum {
+	ZS_NS, ZS_MNAME, ZS_RNAME, ZS_TTL, ZS_REFRESH, ZS_RETRY, ZS_EXPIRE,
+	ZS_MINIMUM, ZS_TRANSFER, ZS_NOTIFY, ZS_COUNT
+};
+
+static const char *const zone_setting_names[ZS_COUNT] = {
+	"ns", "soa-mname", "soa-rname", "ttl", "soa-refresh", "soa-retry",
+	"soa-expire", "soa-minimum", "allow-transfer", "notify",
+};
+
+/* The options of zone add and zone set, as given. */
+typedef struct zone_args {
 	str_list ns;
 	str_list transfer;
 	str_list notify;
+	bool no_transfer, no_notify;
 	const char *mname;
 	const char *rname;
-	uint32_t ttl;
-	bool no_catalog;
+	uint32_t number[ZS_COUNT];   /* ZS_TTL to ZS_MINIMUM */
+	bool has_number[ZS_COUNT];
+	int catalog;                 /* 0 as is, 1 --catalog, 2 --no-catalog */
 	/* Built from the above. */
 	registry_ns *ns_items;
 	size_t ns_count;
 	char (*transfer_items)[REGISTRY_PREFIX_MAX];
 	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
-	registry_zone zone;
+	char mname_c[DNAME_BUF_SIZE];
+	char rname_c[DNAME_BUF_SIZE];
+	char name[DNAME_BUF_SIZE];
+	bool set;                    /* zone set, else zone add */
 	/* What the registry then holds. */
-	char added[DNAME_BUF_SIZE];
 	uint32_t serial;
-} zone_add_args;
+	char differ[160];            /* the settings that differ: "ns, ttl" */
+} zone_args;
 
 static void
-zone_add_init(void *args)
+zone_args_free(void *args)
 {
-	zone_add_args *a = args;
-
-	a->ttl = REGISTRY_DEFAULT_TTL;
-}
-
-static void
-zone_add_free(void *args)
-{
-	zone_add_args *a = args;
+	zone_args *a = args;
 
 	for (size_t i = 0; i < a->ns_count; i++) {
 		free(a->ns_items[i].addresses);
@@ -54,12 +68,14 @@ zone_add_free(void *args)
 	str_list_free(&a->notify);
 }
 
+/* The option handler of zone add and zone set. */
 static int
-zone_add_option(const cli *c, void *args, int id, const char *option,
+zone_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
-	zone_add_args *a = args;
+	zone_args *a = args;
 	bool pushed = true;
+	int setting = -1;
 
 	switch (id) {
 	case OPT_NS:
@@ -71,6 +87,12 @@ zone_add_option(const cli *c, void *args, int id, const char *option,
 	case OPT_NOTIFY:
 		pushed = str_list_push(&a->notify, value);
 		break;
+	case OPT_NO_ALLOW_TRANSFER:
+		a->no_transfer = true;
+		break;
+	case OPT_NO_NOTIFY:
+		a->no_notify = true;
+		break;
 	case OPT_SOA_MNAME:
 		a->mname = value;
 		break;
@@ -78,12 +100,35 @@ zone_add_option(const cli *c, void *args, int id, const char *option,
 		a->rname = value;
 		break;
 	case OPT_TTL:
-		return parse_number(c, option, value, 0, CLI_TTL_MAX, &a->ttl);
+		setting = ZS_TTL;
+		break;
+	case OPT_SOA_REFRESH:
+		setting = ZS_REFRESH;
+		break;
+	case OPT_SOA_RETRY:
+		setting = ZS_RETRY;
+		break;
+	case OPT_SOA_EXPIRE:
+		setting = ZS_EXPIRE;
+		break;
+	case OPT_SOA_MINIMUM:
+		setting = ZS_MINIMUM;
+		break;
 	case OPT_NO_CATALOG:
-		a->no_catalog = true;
+	case OPT_CATALOG:
+		if (a->catalog != 0) {
+			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+				"%s: give --catalog or --no-catalog once", option);
+		}
+		a->catalog = id == OPT_CATALOG ? 1 : 2;
 		break;
 	default:
 		return no_options(c, args, id, option, value);
+	}
+	if (setting >= 0) {
+		a->has_number[setting] = true;
+		return parse_number(c, option, value, 0, CLI_TTL_MAX,
+			&a->number[setting]);
 	}
 	return pushed ? -1 : cli_no_memory(c);
 }
@@ -174,20 +219,28 @@ parse_rname(const cli *c, const char *text, char *out)
 		out);
 }
 
+/* Check every option of A and the zone NAME (of COMMAND) before the registry. */
 static int
-zone_add_build(const cli *c, zone_add_args *a, const char *name,
-	registry_zone *zone)
+zone_args_check(const cli *c, const char *command, zone_args *a,
+	const char *name)
 {
-	memset(zone, 0, sizeof(*zone));
-	int code = check_name(c, NULL, "zone", name, DNAME_OWNER, zone->name);
+	int code = check_name(c, NULL, "zone", name, DNAME_OWNER, a->name);
+
 	if (code >= 0) {
 		return code;
 	}
-	if (a->ns.count == 0) {
+	if (!a->set && a->ns.count == 0) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"zone add: at least one --ns is required");
 	}
-	a->ns_items = calloc(a->ns.count, sizeof(*a->ns_items));
+	if ((a->no_transfer && a->transfer.count > 0) ||
+		(a->no_notify && a->notify.count > 0)) {
+		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+			"%s: --no-%s contradicts --%s", command,
+			a->no_notify ? "notify" : "allow-transfer",
+			a->no_notify ? "notify" : "allow-transfer");
+	}
+	a->ns_items = calloc(a->ns.count + 1, sizeof(*a->ns_items));
 	a->transfer_items = calloc(a->transfer.count + 1,
 		sizeof(*a->transfer_items));
 	a->notify_items = calloc(a->notify.count + 1,
@@ -205,10 +258,10 @@ zone_add_build(const cli *c, zone_add_args *a, const char *name,
 	}
 	if (a->mname != NULL) {
 		code = check_name(c, "--soa-mname", "name", a->mname,
-			DNAME_HOST, zone->soa_mname);
+			DNAME_HOST, a->mname_c);
 	}
 	if (code < 0 && a->rname != NULL) {
-		code = parse_rname(c, a->rname, zone->soa_rname);
+		code = parse_rname(c, a->rname, a->rname_c);
 	}
 	if (code < 0) {
 		code = normalize_list(c, "--allow-transfer", &a->transfer,
@@ -220,71 +273,365 @@ zone_add_build(const cli *c, zone_add_args *a, const char *name,
 			registry_endpoint_normalize, a->notify_items[0],
 			REGISTRY_ENDPOINT_MAX);
 	}
-	zone->ns = a->ns_items;
-	zone->ns_count = a->ns_count;
-	zone->allow_transfer = a->transfer_items;
-	zone->allow_transfer_count = a->transfer.count;
-	zone->notify = a->notify_items;
-	zone->notify_count = a->notify.count;
-	zone->ttl = a->ttl;
-	zone->refresh = REGISTRY_DEFAULT_SOA_REFRESH;
-	zone->retry = REGISTRY_DEFAULT_SOA_RETRY;
-	zone->expire = REGISTRY_DEFAULT_SOA_EXPIRE;
-	zone->minimum = a->ttl;
 	return code;
 }
 
-static kd_result
-zone_add_change(const cli *c, registry *reg, void *args, kd_err *err)
+/* The timers of Z by setting number. */
+static uint32_t *
+zone_number(registry_zone *z, int setting)
 {
-	zone_add_args *a = args;
-	registry_dataset ds;
-	kd_result ret = registry_add_zone(reg, &a->zone, c->now, err);
+	switch (setting) {
+	case ZS_TTL: return &z->ttl;
+	case ZS_REFRESH: return &z->refresh;
+	case ZS_RETRY: return &z->retry;
+	case ZS_EXPIRE: return &z->expire;
+	default: return &z->minimum;
+	}
+}
 
-	if (ret == KD_OK && a->no_catalog) {
-		ret = registry_set_zone_catalog(reg, a->zone.name, false, err);
+/*
+ * The zone A asks for, starting from BASE (the stored zone for zone set,
+ * the defaults for zone add) into Z; its lists point into A or BASE.
+ */
+static void
+zone_wanted(const zone_args *a, const registry_zone *base, registry_zone *z)
+{
+	*z = *base;
+	if (a->ns.count > 0) {
+		z->ns = a->ns_items;
+		z->ns_count = a->ns_count;
 	}
-	if (ret == KD_OK) {
-		ret = registry_load(reg, a->zone.name, &ds, err);
+	if (a->transfer.count > 0 || a->no_transfer) {
+		z->allow_transfer = a->transfer_items;
+		z->allow_transfer_count = a->transfer.count;
 	}
+	if (a->notify.count > 0 || a->no_notify) {
+		z->notify = a->notify_items;
+		z->notify_count = a->notify.count;
+	}
+	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
+		if (a->has_number[s]) {
+			*zone_number(z, s) = a->number[s];
+		}
+	}
+	/* The SOA minimum follows the TTL unless given, as it started. */
+	if (a->has_number[ZS_TTL] && !a->has_number[ZS_MINIMUM] &&
+		base->minimum == base->ttl) {
+		z->minimum = z->ttl;
+	}
+	if (a->mname != NULL) {
+		(void)snprintf(z->soa_mname, sizeof(z->soa_mname), "%s",
+			a->mname_c);
+	} else if (z->soa_mname[0] == '\0') {
+		(void)snprintf(z->soa_mname, sizeof(z->soa_mname), "%s",
+			z->ns[0].name);
+	}
+	if (a->rname != NULL) {
+		(void)snprintf(z->soa_rname, sizeof(z->soa_rname), "%s",
+			a->rname_c);
+	} else if (z->soa_rname[0] == '\0') {
+		char rname[DNAME_BUF_SIZE + 16];
+		const int n = snprintf(rname, sizeof(rname), "hostmaster.%s",
+			z->name);
+		/* Too long: registry_add_zone() says so. */
+		if (n > 0 && (size_t)n < sizeof(z->soa_rname)) {
+			memcpy(z->soa_rname, rname, (size_t)n + 1);
+		}
+	}
+}
+
+/* Setting S of Z as text, allocated; NULL when memory ran out. */
+static char *
+zone_setting_text(const registry_zone *z, int s)
+{
+	switch (s) {
+	case ZS_NS:
+		return join_ns(z);
+	case ZS_MNAME:
+		return strdup(z->soa_mname);
+	case ZS_RNAME:
+		return strdup(z->soa_rname);
+	case ZS_TRANSFER:
+		return join_list((const char *)z->allow_transfer,
+			REGISTRY_PREFIX_MAX, z->allow_transfer_count);
+	case ZS_NOTIFY:
+		return join_list((const char *)z->notify,
+			REGISTRY_ENDPOINT_MAX, z->notify_count);
+	default:
+		return cli_strdup_printf("%" PRIu32,
+			*zone_number((registry_zone *)(uintptr_t)z, s));
+	}
+}
+
+/* Append "; NAME=VALUE" (or "NAME=VALUE" first) to *TEXT. */
+static bool
+append_setting(char **text, const char *name, const char *value)
+{
+	char *grown = cli_strdup_printf("%s%s%s=%s", *text != NULL ? *text : "",
+		*text != NULL ? "; " : "", name, value);
+
+	free(*text);
+	*text = grown;
+	return grown != NULL;
+}
+
+/*
+ * Compare OLD (NULL: none) and NEW setting by setting: the names of those
+ * that differ into DIFFER ("ns, ttl"), and "name=value; ..." of them into
+ * *OLD_TEXT and *NEW_TEXT (allocated; NULL when none differ). False when
+ * memory ran out.
+ */
+static bool
+zone_compare(const registry_zone *old, const registry_zone *new,
+	char *differ, size_t len, char **old_text, char **new_text)
+{
+	bool ok = true;
+
+	differ[0] = '\0';
+	*old_text = NULL;
+	*new_text = NULL;
+	for (int s = 0; ok && s < ZS_COUNT; s++) {
+		char *before = old != NULL ? zone_setting_text(old, s) : NULL;
+		char *after = new != NULL ? zone_setting_text(new, s) : NULL;
+		ok = (old == NULL || before != NULL) &&
+			(new == NULL || after != NULL);
+		if (ok && (before == NULL || after == NULL ||
+			strcmp(before, after) != 0)) {
+			const size_t used = strlen(differ);
+			(void)snprintf(differ + used, len - used, "%s%s",
+				used > 0 ? ", " : "", zone_setting_names[s]);
+			ok = (before == NULL ||
+				append_setting(old_text, zone_setting_names[s],
+				before)) && (after == NULL ||
+				append_setting(new_text, zone_setting_names[s],
+				after));
+		}
+		free(before);
+		free(after);
+	}
+	return ok;
+}
+
+/* The zone defaults of zone add for the zone NAME. */
+static void
+zone_defaults(const char *name, registry_zone *z)
+{
+	memset(z, 0, sizeof(*z));
+	(void)snprintf(z->name, sizeof(z->name), "%s", name);
+	z->ttl = REGISTRY_DEFAULT_TTL;
+	z->refresh = REGISTRY_DEFAULT_SOA_REFRESH;
+	z->retry = REGISTRY_DEFAULT_SOA_RETRY;
+	z->expire = REGISTRY_DEFAULT_SOA_EXPIRE;
+	z->minimum = REGISTRY_DEFAULT_TTL;
+}
+
+/* The serial of zone NAME now into A. */
+static kd_result
+zone_read_serial(registry *reg, zone_args *a, kd_err *err)
+{
+	registry_dataset ds;
+	kd_result ret = registry_load(reg, a->name, &ds, err);
+
 	if (ret == KD_OK) {
-		(void)snprintf(a->added, sizeof(a->added), "%s",
-			ds.zones[0].name);
 		a->serial = ds.zones[0].serial;
 		registry_dataset_free(&ds);
 	}
 	return ret;
 }
 
+/*
+ * zone add and zone set in the registry: compare the zone asked for with
+ * the stored one and write what differs. A zone add that finds the zone
+ * with other settings fails, naming them.
+ */
+/*
+ * Whether ZONE is a member of the catalog zone into *MEMBER (a zone not
+ * listed, as in a file without the catalog's columns, is one).
+ */
+static kd_result
+zone_catalog_member(registry *reg, const char *zone, bool *member,
+	kd_err *err)
+{
+	registry_catalog_entry *entries = NULL;
+	size_t count = 0;
+	kd_result ret = registry_catalog_entries(reg, false, &entries, &count,
+		err);
+
+	*member = true;
+	for (size_t i = 0; ret == KD_OK && i < count; i++) {
+		if (strcmp(entries[i].zone, zone) == 0) {
+			*member = entries[i].member;
+		}
+	}
+	free(entries);
+	return ret;
+}
+
+/* Apply --catalog or --no-catalog of A to its zone, noting a change. */
+static kd_result
+zone_catalog_apply(const cli *c, registry *reg, const zone_args *a,
+	bool exists, kd_err *err)
+{
+	const bool wanted = a->catalog == 1;
+	bool member = true;
+	kd_result ret = KD_OK;
+
+	if (a->catalog == 0) {
+		return KD_OK;
+	}
+	if (exists) {
+		ret = zone_catalog_member(reg, a->name, &member, err);
+	}
+	if (ret != KD_OK || member == wanted) {
+		return ret;
+	}
+	if (exists && !a->set) {
+		return kd_err_set(err, KD_EEXIST, "zone %s exists with other "
+			"settings (catalog): change them with zone set", a->name);
+	}
+	ret = registry_set_zone_catalog(reg, a->name, wanted, err);
+	if (ret == KD_OK && exists) {
+		cli_changed(c, a->name, "catalog",
+			strdup(member ? "member" : "not a member"),
+			strdup(wanted ? "member" : "not a member"));
+	}
+	return ret;
+}
+
+static kd_result
+zone_change(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	zone_args *a = args;
+	registry_dataset ds;
+	registry_zone base, wanted;
+	char *old_text = NULL, *new_text = NULL;
+	kd_result ret = registry_load(reg, a->name, &ds, err);
+	const bool exists = ret == KD_OK;
+
+	if (ret == KD_ENOENT && !a->set) {
+		memset(&ds, 0, sizeof(ds));
+		ret = KD_OK;
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	/* zone add asks for the defaults and its options, set for changes. */
+	if (a->set) {
+		base = ds.zones[0];
+	} else {
+		zone_defaults(a->name, &base);
+	}
+	zone_wanted(a, &base, &wanted);
+	if (!zone_compare(exists ? &ds.zones[0] : NULL, &wanted, a->differ,
+		sizeof(a->differ), &old_text, &new_text)) {
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	} else if (exists && !a->set && a->differ[0] != '\0') {
+		ret = kd_err_set(err, KD_EEXIST,
+			"zone %s exists with other settings (%s): change them "
+			"with zone set", a->name, a->differ);
+	} else if (!exists) {
+		ret = registry_add_zone(reg, &wanted, c->now, err);
+	} else if (a->differ[0] != '\0') {
+		ret = registry_update_zone(reg, &wanted, err);
+	}
+	if (ret == KD_OK && a->differ[0] != '\0') {
+		cli_changed(c, a->name, a->name, old_text, new_text);
+		old_text = new_text = NULL;
+	}
+	if (ret == KD_OK) {
+		ret = zone_catalog_apply(c, reg, a, exists, err);
+	}
+	if (ret == KD_OK) {
+		ret = zone_read_serial(reg, a, err);
+	}
+	free(old_text);
+	free(new_text);
+	registry_dataset_free(&ds);
+	return ret;
+}
+
 static int
-run_zone_add(cli *c, const cli_command *cmd, void *args, char **pos,
+run_zone_change(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
-	zone_add_args *a = args;
+	zone_args *a = args;
 
-	(void)cmd;
 	(void)count;
-	int code = zone_add_build(c, a, pos[0], &a->zone);
+	a->set = strcmp(cmd->action, "set") == 0;
+	int code = zone_args_check(c, a->set ? "zone set" : "zone add", a,
+		pos[0]);
 	if (code < 0) {
-		code = cli_session(c, false, zone_add_change, a);
+		code = cli_session(c, false, zone_change, a);
 	}
-	if (code < 0) {
+	if (code >= 0) {
+		return code;
+	}
+	if (c->json) {
+		json_out w;
+		change_json_begin(c, &w);
+		json_kv_string(&w, "zone", a->name);
+		json_kv_int(&w, "serial", a->serial);
+		json_key(&w, "settings");
+		json_array_begin(&w);
+		for (const char *p = a->differ; *p != '\0';) {
+			const size_t len = strcspn(p, ",");
+			char name[32];
+			(void)snprintf(name, sizeof(name), "%.*s", (int)len, p);
+			json_string(&w, name);
+			p += len + (p[len] == ',' ? 2 : 0);
+		}
+		json_array_end(&w);
+		change_json_end(&w);
+	} else if (!c->change->changed) {
+		(void)fprintf(c->out, "zone %s is as asked already (serial %"
+			PRIu32 "), unchanged\n", a->name, a->serial);
+	} else if (a->set) {
+		(void)fprintf(c->out, "changed zone %s: %s (serial %" PRIu32
+			")\n", a->name, a->differ, a->serial);
+	} else {
 		(void)fprintf(c->out, "added zone %s (serial %" PRIu32 ")\n",
-			a->added, a->serial);
+			a->name, a->serial);
 		/* BIND makes a DLZ zone updatable only when it configures
 		 * the module (shared/reference/dlz-update-flow.md, 5). */
 		(void)fprintf(c->out, "note: a running named serves zone %s "
 			"at its next registry poll; dynamic updates to it are "
-			"refused (NOTAUTH) until `rndc reconfig`\n", a->added);
+			"refused (NOTAUTH) until `rndc reconfig`\n", a->name);
 	}
-	return code;
+	return -1;
 }
 
 static kd_result
 zone_remove_change(const cli *c, registry *reg, void *zone, kd_err *err)
 {
-	(void)c;
-	return registry_remove_zone(reg, zone, err);
+	registry_dataset ds;
+	char *old_text = NULL, *new_text = NULL;
+	char differ[160];
+	kd_result ret = registry_load(reg, zone, &ds, err);
+
+	if (ret == KD_ENOENT) {
+		return KD_OK; /* absent already */
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	if (!zone_compare(&ds.zones[0], NULL, differ, sizeof(differ),
+		&old_text, &new_text)) {
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
+	if (ret == KD_OK) {
+		ret = registry_remove_zone(reg, zone, err);
+	}
+	if (ret == KD_OK) {
+		char *summary = cli_strdup_printf("%s; hosts=%zu; "
+			"addresses=%zu; grants=%zu",
+			old_text != NULL ? old_text : "", ds.host_count,
+			ds.address_count, ds.grant_count);
+		cli_changed(c, zone, zone, summary, NULL);
+	}
+	free(old_text);
+	free(new_text);
+	registry_dataset_free(&ds);
+	return ret;
 }
 
 static int
@@ -292,6 +639,7 @@ run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	int count)
 {
 	char zone[DNAME_BUF_SIZE];
+	char text[DNAME_BUF_SIZE + 64];
 
 	(void)cmd;
 	(void)args;
@@ -299,7 +647,10 @@ run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
 	const int code = zone_session(c, pos[0], false, zone_remove_change,
 		zone);
 	if (code < 0) {
-		(void)fprintf(c->out, "removed zone %s\n", zone);
+		(void)snprintf(text, sizeof(text), c->change->changed ?
+			"removed zone %s" : "zone %s does not exist, unchanged",
+			zone);
+		change_report(c, "zone", zone, text);
 	}
 	return code;
 }
@@ -379,58 +730,6 @@ zone_list_json(const cli *c, const registry_dataset *ds)
 	json_end_document(&w);
 }
 
-/* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */
-static char *
-join_list(const char *items, size_t size, size_t count)
-{
-	size_t len = 1;
-
-	for (size_t i = 0; i < count; i++) {
-		len += strlen(items + i * size) + 2;
-	}
-	char *text = malloc(len);
-	if (text == NULL) {
-		return NULL;
-	}
-	text[0] = '\0';
-	for (size_t i = 0; i < count; i++) {
-		if (i > 0) {
-			strcat(text, ", ");
-		}
-		strcat(text, items + i * size);
-	}
-	return text;
-}
-
-/* "ns1.example.test (192.0.2.53), ns.provider.test" */
-static char *
-join_ns(const registry_zone *z)
-{
-	size_t len = 1;
-
-	for (size_t i = 0; i < z->ns_count; i++) {
-		len += strlen(z->ns[i].name) + 5;
-		for (size_t j = 0; j < z->ns[i].address_count; j++) {
-			len += strlen(z->ns[i].addresses[j]) + 2;
-		}
-	}
-	char *text = malloc(len);
-	if (text == NULL) {
-		return NULL;
-	}
-	text[0] = '\0';
-	for (size_t i = 0; i < z->ns_count; i++) {
-		strcat(text, i > 0 ? ", " : "");
-		strcat(text, z->ns[i].name);
-		for (size_t j = 0; j < z->ns[i].address_count; j++) {
-			strcat(text, j == 0 ? " (" : " ");
-			strcat(text, z->ns[i].addresses[j]);
-		}
-		strcat(text, z->ns[i].address_count > 0 ? ")" : "");
-	}
-	return text;
-}
-
 static int
 zone_list_text(const cli *c, const registry_dataset *ds)
 {
@@ -470,56 +769,83 @@ zone_list_text(const cli *c, const registry_dataset *ds)
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_zone_add[] = {
+/* The options of zone add and zone set: one table, one handler. */
+static const struct option options_zone[] = {
 	{ "ns", required_argument, NULL, OPT_NS },
 	{ "soa-mname", required_argument, NULL, OPT_SOA_MNAME },
 	{ "soa-rname", required_argument, NULL, OPT_SOA_RNAME },
 	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "soa-refresh", required_argument, NULL, OPT_SOA_REFRESH },
+	{ "soa-retry", required_argument, NULL, OPT_SOA_RETRY },
+	{ "soa-expire", required_argument, NULL, OPT_SOA_EXPIRE },
+	{ "soa-minimum", required_argument, NULL, OPT_SOA_MINIMUM },
 	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
+	{ "no-allow-transfer", no_argument, NULL, OPT_NO_ALLOW_TRANSFER },
 	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
+	{ "catalog", no_argument, NULL, OPT_CATALOG },
 	{ "no-catalog", no_argument, NULL, OPT_NO_CATALOG },
 	OPTIONS_COMMON,
 };
 
+#define ZONE_OPTIONS_HELP \
+	"  --ns NAME[=ADDR,...]    a name server; ADDR gives a name server " \
+	"inside ZONE\n" \
+	"                          its A/AAAA records\n" \
+	"  --soa-mname NAME        SOA primary name server (default: the " \
+	"first --ns)\n" \
+	"  --soa-rname MAILBOX     SOA contact, hostmaster@ZONE or " \
+	"hostmaster.ZONE\n" \
+	"                          (default: hostmaster.ZONE)\n" \
+	"  --ttl SECONDS           TTL of SOA and NS, default TTL of hosts " \
+	"(default 3600);\n" \
+	"                          also the SOA minimum unless that is " \
+	"given apart\n" \
+	"  --soa-refresh, --soa-retry, --soa-expire, --soa-minimum " \
+	"SECONDS\n" \
+	"                          SOA timers (defaults 3600, 600, 1209600, " \
+	"the TTL)\n" \
+	"  --allow-transfer ADDR[/LEN]  who may transfer the zone " \
+	"(AXFR/IXFR)\n" \
+	"  --catalog, --no-catalog  ZONE is (the default) or is not a member of the\n" \
+	"                          catalog zone (kmsdns-registry catalog set)\n" \
+	"  --notify ADDR[#PORT]    where to send NOTIFY after changes " \
+	"(port 53)\n" \
+	"  --no-allow-transfer, --no-notify  empty the list\n"
+
 const cli_command cli_zone_commands[] = {
 	{
 		.group = "zone", .action = "add",
-		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]...\n"
-			"    [--soa-mname NAME] [--soa-rname MAILBOX] "
-			"[--ttl SECONDS]\n"
-			"    [--allow-transfer ADDR[/LEN]]... "
-			"[--notify ADDR[#PORT]]...\n"
-			"    [--no-catalog]",
+		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]... "
+			"[ZONE SETTINGS]",
 		.positional = "ZONE",
-		.summary = "Add ZONE, served by the DLZ module.",
-		.details =
-			"  --ns NAME[=ADDR,...]    a name server (at least one); "
-			"ADDR gives a name\n"
-			"                          server inside ZONE its A/AAAA "
-			"records\n"
-			"  --soa-mname NAME        SOA primary name server "
-			"(default: the first --ns)\n"
-			"  --soa-rname MAILBOX     SOA contact, hostmaster@ZONE "
-			"or hostmaster.ZONE\n"
-			"                          (default: hostmaster.ZONE)\n"
-			"  --ttl SECONDS           TTL of SOA and NS, default TTL "
-			"of hosts, SOA minimum\n"
-			"                          (default 3600)\n"
-			"  --allow-transfer ADDR[/LEN]  who may transfer the zone "
-			"(AXFR/IXFR)\n"
-			"  --notify ADDR[#PORT]    where to send NOTIFY after "
-			"changes (port 53)\n"
-			"  --no-catalog            leave ZONE out of the catalog "
-			"zone (catalog set)\n"
-			"\nSOA timers: refresh 3600, retry 600, expire 1209600 "
-			"(14d), minimum = TTL.\n"
-			"The serial starts at the current UNIX time and grows by "
-			"one with every\n"
-			"command that changes what the zone serves.\n",
-		.options = options_zone_add, .min_args = 1, .max_args = 1,
-		.run = run_zone_add, .on_option = zone_add_option,
-		.args_size = sizeof(zone_add_args),
-		.init_args = zone_add_init, .free_args = zone_add_free,
+		.summary = "Add ZONE, served by the DLZ module. A zone that "
+			"exists with the same\nsettings is left as it is "
+			"(\"changed\": false); with other settings it is\n"
+			"an error naming them: change them with zone set.",
+		.details = ZONE_OPTIONS_HELP
+			"\nThe serial starts at the current UNIX time and grows "
+			"by one with every\n"
+			"command that changes what the zone serves.\n"
+			"JSON: {\"changed\", \"command\", \"zone\", "
+			"\"serial\", \"settings\": [changed]}\n",
+		.options = options_zone, .min_args = 1, .max_args = 1,
+		.run = run_zone_change, .on_option = zone_option,
+		.args_size = sizeof(zone_args), .free_args = zone_args_free,
+	},
+	{
+		.group = "zone", .action = "set",
+		.synopsis = "ZONE [ZONE SETTINGS]",
+		.positional = "ZONE",
+		.summary = "Change the settings of ZONE in place: its "
+			"registrations, grants and\nsites stay; the serial "
+			"goes up once. A list given replaces the list.",
+		.details = ZONE_OPTIONS_HELP
+			"JSON: {\"changed\", \"command\", \"zone\", "
+			"\"serial\", \"settings\": [changed]}\n",
+		.options = options_zone, .min_args = 1, .max_args = 1,
+		.run = run_zone_change, .on_option = zone_option,
+		.args_size = sizeof(zone_args), .free_args = zone_args_free,
 	},
 	{
 		.group = "zone", .action = "remove",
@@ -543,8 +869,8 @@ const cli_command cli_zone_commands[] = {
 			"[{\"name\", \"addresses\": []}],\n"
 			"  \"allow_transfer\": [], \"notify\": [], "
 			"\"hosts\"}]\n",
-		.options = options_list, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = list_option,
+		.options = options_none, .min_args = 0, .max_args = 0,
+		.run = run_list, .on_option = no_options,
 		.list_json = zone_list_json, .list_text = zone_list_text,
 		.args_size = sizeof(list_args),
 	},

@@ -257,6 +257,18 @@ kd_result registry_set_settings(registry *reg, const registry_settings *in,
 kd_result registry_add_zone(registry *reg, const registry_zone *zone,
 	int64_t now, kd_err *err);
 
+/*
+ * Replace the settings of the existing zone ZONE->name (SOA names and
+ * timers, TTL, NS with addresses, transfer and notify lists; serial
+ * ignored) in place: its registrations, grants and sites stay, its serial
+ * goes up once. KD_ENOENT when the zone does not exist.
+ */
+kd_result registry_update_zone(registry *reg, const registry_zone *zone,
+	kd_err *err);
+
+/* KD_OK when the zone ZONE (canonical) exists, else KD_ENOENT naming it. */
+kd_result registry_zone_exists(registry *reg, const char *zone, kd_err *err);
+
 /* Remove the zone NAME and everything registered in it. */
 kd_result registry_remove_zone(registry *reg, const char *name, kd_err *err);
 
@@ -334,6 +346,58 @@ kd_result registry_add_site_prefix(registry *reg, const char *site,
 	const char *prefix, kd_err *err);
 /* Remove site SITE (all its prefixes); registrations keep no site. */
 kd_result registry_remove_site(registry *reg, const char *site, kd_err *err);
+
+/* ---- audit (registry_audit.c) ---------------------------------------- */
+
+/* Default of the audit retention: scavenge deletes older entries. */
+#define REGISTRY_DEFAULT_AUDIT_RETENTION (365 * 24 * 3600)
+
+/*
+ * One recorded change: when, who (the Unix user of kmsdns-registry, or
+ * the signer of an UPDATE), the command ("zone add", "update add"), the
+ * zone ("" when none), the object it acted on (a target, an identity, a
+ * site, a setting) and the values before and after ("" when none).
+ */
+typedef struct registry_audit_entry {
+	int64_t id;        /* assigned by registry_audit_add(); increasing */
+	int64_t time;
+	const char *user;
+	const char *command;
+	const char *zone;
+	const char *object;
+	const char *old_value;
+	const char *new_value;
+} registry_audit_entry;
+
+/*
+ * Record ENTRY (its id ignored) in the open transaction, or in one of its
+ * own: the entry is kept exactly when the change it describes is.
+ */
+kd_result registry_audit_add(registry *reg, const registry_audit_entry *entry,
+	kd_err *err);
+
+/*
+ * Load the entries of ZONE (NULL: all) recorded at or after SINCE, oldest
+ * first, into *OUT (COUNT items, strings owned by the array); free with
+ * registry_audit_free().
+ */
+kd_result registry_audit_load(registry *reg, const char *zone, int64_t since,
+	registry_audit_entry **out, size_t *count, kd_err *err);
+void registry_audit_free(registry_audit_entry *entries, size_t count);
+
+/*
+ * Delete the entries recorded before BEFORE (count them only when
+ * DRY_RUN) into *COUNT.
+ */
+kd_result registry_audit_prune(registry *reg, int64_t before, bool dry_run,
+	size_t *count, kd_err *err);
+
+/* The audit retention in seconds (REGISTRY_DEFAULT_AUDIT_RETENTION unset). */
+kd_result registry_audit_retention(registry *reg, int64_t *seconds,
+	kd_err *err);
+/* Set the audit retention: 1s to DURATION_MAX_SECONDS. */
+kd_result registry_set_audit_retention(registry *reg, int64_t seconds,
+	kd_err *err);
 
 /* ---- reading --------------------------------------------------------- */
 
@@ -445,9 +509,8 @@ kd_result registry_prefix_normalize(const char *text, char *out,
 
 /*
  * Write the canonical "ADDR#PORT" of the notify endpoint TEXT
- * ("ADDR[#PORT]", port 53 by default) to OUT (REGISTRY_ENDPOINT_MAX).
- * KD_EINVAL for a bad address or port text, KD_ERANGE for a port outside
- * 1-65535.
+ * (cli_endpoint_parse() forms, port 53 by default) to OUT
+ * (REGISTRY_ENDPOINT_MAX). KD_EINVAL, naming TEXT and the accepted forms.
  */
 kd_result registry_endpoint_normalize(const char *text, char *out,
 	size_t outlen, kd_err *err);

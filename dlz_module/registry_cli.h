@@ -15,17 +15,22 @@
 #include "registry.h"
 
 /* Exit codes of registry_cli_main(). */
-#define REGISTRY_CLI_EXIT_OK 0
+#define REGISTRY_CLI_EXIT_OK 0     /* done, or already so */
 #define REGISTRY_CLI_EXIT_FAILED 1 /* the operation failed: store, not found */
-#define REGISTRY_CLI_EXIT_USAGE 2  /* unknown command or option, bad value */
+#define REGISTRY_CLI_EXIT_UNCHECKED 2 /* verify: named.conf unreadable */
+#define REGISTRY_CLI_EXIT_USAGE 64 /* EX_USAGE: unknown command or option,
+                                      missing argument, bad value */
 
 /*
  * Run kmsdns-registry with ARGC arguments ARGV (ARGV[0] is the program
  * name; the array may be reordered, as getopt_long() does). Results go to
  * OUT, errors to ERR as one line each ("kmsdns-registry: zone x does not
- * exist"). The environment supplies KMSDNS_REGISTRY (default for --db) and
- * KMSDNS_NOW (a UNIX time replacing the clock, for tests). Returns the exit
- * code. A command that fails changes nothing.
+ * exist"). The environment supplies KMSDNS_REGISTRY (default for --db;
+ * without either the registry is KD_DEFAULT_REGISTRY), KMSDNS_NOW (a UNIX
+ * time replacing the clock, for tests) and SUDO_USER (who the audit log
+ * names). Returns the exit code. A command that fails changes nothing; a
+ * command that succeeds is recorded in the registry's audit log (and
+ * syslog) when it changed something.
  */
 int registry_cli_main(int argc, char **argv, FILE *out, FILE *err);
 

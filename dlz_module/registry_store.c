@@ -21,6 +21,12 @@
  *   sites(prefix, site)               a prefix belongs to one site
  * Everything below a zone goes with it (ON DELETE CASCADE).
  *
+ *   audit(id, time, user, command, zone, object, old_value, new_value)
+ *                                     version 3: every change, by
+ *                                     kmsdns-registry or an UPDATE
+ * A writer opening an older file migrates it in one transaction; a reader
+ * reads files from REGISTRY_SCHEMA_READ_MIN on without upgrading them.
+ *
  * A temporary table, bumped(zone), remembers which zones already had their
  * serial incremented in the open transaction, so a command that makes
  * several changes to a zone increments its serial once. Temporary tables
@@ -217,27 +223,25 @@ typedef struct registry_migration {
 } registry_migration;
 
 static kd_result migrate_v2(registry *reg, kd_err *err);
+static kd_result migrate_v3(registry *reg, kd_err *err);
 static kd_result migrate_v4(registry *reg, kd_err *err);
 
 /*
- * Every migration, in increasing version order. A new registry is the
+ * Every migration, in increasing version order: 2 constraints and foreign
+ * keys, 3 the audit table, 4 the catalog zone. A new registry is the
  * version 1 schema followed by all of them; an older file runs those above
- * its version. Version 3 (the audit table, issue 11) is reserved: it
- * slots in as { 3, migrate_v3 } between 2 and 4, and REGISTRY_SCHEMA_GAPS
- * drops to 0. A file made at version 4 before then lacks it, so
- * migrate_v3 must also add it to such a file.
+ * its version.
  */
 static const registry_migration registry_migrations[] = {
 	{ 2, migrate_v2 },
+	{ 3, migrate_v3 },
 	{ 4, migrate_v4 },
 };
 #define MIGRATION_COUNT \
 	(sizeof(registry_migrations) / sizeof(registry_migrations[0]))
-#define REGISTRY_SCHEMA_GAPS 1
 
-_Static_assert(MIGRATION_COUNT + 1 + REGISTRY_SCHEMA_GAPS ==
-	REGISTRY_SCHEMA_VERSION,
-	"one migration per schema version above 1, but the reserved ones");
+_Static_assert(MIGRATION_COUNT + 1 == REGISTRY_SCHEMA_VERSION,
+	"one migration per schema version above 1");
 
 /* The SQL statements of migrate_v2() for one TABLE. */
 enum v2_step { V2_RENAME, V2_COPY, V2_DROP };
@@ -317,6 +321,24 @@ migrate_v2(registry *reg, kd_err *err)
 		(void)sqlite3_finalize(stmt);
 	}
 	return ret;
+}
+
+/* Version 3: the audit log of every change (registry_audit.c). */
+static kd_result
+migrate_v3(registry *reg, kd_err *err)
+{
+	return registry_exec_sql(reg,
+		"CREATE TABLE audit ("
+		" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		" time INTEGER NOT NULL,"
+		" user TEXT NOT NULL,"
+		" command TEXT NOT NULL,"
+		" zone TEXT NOT NULL,"
+		" object TEXT NOT NULL,"
+		" old_value TEXT NOT NULL,"
+		" new_value TEXT NOT NULL);"
+		"CREATE INDEX audit_by_time ON audit(time);"
+		"CREATE INDEX audit_by_zone ON audit(zone, time);", err);
 }
 
 /*

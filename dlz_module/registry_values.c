@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 #include "kd_result.h"
+#include "cli_conv.h"
+#include "endpoint.h"
 #include "registry.h"
 #include "registry_internal.h"
 #include "sites.h"
@@ -138,53 +140,19 @@ kd_result
 registry_endpoint_normalize(const char *text, char *out, size_t outlen,
 	kd_err *err)
 {
-	char address_text[REGISTRY_ADDR_MAX];
-	char address[REGISTRY_ADDR_MAX];
-	unsigned long port = 53;
-
-	if (text == NULL || text[0] == '\0') {
-		return kd_err_set(err, KD_EINVAL, "notify endpoint \"\": empty");
-	}
-	const char *hash = strchr(text, '#');
-	const size_t address_len = hash != NULL ?
-		(size_t)(hash - text) : strlen(text);
-	if (address_len >= sizeof(address_text)) {
-		return kd_err_set(err, KD_EINVAL,
-			"notify endpoint \"%.64s...\": not an address", text);
-	}
-	memcpy(address_text, text, address_len);
-	address_text[address_len] = '\0';
-
+	endpoint ep;
 	kd_err inner;
-	if (registry_address_normalize(address_text, address,
-		sizeof(address), &inner) != KD_OK) {
-		return kd_err_set(err, KD_EINVAL, "notify endpoint \"%s\": %s",
-			text, inner.text);
+
+	if (cli_endpoint_parse(text != NULL ? text : "", 53, &ep, &inner) !=
+		KD_OK) {
+		return kd_err_set(err, KD_EINVAL, "notify endpoint %s",
+			inner.text);
 	}
-	if (hash != NULL) {
-		const char *digits = hash + 1;
-		size_t n = 0;
-		port = 0;
-		for (; digits[n] >= '0' && digits[n] <= '9' && n < 6; n++) {
-			port = port * 10 + (unsigned long)(digits[n] - '0');
-		}
-		if (n == 0 || digits[n] != '\0') {
-			return kd_err_set(err, KD_EINVAL,
-				"notify endpoint \"%s\": port \"%s\" is not a "
-				"number", text, digits);
-		}
-		if (port < 1 || port > 65535) {
-			return kd_err_set(err, KD_ERANGE,
-				"notify endpoint \"%s\": port %lu is out of "
-				"range 1-65535", text, port);
-		}
+	if (outlen < ENDPOINT_TEXT_MAX) {
+		return kd_err_set(err, KD_EFULL, "notify endpoint: %zu bytes "
+			"are too few", outlen);
 	}
-	const int written = snprintf(out, outlen, "%s#%lu", address, port);
-	if (written < 0 || (size_t)written >= outlen) {
-		return kd_err_set(err, KD_EFULL,
-			"notify endpoint \"%s\": %zu bytes are too few", text,
-			outlen);
-	}
+	endpoint_format(&ep, out, outlen);
 	return KD_OK;
 }
 

@@ -74,6 +74,12 @@ registry_zone_require(registry *reg, const char *zone, kd_err *err)
 	return registry_row_require(reg, sql_zone_exists, "zone", zone, err);
 }
 
+kd_result
+registry_zone_exists(registry *reg, const char *zone, kd_err *err)
+{
+	return registry_zone_require(reg, zone, err);
+}
+
 /*
  * In one write level: check that ZONE (canonical) exists, run the DELETE
  * in STMT (prepared and bound by the caller) and, when BUMP, bump the
@@ -120,6 +126,15 @@ static const char sql_notify_insert[] =
 	"INSERT OR IGNORE INTO zone_notify (zone, position, endpoint)"
 	" VALUES (?1, ?2, ?3)";
 static const char sql_zone_delete[] = "DELETE FROM zones WHERE name = ?1";
+static const char sql_zone_update[] =
+	"UPDATE zones SET soa_mname = ?2, soa_rname = ?3, ttl = ?5,"
+	" refresh = ?6, retry = ?7, expire = ?8, minimum = ?9 WHERE name = ?1";
+static const char sql_zone_ns_delete[] =
+	"DELETE FROM zone_ns WHERE zone = ?1";
+static const char sql_zone_transfer_delete[] =
+	"DELETE FROM zone_allow_transfer WHERE zone = ?1";
+static const char sql_zone_notify_delete[] =
+	"DELETE FROM zone_notify WHERE zone = ?1";
 static const char sql_zone_set_serial[] =
 	"UPDATE zones SET serial = ?2 WHERE name = ?1";
 
@@ -253,6 +268,28 @@ zone_insert_list(registry *reg, const char *sql, const char *zone,
 	return ret;
 }
 
+static kd_result zone_insert_lists(registry *reg, const registry_zone *zone,
+	const zone_head *head, kd_err *err);
+
+/*
+ * Bind the columns of a zone row as in sql_zone_insert (?1 to ?9;
+ * sql_zone_update leaves the serial, ?4, alone).
+ */
+static void
+zone_bind_row(sqlite3_stmt *stmt, const registry_zone *zone,
+	const zone_head *head, uint32_t serial)
+{
+	registry_bind_text(stmt, 1, head->name);
+	registry_bind_text(stmt, 2, head->mname);
+	registry_bind_text(stmt, 3, head->rname);
+	registry_bind_int(stmt, 4, serial);
+	registry_bind_int(stmt, 5, zone->ttl);
+	registry_bind_int(stmt, 6, zone->refresh);
+	registry_bind_int(stmt, 7, zone->retry);
+	registry_bind_int(stmt, 8, zone->expire);
+	registry_bind_int(stmt, 9, zone->minimum);
+}
+
 static kd_result
 zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 	uint32_t serial, kd_err *err)
@@ -274,16 +311,24 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, head->name);
-	registry_bind_text(stmt, 2, head->mname);
-	registry_bind_text(stmt, 3, head->rname);
-	registry_bind_int(stmt, 4, serial);
-	registry_bind_int(stmt, 5, zone->ttl);
-	registry_bind_int(stmt, 6, zone->refresh);
-	registry_bind_int(stmt, 7, zone->retry);
-	registry_bind_int(stmt, 8, zone->expire);
-	registry_bind_int(stmt, 9, zone->minimum);
+	zone_bind_row(stmt, zone, head, serial);
 	ret = registry_stmt_run(reg, stmt, err);
+	if (ret == KD_OK) {
+		ret = zone_insert_lists(reg, zone, head, err);
+	}
+	if (ret == KD_OK) {
+		/* The new serial already is the zone's first. */
+		ret = serial_mark(reg, head->name, NULL, err);
+	}
+	return ret;
+}
+
+/* Insert the NS (with addresses), transfer and notify lists of ZONE. */
+static kd_result
+zone_insert_lists(registry *reg, const registry_zone *zone,
+	const zone_head *head, kd_err *err)
+{
+	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
 		ret = zone_insert_ns(reg, head->name, &zone->ns[i], (int64_t)i,
@@ -301,10 +346,6 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 			zone->notify != NULL ? zone->notify[0] : NULL,
 			REGISTRY_ENDPOINT_MAX, zone->notify_count,
 			registry_endpoint_normalize, err);
-	}
-	if (ret == KD_OK) {
-		/* The new serial already is the zone's first. */
-		ret = serial_mark(reg, head->name, NULL, err);
 	}
 	return ret;
 }
@@ -381,4 +422,59 @@ registry_set_serial(registry *reg, const char *name, uint32_t serial,
 	kd_err *err)
 {
 	return zone_row_write(reg, name, sql_zone_set_serial, &serial, err);
+}
+
+/* Run the statement SQL with the zone NAME as ?1. */
+static kd_result
+zone_run(registry *reg, const char *sql, const char *name, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	const kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_text(stmt, 1, name);
+	return registry_stmt_run(reg, stmt, err);
+}
+
+kd_result
+registry_update_zone(registry *reg, const registry_zone *zone, kd_err *err)
+{
+	zone_head head;
+	sqlite3_stmt *stmt = NULL;
+	kd_result ret = zone_head_check(zone, &head, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_zone_require(reg, head.name, err);
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_zone_update, &stmt, err);
+	}
+	if (ret == KD_OK) {
+		zone_bind_row(stmt, zone, &head, 0);
+		ret = registry_stmt_run(reg, stmt, err);
+	}
+	/* The lists are written anew (zone_ns_addresses go with zone_ns). */
+	if (ret == KD_OK) {
+		ret = zone_run(reg, sql_zone_ns_delete, head.name, err);
+	}
+	if (ret == KD_OK) {
+		ret = zone_run(reg, sql_zone_transfer_delete, head.name, err);
+	}
+	if (ret == KD_OK) {
+		ret = zone_run(reg, sql_zone_notify_delete, head.name, err);
+	}
+	if (ret == KD_OK) {
+		ret = zone_insert_lists(reg, zone, &head, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_serial_bump(reg, head.name, err);
+	}
+	return registry_tx_leave(reg, ret, err);
 }

@@ -103,8 +103,9 @@ compare_zones(const void *a, const void *b)
 static kd_result
 snapshot_index(snapshot *snap, kd_err *err)
 {
-	qsort(snap->zones, snap->zone_count, sizeof(*snap->zones),
-		compare_zones);
+	if (snap->zone_count > 1) /* no zones: snap->zones may be NULL */
+		qsort(snap->zones, snap->zone_count, sizeof(*snap->zones),
+			compare_zones);
 	size_t n = 16;
 	while (n < snap->zone_count * 2)
 		n *= 2;

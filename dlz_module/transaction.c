@@ -436,6 +436,26 @@ view_apply(kd_version *ver, const char *rdatastr, bool add)
 }
 
 /*
+ * Record the applied change REC (VALUE its rdata) in the registry's audit
+ * table, in the UPDATE's transaction: kept exactly when the change is.
+ */
+static kd_result
+audit_record(const kd_version *ver, const rdata_record *rec, bool add,
+	const char *value, kd_err *err)
+{
+	char text[ZONE_SRV_RDATA_MAX + 32];
+	snprintf(text, sizeof(text), "%u %s %s", rec->ttl, rec->type_text,
+		value);
+	const registry_audit_entry entry = {
+		.time = kd_now(), .user = ver->signer,
+		.command = add ? "update add" : "update delete",
+		.zone = ver->zone, .object = rec->owner,
+		.old_value = add ? "" : text, .new_value = add ? text : "",
+	};
+	return registry_audit_add(ver->inst->writer, &entry, err);
+}
+
+/*
  * Check one change of an UPDATE and apply it. A SELF signer adding a record
  * to an RRset with another TTL makes BIND subtract and re-add every record
  * of the RRset, other hosts' included: such a foreign subtraction is held
@@ -493,6 +513,12 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 	}
 	kd_result res = add ? apply_add(ver, &rec, &err) :
 		apply_sub(ver, &rec, &err);
+	char value[ZONE_SRV_RDATA_MAX];
+	if (rec.type != RDATA_TYPE_SRV ||
+	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK)
+		snprintf(value, sizeof(value), "%s", rec.data.address);
+	if (res == KD_OK)
+		res = audit_record(ver, &rec, add, value, &err);
 	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s of %s failed: %s",
 			ver->zone, verb, rec.owner, err.text);
@@ -502,10 +528,6 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 	ver->changes++;
 	if (view_apply(ver, rdatastr, add) != ISC_R_SUCCESS)
 		return ISC_R_FAILURE;
-	char value[ZONE_SRV_RDATA_MAX];
-	if (rec.type != RDATA_TYPE_SRV ||
-	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK)
-		snprintf(value, sizeof(value), "%s", rec.data.address);
 	KD_LOG(inst, ISC_LOG_INFO, "zone %s: %s %s %u %s %s (signer %s%s)",
 		ver->zone, add ? "added" : "deleted", rec.owner, rec.ttl,
 		rec.type_text, value, ver->signer, ver->tagged ? ", tagged" : "");

@@ -12,11 +12,12 @@
 #include <time.h>
 
 #include "check_options.h"
+#include "cli_conv.h"
 #include "resolv_conf.h"
 #include "discovery.h"
 #include "report_output.h"
 
-#define EXIT_USAGE 64
+#define EXIT_USAGE CLI_EX_USAGE
 #define EXIT_CLIENT_FAILS 2
 #define EXIT_NAGIOS_UNKNOWN 3
 /* Sockets kmsdns-check keeps open at once, at most. */
@@ -75,8 +76,7 @@ main(int argc, char **argv)
 		bool nagios = check_options_scan_format(argc, argv) ==
 			CHECK_FORMAT_NAGIOS;
 
-		fprintf(stderr, "kmsdns-check: %s\n", err.text);
-		fprintf(stderr, "Try 'kmsdns-check --help'.\n");
+		(void)cli_usage_error(stderr, "kmsdns-check", "%s", err.text);
 		if (nagios)
 			report_print_nagios_unknown(err.text, stdout);
 		check_options_free(&opts);
@@ -84,6 +84,11 @@ main(int argc, char **argv)
 	}
 	if (opts.help) {
 		fputs(check_options_usage(), stdout);
+		check_options_free(&opts);
+		return 0;
+	}
+	if (opts.version) {
+		cli_version(stdout, "kmsdns-check");
 		check_options_free(&opts);
 		return 0;
 	}

@@ -47,6 +47,7 @@ static const char usage_text[] =
 "                             metrics)\n"
 "  --json                     the same as --format json\n"
 "  -h, --help                 print this help\n"
+"  -V, --version              print the version\n"
 "Exit status: 0 clients activate and nothing is wrong, 1 problems found,\n"
 "2 a client in scope would fail (or the run's deadline was reached),\n"
 "64 usage error (3 with --format nagios). See kmsdns-check(1).\n";
@@ -64,6 +65,7 @@ typedef enum option_id {
 	OPT_AUTHORITATIVE, OPT_NS_PORT, OPT_EXPECT, OPT_TIMEOUT, OPT_JSON,
 	OPT_FORMAT,
 	OPT_HELP,
+	OPT_VERSION,
 } option_id;
 
 typedef struct option_spec {
@@ -91,6 +93,8 @@ static const option_spec option_table[] = {
 	{ "--format", OPT_FORMAT, true },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
+	{ "--version", OPT_VERSION, false },
+	{ "-V", OPT_VERSION, false },
 };
 
 /* The spec whose name ARG starts with, followed by '\0' or '='. */
@@ -309,6 +313,9 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 		break;
 	case OPT_HELP:
 		opts->help = true;
+		break;
+	case OPT_VERSION:
+		opts->version = true;
 		break;
 	}
 	return ret;

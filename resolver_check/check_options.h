@@ -58,6 +58,7 @@ typedef struct check_options {
 	unsigned timeout_ms;          /* --timeout */
 	check_format format;
 	bool help;                    /* --help/-h: print usage, nothing else */
+	bool version;                 /* --version/-V: print the version */
 } check_options;
 
 /*

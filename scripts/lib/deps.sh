@@ -7,7 +7,8 @@ libldns-dev libkrb5-dev libsqlite3-dev libcmocka-dev sqlite3 \
 bind9 bind9-dev bind9-utils bind9-dnsutils \
 krb5-kdc krb5-admin-server krb5-user \
 iproute2 procps man-db groff-base libssl-dev jq python3 dnsperf \
-debhelper lintian knot prometheus samba-ad-dc samba-ad-provision"
+debhelper lintian knot prometheus samba-ad-dc samba-ad-provision \
+ansible-core"
 
 kd_missing_packages() {
 	local pkg missing=()

@@ -388,8 +388,8 @@ ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1.a.test --expect kms2
 ck_expect_rc 0 "all expected"
 ck_run --suffix a.test "${SRV[@]}" --no-probe --expect kms1
 ck_expect_rc 64 "--expect takes FQDNs only"
-h_assert_eq 'kmsdns-check: --expect: "kms1" is not a fully qualified host name (e.g. kms1.example.test)' \
-	"$(printf '%s\n' "$CK_ERR" | head -1)"
+h_assert_eq 'kmsdns-check: --expect: "kms1" is not a fully qualified host name (e.g. kms1.example.test) (see kmsdns-check --help)' \
+	"$CK_ERR" "one line pointing to --help"
 
 # --- usage errors and bad input: exit 64, one line naming the input -------------
 ck_run --suffix a.test --resolv-conf /x
@@ -418,6 +418,9 @@ h_assert_contains "$CK_OUT" "usage: kmsdns-check"
 ck_run --help
 ck_expect_rc 0 "--help"
 h_assert_contains "$CK_OUT" "usage: kmsdns-check"
+ck_run --version
+ck_expect_rc 0 "--version"
+h_assert_contains "$CK_OUT" "kmsdns-check (kmsdns) "
 
 h_assert_ok h_named_stop ns1
 exit 0

@@ -83,6 +83,14 @@ EOF
 h_assert_eq "0 0 1688 kms0.example.test." "$(dlz_srv example.test)" "SRV after the delete"
 h_assert_eq "" "$(host_json kms5.other.test)" "registration deleted"
 h_assert_eq $((s0 + 2)) "$(dlz_serial example.test)" "serial after the delete"
+# the audit log of the registry: both changes with their signer, in the
+# UPDATE's transaction; the re-publish only refreshed and is not a change
+audit=$("$DLZ_TOOL" --db "$DLZ_DB" log --zone example.test --json |
+	jq -r '.[] | select(.user == "admin-key") | [.command, .object, .old, .new] | join("|")')
+h_assert_eq "update add|_vlmcs._tcp.example.test||300 SRV 10 50 1688 kms5.other.test.
+update delete|_vlmcs._tcp.example.test|$(echo "$audit" | sed -n '2s/^update delete|[^|]*|\([^|]*\)|.*/\1/p')|" \
+	"$audit" "audit entries of the any key"
+h_assert_contains "$audit" "SRV 10 50 1688 kms5.other.test.|" "the delete names the old record"
 
 # --- a "self" key: own records yes, foreign target no ----------------------
 h_assert_ok h_nsupdate -k "$KMS1" <<'EOF'
@@ -101,6 +109,8 @@ send
 EOF
 h_assert_not_contains "$(dlz_srv example.test)" "kms2.example.test" "foreign target added by a self key"
 h_assert_eq "$s1" "$(dlz_serial example.test)" "serial after a refused update"
+h_assert_not_contains "$("$DLZ_TOOL" --db "$DLZ_DB" log --json)" "kms2.example.test" \
+	"a refused update in the audit log"
 log_has "target kms2.example.test is not the signer's host kms1.example.test" ||
 	h_fail "refusal of the foreign target not logged with its reason"
 # a refused record makes the whole UPDATE fail: the own record with it is not added

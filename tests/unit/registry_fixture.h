@@ -17,6 +17,7 @@
 #include "registry.h"
 
 #define TEST_REGISTRY_TO_V1_SQL \
+	"DROP TABLE audit;" \
 	"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;" \
 	"DROP TRIGGER catalog_member_added;" \
 	"DROP TRIGGER catalog_member_removed;" \

@@ -258,7 +258,8 @@ test_schema_upgrade(void **state)
 	assert_ok(registry_load(f->reg, NULL, &ds, &err), &err);
 	assert_int_equal(ds.zone_count, 1);
 	registry_dataset_free(&ds);
-	/* Now version 2, its checks in force, foreign keys on. */
+	/* Now the current version, the checks of 2 in force, foreign keys
+	 * on. */
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO hosts VALUES ('"
@@ -526,8 +527,8 @@ test_zone_add_invalid(void **state)
 	spec.zone.notify = spec.notify;
 	spec.zone.notify_count = 1;
 	assert_int_equal(registry_add_zone(f->reg, &spec.zone, T0, &err),
-		KD_ERANGE);
-	assert_non_null(strstr(err.text, "port 0 is out of range 1-65535"));
+		KD_EINVAL);
+	assert_non_null(strstr(err.text, "has a port out of range 1-65535"));
 
 	zone_spec_init(&spec, ZONE);
 	spec.zone.ttl = UINT32_C(2147483648);
@@ -1358,7 +1359,10 @@ test_value_checks(void **state)
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#", out,
 		sizeof(out), &err), KD_EINVAL);
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#65536", out,
-		sizeof(out), &err), KD_ERANGE);
+		sizeof(out), &err), KD_EINVAL);
+	assert_ok(registry_endpoint_normalize("[2001:db8::1]#5300", out,
+		sizeof(out), &err), &err);
+	assert_string_equal(out, "2001:db8::1#5300");
 	assert_int_equal(registry_endpoint_normalize("192.0.2.1#1234567", out,
 		sizeof(out), &err), KD_EINVAL);
 	assert_int_equal(registry_endpoint_normalize("ns1#53", out,

@@ -15,9 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cli_conv.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_cli.h"
+#include "tmp_registry.h"
 
 /* What config get prints for the default update limits. */
 #define LIMITS_DEFAULT_TEXT \
@@ -30,8 +32,8 @@
 #define OUTPUT_MAX 65536
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[TMP_REGISTRY_DIR_MAX];
+	char path[TMP_REGISTRY_PATH_MAX];
 	char out[OUTPUT_MAX];
 	char err[OUTPUT_MAX];
 } fixture;
@@ -44,12 +46,10 @@ setup(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-cli-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("cli", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	(void)unsetenv("KMSDNS_REGISTRY");
 	(void)setenv("KMSDNS_NOW", T0_TEXT, 1);
 	*state = f;
@@ -60,15 +60,8 @@ static int
 teardown(void **state)
 {
 	fixture *f = *state;
-	static const char *const suffixes[] = { "", "-wal", "-shm" };
-	char name[160];
 
-	for (size_t i = 0; i < 3; i++) {
-		(void)snprintf(name, sizeof(name), "%s%s", f->path,
-			suffixes[i]);
-		(void)unlink(name);
-	}
-	(void)rmdir(f->dir);
+	tmp_registry_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }
@@ -333,13 +326,17 @@ test_help_and_version(void **state)
 	const char *after_options[] = { "grant", "x@R", "--help", NULL };
 
 	assert_ran(f, run_argv(f, help));
-	assert_contains(f->out, "Usage: kmsdns-registry [--db FILE] COMMAND");
+	assert_contains(f->out,
+		"Usage: kmsdns-registry [--db FILE] [--json] [--dry-run] COMMAND");
 	assert_contains(f->out, "zone add ZONE --ns NAME[=ADDR[,ADDR...]]");
 	assert_contains(f->out, "config set stale-after|scavenge-after");
 	assert_contains(f->out, "KMSDNS_NOW");
 	assert_contains(f->out, "refresh 3600, retry 600, expire 1209600");
 	assert_ran(f, run_argv(f, short_help));
 	assert_contains(f->out, "Exit status");
+	assert_contains(f->out, "  64  usage error");
+	assert_contains(f->out, "zone set ZONE");
+	assert_contains(f->out, "log [--zone ZONE] [--since TIME] [--json]");
 	assert_ran(f, run_argv(f, version));
 	assert_string_equal(f->out, "kmsdns-registry (" PACKAGE_NAME ") "
 		PACKAGE_VERSION "\n");
@@ -367,11 +364,11 @@ test_usage_errors(void **state)
 		{ { "frob", NULL },
 			"unknown command \"frob\" (see kmsdns-registry --help)" },
 		{ { "--frob", NULL },
-			"unknown option --frob (see kmsdns-registry --help)" },
+			"unknown option \"--frob\" (see kmsdns-registry --help)" },
 		{ { "-x", NULL },
 			"unknown option -x (see kmsdns-registry --help)" },
 		{ { "zone", NULL },
-			"zone: missing action (use add, remove or list)" },
+			"zone: missing action (use add, set, remove or list)" },
 		{ { "config", "put", NULL },
 			"config: unknown action \"put\" (use get or set)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--priority", "70000",
@@ -384,13 +381,39 @@ test_usage_errors(void **state)
 			"2147483648", NULL },
 			"--ttl: 2147483648 is out of range 0-2147483647" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--priority", NULL },
-			"--priority needs a value" },
+			"host add: --priority needs a value (see kmsdns-registry "
+			"host add --help)" },
+		{ { "host", "add", ZONE, "kms1." ZONE, "--weight", "10",
+			"--weight", "20", NULL },
+			"host add: --weight is given more than once (see "
+			"kmsdns-registry host add --help)" },
+		{ { "--db", "a", "zone", "list", "--db", "b", NULL },
+			"zone list: --db is given more than once (see "
+			"kmsdns-registry zone list --help)" },
+		{ { "--json", "--json", "zone", "list", NULL },
+			"--json is given more than once (see kmsdns-registry "
+			"--help)" },
+		{ { "zone", "set", ZONE, "--notify", "192.0.2.1",
+			"--no-notify", NULL },
+			"zone set: --no-notify contradicts --notify" },
+		{ { "zone", "add", "a\001\377b.test", "--ns", "ns1.x.test",
+			NULL }, "zone \"a\\x01\\xffb.test\": label "
+			"\"a\\x01\\xffb\" holds the byte 0x01, not allowed in an "
+			"owner name" },
+		{ { "log", "--since", "yesterday", NULL },
+			"--since: \"yesterday\" is neither a UTC time "
+			"(2026-12-06, 2026-12-06T10:00:00Z) nor a duration "
+			"before now (90m, 1d)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--frob", NULL },
-			"host add: unknown option --frob" },
+			"host add: unknown option --frob (see kmsdns-registry "
+			"host add --help)" },
 		{ { "host", "list", "--json=yes", NULL },
-			"host list: --json takes no value" },
-		{ { "host", "add", ZONE, NULL }, "host add: missing TARGET" },
-		{ { "host", "add", NULL }, "host add: missing ZONE" },
+			"host list: --json takes no value (see kmsdns-registry "
+			"host list --help)" },
+		{ { "host", "add", ZONE, NULL }, "host add: missing TARGET (see "
+			"kmsdns-registry host add --help)" },
+		{ { "host", "add", NULL }, "host add: missing ZONE (see "
+			"kmsdns-registry host add --help)" },
 		{ { "host", "add", ZONE, "kms1", NULL },
 			"target \"kms1\" is a single label: give the host's "
 			"fully qualified name" },
@@ -405,7 +428,8 @@ test_usage_errors(void **state)
 			"--site: site \"a b\": the character 0x20 is not allowed "
 			"(use letters, digits, '-', '_' and '.')" },
 		{ { "zone", "list", "extra", NULL },
-			"zone list: unexpected argument \"extra\"" },
+			"zone list: unexpected argument \"extra\" (see "
+			"kmsdns-registry zone list --help)" },
 		{ { "zone", "add", "a..b", "--ns", "ns1.x.test", NULL },
 			"zone \"a..b\": empty label" },
 		{ { "zone", "add", ZONE, NULL },
@@ -427,8 +451,18 @@ test_usage_errors(void **state)
 			"beyond /16 (did you mean 10.1.0.0/16?)" },
 		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
 			"192.0.2.1#65536", NULL },
-			"--notify: notify endpoint \"192.0.2.1#65536\": port "
-			"65536 is out of range 1-65535" },
+			"--notify: notify endpoint \"192.0.2.1#65536\" has a port "
+			"out of range 1-65535 (accepted forms: " CLI_ENDPOINT_FORMS
+			")" },
+		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
+			"127.0.0.1:20053", NULL },
+			"--notify: notify endpoint \"127.0.0.1:20053\" is not an "
+			"IP address: a port follows '#', not ':' (accepted forms: "
+			CLI_ENDPOINT_FORMS ")" },
+		{ { "zone", "add", ZONE, "--ns", "ns1." ZONE, "--notify",
+			"[::1", NULL },
+			"--notify: notify endpoint \"[::1\" is not an IP address "
+			"(accepted forms: " CLI_ENDPOINT_FORMS ")" },
 		{ { "grant", "host/@R", "--zone", ZONE, "self", NULL },
 			"identity \"host/@R\": empty instance" },
 		{ { "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE, "all",
@@ -437,11 +471,14 @@ test_usage_errors(void **state)
 		{ { "grant", "KMS1$@EXAMPLE.TEST", "self", NULL },
 			"grant: --zone is required" },
 		{ { "grant", "KMS1$@EXAMPLE.TEST", NULL },
-			"grant: missing self|any" },
+			"grant: missing self|any (see kmsdns-registry grant "
+			"--help)" },
 		{ { "revoke", "--zone", ZONE, NULL },
-			"revoke: missing IDENTITY" },
+			"revoke: missing IDENTITY (see kmsdns-registry revoke "
+			"--help)" },
 		{ { "site", "add", "hq", NULL },
-			"site add: missing ADDR/PREFIX" },
+			"site add: missing ADDR/PREFIX (see kmsdns-registry site "
+			"add --help)" },
 		{ { "site", "add", "hq", "10.0.0.0/33", NULL },
 			"prefix \"10.0.0.0/33\": length \"33\" is not a "
 			"number 0-32" },
@@ -450,10 +487,12 @@ test_usage_errors(void **state)
 			"m, h, d or w)" },
 		{ { "config", "set", "fresh-for", "1h", NULL },
 			"config set: unknown setting \"fresh-for\" (use "
-			"stale-after, scavenge-after, max-update-records, "
-			"max-self-addresses or max-srv-answer-bytes)" },
+			"stale-after, scavenge-after, audit-retention, "
+			"max-update-records, max-self-addresses or "
+			"max-srv-answer-bytes)" },
 		{ { "scavenge", "--now", NULL },
-			"scavenge: unknown option --now" },
+			"scavenge: unknown option --now (see kmsdns-registry "
+			"scavenge --help)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -469,6 +508,27 @@ test_usage_errors(void **state)
 	}
 }
 
+/*
+ * verify is a command of the one option parser: --json anywhere, exit 2
+ * when named.conf cannot be read, 64 for a usage error.
+ */
+static void
+test_verify_exit_status(void **state)
+{
+	fixture *f = *state;
+	char conf[TMP_REGISTRY_PATH_MAX + 16];
+
+	(void)snprintf(conf, sizeof(conf), "%s/missing.conf", f->dir);
+	assert_int_equal(RUN(f, "--json", "verify", "--named-conf", conf),
+		REGISTRY_CLI_EXIT_UNCHECKED);
+	assert_contains(f->err, "kmsdns-registry: cannot check: ");
+	assert_int_equal(RUN(f, "verify", "--named-conf", conf, "--json"),
+		REGISTRY_CLI_EXIT_UNCHECKED);
+	assert_failed(f, RUN(f, "verify", "--frob"), REGISTRY_CLI_EXIT_USAGE,
+		"verify: unknown option --frob (see kmsdns-registry verify "
+		"--help)");
+}
+
 static void
 test_registry_path_and_clock(void **state)
 {
@@ -476,8 +536,10 @@ test_registry_path_and_clock(void **state)
 	const char *list[] = { "zone", "list", NULL };
 	char message[256];
 
-	assert_failed(f, run_argv(f, list), REGISTRY_CLI_EXIT_USAGE,
-		"no registry given: use --db FILE or set KMSDNS_REGISTRY");
+	/* Neither --db nor KMSDNS_REGISTRY: the default, named. */
+	assert_int_equal(run_argv(f, list), REGISTRY_CLI_EXIT_FAILED);
+	assert_contains(f->err, "kmsdns-registry: registry /");
+	assert_contains(f->err, "/lib/bind/kmsdns/registry.db does not exist\n");
 	(void)snprintf(message, sizeof(message), "registry %s does not exist",
 		f->path);
 	assert_failed(f, RUN(f, "zone", "list"), REGISTRY_CLI_EXIT_FAILED,
@@ -493,9 +555,14 @@ test_registry_path_and_clock(void **state)
 	assert_ran(f, run_argv(f, db_after));
 	assert_contains(f->out, "ZONE");
 
+	/* init of a registry that is there already changes nothing. */
 	(void)snprintf(message, sizeof(message),
-		"registry %s already exists", f->path);
-	assert_failed(f, RUN(f, "init"), REGISTRY_CLI_EXIT_FAILED, message);
+		"registry %s exists already, unchanged\n", f->path);
+	assert_ran(f, RUN(f, "init"));
+	assert_string_equal(f->out, message);
+	assert_ran(f, RUN(f, "init", "--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "{\"changed\":false,\"command\":\"init\"");
 
 	(void)setenv("KMSDNS_NOW", "soon", 1);
 	assert_failed(f, RUN(f, "zone", "list"), REGISTRY_CLI_EXIT_USAGE,
@@ -545,12 +612,26 @@ test_zone_commands(void **state)
 		"c.example.test");
 	assert_failed(f, RUN(f, "zone", "add", ZONE, "--ns", "ns1." ZONE),
 		REGISTRY_CLI_EXIT_FAILED,
-		"zone corp.example.test already exists");
+		"zone corp.example.test exists with other settings (ns, "
+		"allow-transfer, notify): change them with zone set");
+
+	/* The same zone again: nothing changes, exit 0. */
+	const uint32_t serial = serial_of(f);
+	assert_ran(f, RUN(f, "--json", "zone", "add", ZONE, "--ns",
+		"ns1." ZONE "=192.0.2.53,2001:db8::53", "--ns",
+		"ns.provider.test", "--allow-transfer", "192.0.2.0/24",
+		"--notify", "192.0.2.2#53", "--ttl", "3600"));
+	assert_json(f->out);
+	assert_string_equal(f->out, "{\"changed\":false,\"command\":"
+		"\"zone add\",\"zone\":\"corp.example.test\",\"serial\":"
+		T0_TEXT ",\"settings\":[]}\n");
+	assert_int_equal(serial_of(f), serial);
 
 	assert_ran(f, RUN(f, "zone", "remove", "B.example.test."));
 	assert_string_equal(f->out, "removed zone b.example.test\n");
-	assert_failed(f, RUN(f, "zone", "remove", "b.example.test"),
-		REGISTRY_CLI_EXIT_FAILED, "zone b.example.test does not exist");
+	assert_ran(f, RUN(f, "zone", "remove", "b.example.test", "--json"));
+	assert_string_equal(f->out, "{\"changed\":false,\"command\":"
+		"\"zone remove\",\"zone\":\"b.example.test\"}\n");
 	assert_ran(f, RUN(f, "zone", "list", "--json"));
 	assert_json(f->out);
 	assert_true(strstr(f->out, "b.example.test") == NULL);
@@ -578,10 +659,11 @@ test_host_commands(void **state)
 	assert_ran(f, RUN(f, "host", "list"));
 	assert_contains(f->out, "ZONE               TARGET                  "
 		"PRIORITY  WEIGHT  PORT  TTL   SITE  ORIGIN  SIGNER  CREATED"
-		"               REFRESHED             STATE\n");
+		"               REFRESHED             STATE   ADDRESSES\n");
 	assert_contains(f->out, "corp.example.test  kms1.corp.example.test  "
 		"5         10      1688  3600  -     static  -       "
-		"2023-11-14T22:13:20Z  2023-11-14T22:13:20Z  active\n");
+		"2023-11-14T22:13:20Z  2023-11-14T22:13:20Z  active  "
+		"192.0.2.10\n");
 	assert_contains(f->out, "kms2.provider.test      0         0       "
 		"1689  600   hq");
 
@@ -591,7 +673,20 @@ test_host_commands(void **state)
 		"\"kms1.corp.example.test\",\"priority\":5,\"weight\":10,"
 		"\"port\":1688,\"ttl\":3600,\"site\":\"\",\"origin\":\"static\","
 		"\"signer\":\"\",\"created\":\"2023-11-14T22:13:20Z\","
-		"\"refreshed\":\"2023-11-14T22:13:20Z\",\"state\":\"active\"}");
+		"\"refreshed\":\"2023-11-14T22:13:20Z\",\"state\":\"active\","
+		"\"addresses\":[{\"address\":\"192.0.2.10\",\"type\":\"A\","
+		"\"ttl\":3600,\"origin\":\"static\",\"signer\":\"\","
+		"\"created\":\"2023-11-14T22:13:20Z\",\"refreshed\":"
+		"\"2023-11-14T22:13:20Z\",\"state\":\"active\"}]}");
+
+	/* The same registration again changes nothing, serial included. */
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--json",
+		"--priority", "5", "--weight", "10", "--address", "192.0.2.10"));
+	assert_string_equal(f->out, "{\"changed\":false,\"command\":"
+		"\"host add\",\"zone\":\"corp.example.test\",\"target\":"
+		"\"kms1.corp.example.test\",\"srv\":\"5 10 1688 "
+		"kms1.corp.example.test.\"}\n");
+	assert_int_equal(serial_of(f), (uint32_t)T0 + 2);
 
 	/* Adding the target again replaces its registration and addresses. */
 	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--priority",
@@ -615,11 +710,11 @@ test_host_commands(void **state)
 		REGISTRY_CLI_EXIT_FAILED, "zone nowhere.test does not exist");
 
 	assert_ran(f, RUN(f, "host", "remove", ZONE, "kms1." ZONE));
-	assert_string_equal(f->out, "removed kms1.corp.example.test from zone "
+	assert_string_equal(f->out, "removed kms1.corp.example.test in zone "
 		"corp.example.test\n");
-	assert_failed(f, RUN(f, "host", "remove", ZONE, "kms1." ZONE),
-		REGISTRY_CLI_EXIT_FAILED, "kms1.corp.example.test is not "
-		"registered in zone corp.example.test");
+	assert_ran(f, RUN(f, "host", "remove", ZONE, "kms1." ZONE));
+	assert_string_equal(f->out, "not registered, unchanged: "
+		"kms1.corp.example.test in zone corp.example.test\n");
 	assert_ran(f, RUN(f, "host", "list", "--json"));
 	assert_json(f->out);
 	assert_true(strstr(f->out, "kms1.") == NULL);
@@ -669,7 +764,7 @@ test_failed_command_changes_nothing(void **state)
 		"scavenge-after 1h is shorter than stale-after 3d");
 	assert_ran(f, RUN(f, "config", "get"));
 	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n"
-		LIMITS_DEFAULT_TEXT);
+		"audit-retention 365d\n" LIMITS_DEFAULT_TEXT);
 }
 
 /* ---- grants, sites, config ------------------------------------------- */
@@ -714,9 +809,16 @@ test_grant_commands(void **state)
 	assert_ran(f, RUN(f, "revoke", "KMS-KEY", "--zone", ZONE));
 	assert_string_equal(f->out,
 		"revoked the grant of kms-key in zone corp.example.test\n");
-	assert_failed(f, RUN(f, "revoke", "kms-key", "--zone", ZONE),
-		REGISTRY_CLI_EXIT_FAILED,
-		"kms-key has no grant in zone corp.example.test");
+	assert_ran(f, RUN(f, "revoke", "kms-key", "--zone", ZONE));
+	assert_string_equal(f->out,
+		"no grant, unchanged, of kms-key in zone corp.example.test\n");
+	assert_failed(f, RUN(f, "revoke", "kms-key", "--zone", "nowhere.test"),
+		REGISTRY_CLI_EXIT_FAILED, "zone nowhere.test does not exist");
+	assert_ran(f, RUN(f, "grant", "*@EXAMPLE.TEST", "--zone", ZONE,
+		"any", "--json"));
+	assert_string_equal(f->out, "{\"changed\":false,\"command\":"
+		"\"grant\",\"identity\":\"*@EXAMPLE.TEST\",\"zone\":"
+		"\"corp.example.test\",\"scope\":\"any\"}\n");
 }
 
 static void
@@ -742,9 +844,12 @@ test_site_commands(void **state)
 	make_zone(f);
 	assert_ran(f, RUN(f, "site", "add", "hq", "10.1.0.0/16",
 		"2001:DB8:1::/48"));
-	assert_string_equal(f->out, "site hq: 2 prefixes added\n");
+	assert_string_equal(f->out, "site hq: prefixes added\n");
+	assert_ran(f, RUN(f, "site", "add", "hq", "10.1.0.0/16", "--json"));
+	assert_string_equal(f->out, "{\"changed\":false,\"command\":"
+		"\"site add\",\"site\":\"hq\"}\n");
 	assert_ran(f, RUN(f, "site", "add", "branch", "192.0.2.7"));
-	assert_string_equal(f->out, "site branch: 1 prefix added\n");
+	assert_string_equal(f->out, "site branch: prefixes added\n");
 	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--site",
 		"hq"));
 
@@ -762,8 +867,8 @@ test_site_commands(void **state)
 
 	assert_ran(f, RUN(f, "site", "remove", "hq"));
 	assert_string_equal(f->out, "removed site hq\n");
-	assert_failed(f, RUN(f, "site", "remove", "hq"),
-		REGISTRY_CLI_EXIT_FAILED, "site hq does not exist");
+	assert_ran(f, RUN(f, "site", "remove", "hq"));
+	assert_string_equal(f->out, "site hq does not exist, unchanged\n");
 	assert_ran(f, RUN(f, "host", "list", "--json"));
 	assert_contains(f->out, "\"site\":\"\"");
 }
@@ -776,16 +881,20 @@ test_config_commands(void **state)
 	make_registry(f);
 	assert_ran(f, RUN(f, "config", "get"));
 	assert_string_equal(f->out, "stale-after 3d\nscavenge-after 14d\n"
-		LIMITS_DEFAULT_TEXT);
+		"audit-retention 365d\n" LIMITS_DEFAULT_TEXT);
+	assert_ran(f, RUN(f, "config", "set", "stale-after", "3d"));
+	assert_string_equal(f->out, "stale-after is already, unchanged, 3d\n");
 	assert_ran(f, RUN(f, "config", "set", "stale-after", "36h"));
 	assert_string_equal(f->out, "stale-after is now 36h\n");
 	assert_ran(f, RUN(f, "config", "set", "scavenge-after", "2w"));
-	assert_string_equal(f->out, "scavenge-after is now 14d\n");
+	assert_string_equal(f->out,
+		"scavenge-after is already, unchanged, 14d\n");
 	assert_ran(f, RUN(f, "config", "set", "stale-after", "7200"));
 	assert_ran(f, RUN(f, "config", "get", "--json"));
 	assert_json(f->out);
 	assert_string_equal(f->out,
 		"{\"stale_after\":7200,\"scavenge_after\":1209600,"
+		"\"audit_retention\":31536000,"
 		"\"max_update_records\":64,\"max_self_addresses\":4,"
 		"\"max_srv_answer_bytes\":1232}\n");
 	assert_failed(f, RUN(f, "config", "set", "stale-after", "0"),
@@ -845,14 +954,15 @@ test_scavenge(void **state)
 	const uint32_t serial = serial_of(f);
 
 	assert_ran(f, RUN(f, "scavenge"));
-	assert_string_equal(f->out, "0 zones changed\n");
+	assert_string_equal(f->out, "0 zones changed\n"
+		"0 audit entries deleted\n");
 
 	/* Three days later: stale. */
 	(void)setenv("KMSDNS_NOW", "1700259200", 1);
 	assert_ran(f, RUN(f, "host", "list"));
 	assert_contains(f->out, "kms7.corp.example.test  0         0       "
 		"1688  3600  -     update  KMS7$@EXAMPLE.TEST");
-	assert_contains(f->out, "stale\n");
+	assert_contains(f->out, "stale   192.0.2.77\n");
 	assert_ran(f, RUN(f, "scavenge", "--dry-run"));
 	assert_contains(f->out, "would mark stale  _vlmcs._tcp."
 		"corp.example.test  SRV   0 0 1688 kms7.corp.example.test.  "
@@ -863,8 +973,10 @@ test_scavenge(void **state)
 	assert_int_equal(serial_of(f), serial);
 	assert_ran(f, RUN(f, "scavenge", "--json"));
 	assert_json(f->out);
-	assert_contains(f->out, "{\"now\":\"2023-11-17T22:13:20Z\","
-		"\"dry_run\":false,\"changed_zones\":1,\"registrations\":"
+	assert_contains(f->out, "{\"changed\":true,\"command\":"
+		"\"scavenge\",\"now\":\"2023-11-17T22:13:20Z\","
+		"\"dry_run\":false,\"changed_zones\":1,\"audit_pruned\":0,"
+		"\"registrations\":"
 		"[{\"zone\":\"corp.example.test\",\"owner\":\"_vlmcs._tcp."
 		"corp.example.test\",\"type\":\"SRV\",\"ttl\":3600,\"data\":"
 		"\"0 0 1688 kms7.corp.example.test.\",\"signer\":"
@@ -872,7 +984,8 @@ test_scavenge(void **state)
 		"\"state\":\"stale\",\"deleted\":false},");
 	assert_int_equal(serial_of(f), serial + 1);
 	assert_ran(f, RUN(f, "scavenge"));
-	assert_string_equal(f->out, "0 zones changed\n");
+	assert_string_equal(f->out, "0 zones changed\n"
+		"0 audit entries deleted\n");
 
 	/* Fourteen days: deleted. */
 	(void)setenv("KMSDNS_NOW", "1701209600", 1);
@@ -958,8 +1071,8 @@ test_catalog_commands(void **state)
 		REGISTRY_CLI_EXIT_USAGE, "catalog zone \"a..b\": empty label");
 	assert_failed(f, RUN(f, "catalog", "set", "c.example.test",
 		"--notify", "192.0.2.1#0"), REGISTRY_CLI_EXIT_USAGE,
-		"--notify: notify endpoint \"192.0.2.1#0\": port 0 is out of "
-		"range 1-65535");
+		"--notify: notify endpoint \"192.0.2.1#0\" has a port out of "
+		"range 1-65535 (accepted forms: ADDR, ADDR#PORT, [V6]#PORT)");
 	assert_failed(f, RUN(f, "catalog", "set", ZONE),
 		REGISTRY_CLI_EXIT_FAILED, "catalog zone " ZONE ": a zone of the "
 		"registry has this name");
@@ -975,6 +1088,116 @@ test_catalog_commands(void **state)
 		"no catalog zone is set");
 }
 
+/* ---- zone set and the audit log --------------------------------------- */
+
+static void
+test_zone_set_keeps_registrations(void **state)
+{
+	fixture *f = *state;
+
+	make_zone(f);
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--address",
+		"192.0.2.10"));
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"self"));
+	const uint32_t serial = serial_of(f);
+
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "600", "--ns",
+		"ns2." ZONE "=192.0.2.54", "--no-notify", "--soa-refresh",
+		"7200", "--json"));
+	assert_json(f->out);
+	assert_string_equal(f->out, "{\"changed\":true,\"command\":"
+		"\"zone set\",\"zone\":\"corp.example.test\",\"serial\":"
+		"1700000002,\"settings\":[\"ns\",\"ttl\",\"soa-refresh\","
+		"\"soa-minimum\",\"notify\"]}\n");
+	assert_int_equal(serial_of(f), serial + 1);
+	assert_ran(f, RUN(f, "export", ZONE));
+	assert_contains(f->out, "corp.example.test.\t600\tIN\tSOA\t"
+		"ns1.corp.example.test. hostmaster.corp.example.test. "
+		"1700000002 7200 600 1209600 600\n");
+	assert_contains(f->out, "IN\tNS\tns2.corp.example.test.\n");
+	assert_contains(f->out, "ns2.corp.example.test.\t600\tIN\tA\t"
+		"192.0.2.54\n");
+	assert_true(strstr(f->out, "ns.provider.test") == NULL);
+	assert_contains(f->out, "SRV\t0 0 1688 kms1.corp.example.test.\n");
+	assert_contains(f->out, "192.0.2.10");
+	assert_ran(f, RUN(f, "grants", "--json"));
+	assert_contains(f->out, "KMS1$@EXAMPLE.TEST");
+
+	/* A notify endpoint as [V6]#PORT. */
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--notify",
+		"[2001:DB8::2]#5353"));
+	assert_ran(f, RUN(f, "zone", "list", "--json"));
+	assert_contains(f->out, "\"notify\":[\"2001:db8::2#5353\"]");
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--no-notify"));
+
+	/* --dry-run: says what would change, changes nothing. */
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "300", "--dry-run",
+		"--json"));
+	assert_string_equal(f->out, "{\"changed\":true,\"command\":"
+		"\"zone set\",\"dry_run\":true,\"zone\":\"corp.example.test\","
+		"\"serial\":1700000005,\"settings\":[\"ttl\",\"soa-minimum\"]}\n");
+	assert_int_equal(serial_of(f), serial + 3);
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_true(strstr(f->out, "ttl=300") == NULL);
+
+	/* Again: nothing to change, the serial stays. */
+	assert_ran(f, RUN(f, "zone", "set", ZONE, "--ttl", "600"));
+	assert_string_equal(f->out, "zone corp.example.test is as asked "
+		"already (serial 1700000004), unchanged\n");
+	assert_int_equal(serial_of(f), serial + 3);
+	assert_failed(f, RUN(f, "zone", "set", "nowhere.test", "--ttl", "60"),
+		REGISTRY_CLI_EXIT_FAILED, "zone nowhere.test does not exist");
+}
+
+static void
+test_audit_log(void **state)
+{
+	fixture *f = *state;
+
+	(void)setenv("SUDO_USER", "alice", 1);
+	make_zone(f);
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	(void)setenv("KMSDNS_NOW", "1700003600", 1);
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));  /* no change: no entry */
+	assert_ran(f, RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone", ZONE));
+	assert_ran(f, RUN(f, "config", "set", "audit-retention", "1h"));
+	(void)unsetenv("SUDO_USER");
+
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "{\"id\":2,\"time\":\"2023-11-14T22:13:20Z\","
+		"\"user\":\"alice\",\"command\":\"grant\",\"zone\":"
+		"\"corp.example.test\",\"object\":\"KMS1$@EXAMPLE.TEST\","
+		"\"old\":\"\",\"new\":\"any\"}");
+	assert_contains(f->out, "{\"id\":3,\"time\":\"2023-11-14T23:13:20Z\","
+		"\"user\":\"alice\",\"command\":\"revoke\",\"zone\":"
+		"\"corp.example.test\",\"object\":\"KMS1$@EXAMPLE.TEST\","
+		"\"old\":\"any\",\"new\":\"\"}");
+	assert_true(strstr(f->out, "\"id\":5") == NULL);
+
+	/* --since a time, --since a duration ago, --zone. */
+	assert_ran(f, RUN(f, "log", "--since", "2023-11-14T23:00:00Z"));
+	assert_true(strstr(f->out, "zone add") == NULL);
+	assert_contains(f->out, "revoke");
+	assert_ran(f, RUN(f, "log", "--since", "30m", "--json"));
+	assert_true(strstr(f->out, "\"grant\"") == NULL);
+	assert_contains(f->out, "\"revoke\"");
+	assert_ran(f, RUN(f, "log", "--zone", "other.test", "--json"));
+	assert_string_equal(f->out, "[]\n");
+
+	/* scavenge prunes entries older than the retention (1h). */
+	(void)setenv("KMSDNS_NOW", "1700005400", 1);
+	assert_ran(f, RUN(f, "scavenge", "--json"));
+	assert_contains(f->out, "\"changed\":true");
+	assert_contains(f->out, "\"audit_pruned\":2");
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_true(strstr(f->out, "\"zone add\"") == NULL);
+	assert_contains(f->out, "\"command\":\"scavenge\"");
+}
+
 int
 main(void)
 {
@@ -982,6 +1205,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_help_and_version, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_usage_errors, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_verify_exit_status, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_registry_path_and_clock,
 			setup, teardown),
@@ -1003,6 +1228,10 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catalog_commands, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_zone_set_keeps_registrations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_log, setup,
 			teardown),
 	};
 

@@ -1,0 +1,201 @@
+/*
+ * cli_log.c -- kmsdns-registry log: the audit log of the registry.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "duration.h"
+#include "json_out.h"
+
+typedef struct log_args {
+	const char *zone_text;
+	const char *since_text;
+	/* Built from the above. */
+	char zone[DNAME_BUF_SIZE];
+	int64_t since;
+	registry_audit_entry *entries;
+	size_t count;
+} log_args;
+
+static int
+log_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	log_args *a = args;
+
+	switch (id) {
+	case OPT_ZONE:
+		a->zone_text = value;
+		return -1;
+	case OPT_SINCE:
+		a->since_text = value;
+		return -1;
+	default:
+		return no_options(c, args, id, option, value);
+	}
+}
+
+/* TEXT as FORMAT (all of it) in UTC into *OUT; false when it is not. */
+static bool
+parse_utc(const char *text, const char *format, int64_t *out)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strptime(text, format, &tm);
+	if (end == NULL || *end != '\0') {
+		return false;
+	}
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+/*
+ * --since: a UTC time (2026-12-06T10:00:00Z, 2026-12-06) or a duration
+ * before now (90m, 1d, 3600).
+ */
+static int
+parse_since(const cli *c, const char *text, int64_t *since)
+{
+	int64_t seconds = 0;
+	kd_err err;
+
+	if (parse_utc(text, "%Y-%m-%dT%H:%M:%SZ", since) ||
+		parse_utc(text, "%Y-%m-%d", since)) {
+		return -1;
+	}
+	if (duration_parse(text, &seconds, &err) == KD_OK) {
+		*since = c->now - seconds;
+		return -1;
+	}
+	return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
+		"--since: \"%s\" is neither a UTC time (2026-12-06, "
+		"2026-12-06T10:00:00Z) nor a duration before now (90m, 1d)",
+		text);
+}
+
+static kd_result
+log_load(const cli *c, registry *reg, void *args, kd_err *err)
+{
+	log_args *a = args;
+
+	(void)c;
+	return registry_audit_load(reg, a->zone_text != NULL ? a->zone : NULL,
+		a->since, &a->entries, &a->count, err);
+}
+
+static void
+log_json(const cli *c, const log_args *a)
+{
+	json_out w;
+	char when[CLI_TIME_MAX];
+
+	json_init(&w, c->out);
+	json_array_begin(&w);
+	for (size_t i = 0; i < a->count; i++) {
+		const registry_audit_entry *e = &a->entries[i];
+		format_time(e->time, when, sizeof(when));
+		json_object_begin(&w);
+		json_kv_int(&w, "id", e->id);
+		json_kv_string(&w, "time", when);
+		json_kv_string(&w, "user", e->user);
+		json_kv_string(&w, "command", e->command);
+		json_kv_string(&w, "zone", e->zone);
+		json_kv_string(&w, "object", e->object);
+		json_kv_string(&w, "old", e->old_value);
+		json_kv_string(&w, "new", e->new_value);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_end_document(&w);
+}
+
+static int
+log_text(const cli *c, const log_args *a)
+{
+	static const char *const header[] = {
+		"TIME", "USER", "COMMAND", "ZONE", "OBJECT", "OLD", "NEW",
+	};
+	table t;
+
+	table_init(&t, 7, header);
+	for (size_t i = 0; i < a->count; i++) {
+		const registry_audit_entry *e = &a->entries[i];
+		char when[CLI_TIME_MAX];
+		format_time(e->time, when, sizeof(when));
+		const char *row[] = {
+			when, e->user, e->command, e->zone, e->object,
+			e->old_value, e->new_value,
+		};
+		table_add(&t, row);
+	}
+	return table_finish(c, &t);
+}
+
+static int
+run_log(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+{
+	log_args *a = args;
+
+	(void)cmd;
+	(void)pos;
+	(void)count;
+	int code = a->zone_text != NULL ? check_name(c, "--zone", "zone",
+		a->zone_text, DNAME_OWNER, a->zone) : -1;
+	if (code < 0 && a->since_text != NULL) {
+		code = parse_since(c, a->since_text, &a->since);
+	}
+	if (code < 0) {
+		code = cli_session(c, true, log_load, a);
+	}
+	if (code < 0) {
+		if (c->json) {
+			log_json(c, a);
+		} else {
+			code = log_text(c, a);
+		}
+	}
+	registry_audit_free(a->entries, a->count);
+	return code;
+}
+
+/* ---- the command table ----------------------------------------------- */
+
+static const struct option options_log[] = {
+	{ "zone", required_argument, NULL, OPT_ZONE },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	OPTIONS_COMMON,
+};
+
+const cli_command cli_log_commands[] = {
+	{
+		.group = "log",
+		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
+		.positional = "",
+		.summary = "Show the audit log: every change, by "
+			"kmsdns-registry or by a dynamic\nupdate, oldest "
+			"first.",
+		.details =
+			"  --zone ZONE    only the changes of ZONE\n"
+			"  --since TIME   only changes at or after TIME: UTC "
+			"2026-12-06 or\n"
+			"                 2026-12-06T10:00:00Z, or a duration "
+			"before now (90m, 1d)\n"
+			"USER is the Unix user of kmsdns-registry (SUDO_USER "
+			"when set) or the\n"
+			"signer of an UPDATE. scavenge deletes entries older "
+			"than audit-retention\n"
+			"(config set).\n"
+			"JSON: [{\"id\", \"time\", \"user\", \"command\", "
+			"\"zone\", \"object\", \"old\",\n"
+			"  \"new\"}]\n",
+		.options = options_log, .min_args = 0, .max_args = 0,
+		.run = run_log, .on_option = log_option,
+		.args_size = sizeof(log_args),
+	},
+	CLI_COMMANDS_END,
+};

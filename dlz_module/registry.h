@@ -296,6 +296,14 @@ kd_result registry_put_host(registry *reg, const registry_host *host,
 kd_result registry_remove_srv(registry *reg, const char *zone,
 	const srv_record *srv, kd_err *err);
 
+/*
+ * Set the TTL of the registration of ZONE whose rdata equals SRV to TTL and
+ * change nothing else (origin, signer, created, refreshed kept): BIND's
+ * TTL-only rewrite of an RRset. KD_ENOENT when there is none.
+ */
+kd_result registry_set_host_ttl(registry *reg, const char *zone,
+	const srv_record *srv, uint32_t ttl, kd_err *err);
+
 /* Remove every SRV registration and address of TARGET in ZONE. */
 kd_result registry_remove_target(registry *reg, const char *zone,
 	const char *target, kd_err *err);
@@ -326,6 +334,13 @@ kd_result registry_put_address(registry *reg, const registry_address *addr,
 /* Remove one address of NAME in ZONE; KD_ENOENT when absent. */
 kd_result registry_remove_address(registry *reg, const char *zone,
 	const char *name, const char *address, kd_err *err);
+
+/*
+ * Set the TTL of one address of NAME in ZONE, as registry_set_host_ttl();
+ * KD_ENOENT when absent.
+ */
+kd_result registry_set_address_ttl(registry *reg, const char *zone,
+	const char *name, const char *address, uint32_t ttl, kd_err *err);
 
 /* ---- grants and sites ------------------------------------------------ */
 

@@ -203,6 +203,80 @@ registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	return registry_delete_one(reg, zone_name, stmt, &missing, true, err);
 }
 
+static const char sql_host_set_ttl[] =
+	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
+static const char sql_host_exists[] =
+	"SELECT 1 FROM hosts WHERE " HOST_KEY;
+
+/*
+ * Run the TTL update STMT (bound) of a row that EXISTS (bound, checked
+ * first when the update changes nothing); bump the serial of ZONE when the
+ * TTL changed, MISSING when there is no such row.
+ */
+static kd_result
+ttl_store(registry *reg, const char *zone, sqlite3_stmt *stmt,
+	sqlite3_stmt *exists, const kd_err *missing, kd_err *err)
+{
+	bool found = false;
+	kd_result ret = registry_tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		(void)sqlite3_reset(exists);
+		return ret;
+	}
+	ret = registry_stmt_run(reg, stmt, err);
+	const bool changed = ret == KD_OK && sqlite3_changes(reg->db) > 0;
+	if (ret == KD_OK && changed) {
+		ret = registry_serial_bump(reg, zone, err);
+	} else if (ret == KD_OK) {
+		ret = registry_stmt_row(reg, exists, &found, err);
+		if (ret == KD_OK && !found) {
+			*err = *missing;
+			ret = KD_ENOENT;
+		}
+	}
+	(void)sqlite3_reset(exists);
+	return registry_tx_leave(reg, ret, err);
+}
+
+kd_result
+registry_set_host_ttl(registry *reg, const char *zone, const srv_record *srv,
+	uint32_t ttl, kd_err *err)
+{
+	char zone_name[DNAME_BUF_SIZE];
+	char target[DNAME_BUF_SIZE];
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *exists = NULL;
+	kd_err missing;
+	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+		zone_name, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
+			target, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_ttl_check("TTL", target, ttl, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_host_set_ttl, &stmt, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_host_exists, &exists, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_host_key(stmt, zone_name, srv, target);
+	registry_bind_int(stmt, 6, ttl);
+	registry_bind_host_key(exists, zone_name, srv, target);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", zone_name,
+		(unsigned)srv->priority, (unsigned)srv->weight,
+		(unsigned)srv->port, target);
+	return ttl_store(reg, zone_name, stmt, exists, &missing, err);
+}
+
 static const char sql_target_delete_hosts[] =
 	"DELETE FROM hosts WHERE zone = ?1 AND target = ?2";
 static const char sql_target_delete_addresses[] =
@@ -357,6 +431,45 @@ registry_put_address(registry *reg, const registry_address *addr,
 	}
 	ret = address_store(reg, &key, addr, now, err);
 	return registry_tx_leave(reg, ret, err);
+}
+
+static const char sql_address_set_ttl[] =
+	"UPDATE addresses SET ttl = ?4"
+	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
+
+kd_result
+registry_set_address_ttl(registry *reg, const char *zone, const char *name,
+	const char *address, uint32_t ttl, kd_err *err)
+{
+	address_key key;
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *exists = NULL;
+	kd_err missing;
+	kd_result ret = address_key_check(zone, name, address, &key, err);
+
+	if (ret == KD_OK) {
+		ret = registry_ttl_check("TTL", key.name, ttl, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_address_set_ttl, &stmt, err);
+	}
+	if (ret == KD_OK) {
+		ret = registry_stmt_get(reg, sql_address_find, &exists, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_bind_text(stmt, 1, key.zone);
+	registry_bind_text(stmt, 2, key.name);
+	registry_bind_text(stmt, 3, key.address);
+	registry_bind_int(stmt, 4, ttl);
+	registry_bind_text(exists, 1, key.zone);
+	registry_bind_text(exists, 2, key.name);
+	registry_bind_text(exists, 3, key.address);
+	(void)kd_err_set(&missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key.zone, key.address,
+		key.name);
+	return ttl_store(reg, key.zone, stmt, exists, &missing, err);
 }
 
 kd_result

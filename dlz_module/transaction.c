@@ -12,6 +12,7 @@
 #include <isc/log.h>
 #include <isc/result.h>
 
+#include "dname.h"
 #include "grants.h"
 #include "instance.h"
 #include "maintenance.h"
@@ -159,6 +160,8 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	return ISC_R_SUCCESS;
 }
 
+static kd_result deferred_flush(kd_version *ver, kd_err *err);
+
 void
 dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 {
@@ -177,7 +180,8 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	const uint32_t old_serial = before != NULL ? before->serial : 0;
 	snapshot_unref(snap);
 	if (commit && (ver->changes > 0 || ver->refreshed > 0)) {
-		if (watch_before_commit(inst, &err) == KD_OK &&
+		if (deferred_flush(ver, &err) == KD_OK &&
+		    watch_before_commit(inst, &err) == KD_OK &&
 		    registry_commit(inst->writer, &err) == KD_OK) {
 			committed = true;
 			ver->committed_changes += ver->changes;
@@ -264,10 +268,123 @@ replace_self_srv(kd_version *ver, const rdata_record *rec, kd_err *err)
 	return KD_OK;
 }
 
+/* What apply_add() or apply_sub() did with a record, for the log. */
+typedef enum applied {
+	APPLIED_ADDED,
+	APPLIED_DELETED,
+	APPLIED_DEFERRED,  /* delete held back until the commit */
+	APPLIED_REFRESHED, /* re-added own record: refreshed */
+	APPLIED_TTL_SET,   /* re-added record of another kind: TTL only */
+} applied;
+
+/* SRV rdata equal, the targets compared as names (trailing dot or not). */
+static bool
+same_srv(const srv_record *a, const srv_record *b)
+{
+	return a->priority == b->priority && a->weight == b->weight &&
+		a->port == b->port && dname_equal(a->target, b->target);
+}
+
+static bool
+same_record(const rdata_record *a, const rdata_record *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == RDATA_TYPE_SRV)
+		return same_srv(&a->data.srv, &b->data.srv);
+	return dname_equal(a->owner, b->owner) &&
+		strcmp(a->data.address, b->data.address) == 0;
+}
+
+/* Take REC out of the deferred deletes of VER; false when not there. */
+static bool
+deferred_take(kd_version *ver, const rdata_record *rec)
+{
+	for (size_t i = 0; i < ver->deferred_count; i++) {
+		if (same_record(&ver->deferred[i], rec)) {
+			ver->deferred[i] = ver->deferred[--ver->deferred_count];
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether the registration of REC at the start of the transaction is an
+ * update-origin one of the signer of VER. Sets *STATIC_ORIGIN when it is
+ * static and *SIGNER to its signer ("" when unknown).
+ */
+static bool
+own_record(const kd_version *ver, const rdata_record *rec,
+	bool *static_origin, const char **signer)
+{
+	registry_origin origin = REGISTRY_ORIGIN_STATIC;
+	*signer = "";
+	bool found = false;
+	if (rec->type == RDATA_TYPE_SRV) {
+		for (size_t i = 0; !found && i < ver->data.host_count; i++) {
+			const registry_host *h = &ver->data.hosts[i];
+			if (same_srv(&h->srv, &rec->data.srv)) {
+				found = true;
+				origin = h->origin;
+				*signer = h->signer;
+			}
+		}
+	} else {
+		for (size_t i = 0; !found && i < ver->data.address_count; i++) {
+			const registry_address *a = &ver->data.addresses[i];
+			if (dname_equal(a->name, rec->owner) &&
+			    strcmp(a->address, rec->data.address) == 0) {
+				found = true;
+				origin = a->origin;
+				*signer = a->signer;
+			}
+		}
+	}
+	*static_origin = found && origin == REGISTRY_ORIGIN_STATIC;
+	return found && origin == REGISTRY_ORIGIN_UPDATE &&
+		strcmp(*signer, ver->signer) == 0;
+}
+
+/* Delete REC from the registry at once; gone already is fine. */
 static kd_result
-apply_add(kd_version *ver, const rdata_record *rec, kd_err *err)
+delete_record(kd_version *ver, const rdata_record *rec, kd_err *err)
 {
 	registry *w = ver->inst->writer;
+	kd_result res = rec->type == RDATA_TYPE_SRV ?
+		registry_remove_srv(w, ver->zone, &rec->data.srv, err) :
+		registry_remove_address(w, ver->zone, rec->owner,
+			rec->data.address, err);
+	/* BIND only subtracts what dlz_lookup() showed; gone already is fine. */
+	return res == KD_ENOENT ? KD_OK : res;
+}
+
+static kd_result
+apply_add(kd_version *ver, const rdata_record *rec, applied *done,
+	kd_err *err)
+{
+	registry *w = ver->inst->writer;
+	*done = APPLIED_ADDED;
+	if (deferred_take(ver, rec)) {
+		/* BIND's TTL rewrite: the row is still there; keep what it is. */
+		bool static_origin;
+		const char *signer;
+		if (!own_record(ver, rec, &static_origin, &signer)) {
+			kd_result res;
+			*done = APPLIED_TTL_SET;
+			res = rec->type == RDATA_TYPE_SRV ?
+				registry_set_host_ttl(w, ver->zone,
+					&rec->data.srv, rec->ttl, err) :
+				registry_set_address_ttl(w, ver->zone,
+					rec->owner, rec->data.address, rec->ttl,
+					err);
+			if (res != KD_ENOENT)
+				return res;
+			*done = APPLIED_ADDED; /* gone meanwhile: add it */
+		} else {
+			*done = APPLIED_REFRESHED;
+		}
+	}
 	if (rec->type == RDATA_TYPE_SRV &&
 	    ver->decision.scope == REGISTRY_SCOPE_SELF) {
 		kd_result res = replace_self_srv(ver, rec, err);
@@ -297,16 +414,64 @@ apply_add(kd_version *ver, const rdata_record *rec, kd_err *err)
 	return registry_put_address(w, &addr, kd_now(), err);
 }
 
+/*
+ * The delete is held back (the view shows it at once): BIND rewrites an
+ * RRset whose TTL changes as a delete and an add of every record, and the
+ * add keeps the row. With the list full, the row is deleted at once.
+ */
 static kd_result
-apply_sub(kd_version *ver, const rdata_record *rec, kd_err *err)
+apply_sub(kd_version *ver, const rdata_record *rec, applied *done,
+	kd_err *err)
 {
-	registry *w = ver->inst->writer;
-	kd_result res = rec->type == RDATA_TYPE_SRV ?
-		registry_remove_srv(w, ver->zone, &rec->data.srv, err) :
-		registry_remove_address(w, ver->zone, rec->owner,
-			rec->data.address, err);
-	/* BIND only subtracts what dlz_lookup() showed; gone already is fine. */
-	return res == KD_ENOENT ? KD_OK : res;
+	if (ver->deferred_count < KD_DEFERRED_MAX) {
+		ver->deferred[ver->deferred_count++] = *rec;
+		*done = APPLIED_DEFERRED;
+		return KD_OK;
+	}
+	*done = APPLIED_DELETED;
+	return delete_record(ver, rec, err);
+}
+
+/* Log the change REC of VER: WHAT was done, and what was KEPT if any. */
+static void
+log_change(const kd_version *ver, const rdata_record *rec, applied done)
+{
+	char value[ZONE_SRV_RDATA_MAX];
+	if (rec->type != RDATA_TYPE_SRV ||
+	    srv_format_rdata(&rec->data.srv, value, sizeof(value)) != KD_OK)
+		snprintf(value, sizeof(value), "%s", rec->data.address);
+	if (done == APPLIED_TTL_SET) {
+		bool static_origin;
+		const char *signer;
+		(void)own_record(ver, rec, &static_origin, &signer);
+		KD_LOG(ver->inst, ISC_LOG_INFO, "zone %s: ttl of %s %s %s set "
+			"to %u by %s (%s%s kept)", ver->zone, rec->owner,
+			rec->type_text, value, rec->ttl, ver->signer,
+			static_origin ? "origin static" :
+			signer[0] != '\0' ? "signer " : "registration",
+			static_origin ? "" : signer);
+		return;
+	}
+	KD_LOG(ver->inst, ISC_LOG_INFO, "zone %s: %s %s %u %s %s (signer %s%s)",
+		ver->zone, done == APPLIED_ADDED ? "added" :
+		done == APPLIED_REFRESHED ? "refreshed" : "deleted", rec->owner,
+		rec->ttl, rec->type_text, value, ver->signer,
+		ver->tagged ? ", tagged" : "");
+}
+
+/* Delete the records BIND subtracted and did not add back. */
+static kd_result
+deferred_flush(kd_version *ver, kd_err *err)
+{
+	while (ver->deferred_count > 0) {
+		const rdata_record *rec = &ver->deferred[ver->deferred_count - 1];
+		kd_result res = delete_record(ver, rec, err);
+		if (res != KD_OK)
+			return res;
+		log_change(ver, rec, APPLIED_DELETED);
+		ver->deferred_count--;
+	}
+	return KD_OK;
 }
 
 /*
@@ -324,13 +489,15 @@ commit_at_serial(kd_version *ver)
 	kd_err err;
 	if (ver->changes == 0 && ver->refreshed == 0)
 		return ISC_R_SUCCESS;
-	if (watch_before_commit(inst, &err) != KD_OK ||
+	if (deferred_flush(ver, &err) != KD_OK ||
+	    watch_before_commit(inst, &err) != KD_OK ||
 	    registry_commit(inst->writer, &err) != KD_OK) {
 		registry_rollback(inst->writer);
 		KD_LOG(inst, ISC_LOG_CRITICAL, "zone %s: the update by %s cannot "
 			"be stored, refused: %s", ver->zone, ver->signer, err.text);
 		ver->changes = 0;
 		ver->refreshed = 0;
+		ver->deferred_count = 0;
 		if (registry_begin(inst->writer, &err) != KD_OK)
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
 				err.text);
@@ -511,8 +678,9 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			ver->signer, err.text);
 		return DNS_R_REFUSED;
 	}
-	kd_result res = add ? apply_add(ver, &rec, &err) :
-		apply_sub(ver, &rec, &err);
+	applied done;
+	kd_result res = add ? apply_add(ver, &rec, &done, &err) :
+		apply_sub(ver, &rec, &done, &err);
 	char value[ZONE_SRV_RDATA_MAX];
 	if (rec.type != RDATA_TYPE_SRV ||
 	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK)
@@ -528,9 +696,8 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 	ver->changes++;
 	if (view_apply(ver, rdatastr, add) != ISC_R_SUCCESS)
 		return ISC_R_FAILURE;
-	KD_LOG(inst, ISC_LOG_INFO, "zone %s: %s %s %u %s %s (signer %s%s)",
-		ver->zone, add ? "added" : "deleted", rec.owner, rec.ttl,
-		rec.type_text, value, ver->signer, ver->tagged ? ", tagged" : "");
+	if (done != APPLIED_DEFERRED)
+		log_change(ver, &rec, done);
 	return ISC_R_SUCCESS;
 }
 

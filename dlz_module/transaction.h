@@ -22,12 +22,15 @@
 #include "grants.h"
 #include "instance.h"
 #include "kd_result.h"
+#include "rdata.h"
 #include "registry.h"
 #include "version_view.h"
 #include "zonedata.h"
 
 /* Foreign SRV records a SELF signer may touch in one TTL rewrite. */
 #define KD_PENDING_MAX 64
+/* Deletes a transaction holds back until it commits (TTL rewrites). */
+#define KD_DEFERRED_MAX 64
 #define KD_VERSION_MAGIC 0x6b6d7376u /* "kmsv" */
 
 /* One UPDATE transaction. */
@@ -53,6 +56,11 @@ typedef struct kd_version {
 	size_t committed_refreshes; /* committed by commit_at_serial() */
 	srv_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
 	size_t pending_count;
+	/* Records BIND subtracted: a TTL-only rewrite of an RRset deletes
+	 * and re-adds each record, and a re-add must keep the row (origin,
+	 * signer, times). Those not re-added are deleted before the commit. */
+	rdata_record deferred[KD_DEFERRED_MAX];
+	size_t deferred_count;
 } kd_version;
 
 /* BIND's entry points of a transaction. */

@@ -4,9 +4,7 @@
 # delete and an add of every record) with the new TTL. In the module that
 # rewrite must change the served TTL and nothing else: a static
 # registration stays static, every record keeps its signer and its
-# created/refreshed times. Listed in XFAIL_TESTS until the module keeps
-# them (the module is not the publisher's to change); an XPASS means it
-# does, and the test moves to TESTS.
+# created/refreshed times.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=harness.sh
@@ -39,5 +37,8 @@ EOF
 h_assert_eq "600 " "$(h_dig +noall +answer _vlmcs._tcp.m.test SRV | awk '{print $2}' | sort -u | tr '\n' ' ')" \
 	"the RRset's TTL after the rewrite"
 h_assert_eq "$BEFORE" "$(state)" "the static registration after BIND's TTL rewrite"
+h_assert_contains "$(cat "$H_TMP/ns1/named.log")" \
+	"ttl of _vlmcs._tcp.m.test SRV 0 10 1688 kms1.example.test. set to 600 by kms-any.example.test (origin static kept)" \
+	"the TTL-only change logged as such"
 dlz_assert_clean ns1
 h_log "publish_dlz_ttl: a TTL rewrite by an any signer kept the static registration"

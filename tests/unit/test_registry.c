@@ -753,6 +753,64 @@ test_address_in_zone(void **state)
 		"192.0.2.11 for kms1.corp.example.test");
 }
 
+/* A TTL set changes the TTL and the serial, nothing else of the row. */
+static void
+test_set_ttl(void **state)
+{
+	fixture *f = *state;
+	kd_err err = { "" };
+	registry_dataset ds;
+	registry_host host = make_host(ZONE, "kms1." ZONE, 0, 0,
+		REGISTRY_ORIGIN_STATIC);
+	registry_address addr = make_address(ZONE, "kms1." ZONE, "192.0.2.10",
+		REGISTRY_ORIGIN_STATIC);
+
+	add_zone(f->reg, ZONE, T0);
+	assert_ok(registry_put_host(f->reg, &host, false, T0 + 10, &err),
+		&err);
+	assert_ok(registry_put_address(f->reg, &addr, T0 + 10, &err), &err);
+	const uint32_t serial = serial_of(f->reg, ZONE);
+	assert_ok(registry_set_host_ttl(f->reg, ZONE, &host.srv, 600, &err),
+		&err);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
+	assert_ok(registry_set_address_ttl(f->reg, ZONE, "KMS1." ZONE ".",
+		"192.0.2.10", 600, &err), &err);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 2);
+	/* The same TTL again changes nothing, not even the serial. */
+	assert_ok(registry_set_host_ttl(f->reg, ZONE, &host.srv, 600, &err),
+		&err);
+	assert_ok(registry_set_address_ttl(f->reg, ZONE, "kms1." ZONE,
+		"192.0.2.10", 600, &err), &err);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 2);
+
+	assert_ok(registry_load(f->reg, ZONE, &ds, &err), &err);
+	assert_int_equal(ds.host_count, 1);
+	assert_int_equal(ds.hosts[0].srv.ttl, 600);
+	assert_int_equal(ds.hosts[0].origin, REGISTRY_ORIGIN_STATIC);
+	assert_string_equal(ds.hosts[0].signer, host.signer);
+	assert_int_equal(ds.hosts[0].created, T0 + 10);
+	assert_int_equal(ds.hosts[0].refreshed, T0 + 10);
+	assert_int_equal(ds.address_count, 1);
+	assert_int_equal(ds.addresses[0].ttl, 600);
+	assert_int_equal(ds.addresses[0].origin, REGISTRY_ORIGIN_STATIC);
+	assert_int_equal(ds.addresses[0].refreshed, T0 + 10);
+	registry_dataset_free(&ds);
+
+	registry_host other = host;
+	other.srv.port = 1689;
+	assert_int_equal(registry_set_host_ttl(f->reg, ZONE, &other.srv, 600,
+		&err), KD_ENOENT);
+	assert_string_equal(err.text, "zone corp.example.test has no SRV "
+		"registration 0 0 1689 kms1.corp.example.test");
+	assert_int_equal(registry_set_address_ttl(f->reg, ZONE, "kms1." ZONE,
+		"192.0.2.11", 600, &err), KD_ENOENT);
+	assert_string_equal(err.text, "zone corp.example.test has no address "
+		"192.0.2.11 for kms1.corp.example.test");
+	assert_int_equal(registry_set_host_ttl(f->reg, ZONE, &host.srv,
+		UINT32_MAX, &err), KD_ERANGE);
+	assert_int_equal(serial_of(f->reg, ZONE), serial + 2);
+}
+
 /* ---- grants, sites, settings ---------------------------------------- */
 
 static void
@@ -1474,6 +1532,8 @@ main(void)
 			setup_open, teardown),
 		cmocka_unit_test_setup_teardown(test_address_in_zone,
 			setup_open, teardown),
+		cmocka_unit_test_setup_teardown(test_set_ttl, setup_open,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_grants, setup_open,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_sites, setup_open,

@@ -1065,6 +1065,24 @@ test_catalog_commands(void **state)
 		"serial          1700000002\nallow-transfer  192.0.2.54/32\n"
 		"notify          192.0.2.54#53\n");
 	assert_contains(f->out, "ZONE               ID                MEMBER");
+	/* zone set --catalog / --no-catalog: desired state, one change. */
+	assert_ran(f, RUN(f, "zone", "set", "b.example.test", "--catalog",
+		"--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "{\"changed\":true,\"command\":\"zone set\"");
+	assert_ran(f, RUN(f, "zone", "set", "b.example.test", "--catalog",
+		"--json"));
+	assert_contains(f->out, "{\"changed\":false,");
+	assert_ran(f, RUN(f, "catalog", "show", "--json"));
+	assert_contains(f->out, "\"b.example.test\",\"id\":\"");
+	assert_true(strstr(f->out, "\"member\":false") == NULL);
+	assert_failed(f, RUN(f, "zone", "set", "b.example.test", "--catalog",
+		"--no-catalog"), REGISTRY_CLI_EXIT_USAGE,
+		"--no-catalog: give --catalog or --no-catalog once");
+	assert_ran(f, RUN(f, "zone", "set", "b.example.test",
+		"--no-catalog"));
+	assert_ran(f, RUN(f, "catalog", "show", "--json"));
+	assert_contains(f->out, "\",\"member\":false},{\"zone\":\"" ZONE);
 
 	/* Bad values: one line naming the input, nothing changes. */
 	assert_failed(f, RUN(f, "catalog", "set", "a..b"),

@@ -62,7 +62,11 @@ h_assert_eq "" "$(dlz_reg host list $Z --json | jq -r '.[] | select(.signer != .
 	"registrations under another signer"
 h_assert_eq "$N" "$(grep -c "(signer kms[0-9]*.$Z, tagged)" "$log" | awk -v n=$N '{print ($1 >= n) ? n : $1}')" \
 	"the module logged tagged changes"
-h_assert_eq "" "$(grep -v NOERROR "$H_TMP/rcodes" | sort | uniq -c || true)" "query answers other than NOERROR"
+# Before the first registration the zone has no _vlmcs._tcp name
+# (NXDOMAIN, as its secondaries see it); from the first NOERROR on, every
+# answer is NOERROR.
+h_assert_eq "" "$(awk '/NOERROR/ { seen = 1 } (seen && !/NOERROR/) || (!seen && !/NXDOMAIN/)' "$H_TMP/rcodes" | sort | uniq -c)" \
+	"query answers other than NOERROR once the zone had records"
 h_assert_ok h_named_stop ns1
 dlz_assert_clean ns1
 h_log "publish_concurrent: $((N * ROUNDS)) publications by $N signers, none refused"

@@ -12,7 +12,7 @@
 # there and the installed kmsdns-publish computes an update against it
 # (--dry-run); kmsdns-publish.service runs the installed publisher with the
 # installed config path; every installed man page renders with man -l and
-# groff -ww without a warning and names the configured paths (config.h's
+# groff -ww without a warning, also when generated for a very long prefix, and names the configured paths (config.h's
 # KD_DEFAULT_REGISTRY for the registry); make uninstall removes every file.
 set -euo pipefail
 # shellcheck source=harness.sh
@@ -138,6 +138,28 @@ for p in "${pages[@]}"; do
 	h_assert_eq "" "$err" "warnings of groff -man -ww ${p##*/}"
 	h_log "man page ${p##*/}: renders without warnings"
 done
+# the same pages generated for a very long prefix (a CI checkout, make
+# distcheck's _inst) still render without a warning: the build's man rule,
+# run in a scratch directory with every configured path made long
+long=$(printf '/long-prefix-%02d' {1..12})/_inst # 186 characters, 13 directories
+mkdir -p "$H_TMP/man-long"
+cp "$build/man/Makefile" "$H_TMP/man-long/Makefile"
+in_pages=()
+for f in "$src"/man/*.[18].in; do b=${f##*/}; in_pages+=("${b%.in}"); done
+make -s -C "$H_TMP/man-long" top_builddir="$build" srcdir="$src/man" VPATH="$src/man" \
+	sysconfdir="$long/etc" sbindir="$long/sbin" bindir="$long/bin" dlzmoduledir="$long/lib/bind" \
+	KD_DEFAULT_REGISTRY="$long/var/lib/bind/kmsdns/registry.db" "${in_pages[@]}" >"$H_TMP/man-long.out" 2>&1 ||
+	{ cat "$H_TMP/man-long.out" >&2; h_fail "generating the man pages for a long prefix failed"; }
+for b in "${in_pages[@]}"; do
+	p="$H_TMP/man-long/$b"
+	h_assert_contains "$(cat "$p")" "long-prefix-" "$b generated with the long prefix"
+	err=$(MANWIDTH=80 MAN_KEEP_STDERR=1 man -l --warnings=w "$p" 2>&1 >/dev/null) ||
+		h_fail "man -l $b (long prefix) failed: $err"
+	h_assert_eq "" "$err" "warnings of man -l $b with a long prefix"
+	err=$(groff -man -ww -z "$p" 2>&1) || h_fail "groff -man $b (long prefix) failed: $err"
+	h_assert_eq "" "$err" "warnings of groff -man -ww $b with a long prefix"
+done
+h_log "man pages with a ${#long}-character prefix: render without warnings"
 [ -f "$dest$mandir/man8/kmsdns-publish.8" ] || h_fail "no man page kmsdns-publish.8 installed"
 [ -f "$dest$mandir/man1/kmsdns-check.1" ] || h_fail "no man page kmsdns-check.1 installed"
 # the pages name the configured paths: no placeholder is left, the module

@@ -51,6 +51,8 @@ typedef struct cli_change {
 	char *new_value;
 } cli_change;
 
+typedef struct cli_command cli_command;
+
 typedef struct cli {
 	FILE *out;
 	FILE *err;
@@ -60,6 +62,11 @@ typedef struct cli {
 	bool json;        /* --json */
 	bool dry_run;     /* --dry-run: say what would change, change nothing */
 	cli_change *change; /* the command's, filled in by its body */
+	/* The command being run (cli_main.c fills these in for its run). */
+	const cli_command *cmd;
+	void *args;       /* its options as parsed: cmd->args_size bytes */
+	char **pos;       /* its positional arguments */
+	int pos_count;
 } cli;
 
 /* ---- commands and their options (cli_main.c) ------------------------- */
@@ -101,8 +108,6 @@ enum {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN }, \
 	{ NULL, 0, NULL, 0 }
 
-typedef struct cli_command cli_command;
-
 /*
  * Called for each option other than --help, --db, --json and --dry-run;
  * -1 means go
@@ -121,9 +126,9 @@ struct cli_command {
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
 	int min_args, max_args; /* positional arguments (-1: no limit) */
-	/* The command: an exit code, or -1 for success. */
-	int (*run)(cli *c, const cli_command *cmd, void *args,
-		char **pos, int count);
+	/* The command (C's cmd, args and pos are its): an exit code, or -1
+	 * for success. */
+	int (*run)(cli *c);
 	option_fn on_option;
 	size_t args_size;       /* the command's argument struct */
 	void (*init_args)(void *args);  /* defaults, or NULL */
@@ -260,9 +265,8 @@ typedef struct list_args {
 	registry_dataset ds;
 } list_args;
 
-/* Run a listing command: [ZONE], then CMD's table or JSON. */
-int run_list(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count);
+/* Run a listing command: [ZONE], then its table or JSON. */
+int run_list(cli *c);
 
 /* ---- changes: the result and the audit (cli_change.c) ---------------- */
 

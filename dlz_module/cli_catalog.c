@@ -68,15 +68,12 @@ catalog_set_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_catalog_set(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_set(cli *c)
 {
-	catalog_set_args *a = args;
+	catalog_set_args *a = c->args;
 
-	(void)cmd;
-	(void)count;
-	int code = check_name(c, NULL, "catalog zone", pos[0], DNAME_OWNER,
-		a->catalog.name);
+	int code = check_name(c, NULL, "catalog zone", c->pos[0],
+		DNAME_OWNER, a->catalog.name);
 	if (code >= 0) {
 		return code;
 	}
@@ -119,13 +116,9 @@ catalog_unset_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_catalog_unset(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_unset(cli *c)
 {
-	(void)cmd;
-	(void)pos;
-	(void)count;
-	const int code = cli_session(c, false, catalog_unset_change, args);
+	const int code = cli_session(c, false, catalog_unset_change, NULL);
 	if (code < 0) {
 		(void)fprintf(c->out, "catalog zone removed\n");
 	}
@@ -240,14 +233,10 @@ catalog_show_text(const cli *c, const catalog_show_args *a)
 }
 
 static int
-run_catalog_show(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_show(cli *c)
 {
-	catalog_show_args *a = args;
+	catalog_show_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	const int code = cli_session(c, true, catalog_show_read, a);
 	if (code >= 0) {
 		return code;

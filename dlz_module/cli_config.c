@@ -49,15 +49,10 @@ config_get_load(const cli *c, registry *reg, void *values, kd_err *err)
 }
 
 static int
-run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_config_get(cli *c)
 {
 	config_values v;
 
-	(void)cmd;
-	(void)args;
-	(void)pos;
-	(void)count;
 	const int code = cli_session(c, true, config_get_load, &v);
 	if (code >= 0) {
 		return code;
@@ -190,21 +185,19 @@ run_config_set_limit(cli *c, const char *name, const char *value)
 }
 
 static int
-run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_config_set(cli *c)
 {
+	const char *name = c->pos[0];
+	const char *value_text = c->pos[1];
 	config_change change = { .setting = CONFIG_COUNT };
 	kd_err err = { "" };
 	char text[DURATION_TEXT_MAX + 64];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	if (registry_limit_find(pos[0]) != NULL) {
-		return run_config_set_limit(c, pos[0], pos[1]);
+	if (registry_limit_find(name) != NULL) {
+		return run_config_set_limit(c, name, value_text);
 	}
 	for (size_t i = 0; i < CONFIG_COUNT; i++) {
-		if (strcmp(pos[0], config_names[i]) == 0) {
+		if (strcmp(name, config_names[i]) == 0) {
 			change.setting = i;
 		}
 	}
@@ -212,23 +205,23 @@ run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"config set: unknown setting \"%s\" (use stale-after, "
 			"scavenge-after, audit-retention, max-update-records, "
-			"max-self-addresses or max-srv-answer-bytes)", pos[0]);
+			"max-self-addresses or max-srv-answer-bytes)", name);
 	}
-	if (duration_parse(pos[1], &change.seconds, &err) != KD_OK) {
+	if (duration_parse(value_text, &change.seconds, &err) != KD_OK) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
-			pos[0], err.text);
+			name, err.text);
 	}
 	int code = cli_session(c, false, config_set_change, &change);
 	if (code < 0) {
 		char value[DURATION_TEXT_MAX];
 		duration_format(change.seconds, value, sizeof(value));
-		(void)snprintf(text, sizeof(text), "%s %s %s", pos[0],
+		(void)snprintf(text, sizeof(text), "%s %s %s", name,
 			c->change->changed ? "is now" : "is already, unchanged,",
 			value);
 		if (c->json) {
 			json_out w;
 			change_json_begin(c, &w);
-			json_kv_string(&w, "setting", pos[0]);
+			json_kv_string(&w, "setting", name);
 			json_kv_int(&w, "seconds", change.seconds);
 			change_json_end(&w);
 		} else {

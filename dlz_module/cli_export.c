@@ -61,15 +61,11 @@ export_zone(const cli *c, registry *reg, void *zone, kd_err *err)
 }
 
 static int
-run_export(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_export(cli *c)
 {
 	char zone[DNAME_BUF_SIZE];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	return zone_session(c, pos[0], true, export_zone, zone);
+	return zone_session(c, c->pos[0], true, export_zone, zone);
 }
 
 /* ---- the command table ----------------------------------------------- */

@@ -117,19 +117,18 @@ grant_report(const cli *c, const registry_grant *grant, const char *scope,
 }
 
 static int
-run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_grant(cli *c)
 {
 	registry_grant grant;
 	char text[64];
 
-	(void)cmd;
-	(void)count;
 	memset(&grant, 0, sizeof(grant));
-	int code = check_grant_key(c, "grant", args, pos[0], &grant);
-	if (code < 0 && registry_scope_from_name(pos[1], &grant.scope) !=
+	int code = check_grant_key(c, "grant", c->args, c->pos[0], &grant);
+	const char *scope_text = c->pos[1];
+	if (code < 0 && registry_scope_from_name(scope_text, &grant.scope) !=
 		KD_OK) {
 		code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"grant: scope \"%s\" is neither self nor any", pos[1]);
+			"grant: scope \"%s\" is neither self nor any", scope_text);
 	}
 	if (code < 0) {
 		code = cli_session(c, false, grant_change, &grant);
@@ -164,15 +163,12 @@ revoke_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 }
 
 static int
-run_revoke(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_revoke(cli *c)
 {
 	registry_grant grant;
 
-	(void)cmd;
-	(void)count;
 	memset(&grant, 0, sizeof(grant));
-	int code = check_grant_key(c, "revoke", args, pos[0], &grant);
+	int code = check_grant_key(c, "revoke", c->args, c->pos[0], &grant);
 	if (code < 0) {
 		code = cli_session(c, false, revoke_change, &grant);
 	}

@@ -273,16 +273,14 @@ host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_host_add(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_host_add(cli *c)
 {
-	host_add_args *a = args;
+	host_add_args *a = c->args;
 	registry_host *host = &a->host;
 	kd_err err = { "" };
 
-	(void)cmd;
-	(void)count;
-	int code = check_zone_target(c, pos, host->zone, host->srv.target);
+	int code = check_zone_target(c, c->pos, host->zone,
+		host->srv.target);
 	if (code < 0 && a->site != NULL) {
 		if (registry_site_validate(a->site, &err) != KD_OK) {
 			code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
@@ -369,15 +367,11 @@ host_remove_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 }
 
 static int
-run_host_remove(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_host_remove(cli *c)
 {
 	host_key key;
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	int code = check_zone_target(c, pos, key.zone, key.target);
+	int code = check_zone_target(c, c->pos, key.zone, key.target);
 	if (code < 0) {
 		code = cli_session(c, false, host_remove_change, &key);
 	}

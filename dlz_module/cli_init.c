@@ -12,15 +12,11 @@
  * to the current schema) is left as it is.
  */
 static int
-run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_init(cli *c)
 {
 	kd_err err = { "" };
 	char text[4200];
 
-	(void)cmd;
-	(void)args;
-	(void)pos;
-	(void)count;
 	kd_result ret = KD_OK;
 	if (c->dry_run) {
 		registry *reg = NULL;

@@ -137,13 +137,10 @@ log_text(const cli *c, const log_args *a)
 }
 
 static int
-run_log(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_log(cli *c)
 {
-	log_args *a = args;
+	log_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	int code = a->zone_text != NULL ? check_name(c, "--zone", "zone",
 		a->zone_text, DNAME_OWNER, a->zone) : -1;
 	if (code < 0 && a->since_text != NULL) {

@@ -364,11 +364,17 @@ run_command(cli *c, int argc, char **argv, bool *seen)
 	code = parse_command_options(c, cmd, argc - words + 1,
 		argv + words - 1, args, seen, &pos, &count);
 	if (code < 0) {
-		code = cmd->run(c, cmd, args, pos, count);
+		c->cmd = cmd;
+		c->args = args;
+		c->pos = pos;
+		c->pos_count = count;
+		code = cmd->run(c);
 		code = code < 0 ? REGISTRY_CLI_EXIT_OK : code;
 	}
 	cli_change_free(&change);
 	c->change = NULL;
+	c->cmd = NULL;
+	c->args = NULL;
 	if (cmd->free_args != NULL) {
 		cmd->free_args(args);
 	}

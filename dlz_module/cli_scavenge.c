@@ -220,14 +220,10 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_scavenge(cli *c)
 {
-	scavenge_args *a = args;
+	scavenge_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	a->dry_run = c->dry_run;
 	int code = cli_session(c, a->dry_run, scavenge_change, a);
 	if (code >= 0) {

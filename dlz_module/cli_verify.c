@@ -429,13 +429,9 @@ verify_print(const cli *c, const verify_args *a)
 }
 
 static int
-run_verify(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_verify(cli *c)
 {
-	verify_args *a = args;
-	(void)cmd;
-	(void)pos;
-	(void)count;
+	verify_args *a = c->args;
 	char *text = NULL;
 	int status = 0;
 	kd_err err;

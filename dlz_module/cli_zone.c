@@ -551,15 +551,13 @@ zone_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_zone_change(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_zone_change(cli *c)
 {
-	zone_args *a = args;
+	zone_args *a = c->args;
 
-	(void)count;
-	a->set = strcmp(cmd->action, "set") == 0;
+	a->set = strcmp(c->cmd->action, "set") == 0;
 	int code = zone_args_check(c, a->set ? "zone set" : "zone add", a,
-		pos[0]);
+		c->pos[0]);
 	if (code < 0) {
 		code = cli_session(c, false, zone_change, a);
 	}
@@ -635,16 +633,12 @@ zone_remove_change(const cli *c, registry *reg, void *zone, kd_err *err)
 }
 
 static int
-run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_zone_remove(cli *c)
 {
 	char zone[DNAME_BUF_SIZE];
 	char text[DNAME_BUF_SIZE + 64];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	const int code = zone_session(c, pos[0], false, zone_remove_change,
+	const int code = zone_session(c, c->pos[0], false, zone_remove_change,
 		zone);
 	if (code < 0) {
 		(void)snprintf(text, sizeof(text), c->change->changed ?

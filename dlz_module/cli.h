@@ -117,6 +117,12 @@ enum {
 typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
+/*
+ * A command in its group's table. An entry leaves out what the command
+ * does not have: options (NULL: only the common ones), their handler
+ * (NULL: no_options()), details, positional arguments (when min_args is
+ * 0), an argument struct.
+ */
 struct cli_command {
 	const char *group;      /* first word: "zone" */
 	const char *action;     /* second word: "add", or NULL */
@@ -141,6 +147,11 @@ struct cli_command {
 /* Ends every command table. */
 #define CLI_COMMANDS_END { .group = NULL }
 
+/* The entry of a listing command (run_list()) printing with JSON or TEXT. */
+#define CLI_LIST(json, text) \
+	.run = run_list, .list_json = (json), .list_text = (text), \
+	.args_size = sizeof(list_args)
+
 /* The command tables of the groups, in the order --help lists them. */
 extern const cli_command cli_init_commands[];
 extern const cli_command cli_zone_commands[];
@@ -155,13 +166,11 @@ extern const cli_command cli_verify_commands[];
 
 extern const cli_command cli_log_commands[];
 
-/* The options of a command with none but the common ones. */
-extern const struct option options_none[];
-
 /* Whether the option ID may be given more than once (--ns, --address). */
 bool cli_option_repeats(int id);
 
-/* The option handler of commands without options: OPTION is unexpected. */
+/* The option handler of commands without options of their own, and the
+ * last case of the others: OPTION is unexpected. */
 int no_options(const cli *c, void *args, int id, const char *option,
 	const char *value);
 

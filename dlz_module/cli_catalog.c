@@ -258,10 +258,14 @@ static const struct option options_catalog_set[] = {
 
 const cli_command cli_catalog_commands[] = {
 	{
-		.group = "catalog", .action = "set",
+		.group = "catalog", .action = "set", .run = run_catalog_set,
+		.positional = "NAME", .min_args = 1, .max_args = 1,
+		.options = options_catalog_set,
+		.on_option = catalog_set_option,
+		.args_size = sizeof(catalog_set_args),
+		.free_args = catalog_set_free,
 		.synopsis = "NAME [--allow-transfer ADDR[/LEN]]... "
 			"[--notify ADDR[#PORT]]...",
-		.positional = "NAME",
 		.summary = "Serve the catalog zone NAME (RFC 9432) listing "
 			"the registry's zones,\nso that secondaries follow "
 			"them; replaces the catalog set before.",
@@ -273,34 +277,22 @@ const cli_command cli_catalog_commands[] = {
 			"\nEvery zone is a member unless added with --no-catalog. "
 			"The serial starts at\nthe current UNIX time and grows "
 			"whenever the member zones change.\n",
-		.options = options_catalog_set, .min_args = 1, .max_args = 1,
-		.run = run_catalog_set, .on_option = catalog_set_option,
-		.args_size = sizeof(catalog_set_args),
-		.free_args = catalog_set_free,
 	},
 	{
-		.group = "catalog", .action = "unset",
-		.synopsis = "",
-		.positional = "",
+		.group = "catalog", .action = "unset", .synopsis = "",
+		.run = run_catalog_unset,
 		.summary = "Stop serving the catalog zone.",
-		.details = "",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_catalog_unset, .on_option = no_options,
 	},
 	{
-		.group = "catalog", .action = "show",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "catalog", .action = "show", .synopsis = "[--json]",
+		.run = run_catalog_show, .args_size = sizeof(catalog_show_args),
+		.free_args = catalog_show_free,
 		.summary = "Show the catalog zone and every zone's id and "
 			"membership.",
 		.details = "JSON: {\"catalog\" (null when none is set), "
 			"\"serial\", \"allow_transfer\": [],\n"
 			"  \"notify\": [], \"zones\": [{\"zone\", \"id\", "
 			"\"member\"}]}\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_catalog_show, .on_option = no_options,
-		.args_size = sizeof(catalog_show_args),
-		.free_args = catalog_show_free,
 	},
 	CLI_COMMANDS_END,
 };

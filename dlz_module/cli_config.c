@@ -235,23 +235,20 @@ run_config_set(cli *c)
 
 const cli_command cli_config_commands[] = {
 	{
-		.group = "config", .action = "get",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "config", .action = "get", .synopsis = "[--json]",
+		.run = run_config_get,
 		.summary = "Show the freshness settings, the audit retention "
 			"and the update limits.",
 		.details = "JSON: {\"stale_after\", \"scavenge_after\", "
 			"\"audit_retention\"} in seconds,\n"
 			"\"max_update_records\", \"max_self_addresses\", "
 			"\"max_srv_answer_bytes\"\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_config_get, .on_option = no_options,
 	},
 	{
-		.group = "config", .action = "set",
+		.group = "config", .action = "set", .run = run_config_set,
+		.positional = "SETTING DURATION", .min_args = 2, .max_args = 2,
 		.synopsis = "stale-after|scavenge-after|audit-retention "
 			"DURATION | LIMIT NUMBER",
-		.positional = "SETTING DURATION",
 		.summary = "Change a freshness setting. DURATION is seconds, "
 			"or a number with s, m,\nh, d or w: 72h, 14d.",
 		.details =
@@ -271,8 +268,6 @@ const cli_command cli_config_commands[] = {
 			"nothing.\n"
 			"JSON: {\"changed\", \"command\", \"setting\", "
 			"\"seconds\"}\n",
-		.options = options_none, .min_args = 2, .max_args = 2,
-		.run = run_config_set, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

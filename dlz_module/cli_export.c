@@ -72,14 +72,11 @@ run_export(cli *c)
 
 const cli_command cli_export_commands[] = {
 	{
-		.group = "export",
-		.synopsis = "ZONE",
-		.positional = "ZONE",
+		.group = "export", .run = run_export, .synopsis = "ZONE",
+		.positional = "ZONE", .min_args = 1, .max_args = 1,
 		.summary = "Print ZONE as a master file, as the DLZ module "
 			"serves it now.",
 		.details = "JSON: {\"zone\", \"master_file\"}\n",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_export, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

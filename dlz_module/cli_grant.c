@@ -224,9 +224,11 @@ static const struct option options_grant[] = {
 
 const cli_command cli_grant_commands[] = {
 	{
-		.group = "grant",
+		.group = "grant", .run = run_grant,
+		.positional = "IDENTITY self|any", .min_args = 2, .max_args = 2,
+		.options = options_grant, .on_option = grant_option,
+		.args_size = sizeof(grant_args),
 		.synopsis = "IDENTITY --zone ZONE (self|any)",
-		.positional = "IDENTITY self|any",
 		.summary = "Allow IDENTITY to change SRV records of ZONE by "
 			"signed dynamic update.",
 		.details =
@@ -241,32 +243,23 @@ const cli_command cli_grant_commands[] = {
 			"granting the scope held already changes nothing.\n"
 			"JSON: {\"changed\", \"command\", \"identity\", "
 			"\"zone\", \"scope\"}\n",
-		.options = options_grant, .min_args = 2, .max_args = 2,
-		.run = run_grant, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 	},
 	{
-		.group = "revoke",
+		.group = "revoke", .run = run_revoke,
+		.positional = "IDENTITY", .min_args = 1, .max_args = 1,
+		.options = options_grant, .on_option = grant_option,
+		.args_size = sizeof(grant_args),
 		.synopsis = "IDENTITY --zone ZONE",
-		.positional = "IDENTITY",
 		.summary = "Remove the grant of IDENTITY in ZONE; no grant "
 			"is fine (\"changed\": false).",
 		.details = "JSON: {\"changed\", \"command\", "
 			"\"identity\", \"zone\", \"scope\": \"\"}\n",
-		.options = options_grant, .min_args = 1, .max_args = 1,
-		.run = run_revoke, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 	},
 	{
-		.group = "grants",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "grants", .synopsis = "[--json]",
+		CLI_LIST(grant_list_json, grant_list_text),
 		.summary = "List the grants.",
 		.details = "JSON: [{\"identity\", \"zone\", \"scope\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = grant_list_json, .list_text = grant_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -511,11 +511,14 @@ static const struct option options_host_add[] = {
 
 const cli_command cli_host_commands[] = {
 	{
-		.group = "host", .action = "add",
+		.group = "host", .action = "add", .run = run_host_add,
+		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
+		.options = options_host_add, .on_option = host_add_option,
+		.args_size = sizeof(host_add_args),
+		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"
 			"    [--weight N] [--ttl SECONDS] [--address IP]... "
 			"[--site NAME]",
-		.positional = "ZONE TARGET",
 		.summary = "Register the KMS host TARGET (its fully qualified "
 			"name) in ZONE as a\nstatic _vlmcs._tcp SRV record, "
 			"replacing other registrations of TARGET\nwith the "
@@ -536,26 +539,19 @@ const cli_command cli_host_commands[] = {
 			"already changes nothing (\"changed\": false).\n"
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"target\", \"srv\"}\n",
-		.options = options_host_add, .min_args = 2, .max_args = 2,
-		.run = run_host_add, .on_option = host_add_option,
-		.args_size = sizeof(host_add_args),
-		.init_args = host_add_init, .free_args = host_add_free,
 	},
 	{
-		.group = "host", .action = "remove",
-		.synopsis = "ZONE TARGET",
-		.positional = "ZONE TARGET",
+		.group = "host", .action = "remove", .run = run_host_remove,
+		.synopsis = "ZONE TARGET", .positional = "ZONE TARGET",
+		.min_args = 2, .max_args = 2,
 		.summary = "Remove every SRV registration and address of "
 			"TARGET in ZONE; nothing\nregistered is fine "
 			"(\"changed\": false).",
-		.details = "",
-		.options = options_none, .min_args = 2, .max_args = 2,
-		.run = run_host_remove, .on_option = no_options,
 	},
 	{
-		.group = "host", .action = "list",
+		.group = "host", .action = "list", .max_args = 1,
 		.synopsis = "[ZONE] [--json]",
-		.positional = "ZONE",
+		CLI_LIST(host_list_json, host_list_text),
 		.summary = "List the SRV registrations (of ZONE, or of all "
 			"zones) with their state\nnow and their addresses.",
 		.details =
@@ -572,10 +568,6 @@ const cli_command cli_host_commands[] = {
 			"  [{\"address\", \"type\", \"ttl\", \"origin\", "
 			"\"signer\", \"created\", \"refreshed\",\n"
 			"  \"state\"}]}]\n",
-		.options = options_none, .min_args = 0, .max_args = 1,
-		.run = run_list, .on_option = no_options,
-		.list_json = host_list_json, .list_text = host_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

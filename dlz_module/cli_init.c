@@ -51,15 +51,10 @@ run_init(cli *c)
 
 const cli_command cli_init_commands[] = {
 	{
-		.group = "init",
-		.synopsis = "",
-		.positional = "",
+		.group = "init", .synopsis = "", .run = run_init,
 		.summary = "Create a new, empty registry at FILE (WAL mode, "
 			"default settings);\na registry there already is left "
 			"as it is.",
-		.details = "",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_init, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

@@ -170,9 +170,9 @@ static const struct option options_log[] = {
 
 const cli_command cli_log_commands[] = {
 	{
-		.group = "log",
+		.group = "log", .run = run_log, .options = options_log,
+		.on_option = log_option, .args_size = sizeof(log_args),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
-		.positional = "",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "
 			"first.",
@@ -190,9 +190,6 @@ const cli_command cli_log_commands[] = {
 			"JSON: [{\"id\", \"time\", \"user\", \"command\", "
 			"\"zone\", \"object\", \"old\",\n"
 			"  \"new\"}]\n",
-		.options = options_log, .min_args = 0, .max_args = 0,
-		.run = run_log, .on_option = log_option,
-		.args_size = sizeof(log_args),
 	},
 	CLI_COMMANDS_END,
 };

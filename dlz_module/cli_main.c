@@ -30,7 +30,7 @@ print_command_help(const cli_command *cmd, FILE *out)
 		command_name(cmd, name, sizeof(name)),
 		cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
 		cmd->summary);
-	if (cmd->details[0] != '\0') {
+	if (cmd->details != NULL) {
 		(void)fprintf(out, "\n%s", cmd->details);
 	}
 }
@@ -152,7 +152,8 @@ no_options(const cli *c, void *args, int id, const char *option,
 		option);
 }
 
-const struct option options_none[] = { OPTIONS_COMMON };
+/* The options of a command with none but the common ones. */
+static const struct option options_none[] = { OPTIONS_COMMON };
 
 /* ---- the command tables ---------------------------------------------- */
 
@@ -334,19 +335,36 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		"%s: unknown action \"%s\" (use %s)", group, argv[1], actions);
 }
 
+/* FOUND as it runs: what its table entry leaves out filled in. */
+static cli_command
+command_filled(const cli_command *found)
+{
+	cli_command cmd = *found;
+
+	if (cmd.options == NULL) {
+		cmd.options = options_none;
+	}
+	if (cmd.on_option == NULL) {
+		cmd.on_option = no_options;
+	}
+	return cmd;
+}
+
 static int
 run_command(cli *c, int argc, char **argv, bool *seen)
 {
-	const cli_command *cmd = NULL;
+	const cli_command *found = NULL;
 	cli_change change;
 	int words = 0;
 	char **pos = NULL;
 	int count = 0;
 
-	int code = find_command(c, argc, argv, &cmd, &words);
+	int code = find_command(c, argc, argv, &found, &words);
 	if (code >= 0) {
 		return code;
 	}
+	const cli_command filled = command_filled(found);
+	const cli_command *cmd = &filled;
 	void *args = NULL;
 	if (cmd->args_size > 0) {
 		args = calloc(1, cmd->args_size);

@@ -244,15 +244,10 @@ run_scavenge(cli *c)
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_scavenge[] = {
-	OPTIONS_COMMON,
-};
-
 const cli_command cli_scavenge_commands[] = {
 	{
-		.group = "scavenge",
-		.synopsis = "[--dry-run] [--json]",
-		.positional = "",
+		.group = "scavenge", .synopsis = "[--dry-run] [--json]",
+		.run = run_scavenge, .args_size = sizeof(scavenge_args),
 		.summary = "Mark dynamic registrations stale and delete "
 			"expired ones now; bump the\nserials of the zones "
 			"that change. Delete audit entries older than\n"
@@ -265,9 +260,6 @@ const cli_command cli_scavenge_commands[] = {
 			"  \"owner\", \"type\", \"ttl\", \"data\", "
 			"\"signer\", \"refreshed\", \"state\",\n"
 			"  \"deleted\"}]}\n",
-		.options = options_scavenge, .min_args = 0, .max_args = 0,
-		.run = run_scavenge, .on_option = no_options,
-		.args_size = sizeof(scavenge_args),
 	},
 	CLI_COMMANDS_END,
 };

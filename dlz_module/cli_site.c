@@ -239,38 +239,29 @@ site_list_json(const cli *c, const registry_dataset *ds)
 
 const cli_command cli_site_commands[] = {
 	{
-		.group = "site", .action = "add",
+		.group = "site", .action = "add", .run = run_site_add,
 		.synopsis = "NAME ADDR/PREFIX...",
-		.positional = "NAME ADDR/PREFIX",
+		.positional = "NAME ADDR/PREFIX", .min_args = 2, .max_args = -1,
 		.summary = "Add prefixes to site NAME (creating it). Clients "
 			"in a site get the hosts\nof their site first. "
 			"Prefixes the site has already are fine.",
 		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
-		.options = options_none, .min_args = 2, .max_args = -1,
-		.run = run_site_add, .on_option = no_options,
 	},
 	{
-		.group = "site", .action = "remove",
-		.synopsis = "NAME",
-		.positional = "NAME",
+		.group = "site", .action = "remove", .run = run_site_remove,
+		.synopsis = "NAME", .positional = "NAME", .min_args = 1,
+		.max_args = 1,
 		.summary = "Remove site NAME; its hosts keep no site. No "
 			"such site is fine.",
 		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_site_remove, .on_option = no_options,
 	},
 	{
-		.group = "site", .action = "list",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "site", .action = "list", .synopsis = "[--json]",
+		CLI_LIST(site_list_json, site_list_text),
 		.summary = "List the sites, their prefixes and how many hosts "
 			"are in them.",
 		.details = "JSON: [{\"site\", \"prefixes\": [], "
 			"\"hosts\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = site_list_json, .list_text = site_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -479,9 +479,10 @@ static const struct option options_verify[] = {
 
 const cli_command cli_verify_commands[] = {
 	{
-		.group = "verify",
+		.group = "verify", .run = run_verify, .options = options_verify,
+		.on_option = verify_option, .args_size = sizeof(verify_args),
+		.init_args = verify_init, .free_args = verify_free,
 		.synopsis = "[--named-conf FILE] [--user U] [--json]",
-		.positional = "",
 		.summary = "Check what named will load before `rndc reconfig`: "
 			"the module's dlz\nstatements, their registries, write "
 			"access, the catalog zone, zone clashes, AppArmor.",
@@ -496,10 +497,6 @@ const cli_command cli_verify_commands[] = {
 			"JSON: {\"named_conf\", \"user\", \"findings\": "
 			"[{\"severity\", \"message\"}],\n  \"errors\", "
 			"\"notes\"}\n",
-		.options = options_verify, .min_args = 0, .max_args = 0,
-		.run = run_verify, .on_option = verify_option,
-		.args_size = sizeof(verify_args), .init_args = verify_init,
-		.free_args = verify_free,
 	},
 	CLI_COMMANDS_END,
 };

@@ -807,12 +807,17 @@ static const struct option options_zone[] = {
 	"(port 53)\n" \
 	"  --no-allow-transfer, --no-notify  empty the list\n"
 
+/* What zone add and zone set share in their entries. */
+#define ZONE_CHANGE_ENTRY \
+	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
+	.max_args = 1, .options = options_zone, .on_option = zone_option, \
+	.args_size = sizeof(zone_args), .free_args = zone_args_free
+
 const cli_command cli_zone_commands[] = {
 	{
-		.group = "zone", .action = "add",
+		.group = "zone", .action = "add", ZONE_CHANGE_ENTRY,
 		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]... "
 			"[ZONE SETTINGS]",
-		.positional = "ZONE",
 		.summary = "Add ZONE, served by the DLZ module. A zone that "
 			"exists with the same\nsettings is left as it is "
 			"(\"changed\": false); with other settings it is\n"
@@ -823,37 +828,26 @@ const cli_command cli_zone_commands[] = {
 			"command that changes what the zone serves.\n"
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"serial\", \"settings\": [changed]}\n",
-		.options = options_zone, .min_args = 1, .max_args = 1,
-		.run = run_zone_change, .on_option = zone_option,
-		.args_size = sizeof(zone_args), .free_args = zone_args_free,
 	},
 	{
-		.group = "zone", .action = "set",
+		.group = "zone", .action = "set", ZONE_CHANGE_ENTRY,
 		.synopsis = "ZONE [ZONE SETTINGS]",
-		.positional = "ZONE",
 		.summary = "Change the settings of ZONE in place: its "
 			"registrations, grants and\nsites stay; the serial "
 			"goes up once. A list given replaces the list.",
 		.details = ZONE_OPTIONS_HELP
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"serial\", \"settings\": [changed]}\n",
-		.options = options_zone, .min_args = 1, .max_args = 1,
-		.run = run_zone_change, .on_option = zone_option,
-		.args_size = sizeof(zone_args), .free_args = zone_args_free,
 	},
 	{
-		.group = "zone", .action = "remove",
-		.synopsis = "ZONE",
-		.positional = "ZONE",
+		.group = "zone", .action = "remove", .run = run_zone_remove,
+		.synopsis = "ZONE", .positional = "ZONE", .min_args = 1,
+		.max_args = 1,
 		.summary = "Remove ZONE and everything registered in it.",
-		.details = "",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_zone_remove, .on_option = no_options,
 	},
 	{
-		.group = "zone", .action = "list",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "zone", .action = "list", .synopsis = "[--json]",
+		CLI_LIST(zone_list_json, zone_list_text),
 		.summary = "List the zones: serial, TTL, SRV registrations, "
 			"name servers, transfer\nand notify lists.",
 		.details =
@@ -863,10 +857,6 @@ const cli_command cli_zone_commands[] = {
 			"[{\"name\", \"addresses\": []}],\n"
 			"  \"allow_transfer\": [], \"notify\": [], "
 			"\"hosts\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = zone_list_json, .list_text = zone_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

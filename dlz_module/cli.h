@@ -250,6 +250,40 @@ typedef kd_result (*normalize_fn)(const char *text, char *out, size_t len,
 int normalize_list(const cli *c, const char *option, const str_list *list,
 	normalize_fn fn, char *items, size_t size);
 
+/*
+ * Who may transfer a zone and whom it notifies: --allow-transfer and
+ * --notify of zone add, zone set and catalog set (zone add and set also
+ * take --no-allow-transfer and --no-notify).
+ */
+typedef struct cli_peers {
+	str_list transfer;     /* --allow-transfer, as given */
+	str_list notify;       /* --notify, as given */
+	bool no_transfer;      /* --no-allow-transfer */
+	bool no_notify;        /* --no-notify */
+	/* Built by peers_check(). */
+	char (*transfer_items)[REGISTRY_PREFIX_MAX];
+	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+} cli_peers;
+
+#define OPTIONS_PEERS \
+	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER }, \
+	{ "notify", required_argument, NULL, OPT_NOTIFY }
+#define OPTIONS_NO_PEERS \
+	{ "no-allow-transfer", no_argument, NULL, OPT_NO_ALLOW_TRANSFER }, \
+	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY }
+
+/* Whether ID is one of the options of cli_peers. */
+bool peers_option_id(int id);
+
+/* The option ID of cli_peers with VALUE into P; -1 when fine. */
+int peers_option(const cli *c, cli_peers *p, int id, const char *value);
+
+/* Check and normalize the lists of P into their items; -1 when fine. */
+int peers_check(const cli *c, cli_peers *p);
+
+/* Free the lists and items of P. */
+void peers_free(cli_peers *p);
+
 /* ---- the registry (cli_session.c) ------------------------------------ */
 
 /* What a command does with the open registry; CTX is the command's own. */

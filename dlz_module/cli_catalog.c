@@ -13,22 +13,14 @@
 #include "registry_catalog.h"
 
 typedef struct catalog_set_args {
-	str_list transfer;
-	str_list notify;
-	char (*transfer_items)[REGISTRY_PREFIX_MAX];
-	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+	cli_peers peers;
 	registry_catalog catalog;
 } catalog_set_args;
 
 static void
 catalog_set_free(void *args)
 {
-	catalog_set_args *a = args;
-
-	free(a->transfer_items);
-	free(a->notify_items);
-	str_list_free(&a->transfer);
-	str_list_free(&a->notify);
+	peers_free(&((catalog_set_args *)args)->peers);
 }
 
 static int
@@ -36,19 +28,9 @@ catalog_set_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	catalog_set_args *a = args;
-	bool pushed;
 
-	switch (id) {
-	case OPT_ALLOW_TRANSFER:
-		pushed = str_list_push(&a->transfer, value);
-		break;
-	case OPT_NOTIFY:
-		pushed = str_list_push(&a->notify, value);
-		break;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-	return pushed ? -1 : cli_no_memory(c);
+	return peers_option_id(id) ? peers_option(c, &a->peers, id, value) :
+		no_options(c, args, id, option, value);
 }
 
 static kd_result
@@ -74,31 +56,16 @@ run_catalog_set(cli *c)
 
 	int code = check_name(c, NULL, "catalog zone", c->pos[0],
 		DNAME_OWNER, a->catalog.name);
-	if (code >= 0) {
-		return code;
-	}
-	a->transfer_items = calloc(a->transfer.count + 1,
-		sizeof(*a->transfer_items));
-	a->notify_items = calloc(a->notify.count + 1,
-		sizeof(*a->notify_items));
-	if (a->transfer_items == NULL || a->notify_items == NULL) {
-		return cli_no_memory(c);
-	}
-	code = normalize_list(c, "--allow-transfer", &a->transfer,
-		registry_prefix_normalize, a->transfer_items[0],
-		REGISTRY_PREFIX_MAX);
 	if (code < 0) {
-		code = normalize_list(c, "--notify", &a->notify,
-			registry_endpoint_normalize, a->notify_items[0],
-			REGISTRY_ENDPOINT_MAX);
+		code = peers_check(c, &a->peers);
 	}
 	if (code >= 0) {
 		return code;
 	}
-	a->catalog.allow_transfer = a->transfer_items;
-	a->catalog.allow_transfer_count = a->transfer.count;
-	a->catalog.notify = a->notify_items;
-	a->catalog.notify_count = a->notify.count;
+	a->catalog.allow_transfer = a->peers.transfer_items;
+	a->catalog.allow_transfer_count = a->peers.transfer.count;
+	a->catalog.notify = a->peers.notify_items;
+	a->catalog.notify_count = a->peers.notify.count;
 	code = cli_session(c, false, catalog_set_change, a);
 	if (code < 0) {
 		(void)fprintf(c->out, "catalog zone %s (serial %" PRIu32 ")\n",
@@ -251,8 +218,7 @@ run_catalog_show(cli *c)
 /* ---- the command table ----------------------------------------------- */
 
 static const struct option options_catalog_set[] = {
-	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
-	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	OPTIONS_PEERS,
 	OPTIONS_COMMON,
 };
 

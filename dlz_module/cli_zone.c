@@ -30,9 +30,7 @@ static const char *const zone_setting_names[ZS_COUNT] = {
 /* The options of zone add and zone set, as given. */
 typedef struct zone_args {
 	str_list ns;
-	str_list transfer;
-	str_list notify;
-	bool no_transfer, no_notify;
+	cli_peers peers;             /* --allow-transfer, --notify */
 	const char *mname;
 	const char *rname;
 	uint32_t number[ZS_COUNT];   /* ZS_TTL to ZS_MINIMUM */
@@ -41,8 +39,6 @@ typedef struct zone_args {
 	/* Built from the above. */
 	registry_ns *ns_items;
 	size_t ns_count;
-	char (*transfer_items)[REGISTRY_PREFIX_MAX];
-	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
 	char mname_c[DNAME_BUF_SIZE];
 	char rname_c[DNAME_BUF_SIZE];
 	char name[DNAME_BUF_SIZE];
@@ -61,12 +57,16 @@ zone_args_free(void *args)
 		free(a->ns_items[i].addresses);
 	}
 	free(a->ns_items);
-	free(a->transfer_items);
-	free(a->notify_items);
 	str_list_free(&a->ns);
-	str_list_free(&a->transfer);
-	str_list_free(&a->notify);
+	peers_free(&a->peers);
 }
+
+/* The options of the numeric settings, ZS_TTL to ZS_MINIMUM. */
+static const int zone_number_options[ZS_COUNT] = {
+	[ZS_TTL] = OPT_TTL, [ZS_REFRESH] = OPT_SOA_REFRESH,
+	[ZS_RETRY] = OPT_SOA_RETRY, [ZS_EXPIRE] = OPT_SOA_EXPIRE,
+	[ZS_MINIMUM] = OPT_SOA_MINIMUM,
+};
 
 /* The option handler of zone add and zone set. */
 static int
@@ -74,63 +74,35 @@ zone_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	zone_args *a = args;
-	bool pushed = true;
-	int setting = -1;
 
-	switch (id) {
-	case OPT_NS:
-		pushed = str_list_push(&a->ns, value);
-		break;
-	case OPT_ALLOW_TRANSFER:
-		pushed = str_list_push(&a->transfer, value);
-		break;
-	case OPT_NOTIFY:
-		pushed = str_list_push(&a->notify, value);
-		break;
-	case OPT_NO_ALLOW_TRANSFER:
-		a->no_transfer = true;
-		break;
-	case OPT_NO_NOTIFY:
-		a->no_notify = true;
-		break;
-	case OPT_SOA_MNAME:
-		a->mname = value;
-		break;
-	case OPT_SOA_RNAME:
-		a->rname = value;
-		break;
-	case OPT_TTL:
-		setting = ZS_TTL;
-		break;
-	case OPT_SOA_REFRESH:
-		setting = ZS_REFRESH;
-		break;
-	case OPT_SOA_RETRY:
-		setting = ZS_RETRY;
-		break;
-	case OPT_SOA_EXPIRE:
-		setting = ZS_EXPIRE;
-		break;
-	case OPT_SOA_MINIMUM:
-		setting = ZS_MINIMUM;
-		break;
-	case OPT_NO_CATALOG:
-	case OPT_CATALOG:
+	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
+		if (id == zone_number_options[s]) {
+			a->has_number[s] = true;
+			return parse_number(c, option, value, 0, CLI_TTL_MAX,
+				&a->number[s]);
+		}
+	}
+	if (peers_option_id(id)) {
+		return peers_option(c, &a->peers, id, value);
+	}
+	if (id == OPT_CATALOG || id == OPT_NO_CATALOG) {
 		if (a->catalog != 0) {
 			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 				"%s: give --catalog or --no-catalog once", option);
 		}
 		a->catalog = id == OPT_CATALOG ? 1 : 2;
-		break;
-	default:
+		return -1;
+	}
+	if (id == OPT_SOA_MNAME) {
+		a->mname = value;
+	} else if (id == OPT_SOA_RNAME) {
+		a->rname = value;
+	} else if (id == OPT_NS) {
+		return str_list_push(&a->ns, value) ? -1 : cli_no_memory(c);
+	} else {
 		return no_options(c, args, id, option, value);
 	}
-	if (setting >= 0) {
-		a->has_number[setting] = true;
-		return parse_number(c, option, value, 0, CLI_TTL_MAX,
-			&a->number[setting]);
-	}
-	return pushed ? -1 : cli_no_memory(c);
+	return -1;
 }
 
 /* "NAME[=ADDR[,ADDR...]]" of --ns into NS. */
@@ -233,20 +205,16 @@ zone_args_check(const cli *c, const char *command, zone_args *a,
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"zone add: at least one --ns is required");
 	}
-	if ((a->no_transfer && a->transfer.count > 0) ||
-		(a->no_notify && a->notify.count > 0)) {
+	const cli_peers *p = &a->peers;
+	if ((p->no_transfer && p->transfer.count > 0) ||
+		(p->no_notify && p->notify.count > 0)) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"%s: --no-%s contradicts --%s", command,
-			a->no_notify ? "notify" : "allow-transfer",
-			a->no_notify ? "notify" : "allow-transfer");
+			p->no_notify ? "notify" : "allow-transfer",
+			p->no_notify ? "notify" : "allow-transfer");
 	}
 	a->ns_items = calloc(a->ns.count + 1, sizeof(*a->ns_items));
-	a->transfer_items = calloc(a->transfer.count + 1,
-		sizeof(*a->transfer_items));
-	a->notify_items = calloc(a->notify.count + 1,
-		sizeof(*a->notify_items));
-	if (a->ns_items == NULL || a->transfer_items == NULL ||
-		a->notify_items == NULL) {
+	if (a->ns_items == NULL) {
 		return cli_no_memory(c);
 	}
 	for (size_t i = 0; i < a->ns.count; i++) {
@@ -264,14 +232,7 @@ zone_args_check(const cli *c, const char *command, zone_args *a,
 		code = parse_rname(c, a->rname, a->rname_c);
 	}
 	if (code < 0) {
-		code = normalize_list(c, "--allow-transfer", &a->transfer,
-			registry_prefix_normalize, a->transfer_items[0],
-			REGISTRY_PREFIX_MAX);
-	}
-	if (code < 0) {
-		code = normalize_list(c, "--notify", &a->notify,
-			registry_endpoint_normalize, a->notify_items[0],
-			REGISTRY_ENDPOINT_MAX);
+		code = peers_check(c, &a->peers);
 	}
 	return code;
 }
@@ -301,13 +262,14 @@ zone_wanted(const zone_args *a, const registry_zone *base, registry_zone *z)
 		z->ns = a->ns_items;
 		z->ns_count = a->ns_count;
 	}
-	if (a->transfer.count > 0 || a->no_transfer) {
-		z->allow_transfer = a->transfer_items;
-		z->allow_transfer_count = a->transfer.count;
+	const cli_peers *p = &a->peers;
+	if (p->transfer.count > 0 || p->no_transfer) {
+		z->allow_transfer = p->transfer_items;
+		z->allow_transfer_count = p->transfer.count;
 	}
-	if (a->notify.count > 0 || a->no_notify) {
-		z->notify = a->notify_items;
-		z->notify_count = a->notify.count;
+	if (p->notify.count > 0 || p->no_notify) {
+		z->notify = p->notify_items;
+		z->notify_count = p->notify.count;
 	}
 	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
 		if (a->has_number[s]) {
@@ -773,10 +735,8 @@ static const struct option options_zone[] = {
 	{ "soa-retry", required_argument, NULL, OPT_SOA_RETRY },
 	{ "soa-expire", required_argument, NULL, OPT_SOA_EXPIRE },
 	{ "soa-minimum", required_argument, NULL, OPT_SOA_MINIMUM },
-	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
-	{ "no-allow-transfer", no_argument, NULL, OPT_NO_ALLOW_TRANSFER },
-	{ "notify", required_argument, NULL, OPT_NOTIFY },
-	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
+	OPTIONS_PEERS,
+	OPTIONS_NO_PEERS,
 	{ "catalog", no_argument, NULL, OPT_CATALOG },
 	{ "no-catalog", no_argument, NULL, OPT_NO_CATALOG },
 	OPTIONS_COMMON,

@@ -347,9 +347,14 @@ void change_json_end(json_out *w);
 
 /*
  * Print the result of a changing command without more to say: JSON with
- * KEY = VALUE (when KEY is not NULL), or TEXT as a line.
+ * KEY = VALUE (when KEY is not NULL), or the line FMT (change_text()).
  */
 void change_report(const cli *c, const char *key, const char *value,
-	const char *text);
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* CHANGED or UNCHANGED, as C's command changed something or not. */
+const char *change_text(const cli *c, const char *changed,
+	const char *unchanged) __attribute__((format_arg(2)))
+	__attribute__((format_arg(3)));
 
 #endif /* KMSDNS_CLI_H */

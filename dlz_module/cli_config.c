@@ -163,23 +163,38 @@ config_set_limit(const cli *c, registry *reg, void *ctx, kd_err *err)
 	return KD_OK;
 }
 
+/*
+ * The result of config set: NAME is now VALUE, in JSON as "seconds"
+ * (*SECONDS) for a duration, else as the "value" of a limit (SECONDS NULL).
+ */
+static void
+config_report(const cli *c, const char *name, const char *value,
+	const int64_t *seconds)
+{
+	if (!c->json) {
+		(void)fprintf(c->out, "%s %s %s\n", name, change_text(c,
+			"is now", "is already, unchanged,"), value);
+		return;
+	}
+	json_out w;
+	change_json_begin(c, &w);
+	json_kv_string(&w, "setting", name);
+	if (seconds != NULL) {
+		json_kv_int(&w, "seconds", *seconds);
+	} else {
+		json_kv_string(&w, "value", value);
+	}
+	change_json_end(&w);
+}
+
 static int
 run_config_set_limit(cli *c, const char *name, const char *value)
 {
 	limit_change limit = { name, value };
-	int code = cli_session(c, false, config_set_limit, &limit);
-	if (code >= 0) {
-		return code;
-	}
-	if (c->json) {
-		json_out w;
-		change_json_begin(c, &w);
-		json_kv_string(&w, "setting", name);
-		json_kv_string(&w, "value", value);
-		change_json_end(&w);
-	} else {
-		(void)fprintf(c->out, "%s %s %s\n", name, c->change->changed ?
-			"is now" : "is already, unchanged,", value);
+	const int code = cli_session(c, false, config_set_limit, &limit);
+
+	if (code < 0) {
+		config_report(c, name, value, NULL);
 	}
 	return code;
 }
@@ -191,7 +206,6 @@ run_config_set(cli *c)
 	const char *value_text = c->pos[1];
 	config_change change = { .setting = CONFIG_COUNT };
 	kd_err err = { "" };
-	char text[DURATION_TEXT_MAX + 64];
 
 	if (registry_limit_find(name) != NULL) {
 		return run_config_set_limit(c, name, value_text);
@@ -211,22 +225,11 @@ run_config_set(cli *c)
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
 			name, err.text);
 	}
-	int code = cli_session(c, false, config_set_change, &change);
+	const int code = cli_session(c, false, config_set_change, &change);
 	if (code < 0) {
 		char value[DURATION_TEXT_MAX];
 		duration_format(change.seconds, value, sizeof(value));
-		(void)snprintf(text, sizeof(text), "%s %s %s", name,
-			c->change->changed ? "is now" : "is already, unchanged,",
-			value);
-		if (c->json) {
-			json_out w;
-			change_json_begin(c, &w);
-			json_kv_string(&w, "setting", name);
-			json_kv_int(&w, "seconds", change.seconds);
-			change_json_end(&w);
-		} else {
-			(void)fprintf(c->out, "%s\n", text);
-		}
+		config_report(c, name, value, &change.seconds);
 	}
 	return code;
 }

@@ -135,8 +135,8 @@ run_grant(cli *c)
 	}
 	if (code < 0) {
 		const char *scope = registry_scope_name(grant.scope);
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"granted %s to" : "%s is granted already, unchanged, to",
+		(void)snprintf(text, sizeof(text), change_text(c,
+			"granted %s to", "%s is granted already, unchanged, to"),
 			scope);
 		grant_report(c, &grant, scope, text);
 	}
@@ -173,8 +173,8 @@ run_revoke(cli *c)
 		code = cli_session(c, false, revoke_change, &grant);
 	}
 	if (code < 0) {
-		grant_report(c, &grant, "", c->change->changed ?
-			"revoked the grant of" : "no grant, unchanged, of");
+		grant_report(c, &grant, "", change_text(c,
+			"revoked the grant of", "no grant, unchanged, of"));
 	}
 	return code;
 }

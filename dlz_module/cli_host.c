@@ -311,8 +311,8 @@ run_host_add(cli *c)
 		char rdata[DNAME_BUF_SIZE + 32];
 		(void)srv_format_rdata(&host->srv, rdata, sizeof(rdata));
 		host_report(c, host->zone, host->srv.target, rdata,
-			c->change->changed ? "registered" :
-			"already registered, unchanged:");
+			change_text(c, "registered",
+			"already registered, unchanged:"));
 	}
 	return code;
 }
@@ -376,9 +376,8 @@ run_host_remove(cli *c)
 		code = cli_session(c, false, host_remove_change, &key);
 	}
 	if (code < 0) {
-		host_report(c, key.zone, key.target, NULL,
-			c->change->changed ? "removed" :
-			"not registered, unchanged:");
+		host_report(c, key.zone, key.target, NULL, change_text(c,
+			"removed", "not registered, unchanged:"));
 	}
 	return code;
 }

@@ -15,7 +15,6 @@ static int
 run_init(cli *c)
 {
 	kd_err err = { "" };
-	char text[4200];
 
 	kd_result ret = KD_OK;
 	if (c->dry_run) {
@@ -34,16 +33,14 @@ run_init(cli *c)
 			return cli_fail(c, ret, &err);
 		}
 		registry_close(reg);
-		(void)snprintf(text, sizeof(text),
-			"registry %s exists already, unchanged", c->db);
 	} else if (ret != KD_OK) {
 		return cli_fail(c, ret, &err);
 	} else {
 		c->change->changed = true;
-		(void)snprintf(text, sizeof(text), "created registry %s",
-			c->db);
 	}
-	change_report(c, "registry", c->db, text);
+	change_report(c, "registry", c->db, change_text(c,
+		"created registry %s", "registry %s exists already, unchanged"),
+		c->db);
 	return REGISTRY_CLI_EXIT_OK;
 }
 

@@ -96,30 +96,35 @@ site_add_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 	return ret;
 }
 
+/* Check the words of site add and remove: NAME, then prefixes. */
+static int
+site_words_check(const cli *c)
+{
+	kd_err err = { "" };
+	kd_result ret = registry_site_validate(c->pos[0], &err);
+
+	for (int i = 1; ret == KD_OK && i < c->pos_count; i++) {
+		char prefix[REGISTRY_PREFIX_MAX];
+		ret = registry_prefix_normalize(c->pos[i], prefix,
+			sizeof(prefix), &err);
+	}
+	return ret == KD_OK ? -1 :
+		cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
+}
+
 static int
 run_site_add(cli *c)
 {
 	const char *site = c->pos[0];
-	kd_err err = { "" };
-	char text[REGISTRY_SITE_MAX + 64];
+	int code = site_words_check(c);
 
-	if (registry_site_validate(site, &err) != KD_OK) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
-	}
-	for (int i = 1; i < c->pos_count; i++) {
-		char prefix[REGISTRY_PREFIX_MAX];
-		if (registry_prefix_normalize(c->pos[i], prefix, sizeof(prefix),
-			&err) != KD_OK) {
-			return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s",
-				err.text);
-		}
-	}
-	int code = cli_session(c, false, site_add_change, NULL);
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"site %s: prefixes added" :
-			"site %s has these prefixes already, unchanged", site);
-		change_report(c, "site", site, text);
+		code = cli_session(c, false, site_add_change, NULL);
+	}
+	if (code < 0) {
+		change_report(c, "site", site, change_text(c,
+			"site %s: prefixes added",
+			"site %s has these prefixes already, unchanged"), site);
 	}
 	return code;
 }
@@ -145,18 +150,15 @@ static int
 run_site_remove(cli *c)
 {
 	const char *site = c->pos[0];
-	kd_err err = { "" };
-	char text[REGISTRY_SITE_MAX + 64];
+	int code = site_words_check(c);
 
-	if (registry_site_validate(site, &err) != KD_OK) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
-	}
-	int code = cli_session(c, false, site_remove_change, c->pos[0]);
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"removed site %s" : "site %s does not exist, unchanged",
+		code = cli_session(c, false, site_remove_change, c->pos[0]);
+	}
+	if (code < 0) {
+		change_report(c, "site", site, change_text(c,
+			"removed site %s", "site %s does not exist, unchanged"),
 			site);
-		change_report(c, "site", site, text);
 	}
 	return code;
 }

@@ -598,15 +598,12 @@ static int
 run_zone_remove(cli *c)
 {
 	char zone[DNAME_BUF_SIZE];
-	char text[DNAME_BUF_SIZE + 64];
 
 	const int code = zone_session(c, c->pos[0], false, zone_remove_change,
 		zone);
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"removed zone %s" : "zone %s does not exist, unchanged",
-			zone);
-		change_report(c, "zone", zone, text);
+		change_report(c, "zone", zone, change_text(c, "removed zone %s",
+			"zone %s does not exist, unchanged"), zone);
 	}
 	return code;
 }

@@ -110,17 +110,29 @@ enum {
 
 /*
  * Called for each option other than --help, --db, --json and --dry-run;
- * -1 means go
- * on. A single-value option given twice is refused before this is called
- * (options that may repeat: cli_option_repeats()).
+ * -1 means go on. A single-value option given twice is refused before
+ * this is called (options that may repeat: cli_option_repeats()).
  */
 typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
 /*
+ * An option whose value a command keeps as given: where the text goes in
+ * the command's argument struct (a const char *). A list of them ends
+ * with CLI_TEXTS_END.
+ */
+typedef struct cli_text_option {
+	int id;
+	size_t offset;
+} cli_text_option;
+
+#define CLI_TEXT(id, type, field) { (id), offsetof(type, field) }
+#define CLI_TEXTS_END { 0, 0 }
+
+/*
  * A command in its group's table. An entry leaves out what the command
  * does not have: options (NULL: only the common ones), their handler
- * (NULL: no_options()), details, positional arguments (when min_args is
+ * (NULL: text_option()), details, positional arguments (when min_args is
  * 0), an argument struct.
  */
 struct cli_command {
@@ -131,6 +143,7 @@ struct cli_command {
 	const char *summary;    /* one line for --help */
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
+	const cli_text_option *texts;  /* options kept as given, or NULL */
 	int min_args, max_args; /* positional arguments (-1: no limit) */
 	/* The command (C's cmd, args and pos are its): an exit code, or -1
 	 * for success. */
@@ -172,6 +185,14 @@ bool cli_option_repeats(int id);
 /* The option handler of commands without options of their own, and the
  * last case of the others: OPTION is unexpected. */
 int no_options(const cli *c, void *args, int id, const char *option,
+	const char *value);
+
+/*
+ * The option handler of commands whose options are all texts kept as
+ * given (their table's texts), and the last case of the others: VALUE of
+ * ID into ARGS, or OPTION is unexpected (no_options()).
+ */
+int text_option(const cli *c, void *args, int id, const char *option,
 	const char *value);
 
 /* ---- messages and tables (cli_output.c) ------------------------------ */

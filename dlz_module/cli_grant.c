@@ -13,19 +13,6 @@ typedef struct grant_args {
 	const char *zone;
 } grant_args;
 
-static int
-grant_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	grant_args *a = args;
-
-	if (id == OPT_ZONE) {
-		a->zone = value;
-		return -1;
-	}
-	return no_options(c, args, id, option, value);
-}
-
 /* IDENTITY and --zone of grant and revoke, checked. */
 static int
 check_grant_key(const cli *c, const char *command, const grant_args *a,
@@ -222,12 +209,20 @@ static const struct option options_grant[] = {
 	OPTIONS_COMMON,
 };
 
+static const cli_text_option texts_grant[] = {
+	CLI_TEXT(OPT_ZONE, grant_args, zone),
+	CLI_TEXTS_END,
+};
+
+/* What grant and revoke share in their entries. */
+#define GRANT_ENTRY \
+	.options = options_grant, .texts = texts_grant, \
+	.args_size = sizeof(grant_args)
+
 const cli_command cli_grant_commands[] = {
 	{
-		.group = "grant", .run = run_grant,
+		.group = "grant", .run = run_grant, GRANT_ENTRY,
 		.positional = "IDENTITY self|any", .min_args = 2, .max_args = 2,
-		.options = options_grant, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 		.synopsis = "IDENTITY --zone ZONE (self|any)",
 		.summary = "Allow IDENTITY to change SRV records of ZONE by "
 			"signed dynamic update.",
@@ -245,10 +240,8 @@ const cli_command cli_grant_commands[] = {
 			"\"zone\", \"scope\"}\n",
 	},
 	{
-		.group = "revoke", .run = run_revoke,
+		.group = "revoke", .run = run_revoke, GRANT_ENTRY,
 		.positional = "IDENTITY", .min_args = 1, .max_args = 1,
-		.options = options_grant, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 		.synopsis = "IDENTITY --zone ZONE",
 		.summary = "Remove the grant of IDENTITY in ZONE; no grant "
 			"is fine (\"changed\": false).",

@@ -57,11 +57,8 @@ host_add_option(const cli *c, void *args, int id, const char *option,
 	case OPT_ADDRESS:
 		return str_list_push(&a->addresses, value) ? -1 :
 			cli_no_memory(c);
-	case OPT_SITE:
-		a->site = value;
-		return -1;
 	default:
-		return no_options(c, args, id, option, value);
+		return text_option(c, args, id, option, value);
 	}
 }
 
@@ -508,11 +505,17 @@ static const struct option options_host_add[] = {
 	OPTIONS_COMMON,
 };
 
+static const cli_text_option texts_host_add[] = {
+	CLI_TEXT(OPT_SITE, host_add_args, site),
+	CLI_TEXTS_END,
+};
+
 const cli_command cli_host_commands[] = {
 	{
 		.group = "host", .action = "add", .run = run_host_add,
 		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
 		.options = options_host_add, .on_option = host_add_option,
+		.texts = texts_host_add,
 		.args_size = sizeof(host_add_args),
 		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"

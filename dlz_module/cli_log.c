@@ -21,24 +21,6 @@ typedef struct log_args {
 	size_t count;
 } log_args;
 
-static int
-log_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	log_args *a = args;
-
-	switch (id) {
-	case OPT_ZONE:
-		a->zone_text = value;
-		return -1;
-	case OPT_SINCE:
-		a->since_text = value;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
-
 /* TEXT as FORMAT (all of it) in UTC into *OUT; false when it is not. */
 static bool
 parse_utc(const char *text, const char *format, int64_t *out)
@@ -168,10 +150,16 @@ static const struct option options_log[] = {
 	OPTIONS_COMMON,
 };
 
+static const cli_text_option texts_log[] = {
+	CLI_TEXT(OPT_ZONE, log_args, zone_text),
+	CLI_TEXT(OPT_SINCE, log_args, since_text),
+	CLI_TEXTS_END,
+};
+
 const cli_command cli_log_commands[] = {
 	{
 		.group = "log", .run = run_log, .options = options_log,
-		.on_option = log_option, .args_size = sizeof(log_args),
+		.texts = texts_log, .args_size = sizeof(log_args),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "

@@ -152,6 +152,22 @@ no_options(const cli *c, void *args, int id, const char *option,
 		option);
 }
 
+int
+text_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	const cli_text_option *text = c->cmd->texts;
+
+	for (; text != NULL && text->id != 0; text++) {
+		if (text->id == id) {
+			*(const char **)(void *)((char *)args + text->offset) =
+				value;
+			return -1;
+		}
+	}
+	return no_options(c, args, id, option, value);
+}
+
 /* The options of a command with none but the common ones. */
 static const struct option options_none[] = { OPTIONS_COMMON };
 
@@ -345,7 +361,7 @@ command_filled(const cli_command *found)
 		cmd.options = options_none;
 	}
 	if (cmd.on_option == NULL) {
-		cmd.on_option = no_options;
+		cmd.on_option = text_option;
 	}
 	return cmd;
 }
@@ -378,12 +394,12 @@ run_command(cli *c, int argc, char **argv, bool *seen)
 	memset(&change, 0, sizeof(change));
 	(void)command_name(cmd, change.command, sizeof(change.command));
 	c->change = &change;
+	c->cmd = cmd;
+	c->args = args;
 	/* getopt sees the last command word as its argv[0]. */
 	code = parse_command_options(c, cmd, argc - words + 1,
 		argv + words - 1, args, seen, &pos, &count);
 	if (code < 0) {
-		c->cmd = cmd;
-		c->args = args;
 		c->pos = pos;
 		c->pos_count = count;
 		code = cmd->run(c);

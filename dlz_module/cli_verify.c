@@ -69,23 +69,6 @@ verify_free(void *args)
 	free(((verify_args *)args)->findings);
 }
 
-static int
-verify_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	verify_args *a = args;
-	switch (id) {
-	case OPT_NAMED_CONF:
-		a->named_conf = value;
-		return -1;
-	case OPT_USER:
-		a->user = value;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
-
 static void add_finding(verify_args *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -477,10 +460,16 @@ static const struct option options_verify[] = {
 	OPTIONS_COMMON,
 };
 
+static const cli_text_option texts_verify[] = {
+	CLI_TEXT(OPT_NAMED_CONF, verify_args, named_conf),
+	CLI_TEXT(OPT_USER, verify_args, user),
+	CLI_TEXTS_END,
+};
+
 const cli_command cli_verify_commands[] = {
 	{
 		.group = "verify", .run = run_verify, .options = options_verify,
-		.on_option = verify_option, .args_size = sizeof(verify_args),
+		.texts = texts_verify, .args_size = sizeof(verify_args),
 		.init_args = verify_init, .free_args = verify_free,
 		.synopsis = "[--named-conf FILE] [--user U] [--json]",
 		.summary = "Check what named will load before `rndc reconfig`: "

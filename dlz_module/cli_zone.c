@@ -93,16 +93,10 @@ zone_option(const cli *c, void *args, int id, const char *option,
 		a->catalog = id == OPT_CATALOG ? 1 : 2;
 		return -1;
 	}
-	if (id == OPT_SOA_MNAME) {
-		a->mname = value;
-	} else if (id == OPT_SOA_RNAME) {
-		a->rname = value;
-	} else if (id == OPT_NS) {
+	if (id == OPT_NS) {
 		return str_list_push(&a->ns, value) ? -1 : cli_no_memory(c);
-	} else {
-		return no_options(c, args, id, option, value);
 	}
-	return -1;
+	return text_option(c, args, id, option, value);
 }
 
 /* "NAME[=ADDR[,ADDR...]]" of --ns into NS. */
@@ -739,6 +733,12 @@ static const struct option options_zone[] = {
 	OPTIONS_COMMON,
 };
 
+static const cli_text_option texts_zone[] = {
+	CLI_TEXT(OPT_SOA_MNAME, zone_args, mname),
+	CLI_TEXT(OPT_SOA_RNAME, zone_args, rname),
+	CLI_TEXTS_END,
+};
+
 #define ZONE_OPTIONS_HELP \
 	"  --ns NAME[=ADDR,...]    a name server; ADDR gives a name server " \
 	"inside ZONE\n" \
@@ -768,7 +768,8 @@ static const struct option options_zone[] = {
 #define ZONE_CHANGE_ENTRY \
 	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
 	.max_args = 1, .options = options_zone, .on_option = zone_option, \
-	.args_size = sizeof(zone_args), .free_args = zone_args_free
+	.texts = texts_zone, .args_size = sizeof(zone_args), \
+	.free_args = zone_args_free
 
 const cli_command cli_zone_commands[] = {
 	{

@@ -62,7 +62,8 @@ typedef struct cli {
 	bool json;        /* --json */
 	bool dry_run;     /* --dry-run: say what would change, change nothing */
 	cli_change *change; /* the command's, filled in by its body */
-	/* The command being run (cli_main.c fills these in for its run). */
+	/* The command being run: cli_main.c sets cmd and args before its
+	 * options are parsed, pos once they are. */
 	const cli_command *cmd;
 	void *args;       /* its options as parsed: cmd->args_size bytes */
 	char **pos;       /* its positional arguments */
@@ -118,8 +119,8 @@ typedef int (*option_fn)(const cli *c, void *args, int id,
 
 /*
  * An option whose value a command keeps as given: where the text goes in
- * the command's argument struct (a const char *). A list of them ends
- * with CLI_TEXTS_END.
+ * the command's argument struct (a const char *). A command's list is
+ * CLI_TEXTS(CLI_TEXT(...), ...).
  */
 typedef struct cli_text_option {
 	int id;
@@ -127,7 +128,8 @@ typedef struct cli_text_option {
 } cli_text_option;
 
 #define CLI_TEXT(id, type, field) { (id), offsetof(type, field) }
-#define CLI_TEXTS_END { 0, 0 }
+#define CLI_TEXTS(...) \
+	((const cli_text_option[]){ __VA_ARGS__, { 0, 0 } })
 
 /*
  * A command in its group's table. An entry leaves out what the command

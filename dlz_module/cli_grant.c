@@ -209,14 +209,11 @@ static const struct option options_grant[] = {
 	OPTIONS_COMMON,
 };
 
-static const cli_text_option texts_grant[] = {
-	CLI_TEXT(OPT_ZONE, grant_args, zone),
-	CLI_TEXTS_END,
-};
 
 /* What grant and revoke share in their entries. */
 #define GRANT_ENTRY \
-	.options = options_grant, .texts = texts_grant, \
+	.options = options_grant, \
+	.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, grant_args, zone)), \
 	.args_size = sizeof(grant_args)
 
 const cli_command cli_grant_commands[] = {

@@ -505,17 +505,13 @@ static const struct option options_host_add[] = {
 	OPTIONS_COMMON,
 };
 
-static const cli_text_option texts_host_add[] = {
-	CLI_TEXT(OPT_SITE, host_add_args, site),
-	CLI_TEXTS_END,
-};
 
 const cli_command cli_host_commands[] = {
 	{
 		.group = "host", .action = "add", .run = run_host_add,
 		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
 		.options = options_host_add, .on_option = host_add_option,
-		.texts = texts_host_add,
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_SITE, host_add_args, site)),
 		.args_size = sizeof(host_add_args),
 		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"

@@ -150,16 +150,13 @@ static const struct option options_log[] = {
 	OPTIONS_COMMON,
 };
 
-static const cli_text_option texts_log[] = {
-	CLI_TEXT(OPT_ZONE, log_args, zone_text),
-	CLI_TEXT(OPT_SINCE, log_args, since_text),
-	CLI_TEXTS_END,
-};
 
 const cli_command cli_log_commands[] = {
 	{
 		.group = "log", .run = run_log, .options = options_log,
-		.texts = texts_log, .args_size = sizeof(log_args),
+		.args_size = sizeof(log_args),
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, log_args, zone_text),
+			CLI_TEXT(OPT_SINCE, log_args, since_text)),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "

@@ -460,16 +460,13 @@ static const struct option options_verify[] = {
 	OPTIONS_COMMON,
 };
 
-static const cli_text_option texts_verify[] = {
-	CLI_TEXT(OPT_NAMED_CONF, verify_args, named_conf),
-	CLI_TEXT(OPT_USER, verify_args, user),
-	CLI_TEXTS_END,
-};
 
 const cli_command cli_verify_commands[] = {
 	{
 		.group = "verify", .run = run_verify, .options = options_verify,
-		.texts = texts_verify, .args_size = sizeof(verify_args),
+		.args_size = sizeof(verify_args),
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_NAMED_CONF, verify_args,
+			named_conf), CLI_TEXT(OPT_USER, verify_args, user)),
 		.init_args = verify_init, .free_args = verify_free,
 		.synopsis = "[--named-conf FILE] [--user U] [--json]",
 		.summary = "Check what named will load before `rndc reconfig`: "

@@ -733,11 +733,6 @@ static const struct option options_zone[] = {
 	OPTIONS_COMMON,
 };
 
-static const cli_text_option texts_zone[] = {
-	CLI_TEXT(OPT_SOA_MNAME, zone_args, mname),
-	CLI_TEXT(OPT_SOA_RNAME, zone_args, rname),
-	CLI_TEXTS_END,
-};
 
 #define ZONE_OPTIONS_HELP \
 	"  --ns NAME[=ADDR,...]    a name server; ADDR gives a name server " \
@@ -768,7 +763,9 @@ static const cli_text_option texts_zone[] = {
 #define ZONE_CHANGE_ENTRY \
 	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
 	.max_args = 1, .options = options_zone, .on_option = zone_option, \
-	.texts = texts_zone, .args_size = sizeof(zone_args), \
+	.texts = CLI_TEXTS(CLI_TEXT(OPT_SOA_MNAME, zone_args, mname), \
+		CLI_TEXT(OPT_SOA_RNAME, zone_args, rname)), \
+	.args_size = sizeof(zone_args), \
 	.free_args = zone_args_free
 
 const cli_command cli_zone_commands[] = {

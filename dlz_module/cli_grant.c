@@ -114,8 +114,8 @@ run_grant(cli *c)
 	const char *scope_text = c->pos[1];
 	if (code < 0 && registry_scope_from_name(scope_text, &grant.scope) !=
 		KD_OK) {
-		code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"grant: scope \"%s\" is neither self nor any", scope_text);
+		code = cli_message(c, REGISTRY_CLI_EXIT_USAGE, "grant: scope "
+			"\"%s\" is neither self nor any", scope_text);
 	}
 	if (code < 0) {
 		code = cli_session(c, false, grant_change, &grant);
@@ -123,8 +123,8 @@ run_grant(cli *c)
 	if (code < 0) {
 		const char *scope = registry_scope_name(grant.scope);
 		(void)snprintf(text, sizeof(text), change_text(c,
-			"granted %s to", "%s is granted already, unchanged, to"),
-			scope);
+			"granted %s to",
+			"%s is granted already, unchanged, to"), scope);
 		grant_report(c, &grant, scope, text);
 	}
 	return code;
@@ -208,7 +208,6 @@ static const struct option options_grant[] = {
 	{ "zone", required_argument, NULL, OPT_ZONE },
 	OPTIONS_COMMON,
 };
-
 
 /* What grant and revoke share in their entries. */
 #define GRANT_ENTRY \

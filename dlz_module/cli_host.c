@@ -314,7 +314,6 @@ run_host_add(cli *c)
 	return code;
 }
 
-
 static bool
 target_registered(const registry_dataset *ds, const char *target)
 {
@@ -504,7 +503,6 @@ static const struct option options_host_add[] = {
 	{ "site", required_argument, NULL, OPT_SITE },
 	OPTIONS_COMMON,
 };
-
 
 const cli_command cli_host_commands[] = {
 	{

@@ -150,7 +150,6 @@ static const struct option options_log[] = {
 	OPTIONS_COMMON,
 };
 
-
 const cli_command cli_log_commands[] = {
 	{
 		.group = "log", .run = run_log, .options = options_log,

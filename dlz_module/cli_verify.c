@@ -460,7 +460,6 @@ static const struct option options_verify[] = {
 	OPTIONS_COMMON,
 };
 
-
 const cli_command cli_verify_commands[] = {
 	{
 		.group = "verify", .run = run_verify, .options = options_verify,

@@ -733,7 +733,6 @@ static const struct option options_zone[] = {
 	OPTIONS_COMMON,
 };
 
-
 #define ZONE_OPTIONS_HELP \
 	"  --ns NAME[=ADDR,...]    a name server; ADDR gives a name server " \
 	"inside ZONE\n" \

@@ -233,6 +233,10 @@ int table_finish(const cli *c, table *t);
 /* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */
 char *join_list(const char *items, size_t size, size_t count);
 
+/* Write KEY: [the COUNT strings of SIZE bytes at ITEMS] to W. */
+void json_kv_list(json_out *w, const char *key, const char *items,
+	size_t size, size_t count);
+
 /* The NS of Z as "ns1.example.test (192.0.2.53), ns.provider.test". */
 char *join_ns(const registry_zone *z);
 

@@ -143,18 +143,11 @@ catalog_show_json(const cli *c, const catalog_show_args *a)
 	} else {
 		json_null(&w);
 	}
-	json_key(&w, "allow_transfer");
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->catalog.allow_transfer_count; i++) {
-		json_string(&w, a->catalog.allow_transfer[i]);
-	}
-	json_array_end(&w);
-	json_key(&w, "notify");
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->catalog.notify_count; i++) {
-		json_string(&w, a->catalog.notify[i]);
-	}
-	json_array_end(&w);
+	json_kv_list(&w, "allow_transfer",
+		(const char *)a->catalog.allow_transfer, REGISTRY_PREFIX_MAX,
+		a->catalog.allow_transfer_count);
+	json_kv_list(&w, "notify", (const char *)a->catalog.notify,
+		REGISTRY_ENDPOINT_MAX, a->catalog.notify_count);
 	json_key(&w, "zones");
 	json_array_begin(&w);
 	for (size_t i = 0; i < a->count; i++) {

@@ -648,27 +648,17 @@ zone_list_json(const cli *c, const registry_dataset *ds)
 		for (size_t j = 0; j < z->ns_count; j++) {
 			json_object_begin(&w);
 			json_kv_string(&w, "name", z->ns[j].name);
-			json_key(&w, "addresses");
-			json_array_begin(&w);
-			for (size_t k = 0; k < z->ns[j].address_count; k++) {
-				json_string(&w, z->ns[j].addresses[k]);
-			}
-			json_array_end(&w);
+			json_kv_list(&w, "addresses",
+				(const char *)z->ns[j].addresses,
+				REGISTRY_ADDR_MAX, z->ns[j].address_count);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
-		json_key(&w, "allow_transfer");
-		json_array_begin(&w);
-		for (size_t j = 0; j < z->allow_transfer_count; j++) {
-			json_string(&w, z->allow_transfer[j]);
-		}
-		json_array_end(&w);
-		json_key(&w, "notify");
-		json_array_begin(&w);
-		for (size_t j = 0; j < z->notify_count; j++) {
-			json_string(&w, z->notify[j]);
-		}
-		json_array_end(&w);
+		json_kv_list(&w, "allow_transfer",
+			(const char *)z->allow_transfer, REGISTRY_PREFIX_MAX,
+			z->allow_transfer_count);
+		json_kv_list(&w, "notify", (const char *)z->notify,
+			REGISTRY_ENDPOINT_MAX, z->notify_count);
 		json_kv_int(&w, "hosts", (int64_t)hosts_of_zone(ds, z->name,
 			&cursor));
 		json_object_end(&w);

@@ -51,6 +51,8 @@ typedef struct cli_change {
 	char *new_value;
 } cli_change;
 
+typedef struct cli_command cli_command;
+
 typedef struct cli {
 	FILE *out;
 	FILE *err;
@@ -60,6 +62,12 @@ typedef struct cli {
 	bool json;        /* --json */
 	bool dry_run;     /* --dry-run: say what would change, change nothing */
 	cli_change *change; /* the command's, filled in by its body */
+	/* The command being run: cli_main.c sets cmd and args before its
+	 * options are parsed, pos once they are. */
+	const cli_command *cmd;
+	void *args;       /* its options as parsed: cmd->args_size bytes */
+	char **pos;       /* its positional arguments */
+	int pos_count;
 } cli;
 
 /* ---- commands and their options (cli_main.c) ------------------------- */
@@ -101,17 +109,34 @@ enum {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN }, \
 	{ NULL, 0, NULL, 0 }
 
-typedef struct cli_command cli_command;
-
 /*
  * Called for each option other than --help, --db, --json and --dry-run;
- * -1 means go
- * on. A single-value option given twice is refused before this is called
- * (options that may repeat: cli_option_repeats()).
+ * -1 means go on. A single-value option given twice is refused before
+ * this is called (options that may repeat: cli_option_repeats()).
  */
 typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
+/*
+ * An option whose value a command keeps as given: where the text goes in
+ * the command's argument struct (a const char *). A command's list is
+ * CLI_TEXTS(CLI_TEXT(...), ...).
+ */
+typedef struct cli_text_option {
+	int id;
+	size_t offset;
+} cli_text_option;
+
+#define CLI_TEXT(id, type, field) { (id), offsetof(type, field) }
+#define CLI_TEXTS(...) \
+	((const cli_text_option[]){ __VA_ARGS__, { 0, 0 } })
+
+/*
+ * A command in its group's table. An entry leaves out what the command
+ * does not have: options (NULL: only the common ones), their handler
+ * (NULL: text_option()), details, positional arguments (when min_args is
+ * 0), an argument struct.
+ */
 struct cli_command {
 	const char *group;      /* first word: "zone" */
 	const char *action;     /* second word: "add", or NULL */
@@ -120,10 +145,11 @@ struct cli_command {
 	const char *summary;    /* one line for --help */
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
+	const cli_text_option *texts;  /* options kept as given, or NULL */
 	int min_args, max_args; /* positional arguments (-1: no limit) */
-	/* The command: an exit code, or -1 for success. */
-	int (*run)(cli *c, const cli_command *cmd, void *args,
-		char **pos, int count);
+	/* The command (C's cmd, args and pos are its): an exit code, or -1
+	 * for success. */
+	int (*run)(cli *c);
 	option_fn on_option;
 	size_t args_size;       /* the command's argument struct */
 	void (*init_args)(void *args);  /* defaults, or NULL */
@@ -135,6 +161,11 @@ struct cli_command {
 
 /* Ends every command table. */
 #define CLI_COMMANDS_END { .group = NULL }
+
+/* The entry of a listing command (run_list()) printing with JSON or TEXT. */
+#define CLI_LIST(json, text) \
+	.run = run_list, .list_json = (json), .list_text = (text), \
+	.args_size = sizeof(list_args)
 
 /* The command tables of the groups, in the order --help lists them. */
 extern const cli_command cli_init_commands[];
@@ -150,14 +181,20 @@ extern const cli_command cli_verify_commands[];
 
 extern const cli_command cli_log_commands[];
 
-/* The options of a command with none but the common ones. */
-extern const struct option options_none[];
-
 /* Whether the option ID may be given more than once (--ns, --address). */
 bool cli_option_repeats(int id);
 
-/* The option handler of commands without options: OPTION is unexpected. */
+/* The option handler of commands without options of their own, and the
+ * last case of the others: OPTION is unexpected. */
 int no_options(const cli *c, void *args, int id, const char *option,
+	const char *value);
+
+/*
+ * The option handler of commands whose options are all texts kept as
+ * given (their table's texts), and the last case of the others: VALUE of
+ * ID into ARGS, or OPTION is unexpected (no_options()).
+ */
+int text_option(const cli *c, void *args, int id, const char *option,
 	const char *value);
 
 /* ---- messages and tables (cli_output.c) ------------------------------ */
@@ -195,6 +232,10 @@ int table_finish(const cli *c, table *t);
 
 /* Join COUNT strings of SIZE bytes at ITEMS with ", " into a new string. */
 char *join_list(const char *items, size_t size, size_t count);
+
+/* Write KEY: [the COUNT strings of SIZE bytes at ITEMS] to W. */
+void json_kv_list(json_out *w, const char *key, const char *items,
+	size_t size, size_t count);
 
 /* The NS of Z as "ns1.example.test (192.0.2.53), ns.provider.test". */
 char *join_ns(const registry_zone *z);
@@ -236,6 +277,40 @@ typedef kd_result (*normalize_fn)(const char *text, char *out, size_t len,
 int normalize_list(const cli *c, const char *option, const str_list *list,
 	normalize_fn fn, char *items, size_t size);
 
+/*
+ * Who may transfer a zone and whom it notifies: --allow-transfer and
+ * --notify of zone add, zone set and catalog set (zone add and set also
+ * take --no-allow-transfer and --no-notify).
+ */
+typedef struct cli_peers {
+	str_list transfer;     /* --allow-transfer, as given */
+	str_list notify;       /* --notify, as given */
+	bool no_transfer;      /* --no-allow-transfer */
+	bool no_notify;        /* --no-notify */
+	/* Built by peers_check(). */
+	char (*transfer_items)[REGISTRY_PREFIX_MAX];
+	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+} cli_peers;
+
+#define OPTIONS_PEERS \
+	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER }, \
+	{ "notify", required_argument, NULL, OPT_NOTIFY }
+#define OPTIONS_NO_PEERS \
+	{ "no-allow-transfer", no_argument, NULL, OPT_NO_ALLOW_TRANSFER }, \
+	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY }
+
+/* Whether ID is one of the options of cli_peers. */
+bool peers_option_id(int id);
+
+/* The option ID of cli_peers with VALUE into P; -1 when fine. */
+int peers_option(const cli *c, cli_peers *p, int id, const char *value);
+
+/* Check and normalize the lists of P into their items; -1 when fine. */
+int peers_check(const cli *c, cli_peers *p);
+
+/* Free the lists and items of P. */
+void peers_free(cli_peers *p);
+
 /* ---- the registry (cli_session.c) ------------------------------------ */
 
 /* What a command does with the open registry; CTX is the command's own. */
@@ -260,9 +335,8 @@ typedef struct list_args {
 	registry_dataset ds;
 } list_args;
 
-/* Run a listing command: [ZONE], then CMD's table or JSON. */
-int run_list(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count);
+/* Run a listing command: [ZONE], then its table or JSON. */
+int run_list(cli *c);
 
 /* ---- changes: the result and the audit (cli_change.c) ---------------- */
 
@@ -300,9 +374,14 @@ void change_json_end(json_out *w);
 
 /*
  * Print the result of a changing command without more to say: JSON with
- * KEY = VALUE (when KEY is not NULL), or TEXT as a line.
+ * KEY = VALUE (when KEY is not NULL), or the line FMT (change_text()).
  */
 void change_report(const cli *c, const char *key, const char *value,
-	const char *text);
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* CHANGED or UNCHANGED, as C's command changed something or not. */
+const char *change_text(const cli *c, const char *changed,
+	const char *unchanged) __attribute__((format_arg(2)))
+	__attribute__((format_arg(3)));
 
 #endif /* KMSDNS_CLI_H */

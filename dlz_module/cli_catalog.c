@@ -13,22 +13,14 @@
 #include "registry_catalog.h"
 
 typedef struct catalog_set_args {
-	str_list transfer;
-	str_list notify;
-	char (*transfer_items)[REGISTRY_PREFIX_MAX];
-	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+	cli_peers peers;
 	registry_catalog catalog;
 } catalog_set_args;
 
 static void
 catalog_set_free(void *args)
 {
-	catalog_set_args *a = args;
-
-	free(a->transfer_items);
-	free(a->notify_items);
-	str_list_free(&a->transfer);
-	str_list_free(&a->notify);
+	peers_free(&((catalog_set_args *)args)->peers);
 }
 
 static int
@@ -36,19 +28,9 @@ catalog_set_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	catalog_set_args *a = args;
-	bool pushed;
 
-	switch (id) {
-	case OPT_ALLOW_TRANSFER:
-		pushed = str_list_push(&a->transfer, value);
-		break;
-	case OPT_NOTIFY:
-		pushed = str_list_push(&a->notify, value);
-		break;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-	return pushed ? -1 : cli_no_memory(c);
+	return peers_option_id(id) ? peers_option(c, &a->peers, id, value) :
+		no_options(c, args, id, option, value);
 }
 
 static kd_result
@@ -68,40 +50,22 @@ catalog_set_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_catalog_set(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_set(cli *c)
 {
-	catalog_set_args *a = args;
+	catalog_set_args *a = c->args;
 
-	(void)cmd;
-	(void)count;
-	int code = check_name(c, NULL, "catalog zone", pos[0], DNAME_OWNER,
-		a->catalog.name);
-	if (code >= 0) {
-		return code;
-	}
-	a->transfer_items = calloc(a->transfer.count + 1,
-		sizeof(*a->transfer_items));
-	a->notify_items = calloc(a->notify.count + 1,
-		sizeof(*a->notify_items));
-	if (a->transfer_items == NULL || a->notify_items == NULL) {
-		return cli_no_memory(c);
-	}
-	code = normalize_list(c, "--allow-transfer", &a->transfer,
-		registry_prefix_normalize, a->transfer_items[0],
-		REGISTRY_PREFIX_MAX);
+	int code = check_name(c, NULL, "catalog zone", c->pos[0],
+		DNAME_OWNER, a->catalog.name);
 	if (code < 0) {
-		code = normalize_list(c, "--notify", &a->notify,
-			registry_endpoint_normalize, a->notify_items[0],
-			REGISTRY_ENDPOINT_MAX);
+		code = peers_check(c, &a->peers);
 	}
 	if (code >= 0) {
 		return code;
 	}
-	a->catalog.allow_transfer = a->transfer_items;
-	a->catalog.allow_transfer_count = a->transfer.count;
-	a->catalog.notify = a->notify_items;
-	a->catalog.notify_count = a->notify.count;
+	a->catalog.allow_transfer = a->peers.transfer_items;
+	a->catalog.allow_transfer_count = a->peers.transfer.count;
+	a->catalog.notify = a->peers.notify_items;
+	a->catalog.notify_count = a->peers.notify.count;
 	code = cli_session(c, false, catalog_set_change, a);
 	if (code < 0) {
 		(void)fprintf(c->out, "catalog zone %s (serial %" PRIu32 ")\n",
@@ -119,13 +83,9 @@ catalog_unset_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_catalog_unset(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_unset(cli *c)
 {
-	(void)cmd;
-	(void)pos;
-	(void)count;
-	const int code = cli_session(c, false, catalog_unset_change, args);
+	const int code = cli_session(c, false, catalog_unset_change, NULL);
 	if (code < 0) {
 		(void)fprintf(c->out, "catalog zone removed\n");
 	}
@@ -183,18 +143,11 @@ catalog_show_json(const cli *c, const catalog_show_args *a)
 	} else {
 		json_null(&w);
 	}
-	json_key(&w, "allow_transfer");
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->catalog.allow_transfer_count; i++) {
-		json_string(&w, a->catalog.allow_transfer[i]);
-	}
-	json_array_end(&w);
-	json_key(&w, "notify");
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->catalog.notify_count; i++) {
-		json_string(&w, a->catalog.notify[i]);
-	}
-	json_array_end(&w);
+	json_kv_list(&w, "allow_transfer",
+		(const char *)a->catalog.allow_transfer, REGISTRY_PREFIX_MAX,
+		a->catalog.allow_transfer_count);
+	json_kv_list(&w, "notify", (const char *)a->catalog.notify,
+		REGISTRY_ENDPOINT_MAX, a->catalog.notify_count);
 	json_key(&w, "zones");
 	json_array_begin(&w);
 	for (size_t i = 0; i < a->count; i++) {
@@ -240,14 +193,10 @@ catalog_show_text(const cli *c, const catalog_show_args *a)
 }
 
 static int
-run_catalog_show(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_catalog_show(cli *c)
 {
-	catalog_show_args *a = args;
+	catalog_show_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	const int code = cli_session(c, true, catalog_show_read, a);
 	if (code >= 0) {
 		return code;
@@ -262,17 +211,20 @@ run_catalog_show(cli *c, const cli_command *cmd, void *args, char **pos,
 /* ---- the command table ----------------------------------------------- */
 
 static const struct option options_catalog_set[] = {
-	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
-	{ "notify", required_argument, NULL, OPT_NOTIFY },
+	OPTIONS_PEERS,
 	OPTIONS_COMMON,
 };
 
 const cli_command cli_catalog_commands[] = {
 	{
-		.group = "catalog", .action = "set",
+		.group = "catalog", .action = "set", .run = run_catalog_set,
+		.positional = "NAME", .min_args = 1, .max_args = 1,
+		.options = options_catalog_set,
+		.on_option = catalog_set_option,
+		.args_size = sizeof(catalog_set_args),
+		.free_args = catalog_set_free,
 		.synopsis = "NAME [--allow-transfer ADDR[/LEN]]... "
 			"[--notify ADDR[#PORT]]...",
-		.positional = "NAME",
 		.summary = "Serve the catalog zone NAME (RFC 9432) listing "
 			"the registry's zones,\nso that secondaries follow "
 			"them; replaces the catalog set before.",
@@ -284,34 +236,22 @@ const cli_command cli_catalog_commands[] = {
 			"\nEvery zone is a member unless added with --no-catalog. "
 			"The serial starts at\nthe current UNIX time and grows "
 			"whenever the member zones change.\n",
-		.options = options_catalog_set, .min_args = 1, .max_args = 1,
-		.run = run_catalog_set, .on_option = catalog_set_option,
-		.args_size = sizeof(catalog_set_args),
-		.free_args = catalog_set_free,
 	},
 	{
-		.group = "catalog", .action = "unset",
-		.synopsis = "",
-		.positional = "",
+		.group = "catalog", .action = "unset", .synopsis = "",
+		.run = run_catalog_unset,
 		.summary = "Stop serving the catalog zone.",
-		.details = "",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_catalog_unset, .on_option = no_options,
 	},
 	{
-		.group = "catalog", .action = "show",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "catalog", .action = "show", .synopsis = "[--json]",
+		.run = run_catalog_show, .args_size = sizeof(catalog_show_args),
+		.free_args = catalog_show_free,
 		.summary = "Show the catalog zone and every zone's id and "
 			"membership.",
 		.details = "JSON: {\"catalog\" (null when none is set), "
 			"\"serial\", \"allow_transfer\": [],\n"
 			"  \"notify\": [], \"zones\": [{\"zone\", \"id\", "
 			"\"member\"}]}\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_catalog_show, .on_option = no_options,
-		.args_size = sizeof(catalog_show_args),
-		.free_args = catalog_show_free,
 	},
 	CLI_COMMANDS_END,
 };

@@ -149,10 +149,14 @@ change_json_end(json_out *w)
 
 void
 change_report(const cli *c, const char *key, const char *value,
-	const char *text)
+	const char *fmt, ...)
 {
 	if (!c->json) {
-		(void)fprintf(c->out, "%s\n", text);
+		va_list ap;
+		va_start(ap, fmt);
+		(void)vfprintf(c->out, fmt, ap);
+		va_end(ap);
+		(void)fputc('\n', c->out);
 		return;
 	}
 	json_out w;
@@ -161,4 +165,10 @@ change_report(const cli *c, const char *key, const char *value,
 		json_kv_string(&w, key, value);
 	}
 	change_json_end(&w);
+}
+
+const char *
+change_text(const cli *c, const char *changed, const char *unchanged)
+{
+	return c->change->changed ? changed : unchanged;
 }

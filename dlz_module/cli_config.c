@@ -49,15 +49,10 @@ config_get_load(const cli *c, registry *reg, void *values, kd_err *err)
 }
 
 static int
-run_config_get(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_config_get(cli *c)
 {
 	config_values v;
 
-	(void)cmd;
-	(void)args;
-	(void)pos;
-	(void)count;
 	const int code = cli_session(c, true, config_get_load, &v);
 	if (code >= 0) {
 		return code;
@@ -168,43 +163,55 @@ config_set_limit(const cli *c, registry *reg, void *ctx, kd_err *err)
 	return KD_OK;
 }
 
+/*
+ * The result of config set: NAME is now VALUE, in JSON as "seconds"
+ * (*SECONDS) for a duration, else as the "value" of a limit (SECONDS NULL).
+ */
+static void
+config_report(const cli *c, const char *name, const char *value,
+	const int64_t *seconds)
+{
+	if (!c->json) {
+		(void)fprintf(c->out, "%s %s %s\n", name, change_text(c,
+			"is now", "is already, unchanged,"), value);
+		return;
+	}
+	json_out w;
+	change_json_begin(c, &w);
+	json_kv_string(&w, "setting", name);
+	if (seconds != NULL) {
+		json_kv_int(&w, "seconds", *seconds);
+	} else {
+		json_kv_string(&w, "value", value);
+	}
+	change_json_end(&w);
+}
+
 static int
 run_config_set_limit(cli *c, const char *name, const char *value)
 {
 	limit_change limit = { name, value };
-	int code = cli_session(c, false, config_set_limit, &limit);
-	if (code >= 0) {
-		return code;
-	}
-	if (c->json) {
-		json_out w;
-		change_json_begin(c, &w);
-		json_kv_string(&w, "setting", name);
-		json_kv_string(&w, "value", value);
-		change_json_end(&w);
-	} else {
-		(void)fprintf(c->out, "%s %s %s\n", name, c->change->changed ?
-			"is now" : "is already, unchanged,", value);
+	const int code = cli_session(c, false, config_set_limit, &limit);
+
+	if (code < 0) {
+		config_report(c, name, value, NULL);
 	}
 	return code;
 }
 
 static int
-run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_config_set(cli *c)
 {
+	const char *name = c->pos[0];
+	const char *value_text = c->pos[1];
 	config_change change = { .setting = CONFIG_COUNT };
 	kd_err err = { "" };
-	char text[DURATION_TEXT_MAX + 64];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	if (registry_limit_find(pos[0]) != NULL) {
-		return run_config_set_limit(c, pos[0], pos[1]);
+	if (registry_limit_find(name) != NULL) {
+		return run_config_set_limit(c, name, value_text);
 	}
 	for (size_t i = 0; i < CONFIG_COUNT; i++) {
-		if (strcmp(pos[0], config_names[i]) == 0) {
+		if (strcmp(name, config_names[i]) == 0) {
 			change.setting = i;
 		}
 	}
@@ -212,28 +219,17 @@ run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"config set: unknown setting \"%s\" (use stale-after, "
 			"scavenge-after, audit-retention, max-update-records, "
-			"max-self-addresses or max-srv-answer-bytes)", pos[0]);
+			"max-self-addresses or max-srv-answer-bytes)", name);
 	}
-	if (duration_parse(pos[1], &change.seconds, &err) != KD_OK) {
+	if (duration_parse(value_text, &change.seconds, &err) != KD_OK) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s: %s",
-			pos[0], err.text);
+			name, err.text);
 	}
-	int code = cli_session(c, false, config_set_change, &change);
+	const int code = cli_session(c, false, config_set_change, &change);
 	if (code < 0) {
 		char value[DURATION_TEXT_MAX];
 		duration_format(change.seconds, value, sizeof(value));
-		(void)snprintf(text, sizeof(text), "%s %s %s", pos[0],
-			c->change->changed ? "is now" : "is already, unchanged,",
-			value);
-		if (c->json) {
-			json_out w;
-			change_json_begin(c, &w);
-			json_kv_string(&w, "setting", pos[0]);
-			json_kv_int(&w, "seconds", change.seconds);
-			change_json_end(&w);
-		} else {
-			(void)fprintf(c->out, "%s\n", text);
-		}
+		config_report(c, name, value, &change.seconds);
 	}
 	return code;
 }
@@ -242,23 +238,20 @@ run_config_set(cli *c, const cli_command *cmd, void *args, char **pos,
 
 const cli_command cli_config_commands[] = {
 	{
-		.group = "config", .action = "get",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "config", .action = "get", .synopsis = "[--json]",
+		.run = run_config_get,
 		.summary = "Show the freshness settings, the audit retention "
 			"and the update limits.",
 		.details = "JSON: {\"stale_after\", \"scavenge_after\", "
 			"\"audit_retention\"} in seconds,\n"
 			"\"max_update_records\", \"max_self_addresses\", "
 			"\"max_srv_answer_bytes\"\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_config_get, .on_option = no_options,
 	},
 	{
-		.group = "config", .action = "set",
+		.group = "config", .action = "set", .run = run_config_set,
+		.positional = "SETTING DURATION", .min_args = 2, .max_args = 2,
 		.synopsis = "stale-after|scavenge-after|audit-retention "
 			"DURATION | LIMIT NUMBER",
-		.positional = "SETTING DURATION",
 		.summary = "Change a freshness setting. DURATION is seconds, "
 			"or a number with s, m,\nh, d or w: 72h, 14d.",
 		.details =
@@ -278,8 +271,6 @@ const cli_command cli_config_commands[] = {
 			"nothing.\n"
 			"JSON: {\"changed\", \"command\", \"setting\", "
 			"\"seconds\"}\n",
-		.options = options_none, .min_args = 2, .max_args = 2,
-		.run = run_config_set, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

@@ -61,29 +61,22 @@ export_zone(const cli *c, registry *reg, void *zone, kd_err *err)
 }
 
 static int
-run_export(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_export(cli *c)
 {
 	char zone[DNAME_BUF_SIZE];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	return zone_session(c, pos[0], true, export_zone, zone);
+	return zone_session(c, c->pos[0], true, export_zone, zone);
 }
 
 /* ---- the command table ----------------------------------------------- */
 
 const cli_command cli_export_commands[] = {
 	{
-		.group = "export",
-		.synopsis = "ZONE",
-		.positional = "ZONE",
+		.group = "export", .run = run_export, .synopsis = "ZONE",
+		.positional = "ZONE", .min_args = 1, .max_args = 1,
 		.summary = "Print ZONE as a master file, as the DLZ module "
 			"serves it now.",
 		.details = "JSON: {\"zone\", \"master_file\"}\n",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_export, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

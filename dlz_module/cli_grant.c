@@ -13,19 +13,6 @@ typedef struct grant_args {
 	const char *zone;
 } grant_args;
 
-static int
-grant_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	grant_args *a = args;
-
-	if (id == OPT_ZONE) {
-		a->zone = value;
-		return -1;
-	}
-	return no_options(c, args, id, option, value);
-}
-
 /* IDENTITY and --zone of grant and revoke, checked. */
 static int
 check_grant_key(const cli *c, const char *command, const grant_args *a,
@@ -117,28 +104,27 @@ grant_report(const cli *c, const registry_grant *grant, const char *scope,
 }
 
 static int
-run_grant(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_grant(cli *c)
 {
 	registry_grant grant;
 	char text[64];
 
-	(void)cmd;
-	(void)count;
 	memset(&grant, 0, sizeof(grant));
-	int code = check_grant_key(c, "grant", args, pos[0], &grant);
-	if (code < 0 && registry_scope_from_name(pos[1], &grant.scope) !=
+	int code = check_grant_key(c, "grant", c->args, c->pos[0], &grant);
+	const char *scope_text = c->pos[1];
+	if (code < 0 && registry_scope_from_name(scope_text, &grant.scope) !=
 		KD_OK) {
-		code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"grant: scope \"%s\" is neither self nor any", pos[1]);
+		code = cli_message(c, REGISTRY_CLI_EXIT_USAGE, "grant: scope "
+			"\"%s\" is neither self nor any", scope_text);
 	}
 	if (code < 0) {
 		code = cli_session(c, false, grant_change, &grant);
 	}
 	if (code < 0) {
 		const char *scope = registry_scope_name(grant.scope);
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"granted %s to" : "%s is granted already, unchanged, to",
-			scope);
+		(void)snprintf(text, sizeof(text), change_text(c,
+			"granted %s to",
+			"%s is granted already, unchanged, to"), scope);
 		grant_report(c, &grant, scope, text);
 	}
 	return code;
@@ -164,21 +150,18 @@ revoke_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 }
 
 static int
-run_revoke(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_revoke(cli *c)
 {
 	registry_grant grant;
 
-	(void)cmd;
-	(void)count;
 	memset(&grant, 0, sizeof(grant));
-	int code = check_grant_key(c, "revoke", args, pos[0], &grant);
+	int code = check_grant_key(c, "revoke", c->args, c->pos[0], &grant);
 	if (code < 0) {
 		code = cli_session(c, false, revoke_change, &grant);
 	}
 	if (code < 0) {
-		grant_report(c, &grant, "", c->change->changed ?
-			"revoked the grant of" : "no grant, unchanged, of");
+		grant_report(c, &grant, "", change_text(c,
+			"revoked the grant of", "no grant, unchanged, of"));
 	}
 	return code;
 }
@@ -226,11 +209,17 @@ static const struct option options_grant[] = {
 	OPTIONS_COMMON,
 };
 
+/* What grant and revoke share in their entries. */
+#define GRANT_ENTRY \
+	.options = options_grant, \
+	.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, grant_args, zone)), \
+	.args_size = sizeof(grant_args)
+
 const cli_command cli_grant_commands[] = {
 	{
-		.group = "grant",
+		.group = "grant", .run = run_grant, GRANT_ENTRY,
+		.positional = "IDENTITY self|any", .min_args = 2, .max_args = 2,
 		.synopsis = "IDENTITY --zone ZONE (self|any)",
-		.positional = "IDENTITY self|any",
 		.summary = "Allow IDENTITY to change SRV records of ZONE by "
 			"signed dynamic update.",
 		.details =
@@ -245,32 +234,21 @@ const cli_command cli_grant_commands[] = {
 			"granting the scope held already changes nothing.\n"
 			"JSON: {\"changed\", \"command\", \"identity\", "
 			"\"zone\", \"scope\"}\n",
-		.options = options_grant, .min_args = 2, .max_args = 2,
-		.run = run_grant, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 	},
 	{
-		.group = "revoke",
+		.group = "revoke", .run = run_revoke, GRANT_ENTRY,
+		.positional = "IDENTITY", .min_args = 1, .max_args = 1,
 		.synopsis = "IDENTITY --zone ZONE",
-		.positional = "IDENTITY",
 		.summary = "Remove the grant of IDENTITY in ZONE; no grant "
 			"is fine (\"changed\": false).",
 		.details = "JSON: {\"changed\", \"command\", "
 			"\"identity\", \"zone\", \"scope\": \"\"}\n",
-		.options = options_grant, .min_args = 1, .max_args = 1,
-		.run = run_revoke, .on_option = grant_option,
-		.args_size = sizeof(grant_args),
 	},
 	{
-		.group = "grants",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "grants", .synopsis = "[--json]",
+		CLI_LIST(grant_list_json, grant_list_text),
 		.summary = "List the grants.",
 		.details = "JSON: [{\"identity\", \"zone\", \"scope\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = grant_list_json, .list_text = grant_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

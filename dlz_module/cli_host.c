@@ -57,11 +57,8 @@ host_add_option(const cli *c, void *args, int id, const char *option,
 	case OPT_ADDRESS:
 		return str_list_push(&a->addresses, value) ? -1 :
 			cli_no_memory(c);
-	case OPT_SITE:
-		a->site = value;
-		return -1;
 	default:
-		return no_options(c, args, id, option, value);
+		return text_option(c, args, id, option, value);
 	}
 }
 
@@ -273,16 +270,14 @@ host_add_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_host_add(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_host_add(cli *c)
 {
-	host_add_args *a = args;
+	host_add_args *a = c->args;
 	registry_host *host = &a->host;
 	kd_err err = { "" };
 
-	(void)cmd;
-	(void)count;
-	int code = check_zone_target(c, pos, host->zone, host->srv.target);
+	int code = check_zone_target(c, c->pos, host->zone,
+		host->srv.target);
 	if (code < 0 && a->site != NULL) {
 		if (registry_site_validate(a->site, &err) != KD_OK) {
 			code = cli_message(c, REGISTRY_CLI_EXIT_USAGE,
@@ -313,12 +308,11 @@ run_host_add(cli *c, const cli_command *cmd, void *args, char **pos,
 		char rdata[DNAME_BUF_SIZE + 32];
 		(void)srv_format_rdata(&host->srv, rdata, sizeof(rdata));
 		host_report(c, host->zone, host->srv.target, rdata,
-			c->change->changed ? "registered" :
-			"already registered, unchanged:");
+			change_text(c, "registered",
+			"already registered, unchanged:"));
 	}
 	return code;
 }
-
 
 static bool
 target_registered(const registry_dataset *ds, const char *target)
@@ -369,22 +363,17 @@ host_remove_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 }
 
 static int
-run_host_remove(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_host_remove(cli *c)
 {
 	host_key key;
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	int code = check_zone_target(c, pos, key.zone, key.target);
+	int code = check_zone_target(c, c->pos, key.zone, key.target);
 	if (code < 0) {
 		code = cli_session(c, false, host_remove_change, &key);
 	}
 	if (code < 0) {
-		host_report(c, key.zone, key.target, NULL,
-			c->change->changed ? "removed" :
-			"not registered, unchanged:");
+		host_report(c, key.zone, key.target, NULL, change_text(c,
+			"removed", "not registered, unchanged:"));
 	}
 	return code;
 }
@@ -517,11 +506,15 @@ static const struct option options_host_add[] = {
 
 const cli_command cli_host_commands[] = {
 	{
-		.group = "host", .action = "add",
+		.group = "host", .action = "add", .run = run_host_add,
+		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
+		.options = options_host_add, .on_option = host_add_option,
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_SITE, host_add_args, site)),
+		.args_size = sizeof(host_add_args),
+		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"
 			"    [--weight N] [--ttl SECONDS] [--address IP]... "
 			"[--site NAME]",
-		.positional = "ZONE TARGET",
 		.summary = "Register the KMS host TARGET (its fully qualified "
 			"name) in ZONE as a\nstatic _vlmcs._tcp SRV record, "
 			"replacing other registrations of TARGET\nwith the "
@@ -542,26 +535,19 @@ const cli_command cli_host_commands[] = {
 			"already changes nothing (\"changed\": false).\n"
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"target\", \"srv\"}\n",
-		.options = options_host_add, .min_args = 2, .max_args = 2,
-		.run = run_host_add, .on_option = host_add_option,
-		.args_size = sizeof(host_add_args),
-		.init_args = host_add_init, .free_args = host_add_free,
 	},
 	{
-		.group = "host", .action = "remove",
-		.synopsis = "ZONE TARGET",
-		.positional = "ZONE TARGET",
+		.group = "host", .action = "remove", .run = run_host_remove,
+		.synopsis = "ZONE TARGET", .positional = "ZONE TARGET",
+		.min_args = 2, .max_args = 2,
 		.summary = "Remove every SRV registration and address of "
 			"TARGET in ZONE; nothing\nregistered is fine "
 			"(\"changed\": false).",
-		.details = "",
-		.options = options_none, .min_args = 2, .max_args = 2,
-		.run = run_host_remove, .on_option = no_options,
 	},
 	{
-		.group = "host", .action = "list",
+		.group = "host", .action = "list", .max_args = 1,
 		.synopsis = "[ZONE] [--json]",
-		.positional = "ZONE",
+		CLI_LIST(host_list_json, host_list_text),
 		.summary = "List the SRV registrations (of ZONE, or of all "
 			"zones) with their state\nnow and their addresses.",
 		.details =
@@ -578,10 +564,6 @@ const cli_command cli_host_commands[] = {
 			"  [{\"address\", \"type\", \"ttl\", \"origin\", "
 			"\"signer\", \"created\", \"refreshed\",\n"
 			"  \"state\"}]}]\n",
-		.options = options_none, .min_args = 0, .max_args = 1,
-		.run = run_list, .on_option = no_options,
-		.list_json = host_list_json, .list_text = host_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -12,15 +12,10 @@
  * to the current schema) is left as it is.
  */
 static int
-run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_init(cli *c)
 {
 	kd_err err = { "" };
-	char text[4200];
 
-	(void)cmd;
-	(void)args;
-	(void)pos;
-	(void)count;
 	kd_result ret = KD_OK;
 	if (c->dry_run) {
 		registry *reg = NULL;
@@ -38,16 +33,14 @@ run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 			return cli_fail(c, ret, &err);
 		}
 		registry_close(reg);
-		(void)snprintf(text, sizeof(text),
-			"registry %s exists already, unchanged", c->db);
 	} else if (ret != KD_OK) {
 		return cli_fail(c, ret, &err);
 	} else {
 		c->change->changed = true;
-		(void)snprintf(text, sizeof(text), "created registry %s",
-			c->db);
 	}
-	change_report(c, "registry", c->db, text);
+	change_report(c, "registry", c->db, change_text(c,
+		"created registry %s", "registry %s exists already, unchanged"),
+		c->db);
 	return REGISTRY_CLI_EXIT_OK;
 }
 
@@ -55,15 +48,10 @@ run_init(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 
 const cli_command cli_init_commands[] = {
 	{
-		.group = "init",
-		.synopsis = "",
-		.positional = "",
+		.group = "init", .synopsis = "", .run = run_init,
 		.summary = "Create a new, empty registry at FILE (WAL mode, "
 			"default settings);\na registry there already is left "
 			"as it is.",
-		.details = "",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_init, .on_option = no_options,
 	},
 	CLI_COMMANDS_END,
 };

@@ -30,14 +30,14 @@ list_load(const cli *c, registry *reg, void *args, kd_err *err)
 
 /* The listing commands: [ZONE], then the command's table or JSON. */
 int
-run_list(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_list(cli *c)
 {
-	list_args *a = args;
+	list_args *a = c->args;
 	char zone[DNAME_BUF_SIZE];
 
-	int code = count > 0 ?
-		check_name(c, NULL, "zone", pos[0], DNAME_OWNER, zone) : -1;
-	a->zone = count > 0 ? zone : NULL;
+	int code = c->pos_count > 0 ?
+		check_name(c, NULL, "zone", c->pos[0], DNAME_OWNER, zone) : -1;
+	a->zone = c->pos_count > 0 ? zone : NULL;
 	if (code < 0) {
 		code = cli_session(c, true, list_load, a);
 	}
@@ -45,10 +45,10 @@ run_list(cli *c, const cli_command *cmd, void *args, char **pos, int count)
 		return code;
 	}
 	if (c->json) {
-		cmd->list_json(c, &a->ds);
+		c->cmd->list_json(c, &a->ds);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {
-		code = cmd->list_text(c, &a->ds);
+		code = c->cmd->list_text(c, &a->ds);
 	}
 	registry_dataset_free(&a->ds);
 	return code;

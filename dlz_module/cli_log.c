@@ -21,24 +21,6 @@ typedef struct log_args {
 	size_t count;
 } log_args;
 
-static int
-log_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	log_args *a = args;
-
-	switch (id) {
-	case OPT_ZONE:
-		a->zone_text = value;
-		return -1;
-	case OPT_SINCE:
-		a->since_text = value;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
-
 /* TEXT as FORMAT (all of it) in UTC into *OUT; false when it is not. */
 static bool
 parse_utc(const char *text, const char *format, int64_t *out)
@@ -137,13 +119,10 @@ log_text(const cli *c, const log_args *a)
 }
 
 static int
-run_log(cli *c, const cli_command *cmd, void *args, char **pos, int count)
+run_log(cli *c)
 {
-	log_args *a = args;
+	log_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	int code = a->zone_text != NULL ? check_name(c, "--zone", "zone",
 		a->zone_text, DNAME_OWNER, a->zone) : -1;
 	if (code < 0 && a->since_text != NULL) {
@@ -173,9 +152,11 @@ static const struct option options_log[] = {
 
 const cli_command cli_log_commands[] = {
 	{
-		.group = "log",
+		.group = "log", .run = run_log, .options = options_log,
+		.args_size = sizeof(log_args),
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, log_args, zone_text),
+			CLI_TEXT(OPT_SINCE, log_args, since_text)),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
-		.positional = "",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "
 			"first.",
@@ -193,9 +174,6 @@ const cli_command cli_log_commands[] = {
 			"JSON: [{\"id\", \"time\", \"user\", \"command\", "
 			"\"zone\", \"object\", \"old\",\n"
 			"  \"new\"}]\n",
-		.options = options_log, .min_args = 0, .max_args = 0,
-		.run = run_log, .on_option = log_option,
-		.args_size = sizeof(log_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -30,7 +30,7 @@ print_command_help(const cli_command *cmd, FILE *out)
 		command_name(cmd, name, sizeof(name)),
 		cmd->synopsis[0] != '\0' ? " " : "", cmd->synopsis,
 		cmd->summary);
-	if (cmd->details[0] != '\0') {
+	if (cmd->details != NULL) {
 		(void)fprintf(out, "\n%s", cmd->details);
 	}
 }
@@ -152,7 +152,24 @@ no_options(const cli *c, void *args, int id, const char *option,
 		option);
 }
 
-const struct option options_none[] = { OPTIONS_COMMON };
+int
+text_option(const cli *c, void *args, int id, const char *option,
+	const char *value)
+{
+	const cli_text_option *text = c->cmd->texts;
+
+	for (; text != NULL && text->id != 0; text++) {
+		if (text->id == id) {
+			*(const char **)(void *)((char *)args + text->offset) =
+				value;
+			return -1;
+		}
+	}
+	return no_options(c, args, id, option, value);
+}
+
+/* The options of a command with none but the common ones. */
+static const struct option options_none[] = { OPTIONS_COMMON };
 
 /* ---- the command tables ---------------------------------------------- */
 
@@ -334,19 +351,36 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		"%s: unknown action \"%s\" (use %s)", group, argv[1], actions);
 }
 
+/* FOUND as it runs: what its table entry leaves out filled in. */
+static cli_command
+command_filled(const cli_command *found)
+{
+	cli_command cmd = *found;
+
+	if (cmd.options == NULL) {
+		cmd.options = options_none;
+	}
+	if (cmd.on_option == NULL) {
+		cmd.on_option = text_option;
+	}
+	return cmd;
+}
+
 static int
 run_command(cli *c, int argc, char **argv, bool *seen)
 {
-	const cli_command *cmd = NULL;
+	const cli_command *found = NULL;
 	cli_change change;
 	int words = 0;
 	char **pos = NULL;
 	int count = 0;
 
-	int code = find_command(c, argc, argv, &cmd, &words);
+	int code = find_command(c, argc, argv, &found, &words);
 	if (code >= 0) {
 		return code;
 	}
+	const cli_command filled = command_filled(found);
+	const cli_command *cmd = &filled;
 	void *args = NULL;
 	if (cmd->args_size > 0) {
 		args = calloc(1, cmd->args_size);
@@ -360,15 +394,21 @@ run_command(cli *c, int argc, char **argv, bool *seen)
 	memset(&change, 0, sizeof(change));
 	(void)command_name(cmd, change.command, sizeof(change.command));
 	c->change = &change;
+	c->cmd = cmd;
+	c->args = args;
 	/* getopt sees the last command word as its argv[0]. */
 	code = parse_command_options(c, cmd, argc - words + 1,
 		argv + words - 1, args, seen, &pos, &count);
 	if (code < 0) {
-		code = cmd->run(c, cmd, args, pos, count);
+		c->pos = pos;
+		c->pos_count = count;
+		code = cmd->run(c);
 		code = code < 0 ? REGISTRY_CLI_EXIT_OK : code;
 	}
 	cli_change_free(&change);
 	c->change = NULL;
+	c->cmd = NULL;
+	c->args = NULL;
 	if (cmd->free_args != NULL) {
 		cmd->free_args(args);
 	}

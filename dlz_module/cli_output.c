@@ -97,6 +97,18 @@ join_list(const char *items, size_t size, size_t count)
 	return text;
 }
 
+void
+json_kv_list(json_out *w, const char *key, const char *items, size_t size,
+	size_t count)
+{
+	json_key(w, key);
+	json_array_begin(w);
+	for (size_t i = 0; i < count; i++) {
+		json_string(w, items + i * size);
+	}
+	json_array_end(w);
+}
+
 /* "ns1.example.test (192.0.2.53), ns.provider.test" */
 char *
 join_ns(const registry_zone *z)

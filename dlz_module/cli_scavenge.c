@@ -37,8 +37,13 @@ typedef struct scavenge_args {
 	size_t audit_pruned;   /* audit entries past the retention */
 } scavenge_args;
 
+/*
+ * A new record of REPORT for a registration in ZONE by SIGNER, refreshed
+ * at REFRESHED, now in STATE; NULL when memory ran out.
+ */
 static scavenge_item *
-scavenge_next(scavenge_report *report)
+scavenge_next(scavenge_report *report, const char *zone, const char *signer,
+	int64_t refreshed, registry_state state)
 {
 	if (report->failed) {
 		return NULL;
@@ -57,6 +62,10 @@ scavenge_next(scavenge_report *report)
 	}
 	scavenge_item *item = &report->items[report->count++];
 	memset(item, 0, sizeof(*item));
+	(void)snprintf(item->zone, sizeof(item->zone), "%s", zone);
+	(void)snprintf(item->signer, sizeof(item->signer), "%s", signer);
+	item->refreshed = refreshed;
+	item->state = state;
 	return item;
 }
 
@@ -64,39 +73,34 @@ static void
 scavenge_report_host(void *ctx, const registry_host *host,
 	registry_state state)
 {
-	scavenge_item *item = scavenge_next(ctx);
+	scavenge_item *item = scavenge_next(ctx, host->zone, host->signer,
+		host->refreshed, state);
 
-	if (item == NULL) {
-		return;
+	if (item != NULL) {
+		(void)snprintf(item->owner, sizeof(item->owner), "%s.%s",
+			SRV_KMS_SERVICE, host->zone);
+		item->type = "SRV";
+		item->ttl = host->srv.ttl;
+		(void)srv_format_rdata(&host->srv, item->data,
+			sizeof(item->data));
 	}
-	(void)snprintf(item->zone, sizeof(item->zone), "%s", host->zone);
-	(void)snprintf(item->owner, sizeof(item->owner), "%s.%s",
-		SRV_KMS_SERVICE, host->zone);
-	item->type = "SRV";
-	item->ttl = host->srv.ttl;
-	(void)srv_format_rdata(&host->srv, item->data, sizeof(item->data));
-	(void)snprintf(item->signer, sizeof(item->signer), "%s", host->signer);
-	item->refreshed = host->refreshed;
-	item->state = state;
 }
 
 static void
 scavenge_report_address(void *ctx, const registry_address *addr,
 	registry_state state)
 {
-	scavenge_item *item = scavenge_next(ctx);
+	scavenge_item *item = scavenge_next(ctx, addr->zone, addr->signer,
+		addr->refreshed, state);
 
-	if (item == NULL) {
-		return;
+	if (item != NULL) {
+		(void)snprintf(item->owner, sizeof(item->owner), "%s",
+			addr->name);
+		item->type = strchr(addr->address, ':') != NULL ? "AAAA" : "A";
+		item->ttl = addr->ttl;
+		(void)snprintf(item->data, sizeof(item->data), "%s",
+			addr->address);
 	}
-	(void)snprintf(item->zone, sizeof(item->zone), "%s", addr->zone);
-	(void)snprintf(item->owner, sizeof(item->owner), "%s", addr->name);
-	item->type = strchr(addr->address, ':') != NULL ? "AAAA" : "A";
-	item->ttl = addr->ttl;
-	(void)snprintf(item->data, sizeof(item->data), "%s", addr->address);
-	(void)snprintf(item->signer, sizeof(item->signer), "%s", addr->signer);
-	item->refreshed = addr->refreshed;
-	item->state = state;
 }
 
 static const char *
@@ -220,14 +224,10 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_scavenge(cli *c)
 {
-	scavenge_args *a = args;
+	scavenge_args *a = c->args;
 
-	(void)cmd;
-	(void)pos;
-	(void)count;
 	a->dry_run = c->dry_run;
 	int code = cli_session(c, a->dry_run, scavenge_change, a);
 	if (code >= 0) {
@@ -248,15 +248,10 @@ run_scavenge(cli *c, const cli_command *cmd, void *args, char **pos,
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_scavenge[] = {
-	OPTIONS_COMMON,
-};
-
 const cli_command cli_scavenge_commands[] = {
 	{
-		.group = "scavenge",
-		.synopsis = "[--dry-run] [--json]",
-		.positional = "",
+		.group = "scavenge", .synopsis = "[--dry-run] [--json]",
+		.run = run_scavenge, .args_size = sizeof(scavenge_args),
 		.summary = "Mark dynamic registrations stale and delete "
 			"expired ones now; bump the\nserials of the zones "
 			"that change. Delete audit entries older than\n"
@@ -269,9 +264,6 @@ const cli_command cli_scavenge_commands[] = {
 			"  \"owner\", \"type\", \"ttl\", \"data\", "
 			"\"signer\", \"refreshed\", \"state\",\n"
 			"  \"deleted\"}]}\n",
-		.options = options_scavenge, .min_args = 0, .max_args = 0,
-		.run = run_scavenge, .on_option = no_options,
-		.args_size = sizeof(scavenge_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -9,12 +9,6 @@
 #include "cli.h"
 #include "json_out.h"
 
-/* The positional arguments of site add: NAME, then its prefixes. */
-typedef struct site_words {
-	char **pos;
-	int count;
-} site_words;
-
 /* The prefixes of SITE in the registry: "10.1.0.0/16, 10.2.0.0/16". */
 static kd_result
 site_prefixes(registry *reg, const char *site, char **text, kd_err *err)
@@ -76,59 +70,61 @@ site_note(const cli *c, registry *reg, const char *site, char *old_text,
 	return ret;
 }
 
-/* Add the prefixes the site does not have yet. */
+/* Add the prefixes of site add (NAME PREFIX...) the site does not have. */
 static kd_result
 site_add_change(const cli *c, registry *reg, void *ctx, kd_err *err)
 {
-	const site_words *words = ctx;
+	const char *site = c->pos[0];
 	char *old_text = NULL;
 	bool changed = false;
-	kd_result ret = site_prefixes(reg, words->pos[0], &old_text, err);
+	kd_result ret = site_prefixes(reg, site, &old_text, err);
 
-	for (int i = 1; ret == KD_OK && i < words->count; i++) {
+	(void)ctx;
+	for (int i = 1; ret == KD_OK && i < c->pos_count; i++) {
 		char prefix[REGISTRY_PREFIX_MAX];
-		ret = registry_prefix_normalize(words->pos[i], prefix,
+		ret = registry_prefix_normalize(c->pos[i], prefix,
 			sizeof(prefix), err);
 		if (ret == KD_OK && !list_has(old_text, prefix)) {
-			ret = registry_add_site_prefix(reg, words->pos[0],
-				prefix, err);
+			ret = registry_add_site_prefix(reg, site, prefix, err);
 			changed = true;
 		}
 	}
 	if (ret == KD_OK && changed) {
-		return site_note(c, reg, words->pos[0], old_text, err);
+		return site_note(c, reg, site, old_text, err);
 	}
 	free(old_text);
 	return ret;
 }
 
+/* Check the words of site add and remove: NAME, then prefixes. */
 static int
-run_site_add(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+site_words_check(const cli *c)
 {
-	site_words words = { pos, count };
 	kd_err err = { "" };
-	char text[REGISTRY_SITE_MAX + 64];
+	kd_result ret = registry_site_validate(c->pos[0], &err);
 
-	(void)cmd;
-	(void)args;
-	if (registry_site_validate(pos[0], &err) != KD_OK) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
-	}
-	for (int i = 1; i < count; i++) {
+	for (int i = 1; ret == KD_OK && i < c->pos_count; i++) {
 		char prefix[REGISTRY_PREFIX_MAX];
-		if (registry_prefix_normalize(pos[i], prefix, sizeof(prefix),
-			&err) != KD_OK) {
-			return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s",
-				err.text);
-		}
+		ret = registry_prefix_normalize(c->pos[i], prefix,
+			sizeof(prefix), &err);
 	}
-	int code = cli_session(c, false, site_add_change, &words);
+	return ret == KD_OK ? -1 :
+		cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
+}
+
+static int
+run_site_add(cli *c)
+{
+	const char *site = c->pos[0];
+	int code = site_words_check(c);
+
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"site %s: prefixes added" :
-			"site %s has these prefixes already, unchanged", pos[0]);
-		change_report(c, "site", pos[0], text);
+		code = cli_session(c, false, site_add_change, NULL);
+	}
+	if (code < 0) {
+		change_report(c, "site", site, change_text(c,
+			"site %s: prefixes added",
+			"site %s has these prefixes already, unchanged"), site);
 	}
 	return code;
 }
@@ -151,24 +147,18 @@ site_remove_change(const cli *c, registry *reg, void *site, kd_err *err)
 }
 
 static int
-run_site_remove(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_site_remove(cli *c)
 {
-	kd_err err = { "" };
-	char text[REGISTRY_SITE_MAX + 64];
+	const char *site = c->pos[0];
+	int code = site_words_check(c);
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	if (registry_site_validate(pos[0], &err) != KD_OK) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE, "%s", err.text);
-	}
-	int code = cli_session(c, false, site_remove_change, pos[0]);
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"removed site %s" : "site %s does not exist, unchanged",
-			pos[0]);
-		change_report(c, "site", pos[0], text);
+		code = cli_session(c, false, site_remove_change, c->pos[0]);
+	}
+	if (code < 0) {
+		change_report(c, "site", site, change_text(c,
+			"removed site %s", "site %s does not exist, unchanged"),
+			site);
 	}
 	return code;
 }
@@ -251,38 +241,29 @@ site_list_json(const cli *c, const registry_dataset *ds)
 
 const cli_command cli_site_commands[] = {
 	{
-		.group = "site", .action = "add",
+		.group = "site", .action = "add", .run = run_site_add,
 		.synopsis = "NAME ADDR/PREFIX...",
-		.positional = "NAME ADDR/PREFIX",
+		.positional = "NAME ADDR/PREFIX", .min_args = 2, .max_args = -1,
 		.summary = "Add prefixes to site NAME (creating it). Clients "
 			"in a site get the hosts\nof their site first. "
 			"Prefixes the site has already are fine.",
 		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
-		.options = options_none, .min_args = 2, .max_args = -1,
-		.run = run_site_add, .on_option = no_options,
 	},
 	{
-		.group = "site", .action = "remove",
-		.synopsis = "NAME",
-		.positional = "NAME",
+		.group = "site", .action = "remove", .run = run_site_remove,
+		.synopsis = "NAME", .positional = "NAME", .min_args = 1,
+		.max_args = 1,
 		.summary = "Remove site NAME; its hosts keep no site. No "
 			"such site is fine.",
 		.details = "JSON: {\"changed\", \"command\", \"site\"}\n",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_site_remove, .on_option = no_options,
 	},
 	{
-		.group = "site", .action = "list",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "site", .action = "list", .synopsis = "[--json]",
+		CLI_LIST(site_list_json, site_list_text),
 		.summary = "List the sites, their prefixes and how many hosts "
 			"are in them.",
 		.details = "JSON: [{\"site\", \"prefixes\": [], "
 			"\"hosts\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = site_list_json, .list_text = site_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

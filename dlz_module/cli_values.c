@@ -1,5 +1,6 @@
 /*
- * cli_values.c -- kmsdns-registry: argument lists, numbers and names.
+ * cli_values.c -- kmsdns-registry: argument lists, numbers, names and the
+ * transfer and notify lists.
  */
 #include "config.h"
 
@@ -100,4 +101,57 @@ normalize_list(const cli *c, const char *option, const str_list *list,
 		}
 	}
 	return -1;
+}
+
+bool
+peers_option_id(int id)
+{
+	return id == OPT_ALLOW_TRANSFER || id == OPT_NOTIFY ||
+		id == OPT_NO_ALLOW_TRANSFER || id == OPT_NO_NOTIFY;
+}
+
+int
+peers_option(const cli *c, cli_peers *p, int id, const char *value)
+{
+	bool pushed = true;
+
+	if (id == OPT_ALLOW_TRANSFER) {
+		pushed = str_list_push(&p->transfer, value);
+	} else if (id == OPT_NOTIFY) {
+		pushed = str_list_push(&p->notify, value);
+	} else {
+		p->no_transfer = p->no_transfer || id == OPT_NO_ALLOW_TRANSFER;
+		p->no_notify = p->no_notify || id == OPT_NO_NOTIFY;
+	}
+	return pushed ? -1 : cli_no_memory(c);
+}
+
+int
+peers_check(const cli *c, cli_peers *p)
+{
+	p->transfer_items = calloc(p->transfer.count + 1,
+		sizeof(*p->transfer_items));
+	p->notify_items = calloc(p->notify.count + 1,
+		sizeof(*p->notify_items));
+	if (p->transfer_items == NULL || p->notify_items == NULL) {
+		return cli_no_memory(c);
+	}
+	const int code = normalize_list(c, "--allow-transfer", &p->transfer,
+		registry_prefix_normalize, p->transfer_items[0],
+		REGISTRY_PREFIX_MAX);
+	if (code >= 0) {
+		return code;
+	}
+	return normalize_list(c, "--notify", &p->notify,
+		registry_endpoint_normalize, p->notify_items[0],
+		REGISTRY_ENDPOINT_MAX);
+}
+
+void
+peers_free(cli_peers *p)
+{
+	free(p->transfer_items);
+	free(p->notify_items);
+	str_list_free(&p->transfer);
+	str_list_free(&p->notify);
 }

@@ -69,23 +69,6 @@ verify_free(void *args)
 	free(((verify_args *)args)->findings);
 }
 
-static int
-verify_option(const cli *c, void *args, int id, const char *option,
-	const char *value)
-{
-	verify_args *a = args;
-	switch (id) {
-	case OPT_NAMED_CONF:
-		a->named_conf = value;
-		return -1;
-	case OPT_USER:
-		a->user = value;
-		return -1;
-	default:
-		return no_options(c, args, id, option, value);
-	}
-}
-
 static void add_finding(verify_args *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -429,13 +412,9 @@ verify_print(const cli *c, const verify_args *a)
 }
 
 static int
-run_verify(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_verify(cli *c)
 {
-	verify_args *a = args;
-	(void)cmd;
-	(void)pos;
-	(void)count;
+	verify_args *a = c->args;
 	char *text = NULL;
 	int status = 0;
 	kd_err err;
@@ -483,9 +462,12 @@ static const struct option options_verify[] = {
 
 const cli_command cli_verify_commands[] = {
 	{
-		.group = "verify",
+		.group = "verify", .run = run_verify, .options = options_verify,
+		.args_size = sizeof(verify_args),
+		.texts = CLI_TEXTS(CLI_TEXT(OPT_NAMED_CONF, verify_args,
+			named_conf), CLI_TEXT(OPT_USER, verify_args, user)),
+		.init_args = verify_init, .free_args = verify_free,
 		.synopsis = "[--named-conf FILE] [--user U] [--json]",
-		.positional = "",
 		.summary = "Check what named will load before `rndc reconfig`: "
 			"the module's dlz\nstatements, their registries, write "
 			"access, the catalog zone, zone clashes, AppArmor.",
@@ -500,10 +482,6 @@ const cli_command cli_verify_commands[] = {
 			"JSON: {\"named_conf\", \"user\", \"findings\": "
 			"[{\"severity\", \"message\"}],\n  \"errors\", "
 			"\"notes\"}\n",
-		.options = options_verify, .min_args = 0, .max_args = 0,
-		.run = run_verify, .on_option = verify_option,
-		.args_size = sizeof(verify_args), .init_args = verify_init,
-		.free_args = verify_free,
 	},
 	CLI_COMMANDS_END,
 };

@@ -30,9 +30,7 @@ static const char *const zone_setting_names[ZS_COUNT] = {
 /* The options of zone add and zone set, as given. */
 typedef struct zone_args {
 	str_list ns;
-	str_list transfer;
-	str_list notify;
-	bool no_transfer, no_notify;
+	cli_peers peers;             /* --allow-transfer, --notify */
 	const char *mname;
 	const char *rname;
 	uint32_t number[ZS_COUNT];   /* ZS_TTL to ZS_MINIMUM */
@@ -41,8 +39,6 @@ typedef struct zone_args {
 	/* Built from the above. */
 	registry_ns *ns_items;
 	size_t ns_count;
-	char (*transfer_items)[REGISTRY_PREFIX_MAX];
-	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
 	char mname_c[DNAME_BUF_SIZE];
 	char rname_c[DNAME_BUF_SIZE];
 	char name[DNAME_BUF_SIZE];
@@ -61,12 +57,16 @@ zone_args_free(void *args)
 		free(a->ns_items[i].addresses);
 	}
 	free(a->ns_items);
-	free(a->transfer_items);
-	free(a->notify_items);
 	str_list_free(&a->ns);
-	str_list_free(&a->transfer);
-	str_list_free(&a->notify);
+	peers_free(&a->peers);
 }
+
+/* The options of the numeric settings, ZS_TTL to ZS_MINIMUM. */
+static const int zone_number_options[ZS_COUNT] = {
+	[ZS_TTL] = OPT_TTL, [ZS_REFRESH] = OPT_SOA_REFRESH,
+	[ZS_RETRY] = OPT_SOA_RETRY, [ZS_EXPIRE] = OPT_SOA_EXPIRE,
+	[ZS_MINIMUM] = OPT_SOA_MINIMUM,
+};
 
 /* The option handler of zone add and zone set. */
 static int
@@ -74,63 +74,29 @@ zone_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	zone_args *a = args;
-	bool pushed = true;
-	int setting = -1;
 
-	switch (id) {
-	case OPT_NS:
-		pushed = str_list_push(&a->ns, value);
-		break;
-	case OPT_ALLOW_TRANSFER:
-		pushed = str_list_push(&a->transfer, value);
-		break;
-	case OPT_NOTIFY:
-		pushed = str_list_push(&a->notify, value);
-		break;
-	case OPT_NO_ALLOW_TRANSFER:
-		a->no_transfer = true;
-		break;
-	case OPT_NO_NOTIFY:
-		a->no_notify = true;
-		break;
-	case OPT_SOA_MNAME:
-		a->mname = value;
-		break;
-	case OPT_SOA_RNAME:
-		a->rname = value;
-		break;
-	case OPT_TTL:
-		setting = ZS_TTL;
-		break;
-	case OPT_SOA_REFRESH:
-		setting = ZS_REFRESH;
-		break;
-	case OPT_SOA_RETRY:
-		setting = ZS_RETRY;
-		break;
-	case OPT_SOA_EXPIRE:
-		setting = ZS_EXPIRE;
-		break;
-	case OPT_SOA_MINIMUM:
-		setting = ZS_MINIMUM;
-		break;
-	case OPT_NO_CATALOG:
-	case OPT_CATALOG:
+	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
+		if (id == zone_number_options[s]) {
+			a->has_number[s] = true;
+			return parse_number(c, option, value, 0, CLI_TTL_MAX,
+				&a->number[s]);
+		}
+	}
+	if (peers_option_id(id)) {
+		return peers_option(c, &a->peers, id, value);
+	}
+	if (id == OPT_CATALOG || id == OPT_NO_CATALOG) {
 		if (a->catalog != 0) {
 			return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 				"%s: give --catalog or --no-catalog once", option);
 		}
 		a->catalog = id == OPT_CATALOG ? 1 : 2;
-		break;
-	default:
-		return no_options(c, args, id, option, value);
+		return -1;
 	}
-	if (setting >= 0) {
-		a->has_number[setting] = true;
-		return parse_number(c, option, value, 0, CLI_TTL_MAX,
-			&a->number[setting]);
+	if (id == OPT_NS) {
+		return str_list_push(&a->ns, value) ? -1 : cli_no_memory(c);
 	}
-	return pushed ? -1 : cli_no_memory(c);
+	return text_option(c, args, id, option, value);
 }
 
 /* "NAME[=ADDR[,ADDR...]]" of --ns into NS. */
@@ -233,20 +199,16 @@ zone_args_check(const cli *c, const char *command, zone_args *a,
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"zone add: at least one --ns is required");
 	}
-	if ((a->no_transfer && a->transfer.count > 0) ||
-		(a->no_notify && a->notify.count > 0)) {
+	const cli_peers *p = &a->peers;
+	if ((p->no_transfer && p->transfer.count > 0) ||
+		(p->no_notify && p->notify.count > 0)) {
 		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
 			"%s: --no-%s contradicts --%s", command,
-			a->no_notify ? "notify" : "allow-transfer",
-			a->no_notify ? "notify" : "allow-transfer");
+			p->no_notify ? "notify" : "allow-transfer",
+			p->no_notify ? "notify" : "allow-transfer");
 	}
 	a->ns_items = calloc(a->ns.count + 1, sizeof(*a->ns_items));
-	a->transfer_items = calloc(a->transfer.count + 1,
-		sizeof(*a->transfer_items));
-	a->notify_items = calloc(a->notify.count + 1,
-		sizeof(*a->notify_items));
-	if (a->ns_items == NULL || a->transfer_items == NULL ||
-		a->notify_items == NULL) {
+	if (a->ns_items == NULL) {
 		return cli_no_memory(c);
 	}
 	for (size_t i = 0; i < a->ns.count; i++) {
@@ -264,14 +226,7 @@ zone_args_check(const cli *c, const char *command, zone_args *a,
 		code = parse_rname(c, a->rname, a->rname_c);
 	}
 	if (code < 0) {
-		code = normalize_list(c, "--allow-transfer", &a->transfer,
-			registry_prefix_normalize, a->transfer_items[0],
-			REGISTRY_PREFIX_MAX);
-	}
-	if (code < 0) {
-		code = normalize_list(c, "--notify", &a->notify,
-			registry_endpoint_normalize, a->notify_items[0],
-			REGISTRY_ENDPOINT_MAX);
+		code = peers_check(c, &a->peers);
 	}
 	return code;
 }
@@ -301,13 +256,14 @@ zone_wanted(const zone_args *a, const registry_zone *base, registry_zone *z)
 		z->ns = a->ns_items;
 		z->ns_count = a->ns_count;
 	}
-	if (a->transfer.count > 0 || a->no_transfer) {
-		z->allow_transfer = a->transfer_items;
-		z->allow_transfer_count = a->transfer.count;
+	const cli_peers *p = &a->peers;
+	if (p->transfer.count > 0 || p->no_transfer) {
+		z->allow_transfer = p->transfer_items;
+		z->allow_transfer_count = p->transfer.count;
 	}
-	if (a->notify.count > 0 || a->no_notify) {
-		z->notify = a->notify_items;
-		z->notify_count = a->notify.count;
+	if (p->notify.count > 0 || p->no_notify) {
+		z->notify = p->notify_items;
+		z->notify_count = p->notify.count;
 	}
 	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
 		if (a->has_number[s]) {
@@ -551,15 +507,13 @@ zone_change(const cli *c, registry *reg, void *args, kd_err *err)
 }
 
 static int
-run_zone_change(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_zone_change(cli *c)
 {
-	zone_args *a = args;
+	zone_args *a = c->args;
 
-	(void)count;
-	a->set = strcmp(cmd->action, "set") == 0;
+	a->set = strcmp(c->cmd->action, "set") == 0;
 	int code = zone_args_check(c, a->set ? "zone set" : "zone add", a,
-		pos[0]);
+		c->pos[0]);
 	if (code < 0) {
 		code = cli_session(c, false, zone_change, a);
 	}
@@ -635,22 +589,15 @@ zone_remove_change(const cli *c, registry *reg, void *zone, kd_err *err)
 }
 
 static int
-run_zone_remove(cli *c, const cli_command *cmd, void *args, char **pos,
-	int count)
+run_zone_remove(cli *c)
 {
 	char zone[DNAME_BUF_SIZE];
-	char text[DNAME_BUF_SIZE + 64];
 
-	(void)cmd;
-	(void)args;
-	(void)count;
-	const int code = zone_session(c, pos[0], false, zone_remove_change,
+	const int code = zone_session(c, c->pos[0], false, zone_remove_change,
 		zone);
 	if (code < 0) {
-		(void)snprintf(text, sizeof(text), c->change->changed ?
-			"removed zone %s" : "zone %s does not exist, unchanged",
-			zone);
-		change_report(c, "zone", zone, text);
+		change_report(c, "zone", zone, change_text(c, "removed zone %s",
+			"zone %s does not exist, unchanged"), zone);
 	}
 	return code;
 }
@@ -701,27 +648,17 @@ zone_list_json(const cli *c, const registry_dataset *ds)
 		for (size_t j = 0; j < z->ns_count; j++) {
 			json_object_begin(&w);
 			json_kv_string(&w, "name", z->ns[j].name);
-			json_key(&w, "addresses");
-			json_array_begin(&w);
-			for (size_t k = 0; k < z->ns[j].address_count; k++) {
-				json_string(&w, z->ns[j].addresses[k]);
-			}
-			json_array_end(&w);
+			json_kv_list(&w, "addresses",
+				(const char *)z->ns[j].addresses,
+				REGISTRY_ADDR_MAX, z->ns[j].address_count);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
-		json_key(&w, "allow_transfer");
-		json_array_begin(&w);
-		for (size_t j = 0; j < z->allow_transfer_count; j++) {
-			json_string(&w, z->allow_transfer[j]);
-		}
-		json_array_end(&w);
-		json_key(&w, "notify");
-		json_array_begin(&w);
-		for (size_t j = 0; j < z->notify_count; j++) {
-			json_string(&w, z->notify[j]);
-		}
-		json_array_end(&w);
+		json_kv_list(&w, "allow_transfer",
+			(const char *)z->allow_transfer, REGISTRY_PREFIX_MAX,
+			z->allow_transfer_count);
+		json_kv_list(&w, "notify", (const char *)z->notify,
+			REGISTRY_ENDPOINT_MAX, z->notify_count);
 		json_kv_int(&w, "hosts", (int64_t)hosts_of_zone(ds, z->name,
 			&cursor));
 		json_object_end(&w);
@@ -779,10 +716,8 @@ static const struct option options_zone[] = {
 	{ "soa-retry", required_argument, NULL, OPT_SOA_RETRY },
 	{ "soa-expire", required_argument, NULL, OPT_SOA_EXPIRE },
 	{ "soa-minimum", required_argument, NULL, OPT_SOA_MINIMUM },
-	{ "allow-transfer", required_argument, NULL, OPT_ALLOW_TRANSFER },
-	{ "no-allow-transfer", no_argument, NULL, OPT_NO_ALLOW_TRANSFER },
-	{ "notify", required_argument, NULL, OPT_NOTIFY },
-	{ "no-notify", no_argument, NULL, OPT_NO_NOTIFY },
+	OPTIONS_PEERS,
+	OPTIONS_NO_PEERS,
 	{ "catalog", no_argument, NULL, OPT_CATALOG },
 	{ "no-catalog", no_argument, NULL, OPT_NO_CATALOG },
 	OPTIONS_COMMON,
@@ -813,12 +748,20 @@ static const struct option options_zone[] = {
 	"(port 53)\n" \
 	"  --no-allow-transfer, --no-notify  empty the list\n"
 
+/* What zone add and zone set share in their entries. */
+#define ZONE_CHANGE_ENTRY \
+	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
+	.max_args = 1, .options = options_zone, .on_option = zone_option, \
+	.texts = CLI_TEXTS(CLI_TEXT(OPT_SOA_MNAME, zone_args, mname), \
+		CLI_TEXT(OPT_SOA_RNAME, zone_args, rname)), \
+	.args_size = sizeof(zone_args), \
+	.free_args = zone_args_free
+
 const cli_command cli_zone_commands[] = {
 	{
-		.group = "zone", .action = "add",
+		.group = "zone", .action = "add", ZONE_CHANGE_ENTRY,
 		.synopsis = "ZONE --ns NAME[=ADDR[,ADDR...]]... "
 			"[ZONE SETTINGS]",
-		.positional = "ZONE",
 		.summary = "Add ZONE, served by the DLZ module. A zone that "
 			"exists with the same\nsettings is left as it is "
 			"(\"changed\": false); with other settings it is\n"
@@ -829,37 +772,26 @@ const cli_command cli_zone_commands[] = {
 			"command that changes what the zone serves.\n"
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"serial\", \"settings\": [changed]}\n",
-		.options = options_zone, .min_args = 1, .max_args = 1,
-		.run = run_zone_change, .on_option = zone_option,
-		.args_size = sizeof(zone_args), .free_args = zone_args_free,
 	},
 	{
-		.group = "zone", .action = "set",
+		.group = "zone", .action = "set", ZONE_CHANGE_ENTRY,
 		.synopsis = "ZONE [ZONE SETTINGS]",
-		.positional = "ZONE",
 		.summary = "Change the settings of ZONE in place: its "
 			"registrations, grants and\nsites stay; the serial "
 			"goes up once. A list given replaces the list.",
 		.details = ZONE_OPTIONS_HELP
 			"JSON: {\"changed\", \"command\", \"zone\", "
 			"\"serial\", \"settings\": [changed]}\n",
-		.options = options_zone, .min_args = 1, .max_args = 1,
-		.run = run_zone_change, .on_option = zone_option,
-		.args_size = sizeof(zone_args), .free_args = zone_args_free,
 	},
 	{
-		.group = "zone", .action = "remove",
-		.synopsis = "ZONE",
-		.positional = "ZONE",
+		.group = "zone", .action = "remove", .run = run_zone_remove,
+		.synopsis = "ZONE", .positional = "ZONE", .min_args = 1,
+		.max_args = 1,
 		.summary = "Remove ZONE and everything registered in it.",
-		.details = "",
-		.options = options_none, .min_args = 1, .max_args = 1,
-		.run = run_zone_remove, .on_option = no_options,
 	},
 	{
-		.group = "zone", .action = "list",
-		.synopsis = "[--json]",
-		.positional = "",
+		.group = "zone", .action = "list", .synopsis = "[--json]",
+		CLI_LIST(zone_list_json, zone_list_text),
 		.summary = "List the zones: serial, TTL, SRV registrations, "
 			"name servers, transfer\nand notify lists.",
 		.details =
@@ -869,10 +801,6 @@ const cli_command cli_zone_commands[] = {
 			"[{\"name\", \"addresses\": []}],\n"
 			"  \"allow_transfer\": [], \"notify\": [], "
 			"\"hosts\"}]\n",
-		.options = options_none, .min_args = 0, .max_args = 0,
-		.run = run_list, .on_option = no_options,
-		.list_json = zone_list_json, .list_text = zone_list_text,
-		.args_size = sizeof(list_args),
 	},
 	CLI_COMMANDS_END,
 };

@@ -16,25 +16,43 @@
 /* The query ids of one suffix. */
 typedef struct suffix_queries {
 	size_t soa;                 /* SOA <suffix> to the --server */
-	size_t ns;                  /* NS <zone> */
-	ns_addresses ns_addrs;      /* its NS names and their addresses */
+	ns_addresses ns_addrs;      /* the zone's NS names and addresses */
 	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
 	size_t *server_srv;
-	size_t *server_tcp;
-	size_t *server_targets;     /* per server, 2 per host: A, AAAA */
+	size_t *server_tcp;         /* NULL when the name is too long */
+	size_t **server_targets;    /* per host, A then AAAA: per server;
+	                               NULL for a host not checked */
 } suffix_queries;
 
+/* What the rounds of the authoritative check share. */
+typedef struct authoritative_run {
+	const check_config *config;
+	query_engine *engine;
+	check_report *report;
+	suffix_queries *queries;    /* one per suffix */
+} authoritative_run;
+
 static void
-free_queries(suffix_queries *q, size_t n)
+free_queries(suffix_queries *q, const check_report *report)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < report->suffix_count; i++) {
 		ns_addresses_free(&q[i].ns_addrs);
 		free(q[i].server_soa);
 		free(q[i].server_srv);
 		free(q[i].server_tcp);
+		for (size_t k = 0; q[i].server_targets != NULL &&
+			k < report->suffixes[i].host_count * 2; k++)
+			free(q[i].server_targets[k]);
 		free(q[i].server_targets);
 	}
 	free(q);
+}
+
+/* The answer of server S to the question asked with IDS (NULL: not asked). */
+static const ldns_pkt *
+server_answer(const query_engine *engine, const size_t *ids, size_t s)
+{
+	return ids != NULL ? query_engine_answer(engine, ids[s]) : NULL;
 }
 
 /* Text for a query's end: its rcode, or the failure. */
@@ -122,135 +140,104 @@ add_address_line(const char *address, int family, const void *bytes,
 		sink->ok = push_line(sink->lines, sink->n, line);
 }
 
-/* Step 1: SOA of every suffix to learn its zone. */
+/* Round 1: SOA <suffix> to the --server, to learn its zone. */
 static kd_result
-ask_zones(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
+ask_zone_soa(void *ctx, size_t i, kd_err *err)
 {
-	kd_result ret = KD_OK;
+	const authoritative_run *run = ctx;
 
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
-		ret = query_engine_add(engine, report->suffixes[i].suffix,
-			LDNS_RR_TYPE_SOA, &config->server, true, &q[i].soa, err);
+	return query_engine_add(run->engine, run->report->suffixes[i].suffix,
+		LDNS_RR_TYPE_SOA, &run->config->server, true,
+		&run->queries[i].soa, err);
+}
+
+/* Round 2: the zone from the SOA, and its NS RRset. */
+static kd_result
+ask_zone_ns(void *ctx, size_t i, kd_err *err)
+{
+	const authoritative_run *run = ctx;
+	suffix_report *suffix = &run->report->suffixes[i];
+	suffix_queries *q = &run->queries[i];
+	const ldns_pkt *pkt = query_engine_answer(run->engine, q->soa);
+	uint32_t serial;
+
+	if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
+		sizeof(suffix->zone), &serial, &suffix->negative_ttl) ||
+		!dname_is_subdomain(suffix->suffix, suffix->zone)) {
+		suffix->zone[0] = '\0';
+		return KD_OK;
+	}
+	return ns_addresses_ask_ns(&q->ns_addrs, run->engine, suffix->zone,
+		&run->config->server, err);
+}
+
+/* Round 3: the addresses of the zone's NS names. */
+static kd_result
+ask_ns_addresses(void *ctx, size_t i, kd_err *err)
+{
+	const authoritative_run *run = ctx;
+	suffix_report *suffix = &run->report->suffixes[i];
+	const ns_addresses *ns = &run->queries[i].ns_addrs;
+	kd_result ret = ns_addresses_ask_addresses(&run->queries[i].ns_addrs,
+		run->engine, err);
+
+	if (ret == KD_OK && ns->answered && (suffix->zone_ns =
+		dns_answer_join_names((const char (*)[DNAME_BUF_SIZE])ns->names,
+		ns->name_count)) == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return ret;
+}
+
+/* Round 4: the questions to every authoritative server. */
+static kd_result
+ask_servers(void *ctx, size_t i, kd_err *err)
+{
+	const authoritative_run *run = ctx;
+	suffix_report *suffix = &run->report->suffixes[i];
+	suffix_queries *q = &run->queries[i];
+	const ns_addresses *found = &q->ns_addrs;
+	char tcp_name[DNAME_BUF_SIZE + 8];
+	kd_result ret = ns_addresses_collect(&q->ns_addrs, run->engine,
+		run->config->ns_port, err);
+
+	if (ret != KD_OK || found->server_count == 0)
+		return ret;
+	suffix->servers = calloc(found->server_count,
+		sizeof(*suffix->servers));
+	q->server_targets = calloc(suffix->host_count * 2 + 1,
+		sizeof(*q->server_targets));
+	if (suffix->servers == NULL || q->server_targets == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	suffix->server_count = found->server_count;
+	for (size_t s = 0; s < found->server_count; s++) {
+		snprintf(suffix->servers[s].name, sizeof(suffix->servers[s].name),
+			"%s", found->servers[s].name);
+		snprintf(suffix->servers[s].address,
+			sizeof(suffix->servers[s].address), "%s",
+			found->servers[s].address);
+	}
+	snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
+	ret = ns_addresses_ask_each(found, run->engine, suffix->zone,
+		LDNS_RR_TYPE_SOA, &q->server_soa, err);
 	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		const ldns_pkt *pkt = query_engine_answer(engine, q[i].soa);
-		uint32_t serial;
+		ret = ns_addresses_ask_each(found, run->engine, suffix->qname,
+			LDNS_RR_TYPE_SRV, &q->server_srv, err);
+	if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
+		ret = ns_addresses_ask_each(found, run->engine, tcp_name,
+			LDNS_RR_TYPE_SRV, &q->server_tcp, err);
+	/* the engine asks a target named by several hosts once */
+	for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
+		const char *target = suffix->hosts[h].rec.target;
 
-		if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
-			sizeof(suffix->zone), &serial, &suffix->negative_ttl))
-			suffix->zone[0] = '\0';
-		else if (!dname_is_subdomain(suffix->suffix, suffix->zone))
-			suffix->zone[0] = '\0';
-		if (suffix->zone[0] != '\0')
-			ret = query_engine_add(engine, suffix->zone,
-				LDNS_RR_TYPE_NS, &config->server, true, &q[i].ns,
+		if (suffix->hosts[h].not_checked)
+			continue;
+		ret = ns_addresses_ask_each(found, run->engine, target,
+			LDNS_RR_TYPE_A, &q->server_targets[h * 2], err);
+		if (ret == KD_OK)
+			ret = ns_addresses_ask_each(found, run->engine, target,
+				LDNS_RR_TYPE_AAAA, &q->server_targets[h * 2 + 1],
 				err);
 	}
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	return ret;
-}
-
-/* Step 2: NS names of each zone and their addresses. */
-static kd_result
-ask_ns_addresses(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
-{
-	kd_result ret = KD_OK;
-
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		const ldns_pkt *pkt;
-
-		if (suffix->zone[0] == '\0' ||
-			(pkt = query_engine_answer(engine, q[i].ns)) == NULL)
-			continue;
-		ret = ns_addresses_ask(&q[i].ns_addrs, engine, pkt,
-			suffix->zone, &config->server, err);
-		if (ret == KD_OK && (suffix->zone_ns = dns_answer_join_names(
-			(const char (*)[DNAME_BUF_SIZE])q[i].ns_addrs.names,
-			q[i].ns_addrs.name_count)) == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-	}
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	return ret;
-}
-
-/* Step 3: the questions to every authoritative server. */
-static kd_result
-ask_servers(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
-{
-	kd_result ret = KD_OK;
-
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		ns_addresses *found = &q[i].ns_addrs;
-		size_t m;
-		char tcp_name[DNAME_BUF_SIZE + 8];
-
-		ret = ns_addresses_collect(found, engine, config->ns_port, err);
-		if (ret != KD_OK)
-			return ret;
-		m = found->server_count;
-		if (m == 0)
-			continue;
-		suffix->servers = calloc(m, sizeof(*suffix->servers));
-		q[i].server_soa = calloc(m, sizeof(size_t));
-		q[i].server_srv = calloc(m, sizeof(size_t));
-		q[i].server_tcp = calloc(m, sizeof(size_t));
-		q[i].server_targets = calloc(m * (suffix->host_count + 1) * 2,
-			sizeof(size_t));
-		if (suffix->servers == NULL || q[i].server_soa == NULL ||
-			q[i].server_srv == NULL || q[i].server_tcp == NULL ||
-			q[i].server_targets == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		suffix->server_count = m;
-		snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
-		for (size_t s = 0; ret == KD_OK && s < m; s++) {
-			auth_server *server = &suffix->servers[s];
-			const endpoint *ns = &found->servers[s].at;
-
-			snprintf(server->name, sizeof(server->name), "%s",
-				found->servers[s].name);
-			snprintf(server->address, sizeof(server->address), "%s",
-				found->servers[s].address);
-			ret = query_engine_add(engine, suffix->zone,
-				LDNS_RR_TYPE_SOA, ns, false,
-				&q[i].server_soa[s], err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine, suffix->qname,
-					LDNS_RR_TYPE_SRV, ns, false,
-					&q[i].server_srv[s], err);
-			if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
-				ret = query_engine_add(engine, tcp_name,
-					LDNS_RR_TYPE_SRV, ns, false,
-					&q[i].server_tcp[s], err);
-			for (size_t h = 0; ret == KD_OK &&
-				h < suffix->host_count; h++) {
-				size_t *ids = &q[i].server_targets[
-					(s * suffix->host_count + h) * 2];
-
-				/* the same target again is the same question */
-				if (suffix->hosts[h].not_checked)
-					continue;
-				ret = query_engine_add(engine,
-					suffix->hosts[h].rec.target,
-					LDNS_RR_TYPE_A, ns, false, &ids[0], err);
-				if (ret == KD_OK)
-					ret = query_engine_add(engine,
-						suffix->hosts[h].rec.target,
-						LDNS_RR_TYPE_AAAA, ns, false,
-						&ids[1], err);
-			}
-		}
-	}
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
 	return ret;
 }
 
@@ -260,9 +247,9 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	size_t s, kd_err *err)
 {
 	auth_server *server = &suffix->servers[s];
-	const ldns_pkt *soa = query_engine_answer(engine, q->server_soa[s]);
-	const ldns_pkt *srv = query_engine_answer(engine, q->server_srv[s]);
-	const ldns_pkt *tcp = query_engine_answer(engine, q->server_tcp[s]);
+	const ldns_pkt *soa = server_answer(engine, q->server_soa, s);
+	const ldns_pkt *srv = server_answer(engine, q->server_srv, s);
+	const ldns_pkt *tcp = server_answer(engine, q->server_tcp, s);
 	char **lines = NULL;
 	size_t n = 0;
 
@@ -292,8 +279,6 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	server->tcp_nxdomain = tcp != NULL &&
 		ldns_pkt_get_rcode(tcp) == LDNS_RCODE_NXDOMAIN;
 	for (size_t h = 0; h < suffix->host_count; h++) {
-		size_t *ids = &q->server_targets[(s * suffix->host_count + h) *
-			2];
 		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target,
 			true };
 
@@ -302,8 +287,8 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 			suffix->zone))
 			continue;
 		for (int k = 0; k < 2; k++) {
-			const ldns_pkt *pkt = query_engine_answer(engine,
-				ids[k]);
+			const ldns_pkt *pkt = server_answer(engine,
+				q->server_targets[h * 2 + k], s);
 
 			if (pkt != NULL && ldns_pkt_aa(pkt))
 				dns_answer_addresses(pkt, add_address_line,
@@ -434,22 +419,22 @@ judge_servers(check_report *report, suffix_report *suffix)
 				server->rcode);
 			continue;
 		}
-		if (server->tcp_nxdomain && server->srv_rrset != NULL)
-			ADD(SEVERITY_WARNING, "tcp_nxdomain", WINCODE_NXDOMAIN,
-				suffix->suffix, server->name, "%s: %s (%s) "
-				"answers NXDOMAIN for _tcp.%s although %s "
-				"exists: resolvers that trust NXDOMAIN cuts "
-				"(RFC 8020) then deny the SRV name", owner,
-				server->name, server->address, suffix->suffix,
-				suffix->qname);
-		if (server->negative_without_soa)
-			ADD(SEVERITY_WARNING, "negative_without_soa", 0,
-				suffix->suffix, server->name, "%s: %s (%s) "
-				"answers %s without the zone's SOA: resolvers "
-				"cannot cache the negative answer (RFC 2308) "
-				"and ask again for every client", owner,
-				server->name, server->address,
-				server->srv_outcome);
+		if (server->tcp_nxdomain && server->srv_rrset != NULL &&
+			check_report_add_at(report, SEVERITY_WARNING,
+			"tcp_nxdomain", WINCODE_NXDOMAIN, suffix, server->name,
+			server->address, " answers NXDOMAIN for _tcp.%s although "
+			"%s exists: resolvers that trust NXDOMAIN cuts (RFC "
+			"8020) then deny the SRV name", suffix->suffix,
+			suffix->qname) != KD_OK)
+			return KD_ENOMEM;
+		if (server->negative_without_soa &&
+			check_report_add_at(report, SEVERITY_WARNING,
+			"negative_without_soa", 0, suffix, server->name,
+			server->address, " answers %s without the zone's SOA: "
+			"resolvers cannot cache the negative answer (RFC 2308) "
+			"and ask again for every client", server->srv_outcome)
+			!= KD_OK)
+			return KD_ENOMEM;
 		if (!srv_answered(server))
 			continue;
 		if (server->srv_ttl > max_ttl)
@@ -503,28 +488,30 @@ kd_result
 authoritative_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	suffix_queries *q = calloc(report->suffix_count ?
-		report->suffix_count : 1, sizeof(*q));
+	static const query_round rounds[] = {
+		ask_zone_soa, ask_zone_ns, ask_ns_addresses, ask_servers,
+	};
+	authoritative_run run = { config, engine, report, NULL };
 	kd_result ret;
 
-	if (q == NULL)
+	run.queries = calloc(report->suffix_count ? report->suffix_count : 1,
+		sizeof(*run.queries));
+	if (run.queries == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	ret = ask_zones(config, engine, report, q, err);
-	if (ret == KD_OK)
-		ret = ask_ns_addresses(config, engine, report, q, err);
-	if (ret == KD_OK)
-		ret = ask_servers(config, engine, report, q, err);
+	ret = query_engine_rounds(engine, rounds, sizeof(rounds) /
+		sizeof(rounds[0]), report->suffix_count, &run, err);
 	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		suffix_report *suffix = &report->suffixes[i];
 
 		for (size_t s = 0; ret == KD_OK && s < suffix->server_count;
 			s++)
-			ret = read_server(engine, suffix, &q[i], s, err);
+			ret = read_server(engine, suffix, &run.queries[i], s,
+				err);
 		if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
 			ns_limits_findings(report, suffix->suffix, suffix->zone,
-			&q[i].ns_addrs) != KD_OK))
+			&run.queries[i].ns_addrs) != KD_OK))
 			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
-	free_queries(q, report->suffix_count);
+	free_queries(run.queries, report);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "authoritative.h"
+#include "check_rounds.h"
 #include "dns_answer.h"
 #include "ns_addresses.h"
 #include "verdict.h"
@@ -22,30 +23,21 @@ typedef struct suffix_queries {
 	size_t *server_tcp;         /* NULL when the name is too long */
 	size_t **server_targets;    /* per host, A then AAAA: per server;
 	                               NULL for a host not checked */
+	size_t target_count;        /* entries of server_targets */
 } suffix_queries;
 
-/* What the rounds of the authoritative check share. */
-typedef struct authoritative_run {
-	const check_config *config;
-	query_engine *engine;
-	check_report *report;
-	suffix_queries *queries;    /* one per suffix */
-} authoritative_run;
-
 static void
-free_queries(suffix_queries *q, const check_report *report)
+free_queries(void *item)
 {
-	for (size_t i = 0; i < report->suffix_count; i++) {
-		ns_addresses_free(&q[i].ns_addrs);
-		free(q[i].server_soa);
-		free(q[i].server_srv);
-		free(q[i].server_tcp);
-		for (size_t k = 0; q[i].server_targets != NULL &&
-			k < report->suffixes[i].host_count * 2; k++)
-			free(q[i].server_targets[k]);
-		free(q[i].server_targets);
-	}
-	free(q);
+	suffix_queries *q = item;
+
+	ns_addresses_free(&q->ns_addrs);
+	free(q->server_soa);
+	free(q->server_srv);
+	free(q->server_tcp);
+	for (size_t k = 0; k < q->target_count; k++)
+		free(q->server_targets[k]);
+	free(q->server_targets);
 }
 
 /* The answer of server S to the question asked with IDS (NULL: not asked). */
@@ -142,23 +134,22 @@ add_address_line(const char *address, int family, const void *bytes,
 
 /* Round 1: SOA <suffix> to the --server, to learn its zone. */
 static kd_result
-ask_zone_soa(void *ctx, size_t i, kd_err *err)
+ask_zone_soa(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const authoritative_run *run = ctx;
+	suffix_queries *q = item;
 
-	return query_engine_add(run->engine, run->report->suffixes[i].suffix,
-		LDNS_RR_TYPE_SOA, &run->config->server, true,
-		&run->queries[i].soa, err);
+	return query_engine_add(engine, suffix->suffix, LDNS_RR_TYPE_SOA,
+		&config->server, true, &q->soa, err);
 }
 
 /* Round 2: the zone from the SOA, and its NS RRset. */
 static kd_result
-ask_zone_ns(void *ctx, size_t i, kd_err *err)
+ask_zone_ns(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const authoritative_run *run = ctx;
-	suffix_report *suffix = &run->report->suffixes[i];
-	suffix_queries *q = &run->queries[i];
-	const ldns_pkt *pkt = query_engine_answer(run->engine, q->soa);
+	suffix_queries *q = item;
+	const ldns_pkt *pkt = query_engine_answer(engine, q->soa);
 	uint32_t serial;
 
 	if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
@@ -167,20 +158,19 @@ ask_zone_ns(void *ctx, size_t i, kd_err *err)
 		suffix->zone[0] = '\0';
 		return KD_OK;
 	}
-	return ns_addresses_ask_ns(&q->ns_addrs, run->engine, suffix->zone,
-		&run->config->server, err);
+	return ns_addresses_ask_ns(&q->ns_addrs, engine, suffix->zone,
+		&config->server, err);
 }
 
 /* Round 3: the addresses of the zone's NS names. */
 static kd_result
-ask_ns_addresses(void *ctx, size_t i, kd_err *err)
+ask_ns_addresses(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const authoritative_run *run = ctx;
-	suffix_report *suffix = &run->report->suffixes[i];
-	const ns_addresses *ns = &run->queries[i].ns_addrs;
-	kd_result ret = ns_addresses_ask_addresses(&run->queries[i].ns_addrs,
-		run->engine, err);
+	ns_addresses *ns = &((suffix_queries *)item)->ns_addrs;
+	kd_result ret = ns_addresses_ask_addresses(ns, engine, err);
 
+	(void)config;
 	if (ret == KD_OK && ns->answered && (suffix->zone_ns =
 		dns_answer_join_names((const char (*)[DNAME_BUF_SIZE])ns->names,
 		ns->name_count)) == NULL)
@@ -188,25 +178,13 @@ ask_ns_addresses(void *ctx, size_t i, kd_err *err)
 	return ret;
 }
 
-/* Round 4: the questions to every authoritative server. */
+/* The servers of FOUND into SUFFIX, each with its name and address. */
 static kd_result
-ask_servers(void *ctx, size_t i, kd_err *err)
+take_servers(suffix_report *suffix, const ns_addresses *found, kd_err *err)
 {
-	const authoritative_run *run = ctx;
-	suffix_report *suffix = &run->report->suffixes[i];
-	suffix_queries *q = &run->queries[i];
-	const ns_addresses *found = &q->ns_addrs;
-	char tcp_name[DNAME_BUF_SIZE + 8];
-	kd_result ret = ns_addresses_collect(&q->ns_addrs, run->engine,
-		run->config->ns_port, err);
-
-	if (ret != KD_OK || found->server_count == 0)
-		return ret;
 	suffix->servers = calloc(found->server_count,
 		sizeof(*suffix->servers));
-	q->server_targets = calloc(suffix->host_count * 2 + 1,
-		sizeof(*q->server_targets));
-	if (suffix->servers == NULL || q->server_targets == NULL)
+	if (suffix->servers == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	suffix->server_count = found->server_count;
 	for (size_t s = 0; s < found->server_count; s++) {
@@ -216,14 +194,38 @@ ask_servers(void *ctx, size_t i, kd_err *err)
 			sizeof(suffix->servers[s].address), "%s",
 			found->servers[s].address);
 	}
+	return KD_OK;
+}
+
+/* Round 4: the questions to every authoritative server. */
+static kd_result
+ask_servers(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
+{
+	suffix_queries *q = item;
+	const ns_addresses *found = &q->ns_addrs;
+	char tcp_name[DNAME_BUF_SIZE + 8];
+	kd_result ret = ns_addresses_collect(&q->ns_addrs, engine,
+		config->ns_port, err);
+
+	if (ret != KD_OK || found->server_count == 0)
+		return ret;
+	ret = take_servers(suffix, found, err);
+	if (ret != KD_OK)
+		return ret;
+	q->target_count = suffix->host_count * 2;
+	q->server_targets = calloc(q->target_count + 1,
+		sizeof(*q->server_targets));
+	if (q->server_targets == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
-	ret = ns_addresses_ask_each(found, run->engine, suffix->zone,
+	ret = ns_addresses_ask_each(found, engine, suffix->zone,
 		LDNS_RR_TYPE_SOA, &q->server_soa, err);
 	if (ret == KD_OK)
-		ret = ns_addresses_ask_each(found, run->engine, suffix->qname,
+		ret = ns_addresses_ask_each(found, engine, suffix->qname,
 			LDNS_RR_TYPE_SRV, &q->server_srv, err);
 	if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
-		ret = ns_addresses_ask_each(found, run->engine, tcp_name,
+		ret = ns_addresses_ask_each(found, engine, tcp_name,
 			LDNS_RR_TYPE_SRV, &q->server_tcp, err);
 	/* the engine asks a target named by several hosts once */
 	for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
@@ -231,10 +233,10 @@ ask_servers(void *ctx, size_t i, kd_err *err)
 
 		if (suffix->hosts[h].not_checked)
 			continue;
-		ret = ns_addresses_ask_each(found, run->engine, target,
+		ret = ns_addresses_ask_each(found, engine, target,
 			LDNS_RR_TYPE_A, &q->server_targets[h * 2], err);
 		if (ret == KD_OK)
-			ret = ns_addresses_ask_each(found, run->engine, target,
+			ret = ns_addresses_ask_each(found, engine, target,
 				LDNS_RR_TYPE_AAAA, &q->server_targets[h * 2 + 1],
 				err);
 	}
@@ -484,34 +486,34 @@ judge_servers(check_report *report, suffix_report *suffix)
 	return KD_OK;
 }
 
+/* After the rounds: read every server's answers, then judge them. */
+static kd_result
+judge_suffix(check_report *report, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
+{
+	suffix_queries *q = item;
+	kd_result ret = KD_OK;
+
+	for (size_t s = 0; ret == KD_OK && s < suffix->server_count; s++)
+		ret = read_server(engine, suffix, q, s, err);
+	if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
+		ns_limits_findings(report, suffix->suffix, suffix->zone,
+		&q->ns_addrs) != KD_OK))
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	return ret;
+}
+
 kd_result
 authoritative_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	static const query_round rounds[] = {
+	static const check_round rounds[] = {
 		ask_zone_soa, ask_zone_ns, ask_ns_addresses, ask_servers,
 	};
-	authoritative_run run = { config, engine, report, NULL };
-	kd_result ret;
+	static const check_rounds check = {
+		sizeof(suffix_queries), rounds, sizeof(rounds) /
+		sizeof(rounds[0]), judge_suffix, free_queries,
+	};
 
-	run.queries = calloc(report->suffix_count ? report->suffix_count : 1,
-		sizeof(*run.queries));
-	if (run.queries == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	ret = query_engine_rounds(engine, rounds, sizeof(rounds) /
-		sizeof(rounds[0]), report->suffix_count, &run, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-
-		for (size_t s = 0; ret == KD_OK && s < suffix->server_count;
-			s++)
-			ret = read_server(engine, suffix, &run.queries[i], s,
-				err);
-		if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
-			ns_limits_findings(report, suffix->suffix, suffix->zone,
-			&run.queries[i].ns_addrs) != KD_OK))
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-	}
-	free_queries(run.queries, report);
-	return ret;
+	return check_rounds_run(&check, config, engine, report, err);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_rounds.h"
 #include "delegation.h"
 #include "dns_answer.h"
 #include "ns_addresses.h"
@@ -20,44 +21,34 @@ typedef struct parent_queries {
 	size_t *referrals;             /* NS <zone> to each, without RD */
 } parent_queries;
 
-/* What the rounds of the delegation check share. */
-typedef struct delegation_run {
-	const check_config *config;
-	query_engine *engine;
-	check_report *report;
-	parent_queries *parents;       /* one per suffix */
-} delegation_run;
-
 /* Round 1: the SOA of the zone's parent name, for the parent zone. */
 static kd_result
-ask_parent_soa(void *ctx, size_t i, kd_err *err)
+ask_parent_soa(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const delegation_run *run = ctx;
-	const suffix_report *suffix = &run->report->suffixes[i];
-	parent_queries *p = &run->parents[i];
+	parent_queries *p = item;
 
 	p->active = suffix->zone[0] != '\0' && suffix->zone_ns != NULL &&
 		dname_label_count(suffix->zone) > 0;
 	if (!p->active)
 		return KD_OK;
-	return query_engine_add(run->engine, dname_parent(suffix->zone),
-		LDNS_RR_TYPE_SOA, &run->config->server, true, &p->soa, err);
+	return query_engine_add(engine, dname_parent(suffix->zone),
+		LDNS_RR_TYPE_SOA, &config->server, true, &p->soa, err);
 }
 
 /* Round 2: the parent zone from the SOA, and its NS RRset. */
 static kd_result
-ask_parent_ns(void *ctx, size_t i, kd_err *err)
+ask_parent_ns(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const delegation_run *run = ctx;
-	suffix_report *suffix = &run->report->suffixes[i];
-	parent_queries *p = &run->parents[i];
+	parent_queries *p = item;
 	const ldns_pkt *pkt;
 	uint32_t serial;
 	uint32_t minimum;
 
 	if (!p->active)
 		return KD_OK;
-	pkt = query_engine_answer(run->engine, p->soa);
+	pkt = query_engine_answer(engine, p->soa);
 	if (pkt == NULL || !dns_answer_soa(pkt, suffix->parent_zone,
 		sizeof(suffix->parent_zone), &serial, &minimum) ||
 		!dname_is_subdomain(suffix->zone, suffix->parent_zone) ||
@@ -66,34 +57,35 @@ ask_parent_ns(void *ctx, size_t i, kd_err *err)
 		p->active = false;
 		return KD_OK;
 	}
-	return ns_addresses_ask_ns(&p->ns_addrs, run->engine,
-		suffix->parent_zone, &run->config->server, err);
+	return ns_addresses_ask_ns(&p->ns_addrs, engine, suffix->parent_zone,
+		&config->server, err);
 }
 
 /* Round 3: the addresses of the parent's NS names. */
 static kd_result
-ask_parent_addresses(void *ctx, size_t i, kd_err *err)
+ask_parent_addresses(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const delegation_run *run = ctx;
+	parent_queries *p = item;
 
-	return ns_addresses_ask_addresses(&run->parents[i].ns_addrs,
-		run->engine, err);
+	(void)config;
+	(void)suffix;
+	return ns_addresses_ask_addresses(&p->ns_addrs, engine, err);
 }
 
 /* Round 4: NS <zone> to every parent server, without recursion. */
 static kd_result
-ask_referrals(void *ctx, size_t i, kd_err *err)
+ask_referrals(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	const delegation_run *run = ctx;
-	parent_queries *p = &run->parents[i];
-	kd_result ret = ns_addresses_collect(&p->ns_addrs, run->engine,
-		run->config->ns_port, err);
+	parent_queries *p = item;
+	kd_result ret = ns_addresses_collect(&p->ns_addrs, engine,
+		config->ns_port, err);
 
 	if (ret != KD_OK)
 		return ret;
-	return ns_addresses_ask_each(&p->ns_addrs, run->engine,
-		run->report->suffixes[i].zone, LDNS_RR_TYPE_NS, &p->referrals,
-		err);
+	return ns_addresses_ask_each(&p->ns_addrs, engine, suffix->zone,
+		LDNS_RR_TYPE_NS, &p->referrals, err);
 }
 
 /* "a b c" from "a\nb\nc\n" into OUT. */
@@ -112,11 +104,11 @@ names_text(const char *lines, char *out, size_t outlen)
 }
 
 /*
- * Round 5 (no queries): compare each parent server's NS names with the
- * zone's; the first that differs gives the finding.
+ * Compare each parent server's NS names with the zone's; the first that
+ * differs gives the finding.
  */
 static kd_result
-judge_delegation(query_engine *engine, check_report *report,
+judge_referrals(query_engine *engine, check_report *report,
 	suffix_report *suffix, const parent_queries *p)
 {
 	bool reported = false;
@@ -173,42 +165,41 @@ judge_delegation(query_engine *engine, check_report *report,
 	return KD_OK;
 }
 
-static void
-free_parents(parent_queries *p, size_t n)
+/* After the rounds: the referrals, and the limits the parent's NS hit. */
+static kd_result
+judge_delegation(check_report *report, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		ns_addresses_free(&p[i].ns_addrs);
-		free(p[i].referrals);
-	}
-	free(p);
+	const parent_queries *p = item;
+
+	if (judge_referrals(engine, report, suffix, p) != KD_OK ||
+		ns_limits_findings(report, suffix->suffix, suffix->parent_zone,
+		&p->ns_addrs) != KD_OK)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	return KD_OK;
+}
+
+static void
+free_parent(void *item)
+{
+	parent_queries *p = item;
+
+	ns_addresses_free(&p->ns_addrs);
+	free(p->referrals);
 }
 
 kd_result
 delegation_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	static const query_round rounds[] = {
+	static const check_round rounds[] = {
 		ask_parent_soa, ask_parent_ns, ask_parent_addresses,
 		ask_referrals,
 	};
-	delegation_run run = { config, engine, report, NULL };
-	kd_result ret;
+	static const check_rounds check = {
+		sizeof(parent_queries), rounds, sizeof(rounds) /
+		sizeof(rounds[0]), judge_delegation, free_parent,
+	};
 
-	run.parents = calloc(report->suffix_count ? report->suffix_count : 1,
-		sizeof(*run.parents));
-	if (run.parents == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	ret = query_engine_rounds(engine, rounds, sizeof(rounds) /
-		sizeof(rounds[0]), report->suffix_count, &run, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-
-		if (judge_delegation(engine, report, suffix,
-			&run.parents[i]) != KD_OK ||
-			ns_limits_findings(report, suffix->suffix,
-			suffix->parent_zone, &run.parents[i].ns_addrs) != KD_OK)
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-	}
-	free_parents(run.parents, report->suffix_count);
-	return ret;
+	return check_rounds_run(&check, config, engine, report, err);
 }

@@ -738,18 +738,3 @@ query_engine_run(query_engine *engine, kd_err *err)
 	free(active);
 	return ret;
 }
-
-kd_result
-query_engine_rounds(query_engine *engine, const query_round *rounds,
-	size_t n, size_t count, void *ctx, kd_err *err)
-{
-	kd_result ret = KD_OK;
-
-	for (size_t r = 0; ret == KD_OK && r < n; r++) {
-		for (size_t i = 0; ret == KD_OK && i < count; i++)
-			ret = rounds[r](ctx, i, err);
-		if (ret == KD_OK)
-			ret = query_engine_run(engine, err);
-	}
-	return ret;
-}

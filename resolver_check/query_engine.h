@@ -84,21 +84,6 @@ size_t query_engine_count(const query_engine *engine);
  */
 kd_result query_engine_run(query_engine *engine, kd_err *err);
 
-/*
- * One round of a check that asks in several rounds: add the queries of
- * item INDEX (of the caller's CTX) to the engine, reading the answers of
- * the rounds before if need be. Returns KD_OK or the failure to stop on.
- */
-typedef kd_result (*query_round)(void *ctx, size_t index, kd_err *err);
-
-/*
- * Run ROUNDS (N of them) one after the other over COUNT items: each
- * round is called for every item, then ENGINE runs the queries it added,
- * all at once. Stops at the first failure and returns it.
- */
-kd_result query_engine_rounds(query_engine *engine, const query_round *rounds,
-	size_t n, size_t count, void *ctx, kd_err *err);
-
 /* The result of query ID (from query_engine_add). */
 const query_result *query_engine_result(const query_engine *engine,
 	size_t id);

@@ -16,8 +16,9 @@
 
 /* The query ids of one suffix. */
 typedef struct suffix_queries {
+	ns_addresses ns_addrs;      /* the zone's NS names and addresses
+	                               (first: ns_addresses_round) */
 	size_t soa;                 /* SOA <suffix> to the --server */
-	ns_addresses ns_addrs;      /* the zone's NS names and addresses */
 	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
 	size_t *server_srv;
 	size_t *server_tcp;         /* NULL when the name is too long */
@@ -162,22 +163,6 @@ ask_zone_ns(const check_config *config, query_engine *engine,
 		&config->server, err);
 }
 
-/* Round 3: the addresses of the zone's NS names. */
-static kd_result
-ask_ns_addresses(const check_config *config, query_engine *engine,
-	suffix_report *suffix, void *item, kd_err *err)
-{
-	ns_addresses *ns = &((suffix_queries *)item)->ns_addrs;
-	kd_result ret = ns_addresses_ask_addresses(ns, engine, err);
-
-	(void)config;
-	if (ret == KD_OK && ns->answered && (suffix->zone_ns =
-		dns_answer_join_names((const char (*)[DNAME_BUF_SIZE])ns->names,
-		ns->name_count)) == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	return ret;
-}
-
 /* The servers of FOUND into SUFFIX, each with its name and address. */
 static kd_result
 take_servers(suffix_report *suffix, const ns_addresses *found, kd_err *err)
@@ -197,7 +182,10 @@ take_servers(suffix_report *suffix, const ns_addresses *found, kd_err *err)
 	return KD_OK;
 }
 
-/* Round 4: the questions to every authoritative server. */
+/*
+ * Round 4 (3: ns_addresses_round): the zone's NS names as zone_ns, and
+ * the questions to every authoritative server.
+ */
 static kd_result
 ask_servers(const check_config *config, query_engine *engine,
 	suffix_report *suffix, void *item, kd_err *err)
@@ -205,9 +193,14 @@ ask_servers(const check_config *config, query_engine *engine,
 	suffix_queries *q = item;
 	const ns_addresses *found = &q->ns_addrs;
 	char tcp_name[DNAME_BUF_SIZE + 8];
-	kd_result ret = ns_addresses_collect(&q->ns_addrs, engine,
-		config->ns_port, err);
+	kd_result ret;
 
+	if (found->answered && (suffix->zone_ns = dns_answer_join_names(
+		(const char (*)[DNAME_BUF_SIZE])found->names,
+		found->name_count)) == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ret = ns_addresses_collect(&q->ns_addrs, engine, config->ns_port,
+		err);
 	if (ret != KD_OK || found->server_count == 0)
 		return ret;
 	ret = take_servers(suffix, found, err);
@@ -508,7 +501,7 @@ authoritative_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
 	static const check_round rounds[] = {
-		ask_zone_soa, ask_zone_ns, ask_ns_addresses, ask_servers,
+		ask_zone_soa, ask_zone_ns, ns_addresses_round, ask_servers,
 	};
 	static const check_rounds check = {
 		sizeof(suffix_queries), rounds, sizeof(rounds) /

@@ -15,9 +15,10 @@
 
 /* The queries about the parent of one suffix's zone. */
 typedef struct parent_queries {
+	ns_addresses ns_addrs;         /* the parent zone's NS and addresses
+	                                  (first: ns_addresses_round) */
 	bool active;                   /* zone and zone_ns known */
 	size_t soa;                    /* SOA <parent name> to the --server */
-	ns_addresses ns_addrs;         /* the parent zone's NS and addresses */
 	size_t *referrals;             /* NS <zone> to each, without RD */
 } parent_queries;
 
@@ -61,19 +62,7 @@ ask_parent_ns(const check_config *config, query_engine *engine,
 		&config->server, err);
 }
 
-/* Round 3: the addresses of the parent's NS names. */
-static kd_result
-ask_parent_addresses(const check_config *config, query_engine *engine,
-	suffix_report *suffix, void *item, kd_err *err)
-{
-	parent_queries *p = item;
-
-	(void)config;
-	(void)suffix;
-	return ns_addresses_ask_addresses(&p->ns_addrs, engine, err);
-}
-
-/* Round 4: NS <zone> to every parent server, without recursion. */
+/* Round 4 (3: ns_addresses_round): NS <zone> to every parent server, without recursion. */
 static kd_result
 ask_referrals(const check_config *config, query_engine *engine,
 	suffix_report *suffix, void *item, kd_err *err)
@@ -193,7 +182,7 @@ delegation_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
 	static const check_round rounds[] = {
-		ask_parent_soa, ask_parent_ns, ask_parent_addresses,
+		ask_parent_soa, ask_parent_ns, ns_addresses_round,
 		ask_referrals,
 	};
 	static const check_rounds check = {

@@ -48,6 +48,15 @@ ns_addresses_ask_addresses(ns_addresses *ns, query_engine *engine,
 	return ret;
 }
 
+kd_result
+ns_addresses_round(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
+{
+	(void)config;
+	(void)suffix;
+	return ns_addresses_ask_addresses(item, engine, err);
+}
+
 /* Appends the addresses of one NS name to an ns_addresses. */
 typedef struct server_sink {
 	ns_addresses *ns;

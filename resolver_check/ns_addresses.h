@@ -14,6 +14,7 @@
 
 #include <netinet/in.h>
 #include "check_report.h"
+#include "check_rounds.h"
 #include "dname.h"
 #include "query_engine.h"
 
@@ -56,6 +57,13 @@ kd_result ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine,
  */
 kd_result ns_addresses_ask_addresses(ns_addresses *ns, query_engine *engine,
 	kd_err *err);
+
+/*
+ * ns_addresses_ask_addresses() as a round of a check (check_rounds.h)
+ * whose per-suffix ITEM starts with its ns_addresses.
+ */
+kd_result ns_addresses_round(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err);
 
 /*
  * Gather the addresses the run queries found into NS->servers, each with

@@ -173,10 +173,11 @@ take_servers(suffix_report *suffix, const ns_addresses *found, kd_err *err)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	suffix->server_count = found->server_count;
 	for (size_t s = 0; s < found->server_count; s++) {
-		snprintf(suffix->servers[s].name, sizeof(suffix->servers[s].name),
-			"%s", found->servers[s].name);
-		snprintf(suffix->servers[s].address,
-			sizeof(suffix->servers[s].address), "%s",
+		auth_server *server = &suffix->servers[s];
+
+		snprintf(server->name, sizeof(server->name), "%s",
+			found->servers[s].name);
+		snprintf(server->address, sizeof(server->address), "%s",
 			found->servers[s].address);
 	}
 	return KD_OK;
@@ -223,15 +224,15 @@ ask_servers(const check_config *config, query_engine *engine,
 	/* the engine asks a target named by several hosts once */
 	for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
 		const char *target = suffix->hosts[h].rec.target;
+		size_t **ids = &q->server_targets[h * 2];
 
 		if (suffix->hosts[h].not_checked)
 			continue;
 		ret = ns_addresses_ask_each(found, engine, target,
-			LDNS_RR_TYPE_A, &q->server_targets[h * 2], err);
+			LDNS_RR_TYPE_A, &ids[0], err);
 		if (ret == KD_OK)
 			ret = ns_addresses_ask_each(found, engine, target,
-				LDNS_RR_TYPE_AAAA, &q->server_targets[h * 2 + 1],
-				err);
+				LDNS_RR_TYPE_AAAA, &ids[1], err);
 	}
 	return ret;
 }
@@ -417,10 +418,10 @@ judge_servers(check_report *report, suffix_report *suffix)
 		if (server->tcp_nxdomain && server->srv_rrset != NULL &&
 			check_report_add_at(report, SEVERITY_WARNING,
 			"tcp_nxdomain", WINCODE_NXDOMAIN, suffix, server->name,
-			server->address, " answers NXDOMAIN for _tcp.%s although "
-			"%s exists: resolvers that trust NXDOMAIN cuts (RFC "
-			"8020) then deny the SRV name", suffix->suffix,
-			suffix->qname) != KD_OK)
+			server->address, " answers NXDOMAIN for _tcp.%s "
+			"although %s exists: resolvers that trust NXDOMAIN "
+			"cuts (RFC 8020) then deny the SRV name",
+			suffix->suffix, suffix->qname) != KD_OK)
 			return KD_ENOMEM;
 		if (server->negative_without_soa &&
 			check_report_add_at(report, SEVERITY_WARNING,

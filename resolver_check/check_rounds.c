@@ -20,8 +20,8 @@ check_rounds_run(const check_rounds *check, const check_config *config,
 	for (size_t r = 0; ret == KD_OK && r < check->round_count; r++) {
 		for (size_t i = 0; ret == KD_OK && i < n; i++)
 			ret = check->rounds[r](config, engine,
-				&report->suffixes[i], items + i * check->item_size,
-				err);
+				&report->suffixes[i],
+				items + i * check->item_size, err);
 		if (ret == KD_OK)
 			ret = query_engine_run(engine, err);
 	}

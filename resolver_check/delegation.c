@@ -62,7 +62,10 @@ ask_parent_ns(const check_config *config, query_engine *engine,
 		&config->server, err);
 }
 
-/* Round 4 (3: ns_addresses_round): NS <zone> to every parent server, without recursion. */
+/*
+ * Round 4 (3: ns_addresses_round): NS <zone> to every parent server,
+ * without recursion.
+ */
 static kd_result
 ask_referrals(const check_config *config, query_engine *engine,
 	suffix_report *suffix, void *item, kd_err *err)
@@ -130,10 +133,10 @@ judge_referrals(query_engine *engine, check_report *report,
 		if (n == 0)
 			ret = check_report_add_at(report, SEVERITY_WARNING,
 				"not_delegated", WINCODE_NXDOMAIN, suffix,
-				server->name, server->address, ", a server of the "
-				"parent zone %s, has no delegation of %s (answers "
-				"%s without NS records): resolvers that start "
-				"from the root cannot find the zone",
+				server->name, server->address, ", a server of "
+				"the parent zone %s, has no delegation of %s "
+				"(answers %s without NS records): resolvers "
+				"that start from the root cannot find the zone",
 				suffix->parent_zone, suffix->zone, rcode);
 		else if (reported)
 			ret = check_report_add_at(report, SEVERITY_WARNING,

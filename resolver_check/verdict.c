@@ -263,10 +263,10 @@ judge_probe(check_report *report, const suffix_report *suffix,
 			"there", port);
 	case PROBE_FILTERED:
 		return check_report_add_at(report, SEVERITY_WARNING,
-			"port_filtered", WINCODE_RPC_UNAVAILABLE, suffix, target,
-			addr->text, " does not answer on TCP port %u within %u "
-			"ms (a firewall dropping it, or an overloaded host)",
-			port, addr->probe_ms);
+			"port_filtered", WINCODE_RPC_UNAVAILABLE, suffix,
+			target, addr->text, " does not answer on TCP port %u "
+			"within %u ms (a firewall dropping it, or an "
+			"overloaded host)", port, addr->probe_ms);
 	case PROBE_NOT_KMS:
 		return check_report_add_at(report, SEVERITY_WARNING, "not_kms",
 			WINCODE_KMS_NOT_ENABLED, suffix, target, addr->text,

@@ -163,26 +163,6 @@ ask_zone_ns(const check_config *config, query_engine *engine,
 		&config->server, err);
 }
 
-/* The servers of FOUND into SUFFIX, each with its name and address. */
-static kd_result
-take_servers(suffix_report *suffix, const ns_addresses *found, kd_err *err)
-{
-	suffix->servers = calloc(found->server_count,
-		sizeof(*suffix->servers));
-	if (suffix->servers == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	suffix->server_count = found->server_count;
-	for (size_t s = 0; s < found->server_count; s++) {
-		auth_server *server = &suffix->servers[s];
-
-		snprintf(server->name, sizeof(server->name), "%s",
-			found->servers[s].name);
-		snprintf(server->address, sizeof(server->address), "%s",
-			found->servers[s].address);
-	}
-	return KD_OK;
-}
-
 /*
  * Round 4 (3: ns_addresses_round): the zone's NS names as zone_ns, and
  * the questions to every authoritative server.
@@ -204,14 +184,22 @@ ask_servers(const check_config *config, query_engine *engine,
 		err);
 	if (ret != KD_OK || found->server_count == 0)
 		return ret;
-	ret = take_servers(suffix, found, err);
-	if (ret != KD_OK)
-		return ret;
+	suffix->servers = calloc(found->server_count,
+		sizeof(*suffix->servers));
 	q->target_count = suffix->host_count * 2;
 	q->server_targets = calloc(q->target_count + 1,
 		sizeof(*q->server_targets));
-	if (q->server_targets == NULL)
+	if (suffix->servers == NULL || q->server_targets == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	suffix->server_count = found->server_count;
+	for (size_t s = 0; s < found->server_count; s++) {
+		auth_server *server = &suffix->servers[s];
+
+		snprintf(server->name, sizeof(server->name), "%s",
+			found->servers[s].name);
+		snprintf(server->address, sizeof(server->address), "%s",
+			found->servers[s].address);
+	}
 	snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
 	ret = ns_addresses_ask_each(found, engine, suffix->zone,
 		LDNS_RR_TYPE_SOA, &q->server_soa, err);

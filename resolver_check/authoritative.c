@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "authoritative.h"
+#include "check_rounds.h"
 #include "dns_answer.h"
 #include "ns_addresses.h"
 #include "verdict.h"
@@ -15,26 +16,36 @@
 
 /* The query ids of one suffix. */
 typedef struct suffix_queries {
+	ns_addresses ns_addrs;      /* the zone's NS names and addresses
+	                               (first: ns_addresses_round) */
 	size_t soa;                 /* SOA <suffix> to the --server */
-	size_t ns;                  /* NS <zone> */
-	ns_addresses ns_addrs;      /* its NS names and their addresses */
 	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
 	size_t *server_srv;
-	size_t *server_tcp;
-	size_t *server_targets;     /* per server, 2 per host: A, AAAA */
+	size_t *server_tcp;         /* NULL when the name is too long */
+	size_t **server_targets;    /* per host, A then AAAA: per server;
+	                               NULL for a host not checked */
+	size_t target_count;        /* entries of server_targets */
 } suffix_queries;
 
 static void
-free_queries(suffix_queries *q, size_t n)
+free_queries(void *item)
 {
-	for (size_t i = 0; i < n; i++) {
-		ns_addresses_free(&q[i].ns_addrs);
-		free(q[i].server_soa);
-		free(q[i].server_srv);
-		free(q[i].server_tcp);
-		free(q[i].server_targets);
-	}
-	free(q);
+	suffix_queries *q = item;
+
+	ns_addresses_free(&q->ns_addrs);
+	free(q->server_soa);
+	free(q->server_srv);
+	free(q->server_tcp);
+	for (size_t k = 0; k < q->target_count; k++)
+		free(q->server_targets[k]);
+	free(q->server_targets);
+}
+
+/* The answer of server S to the question asked with IDS (NULL: not asked). */
+static const ldns_pkt *
+server_answer(const query_engine *engine, const size_t *ids, size_t s)
+{
+	return ids != NULL ? query_engine_answer(engine, ids[s]) : NULL;
 }
 
 /* Text for a query's end: its rcode, or the failure. */
@@ -122,135 +133,95 @@ add_address_line(const char *address, int family, const void *bytes,
 		sink->ok = push_line(sink->lines, sink->n, line);
 }
 
-/* Step 1: SOA of every suffix to learn its zone. */
+/* Round 1: SOA <suffix> to the --server, to learn its zone. */
 static kd_result
-ask_zones(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
+ask_zone_soa(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	kd_result ret = KD_OK;
+	suffix_queries *q = item;
 
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
-		ret = query_engine_add(engine, report->suffixes[i].suffix,
-			LDNS_RR_TYPE_SOA, &config->server, true, &q[i].soa, err);
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		const ldns_pkt *pkt = query_engine_answer(engine, q[i].soa);
-		uint32_t serial;
-
-		if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
-			sizeof(suffix->zone), &serial, &suffix->negative_ttl))
-			suffix->zone[0] = '\0';
-		else if (!dname_is_subdomain(suffix->suffix, suffix->zone))
-			suffix->zone[0] = '\0';
-		if (suffix->zone[0] != '\0')
-			ret = query_engine_add(engine, suffix->zone,
-				LDNS_RR_TYPE_NS, &config->server, true, &q[i].ns,
-				err);
-	}
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	return ret;
+	return query_engine_add(engine, suffix->suffix, LDNS_RR_TYPE_SOA,
+		&config->server, true, &q->soa, err);
 }
 
-/* Step 2: NS names of each zone and their addresses. */
+/* Round 2: the zone from the SOA, and its NS RRset. */
 static kd_result
-ask_ns_addresses(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
+ask_zone_ns(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	kd_result ret = KD_OK;
+	suffix_queries *q = item;
+	const ldns_pkt *pkt = query_engine_answer(engine, q->soa);
+	uint32_t serial;
 
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		const ldns_pkt *pkt;
-
-		if (suffix->zone[0] == '\0' ||
-			(pkt = query_engine_answer(engine, q[i].ns)) == NULL)
-			continue;
-		ret = ns_addresses_ask(&q[i].ns_addrs, engine, pkt,
-			suffix->zone, &config->server, err);
-		if (ret == KD_OK && (suffix->zone_ns = dns_answer_join_names(
-			(const char (*)[DNAME_BUF_SIZE])q[i].ns_addrs.names,
-			q[i].ns_addrs.name_count)) == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
+	if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
+		sizeof(suffix->zone), &serial, &suffix->negative_ttl) ||
+		!dname_is_subdomain(suffix->suffix, suffix->zone)) {
+		suffix->zone[0] = '\0';
+		return KD_OK;
 	}
-	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
-	return ret;
+	return ns_addresses_ask_ns(&q->ns_addrs, engine, suffix->zone,
+		&config->server, err);
 }
 
-/* Step 3: the questions to every authoritative server. */
+/*
+ * Round 4 (3: ns_addresses_round): the zone's NS names as zone_ns, and
+ * the questions to every authoritative server.
+ */
 static kd_result
 ask_servers(const check_config *config, query_engine *engine,
-	check_report *report, suffix_queries *q, kd_err *err)
+	suffix_report *suffix, void *item, kd_err *err)
 {
-	kd_result ret = KD_OK;
+	suffix_queries *q = item;
+	const ns_addresses *found = &q->ns_addrs;
+	char tcp_name[DNAME_BUF_SIZE + 8];
+	kd_result ret;
 
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-		ns_addresses *found = &q[i].ns_addrs;
-		size_t m;
-		char tcp_name[DNAME_BUF_SIZE + 8];
+	if (found->answered && (suffix->zone_ns = dns_answer_join_names(
+		(const char (*)[DNAME_BUF_SIZE])found->names,
+		found->name_count)) == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	ret = ns_addresses_collect(&q->ns_addrs, engine, config->ns_port,
+		err);
+	if (ret != KD_OK || found->server_count == 0)
+		return ret;
+	suffix->servers = calloc(found->server_count,
+		sizeof(*suffix->servers));
+	q->target_count = suffix->host_count * 2;
+	q->server_targets = calloc(q->target_count + 1,
+		sizeof(*q->server_targets));
+	if (suffix->servers == NULL || q->server_targets == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	suffix->server_count = found->server_count;
+	for (size_t s = 0; s < found->server_count; s++) {
+		auth_server *server = &suffix->servers[s];
 
-		ret = ns_addresses_collect(found, engine, config->ns_port, err);
-		if (ret != KD_OK)
-			return ret;
-		m = found->server_count;
-		if (m == 0)
-			continue;
-		suffix->servers = calloc(m, sizeof(*suffix->servers));
-		q[i].server_soa = calloc(m, sizeof(size_t));
-		q[i].server_srv = calloc(m, sizeof(size_t));
-		q[i].server_tcp = calloc(m, sizeof(size_t));
-		q[i].server_targets = calloc(m * (suffix->host_count + 1) * 2,
-			sizeof(size_t));
-		if (suffix->servers == NULL || q[i].server_soa == NULL ||
-			q[i].server_srv == NULL || q[i].server_tcp == NULL ||
-			q[i].server_targets == NULL)
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		suffix->server_count = m;
-		snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
-		for (size_t s = 0; ret == KD_OK && s < m; s++) {
-			auth_server *server = &suffix->servers[s];
-			const endpoint *ns = &found->servers[s].at;
-
-			snprintf(server->name, sizeof(server->name), "%s",
-				found->servers[s].name);
-			snprintf(server->address, sizeof(server->address), "%s",
-				found->servers[s].address);
-			ret = query_engine_add(engine, suffix->zone,
-				LDNS_RR_TYPE_SOA, ns, false,
-				&q[i].server_soa[s], err);
-			if (ret == KD_OK)
-				ret = query_engine_add(engine, suffix->qname,
-					LDNS_RR_TYPE_SRV, ns, false,
-					&q[i].server_srv[s], err);
-			if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
-				ret = query_engine_add(engine, tcp_name,
-					LDNS_RR_TYPE_SRV, ns, false,
-					&q[i].server_tcp[s], err);
-			for (size_t h = 0; ret == KD_OK &&
-				h < suffix->host_count; h++) {
-				size_t *ids = &q[i].server_targets[
-					(s * suffix->host_count + h) * 2];
-
-				/* the same target again is the same question */
-				if (suffix->hosts[h].not_checked)
-					continue;
-				ret = query_engine_add(engine,
-					suffix->hosts[h].rec.target,
-					LDNS_RR_TYPE_A, ns, false, &ids[0], err);
-				if (ret == KD_OK)
-					ret = query_engine_add(engine,
-						suffix->hosts[h].rec.target,
-						LDNS_RR_TYPE_AAAA, ns, false,
-						&ids[1], err);
-			}
-		}
+		snprintf(server->name, sizeof(server->name), "%s",
+			found->servers[s].name);
+		snprintf(server->address, sizeof(server->address), "%s",
+			found->servers[s].address);
 	}
+	snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
+	ret = ns_addresses_ask_each(found, engine, suffix->zone,
+		LDNS_RR_TYPE_SOA, &q->server_soa, err);
 	if (ret == KD_OK)
-		ret = query_engine_run(engine, err);
+		ret = ns_addresses_ask_each(found, engine, suffix->qname,
+			LDNS_RR_TYPE_SRV, &q->server_srv, err);
+	if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
+		ret = ns_addresses_ask_each(found, engine, tcp_name,
+			LDNS_RR_TYPE_SRV, &q->server_tcp, err);
+	/* the engine asks a target named by several hosts once */
+	for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
+		const char *target = suffix->hosts[h].rec.target;
+		size_t **ids = &q->server_targets[h * 2];
+
+		if (suffix->hosts[h].not_checked)
+			continue;
+		ret = ns_addresses_ask_each(found, engine, target,
+			LDNS_RR_TYPE_A, &ids[0], err);
+		if (ret == KD_OK)
+			ret = ns_addresses_ask_each(found, engine, target,
+				LDNS_RR_TYPE_AAAA, &ids[1], err);
+	}
 	return ret;
 }
 
@@ -260,9 +231,9 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	size_t s, kd_err *err)
 {
 	auth_server *server = &suffix->servers[s];
-	const ldns_pkt *soa = query_engine_answer(engine, q->server_soa[s]);
-	const ldns_pkt *srv = query_engine_answer(engine, q->server_srv[s]);
-	const ldns_pkt *tcp = query_engine_answer(engine, q->server_tcp[s]);
+	const ldns_pkt *soa = server_answer(engine, q->server_soa, s);
+	const ldns_pkt *srv = server_answer(engine, q->server_srv, s);
+	const ldns_pkt *tcp = server_answer(engine, q->server_tcp, s);
 	char **lines = NULL;
 	size_t n = 0;
 
@@ -292,8 +263,6 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	server->tcp_nxdomain = tcp != NULL &&
 		ldns_pkt_get_rcode(tcp) == LDNS_RCODE_NXDOMAIN;
 	for (size_t h = 0; h < suffix->host_count; h++) {
-		size_t *ids = &q->server_targets[(s * suffix->host_count + h) *
-			2];
 		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target,
 			true };
 
@@ -302,8 +271,8 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 			suffix->zone))
 			continue;
 		for (int k = 0; k < 2; k++) {
-			const ldns_pkt *pkt = query_engine_answer(engine,
-				ids[k]);
+			const ldns_pkt *pkt = server_answer(engine,
+				q->server_targets[h * 2 + k], s);
 
 			if (pkt != NULL && ldns_pkt_aa(pkt))
 				dns_answer_addresses(pkt, add_address_line,
@@ -434,22 +403,22 @@ judge_servers(check_report *report, suffix_report *suffix)
 				server->rcode);
 			continue;
 		}
-		if (server->tcp_nxdomain && server->srv_rrset != NULL)
-			ADD(SEVERITY_WARNING, "tcp_nxdomain", WINCODE_NXDOMAIN,
-				suffix->suffix, server->name, "%s: %s (%s) "
-				"answers NXDOMAIN for _tcp.%s although %s "
-				"exists: resolvers that trust NXDOMAIN cuts "
-				"(RFC 8020) then deny the SRV name", owner,
-				server->name, server->address, suffix->suffix,
-				suffix->qname);
-		if (server->negative_without_soa)
-			ADD(SEVERITY_WARNING, "negative_without_soa", 0,
-				suffix->suffix, server->name, "%s: %s (%s) "
-				"answers %s without the zone's SOA: resolvers "
-				"cannot cache the negative answer (RFC 2308) "
-				"and ask again for every client", owner,
-				server->name, server->address,
-				server->srv_outcome);
+		if (server->tcp_nxdomain && server->srv_rrset != NULL &&
+			check_report_add_at(report, SEVERITY_WARNING,
+			"tcp_nxdomain", WINCODE_NXDOMAIN, suffix, server->name,
+			server->address, " answers NXDOMAIN for _tcp.%s "
+			"although %s exists: resolvers that trust NXDOMAIN "
+			"cuts (RFC 8020) then deny the SRV name",
+			suffix->suffix, suffix->qname) != KD_OK)
+			return KD_ENOMEM;
+		if (server->negative_without_soa &&
+			check_report_add_at(report, SEVERITY_WARNING,
+			"negative_without_soa", 0, suffix, server->name,
+			server->address, " answers %s without the zone's SOA: "
+			"resolvers cannot cache the negative answer (RFC 2308) "
+			"and ask again for every client", server->srv_outcome)
+			!= KD_OK)
+			return KD_ENOMEM;
 		if (!srv_answered(server))
 			continue;
 		if (server->srv_ttl > max_ttl)
@@ -499,32 +468,34 @@ judge_servers(check_report *report, suffix_report *suffix)
 	return KD_OK;
 }
 
+/* After the rounds: read every server's answers, then judge them. */
+static kd_result
+judge_suffix(check_report *report, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
+{
+	suffix_queries *q = item;
+	kd_result ret = KD_OK;
+
+	for (size_t s = 0; ret == KD_OK && s < suffix->server_count; s++)
+		ret = read_server(engine, suffix, q, s, err);
+	if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
+		ns_limits_findings(report, suffix->suffix, suffix->zone,
+		&q->ns_addrs) != KD_OK))
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	return ret;
+}
+
 kd_result
 authoritative_check(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	suffix_queries *q = calloc(report->suffix_count ?
-		report->suffix_count : 1, sizeof(*q));
-	kd_result ret;
+	static const check_round rounds[] = {
+		ask_zone_soa, ask_zone_ns, ns_addresses_round, ask_servers,
+	};
+	static const check_rounds check = {
+		sizeof(suffix_queries), rounds, sizeof(rounds) /
+		sizeof(rounds[0]), judge_suffix, free_queries,
+	};
 
-	if (q == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	ret = ask_zones(config, engine, report, q, err);
-	if (ret == KD_OK)
-		ret = ask_ns_addresses(config, engine, report, q, err);
-	if (ret == KD_OK)
-		ret = ask_servers(config, engine, report, q, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
-		suffix_report *suffix = &report->suffixes[i];
-
-		for (size_t s = 0; ret == KD_OK && s < suffix->server_count;
-			s++)
-			ret = read_server(engine, suffix, &q[i], s, err);
-		if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
-			ns_limits_findings(report, suffix->suffix, suffix->zone,
-			&q[i].ns_addrs) != KD_OK))
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-	}
-	free_queries(q, report->suffix_count);
-	return ret;
+	return check_rounds_run(&check, config, engine, report, err);
 }

@@ -72,29 +72,31 @@ typedef struct option_spec {
 	const char *name;
 	option_id id;
 	bool takes_value;
+	check_suffix_mode mode;    /* the suffix list it selects; SYSTEM:
+	                              none */
 } option_spec;
 
 static const option_spec option_table[] = {
-	{ "--suffix", OPT_SUFFIX, true },
-	{ "--primary-suffix", OPT_PRIMARY, true },
-	{ "--search", OPT_SEARCH, true },
-	{ "--connection-suffix", OPT_CONNECTION, true },
-	{ "--devolution", OPT_DEVOLUTION, true },
-	{ "--resolv-conf", OPT_RESOLV_CONF, true },
-	{ "--server", OPT_SERVER, true },
-	{ "--service", OPT_SERVICE, true },
-	{ "--no-probe", OPT_NO_PROBE, false },
-	{ "--no-rpc", OPT_NO_RPC, false },
-	{ "--authoritative", OPT_AUTHORITATIVE, false },
-	{ "--ns-port", OPT_NS_PORT, true },
-	{ "--expect", OPT_EXPECT, true },
-	{ "--timeout", OPT_TIMEOUT, true },
-	{ "--json", OPT_JSON, false },
-	{ "--format", OPT_FORMAT, true },
-	{ "--help", OPT_HELP, false },
-	{ "-h", OPT_HELP, false },
-	{ "--version", OPT_VERSION, false },
-	{ "-V", OPT_VERSION, false },
+	{ "--suffix", OPT_SUFFIX, true, CHECK_SUFFIX_EXPLICIT },
+	{ "--primary-suffix", OPT_PRIMARY, true, CHECK_SUFFIX_WINDOWS },
+	{ "--search", OPT_SEARCH, true, CHECK_SUFFIX_WINDOWS },
+	{ "--connection-suffix", OPT_CONNECTION, true, CHECK_SUFFIX_WINDOWS },
+	{ "--devolution", OPT_DEVOLUTION, true, CHECK_SUFFIX_WINDOWS },
+	{ "--resolv-conf", OPT_RESOLV_CONF, true, CHECK_SUFFIX_RESOLV_CONF },
+	{ "--server", OPT_SERVER, true, CHECK_SUFFIX_SYSTEM },
+	{ "--service", OPT_SERVICE, true, CHECK_SUFFIX_SYSTEM },
+	{ "--no-probe", OPT_NO_PROBE, false, CHECK_SUFFIX_SYSTEM },
+	{ "--no-rpc", OPT_NO_RPC, false, CHECK_SUFFIX_SYSTEM },
+	{ "--authoritative", OPT_AUTHORITATIVE, false, CHECK_SUFFIX_SYSTEM },
+	{ "--ns-port", OPT_NS_PORT, true, CHECK_SUFFIX_SYSTEM },
+	{ "--expect", OPT_EXPECT, true, CHECK_SUFFIX_SYSTEM },
+	{ "--timeout", OPT_TIMEOUT, true, CHECK_SUFFIX_SYSTEM },
+	{ "--json", OPT_JSON, false, CHECK_SUFFIX_SYSTEM },
+	{ "--format", OPT_FORMAT, true, CHECK_SUFFIX_SYSTEM },
+	{ "--help", OPT_HELP, false, CHECK_SUFFIX_SYSTEM },
+	{ "-h", OPT_HELP, false, CHECK_SUFFIX_SYSTEM },
+	{ "--version", OPT_VERSION, false, CHECK_SUFFIX_SYSTEM },
+	{ "-V", OPT_VERSION, false, CHECK_SUFFIX_SYSTEM },
 };
 
 /* The spec whose name ARG starts with, followed by '\0' or '='. */
@@ -155,6 +157,17 @@ set_mode(check_options *opts, check_suffix_mode mode, const char *option,
 	return KD_OK;
 }
 
+/* VALUE of OPTION, which may be given once, into *SLOT. */
+static kd_result
+set_once(const char **slot, const char *value, const char *option,
+	kd_err *err)
+{
+	if (*slot != NULL)
+		return kd_err_set(err, KD_EINVAL, "%s given twice", option);
+	*slot = value;
+	return KD_OK;
+}
+
 static const char *const format_names[] = {
 	[CHECK_FORMAT_TEXT] = "text",
 	[CHECK_FORMAT_JSON] = "json",
@@ -206,36 +219,25 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 	kd_err reason;
 	kd_result ret = KD_OK;
 
+	if (spec->mode != CHECK_SUFFIX_SYSTEM) {
+		ret = set_mode(opts, spec->mode, spec->name, err);
+		if (ret != KD_OK)
+			return ret;
+	}
 	switch (spec->id) {
 	case OPT_SUFFIX:
-		ret = set_mode(opts, CHECK_SUFFIX_EXPLICIT, spec->name, err);
-		if (ret == KD_OK)
-			opts->suffixes[opts->suffix_count++] = value;
+		opts->suffixes[opts->suffix_count++] = value;
 		break;
 	case OPT_PRIMARY:
+		return set_once(&opts->primary, value, spec->name, err);
 	case OPT_SEARCH:
-		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
-		if (ret != KD_OK)
-			break;
-		if ((spec->id == OPT_PRIMARY ? opts->primary : opts->search) !=
-			NULL)
-			return kd_err_set(err, KD_EINVAL, "%s given twice",
-				spec->name);
-		if (spec->id == OPT_PRIMARY)
-			opts->primary = value;
-		else
-			opts->search = value;
-		break;
+		return set_once(&opts->search, value, spec->name, err);
 	case OPT_CONNECTION:
-		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
-		if (ret == KD_OK)
-			opts->connections[opts->connection_count++] = value;
+		opts->connections[opts->connection_count++] = value;
 		break;
 	case OPT_DEVOLUTION:
-		ret = set_mode(opts, CHECK_SUFFIX_WINDOWS, spec->name, err);
-		if (ret == KD_OK)
-			ret = parse_number(spec->name, value, 0,
-				SUFFIX_DEVOLUTION_MAX, &number, err);
+		ret = parse_number(spec->name, value, 0, SUFFIX_DEVOLUTION_MAX,
+			&number, err);
 		if (ret != KD_OK)
 			break;
 		if (number == 1)
@@ -246,14 +248,7 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 		*devolution_set = true;
 		break;
 	case OPT_RESOLV_CONF:
-		ret = set_mode(opts, CHECK_SUFFIX_RESOLV_CONF, spec->name, err);
-		if (ret != KD_OK)
-			break;
-		if (opts->resolv_conf != NULL)
-			return kd_err_set(err, KD_EINVAL, "%s given twice",
-				spec->name);
-		opts->resolv_conf = value;
-		break;
+		return set_once(&opts->resolv_conf, value, spec->name, err);
 	case OPT_SERVER:
 		if (opts->server_set)
 			return kd_err_set(err, KD_EINVAL, "%s given twice",
@@ -321,6 +316,30 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 	return ret;
 }
 
+/*
+ * The value of SPEC, found at ARGV[*I] with *VALUE after its '=' (or
+ * NULL): that one, or the next argument (then *I moves on to it).
+ */
+static kd_result
+option_value(const option_spec *spec, int argc, char *const *argv, int *i,
+	const char **value, kd_err *err)
+{
+	if (!spec->takes_value && *value != NULL)
+		return kd_err_set(err, KD_EINVAL, "%s takes no value",
+			spec->name);
+	if (!spec->takes_value || *value != NULL)
+		return KD_OK;
+	if (*i + 1 >= argc)
+		return kd_err_set(err, KD_EINVAL, "%s needs a value",
+			spec->name);
+	/* no value of ours starts with "--": a forgotten one */
+	if (strncmp(argv[*i + 1], "--", 2) == 0)
+		return kd_err_set(err, KD_EINVAL, "%s needs a value, not the "
+			"option \"%.60s\"", spec->name, argv[*i + 1]);
+	*value = argv[++*i];
+	return KD_OK;
+}
+
 kd_result
 check_options_parse(int argc, char *const *argv, check_options *opts,
 	kd_err *err)
@@ -352,21 +371,10 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 			return kd_err_set(err, KD_EINVAL, argv[i][0] == '-' ?
 				"unknown option \"%.60s\"" :
 				"unexpected argument \"%.60s\"", argv[i]);
-		if (!spec->takes_value && value != NULL)
-			return kd_err_set(err, KD_EINVAL, "%s takes no value",
-				spec->name);
-		if (spec->takes_value && value == NULL) {
-			if (i + 1 >= argc)
-				return kd_err_set(err, KD_EINVAL, "%s needs a "
-					"value", spec->name);
-			/* no value of ours starts with "--": a forgotten one */
-			if (strncmp(argv[i + 1], "--", 2) == 0)
-				return kd_err_set(err, KD_EINVAL, "%s needs a "
-					"value, not the option \"%.60s\"",
-					spec->name, argv[i + 1]);
-			value = argv[++i];
-		}
-		ret = apply_option(opts, spec, value, &devolution_set, err);
+		ret = option_value(spec, argc, argv, &i, &value, err);
+		if (ret == KD_OK)
+			ret = apply_option(opts, spec, value, &devolution_set,
+				err);
 		if (ret != KD_OK)
 			return ret;
 	}

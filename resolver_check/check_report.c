@@ -44,13 +44,12 @@ check_report_free(check_report *report)
 	check_report_init(report);
 }
 
-kd_result
-check_report_add(check_report *report, finding_severity severity,
-	const char *id, uint32_t code, const char *suffix, const char *target,
-	const char *fmt, ...)
+/* Append an empty finding to REPORT; NULL when the list cannot grow. */
+static finding *
+new_finding(check_report *report, finding_severity severity, const char *id,
+	uint32_t code, const char *suffix, const char *target)
 {
 	finding *f;
-	va_list ap;
 
 	if (report->finding_count == report->finding_capacity) {
 		size_t capacity = report->finding_capacity ?
@@ -59,7 +58,7 @@ check_report_add(check_report *report, finding_severity severity,
 			capacity * sizeof(*grown));
 
 		if (grown == NULL)
-			return KD_ENOMEM;
+			return NULL;
 		report->findings = grown;
 		report->finding_capacity = capacity;
 	}
@@ -70,8 +69,44 @@ check_report_add(check_report *report, finding_severity severity,
 	f->code = code;
 	snprintf(f->suffix, sizeof(f->suffix), "%s", suffix ? suffix : "");
 	snprintf(f->target, sizeof(f->target), "%s", target ? target : "");
+	return f;
+}
+
+kd_result
+check_report_add(check_report *report, finding_severity severity,
+	const char *id, uint32_t code, const char *suffix, const char *target,
+	const char *fmt, ...)
+{
+	finding *f = new_finding(report, severity, id, code, suffix, target);
+	va_list ap;
+
+	if (f == NULL)
+		return KD_ENOMEM;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	return KD_OK;
+}
+
+kd_result
+check_report_add_at(check_report *report, finding_severity severity,
+	const char *id, uint32_t code, const suffix_report *suffix,
+	const char *target, const char *address, const char *fmt, ...)
+{
+	finding *f = new_finding(report, severity, id, code, suffix->suffix,
+		target);
+	int used;
+	va_list ap;
+
+	if (f == NULL)
+		return KD_ENOMEM;
+	used = snprintf(f->message, sizeof(f->message), "%s: %s (%s)",
+		suffix->qname, target, address);
+	if (used < 0 || (size_t)used >= sizeof(f->message))
+		return KD_OK;
+	va_start(ap, fmt);
+	vsnprintf(f->message + used, sizeof(f->message) - (size_t)used, fmt,
+		ap);
 	va_end(ap);
 	return KD_OK;
 }

@@ -182,6 +182,16 @@ kd_result check_report_add(check_report *report, finding_severity severity,
 	const char *id, uint32_t code, const char *suffix, const char *target,
 	const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/*
+ * Add a finding about TARGET at ADDRESS (an NS or a KMS host) of SUFFIX:
+ * its message is "<qname>: TARGET (ADDRESS)" followed by FMT, e.g.
+ * " refuses TCP port 1688". Returns KD_ENOMEM when the list cannot grow.
+ */
+kd_result check_report_add_at(check_report *report, finding_severity severity,
+	const char *id, uint32_t code, const suffix_report *suffix,
+	const char *target, const char *address, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
 /* Order the findings errors first, then warnings, then notes (stable). */
 void check_report_sort_findings(check_report *report);
 

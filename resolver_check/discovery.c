@@ -25,32 +25,33 @@ typedef struct target_lookup {
 	size_t query_aaaa;
 } target_lookup;
 
+/* The distinct targets of every suffix: room for one per host. */
 typedef struct target_table {
 	target_lookup *items;
 	size_t count;
-	size_t capacity;
 } target_table;
 
-static void
-outcome_of_failure(suffix_report *suffix, const query_result *result)
+/*
+ * How the SRV query that ended with RESULT went, when no records are read
+ * from it: not answered, or answered with an rcode other than NOERROR.
+ */
+static suffix_outcome
+outcome_of(const query_result *result)
 {
-	switch (result->status) {
-	case QUERY_TIMEOUT:
-		suffix->outcome = OUTCOME_TIMEOUT;
-		break;
-	case QUERY_MALFORMED:
-		suffix->outcome = OUTCOME_MALFORMED;
-		break;
-	case QUERY_SKIPPED:
-		suffix->outcome = OUTCOME_NOT_CHECKED;
-		break;
-	default:
-		suffix->outcome = OUTCOME_NETERROR;
-		break;
+	if (result->status == QUERY_ANSWERED) {
+		switch (ldns_pkt_get_rcode(result->answer)) {
+		case LDNS_RCODE_NXDOMAIN: return OUTCOME_NXDOMAIN;
+		case LDNS_RCODE_SERVFAIL: return OUTCOME_SERVFAIL;
+		case LDNS_RCODE_REFUSED: return OUTCOME_REFUSED;
+		default: return OUTCOME_OTHER_RCODE;
+		}
 	}
-	snprintf(suffix->rcode, sizeof(suffix->rcode), "%s",
-		query_status_name(result->status));
-	snprintf(suffix->error, sizeof(suffix->error), "%s", result->error);
+	switch (result->status) {
+	case QUERY_TIMEOUT: return OUTCOME_TIMEOUT;
+	case QUERY_MALFORMED: return OUTCOME_MALFORMED;
+	case QUERY_SKIPPED: return OUTCOME_NOT_CHECKED;
+	default: return OUTCOME_NETERROR;
+	}
 }
 
 /* Order hosts: priority, then larger share, then name. */
@@ -179,7 +180,11 @@ take_srv_result(check_report *report, suffix_report *suffix,
 	suffix->truncated = result->truncated;
 	suffix->query_ms = result->elapsed_ms;
 	if (result->status != QUERY_ANSWERED) {
-		outcome_of_failure(suffix, result);
+		suffix->outcome = outcome_of(result);
+		snprintf(suffix->rcode, sizeof(suffix->rcode), "%s",
+			query_status_name(result->status));
+		snprintf(suffix->error, sizeof(suffix->error), "%s",
+			result->error);
 		return KD_OK;
 	}
 	dns_answer_rcode(result->answer, suffix->rcode, sizeof(suffix->rcode));
@@ -193,22 +198,9 @@ take_srv_result(check_report *report, suffix_report *suffix,
 		if (suffix->srv_rrset == NULL)
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
-	switch (rcode) {
-	case LDNS_RCODE_NOERROR:
+	if (rcode == LDNS_RCODE_NOERROR)
 		return take_srv_answer(report, suffix, result->answer, err);
-	case LDNS_RCODE_NXDOMAIN:
-		suffix->outcome = OUTCOME_NXDOMAIN;
-		break;
-	case LDNS_RCODE_SERVFAIL:
-		suffix->outcome = OUTCOME_SERVFAIL;
-		break;
-	case LDNS_RCODE_REFUSED:
-		suffix->outcome = OUTCOME_REFUSED;
-		break;
-	default:
-		suffix->outcome = OUTCOME_OTHER_RCODE;
-		break;
-	}
+	suffix->outcome = outcome_of(result);
 	return KD_OK;
 }
 
@@ -368,28 +360,16 @@ query_suffixes(const check_config *config, query_engine *engine,
 	return ret;
 }
 
-static kd_result
-add_target(target_table *table, const char *name, size_t *index)
+/* The index of NAME in TABLE, added if it is new. */
+static size_t
+add_target(target_table *table, const char *name)
 {
 	for (size_t i = 0; i < table->count; i++) {
-		if (strcmp(table->items[i].name, name) == 0) {
-			*index = i;
-			return KD_OK;
-		}
-	}
-	if (table->count == table->capacity) {
-		size_t capacity = table->capacity ? table->capacity * 2 : 32;
-		target_lookup *grown = realloc(table->items,
-			capacity * sizeof(*grown));
-
-		if (grown == NULL)
-			return KD_ENOMEM;
-		table->items = grown;
-		table->capacity = capacity;
+		if (strcmp(table->items[i].name, name) == 0)
+			return i;
 	}
 	snprintf(table->items[table->count].name, DNAME_BUF_SIZE, "%s", name);
-	*index = table->count++;
-	return KD_OK;
+	return table->count++;
 }
 
 /* Collects the addresses of one answer into a host entry. */
@@ -508,7 +488,6 @@ cap_targets(check_report *report, suffix_report *suffix, target_table *table,
 	for (size_t h = 0; h < suffix->host_count; h++) {
 		host_entry *host = &suffix->hosts[h];
 		bool known = false;
-		size_t index;
 
 		for (size_t i = 0; !known && i < suffix->targets_found &&
 			i < CHECK_TARGET_MAX; i++)
@@ -518,11 +497,8 @@ cap_targets(check_report *report, suffix_report *suffix, target_table *table,
 				"%s", host->rec.target);
 		else if (!known)
 			host->not_checked = true;
-		if (!host->not_checked &&
-			add_target(table, host->rec.target, &index) != KD_OK) {
-			free(seen);
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
-		}
+		if (!host->not_checked)
+			(void)add_target(table, host->rec.target);
 	}
 	free(seen);
 	if (suffix->targets_found > CHECK_TARGET_MAX &&
@@ -540,9 +516,15 @@ static kd_result
 lookup_targets(const check_config *config, query_engine *engine,
 	check_report *report, kd_err *err)
 {
-	target_table table = { NULL, 0, 0 };
+	target_table table = { NULL, 0 };
+	size_t hosts = 0;
 	kd_result ret = KD_OK;
 
+	for (size_t s = 0; s < report->suffix_count; s++)
+		hosts += report->suffixes[s].host_count;
+	table.items = calloc(hosts ? hosts : 1, sizeof(*table.items));
+	if (table.items == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
@@ -568,7 +550,7 @@ lookup_targets(const check_config *config, query_engine *engine,
 
 			if (host->not_checked)
 				continue;
-			add_target(&table, host->rec.target, &t);
+			t = add_target(&table, host->rec.target);
 			ret = fill_host(host,
 				query_engine_result(engine, table.items[t].query_a),
 				query_engine_result(engine,

@@ -12,13 +12,28 @@
 #include "ns_addresses.h"
 
 kd_result
-ns_addresses_ask(ns_addresses *ns, query_engine *engine, const ldns_pkt *pkt,
-	const char *zone, const endpoint *server, kd_err *err)
+ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine, const char *zone,
+	const endpoint *server, kd_err *err)
 {
+	ns->zone = zone;
+	ns->asked = server;
+	return query_engine_add(engine, zone, LDNS_RR_TYPE_NS, server, true,
+		&ns->ns_id, err);
+}
+
+kd_result
+ns_addresses_ask_addresses(ns_addresses *ns, query_engine *engine,
+	kd_err *err)
+{
+	const ldns_pkt *pkt;
 	kd_result ret = KD_OK;
 	size_t n;
 
-	if (!dns_answer_ns(pkt, zone, false, &ns->names, &ns->name_count))
+	if (ns->zone == NULL ||
+		(pkt = query_engine_answer(engine, ns->ns_id)) == NULL)
+		return KD_OK;
+	ns->answered = true;
+	if (!dns_answer_ns(pkt, ns->zone, false, &ns->names, &ns->name_count))
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	ns->names_found = ns->name_count;
 	if (ns->name_count > CHECK_NS_MAX)
@@ -28,9 +43,18 @@ ns_addresses_ask(ns_addresses *ns, query_engine *engine, const ldns_pkt *pkt,
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	for (size_t k = 0; ret == KD_OK && k < n; k++)
 		ret = query_engine_add(engine, ns->names[k / 2], k % 2 ?
-			LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, server, true,
+			LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, ns->asked, true,
 			&ns->ids[k], err);
 	return ret;
+}
+
+kd_result
+ns_addresses_round(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err)
+{
+	(void)config;
+	(void)suffix;
+	return ns_addresses_ask_addresses(item, engine, err);
 }
 
 /* Appends the addresses of one NS name to an ns_addresses. */
@@ -75,7 +99,6 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err)
 {
 	kd_result ret = KD_OK;
-
 	size_t taken = 0;
 
 	for (size_t k = 0; k < ns->name_count * 2; k++) {
@@ -96,6 +119,21 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 			(unsigned)port);
 		ret = endpoint_parse(text, port, &ns->servers[s].at, err);
 	}
+	return ret;
+}
+
+kd_result
+ns_addresses_ask_each(const ns_addresses *ns, query_engine *engine,
+	const char *name, ldns_rr_type type, size_t **ids, kd_err *err)
+{
+	kd_result ret = KD_OK;
+
+	*ids = calloc(ns->server_count ? ns->server_count : 1, sizeof(size_t));
+	if (*ids == NULL)
+		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++)
+		ret = query_engine_add(engine, name, type, &ns->servers[s].at,
+			false, &(*ids)[s], err);
 	return ret;
 }
 

@@ -1,10 +1,12 @@
 /*
- * ns_addresses.h -- the addresses of a zone's NS names, as one server
- * (the --server) gives them, for the checks that then ask each NS.
+ * ns_addresses.h -- the servers of a zone, as one server (the --server)
+ * gives them, for the checks that then ask each of them.
  *
- * ns_addresses_ask() takes the NS names from an answer and queues A and
- * AAAA for each; after query_engine_run(), ns_addresses_collect() gathers
- * the addresses (name by name, A before AAAA) as endpoints to ask. A
+ * Three rounds on one engine: ns_addresses_ask_ns() queues NS <zone>;
+ * after the run, ns_addresses_ask_addresses() queues A and AAAA for each
+ * NS name; after that run, ns_addresses_collect() gathers the addresses
+ * (name by name, A before AAAA) as the servers to ask, and
+ * ns_addresses_ask_each() queues one question to every one of them. A
  * zeroed ns_addresses is empty; ns_addresses_free() frees what it owns.
  */
 #ifndef KMSDNS_NS_ADDRESSES_H
@@ -12,6 +14,7 @@
 
 #include <netinet/in.h>
 #include "check_report.h"
+#include "check_rounds.h"
 #include "dname.h"
 #include "query_engine.h"
 
@@ -23,6 +26,11 @@ typedef struct ns_server {
 } ns_server;
 
 typedef struct ns_addresses {
+	const char *zone;              /* the zone, NULL until asked; not
+	                                  owned */
+	const endpoint *asked;         /* the server asked; not owned */
+	size_t ns_id;                  /* NS <zone> to it */
+	bool answered;                 /* it answered NS <zone> */
 	char (*names)[DNAME_BUF_SIZE]; /* owned; the NS names, at most
 	                                  CHECK_NS_MAX (check_limits.h) */
 	size_t name_count;
@@ -35,13 +43,27 @@ typedef struct ns_addresses {
 } ns_addresses;
 
 /*
- * Read the NS names of ZONE from the answer section of PKT into the empty
- * NS and add their A and AAAA queries, with RD, to SERVER on ENGINE.
- * Returns KD_ENOMEM or KD_EINVAL.
+ * Queue NS <ZONE>, with RD, to SERVER on ENGINE for the empty NS. ZONE
+ * and SERVER must outlive NS. Returns KD_ENOMEM or KD_EINVAL.
  */
-kd_result ns_addresses_ask(ns_addresses *ns, query_engine *engine,
-	const ldns_pkt *pkt, const char *zone, const endpoint *server,
+kd_result ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine,
+	const char *zone, const endpoint *server, kd_err *err);
+
+/*
+ * After the run of ns_addresses_ask_ns(): read the NS names of the zone
+ * from the answer and queue their A and AAAA, with RD, to the same
+ * server. Nothing when NS was not asked or not answered. Returns
+ * KD_ENOMEM or KD_EINVAL.
+ */
+kd_result ns_addresses_ask_addresses(ns_addresses *ns, query_engine *engine,
 	kd_err *err);
+
+/*
+ * ns_addresses_ask_addresses() as a round of a check (check_rounds.h)
+ * whose per-suffix ITEM starts with its ns_addresses.
+ */
+kd_result ns_addresses_round(const check_config *config, query_engine *engine,
+	suffix_report *suffix, void *item, kd_err *err);
 
 /*
  * Gather the addresses the run queries found into NS->servers, each with
@@ -51,6 +73,14 @@ kd_result ns_addresses_ask(ns_addresses *ns, query_engine *engine,
  */
 kd_result ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err);
+
+/*
+ * Queue NAME and TYPE, without RD, to every server of NS (collected) on
+ * ENGINE; *IDS becomes a new array (owned by the caller) of their ids, in
+ * the order of NS->servers. Returns KD_ENOMEM or KD_EINVAL.
+ */
+kd_result ns_addresses_ask_each(const ns_addresses *ns, query_engine *engine,
+	const char *name, ldns_rr_type type, size_t **ids, kd_err *err);
 
 /*
  * Add to REPORT the findings for the limits NS hit (too_many_ns,

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "kms_rpc.h"
+#include "poll_wait.h"
 #include "probe.h"
 
 const char *
@@ -248,7 +249,6 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 	for (;;) {
 		uint64_t now = kd_clock_ms();
 		uint64_t wake = UINT64_MAX;
-		int ready;
 
 		if (settings->deadline_ms != 0 && now >= settings->deadline_ms)
 			break;
@@ -276,13 +276,9 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 		}
 		if (settings->deadline_ms != 0 && settings->deadline_ms < wake)
 			wake = settings->deadline_ms;
-		ready = poll(fds, (nfds_t)slots, kd_clock_until(now, wake));
-		if (ready < 0 && errno != EINTR) {
-			ret = kd_err_set(err, KD_ENET, "poll: %s",
-				strerror(errno));
+		ret = poll_wait(fds, slots, wake, &now, err);
+		if (ret != KD_OK)
 			break;
-		}
-		now = kd_clock_ms();
 		for (size_t i = 0; i < slots; i++) {
 			if (slot[i].target == NULL)
 				continue;

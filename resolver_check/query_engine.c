@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "poll_wait.h"
 #include "dname.h"
 #include "query_engine.h"
 
@@ -671,7 +672,6 @@ query_engine_run(query_engine *engine, kd_err *err)
 		uint64_t wake = engine->deadline_ms ? engine->deadline_ms :
 			UINT64_MAX;
 		size_t n = 0;
-		int ready;
 
 		if (engine->deadline_ms != 0 && now >= engine->deadline_ms) {
 			skip_unfinished(engine, now);
@@ -712,14 +712,10 @@ query_engine_run(query_engine *engine, kd_err *err)
 				break;
 			continue;
 		}
-		ready = poll(fds, (nfds_t)n, kd_clock_until(now, wake));
-		if (ready < 0 && errno != EINTR) {
-			ret = kd_err_set(err, KD_ENET, "poll: %s",
-				strerror(errno));
+		ret = poll_wait(fds, n, wake, &now, err);
+		if (ret != KD_OK)
 			break;
-		}
-		now = kd_clock_ms();
-		for (size_t i = 0; ready > 0 && i < n; i++) {
+		for (size_t i = 0; i < n; i++) {
 			query *q = active[i];
 
 			if (fds[i].revents == 0)

@@ -247,6 +247,41 @@ judge_records(const check_config *config, check_report *report,
 	return KD_OK;
 }
 
+/* The finding when the probe of ADDR, of HOST, found no KMS host. */
+static kd_result
+judge_probe(check_report *report, const suffix_report *suffix,
+	const host_entry *host, const host_address *addr)
+{
+	const char *target = host->rec.target;
+	const unsigned port = host->rec.port;
+
+	switch (addr->probe) {
+	case PROBE_CLOSED:
+		return check_report_add_at(report, SEVERITY_WARNING,
+			"port_closed", WINCODE_RPC_UNAVAILABLE, suffix, target,
+			addr->text, " refuses TCP port %u: nothing listens "
+			"there", port);
+	case PROBE_FILTERED:
+		return check_report_add_at(report, SEVERITY_WARNING,
+			"port_filtered", WINCODE_RPC_UNAVAILABLE, suffix,
+			target, addr->text, " does not answer on TCP port %u "
+			"within %u ms (a firewall dropping it, or an "
+			"overloaded host)", port, addr->probe_ms);
+	case PROBE_NOT_KMS:
+		return check_report_add_at(report, SEVERITY_WARNING, "not_kms",
+			WINCODE_KMS_NOT_ENABLED, suffix, target, addr->text,
+			" accepts TCP port %u but is not a KMS host: %s", port,
+			addr->probe_detail);
+	case PROBE_ERROR:
+		return check_report_add_at(report, SEVERITY_WARNING,
+			"probe_error", WINCODE_RPC_UNAVAILABLE, suffix, target,
+			addr->text, " cannot be reached on TCP port %u: %s",
+			port, strerror(addr->probe_errno));
+	default:
+		return KD_OK;
+	}
+}
+
 /* Probe findings of SUFFIX; sets *UP to the number of reachable hosts. */
 static kd_result
 judge_probes(check_report *report, suffix_report *suffix, size_t *up)
@@ -260,38 +295,9 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 		const host_entry *host = &suffix->hosts[i];
 
 		for (size_t a = 0; a < host->address_count; a++) {
-			const host_address *addr = &host->addresses[a];
-
-			if (addr->probe == PROBE_CLOSED)
-				ADD(report, SEVERITY_WARNING, "port_closed",
-					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s: %s (%s) refuses "
-					"TCP port %u: nothing listens there",
-					suffix->qname, host->rec.target, addr->text,
-					(unsigned)host->rec.port);
-			else if (addr->probe == PROBE_FILTERED)
-				ADD(report, SEVERITY_WARNING, "port_filtered",
-					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s: %s (%s) does not "
-					"answer on TCP port %u within %u ms (a firewall "
-					"dropping it, or an overloaded host)",
-					suffix->qname, host->rec.target, addr->text,
-					(unsigned)host->rec.port, addr->probe_ms);
-			else if (addr->probe == PROBE_NOT_KMS)
-				ADD(report, SEVERITY_WARNING, "not_kms",
-					WINCODE_KMS_NOT_ENABLED, suffix->suffix,
-					host->rec.target, "%s: %s (%s) accepts TCP "
-					"port %u but is not a KMS host: %s",
-					suffix->qname, host->rec.target, addr->text,
-					(unsigned)host->rec.port, addr->probe_detail);
-			else if (addr->probe == PROBE_ERROR)
-				ADD(report, SEVERITY_WARNING, "probe_error",
-					WINCODE_RPC_UNAVAILABLE, suffix->suffix,
-					host->rec.target, "%s: %s (%s) cannot be "
-					"reached on TCP port %u: %s",
-					suffix->qname, host->rec.target, addr->text,
-					(unsigned)host->rec.port,
-					strerror(addr->probe_errno));
+			if (judge_probe(report, suffix, host,
+				&host->addresses[a]) != KD_OK)
+				return KD_ENOMEM;
 		}
 		if (host->reachable) {
 			if (*up == 0)

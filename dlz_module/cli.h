@@ -60,6 +60,8 @@ typedef struct cli {
 	bool json;        /* --json */
 	bool dry_run;     /* --dry-run: say what would change, change nothing */
 	cli_change *change; /* the command's, filled in by its body */
+	registry_cli_log_fn log; /* where changes go: syslog by default */
+	void *log_ctx;
 } cli;
 
 /* ---- commands and their options (cli_main.c) ------------------------- */
@@ -288,8 +290,11 @@ void cli_user(char *out, size_t len);
 /* Record C's change in the audit table of REG (in its transaction). */
 kd_result cli_change_audit(const cli *c, registry *reg, kd_err *err);
 
-/* Send C's change to syslog, one line. */
+/* Send C's change to its log (syslog by default), one line. */
 void cli_change_syslog(const cli *c);
+
+/* The default log of changes: syslog(3) as kmsdns-registry. */
+void cli_syslog_line(void *ctx, const char *line);
 
 /*
  * Start the JSON result of a changing command: {"changed", "command"; the

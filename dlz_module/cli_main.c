@@ -400,6 +400,14 @@ read_clock(cli *c)
 int
 registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
+	const registry_cli_io io = { .out = out, .err = err };
+
+	return registry_cli_run(argc, argv, &io);
+}
+
+int
+registry_cli_run(int argc, char **argv, const registry_cli_io *io)
+{
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -408,7 +416,11 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
-	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
+	FILE *const out = io->out;
+	FILE *const err = io->err;
+	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY"),
+		.log = io->log != NULL ? io->log : cli_syslog_line,
+		.log_ctx = io->log_ctx };
 	bool seen[OPT_LAST - 256] = { false };
 	char shown[CLI_QUOTE_MAX];
 	int id;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,6 +37,7 @@ typedef struct fixture {
 	char path[TMP_REGISTRY_PATH_MAX];
 	char out[OUTPUT_MAX];
 	char err[OUTPUT_MAX];
+	char log[OUTPUT_MAX];  /* the change log lines of the last run */
 } fixture;
 
 static int
@@ -75,6 +77,16 @@ slurp(FILE *fp, char *buf, size_t len)
 	(void)fclose(fp);
 }
 
+/* The change log of registry_cli_run(): LINE and a newline into F->log. */
+static void
+capture_log(void *ctx, const char *line)
+{
+	fixture *f = ctx;
+	const size_t used = strlen(f->log);
+
+	(void)snprintf(f->log + used, sizeof(f->log) - used, "%s\n", line);
+}
+
 /*
  * Run kmsdns-registry with the arguments ARGV (NULL-terminated) as given,
  * without adding --db; keep the output in F.
@@ -94,7 +106,10 @@ run_argv(fixture *f, const char *const *args)
 	FILE *err = tmpfile();
 	assert_non_null(out);
 	assert_non_null(err);
-	const int code = registry_cli_main(argc, argv, out, err);
+	const registry_cli_io io = { .out = out, .err = err,
+		.log = capture_log, .log_ctx = f };
+	f->log[0] = '\0';
+	const int code = registry_cli_run(argc, argv, &io);
 	slurp(out, f->out, sizeof(f->out));
 	slurp(err, f->err, sizeof(f->err));
 	return code;
@@ -1216,6 +1231,54 @@ test_audit_log(void **state)
 	assert_contains(f->out, "\"command\":\"scavenge\"");
 }
 
+/* Each change sends one line to the log (syslog): command, identity, user. */
+static void
+test_change_log(void **state)
+{
+	fixture *f = *state;
+
+	(void)setenv("SUDO_USER", "alice", 1);
+	make_zone(f);
+	static const char zone_add[] = "user alice: zone add zone "
+		"corp.example.test corp.example.test: \"\" -> \"ns=ns1.";
+	assert_true(strncmp(f->log, zone_add, sizeof(zone_add) - 1) == 0);
+	assert_int_equal(strchr(f->log, '\n') - f->log + 1,
+		(ptrdiff_t)strlen(f->log));
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_string_equal(f->log, "user alice: grant zone "
+		"corp.example.test KMS1$@EXAMPLE.TEST: \"\" -> \"any\"\n");
+
+	/* Nothing changed, nothing committed, or a failure: no line. */
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_string_equal(f->log, "");
+	assert_ran(f, RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"--dry-run"));
+	assert_string_equal(f->log, "");
+	assert_int_equal(RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone",
+		"nowhere.test"), REGISTRY_CLI_EXIT_FAILED);
+	assert_string_equal(f->log, "");
+
+	/* The real user when SUDO_USER is unset; a line stays one line. */
+	(void)unsetenv("SUDO_USER");
+	const struct passwd *pw = getpwuid(getuid());
+	char want[512];
+	assert_non_null(pw);
+	(void)snprintf(want, sizeof(want), "user %s: revoke zone "
+		"corp.example.test KMS1$@EXAMPLE.TEST: \"any\" -> \"\"\n",
+		pw->pw_name);
+	assert_ran(f, RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone", ZONE));
+	assert_string_equal(f->log, want);
+	(void)setenv("SUDO_USER", "eve\nuser root", 1);
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE));
+	(void)unsetenv("SUDO_USER");
+	assert_contains(f->log, "user eve?user root: host add zone "
+		"corp.example.test kms1.corp.example.test: ");
+	assert_int_equal(strchr(f->log, '\n') - f->log + 1,
+		(ptrdiff_t)strlen(f->log));
+}
+
 int
 main(void)
 {
@@ -1250,6 +1313,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_zone_set_keeps_registrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_log, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_change_log, setup,
 			teardown),
 	};
 

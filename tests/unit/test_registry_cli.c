@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cli_conv.h"
 #include "kd_result.h"
@@ -1231,6 +1232,64 @@ test_audit_log(void **state)
 	assert_contains(f->out, "\"command\":\"scavenge\"");
 }
 
+/*
+ * A registry of schema version 2, as an older kmsdns left it: no audit
+ * table (version 3), no catalog (version 4).
+ */
+static void
+make_v2_registry(const fixture *f)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE audit;"
+		"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;"
+		"DROP TRIGGER catalog_member_added;"
+		"DROP TRIGGER catalog_member_removed;"
+		"DROP TRIGGER catalog_member_changed;"
+		"DROP INDEX zones_by_catalog_id;"
+		"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;"
+		"DROP TABLE catalog_notify;"
+		"ALTER TABLE zones DROP COLUMN catalog_id;"
+		"ALTER TABLE zones DROP COLUMN catalog_member;"
+		"UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/*
+ * The read-only commands read a registry no writer has upgraded; log says
+ * in one line that there is no audit log yet (exit 1), until a change.
+ */
+static void
+test_log_of_old_registry(void **state)
+{
+	fixture *f = *state;
+	char message[512];
+
+	make_zone(f);
+	make_v2_registry(f);
+	(void)snprintf(message, sizeof(message), "registry %s: schema version "
+		"2 has no audit log yet; the first change by kmsdns-registry "
+		"or the module upgrades it", f->path);
+	assert_failed(f, RUN(f, "log"), REGISTRY_CLI_EXIT_FAILED, message);
+	assert_string_equal(f->out, "");
+	assert_failed(f, RUN(f, "log", "--json", "--zone", ZONE),
+		REGISTRY_CLI_EXIT_FAILED, message);
+	assert_string_equal(f->out, "");
+	assert_ran(f, RUN(f, "scavenge", "--dry-run"));
+	assert_contains(f->out, "0 audit entries would be deleted\n");
+	assert_ran(f, RUN(f, "zone", "list"));
+	assert_contains(f->out, ZONE);
+
+	/* The first change upgrades the file and is its first entry. */
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_contains(f->out, "[{\"id\":1,");
+	assert_contains(f->out, "\"command\":\"grant\"");
+}
+
 /* Each change sends one line to the log (syslog): command, identity, user. */
 static void
 test_change_log(void **state)
@@ -1315,6 +1374,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_log, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(test_change_log, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_log_of_old_registry, setup,
 			teardown),
 	};
 

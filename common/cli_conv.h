@@ -37,6 +37,15 @@
 int cli_usage_error(FILE *out, const char *program, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * cli_usage_error() of the command COMMAND of a tool with commands
+ * ("host add"): "PROGRAM: COMMAND: MESSAGE (see PROGRAM COMMAND --help)",
+ * one line to OUT; returns CLI_EX_USAGE.
+ */
+int cli_command_usage_error(FILE *out, const char *program,
+	const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Print the --version line "PROGRAM (kmsdns) VERSION" to OUT. */
 void cli_version(FILE *out, const char *program);
 

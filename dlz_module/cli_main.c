@@ -55,8 +55,7 @@ cli_option_repeats(int id)
 
 /* A usage error of the command NAME: one line pointing to its --help. */
 #define USAGE_ERROR(c, name, fmt, ...) \
-	cli_message((c), REGISTRY_CLI_EXIT_USAGE, "%s: " fmt \
-		" (see " PROGRAM " %s --help)", (name), __VA_ARGS__, (name))
+	cli_command_usage_error((c)->err, PROGRAM, (name), fmt, __VA_ARGS__)
 
 /*
  * Parse the options of CMD from ARGV (ARGV[0] is the last command word).
@@ -70,6 +69,7 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 {
 	char name[64];
 	char option[80];
+	char shown[CLI_QUOTE_MAX];
 	int id;
 
 	command_name(cmd, name, sizeof(name));
@@ -87,7 +87,8 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 					(char)optopt);
 			}
 			return USAGE_ERROR(c, name, "unknown option %s",
-				argv[optind - 1]);
+				cli_quote_str(argv[optind - 1], shown,
+				sizeof(shown)));
 		}
 		if (id == ':') {
 			return USAGE_ERROR(c, name, "--%s needs a value",
@@ -135,8 +136,9 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 		return USAGE_ERROR(c, name, "missing %.*s", (int)len, missing);
 	}
 	if (cmd->max_args >= 0 && *count > cmd->max_args) {
-		return USAGE_ERROR(c, name, "unexpected argument \"%s\"",
-			(*pos)[cmd->max_args]);
+		return USAGE_ERROR(c, name, "unexpected argument %s",
+			cli_quote_str((*pos)[cmd->max_args], shown,
+			sizeof(shown)));
 	}
 	return -1;
 }
@@ -327,11 +329,13 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		return REGISTRY_CLI_EXIT_OK;
 	}
 	if (argc < 2) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"%s: missing action (use %s)", group, actions);
+		return cli_command_usage_error(c->err, PROGRAM, group,
+			"missing action; use %s", actions);
 	}
-	return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-		"%s: unknown action \"%s\" (use %s)", group, argv[1], actions);
+	char shown[CLI_QUOTE_MAX];
+	return cli_command_usage_error(c->err, PROGRAM, group,
+		"unknown action %s; use %s", cli_quote_str(argv[1], shown,
+		sizeof(shown)), actions);
 }
 
 static int

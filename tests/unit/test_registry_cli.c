@@ -384,9 +384,11 @@ test_usage_errors(void **state)
 		{ { "-x", NULL },
 			"unknown option -x (see kmsdns-registry --help)" },
 		{ { "zone", NULL },
-			"zone: missing action (use add, set, remove or list)" },
+			"zone: missing action; use add, set, remove or list "
+			"(see kmsdns-registry zone --help)" },
 		{ { "config", "put", NULL },
-			"config: unknown action \"put\" (use get or set)" },
+			"config: unknown action \"put\"; use get or set (see "
+			"kmsdns-registry config --help)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--priority", "70000",
 			NULL }, "--priority: 70000 is out of range 0-65535" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--weight", "-1",
@@ -421,8 +423,14 @@ test_usage_errors(void **state)
 			"(2026-12-06, 2026-12-06T10:00:00Z) nor a duration "
 			"before now (90m, 1d)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--frob", NULL },
-			"host add: unknown option --frob (see kmsdns-registry "
-			"host add --help)" },
+			"host add: unknown option \"--frob\" (see "
+			"kmsdns-registry host add --help)" },
+		{ { "site", "list", "--fr\001ob", NULL },
+			"site list: unknown option \"--fr\\x01ob\" (see "
+			"kmsdns-registry site list --help)" },
+		{ { "site", "li\377st", NULL },
+			"site: unknown action \"li\\xffst\"; use add, remove or "
+			"list (see kmsdns-registry site --help)" },
 		{ { "host", "list", "--json=yes", NULL },
 			"host list: --json takes no value (see kmsdns-registry "
 			"host list --help)" },
@@ -507,8 +515,8 @@ test_usage_errors(void **state)
 			"max-update-records, max-self-addresses or "
 			"max-srv-answer-bytes)" },
 		{ { "scavenge", "--now", NULL },
-			"scavenge: unknown option --now (see kmsdns-registry "
-			"scavenge --help)" },
+			"scavenge: unknown option \"--now\" (see "
+			"kmsdns-registry scavenge --help)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -541,8 +549,8 @@ test_verify_exit_status(void **state)
 	assert_int_equal(RUN(f, "verify", "--named-conf", conf, "--json"),
 		REGISTRY_CLI_EXIT_UNCHECKED);
 	assert_failed(f, RUN(f, "verify", "--frob"), REGISTRY_CLI_EXIT_USAGE,
-		"verify: unknown option --frob (see kmsdns-registry verify "
-		"--help)");
+		"verify: unknown option \"--frob\" (see kmsdns-registry "
+		"verify --help)");
 }
 
 static void

@@ -745,6 +745,62 @@ test_host_commands(void **state)
 	assert_contains(f->out, "kms2.provider.test");
 }
 
+/* An address of NAME in ZONE, as a dynamic update stores it, with no SRV. */
+static void
+put_update_address(const fixture *f, const char *name, const char *address)
+{
+	registry *reg = NULL;
+	kd_err err = { "" };
+	registry_address addr = {
+		.zone = ZONE, .ttl = 600, .origin = REGISTRY_ORIGIN_UPDATE,
+		.signer = "KMS9$@EXAMPLE.TEST", .state = REGISTRY_STATE_ACTIVE,
+	};
+
+	(void)snprintf(addr.name, sizeof(addr.name), "%s", name);
+	(void)snprintf(addr.address, sizeof(addr.address), "%s", address);
+	assert_int_equal(registry_open(f->path, false, &reg, &err), KD_OK);
+	assert_int_equal(registry_put_address(reg, &addr, T0, &err), KD_OK);
+	registry_close(reg);
+}
+
+/* host list names every address export serves, SRV registration or not. */
+static void
+test_host_list_address_only(void **state)
+{
+	fixture *f = *state;
+
+	make_zone(f);
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--address",
+		"192.0.2.10"));
+	put_update_address(f, "kms9." ZONE, "192.0.2.99");
+	put_update_address(f, "kms9." ZONE, "2001:db8::99");
+	assert_ran(f, RUN(f, "export", ZONE));
+	assert_contains(f->out, "kms9.corp.example.test.\t600\tIN\tA\t"
+		"192.0.2.99\n");
+
+	assert_ran(f, RUN(f, "host", "list", "--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "\"target\":\"kms1.corp.example.test\","
+		"\"priority\":0,");
+	assert_contains(f->out, ",{\"zone\":\"corp.example.test\",\"target\":"
+		"\"kms9.corp.example.test\",\"priority\":null,\"weight\":null,"
+		"\"port\":null,\"ttl\":null,\"site\":null,\"origin\":null,"
+		"\"signer\":null,\"created\":null,\"refreshed\":null,"
+		"\"state\":null,\"addresses\":[{\"address\":\"192.0.2.99\","
+		"\"type\":\"A\",\"ttl\":600,\"origin\":\"update\",\"signer\":"
+		"\"KMS9$@EXAMPLE.TEST\",\"created\":\"2023-11-14T22:13:20Z\","
+		"\"refreshed\":\"2023-11-14T22:13:20Z\",\"state\":\"active\"},"
+		"{\"address\":\"2001:db8::99\",\"type\":\"AAAA\",");
+	/* Once each: kms1 with its SRV, kms9 once for its two addresses. */
+	assert_null(strstr(strstr(f->out, "\"kms1.") + 1, "\"kms1."));
+	assert_null(strstr(strstr(f->out, "\"kms9.") + 1, "\"kms9."));
+
+	assert_ran(f, RUN(f, "host", "list", ZONE));
+	assert_contains(f->out, "corp.example.test  kms9.corp.example.test  "
+		"-         -       -     -     -     -       -       -    ");
+	assert_contains(f->out, "192.0.2.99, 2001:db8::99\n");
+}
+
 static void
 test_failed_command_changes_nothing(void **state)
 {
@@ -1362,6 +1418,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_host_commands, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_host_list_address_only,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_failed_command_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_commands, setup,

@@ -10,43 +10,23 @@
 
 #include "cli_conv.h"
 
-/* The usage error of PROGRAM, or of its COMMAND when not NULL. */
-static int
-usage_error(FILE *out, const char *program, const char *command,
-	const char *fmt, va_list ap)
-{
-	fprintf(out, "%s: ", program);
-	if (command != NULL)
-		fprintf(out, "%s: ", command);
-	vfprintf(out, fmt, ap);
-	if (command != NULL)
-		fprintf(out, " (see %s %s --help)\n", program, command);
-	else
-		fprintf(out, " (see %s --help)\n", program);
-	return CLI_EX_USAGE;
-}
-
-int
-cli_usage_error(FILE *out, const char *program, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	const int code = usage_error(out, program, NULL, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 int
 cli_command_usage_error(FILE *out, const char *program, const char *command,
 	const char *fmt, ...)
 {
 	va_list ap;
 
+	fprintf(out, "%s: ", program);
+	if (command != NULL)
+		fprintf(out, "%s: ", command);
 	va_start(ap, fmt);
-	const int code = usage_error(out, program, command, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
-	return code;
+	if (command != NULL)
+		fprintf(out, " (see %s %s --help)\n", program, command);
+	else
+		fprintf(out, " (see %s --help)\n", program);
+	return CLI_EX_USAGE;
 }
 
 void

@@ -11,15 +11,21 @@
 #include "cli_conv.h"
 
 int
-cli_usage_error(FILE *out, const char *program, const char *fmt, ...)
+cli_command_usage_error(FILE *out, const char *program, const char *command,
+	const char *fmt, ...)
 {
 	va_list ap;
 
 	fprintf(out, "%s: ", program);
+	if (command != NULL)
+		fprintf(out, "%s: ", command);
 	va_start(ap, fmt);
 	vfprintf(out, fmt, ap);
 	va_end(ap);
-	fprintf(out, " (see %s --help)\n", program);
+	if (command != NULL)
+		fprintf(out, " (see %s %s --help)\n", program, command);
+	else
+		fprintf(out, " (see %s --help)\n", program);
 	return CLI_EX_USAGE;
 }
 

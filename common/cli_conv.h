@@ -30,12 +30,22 @@
 #define CLI_QUOTE_MAX (2 + 4 * CLI_QUOTE_SHOWN + 3 + 1)
 
 /*
+ * Print "PROGRAM: COMMAND: MESSAGE (see PROGRAM COMMAND --help)" as one
+ * line to OUT, for the command COMMAND ("host add") of a tool with
+ * commands, and return CLI_EX_USAGE. COMMAND NULL: the usage error of the
+ * program itself, cli_usage_error().
+ */
+int cli_command_usage_error(FILE *out, const char *program,
+	const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
  * Print "PROGRAM: MESSAGE (see PROGRAM --help)" as one line to OUT and
  * return CLI_EX_USAGE, so that main() reads
  * `return cli_usage_error(stderr, "kmsdns-publish", "...", ...)`.
  */
-int cli_usage_error(FILE *out, const char *program, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+#define cli_usage_error(out, program, ...) \
+	cli_command_usage_error((out), (program), NULL, __VA_ARGS__)
 
 /* Print the --version line "PROGRAM (kmsdns) VERSION" to OUT. */
 void cli_version(FILE *out, const char *program);

@@ -68,6 +68,8 @@ typedef struct cli {
 	void *args;       /* its options as parsed: cmd->args_size bytes */
 	char **pos;       /* its positional arguments */
 	int pos_count;
+	registry_cli_log_fn log; /* where changes go: syslog by default */
+	void *log_ctx;
 } cli;
 
 /* ---- commands and their options (cli_main.c) ------------------------- */
@@ -362,8 +364,11 @@ void cli_user(char *out, size_t len);
 /* Record C's change in the audit table of REG (in its transaction). */
 kd_result cli_change_audit(const cli *c, registry *reg, kd_err *err);
 
-/* Send C's change to syslog, one line. */
+/* Send C's change to its log (syslog by default), one line. */
 void cli_change_syslog(const cli *c);
+
+/* The default log of changes: syslog(3) as kmsdns-registry. */
+void cli_syslog_line(void *ctx, const char *line);
 
 /*
  * Start the JSON result of a changing command: {"changed", "command"; the

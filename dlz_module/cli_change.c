@@ -97,15 +97,23 @@ cli_change_audit(const cli *c, registry *reg, kd_err *err)
 
 /* TEXT with control characters as '?' (syslog lines are single). */
 static void
-one_line(const char *text, char *out, size_t len)
+one_line(char *text)
 {
-	size_t i = 0;
-
-	for (; text != NULL && text[i] != '\0' && i + 1 < len; i++) {
-		const unsigned char byte = (unsigned char)text[i];
-		out[i] = byte < 0x20 || byte == 0x7f ? '?' : (char)byte;
+	for (; *text != '\0'; text++) {
+		const unsigned char byte = (unsigned char)*text;
+		if (byte < 0x20 || byte == 0x7f) {
+			*text = '?';
+		}
 	}
-	out[i] = '\0';
+}
+
+void
+cli_syslog_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	openlog(PROGRAM, LOG_PID, LOG_USER);
+	syslog(LOG_NOTICE, "%s", line);
+	closelog();
 }
 
 void
@@ -113,19 +121,20 @@ cli_change_syslog(const cli *c)
 {
 	const cli_change *change = c->change;
 	char user[REGISTRY_IDENTITY_MAX];
-	char old_value[512], new_value[512];
+	char line[2560];
 
 	if (change == NULL || !change->changed) {
 		return;
 	}
 	cli_user(user, sizeof(user));
-	one_line(change->old_value, old_value, sizeof(old_value));
-	one_line(change->new_value, new_value, sizeof(new_value));
-	openlog(PROGRAM, LOG_PID, LOG_USER);
-	syslog(LOG_NOTICE, "user %s: %s%s%s %s: \"%s\" -> \"%s\"", user,
-		change->command, change->zone[0] != '\0' ? " zone " : "",
-		change->zone, change->object, old_value, new_value);
-	closelog();
+	(void)snprintf(line, sizeof(line), "user %s: %s%s%s %s: \"%.511s\" -> "
+		"\"%.511s\"", user, change->command,
+		change->zone[0] != '\0' ? " zone " : "", change->zone,
+		change->object, change->old_value != NULL ?
+		change->old_value : "", change->new_value != NULL ?
+		change->new_value : "");
+	one_line(line);
+	c->log(c->log_ctx, line);
 }
 
 void

@@ -378,9 +378,73 @@ run_host_remove(cli *c)
 	return code;
 }
 
+/* The A/AAAA records of NAME in ZONE of DS, as the JSON "addresses". */
+static void
+json_addresses(json_out *w, const registry_dataset *ds, const char *zone,
+	const char *name)
+{
+	char created[CLI_TIME_MAX], refreshed[CLI_TIME_MAX];
+
+	json_key(w, "addresses");
+	json_array_begin(w);
+	for (size_t j = 0; j < ds->address_count; j++) {
+		const registry_address *addr = &ds->addresses[j];
+		if (strcmp(addr->zone, zone) != 0 ||
+			strcmp(addr->name, name) != 0) {
+			continue;
+		}
+		format_time(addr->created, created, sizeof(created));
+		format_time(addr->refreshed, refreshed, sizeof(refreshed));
+		json_object_begin(w);
+		json_kv_string(w, "address", addr->address);
+		json_kv_string(w, "type",
+			strchr(addr->address, ':') != NULL ? "AAAA" : "A");
+		json_kv_int(w, "ttl", addr->ttl);
+		json_kv_string(w, "origin", registry_origin_name(addr->origin));
+		json_kv_string(w, "signer", addr->signer);
+		json_kv_string(w, "created", created);
+		json_kv_string(w, "refreshed", refreshed);
+		json_kv_string(w, "state", registry_state_name(addr->state));
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+/*
+ * Whether address INDEX of DS is the first one of a name without SRV
+ * registration in its zone (listed once, after the registrations).
+ */
+static bool
+address_only_name(const registry_dataset *ds, size_t index)
+{
+	const registry_address *addr = &ds->addresses[index];
+
+	for (size_t i = 0; i < ds->host_count; i++) {
+		if (strcmp(ds->hosts[i].zone, addr->zone) == 0 &&
+			strcmp(ds->hosts[i].srv.target, addr->name) == 0) {
+			return false;
+		}
+	}
+	for (size_t i = 0; i < index; i++) {
+		if (strcmp(ds->addresses[i].zone, addr->zone) == 0 &&
+			strcmp(ds->addresses[i].name, addr->name) == 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Every SRV registration with the addresses of its target, then every
+ * other name with addresses, its SRV keys null: all that export serves.
+ */
 static void
 host_list_json(const cli *c, const registry_dataset *ds)
 {
+	static const char *const srv_keys[] = {
+		"priority", "weight", "port", "ttl", "site", "origin", "signer",
+		"created", "refreshed", "state",
+	};
 	json_out w;
 	char created[CLI_TIME_MAX], refreshed[CLI_TIME_MAX];
 
@@ -403,32 +467,23 @@ host_list_json(const cli *c, const registry_dataset *ds)
 		json_kv_string(&w, "created", created);
 		json_kv_string(&w, "refreshed", refreshed);
 		json_kv_string(&w, "state", registry_state_name(h->state));
-		json_key(&w, "addresses");
-		json_array_begin(&w);
-		for (size_t j = 0; j < ds->address_count; j++) {
-			const registry_address *addr = &ds->addresses[j];
-			if (strcmp(addr->zone, h->zone) != 0 ||
-				strcmp(addr->name, h->srv.target) != 0) {
-				continue;
-			}
-			format_time(addr->created, created, sizeof(created));
-			format_time(addr->refreshed, refreshed,
-				sizeof(refreshed));
-			json_object_begin(&w);
-			json_kv_string(&w, "address", addr->address);
-			json_kv_string(&w, "type",
-				strchr(addr->address, ':') != NULL ? "AAAA" : "A");
-			json_kv_int(&w, "ttl", addr->ttl);
-			json_kv_string(&w, "origin",
-				registry_origin_name(addr->origin));
-			json_kv_string(&w, "signer", addr->signer);
-			json_kv_string(&w, "created", created);
-			json_kv_string(&w, "refreshed", refreshed);
-			json_kv_string(&w, "state",
-				registry_state_name(addr->state));
-			json_object_end(&w);
+		json_addresses(&w, ds, h->zone, h->srv.target);
+		json_object_end(&w);
+	}
+	for (size_t i = 0; i < ds->address_count; i++) {
+		const registry_address *addr = &ds->addresses[i];
+		if (!address_only_name(ds, i)) {
+			continue;
 		}
-		json_array_end(&w);
+		json_object_begin(&w);
+		json_kv_string(&w, "zone", addr->zone);
+		json_kv_string(&w, "target", addr->name);
+		for (size_t k = 0; k < sizeof(srv_keys) / sizeof(srv_keys[0]);
+			k++) {
+			json_key(&w, srv_keys[k]);
+			json_null(&w);
+		}
+		json_addresses(&w, ds, addr->zone, addr->name);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
@@ -485,6 +540,18 @@ host_list_text(const cli *c, const registry_dataset *ds)
 			created, refreshed, registry_state_name(h->state),
 			addresses,
 		};
+		t.failed = t.failed || addresses == NULL;
+		table_add(&t, row);
+		free(addresses);
+	}
+	for (size_t i = 0; i < ds->address_count; i++) {
+		const registry_address *addr = &ds->addresses[i];
+		if (!address_only_name(ds, i)) {
+			continue;
+		}
+		char *addresses = host_addresses(ds, addr->zone, addr->name);
+		const char *row[13] = { addr->zone, addr->name };
+		row[12] = addresses;
 		t.failed = t.failed || addresses == NULL;
 		table_add(&t, row);
 		free(addresses);
@@ -549,21 +616,27 @@ const cli_command cli_host_commands[] = {
 		.synopsis = "[ZONE] [--json]",
 		CLI_LIST(host_list_json, host_list_text),
 		.summary = "List the SRV registrations (of ZONE, or of all "
-			"zones) with their state\nnow and their addresses.",
+			"zones) with their state\nnow and their addresses, "
+			"then the names with addresses but no SRV\n"
+			"registration.",
 		.details =
 			"Columns: zone, target, priority, weight, port, ttl, "
 			"site, origin (static or\n"
 			"update), signer, created, refreshed (ISO 8601 UTC), "
 			"state (active, stale,\n"
 			"expired), addresses (the A/AAAA records of the "
-			"target).\n"
+			"target); a name without SRV\n"
+			"registration shows only its zone, name and "
+			"addresses.\n"
 			"JSON: [{\"zone\", \"target\", \"priority\", "
 			"\"weight\", \"port\", \"ttl\", \"site\",\n"
 			"  \"origin\", \"signer\", \"created\", "
 			"\"refreshed\", \"state\", \"addresses\":\n"
 			"  [{\"address\", \"type\", \"ttl\", \"origin\", "
 			"\"signer\", \"created\", \"refreshed\",\n"
-			"  \"state\"}]}]\n",
+			"  \"state\"}]}]; for a name without SRV "
+			"registration \"priority\" to \"state\"\n"
+			"  are null.\n",
 	},
 	CLI_COMMANDS_END,
 };

@@ -55,8 +55,7 @@ cli_option_repeats(int id)
 
 /* A usage error of the command NAME: one line pointing to its --help. */
 #define USAGE_ERROR(c, name, fmt, ...) \
-	cli_message((c), REGISTRY_CLI_EXIT_USAGE, "%s: " fmt \
-		" (see " PROGRAM " %s --help)", (name), __VA_ARGS__, (name))
+	cli_command_usage_error((c)->err, PROGRAM, (name), fmt, __VA_ARGS__)
 
 /*
  * Parse the options of CMD from ARGV (ARGV[0] is the last command word).
@@ -70,6 +69,7 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 {
 	char name[64];
 	char option[80];
+	char shown[CLI_QUOTE_MAX];
 	int id;
 
 	command_name(cmd, name, sizeof(name));
@@ -87,7 +87,8 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 					(char)optopt);
 			}
 			return USAGE_ERROR(c, name, "unknown option %s",
-				argv[optind - 1]);
+				cli_quote_str(argv[optind - 1], shown,
+				sizeof(shown)));
 		}
 		if (id == ':') {
 			return USAGE_ERROR(c, name, "--%s needs a value",
@@ -135,8 +136,9 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 		return USAGE_ERROR(c, name, "missing %.*s", (int)len, missing);
 	}
 	if (cmd->max_args >= 0 && *count > cmd->max_args) {
-		return USAGE_ERROR(c, name, "unexpected argument \"%s\"",
-			(*pos)[cmd->max_args]);
+		return USAGE_ERROR(c, name, "unexpected argument %s",
+			cli_quote_str((*pos)[cmd->max_args], shown,
+			sizeof(shown)));
 	}
 	return -1;
 }
@@ -259,7 +261,8 @@ print_help(FILE *out)
 		"  0   done, or already so\n"
 		"  1   the operation failed (registry error, not found, "
 		"conflict; verify: errors found)\n"
-		"  2   verify: named.conf could not be read\n"
+		"  2   verify: nothing could be checked (named.conf "
+		"unreadable or rejected)\n"
 		"  64  usage error: unknown command or option, missing or "
 		"repeated\n"
 		"      option or argument, bad value\n"
@@ -344,11 +347,13 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		return REGISTRY_CLI_EXIT_OK;
 	}
 	if (argc < 2) {
-		return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-			"%s: missing action (use %s)", group, actions);
+		return cli_command_usage_error(c->err, PROGRAM, group,
+			"missing action; use %s", actions);
 	}
-	return cli_message(c, REGISTRY_CLI_EXIT_USAGE,
-		"%s: unknown action \"%s\" (use %s)", group, argv[1], actions);
+	char shown[CLI_QUOTE_MAX];
+	return cli_command_usage_error(c->err, PROGRAM, group,
+		"unknown action %s; use %s", cli_quote_str(argv[1], shown,
+		sizeof(shown)), actions);
 }
 
 /* FOUND as it runs: what its table entry leaves out filled in. */
@@ -440,6 +445,14 @@ read_clock(cli *c)
 int
 registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
+	const registry_cli_io io = { .out = out, .err = err };
+
+	return registry_cli_run(argc, argv, &io);
+}
+
+int
+registry_cli_run(int argc, char **argv, const registry_cli_io *io)
+{
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -448,7 +461,11 @@ registry_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
-	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY") };
+	FILE *const out = io->out;
+	FILE *const err = io->err;
+	cli c = { .out = out, .err = err, .db = getenv("KMSDNS_REGISTRY"),
+		.log = io->log != NULL ? io->log : cli_syslog_line,
+		.log_ctx = io->log_ctx };
 	bool seen[OPT_LAST - 256] = { false };
 	char shown[CLI_QUOTE_MAX];
 	int id;

@@ -394,7 +394,9 @@ kd_result registry_audit_add(registry *reg, const registry_audit_entry *entry,
 /*
  * Load the entries of ZONE (NULL: all) recorded at or after SINCE, oldest
  * first, into *OUT (COUNT items, strings owned by the array); free with
- * registry_audit_free().
+ * registry_audit_free(). KD_ESCHEMA with ERR saying so when REG is a
+ * reader of a file older than the audit log (schema version 3), which no
+ * writer has upgraded yet.
  */
 kd_result registry_audit_load(registry *reg, const char *zone, int64_t since,
 	registry_audit_entry **out, size_t *count, kd_err *err);
@@ -402,7 +404,7 @@ void registry_audit_free(registry_audit_entry *entries, size_t count);
 
 /*
  * Delete the entries recorded before BEFORE (count them only when
- * DRY_RUN) into *COUNT.
+ * DRY_RUN) into *COUNT; none in a file older than the audit log.
  */
 kd_result registry_audit_prune(registry *reg, int64_t before, bool dry_run,
 	size_t *count, kd_err *err);

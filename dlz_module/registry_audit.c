@@ -16,6 +16,9 @@
 #include "registry.h"
 #include "registry_internal.h"
 
+/* The schema version that brought the audit table (registry_store.c). */
+#define REGISTRY_AUDIT_SCHEMA 3
+
 static const char sql_audit_insert[] =
 	"INSERT INTO audit (time, user, command, zone, object, old_value,"
 	" new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -112,11 +115,17 @@ registry_audit_load(registry *reg, const char *zone, int64_t since,
 	sqlite3_stmt *stmt = NULL;
 	registry_audit_entry *items = NULL;
 	size_t n = 0, capacity = 0;
-	kd_result ret = registry_stmt_get(reg,
-		zone != NULL ? sql_audit_zone : sql_audit_all, &stmt, err);
 
 	*out = NULL;
 	*count = 0;
+	if (reg->schema_version < REGISTRY_AUDIT_SCHEMA) {
+		return kd_err_set(err, KD_ESCHEMA, "registry %s: schema version "
+			"%ld has no audit log yet; the first change by "
+			"kmsdns-registry or the module upgrades it", reg->path,
+			reg->schema_version);
+	}
+	kd_result ret = registry_stmt_get(reg,
+		zone != NULL ? sql_audit_zone : sql_audit_all, &stmt, err);
 	if (ret != KD_OK) {
 		return ret;
 	}
@@ -157,10 +166,13 @@ registry_audit_prune(registry *reg, int64_t before, bool dry_run,
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = registry_stmt_get(reg, sql_audit_count_before, &stmt,
-		err);
 
 	*count = 0;
+	if (reg->schema_version < REGISTRY_AUDIT_SCHEMA) {
+		return KD_OK; /* a reader of an older file: no audit table */
+	}
+	kd_result ret = registry_stmt_get(reg, sql_audit_count_before, &stmt,
+		err);
 	if (ret == KD_OK) {
 		registry_bind_int(stmt, 1, before);
 		ret = registry_stmt_row(reg, stmt, &found, err);

@@ -35,6 +35,28 @@
 int registry_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 /*
+ * Receives the one-line record of a change ("user alice: grant zone
+ * corp.example.test KMS1$@EXAMPLE.TEST: \"\" -> \"any\"", no newline,
+ * control characters as '?'); CTX is the caller's.
+ */
+typedef void (*registry_cli_log_fn)(void *ctx, const char *line);
+
+/* Where registry_cli_run() writes. */
+typedef struct registry_cli_io {
+	FILE *out;
+	FILE *err;
+	registry_cli_log_fn log;  /* NULL: syslog(3), LOG_USER, LOG_NOTICE */
+	void *log_ctx;
+} registry_cli_io;
+
+/*
+ * registry_cli_main() with its streams and change log in IO: each change
+ * committed goes to IO->log as one line, after its audit entry. Returns
+ * the exit code.
+ */
+int registry_cli_run(int argc, char **argv, const registry_cli_io *io);
+
+/*
  * Write zone ZONE of REG to OUT as a master file, as the DLZ module serves
  * it at NOW (zonedata.h). KD_ENOENT when the zone does not exist; ERR says
  * why on failure.

@@ -39,6 +39,13 @@ test_usage_and_version(void **state)
 	free(buf);
 	buf = NULL;
 	out = open_memstream(&buf, &size);
+	assert_int_equal(cli_command_usage_error(out, "kmsdns-x", "host add",
+		"missing %s", "TARGET"), 64);
+	assert_string_equal(captured(out, &buf), "kmsdns-x: host add: missing "
+		"TARGET (see kmsdns-x host add --help)\n");
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &size);
 	cli_version(out, "kmsdns-x");
 	assert_string_equal(captured(out, &buf),
 		"kmsdns-x (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");

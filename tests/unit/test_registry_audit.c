@@ -192,8 +192,8 @@ test_prune_and_retention(void **state)
 
 /*
  * A version 1 file (no audit table): a reader reads it as it is (schema
- * REGISTRY_SCHEMA_READ_MIN), a writer migrates it once, and then both
- * open it.
+ * REGISTRY_SCHEMA_READ_MIN) and has no log to show, a writer migrates it
+ * once, and then both open it.
  */
 static void
 test_migrate_from_v1(void **state)
@@ -215,6 +215,19 @@ test_migrate_from_v1(void **state)
 		"ALTER TABLE zones DROP COLUMN catalog_member;"
 		"UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 	assert_int_equal(registry_open(f->path, true, &reg, &err), KD_OK);
+	/* Its reader: no log to show (said so), nothing to prune. */
+	registry_audit_entry *none = NULL;
+	size_t pruned = 1, none_count = 1;
+	assert_int_equal(registry_audit_load(reg, NULL, 0, &none, &none_count,
+		&err), KD_ESCHEMA);
+	assert_null(none);
+	assert_int_equal(none_count, 0);
+	assert_non_null(strstr(err.text, ": schema version 1 has no audit log "
+		"yet; the first change by kmsdns-registry or the module "
+		"upgrades it"));
+	assert_int_equal(registry_audit_prune(reg, 1000, true, &pruned, &err),
+		KD_OK);
+	assert_int_equal(pruned, 0);
 	registry_close(reg);
 
 	reg = open_rw(f);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cli_conv.h"
 #include "kd_result.h"
@@ -36,6 +38,7 @@ typedef struct fixture {
 	char path[TMP_REGISTRY_PATH_MAX];
 	char out[OUTPUT_MAX];
 	char err[OUTPUT_MAX];
+	char log[OUTPUT_MAX];  /* the change log lines of the last run */
 } fixture;
 
 static int
@@ -75,6 +78,16 @@ slurp(FILE *fp, char *buf, size_t len)
 	(void)fclose(fp);
 }
 
+/* The change log of registry_cli_run(): LINE and a newline into F->log. */
+static void
+capture_log(void *ctx, const char *line)
+{
+	fixture *f = ctx;
+	const size_t used = strlen(f->log);
+
+	(void)snprintf(f->log + used, sizeof(f->log) - used, "%s\n", line);
+}
+
 /*
  * Run kmsdns-registry with the arguments ARGV (NULL-terminated) as given,
  * without adding --db; keep the output in F.
@@ -94,7 +107,10 @@ run_argv(fixture *f, const char *const *args)
 	FILE *err = tmpfile();
 	assert_non_null(out);
 	assert_non_null(err);
-	const int code = registry_cli_main(argc, argv, out, err);
+	const registry_cli_io io = { .out = out, .err = err,
+		.log = capture_log, .log_ctx = f };
+	f->log[0] = '\0';
+	const int code = registry_cli_run(argc, argv, &io);
 	slurp(out, f->out, sizeof(f->out));
 	slurp(err, f->err, sizeof(f->err));
 	return code;
@@ -368,9 +384,11 @@ test_usage_errors(void **state)
 		{ { "-x", NULL },
 			"unknown option -x (see kmsdns-registry --help)" },
 		{ { "zone", NULL },
-			"zone: missing action (use add, set, remove or list)" },
+			"zone: missing action; use add, set, remove or list "
+			"(see kmsdns-registry zone --help)" },
 		{ { "config", "put", NULL },
-			"config: unknown action \"put\" (use get or set)" },
+			"config: unknown action \"put\"; use get or set (see "
+			"kmsdns-registry config --help)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--priority", "70000",
 			NULL }, "--priority: 70000 is out of range 0-65535" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--weight", "-1",
@@ -405,8 +423,14 @@ test_usage_errors(void **state)
 			"(2026-12-06, 2026-12-06T10:00:00Z) nor a duration "
 			"before now (90m, 1d)" },
 		{ { "host", "add", ZONE, "kms1." ZONE, "--frob", NULL },
-			"host add: unknown option --frob (see kmsdns-registry "
-			"host add --help)" },
+			"host add: unknown option \"--frob\" (see "
+			"kmsdns-registry host add --help)" },
+		{ { "site", "list", "--fr\001ob", NULL },
+			"site list: unknown option \"--fr\\x01ob\" (see "
+			"kmsdns-registry site list --help)" },
+		{ { "site", "li\377st", NULL },
+			"site: unknown action \"li\\xffst\"; use add, remove or "
+			"list (see kmsdns-registry site --help)" },
 		{ { "host", "list", "--json=yes", NULL },
 			"host list: --json takes no value (see kmsdns-registry "
 			"host list --help)" },
@@ -491,8 +515,8 @@ test_usage_errors(void **state)
 			"max-update-records, max-self-addresses or "
 			"max-srv-answer-bytes)" },
 		{ { "scavenge", "--now", NULL },
-			"scavenge: unknown option --now (see kmsdns-registry "
-			"scavenge --help)" },
+			"scavenge: unknown option \"--now\" (see "
+			"kmsdns-registry scavenge --help)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -525,8 +549,8 @@ test_verify_exit_status(void **state)
 	assert_int_equal(RUN(f, "verify", "--named-conf", conf, "--json"),
 		REGISTRY_CLI_EXIT_UNCHECKED);
 	assert_failed(f, RUN(f, "verify", "--frob"), REGISTRY_CLI_EXIT_USAGE,
-		"verify: unknown option --frob (see kmsdns-registry verify "
-		"--help)");
+		"verify: unknown option \"--frob\" (see kmsdns-registry "
+		"verify --help)");
 }
 
 static void
@@ -719,6 +743,62 @@ test_host_commands(void **state)
 	assert_json(f->out);
 	assert_true(strstr(f->out, "kms1.") == NULL);
 	assert_contains(f->out, "kms2.provider.test");
+}
+
+/* An address of NAME in ZONE, as a dynamic update stores it, with no SRV. */
+static void
+put_update_address(const fixture *f, const char *name, const char *address)
+{
+	registry *reg = NULL;
+	kd_err err = { "" };
+	registry_address addr = {
+		.zone = ZONE, .ttl = 600, .origin = REGISTRY_ORIGIN_UPDATE,
+		.signer = "KMS9$@EXAMPLE.TEST", .state = REGISTRY_STATE_ACTIVE,
+	};
+
+	(void)snprintf(addr.name, sizeof(addr.name), "%s", name);
+	(void)snprintf(addr.address, sizeof(addr.address), "%s", address);
+	assert_int_equal(registry_open(f->path, false, &reg, &err), KD_OK);
+	assert_int_equal(registry_put_address(reg, &addr, T0, &err), KD_OK);
+	registry_close(reg);
+}
+
+/* host list names every address export serves, SRV registration or not. */
+static void
+test_host_list_address_only(void **state)
+{
+	fixture *f = *state;
+
+	make_zone(f);
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE, "--address",
+		"192.0.2.10"));
+	put_update_address(f, "kms9." ZONE, "192.0.2.99");
+	put_update_address(f, "kms9." ZONE, "2001:db8::99");
+	assert_ran(f, RUN(f, "export", ZONE));
+	assert_contains(f->out, "kms9.corp.example.test.\t600\tIN\tA\t"
+		"192.0.2.99\n");
+
+	assert_ran(f, RUN(f, "host", "list", "--json"));
+	assert_json(f->out);
+	assert_contains(f->out, "\"target\":\"kms1.corp.example.test\","
+		"\"priority\":0,");
+	assert_contains(f->out, ",{\"zone\":\"corp.example.test\",\"target\":"
+		"\"kms9.corp.example.test\",\"priority\":null,\"weight\":null,"
+		"\"port\":null,\"ttl\":null,\"site\":null,\"origin\":null,"
+		"\"signer\":null,\"created\":null,\"refreshed\":null,"
+		"\"state\":null,\"addresses\":[{\"address\":\"192.0.2.99\","
+		"\"type\":\"A\",\"ttl\":600,\"origin\":\"update\",\"signer\":"
+		"\"KMS9$@EXAMPLE.TEST\",\"created\":\"2023-11-14T22:13:20Z\","
+		"\"refreshed\":\"2023-11-14T22:13:20Z\",\"state\":\"active\"},"
+		"{\"address\":\"2001:db8::99\",\"type\":\"AAAA\",");
+	/* Once each: kms1 with its SRV, kms9 once for its two addresses. */
+	assert_null(strstr(strstr(f->out, "\"kms1.") + 1, "\"kms1."));
+	assert_null(strstr(strstr(f->out, "\"kms9.") + 1, "\"kms9."));
+
+	assert_ran(f, RUN(f, "host", "list", ZONE));
+	assert_contains(f->out, "corp.example.test  kms9.corp.example.test  "
+		"-         -       -     -     -     -       -       -    ");
+	assert_contains(f->out, "192.0.2.99, 2001:db8::99\n");
 }
 
 static void
@@ -1216,6 +1296,112 @@ test_audit_log(void **state)
 	assert_contains(f->out, "\"command\":\"scavenge\"");
 }
 
+/*
+ * A registry of schema version 2, as an older kmsdns left it: no audit
+ * table (version 3), no catalog (version 4).
+ */
+static void
+make_v2_registry(const fixture *f)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE audit;"
+		"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;"
+		"DROP TRIGGER catalog_member_added;"
+		"DROP TRIGGER catalog_member_removed;"
+		"DROP TRIGGER catalog_member_changed;"
+		"DROP INDEX zones_by_catalog_id;"
+		"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;"
+		"DROP TABLE catalog_notify;"
+		"ALTER TABLE zones DROP COLUMN catalog_id;"
+		"ALTER TABLE zones DROP COLUMN catalog_member;"
+		"UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/*
+ * The read-only commands read a registry no writer has upgraded; log says
+ * in one line that there is no audit log yet (exit 1), until a change.
+ */
+static void
+test_log_of_old_registry(void **state)
+{
+	fixture *f = *state;
+	char message[512];
+
+	make_zone(f);
+	make_v2_registry(f);
+	(void)snprintf(message, sizeof(message), "registry %s: schema version "
+		"2 has no audit log yet; the first change by kmsdns-registry "
+		"or the module upgrades it", f->path);
+	assert_failed(f, RUN(f, "log"), REGISTRY_CLI_EXIT_FAILED, message);
+	assert_string_equal(f->out, "");
+	assert_failed(f, RUN(f, "log", "--json", "--zone", ZONE),
+		REGISTRY_CLI_EXIT_FAILED, message);
+	assert_string_equal(f->out, "");
+	assert_ran(f, RUN(f, "scavenge", "--dry-run"));
+	assert_contains(f->out, "0 audit entries would be deleted\n");
+	assert_ran(f, RUN(f, "zone", "list"));
+	assert_contains(f->out, ZONE);
+
+	/* The first change upgrades the file and is its first entry. */
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_ran(f, RUN(f, "log", "--json"));
+	assert_contains(f->out, "[{\"id\":1,");
+	assert_contains(f->out, "\"command\":\"grant\"");
+}
+
+/* Each change sends one line to the log (syslog): command, identity, user. */
+static void
+test_change_log(void **state)
+{
+	fixture *f = *state;
+
+	(void)setenv("SUDO_USER", "alice", 1);
+	make_zone(f);
+	static const char zone_add[] = "user alice: zone add zone "
+		"corp.example.test corp.example.test: \"\" -> \"ns=ns1.";
+	assert_true(strncmp(f->log, zone_add, sizeof(zone_add) - 1) == 0);
+	assert_int_equal(strchr(f->log, '\n') - f->log + 1,
+		(ptrdiff_t)strlen(f->log));
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_string_equal(f->log, "user alice: grant zone "
+		"corp.example.test KMS1$@EXAMPLE.TEST: \"\" -> \"any\"\n");
+
+	/* Nothing changed, nothing committed, or a failure: no line. */
+	assert_ran(f, RUN(f, "grant", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"any"));
+	assert_string_equal(f->log, "");
+	assert_ran(f, RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone", ZONE,
+		"--dry-run"));
+	assert_string_equal(f->log, "");
+	assert_int_equal(RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone",
+		"nowhere.test"), REGISTRY_CLI_EXIT_FAILED);
+	assert_string_equal(f->log, "");
+
+	/* The real user when SUDO_USER is unset; a line stays one line. */
+	(void)unsetenv("SUDO_USER");
+	const struct passwd *pw = getpwuid(getuid());
+	char want[512];
+	assert_non_null(pw);
+	(void)snprintf(want, sizeof(want), "user %s: revoke zone "
+		"corp.example.test KMS1$@EXAMPLE.TEST: \"any\" -> \"\"\n",
+		pw->pw_name);
+	assert_ran(f, RUN(f, "revoke", "KMS1$@EXAMPLE.TEST", "--zone", ZONE));
+	assert_string_equal(f->log, want);
+	(void)setenv("SUDO_USER", "eve\nuser root", 1);
+	assert_ran(f, RUN(f, "host", "add", ZONE, "kms1." ZONE));
+	(void)unsetenv("SUDO_USER");
+	assert_contains(f->log, "user eve?user root: host add zone "
+		"corp.example.test kms1.corp.example.test: ");
+	assert_int_equal(strchr(f->log, '\n') - f->log + 1,
+		(ptrdiff_t)strlen(f->log));
+}
+
 int
 main(void)
 {
@@ -1232,6 +1418,8 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_host_commands, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_host_list_address_only,
+			setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_failed_command_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_commands, setup,
@@ -1250,6 +1438,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_zone_set_keeps_registrations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_log, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_change_log, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_log_of_old_registry, setup,
 			teardown),
 	};
 

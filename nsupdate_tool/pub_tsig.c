@@ -24,6 +24,21 @@ get48(const uint8_t *p)
 	return v;
 }
 
+const char *
+tsig_error_name(uint16_t error)
+{
+	switch (error) {
+	case TSIG_ERROR_BADSIG:
+		return "BADSIG";
+	case TSIG_ERROR_BADKEY:
+		return "BADKEY";
+	case TSIG_ERROR_BADTIME:
+		return "BADTIME";
+	default:
+		return "unknown TSIG error";
+	}
+}
+
 size_t
 tsig_name_to_wire(const char *name, uint8_t *out)
 {

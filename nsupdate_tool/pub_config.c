@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "kd_file.h"
 #include "publist_win.h"
 #include "pub_config.h"
+#include "text.h"
 
 #define PUB_CONFIG_FILE_MAX (1024 * 1024)
 
@@ -69,25 +69,19 @@ pub_auth_name(pub_auth auth)
 	return "unset";
 }
 
-/* Parse VALUE as a decimal number in [MIN, MAX] into *OUT. */
+/* Parse VALUE as a decimal number in [MIN, MAX] into *OUT (kd_parse_uint). */
 static kd_result
-parse_number(const char *key, const char *value, unsigned long min,
-	unsigned long max, unsigned long *out, kd_err *err)
+parse_number(const char *key, const char *value, uint64_t min, uint64_t max,
+	uint64_t *out, kd_err *err)
 {
 	char shown[CLI_QUOTE_MAX];
-	unsigned long number;
-	char *end;
+	kd_result ret = kd_parse_uint(value, KD_TEXT_NUL, min, max, key, out,
+		err);
 
-	errno = 0;
-	number = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end != '\0')
-		return kd_err_set(err, KD_EINVAL, "%s %s is not a number",
-			key, cli_quote_str(value, shown, sizeof(shown)));
-	if (errno == ERANGE || number < min || number > max)
-		return kd_err_set(err, KD_ERANGE,
-			"%s %s is out of range %lu-%lu", key, value, min, max);
-	*out = number;
-	return KD_OK;
+	if (ret == KD_ESYNTAX)
+		return kd_err_set(err, KD_EINVAL, "%s %s is not a number", key,
+			cli_quote_str(value, shown, sizeof(shown)));
+	return ret;
 }
 
 /* Copy VALUE into DST of SIZE bytes, refusing empty or too long text. */
@@ -112,7 +106,7 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 {
 	const char *key = setting_names[which];
 	char shown[CLI_QUOTE_MAX];
-	unsigned long number;
+	uint64_t number;
 	kd_err detail;
 	kd_result ret;
 

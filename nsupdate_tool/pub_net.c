@@ -8,34 +8,24 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "pub_net.h"
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Wait until FD is ready for EVENTS or DEADLINE passes. */
+/* Wait until FD is ready for EVENTS or DEADLINE (kd_clock_ms) passes. */
 static kd_result
-wait_fd(int fd, short events, int64_t deadline)
+wait_fd(int fd, short events, uint64_t deadline)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = events };
-		int64_t left = deadline - now_ms();
+		int left = kd_clock_until(kd_clock_ms(), deadline);
 		int n;
 
 		if (left <= 0)
 			return KD_ETIMEOUT;
-		n = poll(&pfd, 1, (int)left);
+		n = poll(&pfd, 1, left);
 		if (n > 0)
 			return KD_OK;
 		if (n == 0)
@@ -45,56 +35,42 @@ wait_fd(int fd, short events, int64_t deadline)
 	}
 }
 
-/* Write LEN bytes of DATA to FD before DEADLINE. */
+/*
+ * Move LEN bytes over FD before DEADLINE: write them from OUT, or, when OUT
+ * is NULL, read them into IN (a peer that closes first is KD_ENET).
+ */
 static kd_result
-write_all(int fd, const uint8_t *data, size_t len, int64_t deadline)
+transfer(int fd, const uint8_t *out, uint8_t *in, size_t len,
+	uint64_t deadline)
 {
-	while (len > 0) {
+	size_t done = 0;
+
+	while (done < len) {
+		kd_result ret = wait_fd(fd, out != NULL ? POLLOUT : POLLIN,
+			deadline);
 		ssize_t n;
-		kd_result ret = wait_fd(fd, POLLOUT, deadline);
 
 		if (ret != KD_OK)
 			return ret;
 		/* a peer that closed must not kill us with SIGPIPE */
-		n = send(fd, data, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return KD_ENET;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return KD_OK;
-}
-
-/* Read exactly LEN bytes from FD into DATA before DEADLINE. */
-static kd_result
-read_all(int fd, uint8_t *data, size_t len, int64_t deadline)
-{
-	while (len > 0) {
-		ssize_t n;
-		kd_result ret = wait_fd(fd, POLLIN, deadline);
-
-		if (ret != KD_OK)
-			return ret;
-		n = read(fd, data, len);
-		if (n == 0)
+		n = out != NULL ?
+			send(fd, out + done, len - done, MSG_NOSIGNAL) :
+			recv(fd, in + done, len - done, 0);
+		if (n == 0 && out == NULL)
 			return KD_ENET;
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return KD_ENET;
 		}
-		data += n;
-		len -= (size_t)n;
+		done += (size_t)n;
 	}
 	return KD_OK;
 }
 
 /* Connect a non-blocking TCP socket to SERVER before DEADLINE. */
 static kd_result
-connect_server(const endpoint *server, int64_t deadline, int *out,
+connect_server(const endpoint *server, uint64_t deadline, int *out,
 	int *error)
 {
 	int fd = socket(server->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
@@ -130,7 +106,7 @@ kd_result
 pub_net_exchange(const endpoint *server, const uint8_t *query, size_t len,
 	unsigned timeout_ms, uint8_t **answer, size_t *answer_len, kd_err *err)
 {
-	const int64_t deadline = now_ms() + timeout_ms;
+	const uint64_t deadline = kd_clock_ms() + timeout_ms;
 	char name[ENDPOINT_TEXT_MAX];
 	uint8_t prefix[2];
 	uint8_t *buf = NULL;
@@ -151,18 +127,18 @@ pub_net_exchange(const endpoint *server, const uint8_t *query, size_t len,
 			name, strerror(error));
 	prefix[0] = (uint8_t)(len >> 8);
 	prefix[1] = (uint8_t)len;
-	ret = write_all(fd, prefix, 2, deadline);
+	ret = transfer(fd, prefix, NULL, 2, deadline);
 	if (ret == KD_OK)
-		ret = write_all(fd, query, len, deadline);
+		ret = transfer(fd, query, NULL, len, deadline);
 	if (ret == KD_OK)
-		ret = read_all(fd, prefix, 2, deadline);
+		ret = transfer(fd, NULL, prefix, 2, deadline);
 	if (ret == KD_OK) {
 		size = (size_t)prefix[0] << 8 | prefix[1];
 		buf = malloc(size > 0 ? size : 1);
 		if (buf == NULL)
 			ret = KD_ENOMEM;
 		else
-			ret = read_all(fd, buf, size, deadline);
+			ret = transfer(fd, NULL, buf, size, deadline);
 	}
 	close(fd);
 	if (ret != KD_OK) {

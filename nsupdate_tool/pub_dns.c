@@ -458,6 +458,7 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
+
 	for (int t = 0; t < 2; t++) {
 		ldns_pkt *answer;
 		ldns_rr_list *list;
@@ -478,27 +479,10 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 			    !owner_in_chain(list, rr, name))
 				continue;
 			rdf = ldns_rr_rdf(rr, 0);
-			memset(out, 0, sizeof(*out));
-			out->port = port;
-			if (t == 0 && ldns_rdf_size(rdf) == 4) {
-				struct sockaddr_in *sin =
-					(struct sockaddr_in *)&out->addr;
-
-				sin->sin_family = AF_INET;
-				sin->sin_port = htons(port);
-				memcpy(&sin->sin_addr, ldns_rdf_data(rdf), 4);
-				out->addrlen = sizeof(*sin);
-			} else if (t == 1 && ldns_rdf_size(rdf) == 16) {
-				struct sockaddr_in6 *sin6 =
-					(struct sockaddr_in6 *)&out->addr;
-
-				sin6->sin6_family = AF_INET6;
-				sin6->sin6_port = htons(port);
-				memcpy(&sin6->sin6_addr, ldns_rdf_data(rdf), 16);
-				out->addrlen = sizeof(*sin6);
-			} else {
+			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16))
 				continue;
-			}
+			endpoint_from_address(t == 0 ? AF_INET : AF_INET6,
+				ldns_rdf_data(rdf), port, out);
 			ldns_pkt_free(answer);
 			return KD_OK;
 		}

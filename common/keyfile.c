@@ -137,28 +137,31 @@ tsig_algorithm_from_name(const char *name, tsig_algorithm *alg)
 	return KD_EINVAL;
 }
 
+/* The names of ALG, or NULL for an unknown algorithm. */
+static const algorithm_names *
+algorithm_entry(tsig_algorithm alg)
+{
+	for (size_t i = 0; i < ALGORITHM_COUNT; i++) {
+		if (algorithms[i].algorithm == alg)
+			return &algorithms[i];
+	}
+	return NULL;
+}
+
 const char *
 tsig_algorithm_name(tsig_algorithm alg)
 {
-	size_t i;
+	const algorithm_names *entry = algorithm_entry(alg);
 
-	for (i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg)
-			return algorithms[i].name;
-	}
-	return "unknown";
+	return entry != NULL ? entry->name : "unknown";
 }
 
 const char *
 tsig_algorithm_wire_name(tsig_algorithm alg)
 {
-	size_t i;
+	const algorithm_names *entry = algorithm_entry(alg);
 
-	for (i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg)
-			return algorithms[i].wire_name;
-	}
-	return "unknown";
+	return entry != NULL ? entry->wire_name : "unknown";
 }
 
 /* Value of base64 digit C, or -1 when C is not one. */

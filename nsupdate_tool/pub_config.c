@@ -212,6 +212,7 @@ static kd_result
 apply_domain(pub_config *cfg, const char *value, const char *source,
 	unsigned line, kd_err *err)
 {
+	const publist_entry *old;
 	publist_entry entry;
 	kd_err detail;
 	kd_result ret;
@@ -238,11 +239,8 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 			detail.text);
 	}
 	entry.line = line;
-	for (size_t i = 0; i < cfg->domains.count; i++) {
-		const publist_entry *old = &cfg->domains.entries[i];
-
-		if (strcmp(old->domain, entry.domain) != 0)
-			continue;
+	old = publist_find(&cfg->domains, entry.domain);
+	if (old != NULL) {
 		if (source == NULL)
 			return kd_err_set(err, KD_EEXIST,
 				"--domain %s: domain %s is given twice", value,

@@ -416,6 +416,25 @@ expect_value(lexer *lx, token *tok, const char *what, kd_err *err)
 	return KD_OK;
 }
 
+/*
+ * The value of the CLAUSE ("algorithm", "secret") of the key in STATE into
+ * TOK, refused when the key already had one (SEEN).
+ */
+static kd_result
+expect_clause_value(lexer *lx, const key_state *state, int seen,
+	const char *clause, const char *what, token *tok, kd_err *err)
+{
+	kd_result ret = expect_value(lx, tok, what, err);
+
+	if (ret != KD_OK)
+		return ret;
+	if (seen)
+		return kd_err_set(err, KD_ESYNTAX,
+			"%s:%u: key \"%s\" has more than one %s", lx->source,
+			tok->line, state->key.name, clause);
+	return KD_OK;
+}
+
 /* The key named NAME in KF or ARRAY, or NULL. */
 static const tsig_key *
 find_key(const keyfile *kf, const key_array *array, const char *name)
@@ -470,13 +489,10 @@ parse_algorithm(lexer *lx, key_state *state, kd_err *err)
 	token tok;
 	kd_result ret;
 
-	ret = expect_value(lx, &tok, "an algorithm name", err);
+	ret = expect_clause_value(lx, state, state->has_algorithm,
+		"algorithm", "an algorithm name", &tok, err);
 	if (ret != KD_OK)
 		return ret;
-	if (state->has_algorithm)
-		return kd_err_set(err, KD_ESYNTAX,
-			"%s:%u: key \"%s\" has more than one algorithm",
-			lx->source, tok.line, state->key.name);
 	if (tok.len >= sizeof(name))
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown algorithm \"%.*s%s\"", lx->source,
@@ -499,13 +515,10 @@ parse_secret(lexer *lx, key_state *state, kd_err *err)
 	token tok;
 	kd_result ret;
 
-	ret = expect_value(lx, &tok, "a base64 secret", err);
+	ret = expect_clause_value(lx, state, state->has_secret, "secret",
+		"a base64 secret", &tok, err);
 	if (ret != KD_OK)
 		return ret;
-	if (state->has_secret)
-		return kd_err_set(err, KD_ESYNTAX,
-			"%s:%u: key \"%s\" has more than one secret",
-			lx->source, tok.line, key->name);
 	if (tok.len == 0)
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: key \"%s\" has an empty secret", lx->source,

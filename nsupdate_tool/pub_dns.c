@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "dns_tcp.h"
 #include "pub_dns.h"
-#include "pub_net.h"
 
 const char *
 pub_dns_rcode_name(unsigned rcode, char *buf, size_t len)
@@ -84,7 +84,7 @@ ask(const endpoint *server, const char *name, ldns_rr_type type,
 		ldns_pkt_free(query);
 		return kd_err_set(err, KD_ENOMEM, "cannot build a query");
 	}
-	ret = pub_net_exchange(server, wire, wire_len, timeout_ms, &bytes,
+	ret = dns_tcp_exchange(server, wire, wire_len, timeout_ms, &bytes,
 		&bytes_len, &detail);
 	free(wire);
 	if (ret != KD_OK) {

@@ -1,8 +1,10 @@
 /*
  * pub_dns.h -- the unsigned queries the publisher makes: the zone and
  * primary of a name, the SRV RRset there, the kmsdns DLZ marker, the
- * confirmation after an UPDATE. All over TCP to one server, with ldns for
- * the packets.
+ * confirmation after an UPDATE. All over TCP (dns_tcp.h) to one server,
+ * with ldns for the packets: UPDATEs must go over TCP (GSS-TSIG tokens are
+ * large, and a UDP retransmission of the same signed bytes is a replay to
+ * BIND), and the queries go the same way.
  */
 #ifndef KMSDNS_PUB_DNS_H
 #define KMSDNS_PUB_DNS_H

@@ -13,9 +13,9 @@
 #include <gssapi/gssapi_krb5.h>
 #include <ldns/ldns.h>
 
+#include "dns_tcp.h"
 #include "pub_gss.h"
 #include "pub_krb5.h"
-#include "pub_net.h"
 
 #define GSS_TSIG_ALGORITHM "gss-tsig"
 #define TKEY_RR_TYPE 249
@@ -297,7 +297,7 @@ exchange(const endpoint *server, const uint8_t *query, size_t len,
 {
 	kd_result ret;
 
-	ret = pub_net_exchange(server, query, len, timeout_ms, bytes,
+	ret = dns_tcp_exchange(server, query, len, timeout_ms, bytes,
 		bytes_len, err);
 	if (ret != KD_OK)
 		return ret;

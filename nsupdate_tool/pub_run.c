@@ -11,8 +11,8 @@
 #include <time.h>
 #include <ldns/ldns.h>
 
+#include "dns_tcp.h"
 #include "pub_dns.h"
-#include "pub_net.h"
 #include "pub_run.h"
 #include "pub_txn_tag.h"
 #include "pub_update.h"
@@ -119,7 +119,7 @@ attempt_update(const run_state *st, const endpoint *server,
 		}
 	}
 	res->attempts++;
-	ret = pub_net_exchange(server, signer != NULL ? msg : wire,
+	ret = dns_tcp_exchange(server, signer != NULL ? msg : wire,
 		signer != NULL ? msg_len : len, st->cfg->timeout_ms, &answer,
 		&answer_len, &detail);
 	free(msg);

@@ -53,20 +53,33 @@ pub_config_free(pub_config *cfg)
 	publist_free(&cfg->domains);
 }
 
+/* The names of the auth setting's values, both ways. */
+static const char *const auth_names[] = {
+	[PUB_AUTH_UNSET] = "unset",
+	[PUB_AUTH_NONE] = "none",
+	[PUB_AUTH_TSIG] = "tsig",
+	[PUB_AUTH_GSS] = "gss",
+};
+
+#define AUTH_COUNT (sizeof(auth_names) / sizeof(auth_names[0]))
+
 const char *
 pub_auth_name(pub_auth auth)
 {
-	switch (auth) {
-	case PUB_AUTH_NONE:
-		return "none";
-	case PUB_AUTH_TSIG:
-		return "tsig";
-	case PUB_AUTH_GSS:
-		return "gss";
-	case PUB_AUTH_UNSET:
-		break;
+	return (size_t)auth < AUTH_COUNT ? auth_names[auth] : "unset";
+}
+
+/* Set *AUTH from its NAME ("tsig", "gss", "none"); false when unknown. */
+static bool
+auth_from_name(const char *name, pub_auth *auth)
+{
+	for (size_t i = PUB_AUTH_NONE; i < AUTH_COUNT; i++) {
+		if (strcmp(name, auth_names[i]) == 0) {
+			*auth = (pub_auth)i;
+			return true;
+		}
 	}
-	return "unset";
+	return false;
 }
 
 /* Parse VALUE as a decimal number in [MIN, MAX] into *OUT (kd_parse_uint). */
@@ -82,6 +95,19 @@ parse_number(const char *key, const char *value, uint64_t min, uint64_t max,
 		return kd_err_set(err, KD_EINVAL, "%s %s is not a number", key,
 			cli_quote_str(value, shown, sizeof(shown)));
 	return ret;
+}
+
+/* Parse the server endpoint VALUE of setting KEY into OUT (port 53). */
+static kd_result
+parse_endpoint(const char *key, const char *value, endpoint *out,
+	kd_err *err)
+{
+	kd_err detail;
+	kd_result ret = cli_endpoint_parse(value, 53, out, &detail);
+
+	if (ret != KD_OK)
+		return kd_err_set(err, ret, "%s %s", key, detail.text);
+	return KD_OK;
 }
 
 /* Copy VALUE into DST of SIZE bytes, refusing empty or too long text. */
@@ -107,7 +133,6 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 	const char *key = setting_names[which];
 	char shown[CLI_QUOTE_MAX];
 	uint64_t number;
-	kd_err detail;
 	kd_result ret;
 
 	cli_quote_str(value, shown, sizeof(shown));
@@ -135,9 +160,7 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			cfg->ttl = (uint32_t)number;
 		return ret;
 	case PUB_SET_SERVER:
-		ret = cli_endpoint_parse(value, 53, &cfg->server, &detail);
-		if (ret != KD_OK)
-			return kd_err_set(err, ret, "%s %s", key, detail.text);
+		ret = parse_endpoint(key, value, &cfg->server, err);
 		if (ret == KD_OK) {
 			cfg->has_server = true;
 			endpoint_format(&cfg->server, cfg->server_text,
@@ -145,20 +168,12 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		}
 		return ret;
 	case PUB_SET_RESOLVER:
-		ret = cli_endpoint_parse(value, 53, &cfg->resolver, &detail);
-		if (ret != KD_OK)
-			return kd_err_set(err, ret, "%s %s", key, detail.text);
+		ret = parse_endpoint(key, value, &cfg->resolver, err);
 		if (ret == KD_OK)
 			cfg->has_resolver = true;
 		return ret;
 	case PUB_SET_AUTH:
-		if (strcmp(value, "tsig") == 0)
-			cfg->auth = PUB_AUTH_TSIG;
-		else if (strcmp(value, "gss") == 0)
-			cfg->auth = PUB_AUTH_GSS;
-		else if (strcmp(value, "none") == 0)
-			cfg->auth = PUB_AUTH_NONE;
-		else
+		if (!auth_from_name(value, &cfg->auth))
 			return kd_err_set(err, KD_EINVAL,
 				"auth %s is not one of tsig, gss, none",
 				shown);

@@ -125,93 +125,96 @@ exchange_with(peer_mode mode, unsigned timeout_ms, uint8_t **answer,
 	return ret;
 }
 
+/* A peer in MODE answers "query" with "yreuq". */
 static void
-test_answer(void **state)
+expect_answer(peer_mode mode)
 {
 	uint8_t *answer = NULL;
 	size_t len = 0;
 	kd_err err;
 
-	(void)state;
-	assert_int_equal(exchange_with(PEER_ANSWER, 5000, &answer, &len,
-		&err), KD_OK);
+	assert_int_equal(exchange_with(mode, 5000, &answer, &len, &err), KD_OK);
 	assert_int_equal(len, 5);
 	assert_memory_equal(answer, "yreuq", 5);
 	free(answer);
+}
+
+/* A peer in MODE makes the exchange fail with CODE and TEXT. */
+static void
+expect_failure(peer_mode mode, unsigned timeout_ms, kd_result code,
+	const char *text)
+{
+	uint8_t *answer = NULL;
+	size_t len = 0;
+	kd_err err;
+
+	assert_int_equal(exchange_with(mode, timeout_ms, &answer, &len, &err),
+		code);
+	assert_non_null(strstr(err.text, text));
+}
+
+static void
+test_answer(void **state)
+{
+	(void)state;
+	expect_answer(PEER_ANSWER);
 }
 
 static void
 test_answer_in_pieces(void **state)
 {
-	uint8_t *answer = NULL;
-	size_t len = 0;
-	kd_err err;
-
 	(void)state;
-	assert_int_equal(exchange_with(PEER_PIECES, 5000, &answer, &len,
-		&err), KD_OK);
-	assert_int_equal(len, 5);
-	assert_memory_equal(answer, "yreuq", 5);
-	free(answer);
+	expect_answer(PEER_PIECES);
 }
 
 static void
 test_closed(void **state)
 {
-	uint8_t *answer = NULL;
-	size_t len = 0;
-	kd_err err;
-
 	(void)state;
-	assert_int_equal(exchange_with(PEER_CLOSE, 5000, &answer, &len, &err),
-		KD_ENET);
-	assert_non_null(strstr(err.text,
-		"TCP connection closed without an answer"));
+	expect_failure(PEER_CLOSE, 5000, KD_ENET,
+		"TCP connection closed without an answer");
 }
 
 static void
 test_timeout(void **state)
 {
+	(void)state;
+	expect_failure(PEER_SILENT, 200, KD_ETIMEOUT,
+		"no answer within 200 ms");
+}
+
+/* Sending LEN bytes of MSG to a port nothing listens on fails so. */
+static void
+expect_no_peer(const uint8_t *msg, size_t len, kd_result code,
+	const char *text)
+{
+	endpoint server;
 	uint8_t *answer = NULL;
-	size_t len = 0;
+	size_t answer_len = 0;
 	kd_err err;
 
-	(void)state;
-	assert_int_equal(exchange_with(PEER_SILENT, 200, &answer, &len, &err),
-		KD_ETIMEOUT);
-	assert_non_null(strstr(err.text, "no answer within 200 ms"));
+	/* a port that was just free: nothing listens there */
+	close(listen_local(&server));
+	assert_int_equal(dns_tcp_exchange(&server, msg, len, 1000, &answer,
+		&answer_len, &err), code);
+	assert_non_null(strstr(err.text, text));
 }
 
 static void
 test_refused(void **state)
 {
-	endpoint server;
-	uint8_t *answer = NULL;
-	size_t len = 0;
-	kd_err err;
-
 	(void)state;
-	/* a port that was just free: nothing listens there */
-	close(listen_local(&server));
-	assert_int_equal(dns_tcp_exchange(&server, (const uint8_t *)"q", 1,
-		1000, &answer, &len, &err), KD_ENET);
-	assert_non_null(strstr(err.text, "TCP connect failed"));
+	expect_no_peer((const uint8_t *)"q", 1, KD_ENET, "TCP connect failed");
 }
 
 static void
 test_too_large(void **state)
 {
 	static uint8_t big[65536];
-	endpoint server;
-	uint8_t *answer = NULL;
-	size_t len = 0;
-	kd_err err;
 
 	(void)state;
-	close(listen_local(&server));
-	assert_int_equal(dns_tcp_exchange(&server, big, sizeof(big), 1000,
-		&answer, &len, &err), KD_EINVAL);
-	assert_non_null(strstr(err.text, "message of 65536 bytes is too large"));
+	expect_no_peer(big, sizeof(big), KD_EINVAL,
+		"message of 65536 bytes is too large");
 }
 
 int

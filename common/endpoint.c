@@ -53,17 +53,11 @@ endpoint_parse(const char *text, uint16_t default_port, endpoint *out,
 		if (res != KD_OK)
 			return res;
 	}
-	memset(out, 0, sizeof(*out));
-	struct sockaddr_in *sin = (struct sockaddr_in *)&out->addr;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out->addr;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		out->addrlen = sizeof(*sin);
-	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		out->addrlen = sizeof(*sin6);
+	unsigned char bytes[16];
+	if (inet_pton(AF_INET, host, bytes) == 1) {
+		endpoint_from_address(AF_INET, bytes, port, out);
+	} else if (inet_pton(AF_INET6, host, bytes) == 1) {
+		endpoint_from_address(AF_INET6, bytes, port, out);
 	} else if (hash == NULL) {
 		return kd_err_set(err, KD_EINVAL, "\"%s\" is not an IP address",
 			text);
@@ -71,8 +65,30 @@ endpoint_parse(const char *text, uint16_t default_port, endpoint *out,
 		return kd_err_set(err, KD_EINVAL, "\"%s\": \"%s\" is not an IP "
 			"address", text, host);
 	}
-	out->port = port;
 	return KD_OK;
+}
+
+void
+endpoint_from_address(int family, const void *bytes, uint16_t port,
+	endpoint *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&out->addr;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, bytes, 4);
+		out->addrlen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out->addr;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, bytes, 16);
+		out->addrlen = sizeof(*sin6);
+	}
+	out->port = port;
 }
 
 void

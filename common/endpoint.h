@@ -29,6 +29,13 @@ typedef struct endpoint {
 kd_result endpoint_parse(const char *text, uint16_t default_port,
 	endpoint *out, kd_err *err);
 
+/*
+ * Set *OUT to the address BYTES of FAMILY (AF_INET: 4 bytes, AF_INET6: 16
+ * bytes, in network order, as in an A or AAAA record) on PORT.
+ */
+void endpoint_from_address(int family, const void *bytes, uint16_t port,
+	endpoint *out);
+
 /* Write EP as "ADDR#PORT" to OUT of LEN bytes (ENDPOINT_TEXT_MAX). */
 void endpoint_format(const endpoint *ep, char *out, size_t len);
 

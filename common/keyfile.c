@@ -137,28 +137,31 @@ tsig_algorithm_from_name(const char *name, tsig_algorithm *alg)
 	return KD_EINVAL;
 }
 
+/* The names of ALG, or NULL for an unknown algorithm. */
+static const algorithm_names *
+algorithm_entry(tsig_algorithm alg)
+{
+	for (size_t i = 0; i < ALGORITHM_COUNT; i++) {
+		if (algorithms[i].algorithm == alg)
+			return &algorithms[i];
+	}
+	return NULL;
+}
+
 const char *
 tsig_algorithm_name(tsig_algorithm alg)
 {
-	size_t i;
+	const algorithm_names *entry = algorithm_entry(alg);
 
-	for (i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg)
-			return algorithms[i].name;
-	}
-	return "unknown";
+	return entry != NULL ? entry->name : "unknown";
 }
 
 const char *
 tsig_algorithm_wire_name(tsig_algorithm alg)
 {
-	size_t i;
+	const algorithm_names *entry = algorithm_entry(alg);
 
-	for (i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg)
-			return algorithms[i].wire_name;
-	}
-	return "unknown";
+	return entry != NULL ? entry->wire_name : "unknown";
 }
 
 /* Value of base64 digit C, or -1 when C is not one. */
@@ -413,6 +416,25 @@ expect_value(lexer *lx, token *tok, const char *what, kd_err *err)
 	return KD_OK;
 }
 
+/*
+ * The value of the CLAUSE ("algorithm", "secret") of the key in STATE into
+ * TOK, refused when the key already had one (SEEN).
+ */
+static kd_result
+expect_clause_value(lexer *lx, const key_state *state, int seen,
+	const char *clause, const char *what, token *tok, kd_err *err)
+{
+	kd_result ret = expect_value(lx, tok, what, err);
+
+	if (ret != KD_OK)
+		return ret;
+	if (seen)
+		return kd_err_set(err, KD_ESYNTAX,
+			"%s:%u: key \"%s\" has more than one %s", lx->source,
+			tok->line, state->key.name, clause);
+	return KD_OK;
+}
+
 /* The key named NAME in KF or ARRAY, or NULL. */
 static const tsig_key *
 find_key(const keyfile *kf, const key_array *array, const char *name)
@@ -467,13 +489,10 @@ parse_algorithm(lexer *lx, key_state *state, kd_err *err)
 	token tok;
 	kd_result ret;
 
-	ret = expect_value(lx, &tok, "an algorithm name", err);
+	ret = expect_clause_value(lx, state, state->has_algorithm,
+		"algorithm", "an algorithm name", &tok, err);
 	if (ret != KD_OK)
 		return ret;
-	if (state->has_algorithm)
-		return kd_err_set(err, KD_ESYNTAX,
-			"%s:%u: key \"%s\" has more than one algorithm",
-			lx->source, tok.line, state->key.name);
 	if (tok.len >= sizeof(name))
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown algorithm \"%.*s%s\"", lx->source,
@@ -496,13 +515,10 @@ parse_secret(lexer *lx, key_state *state, kd_err *err)
 	token tok;
 	kd_result ret;
 
-	ret = expect_value(lx, &tok, "a base64 secret", err);
+	ret = expect_clause_value(lx, state, state->has_secret, "secret",
+		"a base64 secret", &tok, err);
 	if (ret != KD_OK)
 		return ret;
-	if (state->has_secret)
-		return kd_err_set(err, KD_ESYNTAX,
-			"%s:%u: key \"%s\" has more than one secret",
-			lx->source, tok.line, key->name);
 	if (tok.len == 0)
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: key \"%s\" has an empty secret", lx->source,

@@ -20,8 +20,7 @@
 
 /* Growable array of entries, private to a parse. */
 typedef struct entry_array {
-	publist_entry *entries;
-	size_t count;
+	publist list;
 	size_t capacity;
 } entry_array;
 
@@ -83,11 +82,8 @@ parse_domain(const char *text, size_t len, publist_entry *out, kd_err *err)
 		sizeof(out->domain), err);
 }
 
-/*
- * Parse the entry of LEN bytes at TEXT (no comment, no line end) into OUT.
- */
-static kd_result
-parse_entry_span(const char *text, size_t len, publist_entry *out,
+kd_result
+publist_parse_span(const char *text, size_t len, publist_entry *out,
 	kd_err *err)
 {
 	static const char *const names[PUBLIST_FIELDS_MAX] = {
@@ -142,23 +138,15 @@ publist_parse_entry(const char *text, publist_entry *out, kd_err *err)
 {
 	if (text == NULL || out == NULL)
 		return kd_err_set(err, KD_EINVAL, "no entry given");
-	return parse_entry_span(text, strlen(text), out, err);
+	return publist_parse_span(text, strlen(text), out, err);
 }
 
-/* The entry of LIST or ARRAY (may be NULL) listing DOMAIN, or NULL. */
-static const publist_entry *
-find_domain(const publist *list, const entry_array *array,
-	const char *domain)
+const publist_entry *
+publist_find(const publist *list, const char *domain)
 {
-	size_t i;
-
-	for (i = 0; i < list->count; i++) {
+	for (size_t i = 0; i < list->count; i++) {
 		if (strcmp(list->entries[i].domain, domain) == 0)
 			return &list->entries[i];
-	}
-	for (i = 0; array != NULL && i < array->count; i++) {
-		if (strcmp(array->entries[i].domain, domain) == 0)
-			return &array->entries[i];
 	}
 	return NULL;
 }
@@ -166,8 +154,7 @@ find_domain(const publist *list, const entry_array *array,
 kd_result
 publist_add(publist *list, const publist_entry *entry, kd_err *err)
 {
-	const publist_entry *old = find_domain(list, NULL, entry->domain);
-	publist_entry *grown;
+	const publist_entry *old = publist_find(list, entry->domain);
 
 	if (old != NULL) {
 		if (old->line == 0)
@@ -181,48 +168,41 @@ publist_add(publist *list, const publist_entry *entry, kd_err *err)
 			"line %u: domain %s is already listed on line %u",
 			entry->line, entry->domain, old->line);
 	}
-	grown = realloc(list->entries, (list->count + 1) * sizeof(*grown));
-	if (grown == NULL)
+	if (publist_append(list, entry, 1) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	grown[list->count] = *entry;
-	list->entries = grown;
-	list->count++;
 	return KD_OK;
 }
 
 static kd_result
 array_push(entry_array *array, const publist_entry *entry)
 {
-	if (array->count == array->capacity) {
+	if (array->list.count == array->capacity) {
 		size_t capacity = array->capacity == 0 ? 8 : array->capacity * 2;
 		publist_entry *grown;
 
-		grown = realloc(array->entries, capacity * sizeof(*grown));
+		grown = realloc(array->list.entries, capacity * sizeof(*grown));
 		if (grown == NULL)
 			return KD_ENOMEM;
-		array->entries = grown;
+		array->list.entries = grown;
 		array->capacity = capacity;
 	}
-	array->entries[array->count++] = *entry;
+	array->list.entries[array->list.count++] = *entry;
 	return KD_OK;
 }
 
-/* Move the entries of ARRAY to the end of LIST in one allocation. */
-static kd_result
-append_array(publist *list, const entry_array *array)
+kd_result
+publist_append(publist *list, const publist_entry *entries, size_t count)
 {
 	publist_entry *grown;
 
-	if (array->count == 0)
+	if (count == 0)
 		return KD_OK;
-	grown = realloc(list->entries,
-		(list->count + array->count) * sizeof(*grown));
+	grown = realloc(list->entries, (list->count + count) * sizeof(*grown));
 	if (grown == NULL)
 		return KD_ENOMEM;
-	memcpy(grown + list->count, array->entries,
-		array->count * sizeof(*grown));
+	memcpy(grown + list->count, entries, count * sizeof(*grown));
 	list->entries = grown;
-	list->count += array->count;
+	list->count += count;
 	return KD_OK;
 }
 
@@ -266,12 +246,14 @@ parse_line(const char *text, size_t len, const char *source, unsigned lineno,
 
 	if (is_blank_span(text, len))
 		return KD_OK;
-	ret = parse_entry_span(text, len, &entry, &detail);
+	ret = publist_parse_span(text, len, &entry, &detail);
 	if (ret != KD_OK)
 		return kd_err_set(err, ret, "%s:%u: %s", source, lineno,
 			detail.text);
 	entry.line = lineno;
-	old = find_domain(list, array, entry.domain);
+	old = publist_find(list, entry.domain);
+	if (old == NULL)
+		old = publist_find(&array->list, entry.domain);
 	if (old != NULL)
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%u: domain %s is already listed on line %u", source,
@@ -286,7 +268,7 @@ kd_result
 publist_parse_text(const char *text, size_t len, const char *source,
 	publist *list, kd_err *err)
 {
-	entry_array array = { NULL, 0, 0 };
+	entry_array array = { { NULL, 0 }, 0 };
 	const char *const limit = text + len;
 	const char *pos = text;
 	unsigned lineno = 1;
@@ -309,9 +291,10 @@ publist_parse_text(const char *text, size_t len, const char *source,
 		pos = next;
 		lineno++;
 	}
-	if (ret == KD_OK && append_array(list, &array) != KD_OK)
+	if (ret == KD_OK && publist_append(list, array.list.entries,
+	    array.list.count) != KD_OK)
 		ret = kd_err_set(err, KD_ENOMEM, "%s: out of memory", source);
-	free(array.entries);
+	publist_free(&array.list);
 	return ret;
 }
 

@@ -44,6 +44,23 @@ kd_result publist_parse_entry(const char *text, publist_entry *out,
 	kd_err *err);
 
 /*
+ * Parse the entry of LEN bytes at TEXT (no NUL needed) like
+ * publist_parse_entry().
+ */
+kd_result publist_parse_span(const char *text, size_t len,
+	publist_entry *out, kd_err *err);
+
+/* The entry of LIST for the canonical DOMAIN, or NULL. */
+const publist_entry *publist_find(const publist *list, const char *domain);
+
+/*
+ * Append the COUNT ENTRIES to LIST in one allocation, without duplicate
+ * checks. Returns KD_ENOMEM with LIST unchanged when allocation fails.
+ */
+kd_result publist_append(publist *list, const publist_entry *entries,
+	size_t count);
+
+/*
  * Append ENTRY to LIST. Returns KD_EEXIST (with ERR naming both lines) when
  * the domain is already listed, KD_ENOMEM when allocation fails.
  */

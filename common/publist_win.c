@@ -28,9 +28,9 @@ add_entry(win_parse *p, const char *text, size_t len, unsigned line,
 	unsigned number, bool several, kd_err *err)
 {
 	char where[64], shown[CLI_QUOTE_MAX];
+	const publist_entry *old;
 	publist_entry entry;
 	kd_err detail;
-	char *copy;
 	kd_result ret;
 
 	while (len > 0 && (*text == ' ' || *text == '\t')) {
@@ -55,30 +55,20 @@ add_entry(win_parse *p, const char *text, size_t len, unsigned line,
 				"ASCII", p->source, where, cli_quote(text, len,
 				shown, sizeof(shown)));
 	}
-	copy = malloc(len + 1);
-	if (copy == NULL)
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	ret = publist_parse_entry(copy, &entry, &detail);
-	free(copy);
+	ret = publist_parse_span(text, len, &entry, &detail);
 	if (ret != KD_OK)
 		return kd_err_set(err, ret, "%s:%s: %s: %s", p->source, where,
 			cli_quote(text, len, shown, sizeof(shown)), detail.text);
 	entry.line = line;
-	for (size_t i = 0; i < p->list->count; i++) {
-		if (strcmp(p->list->entries[i].domain, entry.domain) == 0)
-			return kd_err_set(err, KD_EEXIST,
-				"%s:%s: domain %s is already listed", p->source,
-				where, entry.domain);
-	}
-	for (size_t i = 0; i < p->added.count; i++) {
-		if (strcmp(p->added.entries[i].domain, entry.domain) == 0)
-			return kd_err_set(err, KD_EEXIST,
-				"%s:%s: domain %s is already listed on line %u",
-				p->source, where, entry.domain,
-				p->added.entries[i].line);
-	}
+	if (publist_find(p->list, entry.domain) != NULL)
+		return kd_err_set(err, KD_EEXIST,
+			"%s:%s: domain %s is already listed", p->source, where,
+			entry.domain);
+	old = publist_find(&p->added, entry.domain);
+	if (old != NULL)
+		return kd_err_set(err, KD_EEXIST,
+			"%s:%s: domain %s is already listed on line %u",
+			p->source, where, entry.domain, old->line);
 	if (publist_add(&p->added, &entry, &detail) != KD_OK)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	return KD_OK;
@@ -373,13 +363,9 @@ publist_win_parse(const char *text, size_t len, const char *source,
 	if (ret == KD_OK && p.added.count == 0)
 		ret = kd_err_set(err, KD_ENOENT, "%s: no domain in it",
 			p.source);
-	for (size_t i = 0; ret == KD_OK && i < p.added.count; i++) {
-		if (publist_add(list, &p.added.entries[i], NULL) != KD_OK) {
-			/* leave LIST as it was */
-			list->count -= i;
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-		}
-	}
+	if (ret == KD_OK && publist_append(list, p.added.entries,
+	    p.added.count) != KD_OK)
+		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 	publist_free(&p.added);
 	return ret;
 }

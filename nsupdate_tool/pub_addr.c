@@ -12,6 +12,7 @@
 
 #include "pub_addr.h"
 #include "pub_dns.h"
+#include "pub_update.h"
 
 /* Index of FAMILY in a plan: 0 for A, 1 for AAAA. */
 static int
@@ -173,9 +174,7 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
-	char where[ENDPOINT_TEXT_MAX];
 
-	endpoint_format(server, where, sizeof(where));
 	memset(set, 0, sizeof(*set));
 	for (int t = 0; t < 2; t++) {
 		ldns_pkt *answer;
@@ -183,11 +182,8 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 		kd_result ret;
 
 		/* a failed read is no "no addresses": that plans a replace */
-		ret = pub_dns_query(server, host, types[t], false, timeout_ms,
+		ret = pub_dns_read(server, host, types[t], false, timeout_ms,
 			&answer, err);
-		if (ret == KD_OK)
-			ret = pub_dns_check_rcode(answer, where, host,
-				t == 0 ? "A" : "AAAA", err);
 		if (ret != KD_OK)
 			return ret;
 		list = ldns_pkt_answer(answer);
@@ -267,9 +263,7 @@ pub_addr_update_build(const char *zone, const char *host,
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
 	ldns_rr_list *updates = ldns_rr_list_new();
-	ldns_rdf *zone_rdf;
-	ldns_pkt *pkt = NULL;
-	ldns_status status;
+	char what[DNAME_BUF_SIZE + 32];
 	bool ok = updates != NULL;
 
 	for (int t = 0; ok && t < 2; t++) {
@@ -287,22 +281,12 @@ pub_addr_update_build(const char *zone, const char *host,
 			ok = push_rr(updates, text, LDNS_RR_CLASS_IN, ttl);
 		}
 	}
-	zone_rdf = ok ? ldns_dname_new_frm_str(zone) : NULL;
-	if (zone_rdf != NULL)
-		pkt = ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, NULL,
-			updates, NULL);
-	ldns_rr_list_deep_free(updates);
-	if (pkt == NULL)
-		return kd_err_set(err, KD_ENOMEM,
-			"cannot build the address UPDATE for %s", host);
-	ldns_pkt_set_random_id(pkt);
-	ldns_pkt_set_rd(pkt, false);
-	status = ldns_pkt2wire(wire, pkt, len);
-	ldns_pkt_free(pkt);
-	if (status != LDNS_STATUS_OK)
-		return kd_err_set(err, KD_ENOMEM,
-			"cannot write the address UPDATE for %s", host);
-	return KD_OK;
+	if (!ok) {
+		ldns_rr_list_deep_free(updates);
+		updates = NULL;
+	}
+	snprintf(what, sizeof(what), "the address UPDATE for %s", host);
+	return pub_update_wire(zone, updates, what, wire, len, err);
 }
 
 kd_result

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "kd_file.h"
 #include "publist_win.h"
 #include "pub_config.h"
+#include "text.h"
 
 #define PUB_CONFIG_FILE_MAX (1024 * 1024)
 
@@ -53,40 +53,60 @@ pub_config_free(pub_config *cfg)
 	publist_free(&cfg->domains);
 }
 
+/* The names of the auth setting's values, both ways. */
+static const char *const auth_names[] = {
+	[PUB_AUTH_UNSET] = "unset",
+	[PUB_AUTH_NONE] = "none",
+	[PUB_AUTH_TSIG] = "tsig",
+	[PUB_AUTH_GSS] = "gss",
+};
+
+#define AUTH_COUNT (sizeof(auth_names) / sizeof(auth_names[0]))
+
 const char *
 pub_auth_name(pub_auth auth)
 {
-	switch (auth) {
-	case PUB_AUTH_NONE:
-		return "none";
-	case PUB_AUTH_TSIG:
-		return "tsig";
-	case PUB_AUTH_GSS:
-		return "gss";
-	case PUB_AUTH_UNSET:
-		break;
-	}
-	return "unset";
+	return (size_t)auth < AUTH_COUNT ? auth_names[auth] : "unset";
 }
 
-/* Parse VALUE as a decimal number in [MIN, MAX] into *OUT. */
+/* Set *AUTH from its NAME ("tsig", "gss", "none"); false when unknown. */
+static bool
+auth_from_name(const char *name, pub_auth *auth)
+{
+	for (size_t i = PUB_AUTH_NONE; i < AUTH_COUNT; i++) {
+		if (strcmp(name, auth_names[i]) == 0) {
+			*auth = (pub_auth)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Parse VALUE as a decimal number in [MIN, MAX] into *OUT (kd_parse_uint). */
 static kd_result
-parse_number(const char *key, const char *value, unsigned long min,
-	unsigned long max, unsigned long *out, kd_err *err)
+parse_number(const char *key, const char *value, uint64_t min, uint64_t max,
+	uint64_t *out, kd_err *err)
 {
 	char shown[CLI_QUOTE_MAX];
-	unsigned long number;
-	char *end;
+	kd_result ret = kd_parse_uint(value, KD_TEXT_NUL, min, max, key, out,
+		err);
 
-	errno = 0;
-	number = strtoul(value, &end, 10);
-	if (value[0] < '0' || value[0] > '9' || *end != '\0')
-		return kd_err_set(err, KD_EINVAL, "%s %s is not a number",
-			key, cli_quote_str(value, shown, sizeof(shown)));
-	if (errno == ERANGE || number < min || number > max)
-		return kd_err_set(err, KD_ERANGE,
-			"%s %s is out of range %lu-%lu", key, value, min, max);
-	*out = number;
+	if (ret == KD_ESYNTAX)
+		return kd_err_set(err, KD_EINVAL, "%s %s is not a number", key,
+			cli_quote_str(value, shown, sizeof(shown)));
+	return ret;
+}
+
+/* Parse the server endpoint VALUE of setting KEY into OUT (port 53). */
+static kd_result
+parse_endpoint(const char *key, const char *value, endpoint *out,
+	kd_err *err)
+{
+	kd_err detail;
+	kd_result ret = cli_endpoint_parse(value, 53, out, &detail);
+
+	if (ret != KD_OK)
+		return kd_err_set(err, ret, "%s %s", key, detail.text);
 	return KD_OK;
 }
 
@@ -112,8 +132,7 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 {
 	const char *key = setting_names[which];
 	char shown[CLI_QUOTE_MAX];
-	unsigned long number;
-	kd_err detail;
+	uint64_t number;
 	kd_result ret;
 
 	cli_quote_str(value, shown, sizeof(shown));
@@ -141,9 +160,7 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			cfg->ttl = (uint32_t)number;
 		return ret;
 	case PUB_SET_SERVER:
-		ret = cli_endpoint_parse(value, 53, &cfg->server, &detail);
-		if (ret != KD_OK)
-			return kd_err_set(err, ret, "%s %s", key, detail.text);
+		ret = parse_endpoint(key, value, &cfg->server, err);
 		if (ret == KD_OK) {
 			cfg->has_server = true;
 			endpoint_format(&cfg->server, cfg->server_text,
@@ -151,20 +168,12 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		}
 		return ret;
 	case PUB_SET_RESOLVER:
-		ret = cli_endpoint_parse(value, 53, &cfg->resolver, &detail);
-		if (ret != KD_OK)
-			return kd_err_set(err, ret, "%s %s", key, detail.text);
+		ret = parse_endpoint(key, value, &cfg->resolver, err);
 		if (ret == KD_OK)
 			cfg->has_resolver = true;
 		return ret;
 	case PUB_SET_AUTH:
-		if (strcmp(value, "tsig") == 0)
-			cfg->auth = PUB_AUTH_TSIG;
-		else if (strcmp(value, "gss") == 0)
-			cfg->auth = PUB_AUTH_GSS;
-		else if (strcmp(value, "none") == 0)
-			cfg->auth = PUB_AUTH_NONE;
-		else
+		if (!auth_from_name(value, &cfg->auth))
 			return kd_err_set(err, KD_EINVAL,
 				"auth %s is not one of tsig, gss, none",
 				shown);
@@ -218,6 +227,7 @@ static kd_result
 apply_domain(pub_config *cfg, const char *value, const char *source,
 	unsigned line, kd_err *err)
 {
+	const publist_entry *old;
 	publist_entry entry;
 	kd_err detail;
 	kd_result ret;
@@ -244,11 +254,8 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 			detail.text);
 	}
 	entry.line = line;
-	for (size_t i = 0; i < cfg->domains.count; i++) {
-		const publist_entry *old = &cfg->domains.entries[i];
-
-		if (strcmp(old->domain, entry.domain) != 0)
-			continue;
+	old = publist_find(&cfg->domains, entry.domain);
+	if (old != NULL) {
 		if (source == NULL)
 			return kd_err_set(err, KD_EEXIST,
 				"--domain %s: domain %s is given twice", value,

@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "dns_tcp.h"
 #include "pub_dns.h"
-#include "pub_net.h"
 
 const char *
 pub_dns_rcode_name(unsigned rcode, char *buf, size_t len)
@@ -45,8 +45,23 @@ same_question(const ldns_pkt *reply, const ldns_pkt *query)
 		ldns_dname_compare(ldns_rr_owner(ra), ldns_rr_owner(rq)) == 0;
 }
 
-kd_result
-pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
+/* The name of TYPE ("SRV"), "?" for an unknown one. */
+static const char *
+type_name(ldns_rr_type type)
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript(type);
+
+	return d != NULL ? d->_name : "?";
+}
+
+/*
+ * Ask SERVER for NAME/TYPE (RD set when RECURSE) and return the parsed
+ * answer in *ANSWER (caller frees). An answer with another ID, without QR,
+ * to another question, or with TC (nothing is truncated over TCP) is
+ * malformed: KD_EDNS. Errors name the server and the question.
+ */
+static kd_result
+ask(const endpoint *server, const char *name, ldns_rr_type type,
 	bool recurse, unsigned timeout_ms, ldns_pkt **answer, kd_err *err)
 {
 	char where[ENDPOINT_TEXT_MAX];
@@ -69,7 +84,7 @@ pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
 		ldns_pkt_free(query);
 		return kd_err_set(err, KD_ENOMEM, "cannot build a query");
 	}
-	ret = pub_net_exchange(server, wire, wire_len, timeout_ms, &bytes,
+	ret = dns_tcp_exchange(server, wire, wire_len, timeout_ms, &bytes,
 		&bytes_len, &detail);
 	free(wire);
 	if (ret != KD_OK) {
@@ -85,8 +100,7 @@ pub_dns_query(const endpoint *server, const char *name, ldns_rr_type type,
 	} else if (!same_question(reply, query)) {
 		ret = kd_err_set(err, KD_EDNS,
 			"query %s %s: %s answered another question", name,
-			ldns_rr_descript(type) != NULL ?
-			ldns_rr_descript(type)->_name : "?", where);
+			type_name(type), where);
 		ldns_pkt_free(reply);
 		reply = NULL;
 	} else if (ldns_pkt_tc(reply)) {
@@ -144,7 +158,7 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 	ldns_pkt *answer;
 	bool exists;
 
-	if (pub_dns_query(server, name, LDNS_RR_TYPE_SOA, recurse, timeout_ms,
+	if (pub_dns_read(server, name, LDNS_RR_TYPE_SOA, recurse, timeout_ms,
 	    &answer, NULL) != KD_OK)
 		return false;
 	exists = ldns_pkt_get_rcode(answer) == LDNS_RCODE_NOERROR;
@@ -152,8 +166,12 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 	return exists;
 }
 
-kd_result
-pub_dns_check_rcode(ldns_pkt *answer, const char *where, const char *owner,
+/*
+ * Check the rcode of ANSWER to the TYPE query for OWNER at WHERE: KD_OK for
+ * NOERROR and NXDOMAIN; otherwise ANSWER is freed (pub_dns_read).
+ */
+static kd_result
+check_rcode(ldns_pkt *answer, const char *where, const char *owner,
 	const char *type, kd_err *err)
 {
 	const unsigned rcode = ldns_pkt_get_rcode(answer);
@@ -183,6 +201,23 @@ pub_dns_check_rcode(ldns_pkt *answer, const char *where, const char *owner,
 		where, pub_dns_rcode_name(rcode, rbuf, sizeof(rbuf)));
 }
 
+kd_result
+pub_dns_read(const endpoint *server, const char *name, ldns_rr_type type,
+	bool recurse, unsigned timeout_ms, ldns_pkt **answer, kd_err *err)
+{
+	char where[ENDPOINT_TEXT_MAX];
+	kd_result ret;
+
+	ret = ask(server, name, type, recurse, timeout_ms, answer, err);
+	if (ret != KD_OK)
+		return ret;
+	endpoint_format(server, where, sizeof(where));
+	ret = check_rcode(*answer, where, name, type_name(type), err);
+	if (ret != KD_OK)
+		*answer = NULL;
+	return ret;
+}
+
 bool
 pub_dns_owner_is(const ldns_rr *rr, const char *name)
 {
@@ -207,7 +242,7 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	kd_result ret;
 
 	endpoint_format(server, where, sizeof(where));
-	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_SOA, recurse,
+	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_SOA, recurse,
 		timeout_ms, &answer, err);
 	if (ret != KD_OK)
 		return ret;
@@ -215,9 +250,6 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	soa = first_soa(ldns_pkt_answer(answer));
 	if (soa == NULL)
 		soa = first_soa(ldns_pkt_authority(answer));
-	ret = pub_dns_check_rcode(answer, where, owner, "SOA", err);
-	if (ret != KD_OK)
-		return ret;
 	if (soa == NULL || ldns_rr_rd_count(soa) < 1) {
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_ENOTZONE,
@@ -280,14 +312,11 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 	kd_err detail;
 	kd_result ret;
 
+	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_SRV, false, timeout_ms,
+		&answer, err);
+	if (ret != KD_OK)
+		return ret;
 	endpoint_format(server, where, sizeof(where));
-	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_SRV, false,
-		timeout_ms, &answer, err);
-	if (ret != KD_OK)
-		return ret;
-	ret = pub_dns_check_rcode(answer, where, owner, "SRV", err);
-	if (ret != KD_OK)
-		return ret;
 	list = ldns_pkt_answer(answer);
 	recs = calloc(ldns_rr_list_rr_count(list) + 1, sizeof(*recs));
 	if (recs == NULL) {
@@ -337,19 +366,15 @@ kd_result
 pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 	unsigned timeout_ms, bool *is_kmsdns, kd_err *err)
 {
-	char owner[DNAME_BUF_SIZE + 16], where[ENDPOINT_TEXT_MAX];
+	char owner[DNAME_BUF_SIZE + 16];
 	ldns_pkt *answer;
 	ldns_rr_list *list;
 	kd_result ret;
 
 	*is_kmsdns = false;
 	snprintf(owner, sizeof(owner), "%s.%s", PUB_KMSDNS_MARKER_OWNER, zone);
-	ret = pub_dns_query(server, owner, LDNS_RR_TYPE_TXT, false,
-		timeout_ms, &answer, err);
-	if (ret != KD_OK)
-		return ret;
-	endpoint_format(server, where, sizeof(where));
-	ret = pub_dns_check_rcode(answer, where, owner, "TXT", err);
+	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_TXT, false, timeout_ms,
+		&answer, err);
 	if (ret != KD_OK)
 		return ret;
 	list = ldns_pkt_answer(answer);
@@ -433,19 +458,14 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
-	char where[ENDPOINT_TEXT_MAX];
 
-	endpoint_format(resolver, where, sizeof(where));
 	for (int t = 0; t < 2; t++) {
 		ldns_pkt *answer;
 		ldns_rr_list *list;
 		kd_result ret;
 
-		ret = pub_dns_query(resolver, name, types[t], recurse,
+		ret = pub_dns_read(resolver, name, types[t], recurse,
 			timeout_ms, &answer, err);
-		if (ret == KD_OK)
-			ret = pub_dns_check_rcode(answer, where, name,
-				t == 0 ? "A" : "AAAA", err);
 		if (ret != KD_OK)
 			return ret;
 		list = ldns_pkt_answer(answer);
@@ -459,27 +479,10 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 			    !owner_in_chain(list, rr, name))
 				continue;
 			rdf = ldns_rr_rdf(rr, 0);
-			memset(out, 0, sizeof(*out));
-			out->port = port;
-			if (t == 0 && ldns_rdf_size(rdf) == 4) {
-				struct sockaddr_in *sin =
-					(struct sockaddr_in *)&out->addr;
-
-				sin->sin_family = AF_INET;
-				sin->sin_port = htons(port);
-				memcpy(&sin->sin_addr, ldns_rdf_data(rdf), 4);
-				out->addrlen = sizeof(*sin);
-			} else if (t == 1 && ldns_rdf_size(rdf) == 16) {
-				struct sockaddr_in6 *sin6 =
-					(struct sockaddr_in6 *)&out->addr;
-
-				sin6->sin6_family = AF_INET6;
-				sin6->sin6_port = htons(port);
-				memcpy(&sin6->sin6_addr, ldns_rdf_data(rdf), 16);
-				out->addrlen = sizeof(*sin6);
-			} else {
+			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16))
 				continue;
-			}
+			endpoint_from_address(t == 0 ? AF_INET : AF_INET6,
+				ldns_rdf_data(rdf), port, out);
 			ldns_pkt_free(answer);
 			return KD_OK;
 		}

@@ -1,8 +1,10 @@
 /*
  * pub_dns.h -- the unsigned queries the publisher makes: the zone and
  * primary of a name, the SRV RRset there, the kmsdns DLZ marker, the
- * confirmation after an UPDATE. All over TCP to one server, with ldns for
- * the packets.
+ * confirmation after an UPDATE. All over TCP (dns_tcp.h) to one server,
+ * with ldns for the packets: UPDATEs must go over TCP (GSS-TSIG tokens are
+ * large, and a UDP retransmission of the same signed bytes is a replay to
+ * BIND), and the queries go the same way.
  */
 #ifndef KMSDNS_PUB_DNS_H
 #define KMSDNS_PUB_DNS_H
@@ -20,24 +22,19 @@
 #define PUB_KMSDNS_MARKER "v=kmsdns1"
 
 /*
- * Ask SERVER for NAME/TYPE (RD set when RECURSE) and return the parsed
- * answer in *ANSWER (caller frees with ldns_pkt_free). An answer with
- * another ID, without QR, to another question, or with TC (nothing is
- * truncated over TCP) is malformed: KD_EDNS. Errors name the server and
- * the question. The rcode is the caller's (pub_dns_check_rcode).
+ * The one reader of the publisher: ask SERVER for NAME/TYPE (RD set when
+ * RECURSE) and check the rcode. KD_OK with the parsed answer in *ANSWER
+ * (caller frees with ldns_pkt_free) for NOERROR and NXDOMAIN (the caller
+ * tells them apart). Otherwise *ANSWER is NULL and the result is
+ * KD_ENOTAUTH (REFUSED, NOTAUTH: SERVER is not authoritative),
+ * KD_ESERVFAIL, or KD_EDNS (any other rcode; an answer with another ID,
+ * without QR, to another question, or with TC: nothing is truncated over
+ * TCP), or the transport's KD_ETIMEOUT or KD_ENET; ERR names SERVER, NAME,
+ * the type and the rcode.
  */
-kd_result pub_dns_query(const endpoint *server, const char *name,
+kd_result pub_dns_read(const endpoint *server, const char *name,
 	ldns_rr_type type, bool recurse, unsigned timeout_ms,
 	ldns_pkt **answer, kd_err *err);
-
-/*
- * Check the rcode of ANSWER to the TYPE query for OWNER at WHERE: KD_OK for
- * NOERROR and NXDOMAIN. Otherwise ANSWER is freed and the result is
- * KD_ENOTAUTH (REFUSED, NOTAUTH: not authoritative), KD_ESERVFAIL, or
- * KD_EDNS (any other rcode), with ERR naming all four.
- */
-kd_result pub_dns_check_rcode(ldns_pkt *answer, const char *where,
-	const char *owner, const char *type, kd_err *err);
 
 /* True when RR's owner is NAME (no case, trailing dot optional). */
 bool pub_dns_owner_is(const ldns_rr *rr, const char *name);
@@ -67,7 +64,7 @@ kd_result pub_dns_find_zone(const endpoint *server, const char *owner,
 /*
  * Read the SRV RRset at OWNER from SERVER into a new array *RECORDS
  * (caller frees) of *COUNT records; an absent name or RRset gives 0. The
- * rcode is checked (pub_dns_check_rcode: KD_ENOTAUTH when SERVER is not
+ * rcode is checked (pub_dns_read: KD_ENOTAUTH when SERVER is not
  * authoritative, KD_ESERVFAIL...), and so is every answer record
  * (pub_dns_answer_rr_check: no alias, no SRV of another owner). A target
  * that is not a host name (another host's odd but legal name) is read
@@ -79,7 +76,7 @@ kd_result pub_dns_read_srv(const endpoint *server, const char *owner,
 
 /*
  * Set *IS_KMSDNS when SERVER has the kmsdns marker TXT for ZONE. A failed
- * read (pub_dns_check_rcode) is an error, not "no marker".
+ * read (pub_dns_read) is an error, not "no marker".
  */
 kd_result pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 	unsigned timeout_ms, bool *is_kmsdns, kd_err *err);

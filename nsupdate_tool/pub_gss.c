@@ -13,9 +13,9 @@
 #include <gssapi/gssapi_krb5.h>
 #include <ldns/ldns.h>
 
+#include "dns_tcp.h"
 #include "pub_gss.h"
 #include "pub_krb5.h"
-#include "pub_net.h"
 
 #define GSS_TSIG_ALGORITHM "gss-tsig"
 #define TKEY_RR_TYPE 249
@@ -201,20 +201,6 @@ gss_tsig_verify(void *arg, const uint8_t *data, size_t len, const uint8_t *mac,
 	return KD_OK;
 }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /*
  * A TKEY query for KEY_NAME in MODE carrying TOKEN (LEN bytes) as a new
  * buffer *OUT of *OUT_LEN bytes: QD = KEY_NAME TKEY ANY, AR = the TKEY RR,
@@ -233,32 +219,33 @@ tkey_query(const char *key_name, uint16_t mode, uint32_t now,
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	id = ldns_get_random();
 	memset(buf, 0, 12);
-	put16(buf, id);
-	put16(buf + 4, 1);
-	put16(buf + 10, 1);
+	ldns_write_uint16(buf, id);
+	ldns_write_uint16(buf + 4, 1);
+	ldns_write_uint16(buf + 10, 1);
 	pos += tsig_name_to_wire(key_name, buf + pos);
-	put16(buf + pos, TKEY_RR_TYPE);
-	put16(buf + pos + 2, 255);
+	ldns_write_uint16(buf + pos, TKEY_RR_TYPE);
+	ldns_write_uint16(buf + pos + 2, 255);
 	pos += 4;
 	pos += tsig_name_to_wire(key_name, buf + pos);
-	put16(buf + pos, TKEY_RR_TYPE);
-	put16(buf + pos + 2, 255);
-	put32(buf + pos + 4, 0);
+	ldns_write_uint16(buf + pos, TKEY_RR_TYPE);
+	ldns_write_uint16(buf + pos + 2, 255);
+	ldns_write_uint32(buf + pos + 4, 0);
 	rdlen_at = pos + 8;
 	pos += 10;
 	pos += tsig_name_to_wire(GSS_TSIG_ALGORITHM, buf + pos);
-	put32(buf + pos, now);
-	put32(buf + pos + 4, mode == TKEY_MODE_GSSAPI ? now + 3600 : now);
-	put16(buf + pos + 8, mode);
-	put16(buf + pos + 10, 0);
-	put16(buf + pos + 12, (uint16_t)len);
+	ldns_write_uint32(buf + pos, now);
+	ldns_write_uint32(buf + pos + 4,
+		mode == TKEY_MODE_GSSAPI ? now + 3600 : now);
+	ldns_write_uint16(buf + pos + 8, mode);
+	ldns_write_uint16(buf + pos + 10, 0);
+	ldns_write_uint16(buf + pos + 12, (uint16_t)len);
 	pos += 14;
 	if (len > 0)
 		memcpy(buf + pos, token, len);
 	pos += len;
-	put16(buf + pos, 0);
+	ldns_write_uint16(buf + pos, 0);
 	pos += 2;
-	put16(buf + rdlen_at, (uint16_t)(pos - rdlen_at - 2));
+	ldns_write_uint16(buf + rdlen_at, (uint16_t)(pos - rdlen_at - 2));
 	*out = buf;
 	*out_len = pos;
 	return KD_OK;
@@ -310,7 +297,7 @@ exchange(const endpoint *server, const uint8_t *query, size_t len,
 {
 	kd_result ret;
 
-	ret = pub_net_exchange(server, query, len, timeout_ms, bytes,
+	ret = dns_tcp_exchange(server, query, len, timeout_ms, bytes,
 		bytes_len, err);
 	if (ret != KD_OK)
 		return ret;

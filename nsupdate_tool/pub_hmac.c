@@ -10,24 +10,24 @@
 
 #include "pub_hmac.h"
 
+/* The OpenSSL digest of each HMAC algorithm, by tsig_algorithm. */
+static const EVP_MD *(*const digests[])(void) = {
+	[TSIG_HMAC_MD5] = EVP_md5,
+	[TSIG_HMAC_SHA1] = EVP_sha1,
+	[TSIG_HMAC_SHA224] = EVP_sha224,
+	[TSIG_HMAC_SHA256] = EVP_sha256,
+	[TSIG_HMAC_SHA384] = EVP_sha384,
+	[TSIG_HMAC_SHA512] = EVP_sha512,
+};
+
+/* The digest of ALG, or NULL for an unknown algorithm. */
 static const EVP_MD *
 digest_of(tsig_algorithm alg)
 {
-	switch (alg) {
-	case TSIG_HMAC_MD5:
-		return EVP_md5();
-	case TSIG_HMAC_SHA1:
-		return EVP_sha1();
-	case TSIG_HMAC_SHA224:
-		return EVP_sha224();
-	case TSIG_HMAC_SHA256:
-		return EVP_sha256();
-	case TSIG_HMAC_SHA384:
-		return EVP_sha384();
-	case TSIG_HMAC_SHA512:
-		return EVP_sha512();
-	}
-	return NULL;
+	if ((size_t)alg >= sizeof(digests) / sizeof(digests[0]) ||
+	    digests[alg] == NULL)
+		return NULL;
+	return digests[alg]();
 }
 
 static kd_result

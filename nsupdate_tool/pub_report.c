@@ -14,8 +14,8 @@ pub_report_wincode(const pub_result *res)
 {
 	if (res->ok)
 		return 0;
-	if (res->tsig_error == 16)
-		return wincode_for_update_rcode(16);
+	if (res->tsig_error == TSIG_ERROR_BADSIG)
+		return wincode_for_update_rcode(TSIG_ERROR_BADSIG);
 	if (res->rcode > 0 && wincode_for_update_rcode((unsigned)res->rcode))
 		return wincode_for_update_rcode((unsigned)res->rcode);
 	switch (res->code) {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <ldns/ldns.h>
 
+#include "dns_tcp.h"
 #include "pub_dns.h"
-#include "pub_net.h"
 #include "pub_run.h"
 #include "pub_txn_tag.h"
 #include "pub_update.h"
@@ -59,11 +59,11 @@ signing_time(long offset)
 static kd_result
 update_failure(int rcode, int tsig_error)
 {
-	if (tsig_error == 16)
+	if (tsig_error == TSIG_ERROR_BADSIG)
 		return KD_EBADSIG;
-	if (tsig_error == 17)
+	if (tsig_error == TSIG_ERROR_BADKEY)
 		return KD_EBADKEY;
-	if (tsig_error == 18)
+	if (tsig_error == TSIG_ERROR_BADTIME)
 		return KD_EBADTIME;
 	switch (rcode) {
 	case LDNS_RCODE_REFUSED:
@@ -76,21 +76,6 @@ update_failure(int rcode, int tsig_error)
 		return KD_ESERVFAIL;
 	default:
 		return KD_EDNS;
-	}
-}
-
-static const char *
-tsig_error_name(int error)
-{
-	switch (error) {
-	case 16:
-		return "BADSIG";
-	case 17:
-		return "BADKEY";
-	case 18:
-		return "BADTIME";
-	default:
-		return "unknown TSIG error";
 	}
 }
 
@@ -134,7 +119,7 @@ attempt_update(const run_state *st, const endpoint *server,
 		}
 	}
 	res->attempts++;
-	ret = pub_net_exchange(server, signer != NULL ? msg : wire,
+	ret = dns_tcp_exchange(server, signer != NULL ? msg : wire,
 		signer != NULL ? msg_len : len, st->cfg->timeout_ms, &answer,
 		&answer_len, &detail);
 	free(msg);
@@ -165,7 +150,8 @@ attempt_update(const run_state *st, const endpoint *server,
 			res->tsig_error = resp.error;
 		res->reply_verified = ret == KD_OK;
 		res->reply_layout = resp.layout;
-		if (ret == KD_OK && resp.error == 18 && resp.has_server_time) {
+		if (ret == KD_OK && resp.error == TSIG_ERROR_BADTIME &&
+		    resp.has_server_time) {
 			*server_offset = (long)((long long)resp.server_time -
 				(long long)time(NULL));
 			*code = kd_err_set(err, KD_EBADTIME,
@@ -179,16 +165,18 @@ attempt_update(const run_state *st, const endpoint *server,
 			goto out;
 		}
 		if (ret == KD_ENOENT && resp.present &&
-		    (resp.error == 16 || resp.error == 17)) {
+		    (resp.error == TSIG_ERROR_BADSIG ||
+		     resp.error == TSIG_ERROR_BADKEY)) {
 			/* BIND answers BADSIG and BADKEY unsigned */
 			*code = kd_err_set(err, update_failure(res->rcode,
 				resp.error),
 				"UPDATE rejected: NOTAUTH, TSIG error %s (%s)",
-				tsig_error_name(resp.error), resp.error == 16 ?
+				tsig_error_name(resp.error),
+				resp.error == TSIG_ERROR_BADSIG ?
 				"the server's key has another secret" :
 				"the server does not know the key");
-			outcome = resp.error == 17 ? ATTEMPT_BADKEY :
-				ATTEMPT_DONE;
+			outcome = resp.error == TSIG_ERROR_BADKEY ?
+				ATTEMPT_BADKEY : ATTEMPT_DONE;
 			goto out;
 		}
 		if (ret == KD_ENOENT && !resp.present &&

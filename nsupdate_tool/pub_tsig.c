@@ -5,32 +5,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <ldns/ldns.h>
 
 #include "pub_tsig.h"
+#include "text.h"
 
 /* Largest TSIG digest input: a DNS message, a request MAC, the variables. */
 #define DIGEST_MAX (65535 + TSIG_MAC_MAX + 2 * 256 + 64)
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put48(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 6; i++)
-		p[i] = (uint8_t)(v >> (8 * (5 - i)));
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
+/* The 48-bit number at P (a TSIG time), in network order. */
 static uint64_t
 get48(const uint8_t *p)
 {
@@ -39,6 +22,21 @@ get48(const uint8_t *p)
 	for (int i = 0; i < 6; i++)
 		v = v << 8 | p[i];
 	return v;
+}
+
+const char *
+tsig_error_name(uint16_t error)
+{
+	switch (error) {
+	case TSIG_ERROR_BADSIG:
+		return "BADSIG";
+	case TSIG_ERROR_BADKEY:
+		return "BADKEY";
+	case TSIG_ERROR_BADTIME:
+		return "BADTIME";
+	default:
+		return "unknown TSIG error";
+	}
 }
 
 size_t
@@ -54,11 +52,7 @@ tsig_name_to_wire(const char *name, uint8_t *out)
 
 			out[pos++] = (uint8_t)label;
 			for (size_t i = 0; i < label; i++) {
-				char c = name[i];
-
-				if (c >= 'A' && c <= 'Z')
-					c = (char)(c - 'A' + 'a');
-				out[pos++] = (uint8_t)c;
+				out[pos++] = (uint8_t)kd_ascii_lower(name[i]);
 			}
 			name += label;
 			if (*name == '.')
@@ -98,18 +92,18 @@ put_variables(uint8_t *digest, size_t *pos, const tsig_signer *signer,
 	size_t p = *pos;
 
 	p += tsig_name_to_wire(signer->key_name, digest + p);
-	put16(digest + p, 255);
+	ldns_write_uint16(digest + p, 255);
 	p += 2;
 	memset(digest + p, 0, 4);
 	p += 4;
 	p += tsig_name_to_wire(signer->algorithm, digest + p);
-	put48(digest + p, time_signed);
+	ldns_write_uint64_as_uint48(digest + p, time_signed);
 	p += 6;
-	put16(digest + p, fudge);
+	ldns_write_uint16(digest + p, fudge);
 	p += 2;
-	put16(digest + p, error);
+	ldns_write_uint16(digest + p, error);
 	p += 2;
-	put16(digest + p, other_len);
+	ldns_write_uint16(digest + p, other_len);
 	p += 2;
 	if (other_len > 0)
 		memcpy(digest + p, other, other_len);
@@ -141,33 +135,33 @@ tsig_sign_message(const tsig_signer *signer, const uint8_t *msg, size_t len,
 	free(digest);
 	if (ret != KD_OK)
 		return ret;
-	req->id = get16(msg);
+	req->id = ldns_read_uint16(msg);
 	req->time_signed = now;
 
 	buf = malloc(len + 2 * 256 + 32 + req->mac_len);
 	if (buf == NULL)
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	memcpy(buf, msg, len);
-	put16(buf + 10, (uint16_t)(get16(msg + 10) + 1));
+	ldns_write_uint16(buf + 10, (uint16_t)(ldns_read_uint16(msg + 10) + 1));
 	pos = len;
 	pos += tsig_name_to_wire(signer->key_name, buf + pos);
-	put16(buf + pos, TSIG_RR_TYPE);
-	put16(buf + pos + 2, 255);
+	ldns_write_uint16(buf + pos, TSIG_RR_TYPE);
+	ldns_write_uint16(buf + pos + 2, 255);
 	memset(buf + pos + 4, 0, 4);
 	rdlen_at = pos + 8;
 	pos += 10;
 	pos += tsig_name_to_wire(signer->algorithm, buf + pos);
-	put48(buf + pos, now);
-	put16(buf + pos + 6, TSIG_FUDGE);
-	put16(buf + pos + 8, (uint16_t)req->mac_len);
+	ldns_write_uint64_as_uint48(buf + pos, now);
+	ldns_write_uint16(buf + pos + 6, TSIG_FUDGE);
+	ldns_write_uint16(buf + pos + 8, (uint16_t)req->mac_len);
 	pos += 10;
 	memcpy(buf + pos, req->mac, req->mac_len);
 	pos += req->mac_len;
-	put16(buf + pos, req->id);
-	put16(buf + pos + 2, 0);
-	put16(buf + pos + 4, 0);
+	ldns_write_uint16(buf + pos, req->id);
+	ldns_write_uint16(buf + pos + 2, 0);
+	ldns_write_uint16(buf + pos + 4, 0);
 	pos += 6;
-	put16(buf + rdlen_at, (uint16_t)(pos - rdlen_at - 2));
+	ldns_write_uint16(buf + rdlen_at, (uint16_t)(pos - rdlen_at - 2));
 	*out = buf;
 	*out_len = pos;
 	return KD_OK;
@@ -182,8 +176,9 @@ last_rr_offset(const uint8_t *wire, size_t len)
 
 	if (len < 12)
 		return 0;
-	qd = get16(wire + 4);
-	rrs = (unsigned)get16(wire + 6) + get16(wire + 8) + get16(wire + 10);
+	qd = ldns_read_uint16(wire + 4);
+	rrs = (unsigned)ldns_read_uint16(wire + 6) +
+		ldns_read_uint16(wire + 8) + ldns_read_uint16(wire + 10);
 	for (unsigned i = 0; i < qd; i++) {
 		pos = tsig_skip_name(wire, len, pos);
 		if (pos == 0 || pos + 4 > len)
@@ -195,7 +190,7 @@ last_rr_offset(const uint8_t *wire, size_t len)
 		pos = tsig_skip_name(wire, len, pos);
 		if (pos == 0 || pos + 10 > len)
 			return 0;
-		pos += 10 + (size_t)get16(wire + pos + 8);
+		pos += 10 + (size_t)ldns_read_uint16(wire + pos + 8);
 		if (pos > len)
 			return 0;
 	}
@@ -230,11 +225,8 @@ wire_name_is(const uint8_t *wire, size_t len, size_t pos, const char *name)
 		    at + 1 + label > n || expect[at] != label)
 			return false;
 		for (size_t i = 1; i <= label; i++) {
-			uint8_t c = wire[pos + i];
-
-			if (c >= 'A' && c <= 'Z')
-				c = (uint8_t)(c - 'A' + 'a');
-			if (c != expect[at + i])
+			if ((uint8_t)kd_ascii_lower((char)wire[pos + i]) !=
+			    expect[at + i])
 				return false;
 		}
 		at += 1 + (size_t)label;
@@ -258,30 +250,30 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 	kd_result ret;
 
 	memset(resp, 0, sizeof(*resp));
-	if (len < 12 || get16(wire + 10) == 0)
+	if (len < 12 || ldns_read_uint16(wire + 10) == 0)
 		return kd_err_set(err, KD_ENOENT, "the answer is not signed");
 	start = last_rr_offset(wire, len);
 	if (start == 0)
 		return kd_err_set(err, KD_EDNS, "malformed answer");
 	pos = tsig_skip_name(wire, len, start);
-	if (get16(wire + pos) != TSIG_RR_TYPE)
+	if (ldns_read_uint16(wire + pos) != TSIG_RR_TYPE)
 		return kd_err_set(err, KD_ENOENT, "the answer is not signed");
 	resp->present = true;
 	rdata = pos + 10;
-	rdend = rdata + get16(wire + pos + 8);
+	rdend = rdata + ldns_read_uint16(wire + pos + 8);
 	alg_end = tsig_skip_name(wire, rdend, rdata);
 	if (alg_end == 0 || alg_end + 10 > rdend)
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
 	resp->time_signed = get48(wire + alg_end);
-	resp->fudge = get16(wire + alg_end + 6);
-	mac_len = get16(wire + alg_end + 8);
+	resp->fudge = ldns_read_uint16(wire + alg_end + 6);
+	mac_len = ldns_read_uint16(wire + alg_end + 8);
 	mac = wire + alg_end + 10;
 	pos = alg_end + 10 + mac_len;
 	if (pos + 6 > rdend)
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
-	original_id = get16(wire + pos);
-	resp->error = get16(wire + pos + 2);
-	other_len = get16(wire + pos + 4);
+	original_id = ldns_read_uint16(wire + pos);
+	resp->error = ldns_read_uint16(wire + pos + 2);
+	other_len = ldns_read_uint16(wire + pos + 4);
 	other = wire + pos + 6;
 	if (pos + 6 + other_len != rdend)
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
@@ -312,7 +304,7 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 			break;
 		dpos = 0;
 		if (req != NULL && layout == TSIG_LAYOUT_RFC8945) {
-			put16(digest, (uint16_t)req->mac_len);
+			ldns_write_uint16(digest, (uint16_t)req->mac_len);
 			dpos = 2;
 		}
 		if (req != NULL) {
@@ -320,8 +312,9 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 			dpos += req->mac_len;
 		}
 		memcpy(digest + dpos, wire, start);
-		put16(digest + dpos, original_id);
-		put16(digest + dpos + 10, (uint16_t)(get16(wire + 10) - 1));
+		ldns_write_uint16(digest + dpos, original_id);
+		ldns_write_uint16(digest + dpos + 10,
+			(uint16_t)(ldns_read_uint16(wire + 10) - 1));
 		dpos += start;
 		put_variables(digest, &dpos, signer, resp->time_signed,
 			resp->fudge, resp->error, other, (uint16_t)other_len);

@@ -26,6 +26,9 @@
 #define TSIG_ERROR_BADKEY 17
 #define TSIG_ERROR_BADTIME 18
 
+/* The name of the TSIG error ERROR ("BADSIG"), or "unknown TSIG error". */
+const char *tsig_error_name(uint16_t error);
+
 /* Compute a MAC over DATA into MAC (TSIG_MAC_MAX bytes), length *MAC_LEN. */
 typedef kd_result (*tsig_mac_fn)(void *ctx, const uint8_t *data, size_t len,
 	uint8_t *mac, size_t *mac_len, kd_err *err);

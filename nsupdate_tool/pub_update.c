@@ -34,9 +34,7 @@ pub_update_build(const char *zone, const char *owner, const pub_plan *plan,
 	uint8_t **wire, size_t *len, kd_err *err)
 {
 	ldns_rr_list *updates = ldns_rr_list_new();
-	ldns_rdf *zone_rdf;
-	ldns_pkt *pkt = NULL;
-	ldns_status status;
+	char what[DNAME_BUF_SIZE + 32];
 	size_t i;
 
 	if (updates == NULL)
@@ -63,23 +61,32 @@ pub_update_build(const char *zone, const char *owner, const pub_plan *plan,
 				"cannot build the add of %s SRV", owner);
 		}
 	}
-	zone_rdf = ldns_dname_new_frm_str(zone);
+	snprintf(what, sizeof(what), "the UPDATE for zone %s", zone);
+	return pub_update_wire(zone, updates, what, wire, len, err);
+}
+
+kd_result
+pub_update_wire(const char *zone, ldns_rr_list *updates, const char *what,
+	uint8_t **wire, size_t *len, kd_err *err)
+{
+	ldns_rdf *zone_rdf = updates != NULL ? ldns_dname_new_frm_str(zone) :
+		NULL;
+	ldns_pkt *pkt = NULL;
+	ldns_status status;
+
 	if (zone_rdf != NULL)
 		pkt = ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, NULL,
 			updates, NULL);
 	ldns_rr_list_deep_free(updates);
-	if (pkt == NULL) {
-		return kd_err_set(err, KD_ENOMEM,
-			"cannot build the UPDATE for zone %s", zone);
-	}
+	if (pkt == NULL)
+		return kd_err_set(err, KD_ENOMEM, "cannot build %s", what);
 	/* ldns leaves ID 0 and RD set; RFC 2136 has those bits zero */
 	ldns_pkt_set_random_id(pkt);
 	ldns_pkt_set_rd(pkt, false);
 	status = ldns_pkt2wire(wire, pkt, len);
 	ldns_pkt_free(pkt);
 	if (status != LDNS_STATUS_OK)
-		return kd_err_set(err, KD_ENOMEM,
-			"cannot write the UPDATE for zone %s: %s", zone,
+		return kd_err_set(err, KD_ENOMEM, "cannot write %s: %s", what,
 			ldns_get_errorstr_by_id(status));
 	return KD_OK;
 }

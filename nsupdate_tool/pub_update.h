@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <ldns/ldns.h>
 #include "kd_result.h"
 #include "pub_plan.h"
 
@@ -18,6 +19,15 @@
  */
 kd_result pub_update_build(const char *zone, const char *owner,
 	const pub_plan *plan, uint8_t **wire, size_t *len, kd_err *err);
+
+/*
+ * Wrap UPDATES (the update section; freed here) in an UPDATE of ZONE with a
+ * fresh random ID and RD clear, written to a new buffer *WIRE (caller
+ * frees) of *LEN bytes. WHAT names the message in errors ("the UPDATE for
+ * zone example.test").
+ */
+kd_result pub_update_wire(const char *zone, ldns_rr_list *updates,
+	const char *what, uint8_t **wire, size_t *len, kd_err *err);
 
 /*
  * Write PLAN as an nsupdate script for SERVER ("ADDR PORT", or NULL to omit

@@ -17,6 +17,7 @@
 #include "registry.h"
 #include "registry_internal.h"
 #include "sites.h"
+#include "text.h"
 
 /* ---- text forms ------------------------------------------------------ */
 
@@ -110,8 +111,8 @@ registry_address_normalize(const char *text, char *out, size_t outlen,
 		family = AF_INET6;
 		if (inet_pton(AF_INET6, text, bytes) != 1) {
 			return kd_err_set(err, KD_EINVAL,
-				"\"%.64s%s\" is not an IPv4 or IPv6 address",
-				text, strlen(text) > 64 ? "..." : "");
+				"\"%.*s%s\" is not an IPv4 or IPv6 address",
+				KD_TEXT_SHORT(text, strlen(text), 64));
 		}
 	}
 	if (inet_ntop(family, bytes, out, (socklen_t)outlen) == NULL) {

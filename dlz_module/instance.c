@@ -13,6 +13,7 @@
 
 #include <isc/log.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "heap.h"
 #include "instance.h"
@@ -30,19 +31,10 @@ kd_now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Monotonic microseconds, for authorisation lifetimes. */
-int64_t
-kd_now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int64_t
 kd_now_ms(void)
 {
-	return kd_now_us() / 1000;
+	return (int64_t)kd_clock_ms();
 }
 
 void

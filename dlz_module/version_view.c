@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dname.h"
 #include "version_view.h"
 
 typedef struct view_rr {
@@ -63,8 +64,7 @@ version_view_relname(const version_view *view, const char *owner, char *out,
 	    strncasecmp(owner + olen - zlen, view->zone, zlen) == 0)
 		olen -= zlen + 1;
 	snprintf(out, outlen, "%.*s", (int)olen, owner);
-	for (char *p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	dname_tolower(out);
 }
 
 static view_node *

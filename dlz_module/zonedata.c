@@ -24,6 +24,7 @@
 #include "registry.h"
 #include "sites.h"
 #include "srv.h"
+#include "text.h"
 #include "zonedata.h"
 
 #define ARENA_FIRST_BLOCK 512
@@ -88,12 +89,6 @@ struct zone_image {
 	arena_block *arena;
 };
 
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* ---- arena ---------------------------------------------------------- */
 
 static char *
@@ -126,16 +121,23 @@ arena_alloc(zone_image *img, size_t size)
 	return memory;
 }
 
-static const char *
-arena_strdup(zone_image *img, const char *text)
+/* A copy of the LEN characters of TEXT, NUL-terminated, in the arena. */
+static char *
+arena_strndup(zone_image *img, const char *text, size_t len)
 {
-	const size_t len = strlen(text) + 1;
-	char *copy = arena_alloc(img, len);
+	char *copy = arena_alloc(img, len + 1);
 
 	if (copy != NULL) {
 		memcpy(copy, text, len);
+		copy[len] = '\0';
 	}
 	return copy;
+}
+
+static const char *
+arena_strdup(zone_image *img, const char *text)
+{
+	return arena_strndup(img, text, strlen(text));
 }
 
 static void
@@ -195,9 +197,9 @@ compare_names(const char *a, const char *b)
 		const size_t common = a_len < b_len ? a_len : b_len;
 		for (size_t i = 0; i < common; i++) {
 			const unsigned char ca =
-				(unsigned char)ascii_lower(a[a_start + i]);
+				(unsigned char)kd_ascii_lower(a[a_start + i]);
 			const unsigned char cb =
-				(unsigned char)ascii_lower(b[b_start + i]);
+				(unsigned char)kd_ascii_lower(b[b_start + i]);
 			if (ca != cb) {
 				return ca < cb ? -1 : 1;
 			}
@@ -311,15 +313,10 @@ relative_name(build_state *st, const char *name, bool *outside)
 		return APEX;
 	}
 
-	const size_t rel_len = name_len - zone_len - 1;
-	char *rel = arena_alloc(st->img, rel_len + 1);
-	if (rel == NULL) {
-		return NULL;
+	char *rel = arena_strndup(st->img, name, name_len - zone_len - 1);
+	if (rel != NULL) {
+		dname_tolower(rel);
 	}
-	for (size_t i = 0; i < rel_len; i++) {
-		rel[i] = ascii_lower(name[i]);
-	}
-	rel[rel_len] = '\0';
 	return rel;
 }
 
@@ -684,13 +681,11 @@ add_record(build_state *st, const zone_record *rec)
 		return kd_err_set(st->err, KD_EINVAL, "zone %s: record type "
 			"%s is not served here", st->img->zone, rec->type);
 	}
-	char *owner = (char *)arena_strdup(st->img, rec->owner);
+	char *owner = arena_strndup(st->img, rec->owner, strlen(rec->owner));
 	if (owner == NULL) {
 		return out_of_memory(st);
 	}
-	for (char *p = owner; *p != '\0'; p++) {
-		*p = ascii_lower(*p);
-	}
+	dname_tolower(owner);
 	memset(&rr, 0, sizeof(rr));
 	rr.owner = owner;
 	rr.kind = (rr_kind)kind;

@@ -58,14 +58,8 @@ insert_list(registry *reg, const char *sql, const char *list, size_t n,
 	size_t size, kd_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *stmt = NULL;
-		kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
-		if (ret != KD_OK) {
-			return ret;
-		}
-		registry_bind_int(stmt, 1, (int64_t)i);
-		registry_bind_text(stmt, 2, list + i * size);
-		ret = registry_stmt_run(reg, stmt, err);
+		const kd_result ret = REGISTRY_RUN(reg, sql, err,
+			REGISTRY_INT(i), REGISTRY_TEXT(list + i * size));
 		if (ret != KD_OK) {
 			return ret;
 		}
@@ -118,7 +112,6 @@ catalog_write(registry *reg, const char *name, const registry_catalog *in,
 	const char *prefixes, const char *endpoints, int64_t now, kd_err *err)
 {
 	uint32_t serial = 0;
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = stored_serial(reg, &serial, err);
 
 	if (ret != KD_OK) {
@@ -132,13 +125,8 @@ catalog_write(registry *reg, const char *name, const registry_catalog *in,
 	if (next == 0) {
 		next = 1;
 	}
-	ret = registry_stmt_get(reg, sql_catalog_put, &stmt, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, name);
-	registry_bind_int(stmt, 2, next);
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, sql_catalog_put, err, REGISTRY_TEXT(name),
+		REGISTRY_INT(next));
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, sql_lists_clear, err);
 	}
@@ -215,16 +203,12 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 kd_result
 registry_catalog_unset(registry *reg, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_tx_enter(reg, err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_stmt_get(reg, sql_catalog_delete, &stmt, err);
-	if (ret == KD_OK) {
-		ret = registry_stmt_run(reg, stmt, err);
-	}
+	ret = registry_run(reg, sql_catalog_delete, NULL, 0, err);
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "no catalog zone is set");
 	}
@@ -420,7 +404,6 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	kd_err *err)
 {
 	char name[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
 		name, err);
 
@@ -433,12 +416,8 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	}
 	ret = registry_zone_require(reg, name, err);
 	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_set_member, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, name);
-		registry_bind_int(stmt, 2, member ? 1 : 0);
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = REGISTRY_RUN(reg, sql_set_member, err, REGISTRY_TEXT(name),
+			REGISTRY_INT(member ? 1 : 0));
 	}
 	return registry_tx_leave(reg, ret, err);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "dname.h"
@@ -97,16 +98,12 @@ host_store(registry *reg, const char *zone, const registry_host *host,
 			host->site, err);
 	}
 	if (ret == KD_OK && replace_target) {
-		ret = registry_stmt_get(reg, sql_host_replace, &stmt, err);
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone);
-			registry_bind_text(stmt, 2, target);
-			registry_bind_int(stmt, 3, host->srv.port);
-			registry_bind_int(stmt, 4, host->srv.priority);
-			registry_bind_int(stmt, 5, host->srv.weight);
-			ret = registry_stmt_run(reg, stmt, err);
-			changed = sqlite3_changes(reg->db) > 0;
-		}
+		ret = REGISTRY_RUN(reg, sql_host_replace, err,
+			REGISTRY_TEXT(zone), REGISTRY_TEXT(target),
+			REGISTRY_INT(host->srv.port),
+			REGISTRY_INT(host->srv.priority),
+			REGISTRY_INT(host->srv.weight));
+		changed = sqlite3_changes(reg->db) > 0;
 	}
 
 	registration_before before = { .found = false };
@@ -173,34 +170,52 @@ registry_put_host(registry *reg, const registry_host *host,
 	return registry_tx_leave(reg, ret, err);
 }
 
-kd_result
-registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
+/* The checked, canonical key of an SRV registration. */
+typedef struct host_key {
+	char zone[DNAME_BUF_SIZE];
+	char target[DNAME_BUF_SIZE];
+	registry_value values[HOST_KEY_COUNT]; /* ?1 to ?5 of HOST_KEY */
+	kd_err missing;                        /* there is no such row */
+} host_key;
+
+static kd_result
+host_key_check(const char *zone, const srv_record *srv, host_key *key,
 	kd_err *err)
 {
-	char zone_name[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	kd_err missing;
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
-		zone_name, err);
+		key->zone, err);
 
 	if (ret == KD_OK) {
 		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
-			target, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, registry_sql_host_delete, &stmt,
-			err);
+			key->target, err);
 	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_host_key(stmt, zone_name, srv, target);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no SRV registration %u %u %u %s", zone_name,
+	key->values[0] = REGISTRY_TEXT(key->zone);
+	key->values[1] = REGISTRY_INT(srv->priority);
+	key->values[2] = REGISTRY_INT(srv->weight);
+	key->values[3] = REGISTRY_INT(srv->port);
+	key->values[4] = REGISTRY_TEXT(key->target);
+	(void)kd_err_set(&key->missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", key->zone,
 		(unsigned)srv->priority, (unsigned)srv->weight,
-		(unsigned)srv->port, target);
-	return registry_delete_one(reg, zone_name, stmt, &missing, true, err);
+		(unsigned)srv->port, key->target);
+	return KD_OK;
+}
+
+kd_result
+registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
+	kd_err *err)
+{
+	host_key key;
+	const kd_result ret = host_key_check(zone, srv, &key, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_delete_one(reg, key.zone, registry_sql_host_delete,
+		key.values, HOST_KEY_COUNT, &key.missing, true, err);
 }
 
 static const char sql_host_set_ttl[] =
@@ -209,33 +224,35 @@ static const char sql_host_exists[] =
 	"SELECT 1 FROM hosts WHERE " HOST_KEY;
 
 /*
- * Run the TTL update STMT (bound) of a row that EXISTS (bound, checked
- * first when the update changes nothing); bump the serial of ZONE when the
- * TTL changed, MISSING when there is no such row.
+ * In one write level, set the TTL of the row of ZONE whose key is the
+ * COUNT values of KEY: SET_SQL binds TTL after the key and changes only a
+ * row whose TTL differs; FIND_SQL finds the row by its key. Bumps the
+ * serial of ZONE when the TTL changed; MISSING when there is no such row.
  */
 static kd_result
-ttl_store(registry *reg, const char *zone, sqlite3_stmt *stmt,
-	sqlite3_stmt *exists, const kd_err *missing, kd_err *err)
+ttl_store(registry *reg, const char *zone, const char *set_sql,
+	const char *find_sql, const registry_value *key, size_t count,
+	uint32_t ttl, const kd_err *missing, kd_err *err)
 {
+	registry_value values[HOST_KEY_COUNT + 1];
 	bool found = false;
 	kd_result ret = registry_tx_enter(reg, err);
 
 	if (ret != KD_OK) {
-		(void)sqlite3_reset(exists);
 		return ret;
 	}
-	ret = registry_stmt_run(reg, stmt, err);
-	const bool changed = ret == KD_OK && sqlite3_changes(reg->db) > 0;
-	if (ret == KD_OK && changed) {
+	memcpy(values, key, count * sizeof(*key));
+	values[count] = REGISTRY_INT(ttl);
+	ret = registry_run(reg, set_sql, values, count + 1, err);
+	if (ret == KD_OK && sqlite3_changes(reg->db) > 0) {
 		ret = registry_serial_bump(reg, zone, err);
 	} else if (ret == KD_OK) {
-		ret = registry_stmt_row(reg, exists, &found, err);
+		ret = registry_exists(reg, find_sql, key, count, &found, err);
 		if (ret == KD_OK && !found) {
 			*err = *missing;
 			ret = KD_ENOENT;
 		}
 	}
-	(void)sqlite3_reset(exists);
 	return registry_tx_leave(reg, ret, err);
 }
 
@@ -243,38 +260,17 @@ kd_result
 registry_set_host_ttl(registry *reg, const char *zone, const srv_record *srv,
 	uint32_t ttl, kd_err *err)
 {
-	char zone_name[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_stmt *exists = NULL;
-	kd_err missing;
-	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
-		zone_name, err);
+	host_key key;
+	kd_result ret = host_key_check(zone, srv, &key, err);
 
 	if (ret == KD_OK) {
-		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
-			target, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_ttl_check("TTL", target, ttl, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_host_set_ttl, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_host_exists, &exists, err);
+		ret = registry_ttl_check("TTL", key.target, ttl, err);
 	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_host_key(stmt, zone_name, srv, target);
-	registry_bind_int(stmt, 6, ttl);
-	registry_bind_host_key(exists, zone_name, srv, target);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no SRV registration %u %u %u %s", zone_name,
-		(unsigned)srv->priority, (unsigned)srv->weight,
-		(unsigned)srv->port, target);
-	return ttl_store(reg, zone_name, stmt, exists, &missing, err);
+	return ttl_store(reg, key.zone, sql_host_set_ttl, sql_host_exists,
+		key.values, HOST_KEY_COUNT, ttl, &key.missing, err);
 }
 
 static const char sql_target_delete_hosts[] =
@@ -309,14 +305,9 @@ registry_remove_target(registry *reg, const char *zone, const char *target,
 		sql_target_delete_hosts, sql_target_delete_addresses,
 	};
 	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
-		sqlite3_stmt *stmt = NULL;
-		ret = registry_stmt_get(reg, deletes[i], &stmt, err);
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone_name);
-			registry_bind_text(stmt, 2, target_name);
-			ret = registry_stmt_run(reg, stmt, err);
-			removed += sqlite3_changes(reg->db);
-		}
+		ret = REGISTRY_RUN(reg, deletes[i], err,
+			REGISTRY_TEXT(zone_name), REGISTRY_TEXT(target_name));
+		removed += sqlite3_changes(reg->db);
 	}
 	if (ret == KD_OK && removed > 0) {
 		ret = registry_serial_bump(reg, zone_name, err);
@@ -344,6 +335,8 @@ typedef struct address_key {
 	char zone[DNAME_BUF_SIZE];
 	char name[DNAME_BUF_SIZE];
 	char address[REGISTRY_ADDR_MAX];
+	registry_value values[ADDRESS_KEY_COUNT]; /* ?1 to ?3 */
+	kd_err missing;                           /* there is no such row */
 } address_key;
 
 static kd_result
@@ -366,7 +359,16 @@ address_key_check(const char *zone, const char *name, const char *address,
 			"address of %s cannot be served in zone %s", key->name,
 			key->zone);
 	}
-	return ret;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	key->values[0] = REGISTRY_TEXT(key->zone);
+	key->values[1] = REGISTRY_TEXT(key->name);
+	key->values[2] = REGISTRY_TEXT(key->address);
+	(void)kd_err_set(&key->missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key->zone, key->address,
+		key->name);
+	return KD_OK;
 }
 
 static kd_result
@@ -386,22 +388,15 @@ address_store(registry *reg, const address_key *key,
 		registry_bind_text(stmt, 3, key->address);
 		ret = read_before(reg, stmt, "addresses", &before, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, before.found ?
-			sql_address_refresh : sql_address_insert, &stmt, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, key->zone);
-	registry_bind_text(stmt, 2, key->name);
-	registry_bind_text(stmt, 3, key->address);
-	registry_bind_int(stmt, 4, addr->ttl);
-	registry_bind_text(stmt, 5, registry_origin_name(merged_origin(&before,
-		addr->origin)));
-	registry_bind_text(stmt, 6, addr->signer);
-	registry_bind_int(stmt, 7, now);
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, before.found ? sql_address_refresh :
+		sql_address_insert, err, REGISTRY_TEXT(key->zone),
+		REGISTRY_TEXT(key->name), REGISTRY_TEXT(key->address),
+		REGISTRY_INT(addr->ttl), REGISTRY_TEXT(registry_origin_name(
+		merged_origin(&before, addr->origin))),
+		REGISTRY_TEXT(addr->signer), REGISTRY_INT(now));
 
 	const bool changed = !before.found || before.ttl != addr->ttl ||
 		before.state != REGISTRY_STATE_ACTIVE;
@@ -442,34 +437,16 @@ registry_set_address_ttl(registry *reg, const char *zone, const char *name,
 	const char *address, uint32_t ttl, kd_err *err)
 {
 	address_key key;
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_stmt *exists = NULL;
-	kd_err missing;
 	kd_result ret = address_key_check(zone, name, address, &key, err);
 
 	if (ret == KD_OK) {
 		ret = registry_ttl_check("TTL", key.name, ttl, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_address_set_ttl, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_address_find, &exists, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, key.zone);
-	registry_bind_text(stmt, 2, key.name);
-	registry_bind_text(stmt, 3, key.address);
-	registry_bind_int(stmt, 4, ttl);
-	registry_bind_text(exists, 1, key.zone);
-	registry_bind_text(exists, 2, key.name);
-	registry_bind_text(exists, 3, key.address);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no address %s for %s", key.zone, key.address,
-		key.name);
-	return ttl_store(reg, key.zone, stmt, exists, &missing, err);
+	return ttl_store(reg, key.zone, sql_address_set_ttl, sql_address_find,
+		key.values, ADDRESS_KEY_COUNT, ttl, &key.missing, err);
 }
 
 kd_result
@@ -477,22 +454,12 @@ registry_remove_address(registry *reg, const char *zone, const char *name,
 	const char *address, kd_err *err)
 {
 	address_key key;
-	sqlite3_stmt *stmt = NULL;
-	kd_err missing;
-	kd_result ret = address_key_check(zone, name, address, &key, err);
+	const kd_result ret = address_key_check(zone, name, address, &key,
+		err);
 
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, registry_sql_address_delete, &stmt,
-			err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, key.zone);
-	registry_bind_text(stmt, 2, key.name);
-	registry_bind_text(stmt, 3, key.address);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no address %s for %s", key.zone, key.address,
-		key.name);
-	return registry_delete_one(reg, key.zone, stmt, &missing, true, err);
+	return registry_delete_one(reg, key.zone, registry_sql_address_delete,
+		key.values, ADDRESS_KEY_COUNT, &key.missing, true, err);
 }

@@ -170,16 +170,28 @@ registry_put_host(registry *reg, const registry_host *host,
 	return registry_tx_leave(reg, ret, err);
 }
 
-/* The checked, canonical key of an SRV registration. */
-typedef struct host_key {
+static const char sql_host_set_ttl[] =
+	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
+
+/*
+ * The checked, canonical key of a row of hosts (zone and SRV rdata) or of
+ * addresses (zone, owner and address), with the statements that find the
+ * row, set its TTL and delete it.
+ */
+typedef struct row_key {
 	char zone[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	registry_value values[HOST_KEY_COUNT]; /* ?1 to ?5 of HOST_KEY */
-	kd_err missing;                        /* there is no such row */
-} host_key;
+	char name[DNAME_BUF_SIZE];       /* the SRV target or the owner */
+	char address[REGISTRY_ADDR_MAX]; /* addresses only */
+	registry_value values[HOST_KEY_COUNT];
+	size_t count;                    /* of VALUES, bound as ?1, ... */
+	const char *find_sql;
+	const char *set_ttl_sql;         /* binds the TTL after the key */
+	const char *delete_sql;
+	kd_err missing;                  /* there is no such row */
+} row_key;
 
 static kd_result
-host_key_check(const char *zone, const srv_record *srv, host_key *key,
+host_key_check(const char *zone, const srv_record *srv, row_key *key,
 	kd_err *err)
 {
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
@@ -187,7 +199,7 @@ host_key_check(const char *zone, const srv_record *srv, host_key *key,
 
 	if (ret == KD_OK) {
 		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
-			key->target, err);
+			key->name, err);
 	}
 	if (ret != KD_OK) {
 		return ret;
@@ -196,60 +208,53 @@ host_key_check(const char *zone, const srv_record *srv, host_key *key,
 	key->values[1] = REGISTRY_INT(srv->priority);
 	key->values[2] = REGISTRY_INT(srv->weight);
 	key->values[3] = REGISTRY_INT(srv->port);
-	key->values[4] = REGISTRY_TEXT(key->target);
+	key->values[4] = REGISTRY_TEXT(key->name);
+	key->count = HOST_KEY_COUNT;
+	key->find_sql = sql_host_find;
+	key->set_ttl_sql = sql_host_set_ttl;
+	key->delete_sql = registry_sql_host_delete;
 	(void)kd_err_set(&key->missing, KD_ENOENT,
 		"zone %s has no SRV registration %u %u %u %s", key->zone,
 		(unsigned)srv->priority, (unsigned)srv->weight,
-		(unsigned)srv->port, key->target);
+		(unsigned)srv->port, key->name);
 	return KD_OK;
 }
 
-kd_result
-registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
-	kd_err *err)
+/* Delete the row of KEY and bump the serial of its zone. */
+static kd_result
+row_delete(registry *reg, const row_key *key, kd_err *err)
 {
-	host_key key;
-	const kd_result ret = host_key_check(zone, srv, &key, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	return registry_delete_one(reg, key.zone, registry_sql_host_delete,
-		key.values, HOST_KEY_COUNT, &key.missing, true, err);
+	return registry_delete_one(reg, key->zone, key->delete_sql,
+		key->values, key->count, &key->missing, true, err);
 }
 
-static const char sql_host_set_ttl[] =
-	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
-static const char sql_host_exists[] =
-	"SELECT 1 FROM hosts WHERE " HOST_KEY;
-
 /*
- * In one write level, set the TTL of the row of ZONE whose key is the
- * COUNT values of KEY: SET_SQL binds TTL after the key and changes only a
- * row whose TTL differs; FIND_SQL finds the row by its key. Bumps the
- * serial of ZONE when the TTL changed; MISSING when there is no such row.
+ * In one write level, set the TTL of the row of KEY; bump the serial of
+ * its zone when the TTL changed. KD_ENOENT when there is no such row.
  */
 static kd_result
-ttl_store(registry *reg, const char *zone, const char *set_sql,
-	const char *find_sql, const registry_value *key, size_t count,
-	uint32_t ttl, const kd_err *missing, kd_err *err)
+row_set_ttl(registry *reg, const row_key *key, uint32_t ttl, kd_err *err)
 {
 	registry_value values[HOST_KEY_COUNT + 1];
 	bool found = false;
-	kd_result ret = registry_tx_enter(reg, err);
+	kd_result ret = registry_ttl_check("TTL", key->name, ttl, err);
 
+	if (ret == KD_OK) {
+		ret = registry_tx_enter(reg, err);
+	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	memcpy(values, key, count * sizeof(*key));
-	values[count] = REGISTRY_INT(ttl);
-	ret = registry_run(reg, set_sql, values, count + 1, err);
+	memcpy(values, key->values, key->count * sizeof(*values));
+	values[key->count] = REGISTRY_INT(ttl);
+	ret = registry_run(reg, key->set_ttl_sql, values, key->count + 1, err);
 	if (ret == KD_OK && sqlite3_changes(reg->db) > 0) {
-		ret = registry_serial_bump(reg, zone, err);
+		ret = registry_serial_bump(reg, key->zone, err);
 	} else if (ret == KD_OK) {
-		ret = registry_exists(reg, find_sql, key, count, &found, err);
+		ret = registry_exists(reg, key->find_sql, key->values,
+			key->count, &found, err);
 		if (ret == KD_OK && !found) {
-			*err = *missing;
+			*err = key->missing;
 			ret = KD_ENOENT;
 		}
 	}
@@ -257,20 +262,23 @@ ttl_store(registry *reg, const char *zone, const char *set_sql,
 }
 
 kd_result
+registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
+	kd_err *err)
+{
+	row_key key;
+	const kd_result ret = host_key_check(zone, srv, &key, err);
+
+	return ret == KD_OK ? row_delete(reg, &key, err) : ret;
+}
+
+kd_result
 registry_set_host_ttl(registry *reg, const char *zone, const srv_record *srv,
 	uint32_t ttl, kd_err *err)
 {
-	host_key key;
-	kd_result ret = host_key_check(zone, srv, &key, err);
+	row_key key;
+	const kd_result ret = host_key_check(zone, srv, &key, err);
 
-	if (ret == KD_OK) {
-		ret = registry_ttl_check("TTL", key.target, ttl, err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	return ttl_store(reg, key.zone, sql_host_set_ttl, sql_host_exists,
-		key.values, HOST_KEY_COUNT, ttl, &key.missing, err);
+	return ret == KD_OK ? row_set_ttl(reg, &key, ttl, err) : ret;
 }
 
 static const char sql_target_delete_hosts[] =
@@ -329,19 +337,13 @@ static const char sql_address_refresh[] =
 	" WHERE zone = ?1 AND name = ?2 AND address = ?3";
 const char registry_sql_address_delete[] =
 	"DELETE FROM addresses WHERE zone = ?1 AND name = ?2 AND address = ?3";
-
-/* The checked, canonical zone, name and address of an address record. */
-typedef struct address_key {
-	char zone[DNAME_BUF_SIZE];
-	char name[DNAME_BUF_SIZE];
-	char address[REGISTRY_ADDR_MAX];
-	registry_value values[ADDRESS_KEY_COUNT]; /* ?1 to ?3 */
-	kd_err missing;                           /* there is no such row */
-} address_key;
+static const char sql_address_set_ttl[] =
+	"UPDATE addresses SET ttl = ?4"
+	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
 
 static kd_result
 address_key_check(const char *zone, const char *name, const char *address,
-	address_key *key, kd_err *err)
+	row_key *key, kd_err *err)
 {
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
 		key->zone, err);
@@ -365,6 +367,10 @@ address_key_check(const char *zone, const char *name, const char *address,
 	key->values[0] = REGISTRY_TEXT(key->zone);
 	key->values[1] = REGISTRY_TEXT(key->name);
 	key->values[2] = REGISTRY_TEXT(key->address);
+	key->count = ADDRESS_KEY_COUNT;
+	key->find_sql = sql_address_find;
+	key->set_ttl_sql = sql_address_set_ttl;
+	key->delete_sql = registry_sql_address_delete;
 	(void)kd_err_set(&key->missing, KD_ENOENT,
 		"zone %s has no address %s for %s", key->zone, key->address,
 		key->name);
@@ -372,7 +378,7 @@ address_key_check(const char *zone, const char *name, const char *address,
 }
 
 static kd_result
-address_store(registry *reg, const address_key *key,
+address_store(registry *reg, const row_key *key,
 	const registry_address *addr, int64_t now, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -410,7 +416,7 @@ kd_result
 registry_put_address(registry *reg, const registry_address *addr,
 	int64_t now, kd_err *err)
 {
-	address_key key;
+	row_key key;
 	kd_result ret = address_key_check(addr->zone, addr->name,
 		addr->address, &key, err);
 
@@ -428,38 +434,24 @@ registry_put_address(registry *reg, const registry_address *addr,
 	return registry_tx_leave(reg, ret, err);
 }
 
-static const char sql_address_set_ttl[] =
-	"UPDATE addresses SET ttl = ?4"
-	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
-
 kd_result
 registry_set_address_ttl(registry *reg, const char *zone, const char *name,
 	const char *address, uint32_t ttl, kd_err *err)
 {
-	address_key key;
-	kd_result ret = address_key_check(zone, name, address, &key, err);
+	row_key key;
+	const kd_result ret = address_key_check(zone, name, address, &key,
+		err);
 
-	if (ret == KD_OK) {
-		ret = registry_ttl_check("TTL", key.name, ttl, err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	return ttl_store(reg, key.zone, sql_address_set_ttl, sql_address_find,
-		key.values, ADDRESS_KEY_COUNT, ttl, &key.missing, err);
+	return ret == KD_OK ? row_set_ttl(reg, &key, ttl, err) : ret;
 }
 
 kd_result
 registry_remove_address(registry *reg, const char *zone, const char *name,
 	const char *address, kd_err *err)
 {
-	address_key key;
+	row_key key;
 	const kd_result ret = address_key_check(zone, name, address, &key,
 		err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	return registry_delete_one(reg, key.zone, registry_sql_address_delete,
-		key.values, ADDRESS_KEY_COUNT, &key.missing, true, err);
+	return ret == KD_OK ? row_delete(reg, &key, err) : ret;
 }

@@ -358,13 +358,25 @@ absolute(const char *name, char *out, size_t outlen)
 	}
 }
 
+/* Add a record that has no site and no sort key. */
+static kd_result
+add_plain_rr(build_state *st, const char *owner, rr_kind kind, uint32_t ttl,
+	const char *rdata)
+{
+	const pending_rr rr = {
+		.owner = owner, .kind = kind, .ttl = ttl, .rdata = rdata,
+		.site = "",
+	};
+
+	return add_rr(st, &rr);
+}
+
 static kd_result
 add_apex(build_state *st, const registry_zone *zone)
 {
 	char mname[DNAME_BUF_SIZE + 1];
 	char rname[DNAME_BUF_SIZE + 1];
 	char rdata[2 * (DNAME_BUF_SIZE + 1) + 64];
-	pending_rr rr;
 
 	absolute(zone->soa_mname, mname, sizeof(mname));
 	absolute(zone->soa_rname, rname, sizeof(rname));
@@ -372,25 +384,13 @@ add_apex(build_state *st, const registry_zone *zone)
 		" %" PRIu32 " %" PRIu32 " %" PRIu32, mname, rname,
 		zone->serial, zone->refresh, zone->retry, zone->expire,
 		zone->minimum);
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = APEX;
-	rr.kind = RR_SOA;
-	rr.ttl = zone->ttl;
-	rr.rdata = rdata;
-	rr.site = "";
-	kd_result ret = add_rr(st, &rr);
+	kd_result ret = add_plain_rr(st, APEX, RR_SOA, zone->ttl, rdata);
 
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
 		char target[DNAME_BUF_SIZE + 1];
 
 		absolute(zone->ns[i].name, target, sizeof(target));
-		memset(&rr, 0, sizeof(rr));
-		rr.owner = APEX;
-		rr.kind = RR_NS;
-		rr.ttl = zone->ttl;
-		rr.rdata = target;
-		rr.site = "";
-		ret = add_rr(st, &rr);
+		ret = add_plain_rr(st, APEX, RR_NS, zone->ttl, target);
 	}
 	return ret;
 }
@@ -438,17 +438,10 @@ add_marker(build_state *st, const registry_zone *zone,
 	const registry_settings *settings)
 {
 	char rdata[64];
-	pending_rr rr;
 
 	(void)snprintf(rdata, sizeof(rdata), "\"%s\" \"stale-after=%" PRId64
 		"\"", ZONE_MARKER_VERSION, settings->stale_after);
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = ZONE_MARKER_OWNER;
-	rr.kind = RR_TXT;
-	rr.ttl = zone->ttl;
-	rr.rdata = rdata;
-	rr.site = "";
-	return add_rr(st, &rr);
+	return add_plain_rr(st, ZONE_MARKER_OWNER, RR_TXT, zone->ttl, rdata);
 }
 
 static bool
@@ -670,7 +663,6 @@ zone_image_build(const registry_zone *zone, const registry_host *hosts,
 static kd_result
 add_record(build_state *st, const zone_record *rec)
 {
-	pending_rr rr;
 	size_t kind = 0;
 
 	while (kind < RR_KIND_COUNT &&
@@ -686,13 +678,7 @@ add_record(build_state *st, const zone_record *rec)
 		return out_of_memory(st);
 	}
 	dname_tolower(owner);
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = owner;
-	rr.kind = (rr_kind)kind;
-	rr.ttl = rec->ttl;
-	rr.rdata = rec->rdata;
-	rr.site = "";
-	return add_rr(st, &rr);
+	return add_plain_rr(st, owner, (rr_kind)kind, rec->ttl, rec->rdata);
 }
 
 kd_result

@@ -76,17 +76,31 @@ node_find(const version_view *view, const char *relname)
 	return NULL;
 }
 
+/*
+ * ITEMS, an array of *CAP items of SIZE bytes holding COUNT, with room for
+ * one more: as it is, or grown to twice as many (8 at first); NULL when
+ * out of memory (ITEMS is kept).
+ */
+static void *
+room_for_one(void *items, size_t count, size_t *cap, size_t size)
+{
+	if (count < *cap)
+		return items;
+	const size_t want = *cap ? *cap * 2 : 8;
+	void *grown = realloc(items, want * size);
+	if (grown != NULL)
+		*cap = want;
+	return grown;
+}
+
 static kd_result
 node_push(view_node *node, const char *type, uint32_t ttl, const char *rdata)
 {
-	if (node->count == node->cap) {
-		const size_t cap = node->cap ? node->cap * 2 : 8;
-		view_rr *rrs = realloc(node->rrs, cap * sizeof(*rrs));
-		if (rrs == NULL)
-			return KD_ENOMEM;
-		node->rrs = rrs;
-		node->cap = cap;
-	}
+	view_rr *rrs = room_for_one(node->rrs, node->count, &node->cap,
+		sizeof(*rrs));
+	if (rrs == NULL)
+		return KD_ENOMEM;
+	node->rrs = rrs;
 	view_rr *rr = &node->rrs[node->count];
 	snprintf(rr->type, sizeof(rr->type), "%s", type);
 	rr->ttl = ttl;
@@ -112,14 +126,11 @@ node_touch(version_view *view, const char *relname)
 	view_node *node = node_find(view, relname);
 	if (node != NULL)
 		return node;
-	if (view->node_count == view->node_cap) {
-		const size_t cap = view->node_cap ? view->node_cap * 2 : 8;
-		view_node *nodes = realloc(view->nodes, cap * sizeof(*nodes));
-		if (nodes == NULL)
-			return NULL;
-		view->nodes = nodes;
-		view->node_cap = cap;
-	}
+	view_node *nodes = room_for_one(view->nodes, view->node_count,
+		&view->node_cap, sizeof(*nodes));
+	if (nodes == NULL)
+		return NULL;
+	view->nodes = nodes;
 	node = &view->nodes[view->node_count++];
 	memset(node, 0, sizeof(*node));
 	snprintf(node->name, sizeof(node->name), "%.*s",

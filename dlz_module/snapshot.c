@@ -54,17 +54,30 @@ snapshot_zone_build(const registry_zone *zone, const registry_host *hosts,
 	return KD_OK;
 }
 
+/* Take one more reference of the counter REFS. */
+static void
+ref_take(atomic_uint *refs)
+{
+	atomic_fetch_add_explicit(refs, 1, memory_order_relaxed);
+}
+
+/* Drop one reference of REFS; true when it was the last one. */
+static bool
+ref_drop(atomic_uint *refs)
+{
+	return atomic_fetch_sub_explicit(refs, 1, memory_order_acq_rel) == 1;
+}
+
 void
 snapshot_zone_ref(snapshot_zone *zone)
 {
-	atomic_fetch_add_explicit(&zone->refs, 1, memory_order_relaxed);
+	ref_take(&zone->refs);
 }
 
 void
 snapshot_zone_unref(snapshot_zone *zone)
 {
-	if (zone == NULL ||
-	    atomic_fetch_sub_explicit(&zone->refs, 1, memory_order_acq_rel) != 1)
+	if (zone == NULL || !ref_drop(&zone->refs))
 		return;
 	zone_image_free(zone->image);
 	free(zone->allow_transfer);
@@ -265,14 +278,13 @@ snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 void
 snapshot_ref(snapshot *snap)
 {
-	atomic_fetch_add_explicit(&snap->refs, 1, memory_order_relaxed);
+	ref_take(&snap->refs);
 }
 
 void
 snapshot_unref(snapshot *snap)
 {
-	if (snap == NULL ||
-	    atomic_fetch_sub_explicit(&snap->refs, 1, memory_order_acq_rel) != 1)
+	if (snap == NULL || !ref_drop(&snap->refs))
 		return;
 	for (size_t i = 0; i < snap->zone_count; i++)
 		snapshot_zone_unref(snap->zones[i]);

@@ -29,9 +29,11 @@ const registry_limit_info *
 registry_limit_find(const char *name)
 {
 	for (const registry_limit_info *i = registry_limit_table; i->name;
-	     i++)
-		if (strcmp(i->name, name) == 0)
+	     i++) {
+		if (strcmp(i->name, name) == 0) {
 			return i;
+		}
+	}
 	return NULL;
 }
 
@@ -54,8 +56,9 @@ void
 registry_limits_default(registry_limits *limits)
 {
 	for (const registry_limit_info *i = registry_limit_table; i->name;
-	     i++)
+	     i++) {
 		*limit_field(limits, i) = i->def;
+	}
 }
 
 static const char sql_limits_get[] =
@@ -93,20 +96,24 @@ registry_limit_set(registry *reg, const char *name, const char *value,
 {
 	const registry_limit_info *info = registry_limit_find(name);
 
-	if (info == NULL)
+	if (info == NULL) {
 		return kd_err_set(err, KD_EINVAL, "unknown limit \"%s\"", name);
+	}
 	char *end = NULL;
 	errno = 0;
 	const long long v = strtoll(value, &end, 10);
-	if (value[0] == '\0' || *end != '\0' || errno != 0)
+	if (value[0] == '\0' || *end != '\0' || errno != 0) {
 		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
 			name, value);
-	if (v < info->min || v > info->max)
+	}
+	if (v < info->min || v > info->max) {
 		return kd_err_set(err, KD_ERANGE, "%s %lld is out of range "
 			"%" PRId64 "-%" PRId64, name, v, info->min, info->max);
+	}
 	kd_result ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = registry_meta_set(reg, info->key, v, err);
 	return registry_tx_leave(reg, ret, err);
 }

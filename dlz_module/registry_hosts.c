@@ -173,20 +173,29 @@ registry_put_host(registry *reg, const registry_host *host,
 static const char sql_host_set_ttl[] =
 	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
 
+/* The statements on the rows of hosts or of addresses, by their key. */
+typedef struct row_statements {
+	size_t key_count;        /* values of the key, bound as ?1, ... */
+	const char *find_sql;
+	const char *set_ttl_sql; /* binds the TTL after the key */
+	const char *delete_sql;
+} row_statements;
+
+static const row_statements host_rows = {
+	HOST_KEY_COUNT, sql_host_find, sql_host_set_ttl,
+	registry_sql_host_delete,
+};
+
 /*
  * The checked, canonical key of a row of hosts (zone and SRV rdata) or of
- * addresses (zone, owner and address), with the statements that find the
- * row, set its TTL and delete it.
+ * addresses (zone, owner and address).
  */
 typedef struct row_key {
 	char zone[DNAME_BUF_SIZE];
 	char name[DNAME_BUF_SIZE];       /* the SRV target or the owner */
 	char address[REGISTRY_ADDR_MAX]; /* addresses only */
 	registry_value values[HOST_KEY_COUNT];
-	size_t count;                    /* of VALUES, bound as ?1, ... */
-	const char *find_sql;
-	const char *set_ttl_sql;         /* binds the TTL after the key */
-	const char *delete_sql;
+	const row_statements *sql;
 	kd_err missing;                  /* there is no such row */
 } row_key;
 
@@ -209,10 +218,7 @@ host_key_check(const char *zone, const srv_record *srv, row_key *key,
 	key->values[2] = REGISTRY_INT(srv->weight);
 	key->values[3] = REGISTRY_INT(srv->port);
 	key->values[4] = REGISTRY_TEXT(key->name);
-	key->count = HOST_KEY_COUNT;
-	key->find_sql = sql_host_find;
-	key->set_ttl_sql = sql_host_set_ttl;
-	key->delete_sql = registry_sql_host_delete;
+	key->sql = &host_rows;
 	(void)kd_err_set(&key->missing, KD_ENOENT,
 		"zone %s has no SRV registration %u %u %u %s", key->zone,
 		(unsigned)srv->priority, (unsigned)srv->weight,
@@ -224,8 +230,8 @@ host_key_check(const char *zone, const srv_record *srv, row_key *key,
 static kd_result
 row_delete(registry *reg, const row_key *key, kd_err *err)
 {
-	return registry_delete_one(reg, key->zone, key->delete_sql,
-		key->values, key->count, &key->missing, true, err);
+	return registry_delete_one(reg, key->zone, key->sql->delete_sql,
+		key->values, key->sql->key_count, &key->missing, true, err);
 }
 
 /*
@@ -245,14 +251,15 @@ row_set_ttl(registry *reg, const row_key *key, uint32_t ttl, kd_err *err)
 	if (ret != KD_OK) {
 		return ret;
 	}
-	memcpy(values, key->values, key->count * sizeof(*values));
-	values[key->count] = REGISTRY_INT(ttl);
-	ret = registry_run(reg, key->set_ttl_sql, values, key->count + 1, err);
+	const size_t count = key->sql->key_count;
+	memcpy(values, key->values, count * sizeof(*values));
+	values[count] = REGISTRY_INT(ttl);
+	ret = registry_run(reg, key->sql->set_ttl_sql, values, count + 1, err);
 	if (ret == KD_OK && sqlite3_changes(reg->db) > 0) {
 		ret = registry_serial_bump(reg, key->zone, err);
 	} else if (ret == KD_OK) {
-		ret = registry_exists(reg, key->find_sql, key->values,
-			key->count, &found, err);
+		ret = registry_exists(reg, key->sql->find_sql, key->values,
+			count, &found, err);
 		if (ret == KD_OK && !found) {
 			*err = key->missing;
 			ret = KD_ENOENT;
@@ -341,6 +348,11 @@ static const char sql_address_set_ttl[] =
 	"UPDATE addresses SET ttl = ?4"
 	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
 
+static const row_statements address_rows = {
+	ADDRESS_KEY_COUNT, sql_address_find, sql_address_set_ttl,
+	registry_sql_address_delete,
+};
+
 static kd_result
 address_key_check(const char *zone, const char *name, const char *address,
 	row_key *key, kd_err *err)
@@ -367,10 +379,7 @@ address_key_check(const char *zone, const char *name, const char *address,
 	key->values[0] = REGISTRY_TEXT(key->zone);
 	key->values[1] = REGISTRY_TEXT(key->name);
 	key->values[2] = REGISTRY_TEXT(key->address);
-	key->count = ADDRESS_KEY_COUNT;
-	key->find_sql = sql_address_find;
-	key->set_ttl_sql = sql_address_set_ttl;
-	key->delete_sql = registry_sql_address_delete;
+	key->sql = &address_rows;
 	(void)kd_err_set(&key->missing, KD_ENOENT,
 		"zone %s has no address %s for %s", key->zone, key->address,
 		key->name);

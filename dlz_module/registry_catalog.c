@@ -233,33 +233,37 @@ id_valid(const char *id)
 	return n == REGISTRY_CATALOG_ID_MAX - 1;
 }
 
+_Static_assert(REGISTRY_PREFIX_MAX <= REGISTRY_ENDPOINT_MAX,
+	"read_text_row() holds either in REGISTRY_ENDPOINT_MAX bytes");
+
+/*
+ * Read the text column 0, named COLUMN, of at most SIZE bytes, and write
+ * it as NORMALIZE checks and writes it to ITEM of SIZE bytes.
+ */
+static kd_result
+read_text_row(sqlite3_stmt *s, const char *column, size_t size,
+	kd_result (*normalize)(const char *, char *, size_t, kd_err *),
+	void *item, kd_err *err)
+{
+	char text[REGISTRY_ENDPOINT_MAX];
+	const kd_result ret = registry_col_text(s, 0, column, text, size, err);
+
+	return ret == KD_OK ? normalize(text, item, size, err) : ret;
+}
+
 /* Rows of one column, checked: a prefix or an endpoint. */
 static kd_result
 read_prefix_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
-	char text[REGISTRY_PREFIX_MAX];
-	kd_result ret = registry_col_text(s, 0, "prefix", text, sizeof(text),
-		err);
-
-	if (ret == KD_OK) {
-		ret = registry_prefix_normalize(text, item, REGISTRY_PREFIX_MAX,
-			err);
-	}
-	return ret;
+	return read_text_row(s, "prefix", REGISTRY_PREFIX_MAX,
+		registry_prefix_normalize, item, err);
 }
 
 static kd_result
 read_endpoint_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
-	char text[REGISTRY_ENDPOINT_MAX];
-	kd_result ret = registry_col_text(s, 0, "endpoint", text, sizeof(text),
-		err);
-
-	if (ret == KD_OK) {
-		ret = registry_endpoint_normalize(text, item,
-			REGISTRY_ENDPOINT_MAX, err);
-	}
-	return ret;
+	return read_text_row(s, "endpoint", REGISTRY_ENDPOINT_MAX,
+		registry_endpoint_normalize, item, err);
 }
 
 /* A row of sql_entries, checked: the zone, its id and membership. */

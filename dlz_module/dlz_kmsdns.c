@@ -55,14 +55,15 @@ take_callbacks(kd_instance *inst, va_list ap)
 	const char *name;
 	while ((name = va_arg(ap, const char *)) != NULL) {
 		void *fn = va_arg(ap, void *);
-		if (strcmp(name, "log") == 0)
+		if (strcmp(name, "log") == 0) {
 			inst->log = (kd_log_fn *)fn;
-		else if (strcmp(name, "putrr") == 0)
+		} else if (strcmp(name, "putrr") == 0) {
 			inst->putrr = (dns_sdlz_putrr_t *)fn;
-		else if (strcmp(name, "putnamedrr") == 0)
+		} else if (strcmp(name, "putnamedrr") == 0) {
 			inst->putnamedrr = (dns_sdlz_putnamedrr_t *)fn;
-		else if (strcmp(name, "writeable_zone") == 0)
+		} else if (strcmp(name, "writeable_zone") == 0) {
 			inst->writeable_zone = (dns_dlz_writeablezone_t *)fn;
+		}
 	}
 }
 
@@ -78,8 +79,9 @@ dlz_create(const char *dlzname, unsigned int argc, char *argv[],
 	void **dbdata, ...)
 {
 	kd_instance *inst = instance_alloc(dlzname);
-	if (inst == NULL)
+	if (inst == NULL) {
 		return ISC_R_NOMEMORY;
+	}
 	va_list ap;
 	va_start(ap, dbdata);
 	take_callbacks(inst, ap);
@@ -88,22 +90,26 @@ dlz_create(const char *dlzname, unsigned int argc, char *argv[],
 	kd_err err;
 	kd_err_clear(&err);
 	kd_result res = module_args_parse(argc, argv, &inst->args, &err);
-	if (res == KD_OK)
+	if (res == KD_OK) {
 		res = instance_open(inst, &err);
+	}
 	if (res == KD_OK) {
 		inst->last_age_ms = INT64_MIN / 2; /* age at the first poll */
-		if (pthread_create(&inst->maint, NULL, maintenance_main, inst) != 0)
+		if (pthread_create(&inst->maint, NULL, maintenance_main,
+		    inst) != 0) {
 			res = kd_err_set(&err, KD_ENOMEM,
 				"cannot start the maintenance thread");
-		else
+		} else {
 			inst->maint_started = true;
+		}
 	}
 	if (res != KD_OK) {
 		/* module_args errors already start with "dlz_kmsdns: ". */
-		if (inst->log != NULL)
+		if (inst->log != NULL) {
 			inst->log(ISC_LOG_ERROR, "%s%s",
 				strncmp(err.text, "dlz_kmsdns: ", 12) == 0 ? "" :
 				"dlz_kmsdns: ", err.text);
+		}
 		instance_free(inst);
 		return res == KD_ENOENT ? ISC_R_FILENOTFOUND : ISC_R_FAILURE;
 	}
@@ -147,14 +153,19 @@ client_site(const snapshot *snap, dns_clientinfomethods_t *methods,
 	    clientinfo == NULL || clientinfo->data == NULL ||
 	    methods->sourceip == NULL ||
 	    methods->version - methods->age > DNS_CLIENTINFOMETHODS_VERSION ||
-	    DNS_CLIENTINFOMETHODS_VERSION > methods->version)
+	    DNS_CLIENTINFOMETHODS_VERSION > methods->version) {
 		return NULL;
+	}
 	isc_sockaddr_t *src = NULL;
-	if (methods->sourceip(clientinfo, &src) != ISC_R_SUCCESS || src == NULL)
+	if (methods->sourceip(clientinfo, &src) != ISC_R_SUCCESS ||
+	    src == NULL) {
 		return NULL;
+	}
 	sites_address address;
-	if (sites_address_from_sockaddr(&src->type.sa, &address, NULL) != KD_OK)
+	if (sites_address_from_sockaddr(&src->type.sa, &address, NULL) !=
+	    KD_OK) {
 		return NULL;
+	}
 	return sites_table_lookup(snap->sites, &address);
 }
 
@@ -162,9 +173,11 @@ client_site(const snapshot *snap, dns_clientinfomethods_t *methods,
 static bool
 node_has_site(const zone_node *node)
 {
-	for (size_t i = 0; i < node->rr_count; i++)
-		if (node->rrs[i].site != NULL && node->rrs[i].site[0] != '\0')
+	for (size_t i = 0; i < node->rr_count; i++) {
+		if (node->rrs[i].site != NULL && node->rrs[i].site[0] != '\0') {
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -200,12 +213,14 @@ version_of(const kd_instance *inst, dns_clientinfo_t *clientinfo,
 	const char *zone)
 {
 	if (clientinfo == NULL || clientinfo->version < 2 ||
-	    clientinfo->dbversion == NULL)
+	    clientinfo->dbversion == NULL) {
 		return NULL;
+	}
 	kd_version *ver = clientinfo->dbversion;
 	if (ver->magic != KD_VERSION_MAGIC || ver->inst != inst ||
-	    strcmp(ver->zone, zone) != 0)
+	    strcmp(ver->zone, zone) != 0) {
 		return NULL;
+	}
 	return ver;
 }
 
@@ -235,8 +250,9 @@ dlz_lookup(const char *zone, const char *name, void *dbdata,
 		put_ctx ctx = { .inst = inst, .lookup = lookup,
 			.result = ISC_R_SUCCESS };
 		kd_result res = version_lookup(ver, name, put_rr, &ctx);
-		if (res == KD_ENOENT)
+		if (res == KD_ENOENT) {
 			return ISC_R_NOTFOUND;
+		}
 		return res == KD_OK ? ISC_R_SUCCESS : ctx.result !=
 			ISC_R_SUCCESS ? ctx.result : ISC_R_FAILURE;
 	}
@@ -267,13 +283,15 @@ dlz_allowzonexfr(void *dbdata, const char *name, const char *client)
 		bool allowed = false;
 		kd_err err;
 		if (sites_acl_check(sz->allow_transfer, sz->allow_transfer_count,
-			    client, &allowed, &err) != KD_OK)
+			    client, &allowed, &err) != KD_OK) {
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: transfer check: %s",
 				name, err.text);
-		if (!allowed)
+		}
+		if (!allowed) {
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: transfer to %s "
 				"refused (not in the zone's allow-transfer list)",
 				name, client);
+		}
 		result = allowed ? ISC_R_SUCCESS : ISC_R_NOPERM;
 	}
 	snapshot_unref(snap);
@@ -319,22 +337,24 @@ dlz_configure(dns_view_t *view, dns_dlzdb_t *dlzdb, void *dbdata)
 	snapshot *snap = snapshot_acquire(inst);
 	size_t writeable = 0, zones = 0;
 	for (size_t i = 0; i < snap->zone_count; i++) {
-		if (snap->zones[i]->is_catalog)
+		if (snap->zones[i]->is_catalog) {
 			continue; /* served read-only: UPDATEs get NOTAUTH */
+		}
 		zones++;
 		const char *name = snapshot_zone_name(snap->zones[i]);
 		isc_result_t result = inst->writeable_zone(view, dlzdb, name);
-		if (result == ISC_R_SUCCESS)
+		if (result == ISC_R_SUCCESS) {
 			writeable++;
-		else if (result == ISC_R_EXISTS)
+		} else if (result == ISC_R_EXISTS) {
 			KD_LOG(inst, ISC_LOG_WARNING, "zone %s: named.conf "
 				"declares it too: left to named.conf (the module "
 				"neither serves nor updates it); remove it from "
 				"named.conf or from the registry", name);
-		else
+		} else {
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: cannot be made "
 				"writeable: %s (served, but updates to it are "
 				"refused)", name, isc_result_totext(result));
+		}
 	}
 	KD_LOG(inst, ISC_LOG_INFO, "%zu of %zu zones accept dynamic updates",
 		writeable, zones);

@@ -12,9 +12,14 @@
 
 #include "duration.h"
 #include "kd_result.h"
+#include "text.h"
 
 /* How much of an offending text an error message shows before "...". */
 #define DURATION_SHOWN_MAX 64
+
+/* The printf arguments for "%.*s%s" that show TEXT shortened. */
+#define DURATION_SHOWN(text) \
+	KD_TEXT_SHORT((text), strlen(text), DURATION_SHOWN_MAX)
 
 typedef struct duration_unit {
 	char letter;
@@ -32,20 +37,6 @@ static const duration_unit duration_units[] = {
 
 #define DURATION_UNIT_COUNT \
 	(sizeof(duration_units) / sizeof(duration_units[0]))
-
-static int
-shown_length(const char *text)
-{
-	const size_t len = strlen(text);
-
-	return (int)(len > DURATION_SHOWN_MAX ? DURATION_SHOWN_MAX : len);
-}
-
-static const char *
-shown_ellipsis(const char *text)
-{
-	return strlen(text) > DURATION_SHOWN_MAX ? "..." : "";
-}
 
 static const duration_unit *
 find_unit(char letter)
@@ -65,18 +56,15 @@ duration_parse(const char *text, int64_t *seconds, kd_err *err)
 		return kd_err_set(err, KD_EINVAL, "duration \"\": empty");
 	}
 
-	const int shown = shown_length(text);
-	const char *ellipsis = shown_ellipsis(text);
-
 	if (text[0] == '-') {
 		return kd_err_set(err, KD_EINVAL,
 			"duration \"%.*s%s\": negative durations are not "
-			"allowed", shown, text, ellipsis);
+			"allowed", DURATION_SHOWN(text));
 	}
 	if (text[0] < '0' || text[0] > '9') {
 		return kd_err_set(err, KD_EINVAL,
-			"duration \"%.*s%s\": not a number", shown, text,
-			ellipsis);
+			"duration \"%.*s%s\": not a number",
+			DURATION_SHOWN(text));
 	}
 
 	/* Count in a wide enough type to notice overflow before it happens. */
@@ -100,18 +88,18 @@ duration_parse(const char *text, int64_t *seconds, kd_err *err)
 			if (byte >= 0x20 && byte < 0x7f) {
 				return kd_err_set(err, KD_EINVAL,
 					"duration \"%.*s%s\": unknown unit "
-					"'%c' (use s, m, h, d or w)", shown,
-					text, ellipsis, text[i]);
+					"'%c' (use s, m, h, d or w)",
+					DURATION_SHOWN(text), text[i]);
 			}
 			return kd_err_set(err, KD_EINVAL,
 				"duration \"%.*s%s\": unknown unit 0x%02x "
-				"(use s, m, h, d or w)", shown, text,
-				ellipsis, byte);
+				"(use s, m, h, d or w)",
+				DURATION_SHOWN(text), byte);
 		}
 		if (text[i + 1] != '\0') {
 			return kd_err_set(err, KD_EINVAL,
 				"duration \"%.*s%s\": junk after the unit '%c'",
-				shown, text, ellipsis, text[i]);
+				DURATION_SHOWN(text), text[i]);
 		}
 		factor = unit->seconds;
 	}
@@ -119,7 +107,7 @@ duration_parse(const char *text, int64_t *seconds, kd_err *err)
 	if (too_large || count > DURATION_MAX_SECONDS / factor) {
 		return kd_err_set(err, KD_ERANGE,
 			"duration \"%.*s%s\": more than %" PRId64 " seconds",
-			shown, text, ellipsis, DURATION_MAX_SECONDS);
+			DURATION_SHOWN(text), DURATION_MAX_SECONDS);
 	}
 	*seconds = count * factor;
 	return KD_OK;

@@ -15,9 +15,14 @@
 #include "rdata.h"
 #include "registry.h"
 #include "srv.h"
+#include "text.h"
 
 /* How much of an offending text a message shows before "...". */
 #define GRANTS_SHOWN_MAX 200
+
+/* The printf arguments for "%.*s%s" that show TEXT shortened. */
+#define GRANTS_SHOWN(text) \
+	KD_TEXT_SHORT((text), strlen(text), GRANTS_SHOWN_MAX)
 
 /* The Kerberos service name of host principals. */
 #define GRANTS_HOST_PRIMARY "host"
@@ -31,30 +36,10 @@ typedef struct principal_parts {
 	const char *realm;
 } principal_parts;
 
-static int
-shown_length(const char *text)
-{
-	const size_t len = strlen(text);
-
-	return (int)(len > GRANTS_SHOWN_MAX ? GRANTS_SHOWN_MAX : len);
-}
-
-static const char *
-shown_ellipsis(const char *text)
-{
-	return strlen(text) > GRANTS_SHOWN_MAX ? "..." : "";
-}
-
 static bool
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 kd_result
@@ -73,9 +58,6 @@ grants_signer_unescape(const char *signer, char *out, size_t outlen,
 		return KD_OK;
 	}
 
-	const int shown = shown_length(signer);
-	const char *ellipsis = shown_ellipsis(signer);
-
 	for (size_t i = 0; signer[i] != '\0'; i++) {
 		unsigned value = (unsigned char)signer[i];
 
@@ -84,7 +66,7 @@ grants_signer_unescape(const char *signer, char *out, size_t outlen,
 			if (signer[i + 1] == '\0') {
 				return kd_err_set(err, KD_EINVAL,
 					"signer \"%.*s%s\": ends with a lone "
-					"backslash", shown, signer, ellipsis);
+					"backslash", GRANTS_SHOWN(signer));
 			}
 			if (is_digit(signer[i + 1])) {
 				if (!is_digit(signer[i + 2]) ||
@@ -92,7 +74,7 @@ grants_signer_unescape(const char *signer, char *out, size_t outlen,
 					return kd_err_set(err, KD_EINVAL,
 						"signer \"%.*s%s\": a \\DDD "
 						"escape needs three digits",
-						shown, signer, ellipsis);
+						GRANTS_SHOWN(signer));
 				}
 				value = (unsigned)(signer[i + 1] - '0') * 100 +
 					(unsigned)(signer[i + 2] - '0') * 10 +
@@ -100,8 +82,9 @@ grants_signer_unescape(const char *signer, char *out, size_t outlen,
 				if (value > 255) {
 					return kd_err_set(err, KD_EINVAL,
 						"signer \"%.*s%s\": escape "
-						"\\%.3s is above 255", shown,
-						signer, ellipsis, signer + i + 1);
+						"\\%.3s is above 255",
+						GRANTS_SHOWN(signer),
+						signer + i + 1);
 				}
 				i += 3;
 			} else {
@@ -113,12 +96,12 @@ grants_signer_unescape(const char *signer, char *out, size_t outlen,
 		if (value < 0x20 || value == 0x7f) {
 			return kd_err_set(err, KD_EINVAL,
 				"signer \"%.*s%s\": holds the control byte "
-				"0x%02x", shown, signer, ellipsis, value);
+				"0x%02x", GRANTS_SHOWN(signer), value);
 		}
 		if (used + 1 >= outlen) {
 			return kd_err_set(err, KD_EFULL,
 				"signer \"%.*s%s\": longer than %zu characters",
-				shown, signer, ellipsis, outlen - 1);
+				GRANTS_SHOWN(signer), outlen - 1);
 		}
 		out[used++] = (char)value;
 	}
@@ -251,19 +234,17 @@ grants_identity_parse(const char *identity, grants_identity_kind *kind,
 	}
 
 	const size_t len = strlen(identity);
-	const int shown = shown_length(identity);
-	const char *ellipsis = shown_ellipsis(identity);
 
 	if (len >= REGISTRY_IDENTITY_MAX) {
 		return kd_err_set(err, KD_EINVAL,
 			"identity \"%.*s%s\": %zu characters long, more than %d",
-			shown, identity, ellipsis, len,
+			GRANTS_SHOWN(identity), len,
 			REGISTRY_IDENTITY_MAX - 1);
 	}
 	if (outlen <= len) {
 		return kd_err_set(err, KD_EFULL,
 			"identity \"%.*s%s\": %zu bytes are too few to hold it",
-			shown, identity, ellipsis, outlen);
+			GRANTS_SHOWN(identity), outlen);
 	}
 
 	if (strchr(identity, '@') == NULL) {
@@ -271,8 +252,8 @@ grants_identity_parse(const char *identity, grants_identity_kind *kind,
 		    &inner) != KD_OK) {
 			return kd_err_set(err, KD_EINVAL,
 				"identity \"%.*s%s\": not a principal (no "
-				"'@') and not a key name: %s", shown, identity,
-				ellipsis, inner.text);
+				"'@') and not a key name: %s",
+				GRANTS_SHOWN(identity), inner.text);
 		}
 		*kind = GRANTS_IDENTITY_KEY;
 		return KD_OK;
@@ -283,7 +264,7 @@ grants_identity_parse(const char *identity, grants_identity_kind *kind,
 	if (!split_principal(identity, &parts, &is_wildcard, reason,
 	    sizeof(reason))) {
 		return kd_err_set(err, KD_EINVAL, "identity \"%.*s%s\": %s",
-			shown, identity, ellipsis, reason);
+			GRANTS_SHOWN(identity), reason);
 	}
 	memcpy(out, identity, len + 1);
 	*kind = is_wildcard ? GRANTS_IDENTITY_REALM :
@@ -364,22 +345,19 @@ grants_signer_host(const char *signer, char *host, size_t hostlen,
 		return ret;
 	}
 
-	const int shown = shown_length(signer);
-	const char *ellipsis = shown_ellipsis(signer);
-
 	switch (kind) {
 	case GRANTS_IDENTITY_KEY:
 		if (dname_normalize(canonical, DNAME_HOST, host, hostlen,
 		    &inner) != KD_OK) {
 			return kd_err_set(err, KD_ENOENT,
 				"signer \"%.*s%s\": key name is not a host "
-				"name", shown, signer, ellipsis);
+				"name", GRANTS_SHOWN(signer));
 		}
 		return KD_OK;
 	case GRANTS_IDENTITY_REALM:
 		return kd_err_set(err, KD_ENOENT,
 			"signer \"%.*s%s\": a realm wildcard stands for no "
-			"host", shown, signer, ellipsis);
+			"host", GRANTS_SHOWN(signer));
 	case GRANTS_IDENTITY_PRINCIPAL:
 		break;
 	}
@@ -391,7 +369,7 @@ grants_signer_host(const char *signer, char *host, size_t hostlen,
 	if (!host_of_principal(&parts, host, hostlen, reason,
 	    sizeof(reason))) {
 		return kd_err_set(err, KD_ENOENT, "signer \"%.*s%s\": %s",
-			shown, signer, ellipsis, reason);
+			GRANTS_SHOWN(signer), reason);
 	}
 	return KD_OK;
 }
@@ -431,7 +409,7 @@ canonical_copy(const char *name, char *out, size_t outlen)
 		return false;
 	}
 	for (size_t i = 0; i < len; i++) {
-		out[i] = ascii_lower(name[i]);
+		out[i] = kd_ascii_lower(name[i]);
 	}
 	out[len] = '\0';
 	return true;
@@ -498,9 +476,7 @@ grants_decide(const registry_grant *grants, size_t grant_count,
 	}
 	if (zone == NULL || !service_name(zone, service, sizeof(service))) {
 		return deny(out, "zone \"%.*s%s\" is not usable",
-			zone != NULL ? shown_length(zone) : 0,
-			zone != NULL ? zone : "",
-			zone != NULL ? shown_ellipsis(zone) : "");
+			GRANTS_SHOWN(zone != NULL ? zone : ""));
 	}
 
 	const char *const shown_zone = service + strlen(SRV_KMS_SERVICE) + 1;
@@ -517,7 +493,7 @@ grants_decide(const registry_grant *grants, size_t grant_count,
 	}
 	if (!matched) {
 		return deny(out, "no grant for %.*s%s in zone %s",
-			shown_length(signer), signer, shown_ellipsis(signer),
+			GRANTS_SHOWN(signer),
 			shown_zone);
 	}
 	if (grants_signer_host(signer, out->host, sizeof(out->host), NULL) !=
@@ -526,21 +502,18 @@ grants_decide(const registry_grant *grants, size_t grant_count,
 	}
 	if (best == REGISTRY_SCOPE_SELF && out->host[0] == '\0') {
 		return deny(out, "%.*s%s has a self grant in zone %s but "
-			"stands for no host", shown_length(signer), signer,
-			shown_ellipsis(signer), shown_zone);
+			"stands for no host", GRANTS_SHOWN(signer), shown_zone);
 	}
 
 	if (type == NULL || rdata_type_parse(type, &rtype, NULL) != KD_OK) {
 		return deny(out, "type \"%.*s%s\" is not a record type",
-			type != NULL ? shown_length(type) : 0,
-			type != NULL ? type : "",
-			type != NULL ? shown_ellipsis(type) : "");
+			GRANTS_SHOWN(type != NULL ? type : ""));
 	}
 	if (owner == NULL || dname_normalize(owner, DNAME_OWNER, owner_name,
 	    sizeof(owner_name), NULL) != KD_OK) {
 		const char *raw = owner != NULL ? owner : "";
-		return deny(out, "owner %.*s%s is not %s", shown_length(raw),
-			raw, shown_ellipsis(raw), service);
+		return deny(out, "owner %.*s%s is not %s",
+			GRANTS_SHOWN(raw), service);
 	}
 
 	if (strcmp(owner_name, service) == 0) {
@@ -581,9 +554,7 @@ grants_check_record(const grants_decision *decision, const char *zone,
 	    sizeof(zone_name)) || !service_name(zone, service,
 	    sizeof(service))) {
 		return kd_err_set(err, KD_EPERM, "zone \"%.*s%s\" is not "
-			"usable", zone != NULL ? shown_length(zone) : 0,
-			zone != NULL ? zone : "",
-			zone != NULL ? shown_ellipsis(zone) : "");
+			"usable", GRANTS_SHOWN(zone != NULL ? zone : ""));
 	}
 
 	switch (rec->type) {

@@ -13,6 +13,7 @@
 
 #include <isc/log.h>
 
+#include "clock.h"
 #include "duration.h"
 #include "heap.h"
 #include "instance.h"
@@ -30,28 +31,21 @@ kd_now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Monotonic microseconds, for authorisation lifetimes. */
-int64_t
-kd_now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int64_t
 kd_now_ms(void)
 {
-	return kd_now_us() / 1000;
+	return (int64_t)kd_clock_ms();
 }
 
 void
 kd_log(const kd_instance *inst, int level, const char *fmt, ...)
 {
-	if (inst == NULL || inst->log == NULL)
+	if (inst == NULL || inst->log == NULL) {
 		return;
-	if (level > 0 && (unsigned)level > inst->args.debug)
+	}
+	if (level > 0 && (unsigned)level > inst->args.debug) {
 		return;
+	}
 	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
@@ -85,8 +79,9 @@ void
 writer_acquire(kd_instance *inst)
 {
 	pthread_mutex_lock(&inst->writer_lock);
-	while (inst->writer_busy)
+	while (inst->writer_busy) {
 		pthread_cond_wait(&inst->writer_cond, &inst->writer_lock);
+	}
 	inst->writer_busy = true;
 	pthread_mutex_unlock(&inst->writer_lock);
 }
@@ -114,8 +109,9 @@ effective_settings(const kd_instance *inst, const registry_settings *stored)
 void
 instance_free(kd_instance *inst)
 {
-	if (inst == NULL)
+	if (inst == NULL) {
 		return;
+	}
 	if (inst->maint_started) {
 		pthread_mutex_lock(&inst->maint_lock);
 		inst->stopping = true;
@@ -141,8 +137,9 @@ kd_instance *
 instance_alloc(const char *dlzname)
 {
 	kd_instance *inst = calloc(1, sizeof(*inst));
-	if (inst == NULL)
+	if (inst == NULL) {
 		return NULL;
+	}
 	snprintf(inst->name, sizeof(inst->name), "%s", dlzname);
 	pthread_mutex_init(&inst->snap_lock, NULL);
 	pthread_mutex_init(&inst->build_lock, NULL);
@@ -171,14 +168,16 @@ kd_result
 instance_open(kd_instance *inst, kd_err *err)
 {
 	kd_result res = watch_open(inst, err);
-	if (res != KD_OK)
+	if (res != KD_OK) {
 		return res;
+	}
 
 	registry_dataset ds;
 	memset(&ds, 0, sizeof(ds));
 	res = registry_change_counter(inst->reader, &inst->last_counter, err);
-	if (res == KD_OK)
+	if (res == KD_OK) {
 		res = registry_load(inst->reader, NULL, &ds, err);
+	}
 	if (res == KD_OK) {
 		registry_settings settings = effective_settings(inst, &ds.settings);
 		res = snapshot_build(&ds, &settings, kd_now(), skip_zone, inst,

@@ -90,10 +90,10 @@ typedef struct kd_instance {
 /* Seconds since the epoch: the clock of registrations and ageing. */
 int64_t kd_now(void);
 
-/* Monotonic microseconds, for authorisation lifetimes. */
-int64_t kd_now_us(void);
-
-/* Monotonic milliseconds. */
+/*
+ * Monotonic milliseconds (kd_clock_ms()) as the signed count that
+ * authorisation holds and ageing intervals are kept in.
+ */
 int64_t kd_now_ms(void);
 
 #define KD_LOG(inst, level, ...) kd_log((inst), (level), __VA_ARGS__)

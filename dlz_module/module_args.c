@@ -13,6 +13,7 @@
 #include "kd_result.h"
 #include "module_args.h"
 #include "registry.h"
+#include "text.h"
 
 /* How much of an offending argument a message shows before "...". */
 #define ARGS_SHOWN_MAX 120
@@ -37,17 +38,19 @@ static const char *const args_key_names[ARGS_KEY_COUNT] = {
 #define ARGS_SHOWN_BUF (ARGS_SHOWN_MAX * 4 + 4)
 
 /*
- * Render ARG for a message: at most ARGS_SHOWN_MAX bytes, "..." when cut,
- * control bytes as \xNN so the message stays on one line.
+ * Render TEXT of LEN bytes for a message: at most MAX bytes, "..." when
+ * cut, control bytes as \xNN so the message stays on one line.
  */
 static const char *
-show(const char *arg, char *out, size_t outlen)
+show_cut(const char *text, size_t len, size_t max, char *out,
+	size_t outlen)
 {
+	const size_t shown = (size_t)kd_text_shown(len, max);
 	size_t used = 0;
 	size_t i = 0;
 
-	for (; arg[i] != '\0' && i < ARGS_SHOWN_MAX; i++) {
-		const unsigned char c = (unsigned char)arg[i];
+	for (; i < shown; i++) {
+		const unsigned char c = (unsigned char)text[i];
 
 		if (used + 8 >= outlen) {
 			break;
@@ -59,12 +62,19 @@ show(const char *arg, char *out, size_t outlen)
 			out[used++] = (char)c;
 		}
 	}
-	if (arg[i] != '\0' && used + 4 <= outlen) {
+	if (i < len && used + 4 <= outlen) {
 		memcpy(out + used, "...", 3);
 		used += 3;
 	}
 	out[used] = '\0';
 	return out;
+}
+
+/* ARG rendered by show_cut(), at most ARGS_SHOWN_MAX bytes. */
+static const char *
+show(const char *arg, char *out, size_t outlen)
+{
+	return show_cut(arg, strlen(arg), ARGS_SHOWN_MAX, out, outlen);
 }
 
 /* Fail with "dlz_kmsdns: argument \"ARG\": REASON". */
@@ -84,18 +94,14 @@ parse_unsigned(const char *arg, const char *value, unsigned min,
 	unsigned max, unsigned *number, kd_err *err)
 {
 	char reason[96];
-	unsigned long long parsed = 0;
-	size_t i = 0;
+	uint64_t parsed = 0;
+	const kd_result ret = kd_parse_uint(value, KD_TEXT_NUL, min, max, NULL,
+		&parsed, NULL);
 
-	for (; value[i] >= '0' && value[i] <= '9'; i++) {
-		if (parsed <= max) {
-			parsed = parsed * 10 + (unsigned)(value[i] - '0');
-		}
-	}
-	if (i == 0 || value[i] != '\0') {
+	if (ret == KD_ESYNTAX) {
 		return argument_error(err, KD_EINVAL, arg, "not a number");
 	}
-	if (parsed < min || parsed > max) {
+	if (ret != KD_OK) {
 		(void)snprintf(reason, sizeof(reason),
 			"out of range %u-%u", min, max);
 		return argument_error(err, KD_EINVAL, arg, reason);
@@ -156,18 +162,13 @@ parse_option(const char *arg, const char *equals, bool *seen,
 		}
 	}
 	if (key == ARGS_KEY_COUNT) {
-		char key_text[ARGS_KEY_SHOWN_MAX + 1];
 		char shown[ARGS_SHOWN_BUF];
-		const size_t copied = key_len > ARGS_KEY_SHOWN_MAX ?
-			ARGS_KEY_SHOWN_MAX : key_len;
 
-		memcpy(key_text, arg, copied);
-		key_text[copied] = '\0';
 		(void)snprintf(reason, sizeof(reason),
-			"unknown key \"%s%s\" (known: stale-after, "
+			"unknown key \"%s\" (known: stale-after, "
 			"scavenge-after, poll-interval, notify, debug)",
-			show(key_text, shown, sizeof(shown)),
-			copied < key_len ? "..." : "");
+			show_cut(arg, key_len, ARGS_KEY_SHOWN_MAX, shown,
+			sizeof(shown)));
 		return argument_error(err, KD_EINVAL, arg, reason);
 	}
 	if (seen[key]) {

@@ -10,11 +10,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <ldns/ldns.h>
 
+#include "clock.h"
 #include "endpoint.h"
 #include "notify.h"
 
@@ -53,15 +53,6 @@ notify_build(const char *zone, uint32_t serial, uint16_t id, uint8_t **wire,
 	return KD_OK;
 }
 
-static long
-elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 /* One endpoint's state during a NOTIFY round. */
 typedef struct notify_peer {
 	endpoint ep;
@@ -82,13 +73,13 @@ notify_send_round(notify_peer *peers, size_t count, const uint8_t *wire,
 
 /* Wait up to WAIT_MS for answers with ID; mark the endpoints that answered. */
 static void
-notify_collect(notify_peer *peers, size_t count, uint16_t id, long wait_ms)
+notify_collect(notify_peer *peers, size_t count, uint16_t id,
+	unsigned wait_ms)
 {
 	struct pollfd *fds = calloc(count, sizeof(*fds));
 	if (fds == NULL)
 		return;
-	struct timespec start;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	const uint64_t deadline = kd_clock_ms() + wait_ms;
 	for (;;) {
 		size_t pending = 0;
 		for (size_t i = 0; i < count; i++) {
@@ -99,10 +90,10 @@ notify_collect(notify_peer *peers, size_t count, uint16_t id, long wait_ms)
 			if (fds[i].fd >= 0)
 				pending++;
 		}
-		long left = wait_ms - elapsed_ms(&start);
+		const int left = kd_clock_until(kd_clock_ms(), deadline);
 		if (pending == 0 || left <= 0)
 			break;
-		if (poll(fds, count, (int)left) <= 0)
+		if (poll(fds, count, left) <= 0)
 			break;
 		for (size_t i = 0; i < count; i++) {
 			uint8_t buf[512];
@@ -155,7 +146,7 @@ notify_send(const char *zone, uint32_t serial, const char *const *endpoints,
 	     attempt++) {
 		notify_send_round(peers, count, wire, wirelen);
 		notify_collect(peers, count, id,
-			(long)timeout_ms / NOTIFY_ATTEMPTS);
+			timeout_ms / NOTIFY_ATTEMPTS);
 	}
 	if (res == KD_OK) {
 		for (size_t i = 0; i < count; i++) {

@@ -16,6 +16,7 @@
 #include "kd_result.h"
 #include "rdata.h"
 #include "srv.h"
+#include "text.h"
 
 /* How many characters of a record an error message shows before "...". */
 #define RDATA_SHOWN_MAX 120
@@ -78,10 +79,12 @@ span_equal_nocase(span s, const char *word)
 static void
 render_shown(const char *text, char *out, size_t outlen)
 {
+	const size_t len = strlen(text);
+	const size_t shown = (size_t)kd_text_shown(len, RDATA_SHOWN_MAX);
 	size_t used = 0;
 	size_t i = 0;
 
-	for (; text[i] != '\0' && i < RDATA_SHOWN_MAX; i++) {
+	for (; i < shown; i++) {
 		const unsigned char c = (unsigned char)text[i];
 		char piece[8];
 
@@ -103,7 +106,7 @@ render_shown(const char *text, char *out, size_t outlen)
 		memcpy(out + used, piece, plen);
 		used += plen;
 	}
-	if (text[i] != '\0' && used + 4 <= outlen) {
+	if (i < len && used + 4 <= outlen) {
 		memcpy(out + used, "...", 3);
 		used += 3;
 	}
@@ -133,22 +136,17 @@ span_copy(span s, char *out, size_t outlen)
 	return true;
 }
 
-/* Parse the decimal S (digits only) of at most MAX into *VALUE. */
+/*
+ * Parse the decimal S (digits only, ten at most) of at most MAX into
+ * *VALUE.
+ */
 static bool
 parse_number(span s, uint32_t max, uint32_t *value)
 {
-	uint64_t number = 0;
+	uint64_t number;
 
-	if (s.len == 0 || s.len > 10) {
-		return false;
-	}
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.start[i] < '0' || s.start[i] > '9') {
-			return false;
-		}
-		number = number * 10 + (uint64_t)(s.start[i] - '0');
-	}
-	if (number > max) {
+	if (s.len > 10 || kd_parse_uint(s.start, s.len, 0, max, NULL, &number,
+	    NULL) != KD_OK) {
 		return false;
 	}
 	*value = (uint32_t)number;

@@ -55,14 +55,12 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = registry_stmt_get(reg, count_sql, &stmt, err);
+	const registry_value row_key[] = {
+		REGISTRY_TEXT(zone), REGISTRY_TEXT(key),
+	};
+	kd_result ret = registry_query_row(reg, count_sql, row_key, 2, &stmt,
+		&found, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, zone);
-	registry_bind_text(stmt, 2, key);
-	ret = registry_stmt_row(reg, stmt, &found, err);
 	if (ret != KD_OK) {
 		return ret;
 	}
@@ -73,15 +71,9 @@ refresh_rows(registry *reg, const char *count_sql, const char *update_sql,
 		return KD_OK;
 	}
 
-	ret = registry_stmt_get(reg, update_sql, &stmt, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, zone);
-	registry_bind_text(stmt, 2, key);
-	registry_bind_int(stmt, 3, now);
-	registry_bind_text(stmt, 4, signer != NULL ? signer : "");
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, update_sql, err, REGISTRY_TEXT(zone),
+		REGISTRY_TEXT(key), REGISTRY_INT(now),
+		REGISTRY_TEXT(signer != NULL ? signer : ""));
 	*count += (size_t)rows;
 	*stale += (size_t)stale_rows;
 	return ret;
@@ -321,46 +313,49 @@ compare_zone_names(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Apply the change of one host to state NEW (EXPIRED: delete it). */
+/*
+ * Apply NEW_STATE to the row whose key is the KEY_COUNT first VALUES:
+ * delete it by DELETE_SQL when it expired, else set the state (the value
+ * after the key) by STATE_SQL.
+ */
+static kd_result
+age_apply_row(registry *reg, const char *delete_sql, const char *state_sql,
+	const registry_value *values, size_t key_count,
+	registry_state new_state, kd_err *err)
+{
+	if (new_state == REGISTRY_STATE_EXPIRED) {
+		return registry_run(reg, delete_sql, values, key_count, err);
+	}
+	return registry_run(reg, state_sql, values, key_count + 1, err);
+}
+
 static kd_result
 age_apply_host(registry *reg, const registry_host *host,
 	registry_state new_state, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg,
-		new_state == REGISTRY_STATE_EXPIRED ?
-		registry_sql_host_delete : sql_host_set_state, &stmt, err);
+	const registry_value values[HOST_KEY_COUNT + 1] = {
+		REGISTRY_TEXT(host->zone), REGISTRY_INT(host->srv.priority),
+		REGISTRY_INT(host->srv.weight), REGISTRY_INT(host->srv.port),
+		REGISTRY_TEXT(host->srv.target),
+		REGISTRY_TEXT(registry_state_name(new_state)),
+	};
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_host_key(stmt, host->zone, &host->srv, host->srv.target);
-	if (new_state != REGISTRY_STATE_EXPIRED) {
-		registry_bind_text(stmt, 6, registry_state_name(new_state));
-	}
-	return registry_stmt_run(reg, stmt, err);
+	return age_apply_row(reg, registry_sql_host_delete, sql_host_set_state,
+		values, HOST_KEY_COUNT, new_state, err);
 }
 
 static kd_result
 age_apply_address(registry *reg, const registry_address *addr,
 	registry_state new_state, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg,
-		new_state == REGISTRY_STATE_EXPIRED ?
-		registry_sql_address_delete : sql_address_set_state,
-		&stmt, err);
+	const registry_value values[ADDRESS_KEY_COUNT + 1] = {
+		REGISTRY_TEXT(addr->zone), REGISTRY_TEXT(addr->name),
+		REGISTRY_TEXT(addr->address),
+		REGISTRY_TEXT(registry_state_name(new_state)),
+	};
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, addr->zone);
-	registry_bind_text(stmt, 2, addr->name);
-	registry_bind_text(stmt, 3, addr->address);
-	if (new_state != REGISTRY_STATE_EXPIRED) {
-		registry_bind_text(stmt, 4, registry_state_name(new_state));
-	}
-	return registry_stmt_run(reg, stmt, err);
+	return age_apply_row(reg, registry_sql_address_delete,
+		sql_address_set_state, values, ADDRESS_KEY_COUNT, new_state, err);
 }
 
 /* Report and (unless DRY_RUN) apply what age_collect() found. */

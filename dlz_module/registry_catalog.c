@@ -58,14 +58,8 @@ insert_list(registry *reg, const char *sql, const char *list, size_t n,
 	size_t size, kd_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *stmt = NULL;
-		kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
-		if (ret != KD_OK) {
-			return ret;
-		}
-		registry_bind_int(stmt, 1, (int64_t)i);
-		registry_bind_text(stmt, 2, list + i * size);
-		ret = registry_stmt_run(reg, stmt, err);
+		const kd_result ret = REGISTRY_RUN(reg, sql, err,
+			REGISTRY_INT(i), REGISTRY_TEXT(list + i * size));
 		if (ret != KD_OK) {
 			return ret;
 		}
@@ -118,7 +112,6 @@ catalog_write(registry *reg, const char *name, const registry_catalog *in,
 	const char *prefixes, const char *endpoints, int64_t now, kd_err *err)
 {
 	uint32_t serial = 0;
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = stored_serial(reg, &serial, err);
 
 	if (ret != KD_OK) {
@@ -132,13 +125,8 @@ catalog_write(registry *reg, const char *name, const registry_catalog *in,
 	if (next == 0) {
 		next = 1;
 	}
-	ret = registry_stmt_get(reg, sql_catalog_put, &stmt, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, name);
-	registry_bind_int(stmt, 2, next);
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, sql_catalog_put, err, REGISTRY_TEXT(name),
+		REGISTRY_INT(next));
 	if (ret == KD_OK) {
 		ret = registry_exec_sql(reg, sql_lists_clear, err);
 	}
@@ -215,16 +203,12 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 kd_result
 registry_catalog_unset(registry *reg, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_tx_enter(reg, err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_stmt_get(reg, sql_catalog_delete, &stmt, err);
-	if (ret == KD_OK) {
-		ret = registry_stmt_run(reg, stmt, err);
-	}
+	ret = registry_run(reg, sql_catalog_delete, NULL, 0, err);
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "no catalog zone is set");
 	}
@@ -249,33 +233,37 @@ id_valid(const char *id)
 	return n == REGISTRY_CATALOG_ID_MAX - 1;
 }
 
+_Static_assert(REGISTRY_PREFIX_MAX <= REGISTRY_ENDPOINT_MAX,
+	"read_text_row() holds either in REGISTRY_ENDPOINT_MAX bytes");
+
+/*
+ * Read the text column 0, named COLUMN, of at most SIZE bytes, and write
+ * it as NORMALIZE checks and writes it to ITEM of SIZE bytes.
+ */
+static kd_result
+read_text_row(sqlite3_stmt *s, const char *column, size_t size,
+	kd_result (*normalize)(const char *, char *, size_t, kd_err *),
+	void *item, kd_err *err)
+{
+	char text[REGISTRY_ENDPOINT_MAX];
+	const kd_result ret = registry_col_text(s, 0, column, text, size, err);
+
+	return ret == KD_OK ? normalize(text, item, size, err) : ret;
+}
+
 /* Rows of one column, checked: a prefix or an endpoint. */
 static kd_result
 read_prefix_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
-	char text[REGISTRY_PREFIX_MAX];
-	kd_result ret = registry_col_text(s, 0, "prefix", text, sizeof(text),
-		err);
-
-	if (ret == KD_OK) {
-		ret = registry_prefix_normalize(text, item, REGISTRY_PREFIX_MAX,
-			err);
-	}
-	return ret;
+	return read_text_row(s, "prefix", REGISTRY_PREFIX_MAX,
+		registry_prefix_normalize, item, err);
 }
 
 static kd_result
 read_endpoint_row(sqlite3_stmt *s, void *item, kd_err *err)
 {
-	char text[REGISTRY_ENDPOINT_MAX];
-	kd_result ret = registry_col_text(s, 0, "endpoint", text, sizeof(text),
-		err);
-
-	if (ret == KD_OK) {
-		ret = registry_endpoint_normalize(text, item,
-			REGISTRY_ENDPOINT_MAX, err);
-	}
-	return ret;
+	return read_text_row(s, "endpoint", REGISTRY_ENDPOINT_MAX,
+		registry_endpoint_normalize, item, err);
 }
 
 /* A row of sql_entries, checked: the zone, its id and membership. */
@@ -420,7 +408,6 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	kd_err *err)
 {
 	char name[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
 		name, err);
 
@@ -433,12 +420,8 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	}
 	ret = registry_zone_require(reg, name, err);
 	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_set_member, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, name);
-		registry_bind_int(stmt, 2, member ? 1 : 0);
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = REGISTRY_RUN(reg, sql_set_member, err, REGISTRY_TEXT(name),
+			REGISTRY_INT(member ? 1 : 0));
 	}
 	return registry_tx_leave(reg, ret, err);
 }

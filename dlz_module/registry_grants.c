@@ -42,7 +42,6 @@ registry_add_grant(registry *reg, const registry_grant *grant, kd_err *err)
 {
 	char identity[REGISTRY_IDENTITY_MAX];
 	char zone[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = grant_key_check(grant->identity, grant->zone, identity,
 		zone, err);
 
@@ -61,13 +60,9 @@ registry_add_grant(registry *reg, const registry_grant *grant, kd_err *err)
 	}
 	ret = registry_zone_require(reg, zone, err);
 	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_grant_upsert, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, identity);
-		registry_bind_text(stmt, 2, zone);
-		registry_bind_text(stmt, 3, registry_scope_name(grant->scope));
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = REGISTRY_RUN(reg, sql_grant_upsert, err,
+			REGISTRY_TEXT(identity), REGISTRY_TEXT(zone),
+			REGISTRY_TEXT(registry_scope_name(grant->scope)));
 	}
 	return registry_tx_leave(reg, ret, err);
 }
@@ -78,20 +73,18 @@ registry_revoke(registry *reg, const char *identity, const char *zone,
 {
 	char identity_name[REGISTRY_IDENTITY_MAX];
 	char zone_name[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_err missing;
-	kd_result ret = grant_key_check(identity, zone, identity_name,
+	const kd_result ret = grant_key_check(identity, zone, identity_name,
 		zone_name, err);
 
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_grant_delete, &stmt, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, identity_name);
-	registry_bind_text(stmt, 2, zone_name);
+	const registry_value key[] = {
+		REGISTRY_TEXT(identity_name), REGISTRY_TEXT(zone_name),
+	};
 	(void)kd_err_set(&missing, KD_ENOENT, "%s has no grant in zone %s",
 		identity_name, zone_name);
-	return registry_delete_one(reg, zone_name, stmt, &missing, false, err);
+	return registry_delete_one(reg, zone_name, sql_grant_delete, key, 2,
+		&missing, false, err);
 }

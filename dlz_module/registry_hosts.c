@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "dname.h"
@@ -97,16 +98,12 @@ host_store(registry *reg, const char *zone, const registry_host *host,
 			host->site, err);
 	}
 	if (ret == KD_OK && replace_target) {
-		ret = registry_stmt_get(reg, sql_host_replace, &stmt, err);
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone);
-			registry_bind_text(stmt, 2, target);
-			registry_bind_int(stmt, 3, host->srv.port);
-			registry_bind_int(stmt, 4, host->srv.priority);
-			registry_bind_int(stmt, 5, host->srv.weight);
-			ret = registry_stmt_run(reg, stmt, err);
-			changed = sqlite3_changes(reg->db) > 0;
-		}
+		ret = REGISTRY_RUN(reg, sql_host_replace, err,
+			REGISTRY_TEXT(zone), REGISTRY_TEXT(target),
+			REGISTRY_INT(host->srv.port),
+			REGISTRY_INT(host->srv.priority),
+			REGISTRY_INT(host->srv.weight));
+		changed = sqlite3_changes(reg->db) > 0;
 	}
 
 	registration_before before = { .found = false };
@@ -173,108 +170,122 @@ registry_put_host(registry *reg, const registry_host *host,
 	return registry_tx_leave(reg, ret, err);
 }
 
+static const char sql_host_set_ttl[] =
+	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
+
+/* The statements on the rows of hosts or of addresses, by their key. */
+typedef struct row_statements {
+	size_t key_count;        /* values of the key, bound as ?1, ... */
+	const char *find_sql;
+	const char *set_ttl_sql; /* binds the TTL after the key */
+	const char *delete_sql;
+} row_statements;
+
+static const row_statements host_rows = {
+	HOST_KEY_COUNT, sql_host_find, sql_host_set_ttl,
+	registry_sql_host_delete,
+};
+
+/*
+ * The checked, canonical key of a row of hosts (zone and SRV rdata) or of
+ * addresses (zone, owner and address).
+ */
+typedef struct row_key {
+	char zone[DNAME_BUF_SIZE];
+	char name[DNAME_BUF_SIZE];       /* the SRV target or the owner */
+	char address[REGISTRY_ADDR_MAX]; /* addresses only */
+	registry_value values[HOST_KEY_COUNT];
+	const row_statements *sql;
+	kd_err missing;                  /* there is no such row */
+} row_key;
+
+static kd_result
+host_key_check(const char *zone, const srv_record *srv, row_key *key,
+	kd_err *err)
+{
+	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
+		key->zone, err);
+
+	if (ret == KD_OK) {
+		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
+			key->name, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	key->values[0] = REGISTRY_TEXT(key->zone);
+	key->values[1] = REGISTRY_INT(srv->priority);
+	key->values[2] = REGISTRY_INT(srv->weight);
+	key->values[3] = REGISTRY_INT(srv->port);
+	key->values[4] = REGISTRY_TEXT(key->name);
+	key->sql = &host_rows;
+	(void)kd_err_set(&key->missing, KD_ENOENT,
+		"zone %s has no SRV registration %u %u %u %s", key->zone,
+		(unsigned)srv->priority, (unsigned)srv->weight,
+		(unsigned)srv->port, key->name);
+	return KD_OK;
+}
+
+/* Delete the row of KEY and bump the serial of its zone. */
+static kd_result
+row_delete(registry *reg, const row_key *key, kd_err *err)
+{
+	return registry_delete_one(reg, key->zone, key->sql->delete_sql,
+		key->values, key->sql->key_count, &key->missing, true, err);
+}
+
+/*
+ * In one write level, set the TTL of the row of KEY; bump the serial of
+ * its zone when the TTL changed. KD_ENOENT when there is no such row.
+ */
+static kd_result
+row_set_ttl(registry *reg, const row_key *key, uint32_t ttl, kd_err *err)
+{
+	registry_value values[HOST_KEY_COUNT + 1];
+	bool found = false;
+	kd_result ret = registry_ttl_check("TTL", key->name, ttl, err);
+
+	if (ret == KD_OK) {
+		ret = registry_tx_enter(reg, err);
+	}
+	if (ret != KD_OK) {
+		return ret;
+	}
+	const size_t count = key->sql->key_count;
+	memcpy(values, key->values, count * sizeof(*values));
+	values[count] = REGISTRY_INT(ttl);
+	ret = registry_run(reg, key->sql->set_ttl_sql, values, count + 1, err);
+	if (ret == KD_OK && sqlite3_changes(reg->db) > 0) {
+		ret = registry_serial_bump(reg, key->zone, err);
+	} else if (ret == KD_OK) {
+		ret = registry_exists(reg, key->sql->find_sql, key->values,
+			count, &found, err);
+		if (ret == KD_OK && !found) {
+			*err = key->missing;
+			ret = KD_ENOENT;
+		}
+	}
+	return registry_tx_leave(reg, ret, err);
+}
+
 kd_result
 registry_remove_srv(registry *reg, const char *zone, const srv_record *srv,
 	kd_err *err)
 {
-	char zone_name[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	kd_err missing;
-	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
-		zone_name, err);
+	row_key key;
+	const kd_result ret = host_key_check(zone, srv, &key, err);
 
-	if (ret == KD_OK) {
-		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
-			target, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, registry_sql_host_delete, &stmt,
-			err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_host_key(stmt, zone_name, srv, target);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no SRV registration %u %u %u %s", zone_name,
-		(unsigned)srv->priority, (unsigned)srv->weight,
-		(unsigned)srv->port, target);
-	return registry_delete_one(reg, zone_name, stmt, &missing, true, err);
-}
-
-static const char sql_host_set_ttl[] =
-	"UPDATE hosts SET ttl = ?6 WHERE " HOST_KEY " AND ttl != ?6";
-static const char sql_host_exists[] =
-	"SELECT 1 FROM hosts WHERE " HOST_KEY;
-
-/*
- * Run the TTL update STMT (bound) of a row that EXISTS (bound, checked
- * first when the update changes nothing); bump the serial of ZONE when the
- * TTL changed, MISSING when there is no such row.
- */
-static kd_result
-ttl_store(registry *reg, const char *zone, sqlite3_stmt *stmt,
-	sqlite3_stmt *exists, const kd_err *missing, kd_err *err)
-{
-	bool found = false;
-	kd_result ret = registry_tx_enter(reg, err);
-
-	if (ret != KD_OK) {
-		(void)sqlite3_reset(exists);
-		return ret;
-	}
-	ret = registry_stmt_run(reg, stmt, err);
-	const bool changed = ret == KD_OK && sqlite3_changes(reg->db) > 0;
-	if (ret == KD_OK && changed) {
-		ret = registry_serial_bump(reg, zone, err);
-	} else if (ret == KD_OK) {
-		ret = registry_stmt_row(reg, exists, &found, err);
-		if (ret == KD_OK && !found) {
-			*err = *missing;
-			ret = KD_ENOENT;
-		}
-	}
-	(void)sqlite3_reset(exists);
-	return registry_tx_leave(reg, ret, err);
+	return ret == KD_OK ? row_delete(reg, &key, err) : ret;
 }
 
 kd_result
 registry_set_host_ttl(registry *reg, const char *zone, const srv_record *srv,
 	uint32_t ttl, kd_err *err)
 {
-	char zone_name[DNAME_BUF_SIZE];
-	char target[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_stmt *exists = NULL;
-	kd_err missing;
-	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
-		zone_name, err);
+	row_key key;
+	const kd_result ret = host_key_check(zone, srv, &key, err);
 
-	if (ret == KD_OK) {
-		ret = registry_name_normalize("target", srv->target, DNAME_HOST,
-			target, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_ttl_check("TTL", target, ttl, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_host_set_ttl, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_host_exists, &exists, err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_host_key(stmt, zone_name, srv, target);
-	registry_bind_int(stmt, 6, ttl);
-	registry_bind_host_key(exists, zone_name, srv, target);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no SRV registration %u %u %u %s", zone_name,
-		(unsigned)srv->priority, (unsigned)srv->weight,
-		(unsigned)srv->port, target);
-	return ttl_store(reg, zone_name, stmt, exists, &missing, err);
+	return ret == KD_OK ? row_set_ttl(reg, &key, ttl, err) : ret;
 }
 
 static const char sql_target_delete_hosts[] =
@@ -309,14 +320,9 @@ registry_remove_target(registry *reg, const char *zone, const char *target,
 		sql_target_delete_hosts, sql_target_delete_addresses,
 	};
 	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
-		sqlite3_stmt *stmt = NULL;
-		ret = registry_stmt_get(reg, deletes[i], &stmt, err);
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone_name);
-			registry_bind_text(stmt, 2, target_name);
-			ret = registry_stmt_run(reg, stmt, err);
-			removed += sqlite3_changes(reg->db);
-		}
+		ret = REGISTRY_RUN(reg, deletes[i], err,
+			REGISTRY_TEXT(zone_name), REGISTRY_TEXT(target_name));
+		removed += sqlite3_changes(reg->db);
 	}
 	if (ret == KD_OK && removed > 0) {
 		ret = registry_serial_bump(reg, zone_name, err);
@@ -338,17 +344,18 @@ static const char sql_address_refresh[] =
 	" WHERE zone = ?1 AND name = ?2 AND address = ?3";
 const char registry_sql_address_delete[] =
 	"DELETE FROM addresses WHERE zone = ?1 AND name = ?2 AND address = ?3";
+static const char sql_address_set_ttl[] =
+	"UPDATE addresses SET ttl = ?4"
+	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
 
-/* The checked, canonical zone, name and address of an address record. */
-typedef struct address_key {
-	char zone[DNAME_BUF_SIZE];
-	char name[DNAME_BUF_SIZE];
-	char address[REGISTRY_ADDR_MAX];
-} address_key;
+static const row_statements address_rows = {
+	ADDRESS_KEY_COUNT, sql_address_find, sql_address_set_ttl,
+	registry_sql_address_delete,
+};
 
 static kd_result
 address_key_check(const char *zone, const char *name, const char *address,
-	address_key *key, kd_err *err)
+	row_key *key, kd_err *err)
 {
 	kd_result ret = registry_name_normalize("zone", zone, DNAME_OWNER,
 		key->zone, err);
@@ -366,11 +373,21 @@ address_key_check(const char *zone, const char *name, const char *address,
 			"address of %s cannot be served in zone %s", key->name,
 			key->zone);
 	}
-	return ret;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	key->values[0] = REGISTRY_TEXT(key->zone);
+	key->values[1] = REGISTRY_TEXT(key->name);
+	key->values[2] = REGISTRY_TEXT(key->address);
+	key->sql = &address_rows;
+	(void)kd_err_set(&key->missing, KD_ENOENT,
+		"zone %s has no address %s for %s", key->zone, key->address,
+		key->name);
+	return KD_OK;
 }
 
 static kd_result
-address_store(registry *reg, const address_key *key,
+address_store(registry *reg, const row_key *key,
 	const registry_address *addr, int64_t now, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -386,22 +403,15 @@ address_store(registry *reg, const address_key *key,
 		registry_bind_text(stmt, 3, key->address);
 		ret = read_before(reg, stmt, "addresses", &before, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, before.found ?
-			sql_address_refresh : sql_address_insert, &stmt, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, key->zone);
-	registry_bind_text(stmt, 2, key->name);
-	registry_bind_text(stmt, 3, key->address);
-	registry_bind_int(stmt, 4, addr->ttl);
-	registry_bind_text(stmt, 5, registry_origin_name(merged_origin(&before,
-		addr->origin)));
-	registry_bind_text(stmt, 6, addr->signer);
-	registry_bind_int(stmt, 7, now);
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, before.found ? sql_address_refresh :
+		sql_address_insert, err, REGISTRY_TEXT(key->zone),
+		REGISTRY_TEXT(key->name), REGISTRY_TEXT(key->address),
+		REGISTRY_INT(addr->ttl), REGISTRY_TEXT(registry_origin_name(
+		merged_origin(&before, addr->origin))),
+		REGISTRY_TEXT(addr->signer), REGISTRY_INT(now));
 
 	const bool changed = !before.found || before.ttl != addr->ttl ||
 		before.state != REGISTRY_STATE_ACTIVE;
@@ -415,7 +425,7 @@ kd_result
 registry_put_address(registry *reg, const registry_address *addr,
 	int64_t now, kd_err *err)
 {
-	address_key key;
+	row_key key;
 	kd_result ret = address_key_check(addr->zone, addr->name,
 		addr->address, &key, err);
 
@@ -433,66 +443,24 @@ registry_put_address(registry *reg, const registry_address *addr,
 	return registry_tx_leave(reg, ret, err);
 }
 
-static const char sql_address_set_ttl[] =
-	"UPDATE addresses SET ttl = ?4"
-	" WHERE zone = ?1 AND name = ?2 AND address = ?3 AND ttl != ?4";
-
 kd_result
 registry_set_address_ttl(registry *reg, const char *zone, const char *name,
 	const char *address, uint32_t ttl, kd_err *err)
 {
-	address_key key;
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_stmt *exists = NULL;
-	kd_err missing;
-	kd_result ret = address_key_check(zone, name, address, &key, err);
+	row_key key;
+	const kd_result ret = address_key_check(zone, name, address, &key,
+		err);
 
-	if (ret == KD_OK) {
-		ret = registry_ttl_check("TTL", key.name, ttl, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_address_set_ttl, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_address_find, &exists, err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, key.zone);
-	registry_bind_text(stmt, 2, key.name);
-	registry_bind_text(stmt, 3, key.address);
-	registry_bind_int(stmt, 4, ttl);
-	registry_bind_text(exists, 1, key.zone);
-	registry_bind_text(exists, 2, key.name);
-	registry_bind_text(exists, 3, key.address);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no address %s for %s", key.zone, key.address,
-		key.name);
-	return ttl_store(reg, key.zone, stmt, exists, &missing, err);
+	return ret == KD_OK ? row_set_ttl(reg, &key, ttl, err) : ret;
 }
 
 kd_result
 registry_remove_address(registry *reg, const char *zone, const char *name,
 	const char *address, kd_err *err)
 {
-	address_key key;
-	sqlite3_stmt *stmt = NULL;
-	kd_err missing;
-	kd_result ret = address_key_check(zone, name, address, &key, err);
+	row_key key;
+	const kd_result ret = address_key_check(zone, name, address, &key,
+		err);
 
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, registry_sql_address_delete, &stmt,
-			err);
-	}
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, key.zone);
-	registry_bind_text(stmt, 2, key.name);
-	registry_bind_text(stmt, 3, key.address);
-	(void)kd_err_set(&missing, KD_ENOENT,
-		"zone %s has no address %s for %s", key.zone, key.address,
-		key.name);
-	return registry_delete_one(reg, key.zone, stmt, &missing, true, err);
+	return ret == KD_OK ? row_delete(reg, &key, err) : ret;
 }

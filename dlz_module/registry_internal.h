@@ -82,6 +82,44 @@ void registry_bind_int(sqlite3_stmt *stmt, int index, int64_t value);
 /* Step a statement without results to its end and reset it. */
 kd_result registry_stmt_run(registry *reg, sqlite3_stmt *stmt, kd_err *err);
 
+/* A value to bind: a text (copied by SQLite) or an integer. */
+typedef struct registry_value {
+	const char *text;
+	int64_t number;
+	bool is_text;
+} registry_value;
+
+#define REGISTRY_TEXT(t) ((registry_value){ .text = (t), .is_text = true })
+#define REGISTRY_INT(n) ((registry_value){ .number = (int64_t)(n) })
+
+/*
+ * Run the statement SQL (a string constant, as for registry_stmt_get())
+ * with the COUNT VALUES bound as ?1, ?2, ...: step it to its end and reset
+ * it. sqlite3_changes() then tells how many rows it changed.
+ * REGISTRY_RUN(reg, sql, err, REGISTRY_TEXT(zone), REGISTRY_INT(ttl))
+ * counts the values itself.
+ */
+kd_result registry_run(registry *reg, const char *sql,
+	const registry_value *values, size_t count, kd_err *err);
+
+#define REGISTRY_RUN(reg, sql, err, ...) \
+	registry_run((reg), (sql), (const registry_value[]){ __VA_ARGS__ }, \
+		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
+		sizeof(registry_value), (err))
+
+/* *FOUND: whether the query SQL returns a row with the COUNT VALUES bound. */
+kd_result registry_exists(registry *reg, const char *sql,
+	const registry_value *values, size_t count, bool *found, kd_err *err);
+
+/*
+ * Step the query SQL, with the COUNT VALUES bound, to its first row, as
+ * registry_stmt_row(): when *FOUND the caller reads the columns of *STMT
+ * and then calls sqlite3_reset().
+ */
+kd_result registry_query_row(registry *reg, const char *sql,
+	const registry_value *values, size_t count, sqlite3_stmt **stmt,
+	bool *found, kd_err *err);
+
 /*
  * Step a query expected to give at most one row. *FOUND says whether it
  * did; if so the caller reads the columns and then calls sqlite3_reset(),
@@ -131,6 +169,21 @@ kd_result registry_row_exists(registry *reg, const char *sql, const char *key,
 kd_result registry_row_require(registry *reg, const char *sql,
 	const char *what, const char *key, kd_err *err);
 
+/* ---- registry_settings.c: the meta table's numbers ------------------ */
+
+/*
+ * Read the (key, integer value) rows of the meta query SQL: TAKE gets each
+ * with CTX and returns false for a row that is not valid, which fails the
+ * read with KD_ESTORE naming the meta table.
+ */
+typedef bool (*registry_meta_fn)(void *ctx, const char *key, int64_t value);
+kd_result registry_meta_read(registry *reg, const char *sql,
+	registry_meta_fn take, void *ctx, kd_err *err);
+
+/* Store VALUE under KEY in the meta table (inside a write level). */
+kd_result registry_meta_set(registry *reg, const char *key, int64_t value,
+	kd_err *err);
+
 /* ---- registry_values.c: text forms ----------------------------------- */
 
 /* The origin or state stored as TEXT; false when TEXT is neither. */
@@ -153,11 +206,12 @@ kd_result registry_zone_require(registry *reg, const char *zone,
 
 /*
  * In one write level: check that ZONE (canonical) exists, run the DELETE
- * in STMT (prepared and bound by the caller) and, when BUMP, bump the
+ * SQL with the COUNT VALUES of the row's key and, when BUMP, bump the
  * serial of ZONE; fail with MISSING when it deleted nothing.
  */
 kd_result registry_delete_one(registry *reg, const char *zone,
-	sqlite3_stmt *stmt, const kd_err *missing, bool bump, kd_err *err);
+	const char *sql, const registry_value *key, size_t count,
+	const kd_err *missing, bool bump, kd_err *err);
 
 /* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
 
@@ -180,6 +234,10 @@ extern const char registry_sql_address_delete[];
 /* Bind the key of a registration: zone and rdata, as ?1 to ?5. */
 void registry_bind_host_key(sqlite3_stmt *stmt, const char *zone,
 	const srv_record *srv, const char *target);
+
+/* The values of HOST_KEY and of the key of an address row. */
+#define HOST_KEY_COUNT 5
+#define ADDRESS_KEY_COUNT 3
 
 /* ---- registry_rows.c: checked columns, rows skipped ------------------- */
 

@@ -29,9 +29,11 @@ const registry_limit_info *
 registry_limit_find(const char *name)
 {
 	for (const registry_limit_info *i = registry_limit_table; i->name;
-	     i++)
-		if (strcmp(i->name, name) == 0)
+	     i++) {
+		if (strcmp(i->name, name) == 0) {
 			return i;
+		}
+	}
 	return NULL;
 }
 
@@ -54,45 +56,38 @@ void
 registry_limits_default(registry_limits *limits)
 {
 	for (const registry_limit_info *i = registry_limit_table; i->name;
-	     i++)
+	     i++) {
 		*limit_field(limits, i) = i->def;
+	}
 }
 
 static const char sql_limits_get[] =
 	"SELECT key, value FROM meta WHERE key IN ('max_update_records',"
 	" 'max_self_addresses', 'max_srv_answer_bytes')";
-static const char sql_limit_set[] =
-	"INSERT INTO meta (key, value) VALUES (?1, ?2)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+/* registry_meta_fn: one limit, by its meta key. */
+static bool
+take_limit(void *ctx, const char *key, int64_t value)
+{
+	const registry_limit_info *info = NULL;
+
+	for (const registry_limit_info *i = registry_limit_table; i->name;
+	     i++) {
+		if (strcmp(i->key, key) == 0) {
+			info = i;
+		}
+	}
+	if (info == NULL || value < info->min || value > info->max) {
+		return false;
+	}
+	*limit_field(ctx, info) = value;
+	return true;
+}
 
 kd_result
 registry_limits_get(registry *reg, registry_limits *out, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg, sql_limits_get, &stmt, err);
-
 	registry_limits_default(out);
-	if (ret != KD_OK)
-		return ret;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(stmt, 0);
-		const int64_t value = sqlite3_column_int64(stmt, 1);
-		const registry_limit_info *info = NULL;
-		for (const registry_limit_info *i = registry_limit_table;
-		     key != NULL && i->name; i++)
-			if (strcmp(i->key, key) == 0)
-				info = i;
-		if (info == NULL || value < info->min || value > info->max) {
-			(void)sqlite3_reset(stmt);
-			return registry_corrupt_error(reg, "meta", err);
-		}
-		*limit_field(out, info) = value;
-	}
-	if (rc != SQLITE_DONE)
-		ret = registry_store_error(reg, err);
-	(void)sqlite3_reset(stmt);
-	return ret;
+	return registry_meta_read(reg, sql_limits_get, take_limit, out, err);
 }
 
 kd_result
@@ -101,26 +96,24 @@ registry_limit_set(registry *reg, const char *name, const char *value,
 {
 	const registry_limit_info *info = registry_limit_find(name);
 
-	if (info == NULL)
+	if (info == NULL) {
 		return kd_err_set(err, KD_EINVAL, "unknown limit \"%s\"", name);
+	}
 	char *end = NULL;
 	errno = 0;
 	const long long v = strtoll(value, &end, 10);
-	if (value[0] == '\0' || *end != '\0' || errno != 0)
+	if (value[0] == '\0' || *end != '\0' || errno != 0) {
 		return kd_err_set(err, KD_EINVAL, "%s \"%s\" is not a number",
 			name, value);
-	if (v < info->min || v > info->max)
+	}
+	if (v < info->min || v > info->max) {
 		return kd_err_set(err, KD_ERANGE, "%s %lld is out of range "
 			"%" PRId64 "-%" PRId64, name, v, info->min, info->max);
-	kd_result ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK)
-		return ret;
-	sqlite3_stmt *stmt = NULL;
-	ret = registry_stmt_get(reg, sql_limit_set, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, info->key);
-		registry_bind_int(stmt, 2, v);
-		ret = registry_stmt_run(reg, stmt, err);
 	}
+	kd_result ret = registry_tx_enter(reg, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	ret = registry_meta_set(reg, info->key, v, err);
 	return registry_tx_leave(reg, ret, err);
 }

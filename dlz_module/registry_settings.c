@@ -20,39 +20,69 @@
 static const char sql_settings_get[] =
 	"SELECT key, value FROM meta"
 	" WHERE key IN ('stale_after', 'scavenge_after')";
-static const char sql_settings_set[] =
+static const char sql_meta_set[] =
 	"INSERT INTO meta (key, value) VALUES (?1, ?2)"
 	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 kd_result
-registry_get_settings(registry *reg, registry_settings *out, kd_err *err)
+registry_meta_read(registry *reg, const char *sql, registry_meta_fn take,
+	void *ctx, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg, sql_settings_get, &stmt, err);
+	kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
+	int rc;
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	out->stale_after = REGISTRY_DEFAULT_STALE_AFTER;
-	out->scavenge_after = REGISTRY_DEFAULT_SCAVENGE_AFTER;
-	int rc;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(stmt, 0);
-		const int64_t value = sqlite3_column_int64(stmt, 1);
-		if (key == NULL || value <= 0 || value > DURATION_MAX_SECONDS) {
+		if (key == NULL || !take(ctx, key,
+		    sqlite3_column_int64(stmt, 1))) {
 			(void)sqlite3_reset(stmt);
 			return registry_corrupt_error(reg, "meta", err);
-		}
-		if (strcmp(key, "stale_after") == 0) {
-			out->stale_after = value;
-		} else {
-			out->scavenge_after = value;
 		}
 	}
 	if (rc != SQLITE_DONE) {
 		ret = registry_store_error(reg, err);
 	}
 	(void)sqlite3_reset(stmt);
+	return ret;
+}
+
+kd_result
+registry_meta_set(registry *reg, const char *key, int64_t value,
+	kd_err *err)
+{
+	return REGISTRY_RUN(reg, sql_meta_set, err, REGISTRY_TEXT(key),
+		REGISTRY_INT(value));
+}
+
+/* registry_meta_fn: one of the two ageing durations. */
+static bool
+take_setting(void *ctx, const char *key, int64_t value)
+{
+	registry_settings *out = ctx;
+
+	if (value <= 0 || value > DURATION_MAX_SECONDS) {
+		return false;
+	}
+	if (strcmp(key, "stale_after") == 0) {
+		out->stale_after = value;
+	} else {
+		out->scavenge_after = value;
+	}
+	return true;
+}
+
+kd_result
+registry_get_settings(registry *reg, registry_settings *out, kd_err *err)
+{
+	out->stale_after = REGISTRY_DEFAULT_STALE_AFTER;
+	out->scavenge_after = REGISTRY_DEFAULT_SCAVENGE_AFTER;
+
+	kd_result ret = registry_meta_read(reg, sql_settings_get, take_setting,
+		out, err);
 	if (ret == KD_OK) {
 		ret = registry_limits_get(reg, &out->limits, err);
 	}
@@ -89,17 +119,10 @@ registry_set_settings(registry *reg, const registry_settings *in,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	sqlite3_stmt *stmt = NULL;
-	ret = registry_stmt_get(reg, sql_settings_set, &stmt, err);
+	ret = registry_meta_set(reg, "stale_after", in->stale_after, err);
 	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, "stale_after");
-		registry_bind_int(stmt, 2, in->stale_after);
-		ret = registry_stmt_run(reg, stmt, err);
-	}
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, "scavenge_after");
-		registry_bind_int(stmt, 2, in->scavenge_after);
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = registry_meta_set(reg, "scavenge_after",
+			in->scavenge_after, err);
 	}
 	return registry_tx_leave(reg, ret, err);
 }

@@ -49,13 +49,8 @@ site_prefix_store(registry *reg, const char *site, const char *prefix,
 			"prefix %s already belongs to site %s", prefix, owner);
 	}
 	(void)sqlite3_reset(stmt);
-	ret = registry_stmt_get(reg, sql_site_insert, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, prefix);
-		registry_bind_text(stmt, 2, site);
-		ret = registry_stmt_run(reg, stmt, err);
-	}
-	return ret;
+	return REGISTRY_RUN(reg, sql_site_insert, err, REGISTRY_TEXT(prefix),
+		REGISTRY_TEXT(site));
 }
 
 kd_result
@@ -83,7 +78,6 @@ registry_add_site_prefix(registry *reg, const char *site,
 kd_result
 registry_remove_site(registry *reg, const char *site, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_site_validate(site, err);
 
 	if (ret != KD_OK) {
@@ -93,21 +87,14 @@ registry_remove_site(registry *reg, const char *site, kd_err *err)
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_stmt_get(reg, sql_site_delete, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, site);
-		ret = registry_stmt_run(reg, stmt, err);
-	}
+	ret = REGISTRY_RUN(reg, sql_site_delete, err, REGISTRY_TEXT(site));
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "site %s does not exist",
 			site);
 	}
 	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_site_unset_hosts, &stmt, err);
-	}
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, site);
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = REGISTRY_RUN(reg, sql_site_unset_hosts, err,
+			REGISTRY_TEXT(site));
 	}
 	return registry_tx_leave(reg, ret, err);
 }

@@ -109,6 +109,67 @@ registry_stmt_run(registry *reg, sqlite3_stmt *stmt, kd_err *err)
 	return ret;
 }
 
+/* The cached statement for SQL with the COUNT VALUES bound as ?1, ... */
+static kd_result
+stmt_bound(registry *reg, const char *sql, const registry_value *values,
+	size_t count, sqlite3_stmt **out, kd_err *err)
+{
+	const kd_result ret = registry_stmt_get(reg, sql, out, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (values[i].is_text) {
+			registry_bind_text(*out, (int)i + 1, values[i].text);
+		} else {
+			registry_bind_int(*out, (int)i + 1, values[i].number);
+		}
+	}
+	return KD_OK;
+}
+
+kd_result
+registry_run(registry *reg, const char *sql, const registry_value *values,
+	size_t count, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	const kd_result ret = stmt_bound(reg, sql, values, count, &stmt, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_stmt_run(reg, stmt, err);
+}
+
+kd_result
+registry_query_row(registry *reg, const char *sql,
+	const registry_value *values, size_t count, sqlite3_stmt **stmt,
+	bool *found, kd_err *err)
+{
+	const kd_result ret = stmt_bound(reg, sql, values, count, stmt, err);
+
+	*found = false;
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_stmt_row(reg, *stmt, found, err);
+}
+
+kd_result
+registry_exists(registry *reg, const char *sql, const registry_value *values,
+	size_t count, bool *found, kd_err *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	const kd_result ret = registry_query_row(reg, sql, values, count,
+		&stmt, found, err);
+
+	if (ret == KD_OK) {
+		(void)sqlite3_reset(stmt);
+	}
+	return ret;
+}
+
 /*
  * Step a query expected to give at most one row. *FOUND says whether it
  * did; if so the caller reads the columns and then calls sqlite3_reset(),
@@ -223,19 +284,9 @@ kd_result
 registry_row_exists(registry *reg, const char *sql, const char *key,
 	bool *found, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
+	const registry_value value = REGISTRY_TEXT(key);
 
-	*found = false;
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, key);
-	ret = registry_stmt_row(reg, stmt, found, err);
-	if (ret == KD_OK) {
-		(void)sqlite3_reset(stmt);
-	}
-	return ret;
+	return registry_exists(reg, sql, &value, 1, found, err);
 }
 
 /*

@@ -426,6 +426,22 @@ run_migrations(registry *reg, long from, kd_err *err)
 }
 
 /*
+ * End the open transaction of REG: commit it when RET is KD_OK, else, or
+ * when the commit fails, roll it back. Returns RET or the commit's error.
+ */
+static kd_result
+commit_or_rollback(registry *reg, kd_result ret, kd_err *err)
+{
+	if (ret == KD_OK) {
+		ret = registry_exec_sql(reg, "COMMIT", err);
+	}
+	if (ret != KD_OK) {
+		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return ret;
+}
+
+/*
  * Upgrade the older file of the writer REG in one transaction (the
  * version is read again inside it: another process may have been first).
  */
@@ -446,13 +462,7 @@ upgrade(registry *reg, kd_err *err)
 	if (ret == KD_OK && version < REGISTRY_SCHEMA_VERSION) {
 		ret = run_migrations(reg, version, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_exec_sql(reg, "COMMIT", err);
-	}
-	if (ret != KD_OK) {
-		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	return ret;
+	return commit_or_rollback(reg, ret, err);
 }
 
 static kd_result
@@ -576,13 +586,7 @@ write_new_schema(registry *reg, kd_err *err)
 	if (ret == KD_OK) {
 		ret = run_migrations(reg, 1, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_exec_sql(reg, "COMMIT", err);
-	}
-	if (ret != KD_OK) {
-		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	return ret;
+	return commit_or_rollback(reg, ret, err);
 }
 
 static void
@@ -756,11 +760,8 @@ registry_tx_leave(registry *reg, kd_result ret, kd_err *err)
 			err);
 	}
 	ret = registry_exec_sql(reg, "DELETE FROM temp.bumped", err);
-	if (ret == KD_OK) {
-		ret = registry_exec_sql(reg, "COMMIT", err);
-	}
+	ret = commit_or_rollback(reg, ret, err);
 	if (ret != KD_OK) {
-		(void)sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
 		return ret;
 	}
 	reg->own_commits++;
@@ -836,11 +837,9 @@ registry_change_counter(registry *reg, uint64_t *counter, kd_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = registry_stmt_get(reg, sql_data_version, &stmt, err);
+	const kd_result ret = registry_query_row(reg, sql_data_version, NULL,
+		0, &stmt, &found, err);
 
-	if (ret == KD_OK) {
-		ret = registry_stmt_row(reg, stmt, &found, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}

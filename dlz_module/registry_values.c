@@ -17,6 +17,7 @@
 #include "registry.h"
 #include "registry_internal.h"
 #include "sites.h"
+#include "text.h"
 
 /* ---- text forms ------------------------------------------------------ */
 
@@ -60,38 +61,49 @@ registry_scope_from_name(const char *name, registry_scope *out)
 	return KD_EINVAL;
 }
 
-bool
-registry_origin_from_text(const unsigned char *text, registry_origin *out)
+/* The index of TEXT among the COUNT NAMES; -1 when none (or NULL). */
+static int
+name_index(const unsigned char *text, const char *const *names, int count)
 {
-	if (text == NULL) {
-		return false;
+	for (int i = 0; text != NULL && i < count; i++) {
+		if (strcmp((const char *)text, names[i]) == 0) {
+			return i;
+		}
 	}
-	if (strcmp((const char *)text, "static") == 0) {
-		*out = REGISTRY_ORIGIN_STATIC;
-		return true;
-	}
-	if (strcmp((const char *)text, "update") == 0) {
-		*out = REGISTRY_ORIGIN_UPDATE;
-		return true;
-	}
-	return false;
+	return -1;
 }
 
 bool
-registry_state_from_text(const unsigned char *text, registry_state *out)
+registry_origin_from_text(const unsigned char *text, registry_origin *out)
 {
-	if (text == NULL) {
+	static const char *const stored[] = {
+		[REGISTRY_ORIGIN_STATIC] = "static",
+		[REGISTRY_ORIGIN_UPDATE] = "update",
+	};
+	const int origin = name_index(text, stored, 2);
+
+	if (origin < 0) {
 		return false;
 	}
-	if (strcmp((const char *)text, "active") == 0) {
-		*out = REGISTRY_STATE_ACTIVE;
-		return true;
+	*out = (registry_origin)origin;
+	return true;
+}
+
+/* Only these two are stored: an expired row is deleted. */
+bool
+registry_state_from_text(const unsigned char *text, registry_state *out)
+{
+	static const char *const stored[] = {
+		[REGISTRY_STATE_ACTIVE] = "active",
+		[REGISTRY_STATE_STALE] = "stale",
+	};
+	const int state = name_index(text, stored, 2);
+
+	if (state < 0) {
+		return false;
 	}
-	if (strcmp((const char *)text, "stale") == 0) {
-		*out = REGISTRY_STATE_STALE;
-		return true;
-	}
-	return false;
+	*out = (registry_state)state;
+	return true;
 }
 
 /* ---- value checks ---------------------------------------------------- */
@@ -110,8 +122,8 @@ registry_address_normalize(const char *text, char *out, size_t outlen,
 		family = AF_INET6;
 		if (inet_pton(AF_INET6, text, bytes) != 1) {
 			return kd_err_set(err, KD_EINVAL,
-				"\"%.64s%s\" is not an IPv4 or IPv6 address",
-				text, strlen(text) > 64 ? "..." : "");
+				"\"%.*s%s\" is not an IPv4 or IPv6 address",
+				KD_TEXT_SHORT(text, strlen(text), 64));
 		}
 	}
 	if (inet_ntop(family, bytes, out, (socklen_t)outlen) == NULL) {

@@ -27,14 +27,9 @@ static const char sql_bump_serial[] =
 static kd_result
 serial_mark(registry *reg, const char *zone, bool *first, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_stmt_get(reg, sql_bump_mark, &stmt, err);
+	const kd_result ret = REGISTRY_RUN(reg, sql_bump_mark, err,
+		REGISTRY_TEXT(zone));
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, zone);
-	ret = registry_stmt_run(reg, stmt, err);
 	if (first != NULL) {
 		*first = ret == KD_OK && sqlite3_changes(reg->db) > 0;
 	}
@@ -48,19 +43,13 @@ serial_mark(registry *reg, const char *zone, bool *first, kd_err *err)
 kd_result
 registry_serial_bump(registry *reg, const char *zone, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
 	bool first = false;
-	kd_result ret = serial_mark(reg, zone, &first, err);
+	const kd_result ret = serial_mark(reg, zone, &first, err);
 
 	if (ret != KD_OK || !first) {
 		return ret;
 	}
-	ret = registry_stmt_get(reg, sql_bump_serial, &stmt, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, zone);
-	return registry_stmt_run(reg, stmt, err);
+	return REGISTRY_RUN(reg, sql_bump_serial, err, REGISTRY_TEXT(zone));
 }
 
 /* ---- zone checks ----------------------------------------------------- */
@@ -80,14 +69,10 @@ registry_zone_exists(registry *reg, const char *zone, kd_err *err)
 	return registry_zone_require(reg, zone, err);
 }
 
-/*
- * In one write level: check that ZONE (canonical) exists, run the DELETE
- * in STMT (prepared and bound by the caller) and, when BUMP, bump the
- * serial of ZONE; fail with MISSING when it deleted nothing.
- */
 kd_result
-registry_delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
-	const kd_err *missing, bool bump, kd_err *err)
+registry_delete_one(registry *reg, const char *zone, const char *sql,
+	const registry_value *key, size_t count, const kd_err *missing,
+	bool bump, kd_err *err)
 {
 	kd_result ret = registry_tx_enter(reg, err);
 
@@ -96,7 +81,7 @@ registry_delete_one(registry *reg, const char *zone, sqlite3_stmt *stmt,
 	}
 	ret = registry_zone_require(reg, zone, err);
 	if (ret == KD_OK) {
-		ret = registry_stmt_run(reg, stmt, err);
+		ret = registry_run(reg, sql, key, count, err);
 	}
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		*err = *missing;
@@ -201,20 +186,14 @@ zone_insert_ns(registry *reg, const char *zone, const registry_ns *ns,
 	int64_t position, kd_err *err)
 {
 	char name[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_name_normalize("name server", ns->name,
 		DNAME_HOST, name, err);
 
-	if (ret == KD_OK) {
-		ret = registry_stmt_get(reg, sql_ns_insert, &stmt, err);
-	}
 	if (ret != KD_OK) {
 		return ret;
 	}
-	registry_bind_text(stmt, 1, zone);
-	registry_bind_int(stmt, 2, position);
-	registry_bind_text(stmt, 3, name);
-	ret = registry_stmt_run(reg, stmt, err);
+	ret = REGISTRY_RUN(reg, sql_ns_insert, err, REGISTRY_TEXT(zone),
+		REGISTRY_INT(position), REGISTRY_TEXT(name));
 
 	if (ret == KD_OK && ns->address_count > 0 &&
 		!dname_is_subdomain(name, zone)) {
@@ -226,15 +205,9 @@ zone_insert_ns(registry *reg, const char *zone, const registry_ns *ns,
 		ret = registry_address_normalize(ns->addresses[i], address,
 			sizeof(address), err);
 		if (ret == KD_OK) {
-			ret = registry_stmt_get(reg, sql_ns_address_insert,
-				&stmt, err);
-		}
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone);
-			registry_bind_text(stmt, 2, name);
-			registry_bind_int(stmt, 3, (int64_t)i);
-			registry_bind_text(stmt, 4, address);
-			ret = registry_stmt_run(reg, stmt, err);
+			ret = REGISTRY_RUN(reg, sql_ns_address_insert, err,
+				REGISTRY_TEXT(zone), REGISTRY_TEXT(name),
+				REGISTRY_INT(i), REGISTRY_TEXT(address));
 		}
 	}
 	return ret;
@@ -253,16 +226,10 @@ zone_insert_list(registry *reg, const char *sql, const char *zone,
 
 	for (size_t i = 0; ret == KD_OK && i < count; i++) {
 		char text[REGISTRY_ENDPOINT_MAX];
-		sqlite3_stmt *stmt = NULL;
 		ret = normalize(texts + i * size, text, sizeof(text), err);
 		if (ret == KD_OK) {
-			ret = registry_stmt_get(reg, sql, &stmt, err);
-		}
-		if (ret == KD_OK) {
-			registry_bind_text(stmt, 1, zone);
-			registry_bind_int(stmt, 2, (int64_t)i);
-			registry_bind_text(stmt, 3, text);
-			ret = registry_stmt_run(reg, stmt, err);
+			ret = REGISTRY_RUN(reg, sql, err, REGISTRY_TEXT(zone),
+				REGISTRY_INT(i), REGISTRY_TEXT(text));
 		}
 	}
 	return ret;
@@ -382,7 +349,6 @@ zone_row_write(registry *reg, const char *name, const char *sql,
 	const uint32_t *serial, kd_err *err)
 {
 	char zone[DNAME_BUF_SIZE];
-	sqlite3_stmt *stmt = NULL;
 	kd_result ret = registry_name_normalize("zone", name, DNAME_OWNER, zone,
 		err);
 
@@ -393,13 +359,11 @@ zone_row_write(registry *reg, const char *name, const char *sql,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_stmt_get(reg, sql, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_text(stmt, 1, zone);
-		if (serial != NULL) {
-			registry_bind_int(stmt, 2, *serial);
-		}
-		ret = registry_stmt_run(reg, stmt, err);
+	if (serial != NULL) {
+		ret = REGISTRY_RUN(reg, sql, err, REGISTRY_TEXT(zone),
+			REGISTRY_INT(*serial));
+	} else {
+		ret = REGISTRY_RUN(reg, sql, err, REGISTRY_TEXT(zone));
 	}
 	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
@@ -422,20 +386,6 @@ registry_set_serial(registry *reg, const char *name, uint32_t serial,
 	kd_err *err)
 {
 	return zone_row_write(reg, name, sql_zone_set_serial, &serial, err);
-}
-
-/* Run the statement SQL with the zone NAME as ?1. */
-static kd_result
-zone_run(registry *reg, const char *sql, const char *name, kd_err *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	const kd_result ret = registry_stmt_get(reg, sql, &stmt, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	registry_bind_text(stmt, 1, name);
-	return registry_stmt_run(reg, stmt, err);
 }
 
 kd_result
@@ -462,13 +412,16 @@ registry_update_zone(registry *reg, const registry_zone *zone, kd_err *err)
 	}
 	/* The lists are written anew (zone_ns_addresses go with zone_ns). */
 	if (ret == KD_OK) {
-		ret = zone_run(reg, sql_zone_ns_delete, head.name, err);
+		ret = REGISTRY_RUN(reg, sql_zone_ns_delete, err,
+			REGISTRY_TEXT(head.name));
 	}
 	if (ret == KD_OK) {
-		ret = zone_run(reg, sql_zone_transfer_delete, head.name, err);
+		ret = REGISTRY_RUN(reg, sql_zone_transfer_delete, err,
+			REGISTRY_TEXT(head.name));
 	}
 	if (ret == KD_OK) {
-		ret = zone_run(reg, sql_zone_notify_delete, head.name, err);
+		ret = REGISTRY_RUN(reg, sql_zone_notify_delete, err,
+			REGISTRY_TEXT(head.name));
 	}
 	if (ret == KD_OK) {
 		ret = zone_insert_lists(reg, zone, &head, err);

@@ -16,9 +16,15 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "sites.h"
+#include "text.h"
 
 /* How much of an offending text a message shows before "...". */
 #define SITES_SHOWN_MAX 80
+
+/* The printf arguments for "%.*s%s" that show TEXT shortened. */
+#define SITES_SHOWN(text) \
+	KD_TEXT_SHORT((text), strlen(text), SITES_SHOWN_MAX)
+
 #define SITES_PRIORITY_MAX 65535u
 
 struct sites_entry {
@@ -35,20 +41,6 @@ struct sites_table {
 static const uint8_t v4_mapped_head[12] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
 };
-
-static int
-shown_length(const char *text)
-{
-	const size_t len = strlen(text);
-
-	return (int)(len > SITES_SHOWN_MAX ? SITES_SHOWN_MAX : len);
-}
-
-static const char *
-shown_ellipsis(const char *text)
-{
-	return strlen(text) > SITES_SHOWN_MAX ? "..." : "";
-}
 
 static unsigned
 family_bits(int family)
@@ -92,7 +84,7 @@ sites_address_parse(const char *text, sites_address *out, kd_err *err)
 	if (!parse_raw_address(text, &address)) {
 		return kd_err_set(err, KD_EINVAL,
 			"address \"%.*s%s\": not an IPv4 or IPv6 address",
-			shown_length(text), text, shown_ellipsis(text));
+			SITES_SHOWN(text));
 	}
 	unmap(&address);
 	*out = address;
@@ -154,8 +146,6 @@ sites_prefix_parse(const char *text, sites_prefix *out, kd_err *err)
 		return kd_err_set(err, KD_EINVAL, "prefix \"\": empty");
 	}
 
-	const int shown = shown_length(text);
-	const char *ellipsis = shown_ellipsis(text);
 	const char *slash = strchr(text, '/');
 	const size_t address_len = slash != NULL ? (size_t)(slash - text) :
 		strlen(text);
@@ -163,7 +153,7 @@ sites_prefix_parse(const char *text, sites_prefix *out, kd_err *err)
 	if (address_len >= sizeof(address_text)) {
 		return kd_err_set(err, KD_EINVAL,
 			"prefix \"%.*s%s\": not an IPv4 or IPv6 address",
-			shown, text, ellipsis);
+			SITES_SHOWN(text));
 	}
 	memcpy(address_text, text, address_len);
 	address_text[address_len] = '\0';
@@ -171,7 +161,7 @@ sites_prefix_parse(const char *text, sites_prefix *out, kd_err *err)
 	if (!parse_raw_address(address_text, &prefix.address)) {
 		return kd_err_set(err, KD_EINVAL,
 			"prefix \"%.*s%s\": \"%s\" is not an IPv4 or IPv6 "
-			"address", shown, text, ellipsis, address_text);
+			"address", SITES_SHOWN(text), address_text);
 	}
 
 	const unsigned max = family_bits(prefix.address.family);
@@ -187,8 +177,9 @@ sites_prefix_parse(const char *text, sites_prefix *out, kd_err *err)
 		if (i == 0 || digits[i] != '\0' || length > max) {
 			return kd_err_set(err, KD_EINVAL,
 				"prefix \"%.*s%s\": length \"%.*s\" is not a "
-				"number 0-%u", shown, text, ellipsis,
-				shown_length(digits), digits, max);
+				"number 0-%u", SITES_SHOWN(text),
+				kd_text_shown(strlen(digits), SITES_SHOWN_MAX),
+				digits, max);
 		}
 		prefix.length = length;
 	}
@@ -202,7 +193,7 @@ sites_prefix_parse(const char *text, sites_prefix *out, kd_err *err)
 		sites_prefix_format(&masked, suggestion, sizeof(suggestion));
 		return kd_err_set(err, KD_EINVAL,
 			"prefix \"%.*s%s\": bits set beyond /%u (did you mean "
-			"%s?)", shown, text, ellipsis, prefix.length,
+			"%s?)", SITES_SHOWN(text), prefix.length,
 			suggestion);
 	}
 	*out = prefix;
@@ -313,7 +304,8 @@ sites_table_build(const registry_site_prefix *prefixes, size_t count,
 		    &inner) != KD_OK) {
 			sites_table_free(table);
 			return kd_err_set(err, KD_EINVAL, "site \"%.*s\": %s",
-				shown_length(prefixes[i].site),
+				kd_text_shown(strlen(prefixes[i].site),
+				SITES_SHOWN_MAX),
 				prefixes[i].site, inner.text);
 		}
 		entry->order = i;

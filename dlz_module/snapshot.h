@@ -46,9 +46,11 @@ typedef struct snapshot {
 } snapshot;
 
 /*
- * Build the zone of DS at index ZONE_INDEX, whose registrations are the
- * HOST_COUNT HOSTS and ADDR_COUNT ADDRS, as served at NOW with SETTINGS.
- * The new zone has one reference.
+ * Build the served zone ZONE from its registrations, the HOST_COUNT HOSTS
+ * and ADDR_COUNT ADDRS, as served at NOW with SETTINGS: its image
+ * (zone_image_build()), serial, allow-transfer and NOTIFY lists. The new
+ * zone has one reference. KD_EINVAL when the data cannot be served,
+ * KD_ENOMEM.
  */
 kd_result snapshot_zone_build(const registry_zone *zone,
 	const registry_host *hosts, size_t host_count,
@@ -72,7 +74,8 @@ typedef void (*snapshot_skip_fn)(void *ctx, const char *zone,
  * registry_load(reg, NULL, ...)), as served at NOW. SETTINGS overrides the
  * dataset's settings (module arguments applied). A zone that cannot be
  * built from its data (KD_EINVAL) is left out and reported to SKIP with
- * CTX; the others are served.
+ * CTX; the others are served. Without SKIP such a zone fails the build.
+ * KD_ESTORE when the hosts and addresses of DS are not grouped by zone.
  */
 kd_result snapshot_build(const registry_dataset *ds,
 	const registry_settings *settings, int64_t now, snapshot_skip_fn skip,
@@ -80,9 +83,10 @@ kd_result snapshot_build(const registry_dataset *ds,
 
 /*
  * Build a snapshot from OLD (may be NULL) with the CHANGED_COUNT zones of
- * CHANGED added or replacing zones of the same name, the zones named in
- * REMOVED dropped, and the grants, sites and settings of POLICY (when not
- * NULL; else OLD's). Unchanged zones are shared with OLD.
+ * CHANGED added or replacing zones of the same name (each gains a
+ * reference), the REMOVED_COUNT zones named in REMOVED dropped, the grants
+ * and sites of POLICY (when not NULL; else OLD's) and SETTINGS. Unchanged
+ * zones are shared with OLD.
  */
 kd_result snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 	size_t changed_count, const char *const *removed, size_t removed_count,

@@ -31,8 +31,9 @@
 static void
 version_free(kd_version *ver)
 {
-	if (ver == NULL)
+	if (ver == NULL) {
 		return;
+	}
 	version_view_free(&ver->view);
 	registry_dataset_free(&ver->data);
 	ver->magic = 0;
@@ -45,11 +46,13 @@ version_load(kd_version *ver, kd_err *err)
 {
 	kd_result res = registry_load(ver->inst->writer, ver->zone, &ver->data,
 		err);
-	if (res == KD_OK && ver->data.zone_count != 1)
+	if (res == KD_OK && ver->data.zone_count != 1) {
 		res = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
 			ver->zone);
-	if (res != KD_OK)
+	}
+	if (res != KD_OK) {
 		return res;
+	}
 	registry_settings settings = effective_settings(ver->inst,
 		&ver->data.settings);
 	ver->limits = settings.limits;
@@ -57,8 +60,9 @@ version_load(kd_version *ver, kd_err *err)
 	res = zone_image_build(&ver->data.zones[0], ver->data.hosts,
 		ver->data.host_count, ver->data.addresses,
 		ver->data.address_count, &settings, kd_now(), &image, err);
-	if (res == KD_OK)
+	if (res == KD_OK) {
 		version_view_init(&ver->view, image, ver->zone);
+	}
 	return res;
 }
 
@@ -80,8 +84,9 @@ version_lookup(const kd_version *ver, const char *relname, zone_rr_fn fn,
 static kd_result
 refresh_by_signer(kd_version *ver, kd_err *err)
 {
-	if (!ver->authorised)
+	if (!ver->authorised) {
 		return KD_OK;
+	}
 	const bool by_host = ver->decision.scope == REGISTRY_SCOPE_SELF &&
 		ver->decision.host[0] != '\0';
 	kd_result res = by_host ?
@@ -90,10 +95,11 @@ refresh_by_signer(kd_version *ver, kd_err *err)
 			&ver->refreshed, err) :
 		registry_refresh_signer(ver->inst->writer, ver->zone,
 			ver->signer, kd_now(), &ver->refreshed, err);
-	if (res == KD_OK && ver->refreshed > 0)
+	if (res == KD_OK && ver->refreshed > 0) {
 		KD_LOG(ver->inst, 1, "zone %s: %zu registrations of %s refreshed "
 			"by %s", ver->zone, ver->refreshed, by_host ?
 			ver->decision.host : "the signer", ver->signer);
+	}
 	return res;
 }
 
@@ -109,14 +115,16 @@ version_attribute(kd_version *ver, const char *tag_owner, bool add)
 	kd_err err;
 	ver->attributed = true;
 	if (tag_owner != NULL) {
-		if (auth_take_tag(ver->inst, ver, tag_owner, &err) != KD_OK)
+		if (auth_take_tag(ver->inst, ver, tag_owner, &err) != KD_OK) {
 			snprintf(ver->refusal, sizeof(ver->refusal), "%.*s",
 				(int)sizeof(ver->refusal) - 1, err.text);
+		}
 	} else {
 		auth_take_plain(ver->inst, ver, add);
 	}
-	if (!ver->authorised)
+	if (!ver->authorised) {
 		return ISC_R_SUCCESS;
+	}
 	KD_LOG(ver->inst, 2, "zone %s: transaction of %s (%s)", ver->zone,
 		ver->signer, ver->tagged ? "tagged" : "plain");
 	if (refresh_by_signer(ver, &err) != KD_OK) {
@@ -132,8 +140,9 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 {
 	kd_instance *inst = dbdata;
 	kd_version *ver = calloc(1, sizeof(*ver));
-	if (ver == NULL)
+	if (ver == NULL) {
 		return ISC_R_NOMEMORY;
+	}
 	ver->magic = KD_VERSION_MAGIC;
 	ver->inst = inst;
 	snprintf(ver->zone, sizeof(ver->zone), "%s", zone);
@@ -142,10 +151,12 @@ dlz_newversion(const char *zone, void *dbdata, void **versionp)
 	kd_err err;
 	writer_acquire(inst);
 	kd_result res = watch_writer_ready(inst, &err);
-	if (res == KD_OK)
+	if (res == KD_OK) {
 		res = registry_begin(inst->writer, &err);
-	if (res == KD_OK)
+	}
+	if (res == KD_OK) {
 		res = version_load(ver, &err);
+	}
 	if (res != KD_OK) {
 		registry_rollback(inst->writer);
 		writer_release(inst);
@@ -168,13 +179,15 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	kd_instance *inst = dbdata;
 	kd_version *ver = *versionp;
 	*versionp = NULL;
-	if (ver == NULL || ver->magic != KD_VERSION_MAGIC)
+	if (ver == NULL || ver->magic != KD_VERSION_MAGIC) {
 		return;
+	}
 	bool committed = false;
 	kd_err err;
 	if (commit && !ver->attributed &&
-	    version_attribute(ver, NULL, false) != ISC_R_SUCCESS)
+	    version_attribute(ver, NULL, false) != ISC_R_SUCCESS) {
 		commit = false;
+	}
 	snapshot *snap = snapshot_acquire(inst);
 	const snapshot_zone *before = snapshot_find(snap, zone);
 	const uint32_t old_serial = before != NULL ? before->serial : 0;
@@ -197,18 +210,21 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	writer_release(inst);
 	auth_zone_activity(inst, ver);
 	auth_release(inst, ver);
-	if (ver->committed_changes > 0 || ver->committed_refreshes > 0)
+	if (ver->committed_changes > 0 || ver->committed_refreshes > 0) {
 		committed = true;
+	}
 	if (committed) {
-		if (ver->committed_changes > 0)
+		if (ver->committed_changes > 0) {
 			KD_LOG(inst, ISC_LOG_INFO, "zone %s: update by %s "
 				"committed (%zu changes)", zone, ver->signer,
 				ver->committed_changes);
+		}
 		rebuild_committed_zone(inst, zone);
 		snap = snapshot_acquire(inst);
 		const snapshot_zone *after = snapshot_find(snap, zone);
-		if (after != NULL && after->serial != old_serial)
+		if (after != NULL && after->serial != old_serial) {
 			notify_enqueue(inst, zone);
+		}
 		snapshot_unref(snap);
 	}
 	version_free(ver);
@@ -230,9 +246,11 @@ pending_take(kd_version *ver, const srv_record *srv)
 static const char *
 existing_site(const kd_version *ver, const char *target)
 {
-	for (size_t i = 0; i < ver->data.host_count; i++)
-		if (strcmp(ver->data.hosts[i].srv.target, target) == 0)
+	for (size_t i = 0; i < ver->data.host_count; i++) {
+		if (strcmp(ver->data.hosts[i].srv.target, target) == 0) {
 			return ver->data.hosts[i].site;
+		}
+	}
 	return "";
 }
 
@@ -251,14 +269,16 @@ replace_self_srv(kd_version *ver, const rdata_record *rec, kd_err *err)
 			char rdata[ZONE_SRV_RDATA_MAX], text[ZONE_SRV_RDATA_MAX * 2];
 			kd_result res = registry_remove_srv(ver->inst->writer,
 				ver->zone, &old[i], err);
-			if (res != KD_OK && res != KD_ENOENT)
+			if (res != KD_OK && res != KD_ENOENT) {
 				return res;
+			}
 			srv_format_rdata(&old[i], rdata, sizeof(rdata));
 			snprintf(text, sizeof(text), "_vlmcs._tcp.%s.\t0\tIN\tSRV\t%s",
 				ver->zone, rdata);
 			res = version_view_apply(&ver->view, text, false, err);
-			if (res != KD_OK)
+			if (res != KD_OK) {
 				return res;
+			}
 			ver->changes++;
 			KD_LOG(ver->inst, ISC_LOG_INFO, "zone %s: replaced SRV %s "
 				"(signer %s holds one SRV record)", ver->zone, rdata,
@@ -288,10 +308,12 @@ same_srv(const srv_record *a, const srv_record *b)
 static bool
 same_record(const rdata_record *a, const rdata_record *b)
 {
-	if (a->type != b->type)
+	if (a->type != b->type) {
 		return false;
-	if (a->type == RDATA_TYPE_SRV)
+	}
+	if (a->type == RDATA_TYPE_SRV) {
 		return same_srv(&a->data.srv, &b->data.srv);
+	}
 	return dname_equal(a->owner, b->owner) &&
 		strcmp(a->data.address, b->data.address) == 0;
 }
@@ -378,8 +400,9 @@ apply_add(kd_version *ver, const rdata_record *rec, applied *done,
 				registry_set_address_ttl(w, ver->zone,
 					rec->owner, rec->data.address, rec->ttl,
 					err);
-			if (res != KD_ENOENT)
+			if (res != KD_ENOENT) {
 				return res;
+			}
 			*done = APPLIED_ADDED; /* gone meanwhile: add it */
 		} else {
 			*done = APPLIED_REFRESHED;
@@ -388,8 +411,9 @@ apply_add(kd_version *ver, const rdata_record *rec, applied *done,
 	if (rec->type == RDATA_TYPE_SRV &&
 	    ver->decision.scope == REGISTRY_SCOPE_SELF) {
 		kd_result res = replace_self_srv(ver, rec, err);
-		if (res != KD_OK)
+		if (res != KD_OK) {
 			return res;
+		}
 	}
 	if (rec->type == RDATA_TYPE_SRV) {
 		registry_host host;
@@ -438,8 +462,9 @@ log_change(const kd_version *ver, const rdata_record *rec, applied done)
 {
 	char value[ZONE_SRV_RDATA_MAX];
 	if (rec->type != RDATA_TYPE_SRV ||
-	    srv_format_rdata(&rec->data.srv, value, sizeof(value)) != KD_OK)
+	    srv_format_rdata(&rec->data.srv, value, sizeof(value)) != KD_OK) {
 		snprintf(value, sizeof(value), "%s", rec->data.address);
+	}
 	if (done == APPLIED_TTL_SET) {
 		bool static_origin;
 		const char *signer;
@@ -466,8 +491,9 @@ deferred_flush(kd_version *ver, kd_err *err)
 	while (ver->deferred_count > 0) {
 		const rdata_record *rec = &ver->deferred[ver->deferred_count - 1];
 		kd_result res = delete_record(ver, rec, err);
-		if (res != KD_OK)
+		if (res != KD_OK) {
 			return res;
+		}
 		log_change(ver, rec, APPLIED_DELETED);
 		ver->deferred_count--;
 	}
@@ -487,8 +513,9 @@ commit_at_serial(kd_version *ver)
 {
 	kd_instance *inst = ver->inst;
 	kd_err err;
-	if (ver->changes == 0 && ver->refreshed == 0)
+	if (ver->changes == 0 && ver->refreshed == 0) {
 		return ISC_R_SUCCESS;
+	}
 	if (deferred_flush(ver, &err) != KD_OK ||
 	    watch_before_commit(inst, &err) != KD_OK ||
 	    registry_commit(inst->writer, &err) != KD_OK) {
@@ -498,9 +525,10 @@ commit_at_serial(kd_version *ver)
 		ver->changes = 0;
 		ver->refreshed = 0;
 		ver->deferred_count = 0;
-		if (registry_begin(inst->writer, &err) != KD_OK)
+		if (registry_begin(inst->writer, &err) != KD_OK) {
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone,
 				err.text);
+		}
 		return ISC_R_FAILURE;
 	}
 	ver->committed_changes += ver->changes;
@@ -534,8 +562,9 @@ change_tag(kd_version *ver, const rdata_record *rec, bool add)
 		return DNS_R_REFUSED;
 	}
 	if (!ver->attributed) {
-		if (version_attribute(ver, rec->owner, true) != ISC_R_SUCCESS)
+		if (version_attribute(ver, rec->owner, true) != ISC_R_SUCCESS) {
 			return ISC_R_FAILURE;
+		}
 		if (!ver->authorised) {
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update refused: %s",
 				ver->zone, ver->refusal);
@@ -567,8 +596,9 @@ change_soa(kd_version *ver, const rdata_record *rec, const char *rdatastr,
 {
 	kd_instance *inst = ver->inst;
 	kd_err err;
-	if (!add)
+	if (!add) {
 		return ISC_R_SUCCESS;
+	}
 	if (ver->pending_count > 0) {
 		char rdata[ZONE_SRV_RDATA_MAX];
 		srv_format_rdata(&ver->pending[0], rdata, sizeof(rdata));
@@ -578,8 +608,9 @@ change_soa(kd_version *ver, const rdata_record *rec, const char *rdatastr,
 		return DNS_R_REFUSED;
 	}
 	/* Only a tag (and refreshes) changed: the served serial stays. */
-	if (ver->changes == 0)
+	if (ver->changes == 0) {
 		return commit_at_serial(ver);
+	}
 	if (registry_set_serial(inst->writer, ver->zone, rec->data.soa.serial,
 		    &err) != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s", ver->zone, err.text);
@@ -636,8 +667,9 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 {
 	kd_version *ver = version;
 	const char *verb = add ? "add" : "delete";
-	if (ver == NULL || ver->magic != KD_VERSION_MAGIC)
+	if (ver == NULL || ver->magic != KD_VERSION_MAGIC) {
 		return ISC_R_FAILURE;
+	}
 	rdata_record rec;
 	kd_err err;
 	if (rdata_parse(rdatastr, &rec, &err) != KD_OK) {
@@ -645,13 +677,16 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			verb, err.text);
 		return ISC_R_FAILURE;
 	}
-	if (txn_tag_is_tag(rec.owner, ver->zone))
+	if (txn_tag_is_tag(rec.owner, ver->zone)) {
 		return change_tag(ver, &rec, add);
-	if (rec.type == RDATA_TYPE_SOA && strcmp(rec.owner, ver->zone) == 0)
+	}
+	if (rec.type == RDATA_TYPE_SOA && strcmp(rec.owner, ver->zone) == 0) {
 		return change_soa(ver, &rec, rdatastr, add);
+	}
 	if (!ver->attributed &&
-	    version_attribute(ver, NULL, add) != ISC_R_SUCCESS)
+	    version_attribute(ver, NULL, add) != ISC_R_SUCCESS) {
 		return ISC_R_FAILURE;
+	}
 	if (!ver->authorised) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s refused: %s",
 			ver->zone, verb, rec.owner, rec.type_text, ver->refusal);
@@ -664,8 +699,9 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			ver->pending[ver->pending_count++] = rec.data.srv;
 			return view_apply(ver, rdatastr, add);
 		}
-		if (foreign_srv && add && pending_take(ver, &rec.data.srv))
+		if (foreign_srv && add && pending_take(ver, &rec.data.srv)) {
 			return view_apply(ver, rdatastr, add);
+		}
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "
 			"%s", ver->zone, verb, rec.owner, rec.type_text,
 			ver->signer, err.text);
@@ -683,10 +719,12 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		apply_sub(ver, &rec, &done, &err);
 	char value[ZONE_SRV_RDATA_MAX];
 	if (rec.type != RDATA_TYPE_SRV ||
-	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK)
+	    srv_format_rdata(&rec.data.srv, value, sizeof(value)) != KD_OK) {
 		snprintf(value, sizeof(value), "%s", rec.data.address);
-	if (res == KD_OK)
+	}
+	if (res == KD_OK) {
 		res = audit_record(ver, &rec, add, value, &err);
+	}
 	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: %s of %s failed: %s",
 			ver->zone, verb, rec.owner, err.text);
@@ -694,10 +732,12 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 			ISC_R_FAILURE;
 	}
 	ver->changes++;
-	if (view_apply(ver, rdatastr, add) != ISC_R_SUCCESS)
+	if (view_apply(ver, rdatastr, add) != ISC_R_SUCCESS) {
 		return ISC_R_FAILURE;
-	if (done != APPLIED_DEFERRED)
+	}
+	if (done != APPLIED_DEFERRED) {
 		log_change(ver, &rec, done);
+	}
 	return ISC_R_SUCCESS;
 }
 

@@ -19,8 +19,9 @@ static size_t
 name_wire_len(const char *text)
 {
 	size_t len = strlen(text);
-	if (len > 0 && text[len - 1] == '.')
+	if (len > 0 && text[len - 1] == '.') {
 		len--;
+	}
 	return len == 0 ? 1 : len + 2;
 }
 
@@ -36,10 +37,12 @@ static bool
 same_name(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	if (la > 0 && a[la - 1] == '.')
+	if (la > 0 && a[la - 1] == '.') {
 		la--;
-	if (lb > 0 && b[lb - 1] == '.')
+	}
+	if (lb > 0 && b[lb - 1] == '.') {
 		lb--;
+	}
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
@@ -74,8 +77,9 @@ count_rr(void *ctx, const char *owner, const char *type, uint32_t ttl,
 				c->host_records++;
 			} else if (srv_parse_rdata(rdata, &rec, &err) == KD_OK &&
 				   !(c->keep != NULL && srv_same_rdata(&rec, c->keep))) {
-				if (c->host_records < c->max)
+				if (c->host_records < c->max) {
 					c->out[c->host_records] = rec;
+				}
 				c->host_records++;
 			}
 		}
@@ -93,8 +97,9 @@ update_limits_srv_answer_bytes(const version_view *view,
 	char owner[DNAME_BUF_SIZE + 16];
 	snprintf(owner, sizeof(owner), SRV_OWNER_REL ".%s", view->zone);
 	(void)version_view_emit(view, SRV_OWNER_REL, count_rr, &c);
-	if (extra != NULL)
+	if (extra != NULL) {
 		c.bytes += 2 + 10 + 6 + name_wire_len(extra->target);
+	}
 	/* header, question (name, type, class), answers, OPT */
 	return 12 + name_wire_len(owner) + 4 + c.bytes + 11;
 }
@@ -114,8 +119,9 @@ update_limits_check(const version_view *view, const registry_limits *limits,
 	kd_err *err)
 {
 	const bool self = decision->scope == REGISTRY_SCOPE_SELF;
-	if (!add)
+	if (!add) {
 		return KD_OK;
+	}
 	if (rec->type == RDATA_TYPE_SRV) {
 		srv_count c = { .host = self ? decision->host : NULL };
 		(void)version_view_emit(view, SRV_OWNER_REL, count_rr, &c);
@@ -125,11 +131,12 @@ update_limits_check(const version_view *view, const registry_limits *limits,
 		const size_t bytes = update_limits_srv_answer_bytes(view,
 			&rec->data.srv) - c.host_bytes;
 		c.records -= c.host_records;
-		if ((int64_t)bytes > max)
+		if ((int64_t)bytes > max) {
 			return kd_err_set(err, KD_EPERM, "the SRV answer would be "
 				"%zu bytes with %zu records, over the limit "
 				"max-srv-answer-bytes %lld", bytes, c.records + 1,
 				(long long)max);
+		}
 		return KD_OK;
 	}
 	if (self && (rec->type == RDATA_TYPE_A ||
@@ -140,10 +147,11 @@ update_limits_check(const version_view *view, const registry_limits *limits,
 		(void)version_view_emit(view, rel, count_rr, &c);
 		const int64_t max = registry_limit_value(limits,
 			registry_limit_find("max-self-addresses"));
-		if ((int64_t)c.addresses >= max)
+		if ((int64_t)c.addresses >= max) {
 			return kd_err_set(err, KD_EPERM, "%s already has %zu "
 				"addresses, the limit max-self-addresses is %lld",
 				rec->owner, c.addresses, (long long)max);
+		}
 	}
 	return KD_OK;
 }

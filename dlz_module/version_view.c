@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dname.h"
 #include "version_view.h"
 
 typedef struct view_rr {
@@ -37,8 +38,9 @@ void
 version_view_free(version_view *view)
 {
 	for (size_t i = 0; i < view->node_count; i++) {
-		for (size_t j = 0; j < view->nodes[i].count; j++)
+		for (size_t j = 0; j < view->nodes[i].count; j++) {
 			free(view->nodes[i].rrs[j].rdata);
+		}
 		free(view->nodes[i].rrs);
 	}
 	free(view->nodes);
@@ -53,46 +55,67 @@ version_view_relname(const version_view *view, const char *owner, char *out,
 	size_t olen = strlen(owner);
 	const size_t zlen = strlen(view->zone);
 
-	if (olen > 0 && owner[olen - 1] == '.')
+	if (olen > 0 && owner[olen - 1] == '.') {
 		olen--;
+	}
 	if (olen == zlen && strncasecmp(owner, view->zone, zlen) == 0) {
 		snprintf(out, outlen, "@");
 		return;
 	}
 	if (olen > zlen + 1 && owner[olen - zlen - 1] == '.' &&
-	    strncasecmp(owner + olen - zlen, view->zone, zlen) == 0)
+	    strncasecmp(owner + olen - zlen, view->zone, zlen) == 0) {
 		olen -= zlen + 1;
+	}
 	snprintf(out, outlen, "%.*s", (int)olen, owner);
-	for (char *p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
+	dname_tolower(out);
 }
 
 static view_node *
 node_find(const version_view *view, const char *relname)
 {
-	for (size_t i = 0; i < view->node_count; i++)
-		if (strcasecmp(view->nodes[i].name, relname) == 0)
+	for (size_t i = 0; i < view->node_count; i++) {
+		if (strcasecmp(view->nodes[i].name, relname) == 0) {
 			return &view->nodes[i];
+		}
+	}
 	return NULL;
+}
+
+/*
+ * ITEMS, an array of *CAP items of SIZE bytes holding COUNT, with room for
+ * one more: as it is, or grown to twice as many (8 at first); NULL when
+ * out of memory (ITEMS is kept).
+ */
+static void *
+room_for_one(void *items, size_t count, size_t *cap, size_t size)
+{
+	if (count < *cap) {
+		return items;
+	}
+	const size_t want = *cap ? *cap * 2 : 8;
+	void *grown = realloc(items, want * size);
+	if (grown != NULL) {
+		*cap = want;
+	}
+	return grown;
 }
 
 static kd_result
 node_push(view_node *node, const char *type, uint32_t ttl, const char *rdata)
 {
-	if (node->count == node->cap) {
-		const size_t cap = node->cap ? node->cap * 2 : 8;
-		view_rr *rrs = realloc(node->rrs, cap * sizeof(*rrs));
-		if (rrs == NULL)
-			return KD_ENOMEM;
-		node->rrs = rrs;
-		node->cap = cap;
+	view_rr *rrs = room_for_one(node->rrs, node->count, &node->cap,
+		sizeof(*rrs));
+	if (rrs == NULL) {
+		return KD_ENOMEM;
 	}
+	node->rrs = rrs;
 	view_rr *rr = &node->rrs[node->count];
 	snprintf(rr->type, sizeof(rr->type), "%s", type);
 	rr->ttl = ttl;
 	rr->rdata = strdup(rdata);
-	if (rr->rdata == NULL)
+	if (rr->rdata == NULL) {
 		return KD_ENOMEM;
+	}
 	node->count++;
 	return KD_OK;
 }
@@ -110,16 +133,15 @@ static view_node *
 node_touch(version_view *view, const char *relname)
 {
 	view_node *node = node_find(view, relname);
-	if (node != NULL)
+	if (node != NULL) {
 		return node;
-	if (view->node_count == view->node_cap) {
-		const size_t cap = view->node_cap ? view->node_cap * 2 : 8;
-		view_node *nodes = realloc(view->nodes, cap * sizeof(*nodes));
-		if (nodes == NULL)
-			return NULL;
-		view->nodes = nodes;
-		view->node_cap = cap;
 	}
+	view_node *nodes = room_for_one(view->nodes, view->node_count,
+		&view->node_cap, sizeof(*nodes));
+	if (nodes == NULL) {
+		return NULL;
+	}
+	view->nodes = nodes;
 	node = &view->nodes[view->node_count++];
 	memset(node, 0, sizeof(*node));
 	snprintf(node->name, sizeof(node->name), "%.*s",
@@ -128,8 +150,9 @@ node_touch(version_view *view, const char *relname)
 		zone_image_find(view->base, relname) : NULL;
 	if (base != NULL) {
 		node->in_base = true;
-		if (zone_node_emit(base, NULL, copy_base_rr, node) != KD_OK)
+		if (zone_node_emit(base, NULL, copy_base_rr, node) != KD_OK) {
 			return NULL;
+		}
 	}
 	return node;
 }
@@ -139,25 +162,35 @@ static bool
 rdata_equal(const char *a, const char *b)
 {
 	for (;;) {
-		while (*a == ' ' || *a == '\t')
+		while (*a == ' ' || *a == '\t') {
 			a++;
-		while (*b == ' ' || *b == '\t')
+		}
+		while (*b == ' ' || *b == '\t') {
 			b++;
-		if (*a == '\0' || *b == '\0')
+		}
+		if (*a == '\0' || *b == '\0') {
 			return *a == *b;
+		}
 		const char *ea = a, *eb = b;
-		while (*ea && *ea != ' ' && *ea != '\t')
+		while (*ea && *ea != ' ' && *ea != '\t') {
 			ea++;
-		while (*eb && *eb != ' ' && *eb != '\t')
+		}
+		while (*eb && *eb != ' ' && *eb != '\t') {
 			eb++;
+		}
 		size_t la = (size_t)(ea - a), lb = (size_t)(eb - b);
 		/* "name." and "name" are the same name */
-		if (la > 0 && a[la - 1] == '.' && (lb == 0 || b[lb - 1] != '.'))
+		if (la > 0 && a[la - 1] == '.' &&
+		    (lb == 0 || b[lb - 1] != '.')) {
 			la--;
-		if (lb > 0 && b[lb - 1] == '.' && (la == 0 || a[la - 1] != '.'))
+		}
+		if (lb > 0 && b[lb - 1] == '.' &&
+		    (la == 0 || a[la - 1] != '.')) {
 			lb--;
-		if (la != lb || strncasecmp(a, b, la) != 0)
+		}
+		if (la != lb || strncasecmp(a, b, la) != 0) {
 			return false;
+		}
 		a = ea;
 		b = eb;
 	}
@@ -173,10 +206,11 @@ version_view_apply(version_view *view, const char *rdatastr, bool add,
 	const char *p = rdatastr;
 	for (int i = 0; i < 4; i++) {
 		const char *tab = strchr(p, '\t');
-		if (tab == NULL)
+		if (tab == NULL) {
 			return kd_err_set(err, KD_EINVAL, "record \"%.200s\": "
 				"not owner, TTL, class, type and data",
 				rdatastr);
+		}
 		field[i] = p;
 		len[i] = (size_t)(tab - p);
 		p = tab + 1;
@@ -186,16 +220,19 @@ version_view_apply(version_view *view, const char *rdatastr, bool add,
 	char type[16];
 	snprintf(owner, sizeof(owner), "%.*s", (int)len[0], field[0]);
 	snprintf(type, sizeof(type), "%.*s", (int)len[3], field[3]);
-	for (char *t = type; *t; t++)
+	for (char *t = type; *t; t++) {
 		*t = (char)toupper((unsigned char)*t);
+	}
 	const uint32_t ttl = (uint32_t)strtoul(field[1], NULL, 10);
 	version_view_relname(view, owner, relname, sizeof(relname));
 	view_node *node = node_touch(view, relname);
-	if (node == NULL)
+	if (node == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	if (add) {
-		if (node_push(node, type, ttl, field[4]) != KD_OK)
+		if (node_push(node, type, ttl, field[4]) != KD_OK) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 		return KD_OK;
 	}
 	for (size_t i = 0; i < node->count; i++) {
@@ -221,14 +258,16 @@ version_view_emit(const version_view *view, const char *relname,
 		return base != NULL ? zone_node_emit(base, NULL, fn, ctx) :
 			KD_ENOENT;
 	}
-	if (node->count == 0 && !node->in_base)
+	if (node->count == 0 && !node->in_base) {
 		return KD_ENOENT;
+	}
 	for (size_t i = 0; i < node->count; i++) {
 		const view_rr *rr = &node->rrs[i];
 		kd_result res = fn(ctx, node->name, rr->type, rr->ttl,
 			rr->rdata);
-		if (res != KD_OK)
+		if (res != KD_OK) {
 			return res;
+		}
 	}
 	return KD_OK;
 }

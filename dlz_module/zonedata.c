@@ -24,6 +24,7 @@
 #include "registry.h"
 #include "sites.h"
 #include "srv.h"
+#include "text.h"
 #include "zonedata.h"
 
 #define ARENA_FIRST_BLOCK 512
@@ -88,12 +89,6 @@ struct zone_image {
 	arena_block *arena;
 };
 
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 /* ---- arena ---------------------------------------------------------- */
 
 static char *
@@ -126,16 +121,23 @@ arena_alloc(zone_image *img, size_t size)
 	return memory;
 }
 
-static const char *
-arena_strdup(zone_image *img, const char *text)
+/* A copy of the LEN characters of TEXT, NUL-terminated, in the arena. */
+static char *
+arena_strndup(zone_image *img, const char *text, size_t len)
 {
-	const size_t len = strlen(text) + 1;
-	char *copy = arena_alloc(img, len);
+	char *copy = arena_alloc(img, len + 1);
 
 	if (copy != NULL) {
 		memcpy(copy, text, len);
+		copy[len] = '\0';
 	}
 	return copy;
+}
+
+static const char *
+arena_strdup(zone_image *img, const char *text)
+{
+	return arena_strndup(img, text, strlen(text));
 }
 
 static void
@@ -195,9 +197,9 @@ compare_names(const char *a, const char *b)
 		const size_t common = a_len < b_len ? a_len : b_len;
 		for (size_t i = 0; i < common; i++) {
 			const unsigned char ca =
-				(unsigned char)ascii_lower(a[a_start + i]);
+				(unsigned char)kd_ascii_lower(a[a_start + i]);
 			const unsigned char cb =
-				(unsigned char)ascii_lower(b[b_start + i]);
+				(unsigned char)kd_ascii_lower(b[b_start + i]);
 			if (ca != cb) {
 				return ca < cb ? -1 : 1;
 			}
@@ -311,15 +313,10 @@ relative_name(build_state *st, const char *name, bool *outside)
 		return APEX;
 	}
 
-	const size_t rel_len = name_len - zone_len - 1;
-	char *rel = arena_alloc(st->img, rel_len + 1);
-	if (rel == NULL) {
-		return NULL;
+	char *rel = arena_strndup(st->img, name, name_len - zone_len - 1);
+	if (rel != NULL) {
+		dname_tolower(rel);
 	}
-	for (size_t i = 0; i < rel_len; i++) {
-		rel[i] = ascii_lower(name[i]);
-	}
-	rel[rel_len] = '\0';
 	return rel;
 }
 
@@ -361,13 +358,25 @@ absolute(const char *name, char *out, size_t outlen)
 	}
 }
 
+/* Add a record that has no site and no sort key. */
+static kd_result
+add_plain_rr(build_state *st, const char *owner, rr_kind kind, uint32_t ttl,
+	const char *rdata)
+{
+	const pending_rr rr = {
+		.owner = owner, .kind = kind, .ttl = ttl, .rdata = rdata,
+		.site = "",
+	};
+
+	return add_rr(st, &rr);
+}
+
 static kd_result
 add_apex(build_state *st, const registry_zone *zone)
 {
 	char mname[DNAME_BUF_SIZE + 1];
 	char rname[DNAME_BUF_SIZE + 1];
 	char rdata[2 * (DNAME_BUF_SIZE + 1) + 64];
-	pending_rr rr;
 
 	absolute(zone->soa_mname, mname, sizeof(mname));
 	absolute(zone->soa_rname, rname, sizeof(rname));
@@ -375,25 +384,13 @@ add_apex(build_state *st, const registry_zone *zone)
 		" %" PRIu32 " %" PRIu32 " %" PRIu32, mname, rname,
 		zone->serial, zone->refresh, zone->retry, zone->expire,
 		zone->minimum);
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = APEX;
-	rr.kind = RR_SOA;
-	rr.ttl = zone->ttl;
-	rr.rdata = rdata;
-	rr.site = "";
-	kd_result ret = add_rr(st, &rr);
+	kd_result ret = add_plain_rr(st, APEX, RR_SOA, zone->ttl, rdata);
 
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
 		char target[DNAME_BUF_SIZE + 1];
 
 		absolute(zone->ns[i].name, target, sizeof(target));
-		memset(&rr, 0, sizeof(rr));
-		rr.owner = APEX;
-		rr.kind = RR_NS;
-		rr.ttl = zone->ttl;
-		rr.rdata = target;
-		rr.site = "";
-		ret = add_rr(st, &rr);
+		ret = add_plain_rr(st, APEX, RR_NS, zone->ttl, target);
 	}
 	return ret;
 }
@@ -441,17 +438,10 @@ add_marker(build_state *st, const registry_zone *zone,
 	const registry_settings *settings)
 {
 	char rdata[64];
-	pending_rr rr;
 
 	(void)snprintf(rdata, sizeof(rdata), "\"%s\" \"stale-after=%" PRId64
 		"\"", ZONE_MARKER_VERSION, settings->stale_after);
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = ZONE_MARKER_OWNER;
-	rr.kind = RR_TXT;
-	rr.ttl = zone->ttl;
-	rr.rdata = rdata;
-	rr.site = "";
-	return add_rr(st, &rr);
+	return add_plain_rr(st, ZONE_MARKER_OWNER, RR_TXT, zone->ttl, rdata);
 }
 
 static bool
@@ -673,7 +663,6 @@ zone_image_build(const registry_zone *zone, const registry_host *hosts,
 static kd_result
 add_record(build_state *st, const zone_record *rec)
 {
-	pending_rr rr;
 	size_t kind = 0;
 
 	while (kind < RR_KIND_COUNT &&
@@ -684,20 +673,12 @@ add_record(build_state *st, const zone_record *rec)
 		return kd_err_set(st->err, KD_EINVAL, "zone %s: record type "
 			"%s is not served here", st->img->zone, rec->type);
 	}
-	char *owner = (char *)arena_strdup(st->img, rec->owner);
+	char *owner = arena_strndup(st->img, rec->owner, strlen(rec->owner));
 	if (owner == NULL) {
 		return out_of_memory(st);
 	}
-	for (char *p = owner; *p != '\0'; p++) {
-		*p = ascii_lower(*p);
-	}
-	memset(&rr, 0, sizeof(rr));
-	rr.owner = owner;
-	rr.kind = (rr_kind)kind;
-	rr.ttl = rec->ttl;
-	rr.rdata = rec->rdata;
-	rr.site = "";
-	return add_rr(st, &rr);
+	dname_tolower(owner);
+	return add_plain_rr(st, owner, (rr_kind)kind, rec->ttl, rec->rdata);
 }
 
 kd_result

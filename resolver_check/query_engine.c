@@ -13,8 +13,9 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "poll_wait.h"
 #include "dname.h"
+#include "dns_tcp.h"
+#include "poll_wait.h"
 #include "query_engine.h"
 
 /* Largest UDP datagram we accept. */
@@ -27,9 +28,7 @@
 typedef enum query_state {
 	STATE_PENDING,
 	STATE_UDP,
-	STATE_TCP_CONNECT,
-	STATE_TCP_WRITE,
-	STATE_TCP_READ,
+	STATE_TCP,
 	STATE_DONE,
 } query_state;
 
@@ -38,20 +37,16 @@ typedef struct query {
 	ldns_rr_type type;
 	endpoint server;
 	uint16_t id;
-	uint8_t *wire;          /* the query, 2-byte length prefix + message */
-	size_t wire_len;        /* length of the message (without prefix) */
+	uint8_t *wire;          /* the query message */
+	size_t wire_len;
 	query_state state;
 	bool tcp_only;          /* ask over TCP without trying UDP */
-	int fd;
+	int fd;                 /* the UDP socket */
+	dns_tcp tcp;            /* the TCP exchange, in STATE_TCP */
 	uint64_t start_ms;
 	uint64_t deadline_ms;
 	unsigned sends;
 	unsigned mismatched;    /* answers ignored: other ID or question */
-	size_t tcp_done;        /* bytes written, or read, over TCP */
-	uint8_t tcp_prefix[2];  /* the length prefix of the TCP answer */
-	size_t tcp_prefix_done; /* bytes of it read */
-	uint8_t *tcp_answer;    /* the TCP answer being read */
-	size_t tcp_answer_len;  /* its length once the prefix is read */
 	query_result result;
 	uint64_t hash;          /* of the question, server and transport */
 } query;
@@ -105,6 +100,8 @@ close_socket(query *q)
 	if (q->fd >= 0)
 		close(q->fd);
 	q->fd = -1;
+	if (q->state == STATE_TCP)
+		dns_tcp_close(&q->tcp);
 }
 
 void
@@ -118,7 +115,6 @@ query_engine_free(query_engine *engine)
 		close_socket(q);
 		ldns_rdf_deep_free(q->qname);
 		free(q->wire);
-		free(q->tcp_answer);
 		if (q->result.answer != NULL)
 			ldns_pkt_free(q->result.answer);
 		free(q);
@@ -140,34 +136,25 @@ random_id(void)
 	return id;
 }
 
-/* Build Q's wire form (with TCP length prefix) from its name and type. */
+/* Build Q's wire form from its name and type. */
 static kd_result
 build_wire(query *q, bool recursion_desired, kd_err *err)
 {
 	ldns_pkt *pkt = ldns_pkt_query_new(ldns_rdf_clone(q->qname), q->type,
 		LDNS_RR_CLASS_IN, recursion_desired ? LDNS_RD : 0);
-	uint8_t *wire = NULL;
-	size_t len = 0;
+	ldns_status status;
 
 	if (pkt == NULL)
 		return kd_err_set(err, KD_ENOMEM, "query: out of memory");
 	ldns_pkt_set_id(pkt, q->id);
-	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK || len > 65535) {
-		ldns_pkt_free(pkt);
-		free(wire);
+	status = ldns_pkt2wire(&q->wire, pkt, &q->wire_len);
+	ldns_pkt_free(pkt);
+	/* over TCP the message must fit a two-byte length prefix */
+	if (status != LDNS_STATUS_OK || q->wire_len > 65535) {
+		free(q->wire);
+		q->wire = NULL;
 		return kd_err_set(err, KD_ENOMEM, "query: cannot encode");
 	}
-	ldns_pkt_free(pkt);
-	q->wire = malloc(len + 2);
-	if (q->wire == NULL) {
-		free(wire);
-		return kd_err_set(err, KD_ENOMEM, "query: out of memory");
-	}
-	q->wire[0] = (uint8_t)(len >> 8);
-	q->wire[1] = (uint8_t)len;
-	memcpy(q->wire + 2, wire, len);
-	q->wire_len = len;
-	free(wire);
 	return KD_OK;
 }
 
@@ -191,7 +178,7 @@ question_hash(const query *q)
 {
 	uint64_t hash = 14695981039346656037u;
 
-	hash = hash_bytes(hash, q->wire + 4, q->wire_len - 2);
+	hash = hash_bytes(hash, q->wire + 2, q->wire_len - 2);
 	hash = hash_bytes(hash, &q->server.addr, q->server.addrlen);
 	return hash_bytes(hash, &q->tcp_only, sizeof(q->tcp_only));
 }
@@ -201,7 +188,7 @@ same_question(const query *a, const query *b)
 {
 	return a->hash == b->hash && a->tcp_only == b->tcp_only &&
 		a->wire_len == b->wire_len &&
-		memcmp(a->wire + 4, b->wire + 4, a->wire_len - 2) == 0 &&
+		memcmp(a->wire + 2, b->wire + 2, a->wire_len - 2) == 0 &&
 		a->server.addrlen == b->server.addrlen &&
 		memcmp(&a->server.addr, &b->server.addr,
 		a->server.addrlen) == 0;
@@ -370,8 +357,6 @@ finish(query *q, query_status status, uint64_t now, const char *reason)
 	q->result.elapsed_ms = (unsigned)(now - q->start_ms);
 	if (reason != NULL)
 		snprintf(q->result.error, sizeof(q->result.error), "%s", reason);
-	free(q->tcp_answer);
-	q->tcp_answer = NULL;
 }
 
 static void
@@ -384,10 +369,10 @@ finish_errno(query *q, uint64_t now, const char *what, int error)
 }
 
 static int
-open_socket(const query *q, int type)
+open_udp_socket(const query *q)
 {
 	int fd = socket(q->server.addr.ss_family,
-		type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
@@ -407,15 +392,37 @@ start_udp(query *q, uint64_t now, unsigned timeout_ms)
 {
 	q->start_ms = now;
 	q->deadline_ms = now + timeout_ms;
-	q->fd = open_socket(q, SOCK_DGRAM);
+	q->fd = open_udp_socket(q);
 	if (q->fd < 0) {
 		finish_errno(q, now, "UDP socket", errno);
 		return;
 	}
 	q->state = STATE_UDP;
 	q->sends = 1;
-	if (send(q->fd, q->wire + 2, q->wire_len, 0) < 0)
+	if (send(q->fd, q->wire, q->wire_len, 0) < 0)
 		finish_errno(q, now, "UDP send", errno);
+}
+
+/* End Q, whose TCP exchange failed, with the reason in our words. */
+static void
+finish_tcp_failure(query *q, uint64_t now)
+{
+	const dns_tcp *x = &q->tcp;
+
+	if (x->failed_in == DNS_TCP_CONNECTING)
+		finish_errno(q, now, "TCP connect", x->error);
+	else if (x->failed_in == DNS_TCP_WRITING)
+		finish_errno(q, now, "TCP send", x->error);
+	else if (x->error == ENOMEM)
+		finish(q, QUERY_NETERROR, now, "out of memory");
+	else if (x->error != 0)
+		finish_errno(q, now, "TCP receive", x->error);
+	else if (x->prefix_done < 2)
+		finish(q, QUERY_NETERROR, now, "TCP: server closed the "
+			"connection");
+	else
+		finish(q, QUERY_NETERROR, now, "TCP: server closed the "
+			"connection mid-answer");
 }
 
 static void
@@ -423,14 +430,9 @@ start_tcp(query *q, uint64_t now, unsigned timeout_ms)
 {
 	close_socket(q);
 	q->deadline_ms = now + timeout_ms;
-	q->tcp_done = 0;
-	q->tcp_prefix_done = 0;
-	q->fd = open_socket(q, SOCK_STREAM);
-	if (q->fd < 0) {
-		finish_errno(q, now, "TCP connect", errno);
-		return;
-	}
-	q->state = STATE_TCP_CONNECT;
+	q->state = STATE_TCP;
+	if (dns_tcp_start(&q->tcp, &q->server, q->wire, q->wire_len) != KD_OK)
+		finish_tcp_failure(q, now);
 }
 
 /*
@@ -519,86 +521,20 @@ on_udp_readable(query_engine *engine, query *q, uint64_t now)
 static void
 on_tcp_event(query *q, uint64_t now)
 {
-	if (q->state == STATE_TCP_CONNECT) {
-		int error = 0;
-		socklen_t len = sizeof(error);
+	dns_tcp_state state = dns_tcp_step(&q->tcp);
+	uint8_t *answer;
+	size_t len;
+	bool truncated;
 
-		if (getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
-			error = errno;
-		if (error != 0) {
-			finish_errno(q, now, "TCP connect", error);
-			return;
-		}
-		q->state = STATE_TCP_WRITE;
-	}
-	if (q->state == STATE_TCP_WRITE) {
-		ssize_t put = send(q->fd, q->wire + q->tcp_done,
-			q->wire_len + 2 - q->tcp_done, MSG_NOSIGNAL);
-
-		if (put < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				finish_errno(q, now, "TCP send", errno);
-			return;
-		}
-		q->tcp_done += (size_t)put;
-		if (q->tcp_done == q->wire_len + 2) {
-			q->state = STATE_TCP_READ;
-			q->tcp_done = 0;
-		}
+	if (state == DNS_TCP_FAILED)
+		finish_tcp_failure(q, now);
+	if (state != DNS_TCP_DONE)
 		return;
-	}
-	if (q->state == STATE_TCP_READ) {
-		ssize_t got;
-		bool truncated;
-
-		if (q->tcp_answer == NULL) {
-			/* the prefix may come in two segments: keep what came */
-			got = recv(q->fd, q->tcp_prefix + q->tcp_prefix_done,
-				2 - q->tcp_prefix_done, 0);
-			if (got == 0) {
-				finish(q, QUERY_NETERROR, now, "TCP: server "
-					"closed the connection");
-				return;
-			}
-			if (got < 0) {
-				if (errno != EAGAIN && errno != EINTR)
-					finish_errno(q, now, "TCP receive",
-						errno);
-				return;
-			}
-			q->tcp_prefix_done += (size_t)got;
-			if (q->tcp_prefix_done < 2)
-				return;
-			q->tcp_answer_len = (size_t)q->tcp_prefix[0] << 8 |
-				q->tcp_prefix[1];
-			q->tcp_answer = malloc(q->tcp_answer_len + 1);
-			if (q->tcp_answer == NULL) {
-				finish(q, QUERY_NETERROR, now, "out of memory");
-				return;
-			}
-			q->tcp_done = 0;
-			return;
-		}
-		got = recv(q->fd, q->tcp_answer + q->tcp_done,
-			q->tcp_answer_len - q->tcp_done, 0);
-		if (got == 0 && q->tcp_answer_len > q->tcp_done) {
-			finish(q, QUERY_NETERROR, now, "TCP: server closed the "
-				"connection mid-answer");
-			return;
-		}
-		if (got < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				finish_errno(q, now, "TCP receive", errno);
-			return;
-		}
-		q->tcp_done += (size_t)got;
-		if (q->tcp_done < q->tcp_answer_len)
-			return;
-		if (take_answer(q, q->tcp_answer, q->tcp_answer_len, now,
-			&truncated) == 0)
-			finish(q, QUERY_MALFORMED, now, "TCP answer does not "
-				"match the query");
-	}
+	answer = dns_tcp_take_answer(&q->tcp, &len);
+	if (take_answer(q, answer, len, now, &truncated) == 0)
+		finish(q, QUERY_MALFORMED, now, "TCP answer does not match the "
+			"query");
+	free(answer);
 }
 
 /* Handle timeouts and retransmissions of Q at NOW. */
@@ -617,7 +553,7 @@ on_time(query_engine *engine, query *q, uint64_t now)
 	if (q->state == STATE_UDP && q->sends < UDP_SENDS &&
 		now >= q->start_ms + engine->timeout_ms * q->sends / UDP_SENDS) {
 		q->sends++;
-		if (send(q->fd, q->wire + 2, q->wire_len, 0) < 0)
+		if (send(q->fd, q->wire, q->wire_len, 0) < 0)
 			finish_errno(q, now, "UDP send", errno);
 	}
 }
@@ -636,6 +572,17 @@ next_event(const query_engine *engine, const query *q)
 			next = resend;
 	}
 	return next;
+}
+
+/* Fill PFD with the socket Q waits on and what for. */
+static void
+watch(const query *q, struct pollfd *pfd)
+{
+	bool tcp = q->state == STATE_TCP;
+
+	pfd->fd = tcp ? dns_tcp_fd(&q->tcp) : q->fd;
+	pfd->events = tcp ? dns_tcp_events(&q->tcp) : POLLIN;
+	pfd->revents = 0;
 }
 
 /* The deadline came: every query not done ends skipped. */
@@ -694,10 +641,7 @@ query_engine_run(query_engine *engine, kd_err *err)
 			if (q->state == STATE_DONE || q->state == STATE_PENDING)
 				continue;
 			active[n] = q;
-			fds[n].fd = q->fd;
-			fds[n].events = (q->state == STATE_UDP ||
-				q->state == STATE_TCP_READ) ? POLLIN : POLLOUT;
-			fds[n].revents = 0;
+			watch(q, &fds[n]);
 			if (next_event(engine, q) < wake)
 				wake = next_event(engine, q);
 			n++;

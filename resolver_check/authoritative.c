@@ -36,7 +36,8 @@ free_queries(void *item)
 	free(q->server_soa);
 	free(q->server_srv);
 	free(q->server_tcp);
-	for (size_t k = 0; k < q->target_count; k++)
+	for (size_t k = 0; q->server_targets != NULL && k < q->target_count;
+	     k++)
 		free(q->server_targets[k]);
 	free(q->server_targets);
 }

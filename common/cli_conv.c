@@ -105,6 +105,18 @@ cli_quote_str(const char *text, char *out, size_t outlen)
 	return cli_quote(text, strlen(text), out, outlen);
 }
 
+const char *
+cli_short_option(int opt, char *out, size_t outlen)
+{
+	char text[2] = { '-', (char)opt };
+
+	if (opt > ' ' && opt < 127) {
+		snprintf(out, outlen, "-%c", opt);
+		return out;
+	}
+	return cli_quote(text, sizeof(text), out, outlen);
+}
+
 /* KD_EINVAL: TEXT (quoted), REASON and the accepted forms. */
 static kd_result
 endpoint_error(const char *text, const char *reason, kd_err *err)

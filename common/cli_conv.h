@@ -62,6 +62,13 @@ const char *cli_quote(const char *text, size_t len, char *out, size_t outlen);
 const char *cli_quote_str(const char *text, char *out, size_t outlen);
 
 /*
+ * The short option OPT (getopt's optopt) for a message: "-x" when it is
+ * printable ASCII, else quoted escaped like cli_quote() ("\"-\\xc3\"").
+ * OUT of OUTLEN (CLI_QUOTE_MAX suffices). Returns OUT.
+ */
+const char *cli_short_option(int opt, char *out, size_t outlen);
+
+/*
  * Parse TEXT as ADDR, ADDR#PORT or [V6]#PORT (also [V6]) into *OUT, with
  * DEFAULT_PORT when no port is given. ERR quotes TEXT escaped, says what
  * is wrong and lists CLI_ENDPOINT_FORMS; KD_EINVAL.

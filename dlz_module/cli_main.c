@@ -83,8 +83,9 @@ parse_command_options(cli *c, const cli_command *cmd, int argc, char **argv,
 					option_name(cmd->options, optopt));
 			}
 			if (optopt != 0) {
-				return USAGE_ERROR(c, name, "unknown option -%c",
-					(char)optopt);
+				return USAGE_ERROR(c, name, "unknown option %s",
+					cli_short_option(optopt, shown,
+					sizeof(shown)));
 			}
 			return USAGE_ERROR(c, name, "unknown option %s",
 				cli_quote_str(argv[optind - 1], shown,
@@ -509,7 +510,8 @@ registry_cli_run(int argc, char **argv, const registry_cli_io *io)
 		default:
 			code = optopt != 0 && optopt < 256 ?
 				cli_usage_error(err, PROGRAM,
-					"unknown option -%c", (char)optopt) :
+					"unknown option %s", cli_short_option(
+					optopt, shown, sizeof(shown))) :
 				cli_usage_error(err, PROGRAM,
 					"unknown option %s", cli_quote_str(
 					argv[optind - 1], shown,

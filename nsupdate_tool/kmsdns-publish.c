@@ -161,8 +161,8 @@ option_error(char **argv, int opt)
 			"option %s needs an argument",
 			cli_quote_str(arg, shown, sizeof(shown)));
 	if (optopt != 0 && optopt != '?')
-		return cli_usage_error(stderr, PROGRAM, "unknown option -%c",
-			optopt);
+		return cli_usage_error(stderr, PROGRAM, "unknown option %s",
+			cli_short_option(optopt, shown, sizeof(shown)));
 	return cli_usage_error(stderr, PROGRAM, "unknown option %s",
 		cli_quote_str(arg, shown, sizeof(shown)));
 }

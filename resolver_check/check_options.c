@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check_options.h"
+#include "cli_conv.h"
 #include "resolv_conf.h"
 #include "srv.h"
 #include "text.h"
@@ -367,10 +368,13 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 		const option_spec *spec = find_option(argv[i], &value);
 		kd_result ret;
 
-		if (spec == NULL)
+		if (spec == NULL) {
+			char shown[CLI_QUOTE_MAX];
+
 			return kd_err_set(err, KD_EINVAL, argv[i][0] == '-' ?
-				"unknown option \"%.60s\"" :
-				"unexpected argument \"%.60s\"", argv[i]);
+				"unknown option %s" : "unexpected argument %s",
+				cli_quote_str(argv[i], shown, sizeof(shown)));
+		}
 		ret = option_value(spec, argc, argv, &i, &value, err);
 		if (ret == KD_OK)
 			ret = apply_option(opts, spec, value, &devolution_set,

@@ -103,6 +103,7 @@ test_usage_errors(void **state)
 	char *flag_value[] = { "c", "--json=yes" };
 	char *twice[] = { "c", "--primary-suffix", "a", "--primary-suffix",
 		"b" };
+	char *raw[] = { "c", "--bo\x1b[2Jgus\xc3" };
 
 	(void)state;
 	assert_usage_error(ARGC(mix), mix, "--primary-suffix cannot be "
@@ -110,6 +111,9 @@ test_usage_errors(void **state)
 	assert_usage_error(ARGC(mix2), mix2, "--resolv-conf cannot be");
 	assert_usage_error(ARGC(unknown), unknown, "unknown option \"--bogus\"");
 	assert_usage_error(ARGC(stray), stray, "unexpected argument");
+	/* bad bytes are shown escaped, never echoed raw */
+	assert_usage_error(ARGC(raw), raw,
+		"unknown option \"--bo\\x1b[2Jgus\\xc3\"");
 	assert_usage_error(ARGC(missing), missing, "--server needs a value");
 	assert_usage_error(ARGC(swallowed), swallowed, "--suffix needs a "
 		"value, not the option \"--no-probe\"");

@@ -69,6 +69,12 @@ test_quote(void **state)
 	cli_quote(long_text, sizeof(long_text), out, sizeof(out));
 	assert_int_equal(strlen(out), 2 + 4 * CLI_QUOTE_SHOWN + 3);
 	assert_string_equal(out + strlen(out) - 4, "\"...");
+	/* a short option: as it is when printable, else quoted escaped */
+	assert_string_equal(cli_short_option('x', out, sizeof(out)), "-x");
+	assert_string_equal(cli_short_option(0xc3, out, sizeof(out)),
+		"\"-\\xc3\"");
+	assert_string_equal(cli_short_option('\n', out, sizeof(out)),
+		"\"-\\n\"");
 	/* a short buffer cuts, still quoted and terminated */
 	cli_quote_str("abcdefghij", small, sizeof(small));
 	assert_string_equal(small, "\"ab\"...");

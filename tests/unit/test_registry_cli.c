@@ -383,6 +383,8 @@ test_usage_errors(void **state)
 			"unknown option \"--frob\" (see kmsdns-registry --help)" },
 		{ { "-x", NULL },
 			"unknown option -x (see kmsdns-registry --help)" },
+		{ { "-\303", NULL },
+			"unknown option \"-\\xc3\" (see kmsdns-registry --help)" },
 		{ { "zone", NULL },
 			"zone: missing action; use add, set, remove or list "
 			"(see kmsdns-registry zone --help)" },
@@ -425,6 +427,9 @@ test_usage_errors(void **state)
 		{ { "host", "add", ZONE, "kms1." ZONE, "--frob", NULL },
 			"host add: unknown option \"--frob\" (see "
 			"kmsdns-registry host add --help)" },
+		{ { "site", "list", "-\033", NULL },
+			"site list: unknown option \"-\\x1b\" (see "
+			"kmsdns-registry site list --help)" },
 		{ { "site", "list", "--fr\001ob", NULL },
 			"site list: unknown option \"--fr\\x01ob\" (see "
 			"kmsdns-registry site list --help)" },

@@ -10,18 +10,41 @@
 
 #include "cli_conv.h"
 
+void
+cli_print_escaped(FILE *out, const char *text)
+{
+	for (const char *p = text; *p != '\0'; p++) {
+		const unsigned char byte = (unsigned char)*p;
+
+		if (byte < 0x20 || byte >= 0x7f)
+			fprintf(out, "\\x%02x", byte);
+		else
+			fputc(byte, out);
+	}
+}
+
+void
+cli_error_line(FILE *out, const char *program, const char *text)
+{
+	fprintf(out, "%s: ", program);
+	cli_print_escaped(out, text);
+	fputc('\n', out);
+}
+
 int
 cli_command_usage_error(FILE *out, const char *program, const char *command,
 	const char *fmt, ...)
 {
+	char text[CLI_MESSAGE_MAX];
 	va_list ap;
 
 	fprintf(out, "%s: ", program);
 	if (command != NULL)
 		fprintf(out, "%s: ", command);
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	cli_print_escaped(out, text);
 	if (command != NULL)
 		fprintf(out, " (see %s %s --help)\n", program, command);
 	else

@@ -29,11 +29,24 @@
 #define CLI_QUOTE_SHOWN 64
 #define CLI_QUOTE_MAX (2 + 4 * CLI_QUOTE_SHOWN + 3 + 1)
 
+/* Bytes of a message cli_command_usage_error() prints at the most. */
+#define CLI_MESSAGE_MAX 2048
+
+/*
+ * Write TEXT to OUT with every byte outside printable ASCII (control,
+ * DEL, 8-bit) as \xHH, so that no message echoes raw bytes of an input.
+ */
+void cli_print_escaped(FILE *out, const char *text);
+
+/* Print "PROGRAM: TEXT" as one line to OUT, TEXT as cli_print_escaped(). */
+void cli_error_line(FILE *out, const char *program, const char *text);
+
 /*
  * Print "PROGRAM: COMMAND: MESSAGE (see PROGRAM COMMAND --help)" as one
  * line to OUT, for the command COMMAND ("host add") of a tool with
  * commands, and return CLI_EX_USAGE. COMMAND NULL: the usage error of the
- * program itself, cli_usage_error().
+ * program itself, cli_usage_error(). MESSAGE is escaped as
+ * cli_print_escaped() does.
  */
 int cli_command_usage_error(FILE *out, const char *program,
 	const char *command, const char *fmt, ...)

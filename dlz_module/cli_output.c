@@ -12,29 +12,9 @@
 #include <time.h>
 
 #include "cli.h"
-
-#define CLI_MESSAGE_MAX 1024
+#include "cli_conv.h"
 
 /* ---- messages -------------------------------------------------------- */
-
-/*
- * Print TEXT on one line: bytes other than printable ASCII (control
- * characters, DEL, bytes of 0x80 and up) as \xHH, so bad input quoted in
- * a message is shown escaped, never as raw bytes.
- */
-static void
-print_one_line(FILE *fp, const char *text)
-{
-	for (const char *p = text; *p != '\0'; p++) {
-		const unsigned char byte = (unsigned char)*p;
-		if (byte < 0x20 || byte >= 0x7f) {
-			(void)fprintf(fp, "\\x%02x", byte);
-		} else {
-			(void)fputc(byte, fp);
-		}
-	}
-	(void)fputc('\n', fp);
-}
 
 /* Print "kmsdns-registry: MESSAGE" to the error stream; return CODE. */
 int
@@ -46,8 +26,7 @@ cli_message(const cli *c, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	(void)fprintf(c->err, "%s: ", PROGRAM);
-	print_one_line(c->err, text);
+	cli_error_line(c->err, PROGRAM, text);
 	return code;
 }
 

@@ -297,7 +297,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (pub_run(&cfg, session, results, &err) != KD_OK) {
-		fprintf(stderr, "kmsdns-publish: %s\n", err.text);
+		cli_error_line(stderr, PROGRAM, err.text);
 		status = 1;
 	} else {
 		if (cfg.json)
@@ -312,14 +312,14 @@ main(int argc, char **argv)
 	}
 	/* a failed TKEY delete leaves a key that expires within the hour */
 	if (pub_session_close(session, cfg.timeout_ms, &err) != KD_OK)
-		fprintf(stderr, "kmsdns-publish: warning: %s\n", err.text);
+		cli_error_line(stderr, PROGRAM ": warning", err.text);
 	pub_results_free(results, pub_run_result_count(&cfg));
 	free(results);
 	pub_config_free(&cfg);
 	return status;
 
 config_error:
-	fprintf(stderr, "kmsdns-publish: %s\n", err.text);
+	cli_error_line(stderr, PROGRAM, err.text);
 	pub_config_free(&cfg);
 	return EXIT_CONFIG;
 }

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "cli_conv.h"
 #include "json_out.h"
 #include "pub_report.h"
 #include "wincode.h"
@@ -185,10 +186,14 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			}
 			if (hint != NULL)
 				fprintf(out, " hint=\"%s\"", hint);
-			/* keep the line parseable: no '"' inside the value */
+			/* keep the line parseable: no '"' inside the value,
+			 * no raw bytes (a server's answer can hold any) */
+			char detail[sizeof(res->error)];
+			snprintf(detail, sizeof(detail), "%s", res->error);
+			for (char *c = detail; *c != '\0'; c++)
+				*c = *c == '"' ? '\'' : *c;
 			fputs(" detail=\"", out);
-			for (const char *c = res->error; *c != '\0'; c++)
-				fputc(*c == '"' ? '\'' : *c, out);
+			cli_print_escaped(out, detail);
 			fputc('"', out);
 		}
 		if (res->note[0] != '\0')

@@ -110,11 +110,11 @@ main(int argc, char **argv)
 	};
 	if (check_options_build(&opts, RESOLV_CONF_DEFAULT_PATH, &suffixes,
 		&config.server, &err) != KD_OK) {
-		fprintf(stderr, "kmsdns-check: %s\n", err.text);
+		cli_error_line(stderr, "kmsdns-check", err.text);
 		status = EXIT_USAGE;
 	} else if ((ret = check_run(&config, &report, &err)) != KD_OK) {
 		/* a suffix too long for the service name is bad input */
-		fprintf(stderr, "kmsdns-check: %s\n", err.text);
+		cli_error_line(stderr, "kmsdns-check", err.text);
 		status = ret == KD_EINVAL ? EXIT_USAGE : EXIT_CLIENT_FAILS;
 		if (opts.format == CHECK_FORMAT_JSON && status != EXIT_USAGE)
 			report_print_json_error(err.text, status, stdout);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_conv.h"
 #include "report_output.h"
 #include "wincode.h"
 
@@ -110,6 +111,7 @@ report_print_nagios(const check_report *report, FILE *out)
 void
 report_print_nagios_unknown(const char *error, FILE *out)
 {
-	fprintf(out, "KMS DISCOVERY %s - %s\n", status_names[REPORT_NAGIOS_UNKNOWN],
-		error);
+	fprintf(out, "KMS DISCOVERY %s - ", status_names[REPORT_NAGIOS_UNKNOWN]);
+	cli_print_escaped(out, error);
+	fputc('\n', out);
 }

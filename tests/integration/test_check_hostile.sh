@@ -96,5 +96,18 @@ h_assert_contains "$(ck_json '.findings[] | select(.id=="malformed_answer") | .m
 h_assert_contains "$(ck_json '.findings[] | select(.id=="malformed_answer") | .message')" \
 	"from 127.0.0.1#$PORT"
 
+# --- hostile input on the command line is shown escaped, never raw ------------------
+esc=$'\x1b'
+ck_run --suffix "a${esc}[2J.test" --no-probe
+h_assert_eq 64 "$CK_RC" "exit status of a bad --suffix"
+h_assert_not_contains "$CK_ERR" "$esc" "raw ESC in the error of a bad --suffix"
+h_assert_contains "$CK_ERR" '"a\x1b[2J.test"' "the bad --suffix shown escaped"
+ck_run --format nagios --suffix "a${esc}.test" --no-probe
+h_assert_not_contains "$CK_OUT" "$esc" "raw ESC in the nagios UNKNOWN line"
+h_assert_contains "$CK_OUT" 'KMS DISCOVERY UNKNOWN - ' "nagios UNKNOWN line"
+ck_run --format "j${esc}x"
+h_assert_eq 64 "$CK_RC" "exit status of a bad --format"
+h_assert_not_contains "$CK_ERR" "$esc" "raw ESC in the usage error of a bad --format"
+
 h_stop hostile || true
 exit 0

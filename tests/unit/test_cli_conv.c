@@ -1,6 +1,7 @@
 /*
  * test_cli_conv.c -- unit tests of common/cli_conv.c: the one-line usage
- * error, the version line, escaped quoting and the address forms.
+ * error, the version line, escaped quoting and printing, the address
+ * forms.
  */
 #include "config.h"
 
@@ -43,6 +44,20 @@ test_usage_and_version(void **state)
 		"missing %s", "TARGET"), 64);
 	assert_string_equal(captured(out, &buf), "kmsdns-x: host add: missing "
 		"TARGET (see kmsdns-x host add --help)\n");
+	free(buf);
+	buf = NULL;
+	/* a message never carries raw bytes, whatever its arguments hold */
+	out = open_memstream(&buf, &size);
+	assert_int_equal(cli_usage_error(out, "kmsdns-x", "bad value %s",
+		"a\x1b[2J\xc3\xa9\n"), 64);
+	assert_string_equal(captured(out, &buf), "kmsdns-x: bad value "
+		"a\\x1b[2J\\xc3\\xa9\\x0a (see kmsdns-x --help)\n");
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &size);
+	cli_error_line(out, "kmsdns-x", "tab\there \x7f end");
+	assert_string_equal(captured(out, &buf),
+		"kmsdns-x: tab\\x09here \\x7f end\n");
 	free(buf);
 	buf = NULL;
 	out = open_memstream(&buf, &size);

@@ -16,10 +16,11 @@ cli_print_escaped(FILE *out, const char *text)
 	for (const char *p = text; *p != '\0'; p++) {
 		const unsigned char byte = (unsigned char)*p;
 
-		if (byte < 0x20 || byte >= 0x7f)
+		if (byte < 0x20 || byte >= 0x7f) {
 			fprintf(out, "\\x%02x", byte);
-		else
+		} else {
 			fputc(byte, out);
+		}
 	}
 }
 
@@ -39,16 +40,18 @@ cli_command_usage_error(FILE *out, const char *program, const char *command,
 	va_list ap;
 
 	fprintf(out, "%s: ", program);
-	if (command != NULL)
+	if (command != NULL) {
 		fprintf(out, "%s: ", command);
+	}
 	va_start(ap, fmt);
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	cli_print_escaped(out, text);
-	if (command != NULL)
+	if (command != NULL) {
 		fprintf(out, " (see %s %s --help)\n", program, command);
-	else
+	} else {
 		fprintf(out, " (see %s --help)\n", program);
+	}
 	return CLI_EX_USAGE;
 }
 
@@ -96,8 +99,9 @@ cli_quote(const char *text, size_t len, char *out, size_t outlen)
 	size_t done = 0;
 
 	if (outlen < 3) {
-		if (outlen > 0)
+		if (outlen > 0) {
 			out[0] = '\0';
+		}
 		return out;
 	}
 	out[used++] = '"';
@@ -108,8 +112,9 @@ cli_quote(const char *text, size_t len, char *out, size_t outlen)
 		escape_byte((unsigned char)text[done], esc);
 		n = strlen(esc);
 		/* room for this, the closing quote, "..." and the NUL */
-		if (used + n + 5 > outlen)
+		if (used + n + 5 > outlen) {
 			break;
+		}
 		memcpy(out + used, esc, n);
 		used += n;
 	}
@@ -167,34 +172,40 @@ cli_endpoint_parse(const char *text, uint16_t default_port, endpoint *out,
 		start = text + 1;
 		hostlen -= 2;
 	}
-	if (hostlen == 0)
+	if (hostlen == 0) {
 		return endpoint_error(text, "has no address", err);
-	if (hostlen >= sizeof(host))
+	}
+	if (hostlen >= sizeof(host)) {
 		return endpoint_error(text, "is not an IP address", err);
+	}
 	memcpy(host, start, hostlen);
 	host[hostlen] = '\0';
-	if (inet_pton(AF_INET, host, bytes) == 1 && start == text)
+	if (inet_pton(AF_INET, host, bytes) == 1 && start == text) {
 		family = AF_INET;
-	else if (inet_pton(AF_INET6, host, bytes) == 1)
+	} else if (inet_pton(AF_INET6, host, bytes) == 1) {
 		family = AF_INET6;
-	else
+	} else {
 		return endpoint_error(text, strchr(text, ':') != NULL &&
 			hash == NULL && strchr(text, '.') != NULL ?
 			"is not an IP address: a port follows '#', not ':'" :
 			"is not an IP address", err);
+	}
 	if (hash != NULL) {
 		const char *digits = hash + 1;
 		size_t n = strlen(digits);
 
 		port = 0;
-		if (n == 0 || strspn(digits, "0123456789") != n)
+		if (n == 0 || strspn(digits, "0123456789") != n) {
 			return endpoint_error(text, "has no port number after '#'",
 				err);
-		for (size_t i = 0; i < n && port <= 65535; i++)
+		}
+		for (size_t i = 0; i < n && port <= 65535; i++) {
 			port = port * 10 + (unsigned long)(digits[i] - '0');
-		if (port < 1 || port > 65535)
+		}
+		if (port < 1 || port > 65535) {
 			return endpoint_error(text,
 				"has a port out of range 1-65535", err);
+		}
 	}
 	inet_ntop(family, bytes, host, sizeof(host));
 	snprintf(clean, sizeof(clean), "%s#%lu", host, port);

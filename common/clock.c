@@ -27,7 +27,8 @@ kd_clock_ms(void)
 int
 kd_clock_until(uint64_t now, uint64_t deadline)
 {
-	if (deadline <= now)
+	if (deadline <= now) {
 		return 0;
+	}
 	return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
 }

@@ -34,8 +34,9 @@ length_without_dot(const char *name)
 {
 	size_t len = strlen(name);
 
-	if (len > 0 && name[len - 1] == '.')
+	if (len > 0 && name[len - 1] == '.') {
 		len--;
+	}
 	return len;
 }
 
@@ -44,8 +45,9 @@ static bool
 equal_ignoring_case(const char *a, const char *b, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (kd_ascii_lower(a[i]) != kd_ascii_lower(b[i]))
+		if (kd_ascii_lower(a[i]) != kd_ascii_lower(b[i])) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -59,8 +61,9 @@ rules_noun(dname_rules rules)
 static bool
 character_allowed(char c, dname_rules rules)
 {
-	if (is_letter(c) || is_digit(c) || c == '-')
+	if (is_letter(c) || is_digit(c) || c == '-') {
 		return true;
+	}
 	return rules == DNAME_OWNER && c == '_';
 }
 
@@ -122,8 +125,9 @@ validate_label(const char *name, const char *label,
 kd_result
 dname_validate(const char *name, dname_rules rules, kd_err *err)
 {
-	if (name == NULL || name[0] == '\0')
+	if (name == NULL || name[0] == '\0') {
 		return kd_err_set(err, KD_EINVAL, "\"\": name is empty");
+	}
 	if (strcmp(name, ".") == 0) {
 		return kd_err_set(err, KD_EINVAL,
 			"\".\": the root is not allowed here");
@@ -143,8 +147,9 @@ dname_validate(const char *name, dname_rules rules, kd_err *err)
 		const size_t end = dot != NULL ? (size_t)(dot - name) : len;
 		const kd_result ret = validate_label(name, name + start,
 			end - start, rules, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		start = end + 1;
 	}
 	return KD_OK;
@@ -155,8 +160,9 @@ dname_normalize(const char *name, dname_rules rules, char *out,
 	size_t outlen, kd_err *err)
 {
 	const kd_result ret = dname_validate(name, rules, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 
 	const size_t len = length_without_dot(name);
 	if (out == NULL || outlen <= len) {
@@ -173,8 +179,9 @@ dname_normalize(const char *name, dname_rules rules, char *out,
 void
 dname_tolower(char *name)
 {
-	for (; *name != '\0'; name++)
+	for (; *name != '\0'; name++) {
 		*name = kd_ascii_lower(*name);
+	}
 }
 
 void
@@ -182,8 +189,9 @@ dname_strip_dot(char *name)
 {
 	const size_t len = strlen(name);
 
-	if (len > 1 && name[len - 1] == '.')
+	if (len > 1 && name[len - 1] == '.') {
 		name[len - 1] = '\0';
+	}
 }
 
 size_t
@@ -192,11 +200,13 @@ dname_label_count(const char *name)
 	const size_t len = length_without_dot(name);
 	size_t count = 0;
 
-	if (len == 0)
+	if (len == 0) {
 		return 0;
+	}
 	for (size_t i = 0; i < len; i++) {
-		if (name[i] == '.')
+		if (name[i] == '.') {
 			count++;
+		}
 	}
 	return count + 1;
 }
@@ -211,14 +221,17 @@ dname_is_subdomain(const char *child, const char *parent)
 	const size_t child_len = length_without_dot(child);
 	const size_t parent_len = length_without_dot(parent);
 
-	if (parent_len == 0)
+	if (parent_len == 0) {
 		return true;
-	if (child_len < parent_len)
+	}
+	if (child_len < parent_len) {
 		return false;
+	}
 
 	const size_t offset = child_len - parent_len;
-	if (offset > 0 && child[offset - 1] != '.')
+	if (offset > 0 && child[offset - 1] != '.') {
 		return false;
+	}
 	return equal_ignoring_case(child + offset, parent, parent_len);
 }
 
@@ -236,7 +249,8 @@ dname_parent(const char *name)
 {
 	const char *dot = strchr(name, '.');
 
-	if (dot == NULL || dot[1] == '\0')
+	if (dot == NULL || dot[1] == '\0') {
 		return ".";
+	}
 	return dot + 1;
 }

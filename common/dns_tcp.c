@@ -79,12 +79,14 @@ finish_connect(dns_tcp *x)
 	int error = 0;
 	socklen_t len = sizeof(error);
 
-	if (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0)
+	if (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) {
 		error = errno;
-	if (error != 0)
+	}
+	if (error != 0) {
 		fail(x, error);
-	else
+	} else {
 		x->state = DNS_TCP_WRITING;
+	}
 }
 
 static void
@@ -95,13 +97,15 @@ send_some(dns_tcp *x)
 		MSG_NOSIGNAL);
 
 	if (n < 0) {
-		if (!try_again())
+		if (!try_again()) {
 			fail(x, errno);
+		}
 		return;
 	}
 	x->out_done += (size_t)n;
-	if (x->out_done == x->out_len)
+	if (x->out_done == x->out_len) {
 		x->state = DNS_TCP_READING;
+	}
 }
 
 /* Read into BUF up to LEN bytes; the count, or 0 when nothing came. */
@@ -110,12 +114,14 @@ receive(dns_tcp *x, uint8_t *buf, size_t len)
 {
 	ssize_t n = recv(x->fd, buf, len, 0);
 
-	if (n > 0)
+	if (n > 0) {
 		return (size_t)n;
-	if (n == 0)
+	}
+	if (n == 0) {
 		fail(x, 0);
-	else if (!try_again())
+	} else if (!try_again()) {
 		fail(x, errno);
+	}
 	return 0;
 }
 
@@ -126,8 +132,9 @@ receive_some(dns_tcp *x)
 	if (x->prefix_done < 2) {
 		x->prefix_done += receive(x, x->prefix + x->prefix_done,
 			2 - x->prefix_done);
-		if (x->prefix_done < 2)
+		if (x->prefix_done < 2) {
 			return;
+		}
 		x->answer_len = (size_t)x->prefix[0] << 8 | x->prefix[1];
 		x->answer = malloc(x->answer_len > 0 ? x->answer_len : 1);
 		if (x->answer == NULL) {
@@ -135,22 +142,26 @@ receive_some(dns_tcp *x)
 			return;
 		}
 	}
-	if (x->answer_done < x->answer_len)
+	if (x->answer_done < x->answer_len) {
 		x->answer_done += receive(x, x->answer + x->answer_done,
 			x->answer_len - x->answer_done);
-	if (x->state == DNS_TCP_READING && x->answer_done == x->answer_len)
+	}
+	if (x->state == DNS_TCP_READING && x->answer_done == x->answer_len) {
 		x->state = DNS_TCP_DONE;
+	}
 }
 
 dns_tcp_state
 dns_tcp_step(dns_tcp *x)
 {
-	if (x->state == DNS_TCP_CONNECTING)
+	if (x->state == DNS_TCP_CONNECTING) {
 		finish_connect(x);
-	if (x->state == DNS_TCP_WRITING)
+	}
+	if (x->state == DNS_TCP_WRITING) {
 		send_some(x);
-	else if (x->state == DNS_TCP_READING)
+	} else if (x->state == DNS_TCP_READING) {
 		receive_some(x);
+	}
 	return x->state;
 }
 
@@ -167,8 +178,9 @@ dns_tcp_take_answer(dns_tcp *x, size_t *len)
 void
 dns_tcp_close(dns_tcp *x)
 {
-	if (x->fd >= 0)
+	if (x->fd >= 0) {
 		close(x->fd);
+	}
 	x->fd = -1;
 	free(x->out);
 	x->out = NULL;
@@ -185,12 +197,13 @@ run(dns_tcp *x, uint64_t deadline)
 		int left = kd_clock_until(kd_clock_ms(), deadline);
 		int n = left > 0 ? poll(&pfd, 1, left) : 0;
 
-		if (n > 0)
+		if (n > 0) {
 			dns_tcp_step(x);
-		else if (n == 0)
+		} else if (n == 0) {
 			return KD_ETIMEOUT;
-		else if (errno != EINTR)
+		} else if (errno != EINTR) {
 			fail(x, errno);
+		}
 	}
 	return x->state == DNS_TCP_DONE ? KD_OK : KD_ENET;
 }
@@ -206,27 +219,35 @@ dns_tcp_exchange(const endpoint *server, const uint8_t *msg, size_t len,
 
 	endpoint_format(server, name, sizeof(name));
 	ret = dns_tcp_start(&x, server, msg, len);
-	if (ret == KD_OK || ret == KD_ENET)
+	if (ret == KD_OK || ret == KD_ENET) {
 		ret = run(&x, deadline);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		*answer = dns_tcp_take_answer(&x, answer_len);
+	}
 	dns_tcp_close(&x);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		return KD_OK;
-	if (ret == KD_EINVAL)
+	}
+	if (ret == KD_EINVAL) {
 		return kd_err_set(err, ret,
 			"%s: message of %zu bytes is too large", name, len);
-	if (x.error == ENOMEM)
+	}
+	if (x.error == ENOMEM) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	if (ret == KD_ETIMEOUT && x.state == DNS_TCP_CONNECTING)
+	}
+	if (ret == KD_ETIMEOUT && x.state == DNS_TCP_CONNECTING) {
 		return kd_err_set(err, ret,
 			"%s: no TCP connection within %u ms", name, timeout_ms);
-	if (ret == KD_ETIMEOUT)
+	}
+	if (ret == KD_ETIMEOUT) {
 		return kd_err_set(err, ret, "%s: no answer within %u ms", name,
 			timeout_ms);
-	if (x.failed_in == DNS_TCP_CONNECTING)
+	}
+	if (x.failed_in == DNS_TCP_CONNECTING) {
 		return kd_err_set(err, ret, "%s: TCP connect failed: %s", name,
 			strerror(x.error));
+	}
 	return kd_err_set(err, ret,
 		"%s: TCP connection closed without an answer", name);
 }

@@ -17,17 +17,20 @@ endpoint_parse_port(const char *text, const char *digits, uint16_t *port,
 	kd_err *err)
 {
 	char *end;
-	if (*digits < '0' || *digits > '9')
+	if (*digits < '0' || *digits > '9') {
 		return kd_err_set(err, KD_EINVAL, "\"%s\": port \"%s\" is not "
 			"a number", text, digits);
+	}
 	errno = 0;
 	unsigned long value = strtoul(digits, &end, 10);
-	if (*end != '\0')
+	if (*end != '\0') {
 		return kd_err_set(err, KD_EINVAL, "\"%s\": port \"%s\" is not "
 			"a number", text, digits);
-	if (errno != 0 || value < 1 || value > 65535)
+	}
+	if (errno != 0 || value < 1 || value > 65535) {
 		return kd_err_set(err, KD_EINVAL, "\"%s\": port %s is out of "
 			"range 1-65535", text, digits);
+	}
 	*port = (uint16_t)value;
 	return KD_OK;
 }
@@ -41,17 +44,20 @@ endpoint_parse(const char *text, uint16_t default_port, endpoint *out,
 	size_t hostlen = hash ? (size_t)(hash - text) : strlen(text);
 	uint16_t port = default_port;
 
-	if (hostlen == 0)
+	if (hostlen == 0) {
 		return kd_err_set(err, KD_EINVAL, "\"%s\": no address", text);
-	if (hostlen >= sizeof(host))
+	}
+	if (hostlen >= sizeof(host)) {
 		return kd_err_set(err, KD_EINVAL, "\"%.60s\": not an IP address",
 			text);
+	}
 	memcpy(host, text, hostlen);
 	host[hostlen] = '\0';
 	if (hash != NULL) {
 		kd_result res = endpoint_parse_port(text, hash + 1, &port, err);
-		if (res != KD_OK)
+		if (res != KD_OK) {
 			return res;
+		}
 	}
 	unsigned char bytes[16];
 	if (inet_pton(AF_INET, host, bytes) == 1) {
@@ -95,12 +101,13 @@ void
 endpoint_format(const endpoint *ep, char *out, size_t len)
 {
 	char host[INET6_ADDRSTRLEN] = "?";
-	if (ep->addr.ss_family == AF_INET)
+	if (ep->addr.ss_family == AF_INET) {
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)&ep->addr)->sin_addr,
 			host, sizeof(host));
-	else if (ep->addr.ss_family == AF_INET6)
+	} else if (ep->addr.ss_family == AF_INET6) {
 		inet_ntop(AF_INET6,
 			&((const struct sockaddr_in6 *)&ep->addr)->sin6_addr, host,
 			sizeof(host));
+	}
 	snprintf(out, len, "%s#%u", host, ep->port);
 }

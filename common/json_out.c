@@ -25,8 +25,9 @@ json_separate(json_out *json)
 		json->after_key = false;
 		return;
 	}
-	if (json->has_items[json->depth])
+	if (json->has_items[json->depth]) {
 		fputc(',', json->out);
+	}
 	json->has_items[json->depth] = true;
 }
 
@@ -35,8 +36,9 @@ json_open(json_out *json, char bracket)
 {
 	json_separate(json);
 	fputc(bracket, json->out);
-	if (json->depth + 1 < JSON_OUT_MAX_DEPTH)
+	if (json->depth + 1 < JSON_OUT_MAX_DEPTH) {
 		json->depth++;
+	}
 	json->has_items[json->depth] = false;
 }
 
@@ -44,8 +46,9 @@ static void
 json_close(json_out *json, char bracket)
 {
 	fputc(bracket, json->out);
-	if (json->depth > 0)
+	if (json->depth > 0) {
 		json->depth--;
+	}
 }
 
 void json_object_begin(json_out *json) { json_open(json, '{'); }
@@ -65,10 +68,11 @@ json_write_escaped(FILE *out, const char *s)
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(out, "\\u%04x", *p);
-			else
+			} else {
 				fputc(*p, out);
+			}
 		}
 	}
 	fputc('"', out);
@@ -108,10 +112,11 @@ void
 json_double(json_out *json, double value)
 {
 	json_separate(json);
-	if (isfinite(value))
+	if (isfinite(value)) {
 		fprintf(json->out, "%.6g", value);
-	else
+	} else {
 		fputs("null", json->out);
+	}
 }
 
 void
@@ -132,10 +137,11 @@ void
 json_kv_string(json_out *json, const char *key, const char *value)
 {
 	json_key(json, key);
-	if (value == NULL)
+	if (value == NULL) {
 		json_null(json);
-	else
+	} else {
 		json_string(json, value);
+	}
 }
 
 void

@@ -54,8 +54,9 @@ kd_file_read(const char *path, size_t max, char **text, size_t *len,
 	size_t used = 0;
 	size_t capacity = 0;
 
-	if (file == NULL)
+	if (file == NULL) {
 		return code;
+	}
 	for (;;) {
 		size_t got;
 
@@ -70,8 +71,9 @@ kd_file_read(const char *path, size_t max, char **text, size_t *len,
 					path, max);
 			}
 			capacity = capacity == 0 ? 4096 : capacity * 2;
-			if (capacity > max)
+			if (capacity > max) {
 				capacity = max + 1;
+			}
 			grown = realloc(buf, capacity);
 			if (grown == NULL) {
 				fclose(file);
@@ -83,8 +85,9 @@ kd_file_read(const char *path, size_t max, char **text, size_t *len,
 		}
 		got = fread(buf + used, 1, capacity - used, file);
 		used += got;
-		if (got == 0)
+		if (got == 0) {
 			break;
+		}
 	}
 	if (ferror(file)) {
 		int saved = errno;

@@ -71,8 +71,9 @@ kd_err_set(kd_err *err, kd_result code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
+	if (err == NULL) {
 		return code;
+	}
 	va_start(ap, fmt);
 	/* Truncation is acceptable: the message is for humans. */
 	(void)vsnprintf(err->text, sizeof(err->text), fmt, ap);
@@ -83,6 +84,7 @@ kd_err_set(kd_err *err, kd_result code, const char *fmt, ...)
 void
 kd_err_clear(kd_err *err)
 {
-	if (err != NULL)
+	if (err != NULL) {
 		err->text[0] = '\0';
+	}
 }

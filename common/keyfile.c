@@ -84,8 +84,9 @@ wipe(void *p, size_t len)
 {
 	volatile unsigned char *byte = p;
 
-	while (len-- > 0)
+	while (len-- > 0) {
 		*byte++ = 0;
+	}
 }
 
 void
@@ -98,8 +99,9 @@ keyfile_init(keyfile *kf)
 void
 keyfile_free(keyfile *kf)
 {
-	if (kf->keys != NULL)
+	if (kf->keys != NULL) {
 		wipe(kf->keys, kf->count * sizeof(*kf->keys));
+	}
 	free(kf->keys);
 	keyfile_init(kf);
 }
@@ -110,11 +112,13 @@ equal_nocase(const char *text, size_t len, const char *word)
 {
 	size_t i;
 
-	if (strlen(word) != len)
+	if (strlen(word) != len) {
 		return 0;
+	}
 	for (i = 0; i < len; i++) {
-		if (kd_ascii_lower(text[i]) != kd_ascii_lower(word[i]))
+		if (kd_ascii_lower(text[i]) != kd_ascii_lower(word[i])) {
 			return 0;
+		}
 	}
 	return 1;
 }
@@ -124,13 +128,15 @@ tsig_algorithm_from_name(const char *name, tsig_algorithm *alg)
 {
 	size_t i;
 
-	if (name == NULL)
+	if (name == NULL) {
 		return KD_EINVAL;
+	}
 	for (i = 0; i < ALGORITHM_COUNT; i++) {
 		if (equal_nocase(name, strlen(name), algorithms[i].name) ||
 		    equal_nocase(name, strlen(name), algorithms[i].wire_name)) {
-			if (alg != NULL)
+			if (alg != NULL) {
 				*alg = algorithms[i].algorithm;
+			}
 			return KD_OK;
 		}
 	}
@@ -142,8 +148,9 @@ static const algorithm_names *
 algorithm_entry(tsig_algorithm alg)
 {
 	for (size_t i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg)
+		if (algorithms[i].algorithm == alg) {
 			return &algorithms[i];
+		}
 	}
 	return NULL;
 }
@@ -168,16 +175,21 @@ tsig_algorithm_wire_name(tsig_algorithm alg)
 static int
 base64_value(char c)
 {
-	if (c >= 'A' && c <= 'Z')
+	if (c >= 'A' && c <= 'Z') {
 		return c - 'A';
-	if (c >= 'a' && c <= 'z')
+	}
+	if (c >= 'a' && c <= 'z') {
 		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
+	}
+	if (c >= '0' && c <= '9') {
 		return c - '0' + 52;
-	if (c == '+')
+	}
+	if (c == '+') {
 		return 62;
-	if (c == '/')
+	}
+	if (c == '/') {
 		return 63;
+	}
 	return -1;
 }
 
@@ -193,8 +205,9 @@ base64_decode(const char *text, size_t len, unsigned char *out,
 	size_t used = 0;
 	size_t i;
 
-	if (len == 0 || len % 4 != 0)
+	if (len == 0 || len % 4 != 0) {
 		return KD_EINVAL;
+	}
 	for (i = 0; i < len; i += 4) {
 		const int last = i + 4 == len;
 		int digits[4];
@@ -204,28 +217,35 @@ base64_decode(const char *text, size_t len, unsigned char *out,
 
 		for (j = 0; j < 4; j++) {
 			digits[j] = base64_value(text[i + j]);
-			if (digits[j] >= 0 && ndigits == j)
+			if (digits[j] >= 0 && ndigits == j) {
 				ndigits++;
-			else if (digits[j] < 0 && !(last && text[i + j] == '='))
+			} else if (digits[j] < 0 && !(last && text[i + j] == '=')) {
 				return KD_EINVAL;
+			}
 		}
 		/* Padding only at the end, after two or three digits. */
 		for (j = ndigits; j < 4; j++) {
-			if (text[i + j] != '=')
+			if (text[i + j] != '=') {
 				return KD_EINVAL;
+			}
 		}
-		if (ndigits < 2)
+		if (ndigits < 2) {
 			return KD_EINVAL;
+		}
 		group = 0;
-		for (j = 0; j < ndigits; j++)
+		for (j = 0; j < ndigits; j++) {
 			group |= (unsigned long)digits[j] << (18 - 6 * j);
+		}
 		if ((ndigits == 2 && (group & 0xFFFFUL) != 0) ||
-		    (ndigits == 3 && (group & 0xFFUL) != 0))
+		    (ndigits == 3 && (group & 0xFFUL) != 0)) {
 			return KD_EINVAL;
-		if (used + ndigits - 1 > outlen)
+		}
+		if (used + ndigits - 1 > outlen) {
 			return KD_ERANGE;
-		for (j = 0; j + 1 < ndigits; j++)
+		}
+		for (j = 0; j + 1 < ndigits; j++) {
 			out[used++] = (unsigned char)(group >> (16 - 8 * j));
+		}
 	}
 	*decoded = used;
 	return KD_OK;
@@ -242,8 +262,9 @@ is_space(char c)
 static int
 at_comment(const lexer *lx)
 {
-	if (*lx->pos == '#')
+	if (*lx->pos == '#') {
 		return 1;
+	}
 	return *lx->pos == '/' && lx->pos + 1 < lx->limit &&
 		(lx->pos[1] == '/' || lx->pos[1] == '*');
 }
@@ -255,8 +276,9 @@ skip_comment(lexer *lx, kd_err *err)
 	const unsigned start_line = lx->line;
 
 	if (*lx->pos == '#' || lx->pos[1] == '/') {
-		while (lx->pos < lx->limit && *lx->pos != '\n')
+		while (lx->pos < lx->limit && *lx->pos != '\n') {
 			lx->pos++;
+		}
 		return KD_OK;
 	}
 	for (lx->pos += 2; lx->pos < lx->limit; lx->pos++) {
@@ -285,8 +307,9 @@ skip_space(lexer *lx, kd_err *err)
 		} else if (at_comment(lx)) {
 			kd_result ret = skip_comment(lx, err);
 
-			if (ret != KD_OK)
+			if (ret != KD_OK) {
 				return ret;
+			}
 		} else {
 			break;
 		}
@@ -299,12 +322,14 @@ lex_string(lexer *lx, token *tok, kd_err *err)
 {
 	const char *start = ++lx->pos;
 
-	while (lx->pos < lx->limit && *lx->pos != '"' && *lx->pos != '\n')
+	while (lx->pos < lx->limit && *lx->pos != '"' && *lx->pos != '\n') {
 		lx->pos++;
-	if (lx->pos == lx->limit || *lx->pos == '\n')
+	}
+	if (lx->pos == lx->limit || *lx->pos == '\n') {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s:%u: quoted string is not closed on its line",
 			lx->source, tok->line);
+	}
 	tok->type = TOKEN_STRING;
 	tok->text = start;
 	tok->len = (size_t)(lx->pos - start);
@@ -321,8 +346,9 @@ lex_word(lexer *lx, token *tok)
 	 * tokens: an unquoted secret may hold "//". */
 	while (lx->pos < lx->limit && !is_space(*lx->pos) &&
 	    *lx->pos != '{' && *lx->pos != '}' && *lx->pos != ';' &&
-	    *lx->pos != '"' && *lx->pos != '#')
+	    *lx->pos != '"' && *lx->pos != '#') {
 		lx->pos++;
+	}
 	tok->type = TOKEN_WORD;
 	tok->text = start;
 	tok->len = (size_t)(lx->pos - start);
@@ -334,8 +360,9 @@ lex_next(lexer *lx, token *tok, kd_err *err)
 {
 	kd_result ret = skip_space(lx, err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	tok->line = lx->line;
 	tok->text = lx->pos;
 	tok->len = 1;
@@ -368,14 +395,15 @@ lex_next(lexer *lx, token *tok, kd_err *err)
 static void
 describe_token(const token *tok, char *out, size_t outlen)
 {
-	if (tok->type == TOKEN_END)
+	if (tok->type == TOKEN_END) {
 		(void)snprintf(out, outlen, "end of text");
-	else if (tok->type == TOKEN_STRING)
+	} else if (tok->type == TOKEN_STRING) {
 		(void)snprintf(out, outlen, "the string \"%.*s%s\"",
 			KD_TEXT_SHORT(tok->text, tok->len, KEYFILE_SHOWN_MAX));
-	else
+	} else {
 		(void)snprintf(out, outlen, "\"%.*s%s\"",
 			KD_TEXT_SHORT(tok->text, tok->len, KEYFILE_SHOWN_MAX));
+	}
 }
 
 /* Fail with "SOURCE:LINE: expected WHAT, found TOK". */
@@ -396,10 +424,12 @@ expect(lexer *lx, token_type type, const char *what, kd_err *err)
 	token tok;
 	kd_result ret = lex_next(lx, &tok, err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (tok.type != type)
+	}
+	if (tok.type != type) {
 		return unexpected(lx, &tok, what, err);
+	}
 	return KD_OK;
 }
 
@@ -409,10 +439,12 @@ expect_value(lexer *lx, token *tok, const char *what, kd_err *err)
 {
 	kd_result ret = lex_next(lx, tok, err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (tok->type != TOKEN_WORD && tok->type != TOKEN_STRING)
+	}
+	if (tok->type != TOKEN_WORD && tok->type != TOKEN_STRING) {
 		return unexpected(lx, tok, what, err);
+	}
 	return KD_OK;
 }
 
@@ -426,12 +458,14 @@ expect_clause_value(lexer *lx, const key_state *state, int seen,
 {
 	kd_result ret = expect_value(lx, tok, what, err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (seen)
+	}
+	if (seen) {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s:%u: key \"%s\" has more than one %s", lx->source,
 			tok->line, state->key.name, clause);
+	}
 	return KD_OK;
 }
 
@@ -442,12 +476,14 @@ find_key(const keyfile *kf, const key_array *array, const char *name)
 	size_t i;
 
 	for (i = 0; i < kf->count; i++) {
-		if (strcmp(kf->keys[i].name, name) == 0)
+		if (strcmp(kf->keys[i].name, name) == 0) {
 			return &kf->keys[i];
+		}
 	}
 	for (i = 0; i < array->count; i++) {
-		if (strcmp(array->keys[i].name, name) == 0)
+		if (strcmp(array->keys[i].name, name) == 0) {
 			return &array->keys[i];
+		}
 	}
 	return NULL;
 }
@@ -463,22 +499,25 @@ parse_key_name(const lexer *lx, const token *tok, const keyfile *kf,
 	kd_result ret;
 
 	name = malloc(tok->len + 1);
-	if (name == NULL)
+	if (name == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "%s:%u: out of memory",
 			lx->source, tok->line);
+	}
 	memcpy(name, tok->text, tok->len);
 	name[tok->len] = '\0';
 	ret = dname_normalize(name, DNAME_OWNER, state->key.name,
 		sizeof(state->key.name), &detail);
 	free(name);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "%s:%u: key name %s", lx->source,
 			tok->line, detail.text);
+	}
 	old = find_key(kf, array, state->key.name);
-	if (old != NULL)
+	if (old != NULL) {
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%u: key \"%s\" is already defined on line %u",
 			lx->source, tok->line, state->key.name, old->line);
+	}
 	return KD_OK;
 }
 
@@ -491,19 +530,22 @@ parse_algorithm(lexer *lx, key_state *state, kd_err *err)
 
 	ret = expect_clause_value(lx, state, state->has_algorithm,
 		"algorithm", "an algorithm name", &tok, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (tok.len >= sizeof(name))
+	}
+	if (tok.len >= sizeof(name)) {
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown algorithm \"%.*s%s\"", lx->source,
 			tok.line,
 			KD_TEXT_SHORT(tok.text, tok.len, KEYFILE_SHOWN_MAX));
+	}
 	memcpy(name, tok.text, tok.len);
 	name[tok.len] = '\0';
-	if (tsig_algorithm_from_name(name, &state->key.algorithm) != KD_OK)
+	if (tsig_algorithm_from_name(name, &state->key.algorithm) != KD_OK) {
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown algorithm \"%s\"", lx->source, tok.line,
 			name);
+	}
 	state->has_algorithm = 1;
 	return expect(lx, TOKEN_SEMICOLON, "\";\" after the algorithm", err);
 }
@@ -517,26 +559,31 @@ parse_secret(lexer *lx, key_state *state, kd_err *err)
 
 	ret = expect_clause_value(lx, state, state->has_secret, "secret",
 		"a base64 secret", &tok, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (tok.len == 0)
+	}
+	if (tok.len == 0) {
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: key \"%s\" has an empty secret", lx->source,
 			tok.line, key->name);
-	if (tok.len >= sizeof(key->secret_base64))
+	}
+	if (tok.len >= sizeof(key->secret_base64)) {
 		return kd_err_set(err, KD_ERANGE,
 			"%s:%u: secret of key \"%s\" is longer than %d bytes",
 			lx->source, tok.line, key->name, KEYFILE_SECRET_MAX);
+	}
 	ret = base64_decode(tok.text, tok.len, key->secret,
 		sizeof(key->secret), &key->secret_len);
-	if (ret == KD_ERANGE)
+	if (ret == KD_ERANGE) {
 		return kd_err_set(err, KD_ERANGE,
 			"%s:%u: secret of key \"%s\" is longer than %d bytes",
 			lx->source, tok.line, key->name, KEYFILE_SECRET_MAX);
-	if (ret != KD_OK)
+	}
+	if (ret != KD_OK) {
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: secret of key \"%s\" is not valid base64",
 			lx->source, tok.line, key->name);
+	}
 	memcpy(key->secret_base64, tok.text, tok.len);
 	key->secret_base64[tok.len] = '\0';
 	state->has_secret = 1;
@@ -551,25 +598,30 @@ parse_key_body(lexer *lx, key_state *state, kd_err *err)
 		token tok;
 		kd_result ret = lex_next(lx, &tok, err);
 
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
-		if (tok.type == TOKEN_CLOSE)
+		}
+		if (tok.type == TOKEN_CLOSE) {
 			return KD_OK;
-		if (tok.type != TOKEN_WORD)
+		}
+		if (tok.type != TOKEN_WORD) {
 			return unexpected(lx, &tok,
 				"\"algorithm\", \"secret\" or \"}\"", err);
-		if (equal_nocase(tok.text, tok.len, "algorithm"))
+		}
+		if (equal_nocase(tok.text, tok.len, "algorithm")) {
 			ret = parse_algorithm(lx, state, err);
-		else if (equal_nocase(tok.text, tok.len, "secret"))
+		} else if (equal_nocase(tok.text, tok.len, "secret")) {
 			ret = parse_secret(lx, state, err);
-		else
+		} else {
 			ret = kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: key \"%s\": unknown option \"%.*s%s\"",
 				lx->source, tok.line, state->key.name,
 				KD_TEXT_SHORT(tok.text, tok.len,
 					KEYFILE_SHOWN_MAX));
-		if (ret != KD_OK)
+		}
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 }
 
@@ -581,8 +633,9 @@ array_push(key_array *array, const tsig_key *key)
 		tsig_key *grown;
 
 		grown = malloc(capacity * sizeof(*grown));
-		if (grown == NULL)
+		if (grown == NULL) {
 			return KD_ENOMEM;
+		}
 		if (array->count > 0) {
 			memcpy(grown, array->keys,
 				array->count * sizeof(*grown));
@@ -606,28 +659,35 @@ parse_key_statement(lexer *lx, unsigned line, const keyfile *kf,
 
 	state->key.line = line;
 	ret = expect_value(lx, &tok, "a key name after \"key\"", err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = parse_key_name(lx, &tok, kf, array, state, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = expect(lx, TOKEN_OPEN, "\"{\" after the key name", err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = parse_key_body(lx, state, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = expect(lx, TOKEN_SEMICOLON, "\";\" after \"}\"", err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
-	if (!state->has_algorithm)
+	}
+	if (!state->has_algorithm) {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s:%u: key \"%s\" has no algorithm", lx->source, line,
 			state->key.name);
-	if (!state->has_secret)
+	}
+	if (!state->has_secret) {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s:%u: key \"%s\" has no secret", lx->source, line,
 			state->key.name);
+	}
 	return KD_OK;
 }
 
@@ -641,9 +701,10 @@ parse_key(lexer *lx, unsigned line, const keyfile *kf, key_array *array,
 
 	memset(&state, 0, sizeof(state));
 	ret = parse_key_statement(lx, line, kf, array, &state, err);
-	if (ret == KD_OK && array_push(array, &state.key) != KD_OK)
+	if (ret == KD_OK && array_push(array, &state.key) != KD_OK) {
 		ret = kd_err_set(err, KD_ENOMEM, "%s:%u: out of memory",
 			lx->source, line);
+	}
 	wipe(&state, sizeof(state));
 	return ret;
 }
@@ -657,21 +718,26 @@ parse_statements(lexer *lx, const keyfile *kf, key_array *array,
 		token tok;
 		kd_result ret = lex_next(lx, &tok, err);
 
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
-		if (tok.type == TOKEN_END)
+		}
+		if (tok.type == TOKEN_END) {
 			return KD_OK;
-		if (tok.type != TOKEN_WORD)
+		}
+		if (tok.type != TOKEN_WORD) {
 			return unexpected(lx, &tok, "a key statement", err);
-		if (!equal_nocase(tok.text, tok.len, "key"))
+		}
+		if (!equal_nocase(tok.text, tok.len, "key")) {
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: \"%.*s%s\" statement is not allowed in a "
 				"key file (only \"key\")", lx->source, tok.line,
 				KD_TEXT_SHORT(tok.text, tok.len,
 					KEYFILE_SHOWN_MAX));
+		}
 		ret = parse_key(lx, tok.line, kf, array, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 }
 
@@ -681,12 +747,14 @@ append_array(keyfile *kf, const key_array *array)
 {
 	tsig_key *grown;
 
-	if (array->count == 0)
+	if (array->count == 0) {
 		return KD_OK;
+	}
 	/* Not realloc: the old block holds secrets and must be wiped. */
 	grown = malloc((kf->count + array->count) * sizeof(*grown));
-	if (grown == NULL)
+	if (grown == NULL) {
 		return KD_ENOMEM;
+	}
 	if (kf->count > 0) {
 		memcpy(grown, kf->keys, kf->count * sizeof(*grown));
 		wipe(kf->keys, kf->count * sizeof(*grown));
@@ -706,20 +774,24 @@ keyfile_parse_text(const char *text, size_t len, const char *source,
 	lexer lx;
 	kd_result ret;
 
-	if (source == NULL)
+	if (source == NULL) {
 		source = "(text)";
+	}
 	ret = kd_text_check_input(text, len, source, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	lx.pos = text;
 	lx.limit = text + len;
 	lx.line = 1;
 	lx.source = source;
 	ret = parse_statements(&lx, kf, &array, err);
-	if (ret == KD_OK && append_array(kf, &array) != KD_OK)
+	if (ret == KD_OK && append_array(kf, &array) != KD_OK) {
 		ret = kd_err_set(err, KD_ENOMEM, "%s: out of memory", source);
-	if (array.keys != NULL)
+	}
+	if (array.keys != NULL) {
 		wipe(array.keys, array.count * sizeof(*array.keys));
+	}
 	free(array.keys);
 	return ret;
 }
@@ -732,12 +804,14 @@ keyfile_parse_file(const char *path, keyfile *kf, kd_err *err)
 	kd_result ret;
 
 	ret = kd_file_read(path, KEYFILE_FILE_MAX, &text, &len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = keyfile_parse_text(text, len, path, kf, err);
 	/* The text holds secrets: wipe it before it goes back to malloc. */
-	if (text != NULL)
+	if (text != NULL) {
 		wipe(text, len);
+	}
 	free(text);
 	return ret;
 }
@@ -747,11 +821,13 @@ keyfile_find(const keyfile *kf, const char *name)
 {
 	size_t i;
 
-	if (kf == NULL || name == NULL)
+	if (kf == NULL || name == NULL) {
 		return NULL;
+	}
 	for (i = 0; i < kf->count; i++) {
-		if (dname_equal(kf->keys[i].name, name))
+		if (dname_equal(kf->keys[i].name, name)) {
 			return &kf->keys[i];
+		}
 	}
 	return NULL;
 }

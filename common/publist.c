@@ -48,10 +48,12 @@ is_blank(char c)
 static void
 trim_blanks(const char **start, const char **end)
 {
-	while (*start < *end && is_blank(**start))
+	while (*start < *end && is_blank(**start)) {
 		(*start)++;
-	while (*end > *start && is_blank((*end)[-1]))
+	}
+	while (*end > *start && is_blank((*end)[-1])) {
 		(*end)--;
+	}
 }
 
 /* Parse the domain field of LEN characters at TEXT into OUT. */
@@ -60,15 +62,17 @@ parse_domain(const char *text, size_t len, publist_entry *out, kd_err *err)
 {
 	char buf[DNAME_BUF_SIZE + 1];
 
-	if (len == 0)
+	if (len == 0) {
 		return kd_err_set(err, KD_ESYNTAX, "domain is empty");
+	}
 	/* Longer than any valid name: let dname_normalize name the problem. */
 	if (len >= sizeof(buf)) {
 		char *copy = malloc(len + 1);
 		kd_result ret;
 
-		if (copy == NULL)
+		if (copy == NULL) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 		memcpy(copy, text, len);
 		copy[len] = '\0';
 		ret = dname_normalize(copy, DNAME_OWNER, out->domain,
@@ -102,31 +106,35 @@ publist_parse_span(const char *text, size_t len, publist_entry *out,
 		const char *comma = memchr(pos, ',', (size_t)(limit - pos));
 		const char *field_end = comma != NULL ? comma : limit;
 
-		if (nfields == PUBLIST_FIELDS_MAX)
+		if (nfields == PUBLIST_FIELDS_MAX) {
 			return kd_err_set(err, KD_ESYNTAX,
 				"too many fields: expected "
 				"domain[,priority[,weight]]");
+		}
 		start[nfields] = pos;
 		end[nfields] = field_end;
 		trim_blanks(&start[nfields], &end[nfields]);
 		nfields++;
-		if (comma == NULL)
+		if (comma == NULL) {
 			break;
+		}
 		pos = comma + 1;
 	}
 
 	memset(&entry, 0, sizeof(entry));
 	ret = parse_domain(start[0], (size_t)(end[0] - start[0]), &entry, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	for (i = 1; i < nfields; i++) {
 		uint16_t *field = i == 1 ? &entry.priority : &entry.weight;
 		uint64_t value;
 
 		ret = kd_parse_uint(start[i], (size_t)(end[i] - start[i]), 0,
 			UINT16_MAX, names[i], &value, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		*field = (uint16_t)value;
 	}
 	*out = entry;
@@ -136,8 +144,9 @@ publist_parse_span(const char *text, size_t len, publist_entry *out,
 kd_result
 publist_parse_entry(const char *text, publist_entry *out, kd_err *err)
 {
-	if (text == NULL || out == NULL)
+	if (text == NULL || out == NULL) {
 		return kd_err_set(err, KD_EINVAL, "no entry given");
+	}
 	return publist_parse_span(text, strlen(text), out, err);
 }
 
@@ -145,8 +154,9 @@ const publist_entry *
 publist_find(const publist *list, const char *domain)
 {
 	for (size_t i = 0; i < list->count; i++) {
-		if (strcmp(list->entries[i].domain, domain) == 0)
+		if (strcmp(list->entries[i].domain, domain) == 0) {
 			return &list->entries[i];
+		}
 	}
 	return NULL;
 }
@@ -157,19 +167,22 @@ publist_add(publist *list, const publist_entry *entry, kd_err *err)
 	const publist_entry *old = publist_find(list, entry->domain);
 
 	if (old != NULL) {
-		if (old->line == 0)
+		if (old->line == 0) {
 			return kd_err_set(err, KD_EEXIST,
 				"domain %s is already listed", entry->domain);
-		if (entry->line == 0)
+		}
+		if (entry->line == 0) {
 			return kd_err_set(err, KD_EEXIST,
 				"domain %s is already listed on line %u",
 				entry->domain, old->line);
+		}
 		return kd_err_set(err, KD_EEXIST,
 			"line %u: domain %s is already listed on line %u",
 			entry->line, entry->domain, old->line);
 	}
-	if (publist_append(list, entry, 1) != KD_OK)
+	if (publist_append(list, entry, 1) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -181,8 +194,9 @@ array_push(entry_array *array, const publist_entry *entry)
 		publist_entry *grown;
 
 		grown = realloc(array->list.entries, capacity * sizeof(*grown));
-		if (grown == NULL)
+		if (grown == NULL) {
 			return KD_ENOMEM;
+		}
 		array->list.entries = grown;
 		array->capacity = capacity;
 	}
@@ -195,11 +209,13 @@ publist_append(publist *list, const publist_entry *entries, size_t count)
 {
 	publist_entry *grown;
 
-	if (count == 0)
+	if (count == 0) {
 		return KD_OK;
+	}
 	grown = realloc(list->entries, (list->count + count) * sizeof(*grown));
-	if (grown == NULL)
+	if (grown == NULL) {
 		return KD_ENOMEM;
+	}
 	memcpy(grown + list->count, entries, count * sizeof(*grown));
 	list->entries = grown;
 	list->count += count;
@@ -212,13 +228,15 @@ content_length(const char *text, const char *limit)
 {
 	const char *pos = text;
 
-	while (pos < limit && *pos != '\n' && *pos != '#' && *pos != ';')
+	while (pos < limit && *pos != '\n' && *pos != '#' && *pos != ';') {
 		pos++;
+	}
 	/* A \r right before the \n belongs to a CRLF line end. */
-	if (pos < limit && *pos == '\n' && pos > text && pos[-1] == '\r')
+	if (pos < limit && *pos == '\n' && pos > text && pos[-1] == '\r') {
 		pos--;
-	else if (pos == limit && pos > text && pos[-1] == '\r')
+	} else if (pos == limit && pos > text && pos[-1] == '\r') {
 		pos--;
+	}
 	return (size_t)(pos - text);
 }
 
@@ -228,8 +246,9 @@ is_blank_span(const char *text, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (!is_blank(text[i]))
+		if (!is_blank(text[i])) {
 			return 0;
+		}
 	}
 	return 1;
 }
@@ -244,23 +263,28 @@ parse_line(const char *text, size_t len, const char *source, unsigned lineno,
 	kd_err detail;
 	kd_result ret;
 
-	if (is_blank_span(text, len))
+	if (is_blank_span(text, len)) {
 		return KD_OK;
+	}
 	ret = publist_parse_span(text, len, &entry, &detail);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "%s:%u: %s", source, lineno,
 			detail.text);
+	}
 	entry.line = lineno;
 	old = publist_find(list, entry.domain);
-	if (old == NULL)
+	if (old == NULL) {
 		old = publist_find(&array->list, entry.domain);
-	if (old != NULL)
+	}
+	if (old != NULL) {
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%u: domain %s is already listed on line %u", source,
 			lineno, entry.domain, old->line);
-	if (array_push(array, &entry) != KD_OK)
+	}
+	if (array_push(array, &entry) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "%s:%u: out of memory",
 			source, lineno);
+	}
 	return KD_OK;
 }
 
@@ -274,11 +298,13 @@ publist_parse_text(const char *text, size_t len, const char *source,
 	unsigned lineno = 1;
 	kd_result ret = KD_OK;
 
-	if (source == NULL)
+	if (source == NULL) {
 		source = "(text)";
+	}
 	ret = kd_text_check_input(text, len, source, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 
 	while (pos < limit) {
 		const char *newline = memchr(pos, '\n', (size_t)(limit - pos));
@@ -286,14 +312,16 @@ publist_parse_text(const char *text, size_t len, const char *source,
 
 		ret = parse_line(pos, content_length(pos, limit), source,
 			lineno, list, &array, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			break;
+		}
 		pos = next;
 		lineno++;
 	}
 	if (ret == KD_OK && publist_append(list, array.list.entries,
-	    array.list.count) != KD_OK)
+	    array.list.count) != KD_OK) {
 		ret = kd_err_set(err, KD_ENOMEM, "%s: out of memory", source);
+	}
 	publist_free(&array.list);
 	return ret;
 }
@@ -306,8 +334,9 @@ publist_parse_file(const char *path, publist *list, kd_err *err)
 	kd_result ret;
 
 	ret = kd_file_read(path, PUBLIST_FILE_MAX, &text, &len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = publist_parse_text(text, len, path, list, err);
 	free(text);
 	return ret;

@@ -37,40 +37,48 @@ add_entry(win_parse *p, const char *text, size_t len, unsigned line,
 		text++;
 		len--;
 	}
-	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t')) {
 		len--;
-	if (len == 0)
+	}
+	if (len == 0) {
 		return KD_OK;
-	if (several)
+	}
+	if (several) {
 		snprintf(where, sizeof(where), "%u: entry %u", line, number);
-	else
+	} else {
 		snprintf(where, sizeof(where), "%u", line);
+	}
 	for (size_t i = 0; i < len; i++) {
 		const unsigned char c = (unsigned char)text[i];
 
 		/* the parsers below would echo such bytes raw */
-		if ((c < 0x20 && c != '\t') || c >= 0x7f)
+		if ((c < 0x20 && c != '\t') || c >= 0x7f) {
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%s: %s holds a byte that is not printable "
 				"ASCII", p->source, where, cli_quote(text, len,
 				shown, sizeof(shown)));
+		}
 	}
 	ret = publist_parse_span(text, len, &entry, &detail);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "%s:%s: %s: %s", p->source, where,
 			cli_quote(text, len, shown, sizeof(shown)), detail.text);
+	}
 	entry.line = line;
-	if (publist_find(p->list, entry.domain) != NULL)
+	if (publist_find(p->list, entry.domain) != NULL) {
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%s: domain %s is already listed", p->source, where,
 			entry.domain);
+	}
 	old = publist_find(&p->added, entry.domain);
-	if (old != NULL)
+	if (old != NULL) {
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%s: domain %s is already listed on line %u",
 			p->source, where, entry.domain, old->line);
-	if (publist_add(&p->added, &entry, &detail) != KD_OK)
+	}
+	if (publist_add(&p->added, &entry, &detail) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -101,8 +109,9 @@ add_split(win_parse *p, const char *text, size_t len, const char *sep,
 		}
 		ret = add_entry(p, text, (size_t)((next != NULL ? next : end) -
 			text), line, number++, several, err);
-		if (ret != KD_OK || next == NULL)
+		if (ret != KD_OK || next == NULL) {
 			return ret;
+		}
 		text = next + seplen;
 	}
 	return KD_OK;
@@ -116,12 +125,14 @@ utf16_to_ascii(const char *source, const unsigned char *text, size_t len,
 	char *buf;
 	size_t n = 0;
 
-	if (len % 2 != 0)
+	if (len % 2 != 0) {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s: UTF-16 text of an odd number of bytes", source);
+	}
 	buf = malloc(len / 2 + 1);
-	if (buf == NULL)
+	if (buf == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < len; i += 2) {
 		unsigned unit = text[i] | (unsigned)text[i + 1] << 8;
 
@@ -143,10 +154,12 @@ utf16_to_ascii(const char *source, const unsigned char *text, size_t len,
 static void
 trim_line(const char **start, const char **end)
 {
-	if (*end > *start && (*end)[-1] == '\r')
+	if (*end > *start && (*end)[-1] == '\r') {
 		(*end)--;
-	while (*start < *end && (**start == ' ' || **start == '\t'))
+	}
+	while (*start < *end && (**start == ' ' || **start == '\t')) {
 		(*start)++;
+	}
 }
 
 /* Case-insensitive: the line [START, END) begins with PREFIX. */
@@ -172,10 +185,12 @@ find_reg_value(const char *text, size_t len, unsigned *line)
 		const char *start = pos;
 
 		trim_line(&start, &end);
-		if (starts_with(start, end, key))
+		if (starts_with(start, end, key)) {
 			return start + strlen(key);
-		if (nl == NULL)
+		}
+		if (nl == NULL) {
 			break;
+		}
 		pos = nl + 1;
 		(*line)++;
 	}
@@ -185,12 +200,15 @@ find_reg_value(const char *text, size_t len, unsigned *line)
 static int
 hex_digit(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (c >= '0' && c <= '9') {
 		return c - '0';
-	if (c >= 'a' && c <= 'f')
+	}
+	if (c >= 'a' && c <= 'f') {
 		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
+	}
+	if (c >= 'A' && c <= 'F') {
 		return c - 'A' + 10;
+	}
 	return -1;
 }
 
@@ -209,10 +227,11 @@ parse_reg_value(win_parse *p, const char *value, const char *limit,
 	const char *s = value;
 	kd_result ret;
 
-	if (!starts_with(value, limit, "hex(7):"))
+	if (!starts_with(value, limit, "hex(7):")) {
 		return kd_err_set(err, KD_ESYNTAX,
 			"%s:%u: " PUBLIST_WIN_VALUE " is not hex(7) "
 			"(REG_MULTI_SZ)", p->source, line);
+	}
 	s += strlen("hex(7):");
 	bytes = malloc((size_t)(limit - s) / 2 + 1);
 	chars = malloc((size_t)(limit - s) / 2 + 1);
@@ -237,8 +256,9 @@ parse_reg_value(win_parse *p, const char *value, const char *limit,
 			}
 			continue;
 		}
-		if (*s == '\r' || *s == '\n')
+		if (*s == '\r' || *s == '\n') {
 			break;
+		}
 		hi = hex_digit(s[0]);
 		lo = s + 1 < limit ? hex_digit(s[1]) : -1;
 		if (hi < 0 || lo < 0) {
@@ -309,11 +329,12 @@ parse_lines(win_parse *p, const char *text, size_t len, kd_err *err)
 				"REG_MULTI_SZ", 12);
 
 			if (!starts_with(start, end, PUBLIST_WIN_VALUE) ||
-			    type == NULL)
+			    type == NULL) {
 				return kd_err_set(err, KD_ESYNTAX,
 					"%s:%u: not a " PUBLIST_WIN_VALUE
 					" REG_MULTI_SZ value line", p->source,
 					line);
+			}
 			start = type + 12;
 			ret = add_split(p, start, (size_t)(end - start), "\\0",
 				2, line, err);
@@ -321,10 +342,12 @@ parse_lines(win_parse *p, const char *text, size_t len, kd_err *err)
 			ret = add_split(p, start, (size_t)(end - start), "\\0",
 				2, line, err);
 		}
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
-		if (nl == NULL)
+		}
+		if (nl == NULL) {
 			break;
+		}
 		pos = nl + 1;
 		line++;
 	}
@@ -346,26 +369,30 @@ publist_win_parse(const char *text, size_t len, const char *source,
 	if (len >= 2 && bytes[0] == 0xff && bytes[1] == 0xfe) {
 		ret = utf16_to_ascii(p.source, bytes + 2, len - 2, &decoded,
 			&len, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		text = decoded;
 	} else if (len >= 3 && memcmp(bytes, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;
 		len -= 3;
 	}
 	value = find_reg_value(text, len, &line);
-	if (value != NULL)
+	if (value != NULL) {
 		ret = parse_reg_value(&p, value, text + len, line,
 			starts_with(text, text + len, "REGEDIT4"), err);
-	else
+	} else {
 		ret = parse_lines(&p, text, len, err);
+	}
 	free(decoded);
-	if (ret == KD_OK && p.added.count == 0)
+	if (ret == KD_OK && p.added.count == 0) {
 		ret = kd_err_set(err, KD_ENOENT, "%s: no domain in it",
 			p.source);
+	}
 	if (ret == KD_OK && publist_append(list, p.added.entries,
-	    p.added.count) != KD_OK)
+	    p.added.count) != KD_OK) {
 		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	publist_free(&p.added);
 	return ret;
 }
@@ -378,8 +405,9 @@ publist_win_parse_file(const char *path, publist *list, kd_err *err)
 	kd_result ret;
 
 	ret = kd_file_read(path, PUBLIST_WIN_FILE_MAX, &text, &len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = publist_win_parse(text, len, path, list, err);
 	free(text);
 	return ret;

@@ -50,8 +50,9 @@ srv_rng_uniform(void *ctx, uint32_t bound)
 
 	for (;;) {
 		const uint64_t value = rng_next(rng) >> 32;
-		if (value < limit)
+		if (value < limit) {
 			return (uint32_t)(value % range);
+		}
 	}
 }
 
@@ -63,18 +64,21 @@ srv_rng_uniform(void *ctx, uint32_t bound)
 static uint64_t
 draw_inclusive(srv_random_fn random, void *ctx, uint64_t bound)
 {
-	if (bound <= UINT32_MAX)
+	if (bound <= UINT32_MAX) {
 		return random(ctx, (uint32_t)bound);
+	}
 
 	uint64_t mask = bound;
-	for (unsigned shift = 1; shift < 64; shift *= 2)
+	for (unsigned shift = 1; shift < 64; shift *= 2) {
 		mask |= mask >> shift;
+	}
 	for (;;) {
 		const uint64_t high = random(ctx, UINT32_MAX);
 		const uint64_t low = random(ctx, UINT32_MAX);
 		const uint64_t value = ((high << 32) | low) & mask;
-		if (value <= bound)
+		if (value <= bound) {
 			return value;
+		}
 	}
 }
 
@@ -90,11 +94,13 @@ next_token(const char **cursor, size_t *len)
 {
 	const char *start = *cursor;
 
-	while (is_blank(*start))
+	while (is_blank(*start)) {
 		start++;
+	}
 	const char *end = start;
-	while (*end != '\0' && !is_blank(*end))
+	while (*end != '\0' && !is_blank(*end)) {
 		end++;
+	}
 	*len = (size_t)(end - start);
 	*cursor = end;
 	return start;
@@ -113,8 +119,9 @@ parse_field(const char *token, size_t len,
 				"SRV %s \"%.*s%s\" is not a number", field,
 				KD_TEXT_SHORT(token, len, SRV_SHOWN_MAX));
 		}
-		if (number <= SRV_FIELD_MAX)
+		if (number <= SRV_FIELD_MAX) {
 			number = number * 10 + (uint32_t)(token[i] - '0');
+		}
 	}
 	if (number > SRV_FIELD_MAX) {
 		return kd_err_set(err, KD_ERANGE,
@@ -152,8 +159,9 @@ parse_target(const char *token, size_t len, char target[DNAME_BUF_SIZE],
 	kd_err detail;
 	const kd_result ret = dname_normalize(name, DNAME_HOST, target,
 		DNAME_BUF_SIZE, &detail);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "SRV target %s", detail.text);
+	}
 	return KD_OK;
 }
 
@@ -181,8 +189,9 @@ srv_parse_rdata(const char *text, srv_record *rec, kd_err *err)
 			parse_field(token, len, field_names[field],
 				&numbers[field], err) :
 			parse_target(token, len, target, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 
 	size_t extra_len;
@@ -215,14 +224,16 @@ srv_format_rdata(const srv_record *rec, char *out, size_t outlen)
 	const size_t target_len = strlen(target);
 	const bool has_dot = target_len > 0 && target[target_len - 1] == '.';
 
-	if (target_len == 0)
+	if (target_len == 0) {
 		target = ".";
+	}
 	const int written = snprintf(out, outlen, "%u %u %u %s%s",
 		(unsigned)rec->priority, (unsigned)rec->weight,
 		(unsigned)rec->port, target,
 		(has_dot || target_len == 0) ? "" : ".");
-	if (written < 0 || (size_t)written >= outlen)
+	if (written < 0 || (size_t)written >= outlen) {
 		return KD_EFULL;
+	}
 	return KD_OK;
 }
 
@@ -233,8 +244,9 @@ srv_format_rdata(const srv_record *rec, char *out, size_t outlen)
 static void
 move_record(srv_record *recs, size_t from, size_t to)
 {
-	if (from == to)
+	if (from == to) {
 		return;
+	}
 	srv_record moved = recs[from];
 	memmove(&recs[to + 1], &recs[to], (from - to) * sizeof(*recs));
 	recs[to] = moved;
@@ -246,8 +258,9 @@ srv_sort_by_priority(srv_record *recs, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
 		size_t to = i;
-		while (to > 0 && recs[to - 1].priority > recs[i].priority)
+		while (to > 0 && recs[to - 1].priority > recs[i].priority) {
 			to--;
+		}
 		move_record(recs, i, to);
 	}
 }
@@ -289,15 +302,17 @@ select_weighted(const srv_record *recs, size_t first,
 	size_t n, srv_random_fn random, void *ctx)
 {
 	uint64_t sum = 0;
-	for (size_t i = first; i < n; i++)
+	for (size_t i = first; i < n; i++) {
 		sum += recs[i].weight;
+	}
 
 	const uint64_t target = draw_inclusive(random, ctx, sum);
 	uint64_t running = 0;
 	for (size_t i = first; i < n; i++) {
 		running += recs[i].weight;
-		if (running >= target)
+		if (running >= target) {
 			return i;
+		}
 	}
 	return n - 1;
 }
@@ -326,8 +341,9 @@ srv_order_rfc2782(srv_record *recs, size_t n, srv_random_fn random,
 	size_t start = 0;
 	while (start < n) {
 		size_t end = start + 1;
-		while (end < n && recs[end].priority == recs[start].priority)
+		while (end < n && recs[end].priority == recs[start].priority) {
 			end++;
+		}
 		order_group(recs + start, end - start, random, ctx);
 		start = end;
 	}
@@ -338,8 +354,9 @@ static bool
 all_targets_root(const srv_record *recs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(recs[i].target, ".") != 0)
+		if (strcmp(recs[i].target, ".") != 0) {
 			return false;
+		}
 	}
 	return true;
 }
@@ -358,13 +375,15 @@ all_targets_root(const srv_record *recs, size_t n)
 void
 srv_first_contact_shares(const srv_record *recs, size_t n, double *shares)
 {
-	if (n == 0)
+	if (n == 0) {
 		return;
+	}
 
 	uint16_t lowest = recs[0].priority;
 	for (size_t i = 1; i < n; i++) {
-		if (recs[i].priority < lowest)
+		if (recs[i].priority < lowest) {
 			lowest = recs[i].priority;
+		}
 	}
 
 	uint64_t total = 0;
@@ -381,8 +400,9 @@ srv_first_contact_shares(const srv_record *recs, size_t n, double *shares)
 	const bool unavailable = all_targets_root(recs, n);
 	for (size_t i = 0; i < n; i++) {
 		shares[i] = 0.0;
-		if (unavailable || recs[i].priority != lowest)
+		if (unavailable || recs[i].priority != lowest) {
 			continue;
+		}
 		double first = 0.0;
 		if (zeros == 0) {
 			first = 1.0 / (double)members;

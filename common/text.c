@@ -32,8 +32,9 @@ line_of(const char *text, size_t pos)
 	unsigned line = 1;
 
 	for (size_t i = 0; i < pos; i++) {
-		if (text[i] == '\n')
+		if (text[i] == '\n') {
 			line++;
+		}
 	}
 	return line;
 }
@@ -44,12 +45,14 @@ kd_text_check_input(const char *text, size_t len, const char *source,
 {
 	const char *nul;
 
-	if (text == NULL && len > 0)
+	if (text == NULL && len > 0) {
 		return kd_err_set(err, KD_EINVAL, "%s: no text given", source);
+	}
 	nul = len > 0 ? memchr(text, '\0', len) : NULL;
-	if (nul != NULL)
+	if (nul != NULL) {
 		return kd_err_set(err, KD_ESYNTAX, "%s:%u: NUL byte in the text",
 			source, line_of(text, (size_t)(nul - text)));
+	}
 	return KD_OK;
 }
 
@@ -66,27 +69,32 @@ kd_parse_uint(const char *text, size_t len, uint64_t min, uint64_t max,
 	uint64_t value = 0;
 	bool too_big = false;
 
-	if (len == KD_TEXT_NUL)
+	if (len == KD_TEXT_NUL) {
 		len = strlen(text);
-	if (len == 0)
+	}
+	if (len == 0) {
 		return kd_err_set(err, KD_ESYNTAX, "%s is empty", what);
+	}
 	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
+		if (text[i] < '0' || text[i] > '9') {
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s \"%.*s%s\" is not a decimal number", what,
 				KD_TEXT_SHORT(text, len, KD_TEXT_SHOWN_NUMBER));
+		}
 		const uint64_t digit = (uint64_t)(text[i] - '0');
 		/* Stop adding once past MAX: only "too big" matters then. */
-		if (too_big || digit > max || value > (max - digit) / 10)
+		if (too_big || digit > max || value > (max - digit) / 10) {
 			too_big = true;
-		else
+		} else {
 			value = value * 10 + digit;
+		}
 	}
-	if (too_big || value < min)
+	if (too_big || value < min) {
 		return kd_err_set(err, KD_ERANGE,
 			"%s %.*s%s is out of range %llu-%llu", what,
 			KD_TEXT_SHORT(text, len, KD_TEXT_SHOWN_NUMBER),
 			(unsigned long long)min, (unsigned long long)max);
+	}
 	*out = value;
 	return KD_OK;
 }

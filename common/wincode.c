@@ -154,8 +154,9 @@ wincode_lookup(uint32_t code)
 	size_t i;
 
 	for (i = 0; i < WINCODE_COUNT; i++) {
-		if (wincode_entries[i].code == code)
+		if (wincode_entries[i].code == code) {
 			return &wincode_entries[i];
+		}
 	}
 	return NULL;
 }
@@ -163,8 +164,9 @@ wincode_lookup(uint32_t code)
 const wincode *
 wincode_table(size_t *count)
 {
-	if (count != NULL)
+	if (count != NULL) {
 		*count = WINCODE_COUNT;
+	}
 	return wincode_entries;
 }
 
@@ -188,7 +190,8 @@ wincode_for_update_rcode(unsigned rcode)
 void
 wincode_format(uint32_t code, char *out, size_t outlen)
 {
-	if (out == NULL || outlen == 0)
+	if (out == NULL || outlen == 0) {
 		return;
+	}
 	(void)snprintf(out, outlen, "0x%08X", (unsigned)code);
 }

@@ -20,19 +20,23 @@ hold_live(const auth_hold *h, int64_t now_ms)
 static auth_hold *
 hold_find(auth_holds *holds, const char *zone)
 {
-	for (size_t i = 0; i < AUTH_HOLD_SLOTS; i++)
+	for (size_t i = 0; i < AUTH_HOLD_SLOTS; i++) {
 		if (holds->slot[i].used &&
-		    strcmp(holds->slot[i].zone, zone) == 0)
+		    strcmp(holds->slot[i].zone, zone) == 0) {
 			return &holds->slot[i];
+		}
+	}
 	return NULL;
 }
 
 static auth_hold *
 hold_free_slot(auth_holds *holds, int64_t now_ms)
 {
-	for (size_t i = 0; i < AUTH_HOLD_SLOTS; i++)
-		if (!hold_live(&holds->slot[i], now_ms))
+	for (size_t i = 0; i < AUTH_HOLD_SLOTS; i++) {
+		if (!hold_live(&holds->slot[i], now_ms)) {
 			return &holds->slot[i];
+		}
+	}
 	return NULL;
 }
 
@@ -67,18 +71,20 @@ hold_enter(auth_holds *holds, auth_prescan *p,
 
 	if (h != NULL && hold_live(h, now_ms) &&
 	    strcmp(h->signer, p->signer) != 0) {
-		if (h->open > 0)
+		if (h->open > 0) {
 			snprintf(why, whylen, "zone held by %s while its "
 				"transaction runs (retry)", h->signer);
-		else
+		} else {
 			snprintf(why, whylen, "zone held by %s for %" PRId64
 				" ms more (retry)", h->signer, AUTH_HOLD_MS -
 				(now_ms - h->last_activity_ms));
+		}
 		return AUTH_BUSY;
 	}
 	if (h == NULL || strcmp(h->signer, p->signer) != 0) {
-		if (h == NULL)
+		if (h == NULL) {
 			h = hold_free_slot(holds, now_ms);
+		}
 		if (h == NULL) {
 			snprintf(why, whylen, "%d zones are held by updates in "
 				"progress (retry)", AUTH_HOLD_SLOTS);
@@ -110,8 +116,9 @@ auth_hold_check(auth_holds *holds, auth_prescan *p, const void *owner,
 	why[0] = '\0';
 	if (tag == 1) {
 		/* An opening tag starts an UPDATE, whatever came before. */
-		if (same)
+		if (same) {
 			auth_hold_fail(holds, p);
+		}
 		prescan_start(p, owner, zone, signer, true);
 		same = true;
 	} else if (tag == 2 && !(same && p->tagged)) {
@@ -123,11 +130,13 @@ auth_hold_check(auth_holds *holds, auth_prescan *p, const void *owner,
 		/* Its transaction took the count: a new UPDATE of the signer. */
 		const auth_hold *h = hold_find(holds, zone);
 		if (h == NULL || h->pending == 0 ||
-		    strcmp(h->signer, signer) != 0)
+		    strcmp(h->signer, signer) != 0) {
 			same = false;
+		}
 	}
-	if (!same)
+	if (!same) {
 		prescan_start(p, owner, zone, signer, false);
+	}
 	if (++p->records > max_records) {
 		snprintf(why, whylen, "the update has more than %u records "
 			"(limit max-update-records)", max_records);
@@ -137,8 +146,9 @@ auth_hold_check(auth_holds *holds, auth_prescan *p, const void *owner,
 		p->active = false; /* the UPDATE ends here */
 		return AUTH_ALLOWED;
 	}
-	if (p->tagged)
+	if (p->tagged) {
 		return AUTH_ALLOWED;
+	}
 	if (p->held) {
 		auth_hold *h = hold_find(holds, zone);
 		h->last_check_ms = now_ms;
@@ -155,8 +165,9 @@ auth_hold_fail(auth_holds *holds, auth_prescan *p)
 	if (p->active && p->held) {
 		auth_hold *h = hold_find(holds, p->zone);
 		if (h != NULL && h->pending > 0 &&
-		    strcmp(h->signer, p->signer) == 0)
+		    strcmp(h->signer, p->signer) == 0) {
 			h->pending--;
+		}
 	}
 	p->active = false;
 }
@@ -197,8 +208,9 @@ auth_hold_activity(auth_holds *holds, const char *zone, int64_t now_ms)
 {
 	auth_hold *h = hold_find(holds, zone);
 
-	if (h != NULL && hold_live(h, now_ms))
+	if (h != NULL && hold_live(h, now_ms)) {
 		h->last_activity_ms = now_ms;
+	}
 }
 
 void

@@ -34,19 +34,22 @@
 void
 notify_enqueue(kd_instance *inst, const char *zone)
 {
-	if (!inst->args.notify)
+	if (!inst->args.notify) {
 		return;
+	}
 	pthread_mutex_lock(&inst->maint_lock);
 	bool queued = false;
-	for (size_t i = 0; i < inst->notify_count && !queued; i++)
+	for (size_t i = 0; i < inst->notify_count && !queued; i++) {
 		queued = strcmp(inst->notify_queue[i], zone) == 0;
-	if (!queued && inst->notify_count < KD_NOTIFY_QUEUE)
+	}
+	if (!queued && inst->notify_count < KD_NOTIFY_QUEUE) {
 		snprintf(inst->notify_queue[inst->notify_count++],
 			DNAME_BUF_SIZE, "%s", zone);
-	else if (!queued)
+	} else if (!queued) {
 		KD_LOG(inst, ISC_LOG_WARNING, "zone %s: no NOTIFY, %d zones "
 			"are already waiting (secondaries refresh by their SOA "
 			"timers)", zone, KD_NOTIFY_QUEUE);
+	}
 	pthread_cond_signal(&inst->maint_cond);
 	pthread_mutex_unlock(&inst->maint_lock);
 }
@@ -58,8 +61,9 @@ report_aged_host(void *ctx, const registry_host *host, registry_state state)
 {
 	const kd_instance *inst = ctx;
 	char rdata[ZONE_SRV_RDATA_MAX];
-	if (srv_format_rdata(&host->srv, rdata, sizeof(rdata)) != KD_OK)
+	if (srv_format_rdata(&host->srv, rdata, sizeof(rdata)) != KD_OK) {
 		rdata[0] = '\0';
+	}
 	KD_LOG(inst, ISC_LOG_INFO,
 		"zone %s: registration SRV %s (signer %s) is %s",
 		host->zone, rdata, host->signer[0] ? host->signer : "-",
@@ -95,9 +99,10 @@ age_registrations(kd_instance *inst)
 			report_aged_host, report_aged_address, inst, &changed,
 			&err);
 	writer_release(inst);
-	if (res != KD_OK)
+	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",
 			err.text);
+	}
 }
 
 static void
@@ -106,22 +111,25 @@ send_notifies(kd_instance *inst, char (*zones)[DNAME_BUF_SIZE], size_t count)
 	snapshot *snap = snapshot_acquire(inst);
 	for (size_t i = 0; i < count; i++) {
 		const snapshot_zone *sz = snapshot_find(snap, zones[i]);
-		if (sz == NULL || sz->notify_count == 0)
+		if (sz == NULL || sz->notify_count == 0) {
 			continue;
+		}
 		const char *endpoints[sz->notify_count];
-		for (size_t e = 0; e < sz->notify_count; e++)
+		for (size_t e = 0; e < sz->notify_count; e++) {
 			endpoints[e] = sz->notify[e];
+		}
 		size_t acked = 0;
 		kd_err err;
 		kd_result res = notify_send(zones[i], sz->serial, endpoints,
 			sz->notify_count, KD_NOTIFY_TIMEOUT_MS, &acked, &err);
-		if (res == KD_OK)
+		if (res == KD_OK) {
 			KD_LOG(inst, 1, "zone %s: NOTIFY serial %u sent to %zu "
 				"secondaries", zones[i], sz->serial, acked);
-		else
+		} else {
 			KD_LOG(inst, ISC_LOG_WARNING, "zone %s: %s (%zu of %zu "
 				"acknowledged)", zones[i], err.text, acked,
 				sz->notify_count);
+		}
 	}
 	snapshot_unref(snap);
 }
@@ -133,8 +141,9 @@ age_interval(kd_instance *inst)
 	snapshot *snap = snapshot_acquire(inst);
 	int64_t interval = snap->settings.stale_after / KD_AGE_DIVISOR;
 	snapshot_unref(snap);
-	if (interval < 1)
+	if (interval < 1) {
 		interval = 1;
+	}
 	return interval > KD_AGE_INTERVAL_MAX_S ? KD_AGE_INTERVAL_MAX_S :
 		interval;
 }
@@ -161,9 +170,10 @@ maintenance_main(void *arg)
 		char (*queue)[DNAME_BUF_SIZE] = NULL;
 		if (count > 0) {
 			queue = malloc(count * sizeof(*queue));
-			if (queue != NULL)
+			if (queue != NULL) {
 				memcpy(queue, inst->notify_queue,
 					count * sizeof(*queue));
+			}
 			inst->notify_count = 0;
 		}
 		pthread_mutex_unlock(&inst->maint_lock);
@@ -182,10 +192,11 @@ maintenance_main(void *arg)
 			res = refresh_snapshot(inst, false, &err);
 			pthread_mutex_unlock(&inst->build_lock);
 		}
-		if (res != KD_OK)
+		if (res != KD_OK) {
 			KD_LOG(inst, ISC_LOG_ERROR,
 				"reading registry %s failed: %s (still serving the "
 				"last good data)", inst->args.registry_path, err.text);
+		}
 
 		if (current && kd_now_ms() - inst->last_age_ms >=
 		    age_interval(inst) * 1000) {

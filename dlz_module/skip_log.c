@@ -41,11 +41,12 @@ first_time(kd_instance *inst, uint64_t hash, bool *full)
 	bool first = true;
 	*full = false;
 	pthread_mutex_lock(&inst->skip_lock);
-	for (size_t i = 0; i < inst->skip_count && first; i++)
+	for (size_t i = 0; i < inst->skip_count && first; i++) {
 		first = inst->skip_seen[i] != hash;
-	if (first && inst->skip_count < SKIP_LOG_MAX)
+	}
+	if (first && inst->skip_count < SKIP_LOG_MAX) {
 		inst->skip_seen[inst->skip_count++] = hash;
-	else if (first) {
+	} else if (first) {
 		first = !inst->skip_full;
 		*full = first;
 		inst->skip_full = true;
@@ -60,8 +61,9 @@ skip_log_row(void *ctx, const registry_skipped_row *row)
 	kd_instance *inst = ctx;
 	const char *parts[] = { row->table, row->key, row->reason };
 	bool full = false;
-	if (!first_time(inst, hash_parts(parts, 3), &full))
+	if (!first_time(inst, hash_parts(parts, 3), &full)) {
 		return;
+	}
 	if (full) {
 		KD_LOG(inst, ISC_LOG_WARNING, "more than %d registry rows "
 			"skipped: no more are logged (kmsdns-registry verify "
@@ -81,7 +83,8 @@ skip_log_zone(kd_instance *inst, const char *zone, const char *reason)
 {
 	const char *parts[] = { "zone", zone, reason };
 	bool full = false;
-	if (first_time(inst, hash_parts(parts, 3), &full) && !full)
+	if (first_time(inst, hash_parts(parts, 3), &full) && !full) {
 		KD_LOG(inst, ISC_LOG_ERROR, "zone %s: not served: %s", zone,
 			reason);
+	}
 }

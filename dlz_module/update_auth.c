@@ -119,24 +119,28 @@ dlz_ssumatch(const char *signer, const char *name, const char *tcpaddr,
 			allowed = grants_decide(snap->grants, snap->grant_count,
 				zone, plain, name, type, &decision);
 		}
-		if (!allowed)
+		if (!allowed) {
 			KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by "
 				"%s from %s refused: %s", zone, name, type, who,
 				tcpaddr, decision.reason);
+		}
 	}
 	snapshot_unref(snap);
 	char why[GRANTS_REASON_MAX];
 	pthread_mutex_lock(&inst->auth_lock);
 	auth_verdict verdict = AUTH_ALLOWED;
-	if (allowed)
+	if (allowed) {
 		verdict = auth_hold_check(&inst->holds, &kd_prescan, inst, zone,
 			plain, &decision, tag, limit, kd_now_ms(), why,
 			sizeof(why));
-	if (!allowed || verdict != AUTH_ALLOWED)
+	}
+	if (!allowed || verdict != AUTH_ALLOWED) {
 		auth_hold_fail(&inst->holds, &kd_prescan);
+	}
 	pthread_mutex_unlock(&inst->auth_lock);
-	if (!allowed)
+	if (!allowed) {
 		return false;
+	}
 	if (verdict != AUTH_ALLOWED) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update of %s %s by %s "
 			"from %s refused: %s", zone, name, type, who, tcpaddr,
@@ -158,18 +162,21 @@ auth_take_tag(kd_instance *inst, kd_version *ver, const char *owner,
 	bool closing = false;
 	kd_result res = txn_tag_parse(owner, ver->zone, identity,
 		sizeof(identity), &closing, err);
-	if (res != KD_OK)
+	if (res != KD_OK) {
 		return kd_err_set(err, KD_EPERM, "%s", err->text);
-	if (closing)
+	}
+	if (closing) {
 		return kd_err_set(err, KD_EPERM, "the update opens with a "
 			"closing transaction tag");
+	}
 	snapshot *snap = snapshot_acquire(inst);
 	grants_decision decision;
 	const bool allowed = tag_decide(snap, ver->zone, identity, &decision);
 	snapshot_unref(snap);
-	if (!allowed)
+	if (!allowed) {
 		return kd_err_set(err, KD_EPERM, "tag of %.200s: %s", identity,
 			decision.reason);
+	}
 	snprintf(ver->signer, sizeof(ver->signer), "%s", identity);
 	ver->decision = decision;
 	ver->authorised = true;
@@ -200,8 +207,9 @@ auth_zone_activity(kd_instance *inst, const kd_version *ver)
 void
 auth_release(kd_instance *inst, const kd_version *ver)
 {
-	if (!ver->plain_taken)
+	if (!ver->plain_taken) {
 		return;
+	}
 	pthread_mutex_lock(&inst->auth_lock);
 	auth_hold_release(&inst->holds, ver->zone, ver->signer, kd_now_ms());
 	pthread_mutex_unlock(&inst->auth_lock);

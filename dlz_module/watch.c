@@ -27,10 +27,11 @@ user_name(char *out, size_t outlen)
 	struct passwd pw, *found = NULL;
 	char buf[1024];
 	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) == 0 &&
-	    found != NULL)
+	    found != NULL) {
 		snprintf(out, outlen, "%s", found->pw_name);
-	else
+	} else {
 		snprintf(out, outlen, "%ld", (long)geteuid());
+	}
 }
 
 /*
@@ -45,15 +46,16 @@ check_writable(kd_instance *inst, kd_err *err)
 	if (writable != inst->watch_writable || !inst->watch_access_known) {
 		char user[64];
 		user_name(user, sizeof(user));
-		if (!writable)
+		if (!writable) {
 			KD_LOG(inst, ISC_LOG_WARNING, "%s; dynamic updates are "
 				"refused until it is (fix: chown %s the file, its "
 				"-wal and -shm and its directory; no reconfig "
 				"needed)", err->text, user);
-		else if (inst->watch_access_known)
+		} else if (inst->watch_access_known) {
 			KD_LOG(inst, ISC_LOG_NOTICE, "registry %s is writable "
 				"again: dynamic updates accepted",
 				inst->args.registry_path);
+		}
 	}
 	inst->watch_writable = writable;
 	inst->watch_access_known = true;
@@ -73,13 +75,14 @@ close_connections(kd_instance *inst)
 	inst->reader = NULL;
 	kd_err err;
 	if (inst->writer != NULL && registry_checkpoint(inst->writer, &err) !=
-	    KD_OK)
+	    KD_OK) {
 		KD_LOG(inst, ISC_LOG_WARNING, "the write-ahead log of the old "
 			"registry file could not be emptied: %s (if %s-wal "
 			"exists once named closed it, stop every writer and "
 			"remove %s-wal and %s-shm)", err.text,
 			inst->args.registry_path, inst->args.registry_path,
 			inst->args.registry_path);
+	}
 	registry_close(inst->reader);
 	registry_close(inst->writer);
 	inst->reader = NULL;
@@ -94,8 +97,9 @@ watch_open(kd_instance *inst, kd_err *err)
 
 	/* The old connections first: their -wal must not meet a new file. */
 	close_connections(inst);
-	if (stat(path, &before) != 0)
+	if (stat(path, &before) != 0) {
 		before.st_ino = 0;
+	}
 	/*
 	 * The writer first: it upgrades an older schema, which the reader
 	 * then reads as it is now. Without a writer the zones are still
@@ -106,21 +110,24 @@ watch_open(kd_instance *inst, kd_err *err)
 	const kd_result writer_res = registry_open(path, false, &inst->writer,
 		&writer_err);
 	kd_result res = registry_open(path, true, &inst->reader, err);
-	if (res == KD_OK && writer_res != KD_OK)
+	if (res == KD_OK && writer_res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_WARNING, "%s: dynamic updates are refused "
 			"until it can be opened for writing", writer_err.text);
+	}
 	if (res == KD_OK && (stat(path, &after) != 0 ||
-	    after.st_dev != before.st_dev || after.st_ino != before.st_ino))
+	    after.st_dev != before.st_dev || after.st_ino != before.st_ino)) {
 		res = kd_err_set(err, KD_ESTORE, "registry %s was replaced "
 			"while it was opened", path);
+	}
 	if (res != KD_OK) {
 		close_connections(inst);
 		return res;
 	}
 	/* Rows the module cannot serve are skipped and logged. */
 	registry_set_skip_handler(inst->reader, skip_log_row, inst);
-	if (inst->writer != NULL)
+	if (inst->writer != NULL) {
 		registry_set_skip_handler(inst->writer, skip_log_row, inst);
+	}
 	inst->file_dev = after.st_dev;
 	inst->file_ino = after.st_ino;
 	kd_err access;
@@ -147,8 +154,9 @@ static kd_result
 reopen_locked(kd_instance *inst, kd_err *err)
 {
 	kd_result res = watch_open(inst, err);
-	if (res == KD_OK)
+	if (res == KD_OK) {
 		res = refresh_snapshot(inst, true, err);
+	}
 	return res;
 }
 
@@ -168,11 +176,12 @@ watch_poll(kd_instance *inst)
 	}
 	if (error == ENOENT) {
 		writer_release(inst);
-		if (inst->watch_state != WATCH_GONE)
+		if (inst->watch_state != WATCH_GONE) {
 			KD_LOG(inst, ISC_LOG_WARNING, "registry %s was deleted: "
 				"still serving the last data read; dynamic "
 				"updates are refused until a registry is back "
 				"at the path", path);
+		}
 		inst->watch_state = WATCH_GONE;
 		return false;
 	}
@@ -204,10 +213,11 @@ watch_poll(kd_instance *inst)
 	}
 	/* Log a failure once, not at every poll. */
 	if (inst->watch_state != WATCH_BROKEN ||
-	    strcmp(inst->watch_error, err.text) != 0)
+	    strcmp(inst->watch_error, err.text) != 0) {
 		KD_LOG(inst, ISC_LOG_ERROR, "registry %s changed and cannot be "
 			"opened: %s (still serving the last good data; retried "
 			"at every poll)", path, err.text);
+	}
 	snprintf(inst->watch_error, sizeof(inst->watch_error), "%s", err.text);
 	inst->watch_state = WATCH_BROKEN;
 	return false;
@@ -219,25 +229,30 @@ watch_writer_ready(kd_instance *inst, kd_err *err)
 	const char *path = inst->args.registry_path;
 	int error = 0;
 	const bool current = file_is_current(inst, &error);
-	if (error != 0)
+	if (error != 0) {
 		return kd_err_set(err, KD_ESTORE, "registry %s: %s", path,
 			strerror(error));
-	if (!check_writable(inst, err))
+	}
+	if (!check_writable(inst, err)) {
 		return KD_EPERM;
-	if (current && inst->writer != NULL && registry_writable(inst->writer))
+	}
+	if (current && inst->writer != NULL && registry_writable(inst->writer)) {
 		return KD_OK;
+	}
 	/* Replaced since the last poll, or writable since the last open. */
 	pthread_mutex_lock(&inst->build_lock);
 	kd_result res = reopen_locked(inst, err);
 	pthread_mutex_unlock(&inst->build_lock);
 	if (res == KD_OK && (inst->writer == NULL ||
-	    !registry_writable(inst->writer)))
+	    !registry_writable(inst->writer))) {
 		res = kd_err_set(err, KD_EPERM, "registry %s: SQLite opened it "
 			"read-only", path);
-	if (res == KD_OK)
+	}
+	if (res == KD_OK) {
 		KD_LOG(inst, ISC_LOG_NOTICE, "registry %s reopened for an update "
 			"(%s)", path, current ? "it is writable now" :
 			"it was replaced");
+	}
 	return res;
 }
 
@@ -245,8 +260,9 @@ kd_result
 watch_before_commit(kd_instance *inst, kd_err *err)
 {
 	int error = 0;
-	if (file_is_current(inst, &error))
+	if (file_is_current(inst, &error)) {
 		return KD_OK;
+	}
 	return kd_err_set(err, KD_ESTORE, "registry %s %s during the update: "
 		"not committed into the old file", inst->args.registry_path,
 		error == ENOENT ? "was deleted" : "was replaced");

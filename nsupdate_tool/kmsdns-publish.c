@@ -143,8 +143,9 @@ static const char *
 option_name(int id)
 {
 	for (const struct option *o = options; o->name != NULL; o++) {
-		if (o->val == id)
+		if (o->val == id) {
 			return o->name;
+		}
 	}
 	return "?";
 }
@@ -156,13 +157,15 @@ option_error(char **argv, int opt)
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	char shown[CLI_QUOTE_MAX];
 
-	if (opt == ':')
+	if (opt == ':') {
 		return cli_usage_error(stderr, PROGRAM,
 			"option %s needs an argument",
 			cli_quote_str(arg, shown, sizeof(shown)));
-	if (optopt != 0 && optopt != '?')
+	}
+	if (optopt != 0 && optopt != '?') {
 		return cli_usage_error(stderr, PROGRAM, "unknown option %s",
 			cli_short_option(optopt, shown, sizeof(shown)));
+	}
 	return cli_usage_error(stderr, PROGRAM, "unknown option %s",
 		cli_quote_str(arg, shown, sizeof(shown)));
 }
@@ -174,8 +177,9 @@ read_clock_offset(pub_config *cfg)
 	const char *text = getenv("KMSDNS_PUBLISH_CLOCK_OFFSET");
 	char *end;
 
-	if (text == NULL || text[0] == '\0')
+	if (text == NULL || text[0] == '\0') {
 		return 0;
+	}
 	errno = 0;
 	cfg->clock_offset = strtol(text, &end, 10);
 	if (*end != '\0' || errno != 0) {
@@ -275,19 +279,23 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	if (config_path != NULL &&
-	    pub_config_parse_file(&cfg, config_path, &err) != KD_OK)
+	    pub_config_parse_file(&cfg, config_path, &err) != KD_OK) {
 		goto config_error;
+	}
 	for (size_t i = 0; i < nflags; i++) {
 		if (pub_config_set(&cfg, flags[i].key, flags[i].value, NULL, 0,
-		    &err) != KD_OK)
+		    &err) != KD_OK) {
 			goto config_error;
+		}
 	}
 	if (pub_config_finish(&cfg, &err) != KD_OK ||
 	    pub_config_default_host(&cfg, &err) != KD_OK ||
-	    pub_config_default_domain(&cfg, &err) != KD_OK)
+	    pub_config_default_domain(&cfg, &err) != KD_OK) {
 		goto config_error;
-	if (!cfg.dry_run && pub_session_open(&cfg, &session, &err) != KD_OK)
+	}
+	if (!cfg.dry_run && pub_session_open(&cfg, &session, &err) != KD_OK) {
 		goto config_error;
+	}
 
 	results = calloc(pub_run_result_count(&cfg), sizeof(*results));
 	if (results == NULL) {
@@ -300,19 +308,21 @@ main(int argc, char **argv)
 		cli_error_line(stderr, PROGRAM, err.text);
 		status = 1;
 	} else {
-		if (cfg.json)
+		if (cfg.json) {
 			pub_report_json(stdout, &cfg, results,
 				pub_run_result_count(&cfg), session != NULL ?
 				pub_session_negotiations(session) : 0);
-		else
+		} else {
 			pub_report_text(stdout, &cfg, results,
 				pub_run_result_count(&cfg));
+		}
 		status = pub_report_exit_status(results,
 			pub_run_result_count(&cfg));
 	}
 	/* a failed TKEY delete leaves a key that expires within the hour */
-	if (pub_session_close(session, cfg.timeout_ms, &err) != KD_OK)
+	if (pub_session_close(session, cfg.timeout_ms, &err) != KD_OK) {
 		cli_error_line(stderr, PROGRAM ": warning", err.text);
+	}
 	pub_results_free(results, pub_run_result_count(&cfg));
 	free(results);
 	pub_config_free(&cfg);

@@ -26,8 +26,9 @@ set_has(const pub_addr_set *set, int family, const char *text)
 {
 	for (size_t i = 0; i < set->count; i++) {
 		if (set->addrs[i].family == family &&
-		    strcmp(set->addrs[i].text, text) == 0)
+		    strcmp(set->addrs[i].text, text) == 0) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -39,13 +40,16 @@ set_append(pub_addr_set *set, int family, const void *bytes, uint32_t ttl,
 {
 	char text[INET6_ADDRSTRLEN];
 
-	if (inet_ntop(family, bytes, text, sizeof(text)) == NULL)
+	if (inet_ntop(family, bytes, text, sizeof(text)) == NULL) {
 		return kd_err_set(err, KD_EINVAL, "unprintable address");
-	if (set_has(set, family, text))
+	}
+	if (set_has(set, family, text)) {
 		return KD_OK;
-	if (set->count == PUB_ADDR_MAX)
+	}
+	if (set->count == PUB_ADDR_MAX) {
 		return kd_err_set(err, KD_EFULL,
 			"more than %d addresses", PUB_ADDR_MAX);
+	}
 	set->addrs[set->count].family = family;
 	set->addrs[set->count].ttl = ttl;
 	memcpy(set->addrs[set->count].text, text, sizeof(text));
@@ -58,10 +62,12 @@ pub_addr_add(pub_addr_set *set, const char *text, kd_err *err)
 {
 	unsigned char bytes[16];
 
-	if (inet_pton(AF_INET, text, bytes) == 1)
+	if (inet_pton(AF_INET, text, bytes) == 1) {
 		return set_append(set, AF_INET, bytes, 0, err);
-	if (inet_pton(AF_INET6, text, bytes) == 1)
+	}
+	if (inet_pton(AF_INET6, text, bytes) == 1) {
 		return set_append(set, AF_INET6, bytes, 0, err);
+	}
 	return kd_err_set(err, KD_EINVAL, "\"%s\" is not an IP address",
 		text);
 }
@@ -94,25 +100,29 @@ pub_addr_local(pub_addr_set *set, kd_err *err)
 	struct ifaddrs *list, *ifa;
 	kd_result ret = KD_OK;
 
-	if (getifaddrs(&list) != 0)
+	if (getifaddrs(&list) != 0) {
 		return kd_err_set(err, KD_EIO,
 			"cannot list this machine's addresses: give --address");
+	}
 	for (ifa = list; ifa != NULL && ret == KD_OK; ifa = ifa->ifa_next) {
-		if (ifa->ifa_addr == NULL || !is_global(ifa->ifa_addr))
+		if (ifa->ifa_addr == NULL || !is_global(ifa->ifa_addr)) {
 			continue;
-		if (ifa->ifa_addr->sa_family == AF_INET)
+		}
+		if (ifa->ifa_addr->sa_family == AF_INET) {
 			ret = set_append(set, AF_INET,
 				&((struct sockaddr_in *)ifa->ifa_addr)->
 				sin_addr, 0, err);
-		else
+		} else {
 			ret = set_append(set, AF_INET6,
 				&((struct sockaddr_in6 *)ifa->ifa_addr)->
 				sin6_addr, 0, err);
+		}
 	}
 	freeifaddrs(list);
-	if (ret == KD_OK && set->count == 0)
+	if (ret == KD_OK && set->count == 0) {
 		ret = kd_err_set(err, KD_ENOENT,
 			"this machine has no global address: give --address");
+	}
 	return ret;
 }
 
@@ -124,15 +134,18 @@ family_matches(const pub_addr_set *current, const pub_addr_set *wanted,
 	size_t have = 0, want = 0;
 
 	for (size_t i = 0; i < current->count; i++) {
-		if (current->addrs[i].family != family)
+		if (current->addrs[i].family != family) {
 			continue;
+		}
 		if (current->addrs[i].ttl != ttl ||
-		    !set_has(wanted, family, current->addrs[i].text))
+		    !set_has(wanted, family, current->addrs[i].text)) {
 			return false;
+		}
 		have++;
 	}
-	for (size_t i = 0; i < wanted->count; i++)
+	for (size_t i = 0; i < wanted->count; i++) {
 		want += wanted->addrs[i].family == family;
+	}
 	return have == want;
 }
 
@@ -140,8 +153,9 @@ static bool
 set_has_family(const pub_addr_set *set, int family)
 {
 	for (size_t i = 0; i < set->count; i++) {
-		if (set->addrs[i].family == family)
+		if (set->addrs[i].family == family) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -156,16 +170,18 @@ pub_addr_plan_compute(const pub_addr_set *current, const pub_addr_set *wanted,
 	memset(plan, 0, sizeof(*plan));
 	for (int i = 0; i < 2; i++) {
 		if (!set_has_family(wanted, families[i]) ||
-		    family_matches(current, wanted, families[i], ttl))
+		    family_matches(current, wanted, families[i], ttl)) {
 			continue;
+		}
 		plan->replace[i] = true;
 		existed = existed || set_has_family(current, families[i]);
 	}
-	if (!plan->replace[0] && !plan->replace[1])
+	if (!plan->replace[0] && !plan->replace[1]) {
 		plan->action = PUB_ACTION_UNCHANGED;
-	else
+	} else {
 		plan->action = existed ? PUB_ACTION_UPDATED :
 			PUB_ACTION_ADDED;
+	}
 }
 
 kd_result
@@ -184,8 +200,9 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 		/* a failed read is no "no addresses": that plans a replace */
 		ret = pub_dns_read(server, host, types[t], false, timeout_ms,
 			&answer, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		list = ldns_pkt_answer(answer);
 		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(list, i);
@@ -197,11 +214,13 @@ pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 				return ret;
 			}
 			if (ldns_rr_get_type(rr) != types[t] ||
-			    ldns_rr_rd_count(rr) != 1)
+			    ldns_rr_rd_count(rr) != 1) {
 				continue;
+			}
 			rdf = ldns_rr_rdf(rr, 0);
-			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16))
+			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16)) {
 				continue;
+			}
 			ret = set_append(set, t == 0 ? AF_INET : AF_INET6,
 				ldns_rdf_data(rdf), ldns_rr_ttl(rr), err);
 			if (ret != KD_OK) {
@@ -221,8 +240,9 @@ push_rr(ldns_rr_list *list, const char *text, ldns_rr_class klass,
 {
 	ldns_rr *rr = NULL;
 
-	if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+	if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
 		return false;
+	}
 	ldns_rr_set_class(rr, klass);
 	ldns_rr_set_ttl(rr, ttl);
 	if (!ldns_rr_list_push_rr(list, rr)) {
@@ -267,14 +287,16 @@ pub_addr_update_build(const char *zone, const char *host,
 	bool ok = updates != NULL;
 
 	for (int t = 0; ok && t < 2; t++) {
-		if (!plan->replace[t])
+		if (!plan->replace[t]) {
 			continue;
+		}
 		ok = push_delete_rrset(updates, host, types[t]);
 		for (size_t i = 0; ok && i < wanted->count; i++) {
 			char text[DNAME_BUF_SIZE + 64];
 
-			if (family_index(wanted->addrs[i].family) != t)
+			if (family_index(wanted->addrs[i].family) != t) {
 				continue;
+			}
 			snprintf(text, sizeof(text), "%s. %u IN %s %s", host,
 				ttl, t == 0 ? "A" : "AAAA",
 				wanted->addrs[i].text);
@@ -299,19 +321,23 @@ pub_addr_update_script(const char *server, const char *zone, const char *host,
 	size_t size = 0;
 	FILE *out = open_memstream(&buf, &size);
 
-	if (out == NULL)
+	if (out == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	if (server != NULL)
+	}
+	if (server != NULL) {
 		fprintf(out, "server %s\n", server);
+	}
 	fprintf(out, "zone %s.\n", zone);
 	for (int t = 0; t < 2; t++) {
-		if (!plan->replace[t])
+		if (!plan->replace[t]) {
 			continue;
+		}
 		fprintf(out, "update delete %s. %s\n", host, types[t]);
 		for (size_t i = 0; i < wanted->count; i++) {
-			if (family_index(wanted->addrs[i].family) == t)
+			if (family_index(wanted->addrs[i].family) == t) {
 				fprintf(out, "update add %s. %u %s %s\n", host,
 					ttl, types[t], wanted->addrs[i].text);
+			}
 		}
 	}
 	fprintf(out, "send\n");

@@ -91,9 +91,10 @@ parse_number(const char *key, const char *value, uint64_t min, uint64_t max,
 	kd_result ret = kd_parse_uint(value, KD_TEXT_NUL, min, max, key, out,
 		err);
 
-	if (ret == KD_ESYNTAX)
+	if (ret == KD_ESYNTAX) {
 		return kd_err_set(err, KD_EINVAL, "%s %s is not a number", key,
 			cli_quote_str(value, shown, sizeof(shown)));
+	}
 	return ret;
 }
 
@@ -105,8 +106,9 @@ parse_endpoint(const char *key, const char *value, endpoint *out,
 	kd_err detail;
 	kd_result ret = cli_endpoint_parse(value, 53, out, &detail);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "%s %s", key, detail.text);
+	}
 	return KD_OK;
 }
 
@@ -117,11 +119,13 @@ copy_text(const char *key, const char *value, char *dst, size_t size,
 {
 	size_t len = strlen(value);
 
-	if (len == 0)
+	if (len == 0) {
 		return kd_err_set(err, KD_EINVAL, "%s is empty", key);
-	if (len >= size)
+	}
+	if (len >= size) {
 		return kd_err_set(err, KD_ERANGE,
 			"%s is longer than %zu characters", key, size - 1);
+	}
 	memcpy(dst, value, len + 1);
 	return KD_OK;
 }
@@ -150,14 +154,16 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		return ret;
 	case PUB_SET_PORT:
 		ret = parse_number(key, value, 1, 65535, &number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			cfg->port = (uint16_t)number;
+		}
 		return ret;
 	case PUB_SET_TTL:
 		/* RFC 2181: TTLs are 0 to 2^31-1. */
 		ret = parse_number(key, value, 0, 2147483647UL, &number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			cfg->ttl = (uint32_t)number;
+		}
 		return ret;
 	case PUB_SET_SERVER:
 		ret = parse_endpoint(key, value, &cfg->server, err);
@@ -169,14 +175,16 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		return ret;
 	case PUB_SET_RESOLVER:
 		ret = parse_endpoint(key, value, &cfg->resolver, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			cfg->has_resolver = true;
+		}
 		return ret;
 	case PUB_SET_AUTH:
-		if (!auth_from_name(value, &cfg->auth))
+		if (!auth_from_name(value, &cfg->auth)) {
 			return kd_err_set(err, KD_EINVAL,
 				"auth %s is not one of tsig, gss, none",
 				shown);
+		}
 		return KD_OK;
 	case PUB_SET_TSIG_KEY:
 		return copy_text(key, value, cfg->tsig_key,
@@ -198,23 +206,26 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 			sizeof(cfg->server_principal), err);
 	case PUB_SET_JOBS:
 		ret = parse_number(key, value, 1, PUB_MAX_JOBS, &number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			cfg->jobs = (unsigned)number;
+		}
 		return ret;
 	case PUB_SET_TIMEOUT:
 		ret = parse_number(key, value, 1, 600000, &number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			cfg->timeout_ms = (unsigned)number;
+		}
 		return ret;
 	case PUB_SET_REGISTER_ADDRESS:
-		if (strcmp(value, "yes") == 0)
+		if (strcmp(value, "yes") == 0) {
 			cfg->register_address = true;
-		else if (strcmp(value, "no") == 0)
+		} else if (strcmp(value, "no") == 0) {
 			cfg->register_address = false;
-		else
+		} else {
 			return kd_err_set(err, KD_EINVAL,
 				"register-address %s is not yes or no",
 				shown);
+		}
 		return KD_OK;
 	case PUB_SET_COUNT:
 		break;
@@ -238,35 +249,39 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 		cfg->cli_domains = true;
 	}
 	ret = publist_parse_entry(value, &entry, &detail);
-	if (ret != KD_OK && strstr(value, "\\0") != NULL)
+	if (ret != KD_OK && strstr(value, "\\0") != NULL) {
 		/* a REG_MULTI_SZ value pasted from reg query */
 		kd_err_set(&detail, ret, "it holds \\0 separators (a "
 			"DnsDomainPublishList value from reg query): put it in a "
 			"file and give domains-from FILE (--domains-from FILE)");
+	}
 	if (ret != KD_OK) {
 		char shown[CLI_QUOTE_MAX];
 
-		if (source == NULL)
+		if (source == NULL) {
 			return kd_err_set(err, ret, "--domain %s: %s",
 				cli_quote_str(value, shown, sizeof(shown)),
 				detail.text);
+		}
 		return kd_err_set(err, ret, "%s:%u: %s", source, line,
 			detail.text);
 	}
 	entry.line = line;
 	old = publist_find(&cfg->domains, entry.domain);
 	if (old != NULL) {
-		if (source == NULL)
+		if (source == NULL) {
 			return kd_err_set(err, KD_EEXIST,
 				"--domain %s: domain %s is given twice", value,
 				entry.domain);
+		}
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%u: domain %s is already listed on line %u",
 			source, line, entry.domain, old->line);
 	}
 	ret = publist_add(&cfg->domains, &entry, &detail);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret, "%s", detail.text);
+	}
 	return KD_OK;
 }
 
@@ -289,10 +304,11 @@ check_bytes(const char *key, const char *value, kd_err *err)
 
 	for (const unsigned char *c = (const unsigned char *)value; *c != '\0';
 	     c++) {
-		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !takes_8bit(key)))
+		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !takes_8bit(key))) {
 			return kd_err_set(err, KD_EINVAL,
 				"%s %s holds a byte that is not printable ASCII",
 				key, cli_quote_str(value, shown, sizeof(shown)));
+		}
 	}
 	return KD_OK;
 }
@@ -307,13 +323,15 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 
 	ret = check_bytes(key, value, &detail);
 	if (ret != KD_OK) {
-		if (source == NULL)
+		if (source == NULL) {
 			return kd_err_set(err, ret, "%s", detail.text);
+		}
 		return kd_err_set(err, ret, "%s:%u: %s", source, line,
 			detail.text);
 	}
-	if (strcmp(key, "domain") == 0)
+	if (strcmp(key, "domain") == 0) {
 		return apply_domain(cfg, value, source, line, err);
+	}
 	if (strcmp(key, "address") == 0) {
 		if (source == NULL && !cfg->cli_addresses) {
 			/* --address replaces the file's list */
@@ -321,41 +339,48 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 			cfg->cli_addresses = true;
 		}
 		ret = pub_addr_add(&cfg->addresses, value, &detail);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			return KD_OK;
-		if (source == NULL)
+		}
+		if (source == NULL) {
 			return kd_err_set(err, ret, "--address: %s",
 				detail.text);
+		}
 		return kd_err_set(err, ret, "%s:%u: address %s", source, line,
 			detail.text);
 	}
 	for (which = 0; which < PUB_SET_COUNT; which++) {
-		if (strcmp(key, setting_names[which]) == 0)
+		if (strcmp(key, setting_names[which]) == 0) {
 			break;
+		}
 	}
 	if (which == PUB_SET_COUNT) {
 		char shown[CLI_QUOTE_MAX];
 
 		cli_quote_str(key, shown, sizeof(shown));
-		if (source == NULL)
+		if (source == NULL) {
 			return kd_err_set(err, KD_EINVAL,
 				"unknown setting %s", shown);
+		}
 		return kd_err_set(err, KD_EINVAL,
 			"%s:%u: unknown setting %s", source, line, shown);
 	}
-	if (source != NULL && cfg->set_line[which] != 0)
+	if (source != NULL && cfg->set_line[which] != 0) {
 		return kd_err_set(err, KD_EEXIST,
 			"%s:%u: %s is already set on line %u", source, line,
 			key, cfg->set_line[which]);
+	}
 	ret = apply(cfg, (enum pub_setting)which, value, &detail);
 	if (ret != KD_OK) {
-		if (source == NULL)
+		if (source == NULL) {
 			return kd_err_set(err, ret, "%s", detail.text);
+		}
 		return kd_err_set(err, ret, "%s:%u: %s", source, line,
 			detail.text);
 	}
-	if (source != NULL)
+	if (source != NULL) {
 		cfg->set_line[which] = line;
+	}
 	return KD_OK;
 }
 
@@ -376,34 +401,42 @@ parse_line(pub_config *cfg, const char *text, size_t len, const char *source,
 
 	for (i = 0; i < len; i++) {
 		/* "#" after a blank starts a comment; in "ADDR#PORT" it does not */
-		if (text[i] == '#' && (i == 0 || is_blank(text[i - 1])))
+		if (text[i] == '#' && (i == 0 || is_blank(text[i - 1]))) {
 			break;
-		if (text[i] == '\0')
+		}
+		if (text[i] == '\0') {
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: NUL byte in the line", source, line);
-		if ((unsigned char)text[i] < 0x20 && !is_blank(text[i]))
+		}
+		if ((unsigned char)text[i] < 0x20 && !is_blank(text[i])) {
 			return kd_err_set(err, KD_ESYNTAX,
 				"%s:%u: control byte \\x%02x in the line",
 				source, line, (unsigned char)text[i]);
+		}
 	}
 	len = i;
-	while (len > 0 && is_blank(text[len - 1]))
+	while (len > 0 && is_blank(text[len - 1])) {
 		len--;
+	}
 	i = 0;
-	while (i < len && is_blank(text[i]))
+	while (i < len && is_blank(text[i])) {
 		i++;
-	if (i == len)
+	}
+	if (i == len) {
 		return KD_OK;
-	if (len - i >= sizeof(buf))
+	}
+	if (len - i >= sizeof(buf)) {
 		return kd_err_set(err, KD_ERANGE,
 			"%s:%u: line is longer than %zu characters", source,
 			line, sizeof(buf) - 1);
+	}
 	memcpy(buf, text + i, len - i);
 	buf[len - i] = '\0';
 	key = buf;
 	end = key;
-	while (*end != '\0' && !is_blank(*end))
+	while (*end != '\0' && !is_blank(*end)) {
 		end++;
+	}
 	if (*end == '\0') {
 		char shown[CLI_QUOTE_MAX];
 
@@ -415,8 +448,9 @@ parse_line(pub_config *cfg, const char *text, size_t len, const char *source,
 	}
 	*end = '\0';
 	value = end + 1;
-	while (is_blank(*value))
+	while (is_blank(*value)) {
 		value++;
+	}
 	return pub_config_set(cfg, key, value, source, line, err);
 }
 
@@ -434,8 +468,9 @@ pub_config_parse_text(pub_config *cfg, const char *text, size_t len,
 
 		ret = parse_line(cfg, text + start, end - start, source, line,
 			err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		start = end + 1;
 		line++;
 	}
@@ -450,8 +485,9 @@ pub_config_parse_file(pub_config *cfg, const char *path, kd_err *err)
 	kd_result ret;
 
 	ret = kd_file_read(path, PUB_CONFIG_FILE_MAX, &text, &len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = pub_config_parse_text(cfg, text, len, path, err);
 	free(text);
 	return ret;
@@ -464,39 +500,48 @@ pub_config_finish(pub_config *cfg, kd_err *err)
 		kd_result ret = publist_win_parse_file(cfg->domains_from,
 			&cfg->domains, err);
 
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 	/* a key file or Kerberos settings imply the authentication */
-	if (cfg->auth == PUB_AUTH_UNSET && cfg->tsig_key[0] != '\0')
+	if (cfg->auth == PUB_AUTH_UNSET && cfg->tsig_key[0] != '\0') {
 		cfg->auth = PUB_AUTH_TSIG;
-	else if (cfg->auth == PUB_AUTH_UNSET && (cfg->keytab[0] != '\0' ||
-	    cfg->principal[0] != '\0'))
+	} else if (cfg->auth == PUB_AUTH_UNSET && (cfg->keytab[0] != '\0' ||
+	    cfg->principal[0] != '\0')) {
 		cfg->auth = PUB_AUTH_GSS;
-	if (cfg->auth == PUB_AUTH_UNSET && !cfg->dry_run)
+	}
+	if (cfg->auth == PUB_AUTH_UNSET && !cfg->dry_run) {
 		return kd_err_set(err, KD_EINVAL,
 			"no authentication: give --tsig-key FILE, --gss or 'auth none'");
-	if (cfg->auth == PUB_AUTH_TSIG && cfg->tsig_key[0] == '\0')
+	}
+	if (cfg->auth == PUB_AUTH_TSIG && cfg->tsig_key[0] == '\0') {
 		return kd_err_set(err, KD_EINVAL,
 			"auth tsig needs a key file: give --tsig-key FILE or a 'tsig-key' line");
-	if (cfg->auth != PUB_AUTH_TSIG && cfg->tsig_key[0] != '\0')
+	}
+	if (cfg->auth != PUB_AUTH_TSIG && cfg->tsig_key[0] != '\0') {
 		return kd_err_set(err, KD_EINVAL,
 			"a TSIG key file needs auth tsig, not %s (--tsig-key and "
 			"--gss exclude each other)", pub_auth_name(cfg->auth));
+	}
 	if (cfg->auth != PUB_AUTH_GSS && (cfg->keytab[0] != '\0' ||
-	    cfg->principal[0] != '\0' || cfg->server_principal[0] != '\0'))
+	    cfg->principal[0] != '\0' || cfg->server_principal[0] != '\0')) {
 		return kd_err_set(err, KD_EINVAL,
 			"keytab, principal and server-principal need auth gss (--gss)");
-	if (cfg->auth != PUB_AUTH_TSIG && cfg->key_name[0] != '\0')
+	}
+	if (cfg->auth != PUB_AUTH_TSIG && cfg->key_name[0] != '\0') {
 		return kd_err_set(err, KD_EINVAL,
 			"key-name needs auth tsig (--tsig-key)");
-	if (cfg->has_server && cfg->has_resolver)
+	}
+	if (cfg->has_server && cfg->has_resolver) {
 		return kd_err_set(err, KD_EINVAL,
 			"server and resolver exclude each other: server already "
 			"answers every query");
-	if (cfg->addresses.count > 0 && !cfg->register_address)
+	}
+	if (cfg->addresses.count > 0 && !cfg->register_address) {
 		return kd_err_set(err, KD_EINVAL,
 			"address needs register-address (--register-address)");
+	}
 	return KD_OK;
 }
 
@@ -506,18 +551,21 @@ pub_config_default_domain(pub_config *cfg, kd_err *err)
 	publist_entry entry;
 	kd_err detail;
 
-	if (cfg->domains.count > 0)
+	if (cfg->domains.count > 0) {
 		return KD_OK;
-	if (dname_label_count(cfg->host) < 3)
+	}
+	if (dname_label_count(cfg->host) < 3) {
 		return kd_err_set(err, KD_EINVAL,
 			"no domain to publish in, and the parent domain of %s "
 			"is a top-level domain: give --domain, a 'domain' line "
 			"or domains-from", cfg->host);
+	}
 	memset(&entry, 0, sizeof(entry));
 	snprintf(entry.domain, sizeof(entry.domain), "%s",
 		dname_parent(cfg->host));
-	if (publist_add(&cfg->domains, &entry, &detail) != KD_OK)
+	if (publist_add(&cfg->domains, &entry, &detail) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	cfg->default_domain = true;
 	return KD_OK;
 }
@@ -530,30 +578,36 @@ pub_config_default_host(pub_config *cfg, kd_err *err)
 	kd_err detail;
 	kd_result ret;
 
-	if (cfg->host[0] != '\0')
+	if (cfg->host[0] != '\0') {
 		return KD_OK;
-	if (gethostname(name, sizeof(name)) != 0)
+	}
+	if (gethostname(name, sizeof(name)) != 0) {
 		return kd_err_set(err, KD_EIO,
 			"cannot read this machine's host name: give --host");
+	}
 	name[sizeof(name) - 1] = '\0';
 	if (strchr(name, '.') == NULL) {
 		memset(&hints, 0, sizeof(hints));
 		hints.ai_flags = AI_CANONNAME;
 		if (getaddrinfo(name, NULL, &hints, &list) == 0 &&
-		    list != NULL && list->ai_canonname != NULL)
+		    list != NULL && list->ai_canonname != NULL) {
 			snprintf(name, sizeof(name), "%s", list->ai_canonname);
-		if (list != NULL)
+		}
+		if (list != NULL) {
 			freeaddrinfo(list);
+		}
 	}
-	if (strchr(name, '.') == NULL)
+	if (strchr(name, '.') == NULL) {
 		return kd_err_set(err, KD_EINVAL,
 			"this machine's name \"%s\" is not a FQDN: give --host",
 			name);
+	}
 	ret = dname_normalize(name, DNAME_HOST, cfg->host, sizeof(cfg->host),
 		&detail);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, ret,
 			"this machine's name is unusable (%s): give --host",
 			detail.text);
+	}
 	return KD_OK;
 }

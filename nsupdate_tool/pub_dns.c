@@ -22,8 +22,9 @@ pub_dns_rcode_name(unsigned rcode, char *buf, size_t len)
 		"NOTZONE",
 	};
 
-	if (rcode < sizeof(names) / sizeof(names[0]))
+	if (rcode < sizeof(names) / sizeof(names[0])) {
 		return names[rcode];
+	}
 	snprintf(buf, len, "RCODE%u", rcode);
 	return buf;
 }
@@ -36,8 +37,9 @@ same_question(const ldns_pkt *reply, const ldns_pkt *query)
 	const ldns_rr_list *q = ldns_pkt_question(query);
 	const ldns_rr *ra, *rq;
 
-	if (ldns_rr_list_rr_count(a) != 1 || ldns_rr_list_rr_count(q) != 1)
+	if (ldns_rr_list_rr_count(a) != 1 || ldns_rr_list_rr_count(q) != 1) {
 		return false;
+	}
 	ra = ldns_rr_list_rr(a, 0);
 	rq = ldns_rr_list_rr(q, 0);
 	return ldns_rr_get_type(ra) == ldns_rr_get_type(rq) &&
@@ -73,12 +75,14 @@ ask(const endpoint *server, const char *name, ldns_rr_type type,
 	kd_result ret;
 
 	endpoint_format(server, where, sizeof(where));
-	if (qname == NULL)
+	if (qname == NULL) {
 		return kd_err_set(err, KD_EINVAL, "bad query name %s", name);
+	}
 	query = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN,
 		recurse ? LDNS_RD : 0);
-	if (query == NULL)
+	if (query == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ldns_pkt_set_random_id(query);
 	if (ldns_pkt2wire(&wire, query, &wire_len) != LDNS_STATUS_OK) {
 		ldns_pkt_free(query);
@@ -124,8 +128,9 @@ rdf_to_name(const ldns_rdf *rdf, dname_rules rules, char *out, kd_err *err)
 	char *text = ldns_rdf2str(rdf);
 	kd_result ret;
 
-	if (text == NULL)
+	if (text == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	if (strcmp(text, ".") == 0) {
 		snprintf(out, DNAME_BUF_SIZE, ".");
 		ret = KD_OK;
@@ -144,8 +149,9 @@ first_soa(const ldns_rr_list *list)
 	     i++) {
 		ldns_rr *rr = ldns_rr_list_rr(list, i);
 
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA)
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
 			return rr;
+		}
 	}
 	return NULL;
 }
@@ -159,8 +165,9 @@ domain_exists(const endpoint *server, const char *name, bool recurse,
 	bool exists;
 
 	if (pub_dns_read(server, name, LDNS_RR_TYPE_SOA, recurse, timeout_ms,
-	    &answer, NULL) != KD_OK)
+	    &answer, NULL) != KD_OK) {
 		return false;
+	}
 	exists = ldns_pkt_get_rcode(answer) == LDNS_RCODE_NOERROR;
 	ldns_pkt_free(answer);
 	return exists;
@@ -209,12 +216,14 @@ pub_dns_read(const endpoint *server, const char *name, ldns_rr_type type,
 	kd_result ret;
 
 	ret = ask(server, name, type, recurse, timeout_ms, answer, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	endpoint_format(server, where, sizeof(where));
 	ret = check_rcode(*answer, where, name, type_name(type), err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		*answer = NULL;
+	}
 	return ret;
 }
 
@@ -244,12 +253,14 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 	endpoint_format(server, where, sizeof(where));
 	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_SOA, recurse,
 		timeout_ms, &answer, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	rcode = ldns_pkt_get_rcode(answer);
 	soa = first_soa(ldns_pkt_answer(answer));
-	if (soa == NULL)
+	if (soa == NULL) {
 		soa = first_soa(ldns_pkt_authority(answer));
+	}
 	if (soa == NULL || ldns_rr_rd_count(soa) < 1) {
 		ldns_pkt_free(answer);
 		return kd_err_set(err, KD_ENOTZONE,
@@ -266,17 +277,20 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 			where, anchor);
 	}
 	ret = rdf_to_name(ldns_rr_owner(soa), DNAME_OWNER, zone, &detail);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = rdf_to_name(ldns_rr_rdf(soa, 0), DNAME_HOST, mname,
 			&detail);
+	}
 	ldns_pkt_free(answer);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return kd_err_set(err, KD_EDNS, "SOA of %s at %s: %s", owner,
 			where, detail.text);
-	if (!dname_is_subdomain(owner, zone))
+	}
+	if (!dname_is_subdomain(owner, zone)) {
 		return kd_err_set(err, KD_EDNS,
 			"SOA for %s at %s names zone %s, which does not hold it",
 			owner, where, zone);
+	}
 	return KD_OK;
 }
 
@@ -288,15 +302,17 @@ pub_dns_find_zone(const endpoint *server, const char *owner,
 static kd_result
 srv_from_rr(const ldns_rr *rr, srv_record *rec, kd_err *err)
 {
-	if (ldns_rr_rd_count(rr) != 4)
+	if (ldns_rr_rd_count(rr) != 4) {
 		return kd_err_set(err, KD_EDNS, "malformed SRV record");
+	}
 	rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
 	rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
 	rec->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
 	rec->ttl = ldns_rr_ttl(rr);
 	if (rdf_to_name(ldns_rr_rdf(rr, 3), DNAME_OWNER, rec->target, NULL) !=
-	    KD_OK)
+	    KD_OK) {
 		rec->target[0] = '\0';
+	}
 	return KD_OK;
 }
 
@@ -314,8 +330,9 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 
 	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_SRV, false, timeout_ms,
 		&answer, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	endpoint_format(server, where, sizeof(where));
 	list = ldns_pkt_answer(answer);
 	recs = calloc(ldns_rr_list_rr_count(list) + 1, sizeof(*recs));
@@ -328,8 +345,9 @@ pub_dns_read_srv(const endpoint *server, const char *owner,
 
 		ret = pub_dns_answer_rr_check(rr, owner, LDNS_RR_TYPE_SRV,
 			&detail);
-		if (ret == KD_OK && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SRV)
+		if (ret == KD_OK && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SRV) {
 			ret = srv_from_rr(rr, &recs[n++], &detail);
+		}
 		if (ret != KD_OK) {
 			ldns_pkt_free(answer);
 			free(recs);
@@ -350,11 +368,13 @@ pub_dns_answer_rr_check(const ldns_rr *rr, const char *name,
 	const ldns_rr_type got = ldns_rr_get_type(rr);
 	char *owner;
 
-	if (got == LDNS_RR_TYPE_CNAME || got == LDNS_RR_TYPE_DNAME)
+	if (got == LDNS_RR_TYPE_CNAME || got == LDNS_RR_TYPE_DNAME) {
 		return kd_err_set(err, KD_EDNS, "%s is behind an alias (%s)",
 			name, got == LDNS_RR_TYPE_CNAME ? "CNAME" : "DNAME");
-	if (got != type || pub_dns_owner_is(rr, name))
+	}
+	if (got != type || pub_dns_owner_is(rr, name)) {
 		return KD_OK;
+	}
 	owner = ldns_rdf2str(ldns_rr_owner(rr));
 	kd_err_set(err, KD_EDNS, "the answer holds a record of %s, not of %s",
 		owner != NULL ? owner : "another name", name);
@@ -375,22 +395,25 @@ pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 	snprintf(owner, sizeof(owner), "%s.%s", PUB_KMSDNS_MARKER_OWNER, zone);
 	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_TXT, false, timeout_ms,
 		&answer, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	list = ldns_pkt_answer(answer);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(list, i);
 		const ldns_rdf *first;
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
-		    ldns_rr_rd_count(rr) < 1 || !pub_dns_owner_is(rr, owner))
+		    ldns_rr_rd_count(rr) < 1 || !pub_dns_owner_is(rr, owner)) {
 			continue;
+		}
 		first = ldns_rr_rdf(rr, 0);
 		/* a TXT string rdf: one length byte, then the text */
 		if (ldns_rdf_size(first) == 1 + strlen(PUB_KMSDNS_MARKER) &&
 		    memcmp(ldns_rdf_data(first) + 1, PUB_KMSDNS_MARKER,
-		    strlen(PUB_KMSDNS_MARKER)) == 0)
+		    strlen(PUB_KMSDNS_MARKER)) == 0) {
 			*is_kmsdns = true;
+		}
 	}
 	ldns_pkt_free(answer);
 	return KD_OK;
@@ -412,8 +435,9 @@ pub_dns_system_resolver(endpoint *out, kd_err *err)
 	}
 	addr = ldns_rdf2str(ldns_resolver_nameservers(res)[0]);
 	ldns_resolver_deep_free(res);
-	if (addr == NULL)
+	if (addr == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	snprintf(text, sizeof(text), "%s", addr);
 	free(addr);
 	ret = endpoint_parse(text, 53, out, err);
@@ -442,8 +466,9 @@ owner_in_chain(const ldns_rr_list *list, const ldns_rr *rr, const char *name)
 
 			if (ldns_rr_get_type(c) == LDNS_RR_TYPE_CNAME &&
 			    ldns_rr_rd_count(c) == 1 &&
-			    ldns_dname_compare(ldns_rr_owner(c), current) == 0)
+			    ldns_dname_compare(ldns_rr_owner(c), current) == 0) {
 				next = ldns_rr_rdf(c, 0);
+			}
 		}
 		ldns_rdf_deep_free(current);
 		current = next != NULL ? ldns_rdf_clone(next) : NULL;
@@ -466,8 +491,9 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 
 		ret = pub_dns_read(resolver, name, types[t], recurse,
 			timeout_ms, &answer, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		list = ldns_pkt_answer(answer);
 		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
 			ldns_rr *rr = ldns_rr_list_rr(list, i);
@@ -476,11 +502,13 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 			/* a resolver may answer through CNAMEs: follow them */
 			if (ldns_rr_get_type(rr) != types[t] ||
 			    ldns_rr_rd_count(rr) != 1 ||
-			    !owner_in_chain(list, rr, name))
+			    !owner_in_chain(list, rr, name)) {
 				continue;
+			}
 			rdf = ldns_rr_rdf(rr, 0);
-			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16))
+			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16)) {
 				continue;
+			}
 			endpoint_from_address(t == 0 ? AF_INET : AF_INET6,
 				ldns_rdf_data(rdf), port, out);
 			ldns_pkt_free(answer);
@@ -503,18 +531,20 @@ pub_dns_resolve_host(const char *name, uint16_t port, endpoint *out,
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(name, NULL, &hints, &list);
-	if (rc != 0 || list == NULL)
+	if (rc != 0 || list == NULL) {
 		return kd_err_set(err, KD_ENXDOMAIN,
 			"cannot resolve the primary %s: %s", name,
 			gai_strerror(rc));
+	}
 	memset(out, 0, sizeof(*out));
 	memcpy(&out->addr, list->ai_addr, list->ai_addrlen);
 	out->addrlen = list->ai_addrlen;
 	out->port = port;
-	if (out->addr.ss_family == AF_INET)
+	if (out->addr.ss_family == AF_INET) {
 		((struct sockaddr_in *)&out->addr)->sin_port = htons(port);
-	else
+	} else {
 		((struct sockaddr_in6 *)&out->addr)->sin6_port = htons(port);
+	}
 	freeaddrinfo(list);
 	return KD_OK;
 }

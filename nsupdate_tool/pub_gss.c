@@ -40,8 +40,9 @@ status_text(OM_uint32 code, int type, char *buf, size_t len)
 		size_t used = strlen(buf);
 
 		if (gss_display_status(&minor, code, type, GSS_C_NO_OID,
-		    &context, &msg) != GSS_S_COMPLETE)
+		    &context, &msg) != GSS_S_COMPLETE) {
 			break;
+		}
 		snprintf(buf + used, len - used, "%s%.*s",
 			used > 0 ? ": " : "", (int)msg.length,
 			(const char *)msg.value);
@@ -56,8 +57,9 @@ gss_failure(kd_err *err, OM_uint32 major, OM_uint32 minor, const char *what)
 	char text[KD_ERR_TEXT_MAX] = "";
 
 	status_text(major, GSS_C_GSS_CODE, text, sizeof(text));
-	if (minor != 0)
+	if (minor != 0) {
 		status_text(minor, GSS_C_MECH_CODE, text, sizeof(text));
+	}
 	return kd_err_set(err, KD_EGSS, "%s: %s", what, text);
 }
 
@@ -82,8 +84,9 @@ pub_gss_acquire(const char *keytab, const char *principal, const char *host,
 			(long)getpid());
 		ret = pub_krb5_login(keytab, principal, host, ccache,
 			name_text, sizeof(name_text), err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	} else if (principal != NULL && principal[0] != '\0') {
 		snprintf(name_text, sizeof(name_text), "%s", principal);
 	} else {
@@ -93,8 +96,9 @@ pub_gss_acquire(const char *keytab, const char *principal, const char *host,
 	buf.length = strlen(name_text);
 	major = gss_import_name(&minor, &buf, GSS_KRB5_NT_PRINCIPAL_NAME,
 		&name);
-	if (GSS_ERROR(major))
+	if (GSS_ERROR(major)) {
 		return gss_failure(err, major, minor, name_text);
+	}
 	if (keytab != NULL && keytab[0] != '\0') {
 		gss_key_value_element_desc elements[2];
 		gss_key_value_set_desc store = { 2, elements };
@@ -123,8 +127,9 @@ pub_gss_acquire(const char *keytab, const char *principal, const char *host,
 	}
 	major = gss_inquire_cred(&minor, creds->cred, &cred_name, NULL, NULL,
 		NULL);
-	if (!GSS_ERROR(major))
+	if (!GSS_ERROR(major)) {
 		major = gss_display_name(&minor, cred_name, &shown, NULL);
+	}
 	gss_release_name(&minor, &cred_name);
 	if (GSS_ERROR(major)) {
 		pub_gss_release(creds);
@@ -150,8 +155,9 @@ pub_gss_release(pub_gss_creds *creds)
 {
 	OM_uint32 minor;
 
-	if (creds->cred != GSS_C_NO_CREDENTIAL)
+	if (creds->cred != GSS_C_NO_CREDENTIAL) {
 		gss_release_cred(&minor, &creds->cred);
+	}
 	creds->cred = GSS_C_NO_CREDENTIAL;
 }
 
@@ -168,12 +174,13 @@ gss_tsig_mac(void *arg, const uint8_t *data, size_t len, uint8_t *mac,
 	pthread_mutex_lock(&ctx->lock);
 	major = gss_get_mic(&minor, ctx->ctx, GSS_C_QOP_DEFAULT, &msg, &token);
 	pthread_mutex_unlock(&ctx->lock);
-	if (GSS_ERROR(major))
+	if (GSS_ERROR(major)) {
 		return gss_failure(err, major, minor, "gss_get_mic");
-	if (token.length > TSIG_MAC_MAX)
+	}
+	if (token.length > TSIG_MAC_MAX) {
 		ret = kd_err_set(err, KD_EGSS, "GSS MIC of %zu bytes",
 			token.length);
-	else {
+	} else {
 		memcpy(mac, token.value, token.length);
 		*mac_len = token.length;
 	}
@@ -215,8 +222,9 @@ tkey_query(const char *key_name, uint16_t mode, uint32_t now,
 	size_t pos = 12, rdlen_at;
 	uint16_t id;
 
-	if (buf == NULL)
+	if (buf == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	id = ldns_get_random();
 	memset(buf, 0, 12);
 	ldns_write_uint16(buf, id);
@@ -240,8 +248,9 @@ tkey_query(const char *key_name, uint16_t mode, uint32_t now,
 	ldns_write_uint16(buf + pos + 10, 0);
 	ldns_write_uint16(buf + pos + 12, (uint16_t)len);
 	pos += 14;
-	if (len > 0)
+	if (len > 0) {
 		memcpy(buf + pos, token, len);
+	}
 	pos += len;
 	ldns_write_uint16(buf + pos, 0);
 	pos += 2;
@@ -265,17 +274,20 @@ tkey_answer(const ldns_pkt *answer, uint16_t *error, const uint8_t **key,
 		const ldns_rr *rr = ldns_rr_list_rr(list, i);
 		const ldns_rdf *data;
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TKEY)
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TKEY) {
 			continue;
+		}
 		/* alg, inception, expiration, mode, error, key, other */
-		if (ldns_rr_rd_count(rr) != 7)
+		if (ldns_rr_rd_count(rr) != 7) {
 			break;
+		}
 		*error = ldns_rdf2native_int16(ldns_rr_rdf(rr, 4));
 		*lifetime = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2)) -
 			ldns_rdf2native_int32(ldns_rr_rdf(rr, 1));
 		data = ldns_rr_rdf(rr, 5);
-		if (ldns_rdf_size(data) < 2)
+		if (ldns_rdf_size(data) < 2) {
 			break;
+		}
 		*key = ldns_rdf_data(data) + 2;
 		*key_len = ldns_rdf_size(data) - 2;
 		return KD_OK;
@@ -299,8 +311,9 @@ exchange(const endpoint *server, const uint8_t *query, size_t len,
 
 	ret = dns_tcp_exchange(server, query, len, timeout_ms, bytes,
 		bytes_len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	if (ldns_wire2pkt(reply, *bytes, *bytes_len) != LDNS_STATUS_OK ||
 	    ldns_pkt_id(*reply) != ((query[0] << 8) | query[1])) {
 		free(*bytes);
@@ -331,15 +344,17 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	kd_err detail;
 	kd_result ret;
 
-	if (server_principal != NULL && server_principal[0] != '\0')
+	if (server_principal != NULL && server_principal[0] != '\0') {
 		snprintf(target_text, sizeof(target_text), "%s",
 			server_principal);
-	else
+	} else {
 		snprintf(target_text, sizeof(target_text), "DNS/%s@%s",
 			primary, creds->realm);
+	}
 	ctx = calloc(1, sizeof(*ctx));
-	if (ctx == NULL)
+	if (ctx == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ctx->ctx = GSS_C_NO_CONTEXT;
 	pthread_mutex_init(&ctx->lock, NULL);
 	snprintf(ctx->signer.key_name, sizeof(ctx->signer.key_name),
@@ -374,8 +389,9 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 		(uint32_t)now_with(clock_offset), token.value, token.length,
 		&query, &query_len, err);
 	gss_release_buffer(&minor, &token);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		goto fail;
+	}
 	ret = exchange(server, query, query_len, timeout_ms, &bytes,
 		&bytes_len, &reply, &detail);
 	if (ret != KD_OK) {
@@ -393,11 +409,12 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	}
 	ret = tkey_answer(reply, &tkey_error, &key, &key_len, &key_lifetime,
 		&detail);
-	if (ret == KD_OK && tkey_error != 0)
+	if (ret == KD_OK && tkey_error != 0) {
 		ret = kd_err_set(&detail, KD_EBADKEY, "TKEY error %u%s",
 			tkey_error, tkey_error == TSIG_ERROR_BADKEY ?
 			" (BADKEY: named cannot accept the ticket; is "
 			"the principal in its tkey-gssapi-keytab?)" : "");
+	}
 	if (ret != KD_OK) {
 		ret = kd_err_set(err, KD_EGSS, "TKEY for %s: %s", target_text,
 			detail.text);
@@ -434,11 +451,13 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 	 * replay. A skew between our TSIG clock and the server's is left to
 	 * the UPDATE's BADTIME correction.
 	 */
-	if (ret == KD_EBADTIME)
+	if (ret == KD_EBADTIME) {
 		ret = KD_OK;
-	if (ret == KD_OK && resp.error != 0)
+	}
+	if (ret == KD_OK && resp.error != 0) {
 		ret = kd_err_set(&detail, KD_EGSS, "TSIG error %u",
 			resp.error);
+	}
 	if (ret != KD_OK) {
 		ret = kd_err_set(err, KD_EGSS,
 			"TKEY answer for %s does not verify: %s", target_text,
@@ -446,8 +465,9 @@ pub_gss_negotiate(const pub_gss_creds *creds, const endpoint *server,
 		goto fail;
 	}
 	/* named keeps the key for min(3600 s, the ticket's life) */
-	if (lifetime == GSS_C_INDEFINITE || key_lifetime < lifetime)
+	if (lifetime == GSS_C_INDEFINITE || key_lifetime < lifetime) {
 		lifetime = key_lifetime;
+	}
 	ctx->expires = time(NULL) + (time_t)lifetime;
 	gss_release_name(&minor, &target);
 	ldns_pkt_free(reply);
@@ -496,26 +516,31 @@ pub_gss_delete(pub_gss_context *ctx, const endpoint *server,
 	ret = tkey_query(ctx->signer.key_name, TKEY_MODE_DELETE,
 		(uint32_t)now_with(clock_offset), NULL, 0, &query, &query_len,
 		err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = tsig_sign_message(&ctx->signer, query, query_len,
 		now_with(clock_offset), &signed_query, &signed_len, &req, err);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = exchange(server, signed_query, signed_len, timeout_ms,
 			&bytes, &bytes_len, &reply, &detail);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = tsig_verify_response(&ctx->signer, bytes, bytes_len, &req,
 			now_with(clock_offset), &resp, &detail);
+	}
 	if (ret == KD_OK && (ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR ||
 	    tkey_answer(reply, &tkey_error, &key, &key_len, &key_lifetime,
 	    &detail) != KD_OK ||
-	    tkey_error != 0))
+	    tkey_error != 0)) {
 		ret = kd_err_set(&detail, KD_EGSS,
 			"answer rcode %u, TKEY error %u",
 			(unsigned)ldns_pkt_get_rcode(reply), tkey_error);
-	if (ret != KD_OK && ret != KD_ENOMEM && signed_query != NULL)
+	}
+	if (ret != KD_OK && ret != KD_ENOMEM && signed_query != NULL) {
 		kd_err_set(err, ret, "TKEY delete of %s: %s",
 			ctx->signer.key_name, detail.text);
+	}
 	ldns_pkt_free(reply);
 	free(bytes);
 	free(signed_query);
@@ -528,10 +553,12 @@ pub_gss_context_free(pub_gss_context *ctx)
 {
 	OM_uint32 minor;
 
-	if (ctx == NULL)
+	if (ctx == NULL) {
 		return;
-	if (ctx->ctx != GSS_C_NO_CONTEXT)
+	}
+	if (ctx->ctx != GSS_C_NO_CONTEXT) {
 		gss_delete_sec_context(&minor, &ctx->ctx, GSS_C_NO_BUFFER);
+	}
 	pthread_mutex_destroy(&ctx->lock);
 	free(ctx);
 }

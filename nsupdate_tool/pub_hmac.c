@@ -25,8 +25,9 @@ static const EVP_MD *
 digest_of(tsig_algorithm alg)
 {
 	if ((size_t)alg >= sizeof(digests) / sizeof(digests[0]) ||
-	    digests[alg] == NULL)
+	    digests[alg] == NULL) {
 		return NULL;
+	}
 	return digests[alg]();
 }
 
@@ -38,9 +39,10 @@ hmac_mac(void *ctx, const uint8_t *data, size_t len, uint8_t *mac,
 	unsigned int out_len = 0;
 
 	if (HMAC(digest_of(key->algorithm), key->secret, (int)key->secret_len,
-	    data, len, mac, &out_len) == NULL)
+	    data, len, mac, &out_len) == NULL) {
 		return kd_err_set(err, KD_EINVAL, "key %s: %s failed",
 			key->name, tsig_algorithm_name(key->algorithm));
+	}
 	*mac_len = out_len;
 	return KD_OK;
 }
@@ -55,23 +57,26 @@ hmac_verify(void *ctx, const uint8_t *data, size_t len, const uint8_t *mac,
 	kd_result ret;
 
 	ret = hmac_mac(ctx, data, len, expect, &expect_len, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	/* RFC 8945 5.2.2.1: truncated MACs are allowed, not below half */
 	if (mac_len > expect_len || mac_len < expect_len / 2 || mac_len < 10 ||
-	    CRYPTO_memcmp(expect, mac, mac_len) != 0)
+	    CRYPTO_memcmp(expect, mac, mac_len) != 0) {
 		return kd_err_set(err, KD_EBADSIG,
 			"the answer's TSIG does not verify with key %s",
 			key->name);
+	}
 	return KD_OK;
 }
 
 kd_result
 pub_hmac_signer(tsig_signer *signer, const tsig_key *key, kd_err *err)
 {
-	if (digest_of(key->algorithm) == NULL)
+	if (digest_of(key->algorithm) == NULL) {
 		return kd_err_set(err, KD_EINVAL, "key %s: unknown algorithm",
 			key->name);
+	}
 	memset(signer, 0, sizeof(*signer));
 	snprintf(signer->key_name, sizeof(signer->key_name), "%s", key->name);
 	snprintf(signer->algorithm, sizeof(signer->algorithm), "%s",

@@ -22,8 +22,9 @@ add_reason(char *buf, size_t len, const char *who, const char *why)
 
 	/* a cut list still ends in NUL: the check only quiets the warning */
 	if (snprintf(buf + used, len - used, "%s%s: %s", used > 0 ? "; " : "",
-	    who, why) < 0)
+	    who, why) < 0) {
 		buf[used] = '\0';
+	}
 }
 
 /* The Kerberos message of CODE into BUF. */
@@ -50,8 +51,9 @@ keytab_find(krb5_context kctx, krb5_keytab kt, const char *name,
 	krb5_keytab_entry entry;
 	bool found = false;
 
-	if (krb5_kt_start_seq_get(kctx, kt, &cursor) != 0)
+	if (krb5_kt_start_seq_get(kctx, kt, &cursor) != 0) {
 		return false;
+	}
 	while (!found && krb5_kt_next_entry(kctx, kt, &entry, &cursor) == 0) {
 		char *text = NULL;
 
@@ -84,17 +86,22 @@ login_as(krb5_context kctx, krb5_keytab kt, krb5_ccache cc,
 
 	memset(&creds, 0, sizeof(creds));
 	code = krb5_parse_name(kctx, principal, &client);
-	if (code == 0)
+	if (code == 0) {
 		code = krb5_get_init_creds_opt_alloc(kctx, &opts);
-	if (code == 0)
+	}
+	if (code == 0) {
 		code = krb5_get_init_creds_keytab(kctx, &creds, client, kt, 0,
 			NULL, opts);
-	if (code == 0)
+	}
+	if (code == 0) {
 		code = krb5_cc_initialize(kctx, cc, client);
-	if (code == 0)
+	}
+	if (code == 0) {
 		code = krb5_cc_store_cred(kctx, cc, &creds);
-	if (code != 0)
+	}
+	if (code != 0) {
 		krb5_text(kctx, code, why, len);
+	}
 	krb5_free_cred_contents(kctx, &creds);
 	krb5_get_init_creds_opt_free(kctx, opts);
 	krb5_free_principal(kctx, client);
@@ -115,12 +122,14 @@ pub_krb5_login(const char *keytab, const char *principal, const char *host,
 	kd_result ret = KD_EGSS;
 
 	code = krb5_init_context(&kctx);
-	if (code != 0)
+	if (code != 0) {
 		return kd_err_set(err, KD_EGSS, "cannot start Kerberos (error %d)",
 			(int)code);
+	}
 	code = krb5_kt_resolve(kctx, keytab, &kt);
-	if (code == 0)
+	if (code == 0) {
 		code = krb5_cc_resolve(kctx, ccache, &cc);
+	}
 	if (code != 0) {
 		kd_err_set(err, KD_EGSS, "keytab %s: %s", keytab,
 			krb5_text(kctx, code, why, sizeof(why)));
@@ -134,8 +143,9 @@ pub_krb5_login(const char *keytab, const char *principal, const char *host,
 		dot = strcspn(host, ".");
 		snprintf(names[count], sizeof(names[0]), "%.*s$", (int)dot,
 			host);
-		for (char *c = names[count]; *c != '\0'; c++)
+		for (char *c = names[count]; *c != '\0'; c++) {
 			*c = (char)toupper((unsigned char)*c);
+		}
 		count++;
 	}
 	for (size_t i = 0; i < count && ret != KD_OK; i++) {
@@ -160,14 +170,17 @@ pub_krb5_login(const char *keytab, const char *principal, const char *host,
 		snprintf(chosen, len, "%s", name);
 		ret = KD_OK;
 	}
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		kd_err_set(err, KD_EGSS, "no Kerberos login from keytab %s (%s)",
 			keytab, reasons);
+	}
 out:
-	if (cc != NULL)
+	if (cc != NULL) {
 		krb5_cc_close(kctx, cc);
-	if (kt != NULL)
+	}
+	if (kt != NULL) {
 		krb5_kt_close(kctx, kt);
+	}
 	krb5_free_context(kctx);
 	return ret;
 }

@@ -30,8 +30,9 @@ void
 pub_plan_ttl_note(const pub_plan *plan, char *buf, size_t len)
 {
 	if (!plan->ttl_kept) {
-		if (len > 0)
+		if (len > 0) {
 			buf[0] = '\0';
+		}
 		return;
 	}
 	snprintf(buf, len, "ttl=%u, the RRset's; --ttl %u not applied",
@@ -63,17 +64,19 @@ pub_plan_compute(const srv_record *current, size_t count,
 	memset(plan, 0, sizeof(*plan));
 	plan->desired_ttl = desired->ttl;
 	for (i = 0; i < count; i++) {
-		if (!dname_equal(current[i].target, desired->target))
+		if (!dname_equal(current[i].target, desired->target)) {
 			continue;
+		}
 		if (mode == PUB_MODE_PUBLISH &&
 		    same_rdata(&current[i], desired)) {
 			have_exact = true;
 			continue;
 		}
-		if (plan->delete_count == PUB_PLAN_MAX_DELETES)
+		if (plan->delete_count == PUB_PLAN_MAX_DELETES) {
 			return kd_err_set(err, KD_EFULL,
 				"more than %d SRV records name %s",
 				PUB_PLAN_MAX_DELETES, desired->target);
+		}
 		plan->deletes[plan->delete_count++] = current[i];
 	}
 	if (mode == PUB_MODE_WITHDRAW) {

@@ -13,12 +13,15 @@
 uint32_t
 pub_report_wincode(const pub_result *res)
 {
-	if (res->ok)
+	if (res->ok) {
 		return 0;
-	if (res->tsig_error == TSIG_ERROR_BADSIG)
+	}
+	if (res->tsig_error == TSIG_ERROR_BADSIG) {
 		return wincode_for_update_rcode(TSIG_ERROR_BADSIG);
-	if (res->rcode > 0 && wincode_for_update_rcode((unsigned)res->rcode))
+	}
+	if (res->rcode > 0 && wincode_for_update_rcode((unsigned)res->rcode)) {
 		return wincode_for_update_rcode((unsigned)res->rcode);
+	}
 	switch (res->code) {
 	case KD_ENOTZONE:
 		return WINCODE_PUB_NOTZONE;
@@ -37,8 +40,9 @@ pub_report_wincode(const pub_result *res)
 const char *
 pub_report_error_name(const pub_result *res)
 {
-	if (res->ok)
+	if (res->ok) {
 		return NULL;
+	}
 	switch (res->code) {
 	case KD_EREFUSED:
 		return "REFUSED";
@@ -68,27 +72,32 @@ pub_report_error_name(const pub_result *res)
 const char *
 pub_report_hint(const pub_result *res)
 {
-	if (res->ok)
+	if (res->ok) {
 		return NULL;
-	if (res->code == KD_EREFUSED && res->unsigned_refusal)
+	}
+	if (res->code == KD_EREFUSED && res->unsigned_refusal) {
 		return "the server answered the signed UPDATE with an unsigned "
 			"REFUSED: it does not know the key or could not verify "
 			"the signature (PowerDNS: the key in its database and "
 			"TSIG-ALLOW-DNSUPDATE): check the key on the server";
-	if (res->gss && res->code == KD_EBADSIG)
+	}
+	if (res->gss && res->code == KD_EBADSIG) {
 		return "the GSS-TSIG signature did not verify (a MIC over "
 			"another context, or a server that signs answers in a "
 			"third way): check the server's DNS/<primary> key "
 			"version (kvno) against the KDC, and the clocks";
-	if (res->gss && res->code == KD_EBADKEY)
+	}
+	if (res->gss && res->code == KD_EBADKEY) {
 		return "the server does not know the GSS-TSIG context (it "
 			"restarted or the context expired, or it refused the "
 			"ticket): run again; if it stays, check the server's "
 			"keytab for DNS/<primary> and its grant of the principal";
-	if (res->code == KD_ENOTAUTH && res->kmsdns_zone)
+	}
+	if (res->code == KD_ENOTAUTH && res->kmsdns_zone) {
 		return "the zone is served by the kmsdns DLZ module but named "
 			"does not take UPDATEs for it yet (a zone added to the "
 			"registry after named started): run rndc reconfig";
+	}
 	switch (res->code) {
 	case KD_EREFUSED:
 		return "the zone's update policy has no grant for this key or "
@@ -133,8 +142,9 @@ int
 pub_report_exit_status(const pub_result *results, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		if (!results[i].ok)
+		if (!results[i].ok) {
 			return 1;
+		}
 	}
 	return 0;
 }
@@ -143,10 +153,12 @@ pub_report_exit_status(const pub_result *results, size_t count)
 static const char *
 result_word(const pub_config *cfg, const pub_result *res)
 {
-	if (!res->ok)
+	if (!res->ok) {
 		return "failed";
-	if (res->not_allowed)
+	}
+	if (res->not_allowed) {
 		return "not-allowed";
+	}
 	return cfg->dry_run ? "dry-run" : "ok";
 }
 
@@ -155,8 +167,9 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 	size_t count)
 {
 	for (size_t i = 0; cfg->dry_run && i < count; i++) {
-		if (results[i].script != NULL)
+		if (results[i].script != NULL) {
 			fprintf(out, "%s\n", results[i].script);
+		}
 	}
 	for (size_t i = 0; i < count; i++) {
 		const pub_result *res = &results[i];
@@ -167,12 +180,14 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 			res->server[0] != '\0' ? res->server : "-",
 			res->planned ? pub_action_name(res->action) : "-",
 			result_word(cfg, res));
-		if (res->address_job)
+		if (res->address_job) {
 			fputs(" records=address", out);
-		if (res->not_allowed)
+		}
+		if (res->not_allowed) {
 			fprintf(out, " hint=\"the update policy does not let "
 				"this host write its address records; they are "
 				"left as they are\"");
+		}
 		if (!res->ok) {
 			const char *hint = pub_report_hint(res);
 
@@ -184,20 +199,23 @@ pub_report_text(FILE *out, const pub_config *cfg, const pub_result *results,
 				fprintf(out, " windows=%s event=%d", hex,
 					WINCODE_EVENT_PUBLISH_FAILED);
 			}
-			if (hint != NULL)
+			if (hint != NULL) {
 				fprintf(out, " hint=\"%s\"", hint);
+			}
 			/* keep the line parseable: no '"' inside the value,
 			 * no raw bytes (a server's answer can hold any) */
 			char detail[sizeof(res->error)];
 			snprintf(detail, sizeof(detail), "%s", res->error);
-			for (char *c = detail; *c != '\0'; c++)
+			for (char *c = detail; *c != '\0'; c++) {
 				*c = *c == '"' ? '\'' : *c;
+			}
 			fputs(" detail=\"", out);
 			cli_print_escaped(out, detail);
 			fputc('"', out);
 		}
-		if (res->note[0] != '\0')
+		if (res->note[0] != '\0') {
 			fprintf(out, " note=\"%s\"", res->note);
+		}
 		fputc('\n', out);
 	}
 }
@@ -226,8 +244,9 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 		const pub_result *res = &results[i];
 		uint32_t code = pub_report_wincode(res);
 
-		if (!res->ok)
+		if (!res->ok) {
 			failed++;
+		}
 		json_object_begin(&json);
 		json_kv_string(&json, "domain", res->domain);
 		json_kv_string(&json, "owner", res->owner);
@@ -245,14 +264,16 @@ pub_report_json(FILE *out, const pub_config *cfg, const pub_result *results,
 		json_kv_string(&json, "result", res->ok ?
 			(res->not_allowed ? "not-allowed" : "ok") : "failed");
 		json_kv_uint(&json, "updates_sent", res->attempts);
-		if (res->rcode >= 0)
+		if (res->rcode >= 0) {
 			json_kv_int(&json, "rcode", res->rcode);
-		else
+		} else {
 			json_kv_string(&json, "rcode", NULL);
-		if (res->tsig_error >= 0)
+		}
+		if (res->tsig_error >= 0) {
 			json_kv_int(&json, "tsig_error", res->tsig_error);
-		else
+		} else {
 			json_kv_string(&json, "tsig_error", NULL);
+		}
 		/* which digest layout the server's answer was signed with */
 		json_kv_string(&json, "reply_mac_layout", !res->reply_verified ?
 			NULL : res->reply_layout == TSIG_LAYOUT_UNPREFIXED ?

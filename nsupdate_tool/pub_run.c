@@ -59,12 +59,15 @@ signing_time(long offset)
 static kd_result
 update_failure(int rcode, int tsig_error)
 {
-	if (tsig_error == TSIG_ERROR_BADSIG)
+	if (tsig_error == TSIG_ERROR_BADSIG) {
 		return KD_EBADSIG;
-	if (tsig_error == TSIG_ERROR_BADKEY)
+	}
+	if (tsig_error == TSIG_ERROR_BADKEY) {
 		return KD_EBADKEY;
-	if (tsig_error == TSIG_ERROR_BADTIME)
+	}
+	if (tsig_error == TSIG_ERROR_BADTIME) {
 		return KD_EBADTIME;
+	}
 	switch (rcode) {
 	case LDNS_RCODE_REFUSED:
 		return KD_EREFUSED;
@@ -146,8 +149,9 @@ attempt_update(const run_state *st, const endpoint *server,
 	if (signer != NULL) {
 		ret = tsig_verify_response(signer, answer, answer_len, &req,
 			signing_time(offset), &resp, &detail);
-		if (resp.present)
+		if (resp.present) {
 			res->tsig_error = resp.error;
+		}
 		res->reply_verified = ret == KD_OK;
 		res->reply_layout = resp.layout;
 		if (ret == KD_OK && resp.error == TSIG_ERROR_BADTIME &&
@@ -211,8 +215,9 @@ attempt_update(const run_state *st, const endpoint *server,
 			"UPDATE rejected by %s: %s", res->server,
 			pub_dns_rcode_name((unsigned)res->rcode, rbuf,
 			sizeof(rbuf)));
-		if (res->rcode == LDNS_RCODE_REFUSED)
+		if (res->rcode == LDNS_RCODE_REFUSED) {
 			outcome = ATTEMPT_REFUSED;
+		}
 	} else {
 		*code = KD_OK;
 	}
@@ -260,12 +265,14 @@ refused_backoff(void)
 	unsigned short r = 0;
 	struct timespec ts;
 
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
 		r = (unsigned short)clock();
+	}
 	ts.tv_sec = 0;
 	ts.tv_nsec = (200L + (long)(r % 501U)) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0)
+	while (nanosleep(&ts, &ts) != 0) {
 		;
+	}
 }
 
 /*
@@ -295,8 +302,9 @@ send_update(const run_state *st, const endpoint *server, update_builder build,
 
 		ret = pub_session_signer(st->session, server, res->primary,
 			&signer, &generation, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		/* a new message (new ID) every time: never a replay */
 		ret = build(arg, res, &wire, &len, err);
 		if (ret == KD_OK && res->kmsdns_zone &&
@@ -305,8 +313,9 @@ send_update(const run_state *st, const endpoint *server, update_builder build,
 			free(wire);
 			ret = KD_ENOMEM;
 		}
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		outcome = attempt_update(st, server, signer, wire, len, offset,
 			&server_offset, res, &code, err);
 		free(wire);
@@ -315,25 +324,29 @@ send_update(const run_state *st, const endpoint *server, update_builder build,
 		case ATTEMPT_FAILED:
 			return code;
 		case ATTEMPT_RETRY:
-			if (retries++ >= PUB_SEND_RETRIES)
+			if (retries++ >= PUB_SEND_RETRIES) {
 				return code;
+			}
 			break;
 		case ATTEMPT_BADTIME:
-			if (time_fixed)
+			if (time_fixed) {
 				return code;
+			}
 			time_fixed = true;
 			offset = server_offset;
 			pub_session_learn_offset(st->session, server, offset);
 			break;
 		case ATTEMPT_BADKEY:
-			if (!pub_session_is_gss(st->session) || renegotiated)
+			if (!pub_session_is_gss(st->session) || renegotiated) {
 				return code;
+			}
 			renegotiated = true;
 			pub_session_forget(st->session, server, generation);
 			break;
 		case ATTEMPT_REFUSED:
-			if (refused_again)
+			if (refused_again) {
 				return code;
+			}
 			refused_again = true;
 			refused_backoff();
 			break;
@@ -353,31 +366,36 @@ confirm(const run_state *st, const endpoint *server, const pub_plan *plan,
 
 	ret = pub_dns_read_srv(server, res->owner, st->cfg->timeout_ms, &recs,
 		&count, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	for (size_t i = 0; i < count; i++) {
 		const srv_record *r = &recs[i];
 
-		if (!dname_equal(r->target, st->cfg->host))
+		if (!dname_equal(r->target, st->cfg->host)) {
 			continue;
+		}
 		/* the kmsdns DLZ module may serve its own TTL */
 		if (plan->add && r->priority == plan->add_record.priority &&
 		    r->weight == plan->add_record.weight &&
 		    r->port == plan->add_record.port &&
-		    (r->ttl == plan->add_record.ttl || res->kmsdns_zone))
+		    (r->ttl == plan->add_record.ttl || res->kmsdns_zone)) {
 			found = true;
-		else
+		} else {
 			ours_left = true;
+		}
 	}
 	free(recs);
-	if (plan->add && (!found || ours_left))
+	if (plan->add && (!found || ours_left)) {
 		return kd_err_set(err, KD_EDNS,
 			"UPDATE answered NOERROR but %s does not show the new record alone",
 			res->server);
-	if (!plan->add && ours_left)
+	}
+	if (!plan->add && ours_left) {
 		return kd_err_set(err, KD_EDNS,
 			"UPDATE answered NOERROR but %s still shows our record",
 			res->server);
+	}
 	return KD_OK;
 }
 
@@ -394,9 +412,10 @@ primary_endpoint(const run_state *st, const char *primary, endpoint *out,
 		*out = st->cfg->server;
 		return KD_OK;
 	}
-	if (st->cfg->has_resolver)
+	if (st->cfg->has_resolver) {
 		return pub_dns_resolve_at(&st->resolver, primary, 53, true,
 			st->cfg->timeout_ms, out, err);
+	}
 	return pub_dns_resolve_host(primary, 53, out, err);
 }
 
@@ -408,8 +427,9 @@ nsupdate_server(const pub_result *res, char *buf, size_t len)
 
 	snprintf(buf, len, "%s", res->server);
 	hash = strrchr(buf, '#');
-	if (hash != NULL)
+	if (hash != NULL) {
 		*hash = ' ';
+	}
 }
 
 /* Everything for one domain. */
@@ -427,9 +447,10 @@ publish_domain(const run_state *st, const publist_entry *entry,
 
 	snprintf(res->domain, sizeof(res->domain), "%s", entry->domain);
 	res->gss = cfg->auth == PUB_AUTH_GSS;
-	if (cfg->default_domain)
+	if (cfg->default_domain) {
 		snprintf(res->note, sizeof(res->note), "%s",
 			PUB_NOTE_DEFAULT_DOMAIN);
+	}
 	res->rcode = -1;
 	res->tsig_error = -1;
 	if (strlen(SRV_KMS_SERVICE) + 1 + strlen(entry->domain) >
@@ -459,9 +480,10 @@ publish_domain(const run_state *st, const publist_entry *entry,
 	endpoint_format(&server, res->server, sizeof(res->server));
 	ret = pub_dns_read_srv(&server, res->owner, cfg->timeout_ms, &current,
 		&count, &err);
-	if (ret == KD_OK && !cfg->withdraw)
+	if (ret == KD_OK && !cfg->withdraw) {
 		ret = pub_dns_is_kmsdns(&server, res->zone, cfg->timeout_ms,
 			&res->kmsdns_zone, &err);
+	}
 	if (ret != KD_OK) {
 		free(current);
 		fail(res, ret, &err);
@@ -511,8 +533,9 @@ publish_domain(const run_state *st, const publist_entry *entry,
 		return;
 	}
 	ret = send_update(st, &server, build_srv_update, &plan, res, &err);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = confirm(st, &server, &plan, res, &err);
+	}
 	if (ret != KD_OK) {
 		fail(res, ret, &err);
 		return;
@@ -541,12 +564,14 @@ publish_address(const run_state *st, pub_result *res)
 	snprintf(res->owner, sizeof(res->owner), "%s", cfg->host);
 	wanted = cfg->addresses;
 	ret = wanted.count > 0 ? KD_OK : pub_addr_local(&wanted, &err);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = pub_dns_find_zone(&st->resolver, cfg->host,
 			dname_parent(cfg->host), st->recurse, cfg->timeout_ms,
 			res->zone, res->primary, &err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = primary_endpoint(st, res->primary, &server, &err);
+	}
 	if (ret != KD_OK) {
 		res->zone[0] = res->primary[0] = '\0';
 		fail(res, ret, &err);
@@ -563,16 +588,18 @@ publish_address(const run_state *st, pub_result *res)
 	res->planned = true;
 	res->action = plan.action;
 	res->ok = true;
-	if (plan.action == PUB_ACTION_UNCHANGED)
+	if (plan.action == PUB_ACTION_UNCHANGED) {
 		return;
+	}
 	if (cfg->dry_run) {
 		char server_arg[ENDPOINT_TEXT_MAX];
 
 		nsupdate_server(res, server_arg, sizeof(server_arg));
 		ret = pub_addr_update_script(server_arg, res->zone, cfg->host,
 			&plan, &wanted, cfg->ttl, &res->script, &err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			fail(res, ret, &err);
+		}
 		return;
 	}
 	au.plan = &plan;
@@ -590,13 +617,15 @@ publish_address(const run_state *st, pub_result *res)
 		ret = pub_addr_read(&server, cfg->host, cfg->timeout_ms,
 			&current, &err);
 		pub_addr_plan_compute(&current, &wanted, cfg->ttl, &plan);
-		if (ret == KD_OK && plan.action != PUB_ACTION_UNCHANGED)
+		if (ret == KD_OK && plan.action != PUB_ACTION_UNCHANGED) {
 			ret = kd_err_set(&err, KD_EDNS,
 				"UPDATE answered NOERROR but %s does not show the addresses",
 				res->server);
+		}
 	}
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		fail(res, ret, &err);
+	}
 }
 
 size_t
@@ -617,13 +646,15 @@ worker(void *arg)
 		pthread_mutex_lock(&st->lock);
 		i = st->next++;
 		pthread_mutex_unlock(&st->lock);
-		if (i >= pub_run_result_count(st->cfg))
+		if (i >= pub_run_result_count(st->cfg)) {
 			return NULL;
-		if (i == st->cfg->domains.count)
+		}
+		if (i == st->cfg->domains.count) {
 			publish_address(st, &st->results[i]);
-		else
+		} else {
 			publish_domain(st, &st->cfg->domains.entries[i],
 				&st->results[i]);
+		}
 	}
 }
 
@@ -648,24 +679,29 @@ pub_run(const pub_config *cfg, pub_session *session, pub_result *results,
 		st.recurse = true;
 	} else {
 		ret = pub_dns_system_resolver(&st.resolver, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		st.recurse = true;
 	}
-	if (jobs > pub_run_result_count(cfg))
+	if (jobs > pub_run_result_count(cfg)) {
 		jobs = pub_run_result_count(cfg);
-	if (jobs > PUB_MAX_JOBS)
+	}
+	if (jobs > PUB_MAX_JOBS) {
 		jobs = PUB_MAX_JOBS;
+	}
 	pthread_mutex_init(&st.lock, NULL);
 	for (size_t i = 1; i < jobs; i++) {
-		if (pthread_create(&threads[started], NULL, worker, &st) != 0)
+		if (pthread_create(&threads[started], NULL, worker, &st) != 0) {
 			break;
+		}
 		started++;
 	}
 	/* this thread works too, so a failed pthread_create only slows */
 	worker(&st);
-	for (size_t i = 0; i < started; i++)
+	for (size_t i = 0; i < started; i++) {
 		pthread_join(threads[i], NULL);
+	}
 	pthread_mutex_destroy(&st.lock);
 	return KD_OK;
 }

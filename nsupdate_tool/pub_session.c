@@ -59,14 +59,16 @@ open_tsig(pub_session *session, const pub_config *cfg, kd_err *err)
 	kd_result ret;
 
 	ret = keyfile_parse_file(cfg->tsig_key, &session->keys, err);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	if (cfg->key_name[0] != '\0') {
 		session->key = keyfile_find(&session->keys, cfg->key_name);
-		if (session->key == NULL)
+		if (session->key == NULL) {
 			return kd_err_set(err, KD_ENOENT,
 				"%s: no key named %s", cfg->tsig_key,
 				cfg->key_name);
+		}
 	} else if (session->keys.count != 1) {
 		return kd_err_set(err, KD_EINVAL,
 			"%s holds %zu keys: give --key-name", cfg->tsig_key,
@@ -83,8 +85,9 @@ pub_session_open(const pub_config *cfg, pub_session **out, kd_err *err)
 	pub_session *session = calloc(1, sizeof(*session));
 	kd_result ret = KD_OK;
 
-	if (session == NULL)
+	if (session == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	session->auth = cfg->auth;
 	session->timeout_ms = cfg->timeout_ms;
 	session->clock_offset = cfg->clock_offset;
@@ -93,11 +96,12 @@ pub_session_open(const pub_config *cfg, pub_session **out, kd_err *err)
 		"%s", cfg->server_principal);
 	keyfile_init(&session->keys);
 	pthread_mutex_init(&session->lock, NULL);
-	if (cfg->auth == PUB_AUTH_TSIG)
+	if (cfg->auth == PUB_AUTH_TSIG) {
 		ret = open_tsig(session, cfg, err);
-	else if (cfg->auth == PUB_AUTH_GSS)
+	} else if (cfg->auth == PUB_AUTH_GSS) {
 		ret = pub_gss_acquire(cfg->keytab, cfg->principal, cfg->host,
 			&session->creds, err);
+	}
 	if (ret != KD_OK) {
 		pub_session_close(session, 0, NULL);
 		return ret;
@@ -120,8 +124,9 @@ offset_locked(const pub_session *session, const endpoint *server)
 	long offset = session->clock_offset;
 
 	for (size_t i = 0; i < session->offset_count; i++) {
-		if (same_server(&session->offsets[i].server, server))
+		if (same_server(&session->offsets[i].server, server)) {
 			offset = session->offsets[i].offset;
+		}
 	}
 	return offset;
 }
@@ -147,10 +152,12 @@ pub_session_signer(pub_session *session, const endpoint *server,
 	for (size_t i = 0; i < session->count; i++) {
 		server_context *sc = &session->contexts[i];
 
-		if (!same_server(&sc->server, server))
+		if (!same_server(&sc->server, server)) {
 			continue;
-		if (sc->generation > last)
+		}
+		if (sc->generation > last) {
 			last = sc->generation;
+		}
 		if (sc->current && sc->ctx == NULL) {
 			/* failed once in this run: the other zones too */
 			pthread_mutex_unlock(&session->lock);
@@ -177,8 +184,9 @@ pub_session_signer(pub_session *session, const endpoint *server,
 		(session->count + 1) * sizeof(*grown));
 	if (grown == NULL) {
 		pthread_mutex_unlock(&session->lock);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		pub_gss_context_free(ctx);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
@@ -189,9 +197,10 @@ pub_session_signer(pub_session *session, const endpoint *server,
 	grown[session->count].generation = last + 1;
 	grown[session->count].current = true;
 	grown[session->count].failure = ret;
-	if (ret != KD_OK && err != NULL)
+	if (ret != KD_OK && err != NULL) {
 		snprintf(grown[session->count].error,
 			sizeof(grown[session->count].error), "%s", err->text);
+	}
 	session->count++;
 	if (ret != KD_OK) {
 		pthread_mutex_unlock(&session->lock);
@@ -207,8 +216,9 @@ void
 pub_session_forget(pub_session *session, const endpoint *server,
 	unsigned generation)
 {
-	if (session->auth != PUB_AUTH_GSS)
+	if (session->auth != PUB_AUTH_GSS) {
 		return;
+	}
 	pthread_mutex_lock(&session->lock);
 	for (size_t i = 0; i < session->count; i++) {
 		server_context *sc = &session->contexts[i];
@@ -262,8 +272,9 @@ pub_session_learn_offset(pub_session *session, const endpoint *server,
 const char *
 pub_session_identity(const pub_session *session)
 {
-	if (session->auth == PUB_AUTH_TSIG)
+	if (session->auth == PUB_AUTH_TSIG) {
 		return session->hmac.key_name;
+	}
 	return session->auth == PUB_AUTH_GSS ? session->creds.principal : "";
 }
 
@@ -284,8 +295,9 @@ pub_session_close(pub_session *session, unsigned timeout_ms, kd_err *err)
 {
 	kd_result first = KD_OK;
 
-	if (session == NULL)
+	if (session == NULL) {
 		return KD_OK;
+	}
 	for (size_t i = 0; i < session->count; i++) {
 		server_context *sc = &session->contexts[i];
 		kd_err detail;
@@ -293,12 +305,14 @@ pub_session_close(pub_session *session, unsigned timeout_ms, kd_err *err)
 
 		/* a forgotten or expired key is already gone on its server */
 		if (!sc->forgotten && sc->ctx != NULL && timeout_ms > 0 &&
-		    pub_gss_expiry(sc->ctx) > time(NULL))
+		    pub_gss_expiry(sc->ctx) > time(NULL)) {
 			ret = pub_gss_delete(sc->ctx, &sc->server, timeout_ms,
 				pub_session_clock_offset(session, &sc->server),
 				&detail);
-		if (ret != KD_OK && first == KD_OK)
+		}
+		if (ret != KD_OK && first == KD_OK) {
 			first = kd_err_set(err, ret, "%s", detail.text);
+		}
 		pub_gss_context_free(sc->ctx);
 	}
 	free(session->contexts);

@@ -19,8 +19,9 @@ get48(const uint8_t *p)
 {
 	uint64_t v = 0;
 
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		v = v << 8 | p[i];
+	}
 	return v;
 }
 
@@ -55,8 +56,9 @@ tsig_name_to_wire(const char *name, uint8_t *out)
 				out[pos++] = (uint8_t)kd_ascii_lower(name[i]);
 			}
 			name += label;
-			if (*name == '.')
+			if (*name == '.') {
 				name++;
+			}
 		}
 	}
 	out[pos++] = 0;
@@ -69,13 +71,16 @@ tsig_skip_name(const uint8_t *wire, size_t len, size_t pos)
 	while (pos < len) {
 		uint8_t label = wire[pos];
 
-		if ((label & 0xc0) == 0xc0)
+		if ((label & 0xc0) == 0xc0) {
 			return pos + 2 <= len ? pos + 2 : 0;
-		if ((label & 0xc0) != 0)
+		}
+		if ((label & 0xc0) != 0) {
 			return 0;
+		}
 		pos += 1 + (size_t)label;
-		if (label == 0)
+		if (label == 0) {
 			return pos <= len ? pos : 0;
+		}
 	}
 	return 0;
 }
@@ -105,8 +110,9 @@ put_variables(uint8_t *digest, size_t *pos, const tsig_signer *signer,
 	p += 2;
 	ldns_write_uint16(digest + p, other_len);
 	p += 2;
-	if (other_len > 0)
+	if (other_len > 0) {
 		memcpy(digest + p, other, other_len);
+	}
 	p += other_len;
 	*pos = p;
 }
@@ -120,12 +126,14 @@ tsig_sign_message(const tsig_signer *signer, const uint8_t *msg, size_t len,
 	size_t pos = 0, rdlen_at;
 	kd_result ret;
 
-	if (len < 12 || len > 65535 - 1024)
+	if (len < 12 || len > 65535 - 1024) {
 		return kd_err_set(err, KD_EINVAL,
 			"message of %zu bytes cannot be signed", len);
+	}
 	digest = malloc(DIGEST_MAX);
-	if (digest == NULL)
+	if (digest == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	memcpy(digest, msg, len);
 	pos = len;
 	put_variables(digest, &pos, signer, now, TSIG_FUDGE, 0, NULL, 0);
@@ -133,14 +141,16 @@ tsig_sign_message(const tsig_signer *signer, const uint8_t *msg, size_t len,
 	ret = signer->mac(signer->ctx, digest, pos, req->mac, &req->mac_len,
 		err);
 	free(digest);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	req->id = ldns_read_uint16(msg);
 	req->time_signed = now;
 
 	buf = malloc(len + 2 * 256 + 32 + req->mac_len);
-	if (buf == NULL)
+	if (buf == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	memcpy(buf, msg, len);
 	ldns_write_uint16(buf + 10, (uint16_t)(ldns_read_uint16(msg + 10) + 1));
 	pos = len;
@@ -174,25 +184,29 @@ last_rr_offset(const uint8_t *wire, size_t len)
 	unsigned qd, rrs;
 	size_t pos = 12, last = 0;
 
-	if (len < 12)
+	if (len < 12) {
 		return 0;
+	}
 	qd = ldns_read_uint16(wire + 4);
 	rrs = (unsigned)ldns_read_uint16(wire + 6) +
 		ldns_read_uint16(wire + 8) + ldns_read_uint16(wire + 10);
 	for (unsigned i = 0; i < qd; i++) {
 		pos = tsig_skip_name(wire, len, pos);
-		if (pos == 0 || pos + 4 > len)
+		if (pos == 0 || pos + 4 > len) {
 			return 0;
+		}
 		pos += 4;
 	}
 	for (unsigned i = 0; i < rrs; i++) {
 		last = pos;
 		pos = tsig_skip_name(wire, len, pos);
-		if (pos == 0 || pos + 10 > len)
+		if (pos == 0 || pos + 10 > len) {
 			return 0;
+		}
 		pos += 10 + (size_t)ldns_read_uint16(wire + pos + 8);
-		if (pos > len)
+		if (pos > len) {
 			return 0;
+		}
 	}
 	return pos == len ? last : 0;
 }
@@ -213,26 +227,31 @@ wire_name_is(const uint8_t *wire, size_t len, size_t pos, const char *name)
 		if ((label & 0xc0) == 0xc0) {
 			size_t target;
 
-			if (pos + 1 >= len)
+			if (pos + 1 >= len) {
 				return false;
+			}
 			target = (size_t)(label & 0x3f) << 8 | wire[pos + 1];
-			if (target >= pos)
+			if (target >= pos) {
 				return false;
+			}
 			pos = target;
 			continue;
 		}
 		if ((label & 0xc0) != 0 || pos + 1 + label > len ||
-		    at + 1 + label > n || expect[at] != label)
+		    at + 1 + label > n || expect[at] != label) {
 			return false;
+		}
 		for (size_t i = 1; i <= label; i++) {
 			if ((uint8_t)kd_ascii_lower((char)wire[pos + i]) !=
-			    expect[at + i])
+			    expect[at + i]) {
 				return false;
+			}
 		}
 		at += 1 + (size_t)label;
 		pos += 1 + (size_t)label;
-		if (label == 0)
+		if (label == 0) {
 			return at == n;
+		}
 	}
 	return false;
 }
@@ -250,58 +269,69 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 	kd_result ret;
 
 	memset(resp, 0, sizeof(*resp));
-	if (len < 12 || ldns_read_uint16(wire + 10) == 0)
+	if (len < 12 || ldns_read_uint16(wire + 10) == 0) {
 		return kd_err_set(err, KD_ENOENT, "the answer is not signed");
+	}
 	start = last_rr_offset(wire, len);
-	if (start == 0)
+	if (start == 0) {
 		return kd_err_set(err, KD_EDNS, "malformed answer");
+	}
 	pos = tsig_skip_name(wire, len, start);
-	if (ldns_read_uint16(wire + pos) != TSIG_RR_TYPE)
+	if (ldns_read_uint16(wire + pos) != TSIG_RR_TYPE) {
 		return kd_err_set(err, KD_ENOENT, "the answer is not signed");
+	}
 	resp->present = true;
 	rdata = pos + 10;
 	rdend = rdata + ldns_read_uint16(wire + pos + 8);
 	alg_end = tsig_skip_name(wire, rdend, rdata);
-	if (alg_end == 0 || alg_end + 10 > rdend)
+	if (alg_end == 0 || alg_end + 10 > rdend) {
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
+	}
 	resp->time_signed = get48(wire + alg_end);
 	resp->fudge = ldns_read_uint16(wire + alg_end + 6);
 	mac_len = ldns_read_uint16(wire + alg_end + 8);
 	mac = wire + alg_end + 10;
 	pos = alg_end + 10 + mac_len;
-	if (pos + 6 > rdend)
+	if (pos + 6 > rdend) {
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
+	}
 	original_id = ldns_read_uint16(wire + pos);
 	resp->error = ldns_read_uint16(wire + pos + 2);
 	other_len = ldns_read_uint16(wire + pos + 4);
 	other = wire + pos + 6;
-	if (pos + 6 + other_len != rdend)
+	if (pos + 6 + other_len != rdend) {
 		return kd_err_set(err, KD_EDNS, "malformed TSIG in the answer");
+	}
 	if (other_len == 6) {
 		resp->has_server_time = true;
 		resp->server_time = get48(other);
 	}
 	if (!wire_name_is(wire, len, start, signer->key_name) ||
-	    !wire_name_is(wire, rdend, rdata, signer->algorithm))
+	    !wire_name_is(wire, rdend, rdata, signer->algorithm)) {
 		return kd_err_set(err, KD_EBADSIG,
 			"the answer is signed with another key or algorithm");
-	if (mac_len == 0)
+	}
+	if (mac_len == 0) {
 		return kd_err_set(err, KD_ENOENT,
 			"the answer's TSIG has no MAC (TSIG error %u)",
 			resp->error);
-	if (mac_len > TSIG_MAC_MAX)
+	}
+	if (mac_len > TSIG_MAC_MAX) {
 		return kd_err_set(err, KD_EDNS, "TSIG MAC too long");
+	}
 
 	digest = malloc(DIGEST_MAX);
-	if (digest == NULL)
+	if (digest == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ret = KD_EBADSIG;
 	for (int layout = TSIG_LAYOUT_RFC8945; layout <= TSIG_LAYOUT_LAST &&
 	     ret == KD_EBADSIG; layout++) {
 		/* the second layout only for signers that allow it */
 		if (layout != TSIG_LAYOUT_RFC8945 &&
-		    (req == NULL || !signer->allow_unprefixed_request_mac))
+		    (req == NULL || !signer->allow_unprefixed_request_mac)) {
 			break;
+		}
 		dpos = 0;
 		if (req != NULL && layout == TSIG_LAYOUT_RFC8945) {
 			ldns_write_uint16(digest, (uint16_t)req->mac_len);
@@ -320,17 +350,20 @@ tsig_verify_response(const tsig_signer *signer, const uint8_t *wire,
 			resp->fudge, resp->error, other, (uint16_t)other_len);
 		ret = signer->verify(signer->ctx, digest, dpos, mac, mac_len,
 			err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			resp->layout = (tsig_layout)layout;
+		}
 	}
 	free(digest);
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	if (resp->error == 0 && (now > resp->time_signed + resp->fudge ||
-	    resp->time_signed > now + resp->fudge))
+	    resp->time_signed > now + resp->fudge)) {
 		return kd_err_set(err, KD_EBADTIME,
 			"the answer was signed at %llu, %lld s from our clock",
 			(unsigned long long)resp->time_signed,
 			(long long)(resp->time_signed - now));
+	}
 	return KD_OK;
 }

@@ -19,11 +19,13 @@ srv_rr(const char *owner, const srv_record *rec, ldns_rr_class klass,
 	char rdata[DNAME_BUF_SIZE + 32];
 	ldns_rr *rr = NULL;
 
-	if (srv_format_rdata(rec, rdata, sizeof(rdata)) != KD_OK)
+	if (srv_format_rdata(rec, rdata, sizeof(rdata)) != KD_OK) {
 		return NULL;
+	}
 	snprintf(text, sizeof(text), "%s. %u IN SRV %s", owner, ttl, rdata);
-	if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+	if (ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
 		return NULL;
+	}
 	ldns_rr_set_class(rr, klass);
 	ldns_rr_set_ttl(rr, ttl);
 	return rr;
@@ -37,8 +39,9 @@ pub_update_build(const char *zone, const char *owner, const pub_plan *plan,
 	char what[DNAME_BUF_SIZE + 32];
 	size_t i;
 
-	if (updates == NULL)
+	if (updates == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (i = 0; i < plan->delete_count; i++) {
 		ldns_rr *rr = srv_rr(owner, &plan->deletes[i],
 			LDNS_RR_CLASS_NONE, 0);
@@ -74,20 +77,23 @@ pub_update_wire(const char *zone, ldns_rr_list *updates, const char *what,
 	ldns_pkt *pkt = NULL;
 	ldns_status status;
 
-	if (zone_rdf != NULL)
+	if (zone_rdf != NULL) {
 		pkt = ldns_update_pkt_new(zone_rdf, LDNS_RR_CLASS_IN, NULL,
 			updates, NULL);
+	}
 	ldns_rr_list_deep_free(updates);
-	if (pkt == NULL)
+	if (pkt == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "cannot build %s", what);
+	}
 	/* ldns leaves ID 0 and RD set; RFC 2136 has those bits zero */
 	ldns_pkt_set_random_id(pkt);
 	ldns_pkt_set_rd(pkt, false);
 	status = ldns_pkt2wire(wire, pkt, len);
 	ldns_pkt_free(pkt);
-	if (status != LDNS_STATUS_OK)
+	if (status != LDNS_STATUS_OK) {
 		return kd_err_set(err, KD_ENOMEM, "cannot write %s: %s", what,
 			ldns_get_errorstr_by_id(status));
+	}
 	return KD_OK;
 }
 
@@ -101,10 +107,12 @@ pub_update_script(const char *server, const char *zone, const char *owner,
 	FILE *out = open_memstream(&buf, &size);
 	size_t i;
 
-	if (out == NULL)
+	if (out == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	if (server != NULL)
+	}
+	if (server != NULL) {
 		fprintf(out, "server %s\n", server);
+	}
 	fprintf(out, "zone %s.\n", zone);
 	for (i = 0; i < plan->delete_count; i++) {
 		srv_format_rdata(&plan->deletes[i], rdata, sizeof(rdata));

@@ -37,8 +37,9 @@ free_queries(void *item)
 	free(q->server_srv);
 	free(q->server_tcp);
 	for (size_t k = 0; q->server_targets != NULL && k < q->target_count;
-	     k++)
+	     k++) {
 		free(q->server_targets[k]);
+	     }
 	free(q->server_targets);
 }
 
@@ -55,10 +56,11 @@ status_text(query_engine *engine, size_t id, char *out, size_t outlen)
 {
 	const query_result *r = query_engine_result(engine, id);
 
-	if (r->status == QUERY_ANSWERED)
+	if (r->status == QUERY_ANSWERED) {
 		dns_answer_rcode(r->answer, out, outlen);
-	else
+	} else {
 		snprintf(out, outlen, "%s", query_status_name(r->status));
+	}
 }
 
 /* qsort() comparison of two C strings. */
@@ -75,13 +77,16 @@ join_sorted(char **lines, size_t n)
 	size_t len = 1;
 	char *out;
 
-	if (n > 1)
+	if (n > 1) {
 		qsort(lines, n, sizeof(*lines), compare_strings);
-	for (size_t i = 0; i < n; i++)
+	}
+	for (size_t i = 0; i < n; i++) {
 		len += strlen(lines[i]) + 1;
+	}
 	out = malloc(len);
-	if (out == NULL)
+	if (out == NULL) {
 		return NULL;
+	}
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		strcat(out, lines[i]);
@@ -96,11 +101,13 @@ push_line(char ***lines, size_t *n, const char *text)
 {
 	char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
 
-	if (grown == NULL)
+	if (grown == NULL) {
 		return false;
+	}
 	*lines = grown;
-	if ((grown[*n] = strdup(text)) == NULL)
+	if ((grown[*n] = strdup(text)) == NULL) {
 		return false;
+	}
 	(*n)++;
 	return true;
 }
@@ -108,8 +115,9 @@ push_line(char ***lines, size_t *n, const char *text)
 static void
 free_lines(char **lines, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(lines[i]);
+	}
 	free(lines);
 }
 
@@ -130,8 +138,9 @@ add_address_line(const char *address, int family, const void *bytes,
 	(void)family;
 	(void)bytes;
 	snprintf(line, sizeof(line), "%s %s", sink->target, address);
-	if (sink->ok)
+	if (sink->ok) {
 		sink->ok = push_line(sink->lines, sink->n, line);
+	}
 }
 
 /* Round 1: SOA <suffix> to the --server, to learn its zone. */
@@ -179,19 +188,22 @@ ask_servers(const check_config *config, query_engine *engine,
 
 	if (found->answered && (suffix->zone_ns = dns_answer_join_names(
 		(const char (*)[DNAME_BUF_SIZE])found->names,
-		found->name_count)) == NULL)
+		found->name_count)) == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ret = ns_addresses_collect(&q->ns_addrs, engine, config->ns_port,
 		err);
-	if (ret != KD_OK || found->server_count == 0)
+	if (ret != KD_OK || found->server_count == 0) {
 		return ret;
+	}
 	suffix->servers = calloc(found->server_count,
 		sizeof(*suffix->servers));
 	q->target_count = suffix->host_count * 2;
 	q->server_targets = calloc(q->target_count + 1,
 		sizeof(*q->server_targets));
-	if (suffix->servers == NULL || q->server_targets == NULL)
+	if (suffix->servers == NULL || q->server_targets == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	suffix->server_count = found->server_count;
 	for (size_t s = 0; s < found->server_count; s++) {
 		auth_server *server = &suffix->servers[s];
@@ -204,24 +216,28 @@ ask_servers(const check_config *config, query_engine *engine,
 	snprintf(tcp_name, sizeof(tcp_name), "_tcp.%s", suffix->suffix);
 	ret = ns_addresses_ask_each(found, engine, suffix->zone,
 		LDNS_RR_TYPE_SOA, &q->server_soa, err);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = ns_addresses_ask_each(found, engine, suffix->qname,
 			LDNS_RR_TYPE_SRV, &q->server_srv, err);
-	if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX)
+	}
+	if (ret == KD_OK && strlen(tcp_name) <= DNAME_TEXT_MAX) {
 		ret = ns_addresses_ask_each(found, engine, tcp_name,
 			LDNS_RR_TYPE_SRV, &q->server_tcp, err);
+	}
 	/* the engine asks a target named by several hosts once */
 	for (size_t h = 0; ret == KD_OK && h < suffix->host_count; h++) {
 		const char *target = suffix->hosts[h].rec.target;
 		size_t **ids = &q->server_targets[h * 2];
 
-		if (suffix->hosts[h].not_checked)
+		if (suffix->hosts[h].not_checked) {
 			continue;
+		}
 		ret = ns_addresses_ask_each(found, engine, target,
 			LDNS_RR_TYPE_A, &ids[0], err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			ret = ns_addresses_ask_each(found, engine, target,
 				LDNS_RR_TYPE_AAAA, &ids[1], err);
+		}
 	}
 	return ret;
 }
@@ -254,8 +270,9 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 		sizeof(server->srv_outcome));
 	if (srv != NULL && ldns_pkt_get_rcode(srv) == LDNS_RCODE_NOERROR &&
 		(server->srv_rrset = dns_answer_srv_rrset(srv,
-		&server->srv_ttl)) == NULL)
+		&server->srv_ttl)) == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	server->negative_without_soa = srv != NULL &&
 		((ldns_pkt_get_rcode(srv) == LDNS_RCODE_NOERROR &&
 		server->srv_rrset[0] == '\0') ||
@@ -269,15 +286,17 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 
 		if (suffix->hosts[h].not_checked ||
 			!dname_is_subdomain(suffix->hosts[h].rec.target,
-			suffix->zone))
+			suffix->zone)) {
 			continue;
+		}
 		for (int k = 0; k < 2; k++) {
 			const ldns_pkt *pkt = server_answer(engine,
 				q->server_targets[h * 2 + k], s);
 
-			if (pkt != NULL && ldns_pkt_aa(pkt))
+			if (pkt != NULL && ldns_pkt_aa(pkt)) {
 				dns_answer_addresses(pkt, add_address_line,
 					&sink);
+			}
 		}
 		if (!sink.ok) {
 			free_lines(lines, n);
@@ -286,8 +305,9 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	}
 	server->addresses = join_sorted(lines, n);
 	free_lines(lines, n);
-	if (server->addresses == NULL)
+	if (server->addresses == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -305,13 +325,15 @@ describe_rrset(const char *rrset, char *out, size_t outlen)
 {
 	size_t lines = 0;
 
-	for (const char *p = rrset; *p != '\0'; p++)
+	for (const char *p = rrset; *p != '\0'; p++) {
 		lines += *p == '\n';
-	if (lines == 0)
+	}
+	if (lines == 0) {
 		snprintf(out, outlen, "no SRV records");
-	else
+	} else {
 		snprintf(out, outlen, "%zu SRV record%s", lines,
 			lines == 1 ? "" : "s");
+	}
 }
 
 /*
@@ -327,20 +349,24 @@ judge_resolver_copy(check_report *report, const suffix_report *suffix)
 	uint32_t left;
 	uint32_t code = verdict_outcome_code(suffix->outcome);
 
-	if (suffix->srv_rrset == NULL)
+	if (suffix->srv_rrset == NULL) {
 		return KD_OK;
+	}
 	for (size_t s = 0; s < suffix->server_count; s++) {
 		const auth_server *server = &suffix->servers[s];
 
-		if (!server->authoritative || !srv_answered(server))
+		if (!server->authoritative || !srv_answered(server)) {
 			continue;
+		}
 		compared++;
 		if (strcmp(server->srv_rrset ? server->srv_rrset : "",
-			suffix->srv_rrset) == 0)
+			suffix->srv_rrset) == 0) {
 			return KD_OK;
+		}
 	}
-	if (compared == 0)
+	if (compared == 0) {
 		return KD_OK;
+	}
 	describe_rrset(suffix->srv_rrset, server_text, sizeof(server_text));
 	left = suffix->srv_rrset[0] != '\0' ? suffix->ttl :
 		suffix->negative_ttl;
@@ -350,8 +376,9 @@ judge_resolver_copy(check_report *report, const suffix_report *suffix)
 		"(%s), unlike every authoritative server of %s: its copy is "
 		"stale or comes from elsewhere, and clients get it for up to "
 		"%u s more", suffix->qname, report->server, server_text,
-		suffix->rcode, suffix->zone, (unsigned)left) != KD_OK)
+		suffix->rcode, suffix->zone, (unsigned)left) != KD_OK) {
 		return KD_ENOMEM;
+	}
 	return KD_OK;
 }
 
@@ -410,20 +437,24 @@ judge_servers(check_report *report, suffix_report *suffix)
 			server->address, " answers NXDOMAIN for _tcp.%s "
 			"although %s exists: resolvers that trust NXDOMAIN "
 			"cuts (RFC 8020) then deny the SRV name",
-			suffix->suffix, suffix->qname) != KD_OK)
+			suffix->suffix, suffix->qname) != KD_OK) {
 			return KD_ENOMEM;
+		}
 		if (server->negative_without_soa &&
 			check_report_add_at(report, SEVERITY_WARNING,
 			"negative_without_soa", 0, suffix, server->name,
 			server->address, " answers %s without the zone's SOA: "
 			"resolvers cannot cache the negative answer (RFC 2308) "
 			"and ask again for every client", server->srv_outcome)
-			!= KD_OK)
+			!= KD_OK) {
 			return KD_ENOMEM;
-		if (!srv_answered(server))
+		}
+		if (!srv_answered(server)) {
 			continue;
-		if (server->srv_ttl > max_ttl)
+		}
+		if (server->srv_ttl > max_ttl) {
 			max_ttl = server->srv_ttl;
+		}
 		if (first == NULL) {
 			first = server;
 			continue;
@@ -434,31 +465,36 @@ judge_servers(check_report *report, suffix_report *suffix)
 		addresses_differ |= strcmp(server->addresses,
 			first->addresses) != 0;
 	}
-	if (serial_drift)
+	if (serial_drift) {
 		ADD(SEVERITY_WARNING, "soa_serial_drift", 0, suffix->suffix,
 			NULL, "%s: the authoritative servers of %s serve "
 			"different SOA serials: a replica is stale", owner,
 			suffix->zone);
-	if (srv_differs)
+	}
+	if (srv_differs) {
 		ADD(SEVERITY_WARNING, "srv_rrset_differs",
 			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: the "
 			"authoritative servers of %s give different SRV "
 			"records: a stale replica sends some clients to a "
 			"removed or dead host", owner, suffix->zone);
-	if (addresses_differ)
+	}
+	if (addresses_differ) {
 		ADD(SEVERITY_WARNING, "target_addresses_differ",
 			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: the "
 			"authoritative servers of %s give different addresses "
 			"for the KMS hosts", owner, suffix->zone);
-	if (judge_resolver_copy(report, suffix) != KD_OK)
+	}
+	if (judge_resolver_copy(report, suffix) != KD_OK) {
 		return KD_ENOMEM;
+	}
 	if (first != NULL && first->srv_rrset != NULL &&
 		first->srv_rrset[0] != '\0') {
 		char left[64] = "";
 
-		if (suffix->outcome == OUTCOME_RECORDS)
+		if (suffix->outcome == OUTCOME_RECORDS) {
 			snprintf(left, sizeof(left), "; the --server's copy "
 				"has %u s left", (unsigned)suffix->ttl);
+		}
 		ADD(SEVERITY_NOTE, "cache_ttl", 0, suffix->suffix, NULL,
 			"%s: a removed or changed record stays in resolver "
 			"caches up to %u s (its TTL); a missing name is cached "
@@ -477,12 +513,14 @@ judge_suffix(check_report *report, query_engine *engine,
 	suffix_queries *q = item;
 	kd_result ret = KD_OK;
 
-	for (size_t s = 0; ret == KD_OK && s < suffix->server_count; s++)
+	for (size_t s = 0; ret == KD_OK && s < suffix->server_count; s++) {
 		ret = read_server(engine, suffix, q, s, err);
+	}
 	if (ret == KD_OK && (judge_servers(report, suffix) != KD_OK ||
 		ns_limits_findings(report, suffix->suffix, suffix->zone,
-		&q->ns_addrs) != KD_OK))
+		&q->ns_addrs) != KD_OK)) {
 		ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return ret;
 }
 

@@ -29,10 +29,12 @@ max_inflight(void)
 {
 	struct rlimit limit;
 
-	if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < 64)
+	if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < 64) {
 		return 16;
-	if (limit.rlim_cur - 32 < MAX_INFLIGHT)
+	}
+	if (limit.rlim_cur - 32 < MAX_INFLIGHT) {
 		return (size_t)(limit.rlim_cur - 32);
+	}
 	return MAX_INFLIGHT;
 }
 
@@ -77,8 +79,9 @@ main(int argc, char **argv)
 			CHECK_FORMAT_NAGIOS;
 
 		(void)cli_usage_error(stderr, "kmsdns-check", "%s", err.text);
-		if (nagios)
+		if (nagios) {
 			report_print_nagios_unknown(err.text, stdout);
+		}
 		check_options_free(&opts);
 		return nagios ? EXIT_NAGIOS_UNKNOWN : EXIT_USAGE;
 	}
@@ -116,8 +119,9 @@ main(int argc, char **argv)
 		/* a suffix too long for the service name is bad input */
 		cli_error_line(stderr, "kmsdns-check", err.text);
 		status = ret == KD_EINVAL ? EXIT_USAGE : EXIT_CLIENT_FAILS;
-		if (opts.format == CHECK_FORMAT_JSON && status != EXIT_USAGE)
+		if (opts.format == CHECK_FORMAT_JSON && status != EXIT_USAGE) {
 			report_print_json_error(err.text, status, stdout);
+		}
 	} else {
 		print_report(&opts, &report);
 		status = check_report_exit_status(&report);

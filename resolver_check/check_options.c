@@ -108,8 +108,9 @@ find_option(const char *arg, const char **inline_value)
 		i++) {
 		size_t len = strlen(option_table[i].name);
 
-		if (strncmp(arg, option_table[i].name, len) != 0)
+		if (strncmp(arg, option_table[i].name, len) != 0) {
 			continue;
+		}
 		if (arg[len] == '\0') {
 			*inline_value = NULL;
 			return &option_table[i];
@@ -131,12 +132,14 @@ parse_number(const char *option, const char *text, unsigned long min,
 	const kd_result ret = kd_parse_uint(text, KD_TEXT_NUL, min, max, option,
 		&value, NULL);
 
-	if (ret == KD_ERANGE)
+	if (ret == KD_ERANGE) {
 		return kd_err_set(err, KD_EINVAL, "%s: %.40s is out of range "
 			"%lu-%lu", option, text, min, max);
-	if (ret != KD_OK)
+	}
+	if (ret != KD_OK) {
 		return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not a "
 			"number", option, text);
+	}
 	*out = (unsigned long)value;
 	return KD_OK;
 }
@@ -151,9 +154,10 @@ set_mode(check_options *opts, check_suffix_mode mode, const char *option,
 		"--search, --connection-suffix, --devolution)", "--resolv-conf",
 	};
 
-	if (opts->mode != CHECK_SUFFIX_SYSTEM && opts->mode != mode)
+	if (opts->mode != CHECK_SUFFIX_SYSTEM && opts->mode != mode) {
 		return kd_err_set(err, KD_EINVAL, "%s cannot be combined with "
 			"%s", option, mode_names[opts->mode]);
+	}
 	opts->mode = mode;
 	return KD_OK;
 }
@@ -163,8 +167,9 @@ static kd_result
 set_once(const char **slot, const char *value, const char *option,
 	kd_err *err)
 {
-	if (*slot != NULL)
+	if (*slot != NULL) {
 		return kd_err_set(err, KD_EINVAL, "%s given twice", option);
+	}
 	*slot = value;
 	return KD_OK;
 }
@@ -200,14 +205,17 @@ check_options_scan_format(int argc, char *const *argv)
 		const option_spec *spec = find_option(argv[i], &value);
 
 		if (spec == NULL || (spec->id != OPT_FORMAT &&
-			spec->id != OPT_JSON))
+			spec->id != OPT_JSON)) {
 			continue;
-		if (spec->id == OPT_JSON)
+		}
+		if (spec->id == OPT_JSON) {
 			format = CHECK_FORMAT_JSON;
-		else if (value == NULL && i + 1 < argc)
+		} else if (value == NULL && i + 1 < argc) {
 			value = argv[++i];
-		if (value != NULL)
+		}
+		if (value != NULL) {
 			(void)format_named(value, &format);
+		}
 	}
 	return format;
 }
@@ -222,8 +230,9 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 
 	if (spec->mode != CHECK_SUFFIX_SYSTEM) {
 		ret = set_mode(opts, spec->mode, spec->name, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 	switch (spec->id) {
 	case OPT_SUFFIX:
@@ -239,31 +248,36 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 	case OPT_DEVOLUTION:
 		ret = parse_number(spec->name, value, 0, SUFFIX_DEVOLUTION_MAX,
 			&number, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			break;
-		if (number == 1)
+		}
+		if (number == 1) {
 			return kd_err_set(err, KD_EINVAL, "%s: 1 would query a "
 				"top-level domain; use 0 (off) or 2-%d",
 				spec->name, SUFFIX_DEVOLUTION_MAX);
+		}
 		opts->devolution = (unsigned)number;
 		*devolution_set = true;
 		break;
 	case OPT_RESOLV_CONF:
 		return set_once(&opts->resolv_conf, value, spec->name, err);
 	case OPT_SERVER:
-		if (opts->server_set)
+		if (opts->server_set) {
 			return kd_err_set(err, KD_EINVAL, "%s given twice",
 				spec->name);
-		if (endpoint_parse(value, 53, &opts->server, &reason) != KD_OK)
+		}
+		if (endpoint_parse(value, 53, &opts->server, &reason) != KD_OK) {
 			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
 				reason.text);
+		}
 		opts->server_set = true;
 		break;
 	case OPT_SERVICE:
 		if (dname_normalize(value, DNAME_OWNER, opts->service,
-			sizeof(opts->service), &reason) != KD_OK)
+			sizeof(opts->service), &reason) != KD_OK) {
 			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
 				reason.text);
+		}
 		break;
 	case OPT_NO_PROBE:
 		opts->probe = false;
@@ -276,36 +290,41 @@ apply_option(check_options *opts, const option_spec *spec, const char *value,
 		break;
 	case OPT_NS_PORT:
 		ret = parse_number(spec->name, value, 1, 65535, &number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			opts->ns_port = (uint16_t)number;
+		}
 		break;
 	case OPT_EXPECT:
 		if (dname_normalize(value, DNAME_HOST,
 			opts->expect[opts->expect_count], DNAME_BUF_SIZE,
-			&reason) != KD_OK)
+			&reason) != KD_OK) {
 			return kd_err_set(err, KD_EINVAL, "%s: %s", spec->name,
 				reason.text);
+		}
 		/* SRV targets are FQDNs: a bare label can never match one */
-		if (dname_label_count(opts->expect[opts->expect_count]) < 2)
+		if (dname_label_count(opts->expect[opts->expect_count]) < 2) {
 			return kd_err_set(err, KD_EINVAL, "%s: \"%.60s\" is not "
 				"a fully qualified host name (e.g. kms1.example."
 				"test)", spec->name, value);
+		}
 		opts->expect_count++;
 		break;
 	case OPT_TIMEOUT:
 		ret = parse_number(spec->name, value, 1, CHECK_TIMEOUT_MAX_MS,
 			&number, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			opts->timeout_ms = (unsigned)number;
+		}
 		break;
 	case OPT_JSON:
 		opts->format = CHECK_FORMAT_JSON;
 		break;
 	case OPT_FORMAT:
-		if (!format_named(value, &opts->format))
+		if (!format_named(value, &opts->format)) {
 			return kd_err_set(err, KD_EINVAL, "%s: \"%.40s\" is not "
 				"text, json, nagios or prometheus", spec->name,
 				value);
+		}
 		break;
 	case OPT_HELP:
 		opts->help = true;
@@ -325,18 +344,22 @@ static kd_result
 option_value(const option_spec *spec, int argc, char *const *argv, int *i,
 	const char **value, kd_err *err)
 {
-	if (!spec->takes_value && *value != NULL)
+	if (!spec->takes_value && *value != NULL) {
 		return kd_err_set(err, KD_EINVAL, "%s takes no value",
 			spec->name);
-	if (!spec->takes_value || *value != NULL)
+	}
+	if (!spec->takes_value || *value != NULL) {
 		return KD_OK;
-	if (*i + 1 >= argc)
+	}
+	if (*i + 1 >= argc) {
 		return kd_err_set(err, KD_EINVAL, "%s needs a value",
 			spec->name);
+	}
 	/* no value of ours starts with "--": a forgotten one */
-	if (strncmp(argv[*i + 1], "--", 2) == 0)
+	if (strncmp(argv[*i + 1], "--", 2) == 0) {
 		return kd_err_set(err, KD_EINVAL, "%s needs a value, not the "
 			"option \"%.60s\"", spec->name, argv[*i + 1]);
+	}
 	*value = argv[++*i];
 	return KD_OK;
 }
@@ -360,8 +383,9 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 	opts->connections = calloc(slots, sizeof(*opts->connections));
 	opts->expect = calloc(slots, sizeof(*opts->expect));
 	if (opts->suffixes == NULL || opts->connections == NULL ||
-		opts->expect == NULL)
+		opts->expect == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 
 	for (int i = 1; i < argc; i++) {
 		const char *value;
@@ -376,18 +400,22 @@ check_options_parse(int argc, char *const *argv, check_options *opts,
 				cli_quote_str(argv[i], shown, sizeof(shown)));
 		}
 		ret = option_value(spec, argc, argv, &i, &value, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			ret = apply_option(opts, spec, value, &devolution_set,
 				err);
-		if (ret != KD_OK)
+		}
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
-	if (devolution_set && opts->primary == NULL)
+	if (devolution_set && opts->primary == NULL) {
 		return kd_err_set(err, KD_EINVAL, "--devolution needs "
 			"--primary-suffix");
-	if (devolution_set && opts->search != NULL)
+	}
+	if (devolution_set && opts->search != NULL) {
 		return kd_err_set(err, KD_EINVAL, "--devolution has no effect "
 			"with --search (a search list turns devolution off)");
+	}
 	return KD_OK;
 }
 
@@ -416,20 +444,23 @@ check_options_build(const check_options *opts, const char *system_resolv_conf,
 	resolv_conf_init(&conf);
 	if (need_file) {
 		ret = resolv_conf_load(path, &conf, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			goto out;
+		}
 	}
 	switch (opts->mode) {
 	case CHECK_SUFFIX_SYSTEM:
 	case CHECK_SUFFIX_RESOLV_CONF:
-		for (size_t i = 0; ret == KD_OK && i < conf.search.count; i++)
+		for (size_t i = 0; ret == KD_OK && i < conf.search.count; i++) {
 			ret = suffix_list_add(list, conf.search.names[i], path,
 				err);
+		}
 		break;
 	case CHECK_SUFFIX_EXPLICIT:
-		for (size_t i = 0; ret == KD_OK && i < opts->suffix_count; i++)
+		for (size_t i = 0; ret == KD_OK && i < opts->suffix_count; i++) {
 			ret = suffix_list_add(list, opts->suffixes[i],
 				"--suffix", err);
+		}
 		break;
 	case CHECK_SUFFIX_WINDOWS: {
 		suffix_windows_config config = {
@@ -443,8 +474,9 @@ check_options_build(const check_options *opts, const char *system_resolv_conf,
 		break;
 	}
 	}
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		goto out;
+	}
 	if (opts->server_set) {
 		*server = opts->server;
 	} else if (conf.server_count > 0) {

@@ -20,8 +20,9 @@ check_report_init(check_report *report)
 static void
 free_suffix(suffix_report *suffix)
 {
-	for (size_t i = 0; i < suffix->host_count; i++)
+	for (size_t i = 0; i < suffix->host_count; i++) {
 		free(suffix->hosts[i].addresses);
+	}
 	free(suffix->hosts);
 	free(suffix->srv_rrset);
 	free(suffix->zone_ns);
@@ -36,8 +37,9 @@ free_suffix(suffix_report *suffix)
 void
 check_report_free(check_report *report)
 {
-	for (size_t i = 0; i < report->suffix_count; i++)
+	for (size_t i = 0; i < report->suffix_count; i++) {
 		free_suffix(&report->suffixes[i]);
+	}
 	free(report->suffixes);
 	free(report->unasked);
 	free(report->findings);
@@ -57,8 +59,9 @@ new_finding(check_report *report, finding_severity severity, const char *id,
 		finding *grown = realloc(report->findings,
 			capacity * sizeof(*grown));
 
-		if (grown == NULL)
+		if (grown == NULL) {
 			return NULL;
+		}
 		report->findings = grown;
 		report->finding_capacity = capacity;
 	}
@@ -80,8 +83,9 @@ check_report_add(check_report *report, finding_severity severity,
 	finding *f = new_finding(report, severity, id, code, suffix, target);
 	va_list ap;
 
-	if (f == NULL)
+	if (f == NULL) {
 		return KD_ENOMEM;
+	}
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
@@ -98,12 +102,14 @@ check_report_add_at(check_report *report, finding_severity severity,
 	int used;
 	va_list ap;
 
-	if (f == NULL)
+	if (f == NULL) {
 		return KD_ENOMEM;
+	}
 	used = snprintf(f->message, sizeof(f->message), "%s: %s (%s)",
 		suffix->qname, target, address);
-	if (used < 0 || (size_t)used >= sizeof(f->message))
+	if (used < 0 || (size_t)used >= sizeof(f->message)) {
 		return KD_OK;
+	}
 	va_start(ap, fmt);
 	vsnprintf(f->message + used, sizeof(f->message) - (size_t)used, fmt,
 		ap);
@@ -134,8 +140,9 @@ check_report_worst(const check_report *report)
 	finding_severity worst = SEVERITY_NOTE;
 
 	for (size_t i = 0; i < report->finding_count; i++) {
-		if (report->findings[i].severity > worst)
+		if (report->findings[i].severity > worst) {
 			worst = report->findings[i].severity;
+		}
 	}
 	return worst;
 }
@@ -286,8 +293,9 @@ const char *
 finding_remedy(const char *id)
 {
 	for (size_t i = 0; i < sizeof(remedies) / sizeof(remedies[0]); i++) {
-		if (strcmp(remedies[i].id, id) == 0)
+		if (strcmp(remedies[i].id, id) == 0) {
 			return remedies[i].remedy;
+		}
 	}
 	return NULL;
 }

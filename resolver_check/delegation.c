@@ -31,8 +31,9 @@ ask_parent_soa(const check_config *config, query_engine *engine,
 
 	p->active = suffix->zone[0] != '\0' && suffix->zone_ns != NULL &&
 		dname_label_count(suffix->zone) > 0;
-	if (!p->active)
+	if (!p->active) {
 		return KD_OK;
+	}
 	return query_engine_add(engine, dname_parent(suffix->zone),
 		LDNS_RR_TYPE_SOA, &config->server, true, &p->soa, err);
 }
@@ -47,8 +48,9 @@ ask_parent_ns(const check_config *config, query_engine *engine,
 	uint32_t serial;
 	uint32_t minimum;
 
-	if (!p->active)
+	if (!p->active) {
 		return KD_OK;
+	}
 	pkt = query_engine_answer(engine, p->soa);
 	if (pkt == NULL || !dns_answer_soa(pkt, suffix->parent_zone,
 		sizeof(suffix->parent_zone), &serial, &minimum) ||
@@ -74,8 +76,9 @@ ask_referrals(const check_config *config, query_engine *engine,
 	kd_result ret = ns_addresses_collect(&p->ns_addrs, engine,
 		config->ns_port, err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	return ns_addresses_ask_each(&p->ns_addrs, engine, suffix->zone,
 		LDNS_RR_TYPE_NS, &p->referrals, err);
 }
@@ -88,8 +91,9 @@ names_text(const char *lines, char *out, size_t outlen)
 
 	out[0] = '\0';
 	for (const char *c = lines; *c != '\0' && used + 1 < outlen; c++) {
-		if (*c == '\n' && c[1] == '\0')
+		if (*c == '\n' && c[1] == '\0') {
 			break;
+		}
 		out[used++] = *c == '\n' ? ' ' : *c;
 	}
 	out[used] = '\0';
@@ -117,20 +121,23 @@ judge_referrals(query_engine *engine, check_report *report,
 		char zone_text[200];
 		kd_result ret = KD_OK;
 
-		if (pkt == NULL)
+		if (pkt == NULL) {
 			continue;
-		if (!dns_answer_ns(pkt, suffix->zone, true, &names, &n))
+		}
+		if (!dns_answer_ns(pkt, suffix->zone, true, &names, &n)) {
 			return KD_ENOMEM;
+		}
 		lines = dns_answer_join_names(
 			(const char (*)[DNAME_BUF_SIZE])names, n);
 		free(names);
-		if (lines == NULL)
+		if (lines == NULL) {
 			return KD_ENOMEM;
+		}
 		dns_answer_rcode(pkt, rcode, sizeof(rcode));
 		names_text(lines, parent_text, sizeof(parent_text));
 		names_text(suffix->zone_ns, zone_text, sizeof(zone_text));
 		reported = n == 0 || strcmp(lines, suffix->zone_ns) != 0;
-		if (n == 0)
+		if (n == 0) {
 			ret = check_report_add_at(report, SEVERITY_WARNING,
 				"not_delegated", WINCODE_NXDOMAIN, suffix,
 				server->name, server->address, ", a server of "
@@ -138,7 +145,7 @@ judge_referrals(query_engine *engine, check_report *report,
 				"(answers %s without NS records): resolvers "
 				"that start from the root cannot find the zone",
 				suffix->parent_zone, suffix->zone, rcode);
-		else if (reported)
+		} else if (reported) {
 			ret = check_report_add_at(report, SEVERITY_WARNING,
 				"delegation_differs", WINCODE_SERVER_FAILURE,
 				suffix, server->name, server->address, ", a "
@@ -147,12 +154,15 @@ judge_referrals(query_engine *engine, check_report *report,
 				"servers that do not serve it, or miss some",
 				suffix->parent_zone, suffix->zone, parent_text,
 				zone_text);
-		if (suffix->parent_ns == NULL)
+		}
+		if (suffix->parent_ns == NULL) {
 			suffix->parent_ns = lines;
-		else
+		} else {
 			free(lines);
-		if (ret != KD_OK)
+		}
+		if (ret != KD_OK) {
 			return KD_ENOMEM;
+		}
 	}
 	return KD_OK;
 }
@@ -166,8 +176,9 @@ judge_delegation(check_report *report, query_engine *engine,
 
 	if (judge_referrals(engine, report, suffix, p) != KD_OK ||
 		ns_limits_findings(report, suffix->suffix, suffix->parent_zone,
-		&p->ns_addrs) != KD_OK)
+		&p->ns_addrs) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 

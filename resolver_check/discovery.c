@@ -61,12 +61,15 @@ compare_hosts(const void *a, const void *b)
 	const host_entry *x = a;
 	const host_entry *y = b;
 
-	if (x->rec.priority != y->rec.priority)
+	if (x->rec.priority != y->rec.priority) {
 		return x->rec.priority < y->rec.priority ? -1 : 1;
-	if (x->share != y->share)
+	}
+	if (x->share != y->share) {
 		return x->share > y->share ? -1 : 1;
-	if (x->rec.weight != y->rec.weight)
+	}
+	if (x->rec.weight != y->rec.weight) {
 		return x->rec.weight > y->rec.weight ? -1 : 1;
+	}
 	return strcmp(x->rec.target, y->rec.target);
 }
 
@@ -77,10 +80,12 @@ compare_records(const void *a, const void *b)
 	const srv_record *x = a;
 	const srv_record *y = b;
 
-	if (x->priority != y->priority)
+	if (x->priority != y->priority) {
 		return x->priority < y->priority ? -1 : 1;
-	if (x->weight != y->weight)
+	}
+	if (x->weight != y->weight) {
 		return x->weight > y->weight ? -1 : 1;
+	}
 	return strcmp(x->target, y->target);
 }
 
@@ -93,8 +98,9 @@ cap_records(check_report *report, suffix_report *suffix, srv_record *recs,
 	size_t usable, kd_result *ret)
 {
 	suffix->srv_found = usable;
-	if (usable <= CHECK_SRV_MAX)
+	if (usable <= CHECK_SRV_MAX) {
 		return usable;
+	}
 	qsort(recs, usable, sizeof(*recs), compare_records);
 	*ret = check_report_add(report, SEVERITY_WARNING, "too_many_srv", 0,
 		suffix->suffix, NULL, "%s: the answer holds %zu SRV records: "
@@ -113,8 +119,9 @@ take_srv_answer(check_report *report, suffix_report *suffix,
 	size_t usable = 0;
 	double *shares;
 
-	if (!dns_answer_srv(pkt, &recs, &count))
+	if (!dns_answer_srv(pkt, &recs, &count)) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	if (count == 0) {
 		suffix->outcome = OUTCOME_NODATA;
 		free(recs);
@@ -122,10 +129,12 @@ take_srv_answer(check_report *report, suffix_report *suffix,
 	}
 	suffix->ttl = recs[0].ttl;
 	for (size_t i = 0; i < count; i++) {
-		if (recs[i].ttl < suffix->ttl)
+		if (recs[i].ttl < suffix->ttl) {
 			suffix->ttl = recs[i].ttl;
-		if (strcmp(recs[i].target, ".") != 0)
+		}
+		if (strcmp(recs[i].target, ".") != 0) {
 			recs[usable++] = recs[i];
+		}
 	}
 	if (usable == 0) {
 		suffix->outcome = OUTCOME_UNAVAILABLE;
@@ -195,11 +204,13 @@ take_srv_result(check_report *report, suffix_report *suffix,
 		suffix->srv_rrset = rcode == LDNS_RCODE_NOERROR ?
 			dns_answer_srv_rrset(result->answer, &max_ttl) :
 			strdup("");
-		if (suffix->srv_rrset == NULL)
+		if (suffix->srv_rrset == NULL) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 	}
-	if (rcode == LDNS_RCODE_NOERROR)
+	if (rcode == LDNS_RCODE_NOERROR) {
 		return take_srv_answer(report, suffix, result->answer, err);
+	}
 	suffix->outcome = outcome_of(result);
 	return KD_OK;
 }
@@ -212,10 +223,12 @@ count_srv(const query_result *result, size_t *count, kd_err *err)
 
 	*count = 0;
 	if (result->status != QUERY_ANSWERED ||
-		ldns_pkt_get_rcode(result->answer) != LDNS_RCODE_NOERROR)
+		ldns_pkt_get_rcode(result->answer) != LDNS_RCODE_NOERROR) {
 		return KD_OK;
-	if (!dns_answer_srv(result->answer, &recs, count))
+	}
+	if (!dns_answer_srv(result->answer, &recs, count)) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	free(recs);
 	return KD_OK;
 }
@@ -229,8 +242,9 @@ check_tcp(check_report *report, const query_result *udp,
 	const query_result *tcp)
 {
 	if (udp->status != QUERY_ANSWERED || udp->truncated ||
-		tcp->status == QUERY_ANSWERED)
+		tcp->status == QUERY_ANSWERED) {
 		return;
+	}
 	snprintf(report->tcp_error, sizeof(report->tcp_error), "%s%s%s",
 		query_status_name(tcp->status), tcp->error[0] ? ": " : "",
 		tcp->error);
@@ -259,18 +273,21 @@ add_parent_queries(const check_config *config, query_engine *engine,
 		while (dname_label_count(name = dname_parent(name)) >= 2) {
 			if (suffix_list_contains(config->suffixes, name) ||
 				suffix_list_contains(&parents->names, name) ||
-				parents->names.count >= SUFFIX_LIST_MAX)
+				parents->names.count >= SUFFIX_LIST_MAX) {
 				continue;
+			}
 			ret = suffix_list_add(&parents->names, name, "parent",
 				err);
-			if (ret != KD_OK)
+			if (ret != KD_OK) {
 				return ret;
+			}
 		}
 	}
 	parents->ids = calloc(parents->names.count ? parents->names.count : 1,
 		sizeof(*parents->ids));
-	if (parents->ids == NULL)
+	if (parents->ids == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; ret == KD_OK && i < parents->names.count; i++) {
 		char qname[DNAME_BUF_SIZE * 2];
 
@@ -292,16 +309,19 @@ take_parent_results(query_engine *engine, check_report *report,
 		kd_result ret = count_srv(query_engine_result(engine,
 			parents->ids[i]), &records, err);
 
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
-		if (records == 0)
+		}
+		if (records == 0) {
 			continue;
+		}
 		if (report->unasked == NULL) {
 			report->unasked = calloc(parents->names.count,
 				sizeof(*report->unasked));
-			if (report->unasked == NULL)
+			if (report->unasked == NULL) {
 				return kd_err_set(err, KD_ENOMEM, "out of "
 					"memory");
+			}
 		}
 		snprintf(report->unasked[report->unasked_count].suffix,
 			DNAME_BUF_SIZE, "%s", parents->names.names[i]);
@@ -327,33 +347,41 @@ query_suffixes(const check_config *config, query_engine *engine,
 	size_t tcp = 0;
 	kd_result ret;
 
-	if (ids == NULL)
+	if (ids == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ret = query_engine_add(engine, config->service, LDNS_RR_TYPE_SRV,
 		&config->server, true, &bare, err);
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = add_parent_queries(config, engine, report, &parents, err);
+	}
 	/* C3: the first suffix again over TCP, as a truncated answer is */
 	if (ret == KD_OK && report->suffix_count > 0) {
 		ret = query_engine_add_tcp(engine, report->suffixes[0].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &tcp, err);
 	}
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		ret = query_engine_add(engine, report->suffixes[i].qname,
 			LDNS_RR_TYPE_SRV, &config->server, true, &ids[i], err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = query_engine_run(engine, err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = count_srv(query_engine_result(engine, bare),
 			&report->bare_records, err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = take_parent_results(engine, report, &parents, err);
-	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++)
+	}
+	for (size_t i = 0; ret == KD_OK && i < report->suffix_count; i++) {
 		ret = take_srv_result(report, &report->suffixes[i],
 			query_engine_result(engine, ids[i]), err);
-	if (ret == KD_OK && report->suffix_count > 0)
+	}
+	if (ret == KD_OK && report->suffix_count > 0) {
 		check_tcp(report, query_engine_result(engine, ids[0]),
 			query_engine_result(engine, tcp));
+	}
 	suffix_list_free(&parents.names);
 	free(parents.ids);
 	free(ids);
@@ -365,8 +393,9 @@ static size_t
 add_target(target_table *table, const char *name)
 {
 	for (size_t i = 0; i < table->count; i++) {
-		if (strcmp(table->items[i].name, name) == 0)
+		if (strcmp(table->items[i].name, name) == 0) {
 			return i;
+		}
 	}
 	snprintf(table->items[table->count].name, DNAME_BUF_SIZE, "%s", name);
 	return table->count++;
@@ -387,8 +416,9 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 	host_address *a;
 
 	for (size_t i = 0; i < host->address_count; i++) {
-		if (strcmp(host->addresses[i].text, text) == 0)
+		if (strcmp(host->addresses[i].text, text) == 0) {
 			return;
+		}
 	}
 	if (host->address_count == CHECK_ADDRESS_MAX) {
 		host->addresses_capped = true;
@@ -428,8 +458,9 @@ lookup_answered(const query_result *result)
 {
 	ldns_pkt_rcode rcode;
 
-	if (result->status != QUERY_ANSWERED)
+	if (result->status != QUERY_ANSWERED) {
 		return false;
+	}
 	rcode = ldns_pkt_get_rcode(result->answer);
 	return rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN;
 }
@@ -448,25 +479,29 @@ fill_host(host_entry *host, const query_result *a, const query_result *aaaa,
 			host->not_checked = true;
 			continue;
 		}
-		if (both[i]->status == QUERY_MALFORMED)
+		if (both[i]->status == QUERY_MALFORMED) {
 			snprintf(host->lookup_error, sizeof(host->lookup_error),
 				"%s", both[i]->error);
+		}
 		if (!lookup_answered(both[i])) {
 			host->lookup_failed = true;
 			continue;
 		}
 		dns_answer_chain(both[i]->answer, &too_long);
 		host->chain_too_long |= too_long;
-		if (!host->cname)
+		if (!host->cname) {
 			host->cname = dns_answer_cname(both[i]->answer,
 				host->rec.target, host->cname_target,
 				sizeof(host->cname_target));
+		}
 		dns_answer_addresses(both[i]->answer, collect_address, &sink);
 	}
-	if (host->address_count > 0 || host->not_checked)
+	if (host->address_count > 0 || host->not_checked) {
 		host->lookup_failed = false;
-	if (sink.failed)
+	}
+	if (sink.failed) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -482,23 +517,27 @@ cap_targets(check_report *report, suffix_report *suffix, target_table *table,
 	char (*seen)[DNAME_BUF_SIZE] = calloc(CHECK_TARGET_MAX,
 		sizeof(*seen));
 
-	if (seen == NULL)
+	if (seen == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	suffix->targets_found = 0;
 	for (size_t h = 0; h < suffix->host_count; h++) {
 		host_entry *host = &suffix->hosts[h];
 		bool known = false;
 
 		for (size_t i = 0; !known && i < suffix->targets_found &&
-			i < CHECK_TARGET_MAX; i++)
+			i < CHECK_TARGET_MAX; i++) {
 			known = strcmp(seen[i], host->rec.target) == 0;
-		if (!known && suffix->targets_found++ < CHECK_TARGET_MAX)
+		}
+		if (!known && suffix->targets_found++ < CHECK_TARGET_MAX) {
 			snprintf(seen[suffix->targets_found - 1], DNAME_BUF_SIZE,
 				"%s", host->rec.target);
-		else if (!known)
+		} else if (!known) {
 			host->not_checked = true;
-		if (!host->not_checked)
+		}
+		if (!host->not_checked) {
 			(void)add_target(table, host->rec.target);
+		}
 	}
 	free(seen);
 	if (suffix->targets_found > CHECK_TARGET_MAX &&
@@ -506,8 +545,9 @@ cap_targets(check_report *report, suffix_report *suffix, target_table *table,
 			suffix->suffix, NULL, "%s: the SRV records name more "
 			"than %d distinct targets: only the first %d by "
 			"priority are looked up and probed (limit)",
-			suffix->qname, CHECK_TARGET_MAX, CHECK_TARGET_MAX) != KD_OK)
+			suffix->qname, CHECK_TARGET_MAX, CHECK_TARGET_MAX) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -520,11 +560,13 @@ lookup_targets(const check_config *config, query_engine *engine,
 	size_t hosts = 0;
 	kd_result ret = KD_OK;
 
-	for (size_t s = 0; s < report->suffix_count; s++)
+	for (size_t s = 0; s < report->suffix_count; s++) {
 		hosts += report->suffixes[s].host_count;
+	}
 	table.items = calloc(hosts ? hosts : 1, sizeof(*table.items));
-	if (table.items == NULL)
+	if (table.items == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
@@ -534,13 +576,15 @@ lookup_targets(const check_config *config, query_engine *engine,
 		ret = query_engine_add(engine, table.items[t].name,
 			LDNS_RR_TYPE_A, &config->server, true,
 			&table.items[t].query_a, err);
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			ret = query_engine_add(engine, table.items[t].name,
 				LDNS_RR_TYPE_AAAA, &config->server, true,
 				&table.items[t].query_aaaa, err);
+		}
 	}
-	if (ret == KD_OK)
+	if (ret == KD_OK) {
 		ret = query_engine_run(engine, err);
+	}
 	for (size_t s = 0; ret == KD_OK && s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
@@ -548,8 +592,9 @@ lookup_targets(const check_config *config, query_engine *engine,
 			host_entry *host = &suffix->hosts[h];
 			size_t t;
 
-			if (host->not_checked)
+			if (host->not_checked) {
 				continue;
+			}
 			t = add_target(&table, host->rec.target);
 			ret = fill_host(host,
 				query_engine_result(engine, table.items[t].query_a),
@@ -564,8 +609,9 @@ lookup_targets(const check_config *config, query_engine *engine,
 static bool
 same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
-	if (a->ss_family != b->ss_family)
+	if (a->ss_family != b->ss_family) {
 		return false;
+	}
 	if (a->ss_family == AF_INET) {
 		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
 		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
@@ -586,8 +632,9 @@ find_probe(const probe_target *targets, size_t n,
 	const struct sockaddr_storage *addr)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (same_address(&targets[i].addr, addr))
+		if (same_address(&targets[i].addr, addr)) {
 			return i;
+		}
 	}
 	return n;
 }
@@ -603,12 +650,14 @@ probe_hosts(const check_config *config, check_report *report,
 	kd_result ret;
 
 	for (size_t s = 0; s < report->suffix_count; s++) {
-		for (size_t h = 0; h < report->suffixes[s].host_count; h++)
+		for (size_t h = 0; h < report->suffixes[s].host_count; h++) {
 			total += report->suffixes[s].hosts[h].address_count;
+		}
 	}
 	targets = calloc(total ? total : 1, sizeof(*targets));
-	if (targets == NULL)
+	if (targets == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (size_t s = 0; s < report->suffix_count; s++) {
 		suffix_report *suffix = &report->suffixes[s];
 
@@ -619,8 +668,9 @@ probe_hosts(const check_config *config, check_report *report,
 				host_address *addr = &host->addresses[a];
 
 				if (host->not_checked ||
-					find_probe(targets, n, &addr->addr) < n)
+					find_probe(targets, n, &addr->addr) < n) {
 					continue;
+				}
 				targets[n].addr = addr->addr;
 				targets[n].addrlen = addr->addrlen;
 				n++;
@@ -643,8 +693,9 @@ probe_hosts(const check_config *config, check_report *report,
 				host_address *addr = &host->addresses[a];
 				size_t i = find_probe(targets, n, &addr->addr);
 
-				if (i == n)
+				if (i == n) {
 					continue;
+				}
 				addr->probe = targets[i].state;
 				addr->probe_ms = targets[i].elapsed_ms;
 				addr->probe_errno = targets[i].error;
@@ -652,8 +703,9 @@ probe_hosts(const check_config *config, check_report *report,
 					sizeof(addr->probe_detail), "%s",
 					targets[i].detail);
 				if (addr->probe == PROBE_OPEN ||
-					addr->probe == PROBE_KMS)
+					addr->probe == PROBE_KMS) {
 					host->reachable = true;
+				}
 			}
 		}
 	}
@@ -669,8 +721,9 @@ init_suffixes(const check_config *config, check_report *report, kd_err *err)
 
 	report->suffixes = calloc(list->count ? list->count : 1,
 		sizeof(*report->suffixes));
-	if (report->suffixes == NULL)
+	if (report->suffixes == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	report->suffix_count = list->count;
 	for (size_t i = 0; i < list->count; i++) {
 		suffix_report *suffix = &report->suffixes[i];
@@ -681,10 +734,11 @@ init_suffixes(const check_config *config, check_report *report, kd_err *err)
 		snprintf(suffix->suffix, sizeof(suffix->suffix), "%s",
 			list->names[i]);
 		suffix->devolved = suffix_list_devolved(list, i);
-		if (service_len + 1 + name_len > DNAME_TEXT_MAX)
+		if (service_len + 1 + name_len > DNAME_TEXT_MAX) {
 			return kd_err_set(err, KD_EINVAL, "%s.%s is longer than "
 				"%d characters", config->service,
 				list->names[i], DNAME_TEXT_MAX);
+		}
 		memcpy(suffix->qname, config->service, service_len);
 		suffix->qname[service_len] = '.';
 		memcpy(suffix->qname + service_len + 1, list->names[i],
@@ -711,9 +765,10 @@ note_deadline(const check_config *config, check_report *report,
 			const host_entry *host = &suffix->hosts[h];
 
 			targets += host->not_checked;
-			for (size_t a = 0; a < host->address_count; a++)
+			for (size_t a = 0; a < host->address_count; a++) {
 				probes += host->addresses[a].probe ==
 					PROBE_SKIPPED;
+			}
 		}
 	}
 	report->deadline_reached = true;
@@ -728,8 +783,9 @@ note_deadline(const check_config *config, check_report *report,
 		"x (%d + %zu suffixes)); not checked: %s",
 		(unsigned long long)report->deadline_ms, config->authoritative ?
 		CHECK_DEADLINE_ROUNDS_AUTHORITATIVE : CHECK_DEADLINE_ROUNDS,
-		report->suffix_count, report->not_checked) != KD_OK)
+		report->suffix_count, report->not_checked) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }
 
@@ -760,25 +816,33 @@ check_run(const check_config *config, check_report *report, kd_err *err)
 			query_engine_set_deadline(engine, deadline);
 			ret = query_suffixes(config, engine, report, err);
 		}
-		if (ret == KD_OK)
+		if (ret == KD_OK) {
 			ret = lookup_targets(config, engine, report, err);
-		if (ret == KD_OK && config->probe)
+		}
+		if (ret == KD_OK && config->probe) {
 			ret = probe_hosts(config, report, deadline, err);
+		}
 		skip_auth = kd_clock_ms() >= deadline;
-		if (ret == KD_OK && config->authoritative && !skip_auth)
+		if (ret == KD_OK && config->authoritative && !skip_auth) {
 			ret = authoritative_check(config, engine, report, err);
-		if (ret == KD_OK && config->authoritative && !skip_auth)
+		}
+		if (ret == KD_OK && config->authoritative && !skip_auth) {
 			ret = delegation_check(config, engine, report, err);
-		if (engine != NULL && query_engine_deadline_reached(engine))
+		}
+		if (engine != NULL && query_engine_deadline_reached(engine)) {
 			report->deadline_reached = true;
+		}
 		query_engine_free(engine);
 	}
 	if (ret == KD_OK && (report->deadline_reached ||
-		kd_clock_ms() >= deadline))
+		kd_clock_ms() >= deadline)) {
 		ret = note_deadline(config, report, skip_auth, err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		ret = verdict_judge(config, report, err);
-	if (ret == KD_OK)
+	}
+	if (ret == KD_OK) {
 		check_report_sort_findings(report);
+	}
 	return ret;
 }

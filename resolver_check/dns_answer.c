@@ -37,8 +37,9 @@ cname_of(const ldns_rr_list *answer, const ldns_rdf *name)
 
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME &&
 			ldns_rr_rd_count(rr) == 1 &&
-			ldns_dname_compare(ldns_rr_owner(rr), name) == 0)
+			ldns_dname_compare(ldns_rr_owner(rr), name) == 0) {
 			return ldns_rr_rdf(rr, 0);
+		}
 	}
 	return NULL;
 }
@@ -56,23 +57,26 @@ follow_chain(const ldns_pkt *pkt, answer_chain *chain)
 
 	chain->count = 0;
 	chain->too_long = false;
-	if (question == NULL)
+	if (question == NULL) {
 		return;
+	}
 	chain->names[chain->count++] = ldns_rr_owner(question);
 	for (;;) {
 		const ldns_rdf *next = cname_of(answer,
 			chain->names[chain->count - 1]);
 
-		if (next == NULL)
+		if (next == NULL) {
 			return;
+		}
 		if (chain->count == DNS_ANSWER_CHAIN_MAX + 1) {
 			chain->too_long = true;
 			return;
 		}
 		/* a loop ends the chain */
 		for (size_t i = 0; i < chain->count; i++) {
-			if (ldns_dname_compare(chain->names[i], next) == 0)
+			if (ldns_dname_compare(chain->names[i], next) == 0) {
 				return;
+			}
 		}
 		chain->names[chain->count++] = next;
 	}
@@ -87,8 +91,9 @@ static bool
 on_chain(const answer_chain *chain, const ldns_rdf *owner)
 {
 	for (size_t i = 0; i < chain->count; i++) {
-		if (ldns_dname_compare(owner, chain->names[i]) == 0)
+		if (ldns_dname_compare(owner, chain->names[i]) == 0) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -112,8 +117,9 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 	size_t used = 0;
 	answer_chain chain;
 
-	if (out == NULL)
+	if (out == NULL) {
 		return false;
+	}
 	follow_chain(pkt, &chain);
 	for (size_t i = 0; i < n; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(answer, i);
@@ -121,8 +127,9 @@ dns_answer_srv(const ldns_pkt *pkt, srv_record **recs, size_t *count)
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_SRV ||
 			ldns_rr_rd_count(rr) != 4 ||
-			!on_chain(&chain, ldns_rr_owner(rr)))
+			!on_chain(&chain, ldns_rr_owner(rr))) {
 			continue;
+		}
 		rec->priority = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
 		rec->weight = ldns_rdf2native_int16(ldns_rr_rdf(rr, 1));
 		rec->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
@@ -143,12 +150,15 @@ compare_srv(const void *a, const void *b)
 	const srv_record *x = a;
 	const srv_record *y = b;
 
-	if (x->priority != y->priority)
+	if (x->priority != y->priority) {
 		return x->priority < y->priority ? -1 : 1;
-	if (x->weight != y->weight)
+	}
+	if (x->weight != y->weight) {
 		return x->weight < y->weight ? -1 : 1;
-	if (x->port != y->port)
+	}
+	if (x->port != y->port) {
 		return x->port < y->port ? -1 : 1;
+	}
 	return strcmp(x->target, y->target);
 }
 
@@ -164,8 +174,9 @@ dns_answer_srv_rrset(const ldns_pkt *pkt, uint32_t *max_ttl)
 	char *out;
 
 	*max_ttl = 0;
-	if (!dns_answer_srv(pkt, &recs, &count))
+	if (!dns_answer_srv(pkt, &recs, &count)) {
 		return NULL;
+	}
 	qsort(recs, count, sizeof(*recs), compare_srv);
 	size = count * line_max + 1;
 	out = malloc(size);
@@ -175,8 +186,9 @@ dns_answer_srv_rrset(const ldns_pkt *pkt, uint32_t *max_ttl)
 	}
 	out[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
-		if (recs[i].ttl > *max_ttl)
+		if (recs[i].ttl > *max_ttl) {
 			*max_ttl = recs[i].ttl;
+		}
 		used += (size_t)snprintf(out + used, size - used, "%u %u %u "
 			"%s\n", (unsigned)recs[i].priority,
 			(unsigned)recs[i].weight, (unsigned)recs[i].port,
@@ -198,8 +210,9 @@ dns_answer_cname(const ldns_pkt *pkt, const char *name, char *out,
 
 		/* a record with empty rdata parses, but has no rdf */
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_CNAME ||
-			ldns_rr_rd_count(rr) != 1)
+			ldns_rr_rd_count(rr) != 1) {
 			continue;
+		}
 		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
 		if (dname_equal(owner, name)) {
 			dns_answer_name(ldns_rr_rdf(rr, 0), out, outlen);
@@ -220,17 +233,21 @@ collect_ns(const ldns_rr_list *list, const char *zone,
 		bool seen = false;
 
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NS ||
-			ldns_rr_rd_count(rr) != 1)
+			ldns_rr_rd_count(rr) != 1) {
 			continue;
+		}
 		dns_answer_name(ldns_rr_owner(rr), owner, sizeof(owner));
-		if (!dname_equal(owner, zone))
+		if (!dname_equal(owner, zone)) {
 			continue;
+		}
 		dns_answer_name(ldns_rr_rdf(rr, 0), names[*count],
 			DNAME_BUF_SIZE);
-		for (size_t k = 0; !seen && k < *count; k++)
+		for (size_t k = 0; !seen && k < *count; k++) {
 			seen = strcmp(names[k], names[*count]) == 0;
-		if (!seen)
+		}
+		if (!seen) {
 			(*count)++;
+		}
 	}
 }
 
@@ -250,11 +267,13 @@ dns_answer_ns(const ldns_pkt *pkt, const char *zone, bool authority,
 
 	*count = 0;
 	*names = calloc(n ? n : 1, sizeof(**names));
-	if (*names == NULL)
+	if (*names == NULL) {
 		return false;
+	}
 	collect_ns(ldns_pkt_answer(pkt), zone, *names, count);
-	if (authority)
+	if (authority) {
 		collect_ns(ldns_pkt_authority(pkt), zone, *names, count);
+	}
 	qsort(*names, *count, sizeof(**names), compare_names);
 	return true;
 }
@@ -265,8 +284,9 @@ dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE], size_t count)
 	char *out = malloc(count * DNAME_BUF_SIZE + 1);
 	size_t used = 0;
 
-	if (out == NULL)
+	if (out == NULL) {
 		return NULL;
+	}
 	out[0] = '\0';
 	for (size_t i = 0; i < count; i++) {
 		size_t len = strlen(names[i]);
@@ -295,18 +315,21 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		int family;
 
 		/* a record with empty rdata parses, but has no rdf */
-		if (rdf == NULL || !on_chain(&chain, ldns_rr_owner(rr)))
+		if (rdf == NULL || !on_chain(&chain, ldns_rr_owner(rr))) {
 			continue;
+		}
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_A &&
-			ldns_rdf_size(rdf) == 4)
+			ldns_rdf_size(rdf) == 4) {
 			family = AF_INET;
-		else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA &&
-			ldns_rdf_size(rdf) == 16)
+		} else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_AAAA &&
+			ldns_rdf_size(rdf) == 16) {
 			family = AF_INET6;
-		else
+		} else {
 			continue;
-		if (inet_ntop(family, ldns_rdf_data(rdf), text, sizeof(text)))
+		}
+		if (inet_ntop(family, ldns_rdf_data(rdf), text, sizeof(text))) {
 			fn(text, family, ldns_rdf_data(rdf), ctx);
+		}
 	}
 }
 
@@ -318,8 +341,9 @@ find_soa(const ldns_rr_list *list)
 		const ldns_rr *rr = ldns_rr_list_rr(list, i);
 
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
-			ldns_rr_rd_count(rr) == 7)
+			ldns_rr_rd_count(rr) == 7) {
 			return rr;
+		}
 	}
 	return NULL;
 }
@@ -330,10 +354,12 @@ dns_answer_soa(const ldns_pkt *pkt, char *zone, size_t zonelen,
 {
 	const ldns_rr *soa = find_soa(ldns_pkt_answer(pkt));
 
-	if (soa == NULL)
+	if (soa == NULL) {
 		soa = find_soa(ldns_pkt_authority(pkt));
-	if (soa == NULL)
+	}
+	if (soa == NULL) {
 		return false;
+	}
 	dns_answer_name(ldns_rr_owner(soa), zone, zonelen);
 	*serial = ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
 	*minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
@@ -353,8 +379,9 @@ dns_answer_rcode(const ldns_pkt *pkt, char *out, size_t outlen)
 	const ldns_lookup_table *entry = ldns_lookup_by_id(ldns_rcodes,
 		(int)rcode);
 
-	if (entry != NULL)
+	if (entry != NULL) {
 		snprintf(out, outlen, "%s", entry->name);
-	else
+	} else {
 		snprintf(out, outlen, "RCODE%d", (int)rcode);
+	}
 }

@@ -102,9 +102,10 @@ not_dcerpc(const uint8_t *data, size_t len, char *why, size_t whylen)
 	char start[17];
 	size_t n = len < sizeof(start) - 1 ? len : sizeof(start) - 1;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		start[i] = data[i] >= 0x20 && data[i] < 0x7f &&
 			data[i] != '"' ? (char)data[i] : '.';
+	}
 	start[n] = '\0';
 	return say(KMS_RPC_NOT_DCERPC, why, whylen, "not DCE/RPC: starts "
 		"with \"%s\"", start);
@@ -118,19 +119,22 @@ read_bind_ack(const uint8_t *data, size_t frag, bool little, char *why,
 	size_t pos = HEADER_SIZE + 8;   /* max_xmit, max_recv, assoc_group */
 	uint16_t result;
 
-	if (frag < pos + 2)
+	if (frag < pos + 2) {
 		return say(KMS_RPC_NOT_DCERPC, why, whylen, "bind_ack of %zu "
 			"bytes is too short", frag);
+	}
 	pos += 2 + get16(data + pos, little); /* secondary address */
 	pos = (pos + 3) & ~(size_t)3;
-	if (frag < pos + 8 || data[pos] == 0)
+	if (frag < pos + 8 || data[pos] == 0) {
 		return say(KMS_RPC_NOT_DCERPC, why, whylen, "bind_ack without "
 			"a context result");
+	}
 	result = get16(data + pos + 4, little);
-	if (result != 0)
+	if (result != 0) {
 		return say(KMS_RPC_REJECTED, why, whylen, "bind_ack rejects the "
 			"KMS interface (result %u reason %u)", (unsigned)result,
 			(unsigned)get16(data + pos + 6, little));
+	}
 	return say(KMS_RPC_ACCEPTED, why, whylen, "bind_ack accepts the KMS "
 		"interface");
 }
@@ -142,25 +146,31 @@ kms_rpc_read_answer(const uint8_t *data, size_t len, uint32_t call_id,
 	bool little;
 	size_t frag;
 
-	if (len > KMS_RPC_ANSWER_MAX)
+	if (len > KMS_RPC_ANSWER_MAX) {
 		len = KMS_RPC_ANSWER_MAX;
+	}
 	/* version 5.0 and a PDU type decide early for non-RPC answers */
-	if ((len >= 1 && data[0] != 5) || (len >= 2 && data[1] != 0))
+	if ((len >= 1 && data[0] != 5) || (len >= 2 && data[1] != 0)) {
 		return not_dcerpc(data, len, why, whylen);
-	if (len < HEADER_SIZE)
+	}
+	if (len < HEADER_SIZE) {
 		return KMS_RPC_INCOMPLETE;
+	}
 	little = (data[4] & 0x10) != 0;
 	frag = get16(data + 8, little);
-	if (frag < HEADER_SIZE || frag > KMS_RPC_ANSWER_MAX)
+	if (frag < HEADER_SIZE || frag > KMS_RPC_ANSWER_MAX) {
 		return say(KMS_RPC_NOT_DCERPC, why, whylen, "DCE/RPC fragment "
 			"length %zu is out of range %d-%d", frag, HEADER_SIZE,
 			KMS_RPC_ANSWER_MAX);
-	if (len < frag)
+	}
+	if (len < frag) {
 		return KMS_RPC_INCOMPLETE;
-	if (get32(data + 12, little) != call_id)
+	}
+	if (get32(data + 12, little) != call_id) {
 		return say(KMS_RPC_NOT_DCERPC, why, whylen, "DCE/RPC answer "
 			"for another call (id %u)",
 			(unsigned)get32(data + 12, little));
+	}
 	switch (data[2]) {
 	case PTYPE_BIND_ACK:
 		return read_bind_ack(data, frag, little, why, whylen);

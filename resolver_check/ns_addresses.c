@@ -30,21 +30,26 @@ ns_addresses_ask_addresses(ns_addresses *ns, query_engine *engine,
 	size_t n;
 
 	if (ns->zone == NULL ||
-		(pkt = query_engine_answer(engine, ns->ns_id)) == NULL)
+		(pkt = query_engine_answer(engine, ns->ns_id)) == NULL) {
 		return KD_OK;
+	}
 	ns->answered = true;
-	if (!dns_answer_ns(pkt, ns->zone, false, &ns->names, &ns->name_count))
+	if (!dns_answer_ns(pkt, ns->zone, false, &ns->names, &ns->name_count)) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	ns->names_found = ns->name_count;
-	if (ns->name_count > CHECK_NS_MAX)
+	if (ns->name_count > CHECK_NS_MAX) {
 		ns->name_count = CHECK_NS_MAX;
+	}
 	n = ns->name_count * 2;
-	if ((ns->ids = calloc(n ? n : 1, sizeof(size_t))) == NULL)
+	if ((ns->ids = calloc(n ? n : 1, sizeof(size_t))) == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	for (size_t k = 0; ret == KD_OK && k < n; k++)
+	}
+	for (size_t k = 0; ret == KD_OK && k < n; k++) {
 		ret = query_engine_add(engine, ns->names[k / 2], k % 2 ?
 			LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, ns->asked, true,
 			&ns->ids[k], err);
+	}
 	return ret;
 }
 
@@ -75,8 +80,9 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 	(void)family;
 	(void)bytes;
 	for (size_t i = 0; i < ns->server_count; i++) {
-		if (strcmp(ns->servers[i].address, address) == 0)
+		if (strcmp(ns->servers[i].address, address) == 0) {
 			return;
+		}
 	}
 	if (sink->taken == CHECK_ADDRESS_MAX) {
 		ns->addresses_capped = true;
@@ -106,11 +112,13 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 			true };
 		const ldns_pkt *pkt = query_engine_answer(engine, ns->ids[k]);
 
-		if (pkt != NULL)
+		if (pkt != NULL) {
 			dns_answer_addresses(pkt, add_server, &sink);
+		}
 		taken = sink.taken;
-		if (!sink.ok)
+		if (!sink.ok) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 	}
 	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++) {
 		char text[ENDPOINT_TEXT_MAX];
@@ -129,11 +137,13 @@ ns_addresses_ask_each(const ns_addresses *ns, query_engine *engine,
 	kd_result ret = KD_OK;
 
 	*ids = calloc(ns->server_count ? ns->server_count : 1, sizeof(size_t));
-	if (*ids == NULL)
+	if (*ids == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++)
+	}
+	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++) {
 		ret = query_engine_add(engine, name, type, &ns->servers[s].at,
 			false, &(*ids)[s], err);
+	}
 	return ret;
 }
 
@@ -145,14 +155,16 @@ ns_limits_findings(check_report *report, const char *suffix, const char *zone,
 		check_report_add(report, SEVERITY_WARNING, "too_many_ns", 0,
 			suffix, NULL, "zone %s has %zu NS names: only the first %d "
 			"are asked (limit)", zone, ns->names_found, CHECK_NS_MAX)
-		!= KD_OK)
+		!= KD_OK) {
 		return KD_ENOMEM;
+	}
 	if (ns->addresses_capped &&
 		check_report_add(report, SEVERITY_WARNING, "too_many_addresses",
 			0, suffix, NULL, "an NS name of zone %s has more than %d "
 			"addresses: only %d are asked (limit)", zone,
-			CHECK_ADDRESS_MAX, CHECK_ADDRESS_MAX) != KD_OK)
+			CHECK_ADDRESS_MAX, CHECK_ADDRESS_MAX) != KD_OK) {
 		return KD_ENOMEM;
+	}
 	return KD_OK;
 }
 

@@ -134,8 +134,9 @@ read_answer(probe_slot *slot, uint64_t now)
 		sizeof(slot->answer) - slot->done, 0);
 	char why[80];
 
-	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+	if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
 		return;
+	}
 	if (got < 0 && errno == ECONNRESET) {
 		end_not_kms(slot, now, "reset the connection instead of "
 			"answering the bind", "");
@@ -175,12 +176,14 @@ on_event(probe_slot *slot, short revents, const probe_settings *settings,
 		socklen_t len = sizeof(error);
 
 		if (getsockopt(slot->fd, SOL_SOCKET, SO_ERROR, &error,
-			&len) != 0)
+			&len) != 0) {
 			error = errno;
-		if (error != 0)
+		}
+		if (error != 0) {
 			end_slot(slot, state_of_error(error), error, now);
-		else
+		} else {
 			connected(slot, settings, now);
+		}
 		return;
 	}
 	if (slot->phase == PHASE_SEND) {
@@ -192,16 +195,18 @@ on_event(probe_slot *slot, short revents, const probe_settings *settings,
 				" while sending the bind");
 			return;
 		}
-		if (put > 0)
+		if (put > 0) {
 			slot->done += (size_t)put;
+		}
 		if (slot->done == sizeof(slot->bind)) {
 			slot->phase = PHASE_READ;
 			slot->done = 0;
 		}
 		return;
 	}
-	if (revents != 0)
+	if (revents != 0) {
 		read_answer(slot, now);
+	}
 }
 
 /* SLOT ran out of time at NOW. */
@@ -233,10 +238,12 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 		targets[i].state = PROBE_SKIPPED;
 		targets[i].detail[0] = '\0';
 	}
-	if (n == 0)
+	if (n == 0) {
 		return KD_OK;
-	if (slots > n)
+	}
+	if (slots > n) {
 		slots = n;
+	}
 	slot = calloc(slots, sizeof(*slot));
 	fds = calloc(slots, sizeof(*fds));
 	if (slot == NULL || fds == NULL) {
@@ -244,17 +251,20 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 		free(fds);
 		return kd_err_set(err, KD_ENOMEM, "probe: out of memory");
 	}
-	for (size_t i = 0; i < slots; i++)
+	for (size_t i = 0; i < slots; i++) {
 		slot[i].fd = -1;
+	}
 	for (;;) {
 		uint64_t now = kd_clock_ms();
 		uint64_t wake = UINT64_MAX;
 
-		if (settings->deadline_ms != 0 && now >= settings->deadline_ms)
+		if (settings->deadline_ms != 0 && now >= settings->deadline_ms) {
 			break;
+		}
 		for (size_t i = 0; i < slots && next < n; i++) {
-			if (slot[i].target != NULL)
+			if (slot[i].target != NULL) {
 				continue;
+			}
 			while (next < n) {
 				if (start_slot(&slot[i], &targets[next++],
 					settings, now)) {
@@ -263,37 +273,46 @@ probe_run(probe_target *targets, size_t n, const probe_settings *settings,
 				}
 			}
 		}
-		if (running == 0)
+		if (running == 0) {
 			break;
+		}
 		for (size_t i = 0; i < slots; i++) {
 			fds[i].fd = slot[i].target ? slot[i].fd : -1;
 			fds[i].events = slot[i].phase == PHASE_READ ? POLLIN :
 				POLLOUT;
 			fds[i].revents = 0;
 			if (slot[i].target != NULL &&
-				slot[i].start_ms + settings->timeout_ms < wake)
+				slot[i].start_ms + settings->timeout_ms < wake) {
 				wake = slot[i].start_ms + settings->timeout_ms;
+			}
 		}
-		if (settings->deadline_ms != 0 && settings->deadline_ms < wake)
+		if (settings->deadline_ms != 0 && settings->deadline_ms < wake) {
 			wake = settings->deadline_ms;
+		}
 		ret = poll_wait(fds, slots, wake, &now, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			break;
+		}
 		for (size_t i = 0; i < slots; i++) {
-			if (slot[i].target == NULL)
+			if (slot[i].target == NULL) {
 				continue;
-			if (fds[i].revents != 0)
+			}
+			if (fds[i].revents != 0) {
 				on_event(&slot[i], fds[i].revents, settings, now);
+			}
 			if (slot[i].target != NULL &&
-				now >= slot[i].start_ms + settings->timeout_ms)
+				now >= slot[i].start_ms + settings->timeout_ms) {
 				on_timeout(&slot[i], settings, now);
-			if (slot[i].target == NULL)
+			}
+			if (slot[i].target == NULL) {
 				running--;
+			}
 		}
 	}
 	for (size_t i = 0; i < slots; i++) {
-		if (slot[i].target != NULL)
+		if (slot[i].target != NULL) {
 			close(slot[i].fd);
+		}
 	}
 	free(slot);
 	free(fds);

@@ -97,26 +97,30 @@ query_engine_new(unsigned timeout_ms, size_t max_inflight,
 static void
 close_socket(query *q)
 {
-	if (q->fd >= 0)
+	if (q->fd >= 0) {
 		close(q->fd);
+	}
 	q->fd = -1;
-	if (q->state == STATE_TCP)
+	if (q->state == STATE_TCP) {
 		dns_tcp_close(&q->tcp);
+	}
 }
 
 void
 query_engine_free(query_engine *engine)
 {
-	if (engine == NULL)
+	if (engine == NULL) {
 		return;
+	}
 	for (size_t i = 0; i < engine->count; i++) {
 		query *q = engine->queries[i];
 
 		close_socket(q);
 		ldns_rdf_deep_free(q->qname);
 		free(q->wire);
-		if (q->result.answer != NULL)
+		if (q->result.answer != NULL) {
 			ldns_pkt_free(q->result.answer);
+		}
 		free(q);
 	}
 	free(engine->queries);
@@ -131,8 +135,9 @@ random_id(void)
 	uint16_t id;
 
 	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) !=
-		(ssize_t)sizeof(id))
+		(ssize_t)sizeof(id)) {
 		id = (uint16_t)(kd_clock_ms() * 2654435761u >> 7);
+	}
 	return id;
 }
 
@@ -144,8 +149,9 @@ build_wire(query *q, bool recursion_desired, kd_err *err)
 		LDNS_RR_CLASS_IN, recursion_desired ? LDNS_RD : 0);
 	ldns_status status;
 
-	if (pkt == NULL)
+	if (pkt == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "query: out of memory");
+	}
 	ldns_pkt_set_id(pkt, q->id);
 	status = ldns_pkt2wire(&q->wire, pkt, &q->wire_len);
 	ldns_pkt_free(pkt);
@@ -164,8 +170,9 @@ hash_bytes(uint64_t hash, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		hash = (hash ^ p[i]) * 1099511628211u;
+	}
 	return hash;
 }
 
@@ -203,8 +210,9 @@ table_slot(const query_engine *engine, const query *q)
 	for (size_t i = (size_t)q->hash & mask;; i = (i + 1) & mask) {
 		size_t *slot = &engine->table[i];
 
-		if (*slot == 0 || same_question(engine->queries[*slot - 1], q))
+		if (*slot == 0 || same_question(engine->queries[*slot - 1], q)) {
 			return slot;
+		}
 	}
 }
 
@@ -217,8 +225,9 @@ grow(query_engine *engine)
 		query **grown = realloc(engine->queries,
 			capacity * sizeof(*grown));
 
-		if (grown == NULL)
+		if (grown == NULL) {
 			return false;
+		}
 		engine->queries = grown;
 		engine->capacity = capacity;
 	}
@@ -233,8 +242,9 @@ grow(query_engine *engine)
 		}
 		free(old);
 		engine->table_size = size;
-		for (size_t i = 0; i < engine->count; i++)
+		for (size_t i = 0; i < engine->count; i++) {
 			*table_slot(engine, engine->queries[i]) = i + 1;
+		}
 	}
 	return true;
 }
@@ -257,17 +267,20 @@ add_query(query_engine *engine, const char *qname, ldns_rr_type type,
 	query *q;
 	kd_result ret;
 
-	if (strlen(qname) > DNAME_TEXT_MAX + 1 || qname[0] == '\0')
+	if (strlen(qname) > DNAME_TEXT_MAX + 1 || qname[0] == '\0') {
 		return kd_err_set(err, KD_EINVAL, "query name \"%.60s\" is too "
 			"long or empty", qname);
+	}
 	snprintf(absolute, sizeof(absolute), "%s%s", qname,
 		qname[strlen(qname) - 1] == '.' ? "" : ".");
-	if (!grow(engine))
+	if (!grow(engine)) {
 		return kd_err_set(err, KD_ENOMEM, "query engine: out of "
 			"memory");
+	}
 	q = calloc(1, sizeof(*q));
-	if (q == NULL)
+	if (q == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "query engine: out of memory");
+	}
 	q->fd = -1;
 	q->type = type;
 	q->server = *server;
@@ -355,8 +368,9 @@ finish(query *q, query_status status, uint64_t now, const char *reason)
 	q->state = STATE_DONE;
 	q->result.status = status;
 	q->result.elapsed_ms = (unsigned)(now - q->start_ms);
-	if (reason != NULL)
+	if (reason != NULL) {
 		snprintf(q->result.error, sizeof(q->result.error), "%s", reason);
+	}
 }
 
 static void
@@ -374,8 +388,9 @@ open_udp_socket(const query *q)
 	int fd = socket(q->server.addr.ss_family,
 		SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	if (fd < 0)
+	if (fd < 0) {
 		return -1;
+	}
 	if (connect(fd, (const struct sockaddr *)&q->server.addr,
 		q->server.addrlen) != 0 && errno != EINPROGRESS) {
 		int saved = errno;
@@ -399,8 +414,9 @@ start_udp(query *q, uint64_t now, unsigned timeout_ms)
 	}
 	q->state = STATE_UDP;
 	q->sends = 1;
-	if (send(q->fd, q->wire, q->wire_len, 0) < 0)
+	if (send(q->fd, q->wire, q->wire_len, 0) < 0) {
 		finish_errno(q, now, "UDP send", errno);
+	}
 }
 
 /* End Q, whose TCP exchange failed, with the reason in our words. */
@@ -409,20 +425,21 @@ finish_tcp_failure(query *q, uint64_t now)
 {
 	const dns_tcp *x = &q->tcp;
 
-	if (x->failed_in == DNS_TCP_CONNECTING)
+	if (x->failed_in == DNS_TCP_CONNECTING) {
 		finish_errno(q, now, "TCP connect", x->error);
-	else if (x->failed_in == DNS_TCP_WRITING)
+	} else if (x->failed_in == DNS_TCP_WRITING) {
 		finish_errno(q, now, "TCP send", x->error);
-	else if (x->error == ENOMEM)
+	} else if (x->error == ENOMEM) {
 		finish(q, QUERY_NETERROR, now, "out of memory");
-	else if (x->error != 0)
+	} else if (x->error != 0) {
 		finish_errno(q, now, "TCP receive", x->error);
-	else if (x->prefix_done < 2)
+	} else if (x->prefix_done < 2) {
 		finish(q, QUERY_NETERROR, now, "TCP: server closed the "
 			"connection");
-	else
+	} else {
 		finish(q, QUERY_NETERROR, now, "TCP: server closed the "
 			"connection mid-answer");
+	}
 }
 
 static void
@@ -431,8 +448,9 @@ start_tcp(query *q, uint64_t now, unsigned timeout_ms)
 	close_socket(q);
 	q->deadline_ms = now + timeout_ms;
 	q->state = STATE_TCP;
-	if (dns_tcp_start(&q->tcp, &q->server, q->wire, q->wire_len) != KD_OK)
+	if (dns_tcp_start(&q->tcp, &q->server, q->wire, q->wire_len) != KD_OK) {
 		finish_tcp_failure(q, now);
+	}
 }
 
 /*
@@ -503,13 +521,15 @@ on_udp_readable(query_engine *engine, query *q, uint64_t now)
 
 		if (got < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-				errno != EINTR)
+				errno != EINTR) {
 				finish_errno(q, now, "UDP receive", errno);
+			}
 			return;
 		}
 		if (take_answer(q, engine->udp_buffer, (size_t)got, now,
-			&truncated) == 1)
+			&truncated) == 1) {
 			return;
+		}
 		if (truncated) {
 			q->result.truncated = true;
 			start_tcp(q, now, engine->timeout_ms);
@@ -526,14 +546,17 @@ on_tcp_event(query *q, uint64_t now)
 	size_t len;
 	bool truncated;
 
-	if (state == DNS_TCP_FAILED)
+	if (state == DNS_TCP_FAILED) {
 		finish_tcp_failure(q, now);
-	if (state != DNS_TCP_DONE)
+	}
+	if (state != DNS_TCP_DONE) {
 		return;
+	}
 	answer = dns_tcp_take_answer(&q->tcp, &len);
-	if (take_answer(q, answer, len, now, &truncated) == 0)
+	if (take_answer(q, answer, len, now, &truncated) == 0) {
 		finish(q, QUERY_MALFORMED, now, "TCP answer does not match the "
 			"query");
+	}
 	free(answer);
 }
 
@@ -553,8 +576,9 @@ on_time(query_engine *engine, query *q, uint64_t now)
 	if (q->state == STATE_UDP && q->sends < UDP_SENDS &&
 		now >= q->start_ms + engine->timeout_ms * q->sends / UDP_SENDS) {
 		q->sends++;
-		if (send(q->fd, q->wire, q->wire_len, 0) < 0)
+		if (send(q->fd, q->wire, q->wire_len, 0) < 0) {
 			finish_errno(q, now, "UDP send", errno);
+		}
 	}
 }
 
@@ -568,8 +592,9 @@ next_event(const query_engine *engine, const query *q)
 		uint64_t resend = q->start_ms +
 			engine->timeout_ms * q->sends / UDP_SENDS;
 
-		if (resend < next)
+		if (resend < next) {
 			next = resend;
+		}
 	}
 	return next;
 }
@@ -592,10 +617,12 @@ skip_unfinished(query_engine *engine, uint64_t now)
 	for (size_t i = 0; i < engine->count; i++) {
 		query *q = engine->queries[i];
 
-		if (q->state == STATE_DONE)
+		if (q->state == STATE_DONE) {
 			continue;
-		if (q->state == STATE_PENDING)
+		}
+		if (q->state == STATE_PENDING) {
 			q->start_ms = now;
+		}
 		finish(q, QUERY_SKIPPED, now, "the run's deadline was reached");
 		engine->deadline_reached = true;
 	}
@@ -638,40 +665,48 @@ query_engine_run(query_engine *engine, kd_err *err)
 				}
 				next_pending = i + 1;
 			}
-			if (q->state == STATE_DONE || q->state == STATE_PENDING)
+			if (q->state == STATE_DONE || q->state == STATE_PENDING) {
 				continue;
+			}
 			active[n] = q;
 			watch(q, &fds[n]);
-			if (next_event(engine, q) < wake)
+			if (next_event(engine, q) < wake) {
 				wake = next_event(engine, q);
+			}
 			n++;
 		}
 		if (n == 0) {
 			bool pending = false;
 
-			for (size_t i = next_pending; i < engine->count; i++)
+			for (size_t i = next_pending; i < engine->count; i++) {
 				pending |= engine->queries[i]->state ==
 					STATE_PENDING;
-			if (!pending)
+			}
+			if (!pending) {
 				break;
+			}
 			continue;
 		}
 		ret = poll_wait(fds, n, wake, &now, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			break;
+		}
 		for (size_t i = 0; i < n; i++) {
 			query *q = active[i];
 
-			if (fds[i].revents == 0)
+			if (fds[i].revents == 0) {
 				continue;
-			if (q->state == STATE_UDP)
+			}
+			if (q->state == STATE_UDP) {
 				on_udp_readable(engine, q, now);
-			else
+			} else {
 				on_tcp_event(q, now);
+			}
 		}
 		for (size_t i = 0; i < n; i++) {
-			if (active[i]->state != STATE_DONE)
+			if (active[i]->state != STATE_DONE) {
 				on_time(engine, active[i], now);
+			}
 		}
 	}
 	free(fds);

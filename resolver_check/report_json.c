@@ -31,10 +31,11 @@ static void
 json_uint_if(json_out *json, const char *key, bool known, uint64_t value)
 {
 	json_key(json, key);
-	if (known)
+	if (known) {
 		json_uint(json, value);
-	else
+	} else {
 		json_null(json);
+	}
 }
 
 static void
@@ -61,10 +62,11 @@ json_hosts(json_out *json, const check_report *report,
 		json_kv_bool(json, "no_address", host->address_count == 0 &&
 			!host->not_checked && !host->lookup_failed);
 		json_key(json, "reachable");
-		if (report->probed)
+		if (report->probed) {
 			json_bool(json, host->reachable);
-		else
+		} else {
 			json_null(json);
+		}
 		json_key(json, "addresses");
 		json_array_begin(json);
 		for (size_t a = 0; a < host->address_count; a++) {
@@ -141,10 +143,11 @@ report_print_json(const check_report *report, FILE *out)
 	json_kv_bool(&json, "probed", report->probed);
 	json_kv_bool(&json, "rpc_probed", report->rpc);
 	json_key(&json, "chosen_suffix");
-	if (report->chosen >= 0)
+	if (report->chosen >= 0) {
 		json_string(&json, report->suffixes[report->chosen].suffix);
-	else
+	} else {
 		json_null(&json);
+	}
 	json_kv_bool(&json, "activates", report->activates);
 	json_kv_bool(&json, "via_devolution", report->via_devolution);
 	json_kv_string(&json, "share_model", "rfc2782");
@@ -193,8 +196,9 @@ report_print_json(const check_report *report, FILE *out)
 			suffix->outcome == OUTCOME_UNAVAILABLE, suffix->ttl);
 		json_code(&json, "code", suffix->code);
 		json_hosts(&json, report, suffix);
-		if (report->authoritative)
+		if (report->authoritative) {
 			json_servers(&json, suffix);
+		}
 		json_object_end(&json);
 	}
 	json_array_end(&json);

@@ -30,18 +30,21 @@ figures(const check_report *report, nagios_figures *f)
 	for (size_t s = 0; s < report->suffix_count; s++) {
 		const suffix_report *suffix = &report->suffixes[s];
 
-		if (suffix->query_ms > f->query_ms)
+		if (suffix->query_ms > f->query_ms) {
 			f->query_ms = suffix->query_ms;
+		}
 		for (size_t h = 0; h < suffix->host_count; h++) {
 			const host_entry *host = &suffix->hosts[h];
 
 			for (size_t a = 0; a < host->address_count; a++) {
 				if (host->addresses[a].probe != PROBE_NOT_RUN &&
-					host->addresses[a].probe_ms > f->probe_ms)
+					host->addresses[a].probe_ms > f->probe_ms) {
 					f->probe_ms = host->addresses[a].probe_ms;
+				}
 			}
-			if ((long)s != report->chosen)
+			if ((long)s != report->chosen) {
 				continue;
+			}
 			f->hosts++;
 			f->answering += host->reachable;
 		}
@@ -54,21 +57,26 @@ print_problems(const check_report *report, FILE *out)
 {
 	size_t count = 0;
 
-	for (size_t i = 0; i < report->finding_count; i++)
+	for (size_t i = 0; i < report->finding_count; i++) {
 		count += report->findings[i].severity != SEVERITY_NOTE;
-	if (count == 0)
+	}
+	if (count == 0) {
 		return;
+	}
 	fprintf(out, "; %zu problem%s:", count, count == 1 ? "" : "s");
 	for (size_t i = 0; i < report->finding_count; i++) {
 		const finding *f = &report->findings[i];
 		bool seen = false;
 
-		if (f->severity == SEVERITY_NOTE)
+		if (f->severity == SEVERITY_NOTE) {
 			continue;
-		for (size_t j = 0; !seen && j < i; j++)
+		}
+		for (size_t j = 0; !seen && j < i; j++) {
 			seen = strcmp(report->findings[j].id, f->id) == 0;
-		if (!seen)
+		}
+		if (!seen) {
 			fprintf(out, "%s %s", i == 0 ? "" : ",", f->id);
+		}
 	}
 }
 
@@ -82,19 +90,20 @@ report_print_nagios(const check_report *report, FILE *out)
 	figures(report, &f);
 	fprintf(out, "KMS DISCOVERY %s - ", status_names[status]);
 	wincode_format(report->client_code, code, sizeof(code));
-	if (report->via_devolution)
+	if (report->via_devolution) {
 		fprintf(out, "clients find a KMS host only by devolving to %s "
 			"(undocumented); without it they fail with %s",
 			report->suffixes[report->chosen].qname, code);
-	else if (report->activates && report->probed)
+	} else if (report->activates && report->probed) {
 		fprintf(out, "clients find a KMS host through %s (%zu of %zu "
 			"hosts answer%s)", report->suffixes[report->chosen].qname,
 			f.answering, f.hosts, report->rpc ? " as KMS" : "");
-	else if (report->activates)
+	} else if (report->activates) {
 		fprintf(out, "clients find a KMS host through %s (hosts not "
 			"probed)", report->suffixes[report->chosen].qname);
-	else
+	} else {
 		fprintf(out, "clients fail with %s", code);
+	}
 	print_problems(report, out);
 	fprintf(out, " | hosts=%zu;;;0 kms_hosts=%zu;;;0 query_time=%.3fs;;;0 "
 		"probe_time=%.3fs;;;0\n", f.hosts, f.answering,

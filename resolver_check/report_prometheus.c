@@ -15,12 +15,14 @@ label_value(const char *text, FILE *out)
 {
 	fputc('"', out);
 	for (const char *c = text; *c != '\0'; c++) {
-		if (*c == '\\' || *c == '"')
+		if (*c == '\\' || *c == '"') {
 			fputc('\\', out);
-		if (*c == '\n')
+		}
+		if (*c == '\n') {
 			fputs("\\n", out);
-		else
+		} else {
 			fputc(*c, out);
+		}
 	}
 	fputc('"', out);
 }
@@ -39,8 +41,9 @@ repeated_host(const suffix_report *suffix, size_t h)
 	for (size_t i = 0; i < h; i++) {
 		if (strcmp(suffix->hosts[i].rec.target,
 			suffix->hosts[h].rec.target) == 0 &&
-			suffix->hosts[i].rec.port == suffix->hosts[h].rec.port)
+			suffix->hosts[i].rec.port == suffix->hosts[h].rec.port) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -66,8 +69,9 @@ print_hosts(const check_report *report, FILE *out)
 		const suffix_report *suffix = &report->suffixes[s];
 
 		for (size_t h = 0; h < suffix->host_count; h++) {
-			if (repeated_host(suffix, h))
+			if (repeated_host(suffix, h)) {
 				continue;
+			}
 			host_labels("host_up", suffix, &suffix->hosts[h], out);
 			fprintf(out, "} %d\n", suffix->hosts[h].reachable);
 		}
@@ -84,8 +88,9 @@ print_hosts(const check_report *report, FILE *out)
 				a < host->address_count; a++) {
 				probe_state state = host->addresses[a].probe;
 
-				if (state == PROBE_NOT_RUN || state == PROBE_SKIPPED)
+				if (state == PROBE_NOT_RUN || state == PROBE_SKIPPED) {
 					continue;
+				}
 				host_labels("probe_seconds", suffix, host, out);
 				fputs(",address=", out);
 				label_value(host->addresses[a].text, out);
@@ -116,14 +121,17 @@ report_print_prometheus(const check_report *report, double now, FILE *out)
 		label_value(report->suffixes[s].suffix, out);
 		fprintf(out, "} %.3f\n", report->suffixes[s].query_ms / 1000.0);
 	}
-	if (report->probed)
+	if (report->probed) {
 		print_hosts(report, out);
-	for (size_t i = 0; i < report->finding_count; i++)
+	}
+	for (size_t i = 0; i < report->finding_count; i++) {
 		counts[report->findings[i].severity]++;
+	}
 	family("findings", "Findings of the run by severity.", out);
-	for (int sev = SEVERITY_NOTE; sev <= SEVERITY_ERROR; sev++)
+	for (int sev = SEVERITY_NOTE; sev <= SEVERITY_ERROR; sev++) {
 		fprintf(out, "kmsdns_check_findings{severity=\"%s\"} %zu\n",
 			finding_severity_name((finding_severity)sev), counts[sev]);
+	}
 	family("activates", "1 when clients find a KMS host through a "
 		"documented suffix, else 0.", out);
 	fprintf(out, "kmsdns_check_activates %d\n", report->activates);

@@ -33,14 +33,15 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 			(unsigned)host->rec.port, (unsigned)host->rec.priority,
 			(unsigned)host->rec.weight, host->share * 100,
 			host->cname ? "  (alias)" : "");
-		if (host->address_count == 0)
+		if (host->address_count == 0) {
 			fprintf(out, "       %s\n", host->not_checked ?
 				"not checked" : host->lookup_failed ?
 				"address lookup failed" : "no address");
+		}
 		for (size_t a = 0; a < host->address_count; a++) {
 			const host_address *addr = &host->addresses[a];
 
-			if (report->probed)
+			if (report->probed) {
 				fprintf(out, "       %s  %s%s%s (%u ms)\n",
 					addr->text, probe_state_name(addr->probe),
 					addr->probe == PROBE_ERROR ||
@@ -48,8 +49,9 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 					addr->probe == PROBE_ERROR ?
 					strerror(addr->probe_errno) :
 					addr->probe_detail, addr->probe_ms);
-			else
+			} else {
 				fprintf(out, "       %s\n", addr->text);
+			}
 		}
 	}
 }
@@ -58,13 +60,16 @@ print_hosts(const check_report *report, const suffix_report *suffix,
 static void
 print_names(const char *lines, FILE *out)
 {
-	if (lines[0] == '\0')
+	if (lines[0] == '\0') {
 		fputs(" (nothing)", out);
+	}
 	for (const char *c = lines; *c != '\0'; c++) {
-		if (c == lines || c[-1] == '\n')
+		if (c == lines || c[-1] == '\n') {
 			fputc(' ', out);
-		if (*c != '\n')
+		}
+		if (*c != '\n') {
 			fputc(*c, out);
+		}
 	}
 	fputc('\n', out);
 }
@@ -83,18 +88,19 @@ print_servers(const suffix_report *suffix, FILE *out)
 		const auth_server *server = &suffix->servers[s];
 
 		if (server->authoritative && server->srv_rrset != NULL &&
-			server->srv_rrset[0] != '\0')
+			server->srv_rrset[0] != '\0') {
 			fprintf(out, "    %s (%s): serial %u, SRV %s, TTL %u\n",
 				server->name, server->address,
 				(unsigned)server->serial, server->srv_outcome,
 				(unsigned)server->srv_ttl);
-		else if (server->authoritative)
+		} else if (server->authoritative) {
 			fprintf(out, "    %s (%s): serial %u, SRV %s, no "
 				"records\n", server->name, server->address,
 				(unsigned)server->serial, server->srv_outcome);
-		else
+		} else {
 			fprintf(out, "    %s (%s): not authoritative (%s)\n",
 				server->name, server->address, server->rcode);
+		}
 	}
 	if (suffix->parent_ns != NULL) {
 		fprintf(out, "  parent zone %s delegates it to:",
@@ -110,15 +116,17 @@ print_counts(const check_report *report, FILE *out)
 	size_t counts[SEVERITY_ERROR + 1] = { 0 };
 	const char *separator = "; ";
 
-	for (size_t i = 0; i < report->finding_count; i++)
+	for (size_t i = 0; i < report->finding_count; i++) {
 		counts[report->findings[i].severity]++;
+	}
 	if (counts[SEVERITY_ERROR] + counts[SEVERITY_WARNING] == 0) {
 		fprintf(out, "; nothing wrong");
 		separator = ", ";
 	}
 	for (int sev = SEVERITY_ERROR; sev >= SEVERITY_NOTE; sev--) {
-		if (counts[sev] == 0)
+		if (counts[sev] == 0) {
 			continue;
+		}
 		fprintf(out, "%s%zu %s%s", separator, counts[sev],
 			finding_severity_name((finding_severity)sev),
 			counts[sev] == 1 ? "" : "s");
@@ -155,12 +163,14 @@ report_print_text(const check_report *report, FILE *out)
 				suffix->host_count, (unsigned)suffix->ttl);
 		}
 		print_hosts(report, suffix, out);
-		if (report->authoritative)
+		if (report->authoritative) {
 			print_servers(suffix, out);
+		}
 	}
 	fprintf(out, "\nFindings:\n");
-	if (report->finding_count == 0)
+	if (report->finding_count == 0) {
 		fprintf(out, "  none\n");
+	}
 	for (size_t i = 0; i < report->finding_count; i++) {
 		const finding *f = &report->findings[i];
 
@@ -171,8 +181,9 @@ report_print_text(const check_report *report, FILE *out)
 			print_code(f->code, out);
 			fputc('\n', out);
 		}
-		if (f->remedy != NULL)
+		if (f->remedy != NULL) {
 			fprintf(out, "      fix: %s\n", f->remedy);
+		}
 	}
 	fprintf(out, "\nVerdict: ");
 	if (report->via_devolution) {

@@ -40,13 +40,16 @@ next_word(const char **cursor, char *word, size_t size, bool *too_long)
 	const char *p = *cursor;
 	size_t len = 0;
 
-	while (is_space(*p))
+	while (is_space(*p)) {
 		p++;
-	if (*p == '\0')
+	}
+	if (*p == '\0') {
 		return false;
+	}
 	while (*p != '\0' && !is_space(*p)) {
-		if (len + 1 < size)
+		if (len + 1 < size) {
 			word[len] = *p;
+		}
 		len++;
 		p++;
 	}
@@ -68,19 +71,23 @@ parse_search(resolv_conf *conf, const char *rest, bool single,
 
 	suffix_list_free(&conf->search);
 	while (next_word(&rest, word, sizeof(word), &too_long)) {
-		if (single && words == 1)
+		if (single && words == 1) {
 			return kd_err_set(err, KD_ESYNTAX, "%s: domain takes one "
 				"name", where);
+		}
 		words++;
-		if (too_long)
+		if (too_long) {
 			return kd_err_set(err, KD_EINVAL, "%s: name \"%.40s...\" "
 				"is longer than %d characters", where, word,
 				DNAME_TEXT_MAX);
-		if (strcmp(word, ".") == 0)
+		}
+		if (strcmp(word, ".") == 0) {
 			continue;
+		}
 		ret = suffix_list_add(&conf->search, word, where, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 	return KD_OK;
 }
@@ -94,15 +101,18 @@ parse_nameserver(resolv_conf *conf, const char *rest, const char *where,
 	endpoint server;
 	kd_err reason;
 
-	if (!next_word(&rest, word, sizeof(word), &too_long))
+	if (!next_word(&rest, word, sizeof(word), &too_long)) {
 		return kd_err_set(err, KD_ESYNTAX, "%s: nameserver without "
 			"address", where);
+	}
 	if (too_long || strchr(word, '#') != NULL ||
-		endpoint_parse(word, 53, &server, &reason) != KD_OK)
+		endpoint_parse(word, 53, &server, &reason) != KD_OK) {
 		return kd_err_set(err, KD_EINVAL, "%s: nameserver \"%.60s\" is "
 			"not an IP address", where, word);
-	if (conf->server_count < RESOLV_CONF_SERVERS)
+	}
+	if (conf->server_count < RESOLV_CONF_SERVERS) {
 		conf->servers[conf->server_count++] = server;
+	}
 	return KD_OK;
 }
 
@@ -112,10 +122,12 @@ after_keyword(const char *line, const char *keyword)
 {
 	size_t len = strlen(keyword);
 
-	if (strncmp(line, keyword, len) != 0)
+	if (strncmp(line, keyword, len) != 0) {
 		return NULL;
-	if (line[len] != '\0' && !is_space(line[len]))
+	}
+	if (line[len] != '\0' && !is_space(line[len])) {
 		return NULL;
+	}
 	return line + len;
 }
 
@@ -125,14 +137,18 @@ parse_line(resolv_conf *conf, const char *line, const char *where,
 {
 	const char *rest;
 
-	if (line[0] == '#' || line[0] == ';')
+	if (line[0] == '#' || line[0] == ';') {
 		return KD_OK;
-	if ((rest = after_keyword(line, "search")) != NULL)
+	}
+	if ((rest = after_keyword(line, "search")) != NULL) {
 		return parse_search(conf, rest, false, where, err);
-	if ((rest = after_keyword(line, "domain")) != NULL)
+	}
+	if ((rest = after_keyword(line, "domain")) != NULL) {
 		return parse_search(conf, rest, true, where, err);
-	if ((rest = after_keyword(line, "nameserver")) != NULL)
+	}
+	if ((rest = after_keyword(line, "nameserver")) != NULL) {
 		return parse_nameserver(conf, rest, where, err);
+	}
 	return KD_OK;
 }
 
@@ -143,9 +159,10 @@ resolv_conf_parse(const char *text, size_t len, const char *source,
 	size_t pos = 0;
 	unsigned long lineno = 0;
 
-	if (memchr(text, '\0', len) != NULL)
+	if (memchr(text, '\0', len) != NULL) {
 		return kd_err_set(err, KD_ESYNTAX, "%s: holds a NUL byte; not a "
 			"text file", source);
+	}
 	while (pos < len) {
 		const char *start = text + pos;
 		const char *newline = memchr(start, '\n', len - pos);
@@ -156,19 +173,22 @@ resolv_conf_parse(const char *text, size_t len, const char *source,
 
 		lineno++;
 		snprintf(where, sizeof(where), "%.80s:%lu", source, lineno);
-		if (linelen > RESOLV_CONF_LINE_MAX)
+		if (linelen > RESOLV_CONF_LINE_MAX) {
 			return kd_err_set(err, KD_ESYNTAX, "%s: line longer than "
 				"%d bytes", where, RESOLV_CONF_LINE_MAX);
+		}
 		line = malloc(linelen + 1);
-		if (line == NULL)
+		if (line == NULL) {
 			return kd_err_set(err, KD_ENOMEM, "%s: out of memory",
 				where);
+		}
 		memcpy(line, start, linelen);
 		line[linelen] = '\0';
 		ret = parse_line(conf, line, where, err);
 		free(line);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		pos += linelen + (newline ? 1 : 0);
 	}
 	return KD_OK;
@@ -182,8 +202,9 @@ resolv_conf_load(const char *path, resolv_conf *conf, kd_err *err)
 	kd_result ret = kd_file_read(path, RESOLV_CONF_MAX_BYTES, &text, &len,
 		err);
 
-	if (ret != KD_OK)
+	if (ret != KD_OK) {
 		return ret;
+	}
 	ret = resolv_conf_parse(text, len, path, conf, err);
 	free(text);
 	return ret;

@@ -35,8 +35,9 @@ bool
 suffix_list_contains(const suffix_list *list, const char *name)
 {
 	for (size_t i = 0; i < list->count; i++) {
-		if (dname_equal(list->names[i], name))
+		if (dname_equal(list->names[i], name)) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -49,22 +50,26 @@ suffix_list_add(suffix_list *list, const char *name, const char *source,
 	kd_err reason;
 
 	if (dname_normalize(name, DNAME_OWNER, canonical, sizeof(canonical),
-		&reason) != KD_OK)
+		&reason) != KD_OK) {
 		return kd_err_set(err, KD_EINVAL, "%s: bad suffix: %s", source,
 			reason.text);
-	if (suffix_list_contains(list, canonical))
+	}
+	if (suffix_list_contains(list, canonical)) {
 		return KD_OK;
-	if (list->count == SUFFIX_LIST_MAX)
+	}
+	if (list->count == SUFFIX_LIST_MAX) {
 		return kd_err_set(err, KD_EFULL, "%s: more than %d suffixes",
 			source, SUFFIX_LIST_MAX);
+	}
 	if (list->count == list->capacity) {
 		size_t capacity = list->capacity ? list->capacity * 2 : 8;
 		char (*grown)[DNAME_BUF_SIZE] = realloc(list->names,
 			capacity * sizeof(*grown));
 
-		if (grown == NULL)
+		if (grown == NULL) {
 			return kd_err_set(err, KD_ENOMEM, "%s: out of memory",
 				source);
+		}
 		list->names = grown;
 		list->capacity = capacity;
 	}
@@ -92,25 +97,31 @@ suffix_list_add_csv(suffix_list *list, const char *text, const char *source,
 		size_t len;
 		kd_result ret;
 
-		while (item < end && is_blank(*item))
+		while (item < end && is_blank(*item)) {
 			item++;
-		while (end > item && is_blank(end[-1]))
+		}
+		while (end > item && is_blank(end[-1])) {
 			end--;
+		}
 		len = (size_t)(end - item);
-		if (len == 0)
+		if (len == 0) {
 			return kd_err_set(err, KD_EINVAL, "%s: empty name in "
 				"list \"%.200s\"", source, text);
-		if (len >= sizeof(name))
+		}
+		if (len >= sizeof(name)) {
 			return kd_err_set(err, KD_EINVAL, "%s: name \"%.40s...\" "
 				"is longer than %d characters", source, item,
 				DNAME_TEXT_MAX);
+		}
 		memcpy(name, item, len);
 		name[len] = '\0';
 		ret = suffix_list_add(list, name, source, err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
-		if (comma == NULL)
+		}
+		if (comma == NULL) {
 			return KD_OK;
+		}
 		item = comma + 1;
 	}
 }
@@ -123,25 +134,30 @@ suffix_list_add_devolved(suffix_list *list, const char *name, unsigned level,
 	const char *parent;
 	kd_err reason;
 
-	if (level == 0)
+	if (level == 0) {
 		return KD_OK;
-	if (level == 1 || level > SUFFIX_DEVOLUTION_MAX)
+	}
+	if (level == 1 || level > SUFFIX_DEVOLUTION_MAX) {
 		return kd_err_set(err, KD_ERANGE, "devolution level %u is out "
 			"of range: 0 (off) or 2-%d", level,
 			SUFFIX_DEVOLUTION_MAX);
+	}
 	if (dname_normalize(name, DNAME_OWNER, canonical, sizeof(canonical),
-		&reason) != KD_OK)
+		&reason) != KD_OK) {
 		return kd_err_set(err, KD_EINVAL, "primary suffix: %s",
 			reason.text);
+	}
 	parent = dname_parent(canonical);
-	if (list->devolved_from > list->count)
+	if (list->devolved_from > list->count) {
 		list->devolved_from = list->count;
+	}
 	while (dname_label_count(parent) >= level) {
 		kd_result ret = suffix_list_add(list, parent,
 			"devolved primary suffix", err);
 
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 		parent = dname_parent(parent);
 	}
 	return KD_OK;
@@ -153,23 +169,27 @@ suffix_list_windows(suffix_list *list, const suffix_windows_config *config,
 {
 	kd_result ret;
 
-	if (config->search != NULL)
+	if (config->search != NULL) {
 		return suffix_list_add_csv(list, config->search, "search list",
 			err);
+	}
 	if (config->primary != NULL) {
 		ret = suffix_list_add(list, config->primary, "primary suffix",
 			err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
 	for (size_t i = 0; i < config->connection_count; i++) {
 		ret = suffix_list_add(list, config->connections[i],
 			"connection-specific suffix", err);
-		if (ret != KD_OK)
+		if (ret != KD_OK) {
 			return ret;
+		}
 	}
-	if (config->primary != NULL)
+	if (config->primary != NULL) {
 		return suffix_list_add_devolved(list, config->primary,
 			config->devolution, err);
+	}
 	return KD_OK;
 }

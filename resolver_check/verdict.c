@@ -77,19 +77,23 @@ verdict_suffix_action(const check_report *report, size_t index)
 	const suffix_report *suffix = &report->suffixes[index];
 	bool last = index + 1 == report->suffix_count;
 
-	if (report->chosen >= 0 && (long)index > report->chosen)
+	if (report->chosen >= 0 && (long)index > report->chosen) {
 		return "never gets here: it stops at an earlier suffix";
-	if ((long)index == report->chosen && suffix->devolved)
+	}
+	if ((long)index == report->chosen && suffix->devolved) {
 		return "reaches this suffix only if it devolves the primary "
 			"suffix, which no Microsoft source documents for KMS";
-	if ((long)index == report->chosen)
+	}
+	if ((long)index == report->chosen) {
 		return report->activates ? "uses this suffix and contacts the "
 			"hosts below in this order" : "uses this suffix, but "
 			"none of its hosts can be reached: activation fails";
-	if (is_failure(suffix->outcome))
+	}
+	if (is_failure(suffix->outcome)) {
 		return last ? "gets a server failure here and has no suffix "
 			"left: activation fails" : "may stop here on the server "
 			"failure, or move on to the next suffix";
+	}
 	return last ? "has no suffix left: activation fails" :
 		"moves on to the next suffix";
 }
@@ -129,8 +133,9 @@ static bool
 expected(const check_config *config, const char *target)
 {
 	for (size_t i = 0; i < config->expect_count; i++) {
-		if (dname_equal(config->expect[i], target))
+		if (dname_equal(config->expect[i], target)) {
 			return true;
+		}
 	}
 	return false;
 }
@@ -143,31 +148,35 @@ static kd_result
 judge_records(const check_config *config, check_report *report,
 	suffix_report *suffix)
 {
-	if (suffix->ttl > VERDICT_TTL_MAX)
+	if (suffix->ttl > VERDICT_TTL_MAX) {
 		ADD(report, SEVERITY_NOTE, "ttl_long", 0, suffix->suffix, NULL,
 			"%s: the SRV TTL is %u s, more than a day: a removed "
 			"KMS host stays in resolver caches that long",
 			suffix->qname, (unsigned)suffix->ttl);
+	}
 	for (size_t i = 0; i < suffix->host_count; i++) {
 		const host_entry *host = &suffix->hosts[i];
 		const char *target = host->rec.target;
 		bool duplicate = false;
 		bool zero_mixed = false;
 
-		for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
 			duplicate |= dname_equal(suffix->hosts[j].rec.target,
 				target);
-		if (duplicate)
+		}
+		if (duplicate) {
 			ADD(report, SEVERITY_WARNING, "duplicate_target", 0,
 				suffix->suffix, target, "%s: %s appears in more "
 				"than one SRV record: its share is counted twice "
 				"and a failed host is tried again", suffix->qname,
 				target);
-		for (size_t j = 0; j < suffix->host_count; j++)
+		}
+		for (size_t j = 0; j < suffix->host_count; j++) {
 			zero_mixed |= suffix->hosts[j].rec.priority ==
 				host->rec.priority &&
 				suffix->hosts[j].rec.weight > 0;
-		if (host->rec.weight == 0 && zero_mixed)
+		}
+		if (host->rec.weight == 0 && zero_mixed) {
 			ADD(report, SEVERITY_WARNING, "weight_zero_mixed", 0,
 				suffix->suffix, target, "%s: %s has weight 0 next "
 				"to non-zero weights at priority %u: RFC 2782 "
@@ -175,55 +184,61 @@ judge_records(const check_config *config, check_report *report,
 				"model picks it first %.1f%% of the time (Windows' "
 				"selection is undocumented)", suffix->qname, target,
 				(unsigned)host->rec.priority, host->share * 100);
-		if (host->rec.port != SRV_KMS_PORT)
+		}
+		if (host->rec.port != SRV_KMS_PORT) {
 			ADD(report, SEVERITY_NOTE, "port_not_default", 0,
 				suffix->suffix, target, "%s: %s uses port %u, not "
 				"%d: the KMS host must listen there",
 				suffix->qname, target,
 				(unsigned)host->rec.port, SRV_KMS_PORT);
-		if (host->cname)
+		}
+		if (host->cname) {
 			ADD(report, SEVERITY_WARNING, "target_cname", 0,
 				suffix->suffix, target, "%s: target %s is an "
 				"alias (CNAME to %s): RFC 2782 forbids aliases as "
 				"SRV targets", suffix->qname, target,
 				host->cname_target);
+		}
 		if (host->not_checked) {
 			ADD(report, SEVERITY_WARNING, "target_not_checked", 0,
 				suffix->suffix, target, "%s: target %s was not "
 				"looked up nor probed (over a limit, or the "
 				"deadline came first)", suffix->qname, target);
 		}
-		if (host->chain_too_long)
+		if (host->chain_too_long) {
 			ADD(report, SEVERITY_WARNING, "cname_chain_too_long",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
 				"%s: the address of target %s is behind more "
 				"than %d CNAMEs (limit): resolvers give up on such "
 				"chains", suffix->qname, target,
 				DNS_ANSWER_CHAIN_MAX);
-		if (host->addresses_capped)
+		}
+		if (host->addresses_capped) {
 			ADD(report, SEVERITY_WARNING, "too_many_addresses", 0,
 				suffix->suffix, target, "%s: target %s has more "
 				"than %d addresses: only %d are checked (limit)",
 				suffix->qname, target, CHECK_ADDRESS_MAX,
 				CHECK_ADDRESS_MAX);
-		if (host->lookup_error[0] != '\0')
+		}
+		if (host->lookup_error[0] != '\0') {
 			ADD(report, SEVERITY_WARNING, "malformed_answer",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
 				"%s: the A/AAAA answer for target %s is malformed: "
 				"%s", suffix->qname, target, host->lookup_error);
-		else if (host->lookup_failed)
+		} else if (host->lookup_failed) {
 			ADD(report, SEVERITY_WARNING, "target_lookup_failed",
 				WINCODE_SERVER_FAILURE, suffix->suffix, target,
 				"%s: the A/AAAA lookup of target %s failed "
 				"(timeout or server failure)", suffix->qname,
 				target);
-		else if (host->address_count == 0 && !host->not_checked)
+		} else if (host->address_count == 0 && !host->not_checked) {
 			ADD(report, SEVERITY_WARNING, "target_no_address",
 				WINCODE_RPC_UNAVAILABLE, suffix->suffix, target,
 				"%s: target %s has no A or AAAA record: a client "
 				"that picks it cannot connect", suffix->qname,
 				target);
-		if (config->expect_count > 0 && !expected(config, target))
+		}
+		if (config->expect_count > 0 && !expected(config, target)) {
 			ADD(report, SEVERITY_WARNING, "rogue_host", 0,
 				suffix->suffix, target, "%s: %s is not an expected "
 				"KMS host (--expect): a rogue KMS host at priority "
@@ -231,18 +246,21 @@ judge_records(const check_config *config, check_report *report,
 				"model", suffix->qname,
 				target,
 				(unsigned)host->rec.priority, host->share * 100);
+		}
 	}
 	for (size_t e = 0; e < config->expect_count; e++) {
 		bool found = false;
 
-		for (size_t i = 0; i < suffix->host_count; i++)
+		for (size_t i = 0; i < suffix->host_count; i++) {
 			found |= dname_equal(suffix->hosts[i].rec.target,
 				config->expect[e]);
-		if (!found)
+		}
+		if (!found) {
 			ADD(report, SEVERITY_WARNING, "expected_missing", 0,
 				suffix->suffix, config->expect[e], "expected KMS "
 				"host %s has no SRV record under %s",
 				config->expect[e], suffix->qname);
+		}
 	}
 	return KD_OK;
 }
@@ -296,23 +314,27 @@ judge_probes(check_report *report, suffix_report *suffix, size_t *up)
 
 		for (size_t a = 0; a < host->address_count; a++) {
 			if (judge_probe(report, suffix, host,
-				&host->addresses[a]) != KD_OK)
+				&host->addresses[a]) != KD_OK) {
 				return KD_ENOMEM;
+			}
 		}
 		if (host->reachable) {
-			if (*up == 0)
+			if (*up == 0) {
 				fallback = host->rec.priority;
+			}
 			(*up)++;
-			if (host->rec.priority == best)
+			if (host->rec.priority == best) {
 				best_up++;
+			}
 		}
 	}
-	if (*up > 0 && best_up == 0)
+	if (*up > 0 && best_up == 0) {
 		ADD(report, SEVERITY_WARNING, "best_priority_down",
 			WINCODE_RPC_UNAVAILABLE, suffix->suffix, NULL, "%s: "
 			"every host of the best priority %u is down: clients "
 			"first fail on them, then fall back to priority %u "
 			"hosts", suffix->qname, (unsigned)best, (unsigned)fallback);
+	}
 	return KD_OK;
 }
 
@@ -327,13 +349,15 @@ same_hosts(const suffix_report *a, const suffix_report *b)
 		for (size_t i = 0; i < x->host_count; i++) {
 			bool found = false;
 
-			for (size_t j = 0; j < y->host_count; j++)
+			for (size_t j = 0; j < y->host_count; j++) {
 				found |= dname_equal(x->hosts[i].rec.target,
 					y->hosts[j].rec.target) &&
 					x->hosts[i].rec.port ==
 					y->hosts[j].rec.port;
-			if (!found)
+			}
+			if (!found) {
 				return false;
+			}
 		}
 	}
 	return true;
@@ -350,15 +374,17 @@ judge_weights(check_report *report, const suffix_report *chosen)
 	bool differ = false;
 
 	for (size_t i = 1; i < chosen->host_count &&
-		hosts[i].rec.priority == hosts[0].rec.priority; i++)
+		hosts[i].rec.priority == hosts[0].rec.priority; i++) {
 		differ |= hosts[i].rec.weight != hosts[0].rec.weight;
-	if (differ)
+	}
+	if (differ) {
 		ADD(report, SEVERITY_NOTE, "weights_and_caching", 0,
 			chosen->suffix, NULL, "%s: the hosts of priority %u have "
 			"different weights, but clients with host caching (the "
 			"default) keep the host they first reached: the weights "
 			"shape first contacts only", chosen->qname,
 			(unsigned)hosts[0].rec.priority);
+	}
 	return KD_OK;
 }
 
@@ -370,12 +396,15 @@ judge_chosen(check_report *report)
 	size_t with_address = 0;
 	size_t up = 0;
 
-	if (judge_weights(report, chosen) != KD_OK)
+	if (judge_weights(report, chosen) != KD_OK) {
 		return KD_ENOMEM;
-	for (size_t i = 0; i < chosen->host_count; i++)
+	}
+	for (size_t i = 0; i < chosen->host_count; i++) {
 		with_address += chosen->hosts[i].address_count > 0;
-	if (report->probed && judge_probes(report, chosen, &up) != KD_OK)
+	}
+	if (report->probed && judge_probes(report, chosen, &up) != KD_OK) {
 		return KD_ENOMEM;
+	}
 	if (with_address == 0 || (report->probed && up == 0)) {
 		report->activates = false;
 		report->client_code = WINCODE_NO_KMS;
@@ -392,17 +421,20 @@ judge_chosen(check_report *report)
 		size_t other_up;
 
 		if ((long)i == report->chosen ||
-			other->outcome != OUTCOME_RECORDS)
+			other->outcome != OUTCOME_RECORDS) {
 			continue;
+		}
 		if (report->probed &&
-			judge_probes(report, other, &other_up) != KD_OK)
+			judge_probes(report, other, &other_up) != KD_OK) {
 			return KD_ENOMEM;
-		if (!same_hosts(chosen, other))
+		}
+		if (!same_hosts(chosen, other)) {
 			ADD(report, SEVERITY_WARNING, "suffixes_disagree", 0,
 				other->suffix, NULL, "%s and %s list different "
 				"KMS hosts: clients with %s first in their "
 				"suffix list use the other set", chosen->qname,
 				other->qname, other->suffix);
+		}
 	}
 	return KD_OK;
 }
@@ -417,8 +449,9 @@ judge_unasked(check_report *report)
 {
 	bool any_records = false;
 
-	for (size_t i = 0; i < report->suffix_count; i++)
+	for (size_t i = 0; i < report->suffix_count; i++) {
 		any_records |= report->suffixes[i].outcome == OUTCOME_RECORDS;
+	}
 	for (size_t i = 0; i < report->unasked_count; i++) {
 		const unasked_suffix *u = &report->unasked[i];
 
@@ -445,11 +478,13 @@ judge_devolution(check_report *report)
 	const char *domain = report->suffixes[0].suffix;
 	long documented = -1;
 
-	if (!chosen->devolved)
+	if (!chosen->devolved) {
 		return KD_OK;
+	}
 	for (size_t i = 0; i < report->suffix_count; i++) {
-		if (!report->suffixes[i].devolved)
+		if (!report->suffixes[i].devolved) {
 			documented = (long)i;
+		}
 	}
 	report->via_devolution = report->activates;
 	report->activates = false;
@@ -473,32 +508,37 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 			"%zu SRV record(s): nslookup or dig with a search list may "
 			"show them, but Windows clients only ask %s.<suffix> and "
 			"never find them", config->service, report->bare_records,
-			config->service) != KD_OK)
+			config->service) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	if (report->tcp_error[0] != '\0' &&
 		check_report_add(report, SEVERITY_WARNING, "tcp_failed",
 			WINCODE_SERVER_FAILURE, NULL, NULL, "the --server %s "
 			"answers over UDP but not over TCP (%s): answers larger "
 			"than 512 bytes (many SRV records) fail on clients",
-			report->server, report->tcp_error) != KD_OK)
+			report->server, report->tcp_error) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	if (judge_unasked(report) != KD_OK)
+	}
+	if (judge_unasked(report) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	if (report->suffix_count == 0) {
 		report->client_code = WINCODE_INVALID_NAME;
 		if (check_report_add(report, SEVERITY_ERROR, "no_suffix",
 			WINCODE_INVALID_NAME, NULL, NULL, "the suffix list is "
 			"empty: a client has no domain to ask for %s and sends "
-			"no query", config->service) != KD_OK)
+			"no query", config->service) != KD_OK) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 		return KD_OK;
 	}
 	if (config->windows_without_primary &&
 		check_report_add(report, SEVERITY_WARNING, "no_primary_suffix",
 			WINCODE_INVALID_NAME, NULL, NULL, "no primary DNS suffix: "
 			"clients without one are reported to fail with "
-			"0x8007007B without asking DNS") != KD_OK)
+			"0x8007007B without asking DNS") != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < report->suffix_count; i++) {
 		if (report->suffixes[i].outcome == OUTCOME_RECORDS) {
 			report->chosen = (long)i;
@@ -512,18 +552,21 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 		suffix->code = verdict_outcome_code(suffix->outcome);
 		suffix->queried_by_client = report->chosen < 0 ||
 			(long)i <= report->chosen;
-		if (suffix->truncated && !is_failure(suffix->outcome))
+		if (suffix->truncated && !is_failure(suffix->outcome)) {
 			ret = check_report_add(report, SEVERITY_NOTE,
 				"truncated", 0, suffix->suffix, NULL, "the UDP "
 				"answer for %s was truncated and needed TCP: "
 				"clients where TCP port 53 is blocked get "
 				"0x8007232A", suffix->qname);
-		if (ret == KD_OK && suffix->outcome == OUTCOME_RECORDS)
+		}
+		if (ret == KD_OK && suffix->outcome == OUTCOME_RECORDS) {
 			ret = judge_records(config, report, suffix);
-		else if (ret == KD_OK)
+		} else if (ret == KD_OK) {
 			ret = judge_negative(report, i);
-		if (ret != KD_OK)
+		}
+		if (ret != KD_OK) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 	}
 	if (report->chosen < 0) {
 		report->activates = false;
@@ -532,7 +575,8 @@ verdict_judge(const check_config *config, check_report *report, kd_err *err)
 		return KD_OK;
 	}
 	if (judge_chosen(report) != KD_OK ||
-		judge_devolution(report) != KD_OK)
+		judge_devolution(report) != KD_OK) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
+	}
 	return KD_OK;
 }

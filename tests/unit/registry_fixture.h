@@ -1,7 +1,7 @@
 /*
  * registry_fixture.h -- what the unit tests of the registry share: a
- * temporary directory with a registry path in it (created and opened, or
- * not), its removal, and the SQL that takes a new registry back to schema
+ * temporary directory with a registry path in it (tmp_registry.h; created
+ * and opened, or not), its removal, and the SQL that takes a new registry back to schema
  * version 1 as far as an upgrade can tell (version 4's catalog gone, the
  * version mark 1). Included by test_registry.c and test_catalog.c after
  * cmocka.h.
@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include "kd_result.h"
 #include "registry.h"
+#include "tmp_registry.h"
 
 #define TEST_REGISTRY_TO_V1_SQL \
 	"DROP TABLE audit;" \
@@ -29,26 +30,12 @@
 	"ALTER TABLE zones DROP COLUMN catalog_member;" \
 	"UPDATE meta SET value = '1' WHERE key = 'schema_version';"
 
-/* A temporary directory with a registry path in it. */
+/* A temporary directory with a registry path in it (tmp_registry.h). */
 typedef struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[TMP_REGISTRY_DIR_MAX];
+	char path[TMP_REGISTRY_PATH_MAX];
 	registry *reg;
 } fixture;
-
-static void
-remove_db(const char *path)
-{
-	char name[160];
-
-	(void)unlink(path);
-	(void)snprintf(name, sizeof(name), "%s-wal", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-shm", path);
-	(void)unlink(name);
-	(void)snprintf(name, sizeof(name), "%s-journal", path);
-	(void)unlink(name);
-}
 
 /* Fixture with only the directory. */
 static int
@@ -59,12 +46,10 @@ setup_dir(void **state)
 	if (f == NULL) {
 		return -1;
 	}
-	(void)snprintf(f->dir, sizeof(f->dir), "/tmp/kd-test-registry-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (tmp_registry_make("registry", f->dir, f->path) != 0) {
 		free(f);
 		return -1;
 	}
-	(void)snprintf(f->path, sizeof(f->path), "%s/registry.db", f->dir);
 	*state = f;
 	return 0;
 }
@@ -92,13 +77,12 @@ static int
 teardown(void **state)
 {
 	fixture *f = *state;
-	char name[160];
+	char name[TMP_REGISTRY_PATH_MAX];
 
 	registry_close(f->reg);
-	remove_db(f->path);
 	(void)snprintf(name, sizeof(name), "%s/other.db", f->dir);
-	remove_db(name);
-	(void)rmdir(f->dir);
+	tmp_registry_remove_db(name);
+	tmp_registry_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }

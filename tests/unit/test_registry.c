@@ -381,7 +381,7 @@ test_open_not_registry(void **state)
 	assert_int_equal(after.st_size, 0);
 
 	/* Another SQLite database. */
-	remove_db(f->path);
+	tmp_registry_remove_db(f->path);
 	raw_sql(f->path, "CREATE TABLE t (x INTEGER)");
 	assert_int_equal(registry_open(f->path, false, &reg, &err),
 		KD_ESTORE);
@@ -410,7 +410,7 @@ test_open_wrong_schema(void **state)
 	assert_string_equal(err.text, want);
 
 	/* A meta table without a version. */
-	remove_db(f->path);
+	tmp_registry_remove_db(f->path);
 	raw_sql(f->path, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)");
 	assert_int_equal(registry_open(f->path, false, &reg, &err),
 		KD_ESTORE);

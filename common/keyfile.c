@@ -25,18 +25,18 @@
 #define KEYFILE_SHOWN_MAX 64
 
 typedef struct algorithm_names {
-	tsig_algorithm algorithm;
 	const char *name;       /* as BIND writes it in key files */
 	const char *wire_name;  /* as a TSIG record names it */
 } algorithm_names;
 
+/* The names of each tsig_algorithm, indexed by it. */
 static const algorithm_names algorithms[] = {
-	{ TSIG_HMAC_MD5, "hmac-md5", "hmac-md5.sig-alg.reg.int" },
-	{ TSIG_HMAC_SHA1, "hmac-sha1", "hmac-sha1" },
-	{ TSIG_HMAC_SHA224, "hmac-sha224", "hmac-sha224" },
-	{ TSIG_HMAC_SHA256, "hmac-sha256", "hmac-sha256" },
-	{ TSIG_HMAC_SHA384, "hmac-sha384", "hmac-sha384" },
-	{ TSIG_HMAC_SHA512, "hmac-sha512", "hmac-sha512" },
+	[TSIG_HMAC_MD5] = { "hmac-md5", "hmac-md5.sig-alg.reg.int" },
+	[TSIG_HMAC_SHA1] = { "hmac-sha1", "hmac-sha1" },
+	[TSIG_HMAC_SHA224] = { "hmac-sha224", "hmac-sha224" },
+	[TSIG_HMAC_SHA256] = { "hmac-sha256", "hmac-sha256" },
+	[TSIG_HMAC_SHA384] = { "hmac-sha384", "hmac-sha384" },
+	[TSIG_HMAC_SHA512] = { "hmac-sha512", "hmac-sha512" },
 };
 
 #define ALGORITHM_COUNT (sizeof(algorithms) / sizeof(algorithms[0]))
@@ -135,7 +135,7 @@ tsig_algorithm_from_name(const char *name, tsig_algorithm *alg)
 		if (equal_nocase(name, strlen(name), algorithms[i].name) ||
 		    equal_nocase(name, strlen(name), algorithms[i].wire_name)) {
 			if (alg != NULL) {
-				*alg = algorithms[i].algorithm;
+				*alg = (tsig_algorithm)i;
 			}
 			return KD_OK;
 		}
@@ -143,32 +143,17 @@ tsig_algorithm_from_name(const char *name, tsig_algorithm *alg)
 	return KD_EINVAL;
 }
 
-/* The names of ALG, or NULL for an unknown algorithm. */
-static const algorithm_names *
-algorithm_entry(tsig_algorithm alg)
-{
-	for (size_t i = 0; i < ALGORITHM_COUNT; i++) {
-		if (algorithms[i].algorithm == alg) {
-			return &algorithms[i];
-		}
-	}
-	return NULL;
-}
-
 const char *
 tsig_algorithm_name(tsig_algorithm alg)
 {
-	const algorithm_names *entry = algorithm_entry(alg);
-
-	return entry != NULL ? entry->name : "unknown";
+	return (size_t)alg < ALGORITHM_COUNT ? algorithms[alg].name : "unknown";
 }
 
 const char *
 tsig_algorithm_wire_name(tsig_algorithm alg)
 {
-	const algorithm_names *entry = algorithm_entry(alg);
-
-	return entry != NULL ? entry->wire_name : "unknown";
+	return (size_t)alg < ALGORITHM_COUNT ? algorithms[alg].wire_name :
+		"unknown";
 }
 
 /* Value of base64 digit C, or -1 when C is not one. */
@@ -417,35 +402,29 @@ unexpected(const lexer *lx, const token *tok, const char *what, kd_err *err)
 		lx->source, tok->line, what, found);
 }
 
+/*
+ * Read the next token into TOK; it must be of type A or B, WHAT names them
+ * in the error.
+ */
+static kd_result
+expect_either(lexer *lx, token_type a, token_type b, const char *what,
+	token *tok, kd_err *err)
+{
+	kd_result ret = lex_next(lx, tok, err);
+
+	if (ret == KD_OK && tok->type != a && tok->type != b) {
+		ret = unexpected(lx, tok, what, err);
+	}
+	return ret;
+}
+
 /* Read a token that must be of TYPE; WHAT names it in the error. */
 static kd_result
 expect(lexer *lx, token_type type, const char *what, kd_err *err)
 {
 	token tok;
-	kd_result ret = lex_next(lx, &tok, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	if (tok.type != type) {
-		return unexpected(lx, &tok, what, err);
-	}
-	return KD_OK;
-}
-
-/* Read the value of a clause: a word or a quoted string. */
-static kd_result
-expect_value(lexer *lx, token *tok, const char *what, kd_err *err)
-{
-	kd_result ret = lex_next(lx, tok, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	if (tok->type != TOKEN_WORD && tok->type != TOKEN_STRING) {
-		return unexpected(lx, tok, what, err);
-	}
-	return KD_OK;
+	return expect_either(lx, type, type, what, &tok, err);
 }
 
 /*
@@ -456,7 +435,8 @@ static kd_result
 expect_clause_value(lexer *lx, const key_state *state, int seen,
 	const char *clause, const char *what, token *tok, kd_err *err)
 {
-	kd_result ret = expect_value(lx, tok, what, err);
+	kd_result ret = expect_either(lx, TOKEN_WORD, TOKEN_STRING, what, tok,
+		err);
 
 	if (ret != KD_OK) {
 		return ret;
@@ -596,17 +576,11 @@ parse_key_body(lexer *lx, key_state *state, kd_err *err)
 {
 	for (;;) {
 		token tok;
-		kd_result ret = lex_next(lx, &tok, err);
+		kd_result ret = expect_either(lx, TOKEN_WORD, TOKEN_CLOSE,
+			"\"algorithm\", \"secret\" or \"}\"", &tok, err);
 
-		if (ret != KD_OK) {
+		if (ret != KD_OK || tok.type == TOKEN_CLOSE) {
 			return ret;
-		}
-		if (tok.type == TOKEN_CLOSE) {
-			return KD_OK;
-		}
-		if (tok.type != TOKEN_WORD) {
-			return unexpected(lx, &tok,
-				"\"algorithm\", \"secret\" or \"}\"", err);
 		}
 		if (equal_nocase(tok.text, tok.len, "algorithm")) {
 			ret = parse_algorithm(lx, state, err);
@@ -658,7 +632,8 @@ parse_key_statement(lexer *lx, unsigned line, const keyfile *kf,
 	kd_result ret;
 
 	state->key.line = line;
-	ret = expect_value(lx, &tok, "a key name after \"key\"", err);
+	ret = expect_either(lx, TOKEN_WORD, TOKEN_STRING,
+		"a key name after \"key\"", &tok, err);
 	if (ret != KD_OK) {
 		return ret;
 	}
@@ -716,16 +691,11 @@ parse_statements(lexer *lx, const keyfile *kf, key_array *array,
 {
 	for (;;) {
 		token tok;
-		kd_result ret = lex_next(lx, &tok, err);
+		kd_result ret = expect_either(lx, TOKEN_WORD, TOKEN_END,
+			"a key statement", &tok, err);
 
-		if (ret != KD_OK) {
+		if (ret != KD_OK || tok.type == TOKEN_END) {
 			return ret;
-		}
-		if (tok.type == TOKEN_END) {
-			return KD_OK;
-		}
-		if (tok.type != TOKEN_WORD) {
-			return unexpected(lx, &tok, "a key statement", err);
 		}
 		if (!equal_nocase(tok.text, tok.len, "key")) {
 			return kd_err_set(err, KD_ESYNTAX,

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,22 +19,40 @@
 
 #define PUB_CONFIG_FILE_MAX (1024 * 1024)
 
-static const char *const setting_names[PUB_SET_COUNT] = {
-	[PUB_SET_HOST] = "host",
-	[PUB_SET_PORT] = "port",
-	[PUB_SET_TTL] = "ttl",
-	[PUB_SET_SERVER] = "server",
-	[PUB_SET_AUTH] = "auth",
-	[PUB_SET_TSIG_KEY] = "tsig-key",
-	[PUB_SET_KEY_NAME] = "key-name",
-	[PUB_SET_KEYTAB] = "keytab",
-	[PUB_SET_PRINCIPAL] = "principal",
-	[PUB_SET_SERVER_PRINCIPAL] = "server-principal",
-	[PUB_SET_JOBS] = "jobs",
-	[PUB_SET_TIMEOUT] = "timeout",
-	[PUB_SET_REGISTER_ADDRESS] = "register-address",
-	[PUB_SET_RESOLVER] = "resolver",
-	[PUB_SET_DOMAINS_FROM] = "domains-from",
+/*
+ * Each setting's key; for a number its range, for a text (file names and
+ * principals, the only values that may hold 8-bit bytes) the char array of
+ * pub_config it fills.
+ */
+typedef struct setting {
+	const char *name;
+	uint64_t min, max;    /* max 0: not a number */
+	size_t offset, size;  /* size 0: not a text */
+} setting;
+
+/* The offset and size of the char array FIELD of pub_config. */
+#define TEXT_FIELD(field) .offset = offsetof(pub_config, field), \
+	.size = sizeof(((pub_config *)NULL)->field)
+
+static const setting settings[PUB_SET_COUNT] = {
+	[PUB_SET_HOST] = { .name = "host" },
+	[PUB_SET_PORT] = { .name = "port", .min = 1, .max = 65535 },
+	/* RFC 2181: TTLs are 0 to 2^31-1. */
+	[PUB_SET_TTL] = { .name = "ttl", .min = 0, .max = 2147483647UL },
+	[PUB_SET_SERVER] = { .name = "server" },
+	[PUB_SET_AUTH] = { .name = "auth" },
+	[PUB_SET_TSIG_KEY] = { .name = "tsig-key", TEXT_FIELD(tsig_key) },
+	[PUB_SET_KEY_NAME] = { .name = "key-name" },
+	[PUB_SET_KEYTAB] = { .name = "keytab", TEXT_FIELD(keytab) },
+	[PUB_SET_PRINCIPAL] = { .name = "principal", TEXT_FIELD(principal) },
+	[PUB_SET_SERVER_PRINCIPAL] = { .name = "server-principal",
+		TEXT_FIELD(server_principal) },
+	[PUB_SET_JOBS] = { .name = "jobs", .min = 1, .max = PUB_MAX_JOBS },
+	[PUB_SET_TIMEOUT] = { .name = "timeout", .min = 1, .max = 600000 },
+	[PUB_SET_REGISTER_ADDRESS] = { .name = "register-address" },
+	[PUB_SET_RESOLVER] = { .name = "resolver" },
+	[PUB_SET_DOMAINS_FROM] = { .name = "domains-from",
+		TEXT_FIELD(domains_from) },
 };
 
 void
@@ -112,21 +131,48 @@ parse_endpoint(const char *key, const char *value, endpoint *out,
 	return KD_OK;
 }
 
-/* Copy VALUE into DST of SIZE bytes, refusing empty or too long text. */
+/* Copy VALUE of the text setting WHICH into CFG, refusing empty or too
+ * long text. */
 static kd_result
-copy_text(const char *key, const char *value, char *dst, size_t size,
+apply_text(pub_config *cfg, enum pub_setting which, const char *value,
 	kd_err *err)
 {
+	const setting *s = &settings[which];
 	size_t len = strlen(value);
 
 	if (len == 0) {
-		return kd_err_set(err, KD_EINVAL, "%s is empty", key);
+		return kd_err_set(err, KD_EINVAL, "%s is empty", s->name);
 	}
-	if (len >= size) {
+	if (len >= s->size) {
 		return kd_err_set(err, KD_ERANGE,
-			"%s is longer than %zu characters", key, size - 1);
+			"%s is longer than %zu characters", s->name, s->size - 1);
 	}
-	memcpy(dst, value, len + 1);
+	memcpy((char *)cfg + s->offset, value, len + 1);
+	return KD_OK;
+}
+
+/* Parse VALUE of the number setting WHICH in its range into CFG. */
+static kd_result
+apply_number(pub_config *cfg, enum pub_setting which, const char *value,
+	kd_err *err)
+{
+	const setting *s = &settings[which];
+	uint64_t number;
+	kd_result ret = parse_number(s->name, value, s->min, s->max, &number,
+		err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	if (which == PUB_SET_PORT) {
+		cfg->port = (uint16_t)number;
+	} else if (which == PUB_SET_TTL) {
+		cfg->ttl = (uint32_t)number;
+	} else if (which == PUB_SET_JOBS) {
+		cfg->jobs = (unsigned)number;
+	} else {
+		cfg->timeout_ms = (unsigned)number;
+	}
 	return KD_OK;
 }
 
@@ -134,9 +180,8 @@ copy_text(const char *key, const char *value, char *dst, size_t size,
 static kd_result
 apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 {
-	const char *key = setting_names[which];
+	const char *key = settings[which].name;
 	char shown[CLI_QUOTE_MAX];
-	uint64_t number;
 	kd_result ret;
 
 	cli_quote_str(value, shown, sizeof(shown));
@@ -153,18 +198,10 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		}
 		return ret;
 	case PUB_SET_PORT:
-		ret = parse_number(key, value, 1, 65535, &number, err);
-		if (ret == KD_OK) {
-			cfg->port = (uint16_t)number;
-		}
-		return ret;
 	case PUB_SET_TTL:
-		/* RFC 2181: TTLs are 0 to 2^31-1. */
-		ret = parse_number(key, value, 0, 2147483647UL, &number, err);
-		if (ret == KD_OK) {
-			cfg->ttl = (uint32_t)number;
-		}
-		return ret;
+	case PUB_SET_JOBS:
+	case PUB_SET_TIMEOUT:
+		return apply_number(cfg, which, value, err);
 	case PUB_SET_SERVER:
 		ret = parse_endpoint(key, value, &cfg->server, err);
 		if (ret == KD_OK) {
@@ -187,35 +224,14 @@ apply(pub_config *cfg, enum pub_setting which, const char *value, kd_err *err)
 		}
 		return KD_OK;
 	case PUB_SET_TSIG_KEY:
-		return copy_text(key, value, cfg->tsig_key,
-			sizeof(cfg->tsig_key), err);
+	case PUB_SET_KEYTAB:
+	case PUB_SET_DOMAINS_FROM:
+	case PUB_SET_PRINCIPAL:
+	case PUB_SET_SERVER_PRINCIPAL:
+		return apply_text(cfg, which, value, err);
 	case PUB_SET_KEY_NAME:
 		return dname_normalize(value, DNAME_OWNER, cfg->key_name,
 			sizeof(cfg->key_name), err);
-	case PUB_SET_KEYTAB:
-		return copy_text(key, value, cfg->keytab, sizeof(cfg->keytab),
-			err);
-	case PUB_SET_DOMAINS_FROM:
-		return copy_text(key, value, cfg->domains_from,
-			sizeof(cfg->domains_from), err);
-	case PUB_SET_PRINCIPAL:
-		return copy_text(key, value, cfg->principal,
-			sizeof(cfg->principal), err);
-	case PUB_SET_SERVER_PRINCIPAL:
-		return copy_text(key, value, cfg->server_principal,
-			sizeof(cfg->server_principal), err);
-	case PUB_SET_JOBS:
-		ret = parse_number(key, value, 1, PUB_MAX_JOBS, &number, err);
-		if (ret == KD_OK) {
-			cfg->jobs = (unsigned)number;
-		}
-		return ret;
-	case PUB_SET_TIMEOUT:
-		ret = parse_number(key, value, 1, 600000, &number, err);
-		if (ret == KD_OK) {
-			cfg->timeout_ms = (unsigned)number;
-		}
-		return ret;
 	case PUB_SET_REGISTER_ADDRESS:
 		if (strcmp(value, "yes") == 0) {
 			cfg->register_address = true;
@@ -285,26 +301,20 @@ apply_domain(pub_config *cfg, const char *value, const char *source,
 	return KD_OK;
 }
 
-/* True when VALUE of setting KEY may hold 8-bit text: file names and
- * Kerberos principals. Every other value is ASCII. */
-static bool
-takes_8bit(const char *key)
-{
-	return strcmp(key, "tsig-key") == 0 || strcmp(key, "keytab") == 0 ||
-		strcmp(key, "domains-from") == 0 ||
-		strcmp(key, "principal") == 0 ||
-		strcmp(key, "server-principal") == 0;
-}
-
-/* KD_EINVAL when VALUE holds a control byte, or an 8-bit one for KEY. */
+/*
+ * KD_EINVAL when VALUE of setting KEY (WHICH, PUB_SET_COUNT for none)
+ * holds a control byte, or an 8-bit one where only text settings take them.
+ */
 static kd_result
-check_bytes(const char *key, const char *value, kd_err *err)
+check_bytes(const char *key, int which, const char *value, kd_err *err)
 {
+	const bool takes_8bit = which < PUB_SET_COUNT &&
+		settings[which].size != 0;
 	char shown[CLI_QUOTE_MAX];
 
 	for (const unsigned char *c = (const unsigned char *)value; *c != '\0';
 	     c++) {
-		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !takes_8bit(key))) {
+		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !takes_8bit)) {
 			return kd_err_set(err, KD_EINVAL,
 				"%s %s holds a byte that is not printable ASCII",
 				key, cli_quote_str(value, shown, sizeof(shown)));
@@ -321,7 +331,13 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 	kd_result ret;
 	int which;
 
-	ret = check_bytes(key, value, &detail);
+	/* PUB_SET_COUNT: "domain", "address" or an unknown key */
+	for (which = 0; which < PUB_SET_COUNT; which++) {
+		if (strcmp(key, settings[which].name) == 0) {
+			break;
+		}
+	}
+	ret = check_bytes(key, which, value, &detail);
 	if (ret != KD_OK) {
 		if (source == NULL) {
 			return kd_err_set(err, ret, "%s", detail.text);
@@ -348,11 +364,6 @@ pub_config_set(pub_config *cfg, const char *key, const char *value,
 		}
 		return kd_err_set(err, ret, "%s:%u: address %s", source, line,
 			detail.text);
-	}
-	for (which = 0; which < PUB_SET_COUNT; which++) {
-		if (strcmp(key, setting_names[which]) == 0) {
-			break;
-		}
 	}
 	if (which == PUB_SET_COUNT) {
 		char shown[CLI_QUOTE_MAX];

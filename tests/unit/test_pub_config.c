@@ -359,6 +359,70 @@ test_file(void **state)
 	pub_config_free(&cfg);
 }
 
+/* Every text setting takes 8-bit text into its own field, refuses empty
+ * and too long text; the number settings store into theirs. */
+static void
+test_setting_fields(void **state)
+{
+	static const struct {
+		const char *key;
+		size_t offset, size;
+	} texts[] = {
+		{ "tsig-key", offsetof(pub_config, tsig_key), PUB_PATH_MAX },
+		{ "keytab", offsetof(pub_config, keytab), PUB_PATH_MAX },
+		{ "domains-from", offsetof(pub_config, domains_from),
+			PUB_PATH_MAX },
+		{ "principal", offsetof(pub_config, principal), 512 },
+		{ "server-principal", offsetof(pub_config, server_principal),
+			512 },
+	};
+	char value[PUB_PATH_MAX + 1];
+	char message[128];
+	pub_config cfg;
+	kd_err err;
+
+	(void)state;
+	pub_config_init(&cfg);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		assert_int_equal(pub_config_set(&cfg, texts[i].key,
+			"h\xc3\xa9llo", NULL, 0, &err), KD_OK);
+		assert_string_equal((char *)&cfg + texts[i].offset,
+			"h\xc3\xa9llo");
+		assert_int_equal(pub_config_set(&cfg, texts[i].key, "", NULL, 0,
+			&err), KD_EINVAL);
+		snprintf(message, sizeof(message), "%s is empty", texts[i].key);
+		assert_string_equal(err.text, message);
+		memset(value, 'x', texts[i].size);
+		value[texts[i].size] = '\0';
+		assert_int_equal(pub_config_set(&cfg, texts[i].key, value, NULL,
+			0, &err), KD_ERANGE);
+		snprintf(message, sizeof(message),
+			"%s is longer than %zu characters", texts[i].key,
+			texts[i].size - 1);
+		assert_string_equal(err.text, message);
+		value[texts[i].size - 1] = '\0';
+		assert_int_equal(pub_config_set(&cfg, texts[i].key, value, NULL,
+			0, &err), KD_OK);
+	}
+	assert_int_equal(pub_config_set(&cfg, "key-name", "h\xc3\xa9llo", NULL,
+		0, &err), KD_EINVAL);
+	assert_string_equal(err.text, "key-name \"h\\xc3\\xa9llo\" holds a "
+		"byte that is not printable ASCII");
+	assert_int_equal(pub_config_set(&cfg, "port", "53", NULL, 0, &err),
+		KD_OK);
+	assert_int_equal(pub_config_set(&cfg, "ttl", "0", NULL, 0, &err),
+		KD_OK);
+	assert_int_equal(pub_config_set(&cfg, "jobs", "64", NULL, 0, &err),
+		KD_OK);
+	assert_int_equal(pub_config_set(&cfg, "timeout", "600000", NULL, 0,
+		&err), KD_OK);
+	assert_int_equal(cfg.port, 53);
+	assert_int_equal(cfg.ttl, 0);
+	assert_int_equal(cfg.jobs, 64);
+	assert_int_equal(cfg.timeout_ms, 600000);
+	pub_config_free(&cfg);
+}
+
 int
 main(void)
 {
@@ -372,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_domains_from),
 		cmocka_unit_test(test_default_domain),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_setting_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

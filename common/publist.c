@@ -15,9 +15,6 @@
 /* Fields of one entry: domain, priority, weight. */
 #define PUBLIST_FIELDS_MAX 3
 
-/* Largest file publist_parse_file() reads; a publish list is a few lines. */
-#define PUBLIST_FILE_MAX (1024 * 1024)
-
 /* Growable array of entries, private to a parse. */
 typedef struct entry_array {
 	publist list;
@@ -326,18 +323,3 @@ publist_parse_text(const char *text, size_t len, const char *source,
 	return ret;
 }
 
-kd_result
-publist_parse_file(const char *path, publist *list, kd_err *err)
-{
-	char *text = NULL;
-	size_t len = 0;
-	kd_result ret;
-
-	ret = kd_file_read(path, PUBLIST_FILE_MAX, &text, &len, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = publist_parse_text(text, len, path, list, err);
-	free(text);
-	return ret;
-}

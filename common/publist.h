@@ -73,7 +73,4 @@ kd_result publist_add(publist *list, const publist_entry *entry, kd_err *err);
 kd_result publist_parse_text(const char *text, size_t len, const char *source,
 	publist *list, kd_err *err);
 
-/* Read and parse the file PATH like publist_parse_text(). */
-kd_result publist_parse_file(const char *path, publist *list, kd_err *err);
-
 #endif /* KMSDNS_PUBLIST_H */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "kd_file.h"
 #include "kd_result.h"
 #include "publist.h"
 
@@ -26,6 +27,21 @@ static kd_result
 parse(const char *text, publist *list, kd_err *err)
 {
 	return parse_as(text, "publish.conf", list, err);
+}
+
+/* Read the file PATH (as kd_file reads every configuration file) and parse it. */
+static kd_result
+parse_file(const char *path, publist *list, kd_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	kd_result ret = kd_file_read(path, 1024 * 1024, &text, &len, err);
+
+	if (ret == KD_OK) {
+		ret = publist_parse_text(text, len, path, list, err);
+	}
+	free(text);
+	return ret;
 }
 
 /* Parse the entry TEXT and check that it fails with CODE and MESSAGE. */
@@ -478,7 +494,7 @@ test_file(void **state)
 
 	(void)state;
 	publist_init(&list);
-	assert_int_equal(publist_parse_file(TEST_DATA_DIR "/publish.conf",
+	assert_int_equal(parse_file(TEST_DATA_DIR "/publish.conf",
 		&list, &err), KD_OK);
 	assert_int_equal(list.count, 5);
 	assert_entry(&list.entries[0], "corp.example.test", 0, 0, 2);
@@ -488,7 +504,7 @@ test_file(void **state)
 	assert_entry(&list.entries[4], "_sites.example.test", 0, 0, 8);
 	publist_free(&list);
 
-	assert_int_equal(publist_parse_file(TEST_DATA_DIR
+	assert_int_equal(parse_file(TEST_DATA_DIR
 		"/publish-crlf.conf", &list, &err), KD_OK);
 	assert_int_equal(list.count, 3);
 	assert_entry(&list.entries[0], "corp.example.test", 0, 0, 1);
@@ -505,15 +521,15 @@ test_file_errors(void **state)
 
 	(void)state;
 	publist_init(&list);
-	assert_int_equal(publist_parse_file(TEST_DATA_DIR "/no-such.conf",
+	assert_int_equal(parse_file(TEST_DATA_DIR "/no-such.conf",
 		&list, &err), KD_ENOENT);
 	assert_string_equal(err.text, "cannot open " TEST_DATA_DIR
 		"/no-such.conf: No such file or directory");
-	assert_int_equal(publist_parse_file(TEST_DATA_DIR
+	assert_int_equal(parse_file(TEST_DATA_DIR
 		"/publish-bad.conf", &list, &err), KD_EINVAL);
 	assert_string_equal(err.text, TEST_DATA_DIR
 		"/publish-bad.conf:2: \"bad..name\": empty label");
-	assert_int_equal(publist_parse_file(TEST_DATA_DIR, &list, &err),
+	assert_int_equal(parse_file(TEST_DATA_DIR, &list, &err),
 		KD_EIO);
 	assert_string_equal(err.text, "cannot read " TEST_DATA_DIR
 		": not a regular file");

@@ -162,6 +162,24 @@ snapshot_set_policy(snapshot *snap, const registry_grant *grants,
 	return sites_table_build(sites, site_count, &snap->sites, err);
 }
 
+/*
+ * End the build of SNAP, which went as RES says: index it and hand it to
+ * *OUT, or free it. Returns RES or the indexing's error.
+ */
+static kd_result
+snapshot_finish(snapshot *snap, kd_result res, snapshot **out, kd_err *err)
+{
+	if (res == KD_OK) {
+		res = snapshot_index(snap, err);
+	}
+	if (res != KD_OK) {
+		snapshot_unref(snap);
+		return res;
+	}
+	*out = snap;
+	return KD_OK;
+}
+
 static snapshot *
 snapshot_alloc(size_t zone_capacity)
 {
@@ -221,15 +239,7 @@ snapshot_build(const registry_dataset *ds, const registry_settings *settings,
 			"address %zu/%zu)", h, ds->host_count, a,
 			ds->address_count);
 	}
-	if (res == KD_OK) {
-		res = snapshot_index(snap, err);
-	}
-	if (res != KD_OK) {
-		snapshot_unref(snap);
-		return res;
-	}
-	*out = snap;
-	return KD_OK;
+	return snapshot_finish(snap, res, out, err);
 }
 
 static bool
@@ -289,15 +299,7 @@ snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 		snapshot_zone_ref(changed[i]);
 		snap->zones[snap->zone_count++] = changed[i];
 	}
-	if (res == KD_OK) {
-		res = snapshot_index(snap, err);
-	}
-	if (res != KD_OK) {
-		snapshot_unref(snap);
-		return res;
-	}
-	*out = snap;
-	return KD_OK;
+	return snapshot_finish(snap, res, out, err);
 }
 
 void

@@ -44,23 +44,11 @@ version_free(kd_version *ver)
 static kd_result
 version_load(kd_version *ver, kd_err *err)
 {
-	kd_result res = registry_load(ver->inst->writer, ver->zone, &ver->data,
-		err);
-	if (res == KD_OK && ver->data.zone_count != 1) {
-		res = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			ver->zone);
-	}
-	if (res != KD_OK) {
-		return res;
-	}
-	registry_settings settings = effective_settings(ver->inst,
-		&ver->data.settings);
-	ver->limits = settings.limits;
 	zone_image *image = NULL;
-	res = zone_image_build(&ver->data.zones[0], ver->data.hosts,
-		ver->data.host_count, ver->data.addresses,
-		ver->data.address_count, &settings, kd_now(), &image, err);
+	kd_result res = zone_image_load(ver->inst->writer, ver->zone,
+		&ver->inst->args, kd_now(), &ver->data, &image, err);
 	if (res == KD_OK) {
+		ver->limits = ver->data.settings.limits;
 		version_view_init(&ver->view, image, ver->zone);
 	}
 	return res;

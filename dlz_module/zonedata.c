@@ -659,6 +659,26 @@ zone_image_build(const registry_zone *zone, const registry_host *hosts,
 	return build_finish(&st, ret, out);
 }
 
+kd_result
+zone_image_load(registry *reg, const char *zone, const module_args *args,
+	int64_t now, registry_dataset *ds, zone_image **out, kd_err *err)
+{
+	kd_result ret = registry_load(reg, zone, ds, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_settings settings = ds->settings;
+	if (args != NULL) {
+		module_args_apply(args, &settings);
+	}
+	ret = zone_image_build(&ds->zones[0], ds->hosts, ds->host_count,
+		ds->addresses, ds->address_count, &settings, now, out, err);
+	if (ret != KD_OK) {
+		registry_dataset_free(ds);
+	}
+	return ret;
+}
+
 /* Add one record of zone_image_build_records(). */
 static kd_result
 add_record(build_state *st, const zone_record *rec)

@@ -72,12 +72,6 @@ ref_drop(atomic_uint *refs)
 }
 
 void
-snapshot_zone_ref(snapshot_zone *zone)
-{
-	ref_take(&zone->refs);
-}
-
-void
 snapshot_zone_unref(snapshot_zone *zone)
 {
 	if (zone == NULL || !ref_drop(&zone->refs)) {
@@ -264,6 +258,14 @@ zone_in_list(const char *name, snapshot_zone *const *zones, size_t count)
 	return false;
 }
 
+/* Add ZONE to the zones of SNAP, which takes a reference of it. */
+static void
+snapshot_hold(snapshot *snap, snapshot_zone *zone)
+{
+	ref_take(&zone->refs);
+	snap->zones[snap->zone_count++] = zone;
+}
+
 kd_result
 snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 	size_t changed_count, const char *const *removed, size_t removed_count,
@@ -292,12 +294,10 @@ snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 		    zone_in_list(name, changed, changed_count)) {
 			continue;
 		}
-		snapshot_zone_ref(old->zones[i]);
-		snap->zones[snap->zone_count++] = old->zones[i];
+		snapshot_hold(snap, old->zones[i]);
 	}
 	for (size_t i = 0; res == KD_OK && i < changed_count; i++) {
-		snapshot_zone_ref(changed[i]);
-		snap->zones[snap->zone_count++] = changed[i];
+		snapshot_hold(snap, changed[i]);
 	}
 	return snapshot_finish(snap, res, out, err);
 }

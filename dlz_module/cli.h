@@ -31,6 +31,7 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_cli.h"
+#include "str_list.h"
 
 #define PROGRAM "kmsdns-registry"
 #define CLI_TTL_MAX 2147483647
@@ -246,19 +247,6 @@ char *join_ns(const registry_zone *z);
 void format_time(int64_t seconds, char *out, size_t outlen);
 
 /* ---- argument values (cli_values.c) ---------------------------------- */
-
-/* A growing list of argument strings (not copied: they live in argv). */
-typedef struct str_list {
-	const char **items;
-	size_t count;
-	size_t capacity;
-} str_list;
-
-/* Append ITEM to LIST; false when memory ran out. */
-bool str_list_push(str_list *list, const char *item);
-
-/* Free the array of LIST. */
-void str_list_free(str_list *list);
 
 /* The decimal TEXT of OPTION into *VALUE within MIN..MAX; -1 when fine. */
 int parse_number(const cli *c, const char *option, const char *text,

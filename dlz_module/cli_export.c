@@ -15,13 +15,8 @@ registry_cli_export(registry *reg, const char *zone, int64_t now, FILE *out,
 {
 	registry_dataset ds;
 	zone_image *img = NULL;
-	kd_result ret = registry_load(reg, zone, &ds, err);
+	kd_result ret = zone_image_load(reg, zone, NULL, now, &ds, &img, err);
 
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = zone_image_build(&ds.zones[0], ds.hosts, ds.host_count,
-		ds.addresses, ds.address_count, &ds.settings, now, &img, err);
 	if (ret == KD_OK) {
 		ret = zone_image_format_master(img, out, err);
 	}

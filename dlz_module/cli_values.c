@@ -10,31 +10,6 @@
 
 #include "cli.h"
 
-bool
-str_list_push(str_list *list, const char *item)
-{
-	if (list->count == list->capacity) {
-		const size_t capacity = list->capacity == 0 ? 8 :
-			list->capacity * 2;
-		const char **grown = realloc(list->items,
-			capacity * sizeof(*grown));
-		if (grown == NULL) {
-			return false;
-		}
-		list->items = grown;
-		list->capacity = capacity;
-	}
-	list->items[list->count++] = item;
-	return true;
-}
-
-void
-str_list_free(str_list *list)
-{
-	free(list->items);
-	memset(list, 0, sizeof(*list));
-}
-
 /*
  * Parse the decimal TEXT of option OPTION into *VALUE within MIN..MAX.
  * Returns -1 when fine, else the exit code after the message.

@@ -106,6 +106,23 @@ effective_settings(const kd_instance *inst, const registry_settings *stored)
 
 /* ---- create and destroy ----------------------------------------------- */
 
+/* Create (CREATE) or destroy the mutexes of INST, listed here once. */
+static void
+instance_mutexes(kd_instance *inst, bool create)
+{
+	pthread_mutex_t *const all[] = {
+		&inst->snap_lock, &inst->build_lock, &inst->writer_lock,
+		&inst->auth_lock, &inst->maint_lock, &inst->skip_lock,
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (create) {
+			pthread_mutex_init(all[i], NULL);
+		} else {
+			pthread_mutex_destroy(all[i]);
+		}
+	}
+}
+
 void
 instance_free(kd_instance *inst)
 {
@@ -122,13 +139,8 @@ instance_free(kd_instance *inst)
 	snapshot_unref(inst->current);
 	registry_close(inst->reader);
 	registry_close(inst->writer);
-	pthread_mutex_destroy(&inst->snap_lock);
-	pthread_mutex_destroy(&inst->build_lock);
-	pthread_mutex_destroy(&inst->writer_lock);
+	instance_mutexes(inst, false);
 	pthread_cond_destroy(&inst->writer_cond);
-	pthread_mutex_destroy(&inst->auth_lock);
-	pthread_mutex_destroy(&inst->maint_lock);
-	pthread_mutex_destroy(&inst->skip_lock);
 	pthread_cond_destroy(&inst->maint_cond);
 	free(inst);
 }
@@ -141,13 +153,8 @@ instance_alloc(const char *dlzname)
 		return NULL;
 	}
 	snprintf(inst->name, sizeof(inst->name), "%s", dlzname);
-	pthread_mutex_init(&inst->snap_lock, NULL);
-	pthread_mutex_init(&inst->build_lock, NULL);
-	pthread_mutex_init(&inst->writer_lock, NULL);
+	instance_mutexes(inst, true);
 	pthread_cond_init(&inst->writer_cond, NULL);
-	pthread_mutex_init(&inst->auth_lock, NULL);
-	pthread_mutex_init(&inst->maint_lock, NULL);
-	pthread_mutex_init(&inst->skip_lock, NULL);
 	/* Timed waits on maint_cond are on the monotonic clock. */
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);

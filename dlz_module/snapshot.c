@@ -72,12 +72,6 @@ ref_drop(atomic_uint *refs)
 }
 
 void
-snapshot_zone_ref(snapshot_zone *zone)
-{
-	ref_take(&zone->refs);
-}
-
-void
 snapshot_zone_unref(snapshot_zone *zone)
 {
 	if (zone == NULL || !ref_drop(&zone->refs)) {
@@ -162,6 +156,24 @@ snapshot_set_policy(snapshot *snap, const registry_grant *grants,
 	return sites_table_build(sites, site_count, &snap->sites, err);
 }
 
+/*
+ * End the build of SNAP, which went as RES says: index it and hand it to
+ * *OUT, or free it. Returns RES or the indexing's error.
+ */
+static kd_result
+snapshot_finish(snapshot *snap, kd_result res, snapshot **out, kd_err *err)
+{
+	if (res == KD_OK) {
+		res = snapshot_index(snap, err);
+	}
+	if (res != KD_OK) {
+		snapshot_unref(snap);
+		return res;
+	}
+	*out = snap;
+	return KD_OK;
+}
+
 static snapshot *
 snapshot_alloc(size_t zone_capacity)
 {
@@ -221,15 +233,7 @@ snapshot_build(const registry_dataset *ds, const registry_settings *settings,
 			"address %zu/%zu)", h, ds->host_count, a,
 			ds->address_count);
 	}
-	if (res == KD_OK) {
-		res = snapshot_index(snap, err);
-	}
-	if (res != KD_OK) {
-		snapshot_unref(snap);
-		return res;
-	}
-	*out = snap;
-	return KD_OK;
+	return snapshot_finish(snap, res, out, err);
 }
 
 static bool
@@ -252,6 +256,14 @@ zone_in_list(const char *name, snapshot_zone *const *zones, size_t count)
 		}
 	}
 	return false;
+}
+
+/* Add ZONE to the zones of SNAP, which takes a reference of it. */
+static void
+snapshot_hold(snapshot *snap, snapshot_zone *zone)
+{
+	ref_take(&zone->refs);
+	snap->zones[snap->zone_count++] = zone;
 }
 
 kd_result
@@ -282,22 +294,12 @@ snapshot_derive(const snapshot *old, snapshot_zone *const *changed,
 		    zone_in_list(name, changed, changed_count)) {
 			continue;
 		}
-		snapshot_zone_ref(old->zones[i]);
-		snap->zones[snap->zone_count++] = old->zones[i];
+		snapshot_hold(snap, old->zones[i]);
 	}
 	for (size_t i = 0; res == KD_OK && i < changed_count; i++) {
-		snapshot_zone_ref(changed[i]);
-		snap->zones[snap->zone_count++] = changed[i];
+		snapshot_hold(snap, changed[i]);
 	}
-	if (res == KD_OK) {
-		res = snapshot_index(snap, err);
-	}
-	if (res != KD_OK) {
-		snapshot_unref(snap);
-		return res;
-	}
-	*out = snap;
-	return KD_OK;
+	return snapshot_finish(snap, res, out, err);
 }
 
 void

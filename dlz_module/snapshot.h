@@ -58,8 +58,10 @@ kd_result snapshot_zone_build(const registry_zone *zone,
 	const registry_settings *settings, int64_t now, snapshot_zone **out,
 	kd_err *err);
 
-/* Reference counting of zones (unref frees at zero; NULL is fine). */
-void snapshot_zone_ref(snapshot_zone *zone);
+/*
+ * Drop a reference of ZONE, freeing it at zero (NULL is fine). A snapshot
+ * takes its own references of the zones it holds.
+ */
 void snapshot_zone_unref(snapshot_zone *zone);
 
 /* The name of ZONE. */

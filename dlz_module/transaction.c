@@ -44,23 +44,11 @@ version_free(kd_version *ver)
 static kd_result
 version_load(kd_version *ver, kd_err *err)
 {
-	kd_result res = registry_load(ver->inst->writer, ver->zone, &ver->data,
-		err);
-	if (res == KD_OK && ver->data.zone_count != 1) {
-		res = kd_err_set(err, KD_ENOENT, "zone %s does not exist",
-			ver->zone);
-	}
-	if (res != KD_OK) {
-		return res;
-	}
-	registry_settings settings = effective_settings(ver->inst,
-		&ver->data.settings);
-	ver->limits = settings.limits;
 	zone_image *image = NULL;
-	res = zone_image_build(&ver->data.zones[0], ver->data.hosts,
-		ver->data.host_count, ver->data.addresses,
-		ver->data.address_count, &settings, kd_now(), &image, err);
+	kd_result res = zone_image_load(ver->inst->writer, ver->zone,
+		&ver->inst->args, kd_now(), &ver->data, &image, err);
 	if (res == KD_OK) {
+		ver->limits = ver->data.settings.limits;
 		version_view_init(&ver->view, image, ver->zone);
 	}
 	return res;
@@ -230,18 +218,6 @@ dlz_closeversion(const char *zone, bool commit, void *dbdata, void **versionp)
 	version_free(ver);
 }
 
-static bool
-pending_take(kd_version *ver, const srv_record *srv)
-{
-	for (size_t i = 0; i < ver->pending_count; i++) {
-		if (srv_same_rdata(&ver->pending[i], srv)) {
-			ver->pending[i] = ver->pending[--ver->pending_count];
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The site of an existing registration of TARGET in the transaction. */
 static const char *
 existing_site(const kd_version *ver, const char *target)
@@ -318,13 +294,16 @@ same_record(const rdata_record *a, const rdata_record *b)
 		strcmp(a->data.address, b->data.address) == 0;
 }
 
-/* Take REC out of the deferred deletes of VER; false when not there. */
+/*
+ * Take REC out of the COUNT records LIST holds (the pending or the deferred
+ * ones of a transaction); false when not there.
+ */
 static bool
-deferred_take(kd_version *ver, const rdata_record *rec)
+record_take(rdata_record *list, size_t *count, const rdata_record *rec)
 {
-	for (size_t i = 0; i < ver->deferred_count; i++) {
-		if (same_record(&ver->deferred[i], rec)) {
-			ver->deferred[i] = ver->deferred[--ver->deferred_count];
+	for (size_t i = 0; i < *count; i++) {
+		if (same_record(&list[i], rec)) {
+			list[i] = list[--*count];
 			return true;
 		}
 	}
@@ -387,7 +366,7 @@ apply_add(kd_version *ver, const rdata_record *rec, applied *done,
 {
 	registry *w = ver->inst->writer;
 	*done = APPLIED_ADDED;
-	if (deferred_take(ver, rec)) {
+	if (record_take(ver->deferred, &ver->deferred_count, rec)) {
 		/* BIND's TTL rewrite: the row is still there; keep what it is. */
 		bool static_origin;
 		const char *signer;
@@ -601,7 +580,8 @@ change_soa(kd_version *ver, const rdata_record *rec, const char *rdatastr,
 	}
 	if (ver->pending_count > 0) {
 		char rdata[ZONE_SRV_RDATA_MAX];
-		srv_format_rdata(&ver->pending[0], rdata, sizeof(rdata));
+		srv_format_rdata(&ver->pending[0].data.srv, rdata,
+			sizeof(rdata));
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: update by %s refused: "
 			"it deletes SRV %s, which targets another host",
 			ver->zone, ver->signer, rdata);
@@ -696,10 +676,11 @@ change_record(kd_instance *inst, void *version, const char *rdatastr,
 		bool foreign_srv = rec.type == RDATA_TYPE_SRV &&
 			ver->decision.scope == REGISTRY_SCOPE_SELF;
 		if (foreign_srv && !add && ver->pending_count < KD_PENDING_MAX) {
-			ver->pending[ver->pending_count++] = rec.data.srv;
+			ver->pending[ver->pending_count++] = rec;
 			return view_apply(ver, rdatastr, add);
 		}
-		if (foreign_srv && add && pending_take(ver, &rec.data.srv)) {
+		if (foreign_srv && add &&
+		    record_take(ver->pending, &ver->pending_count, &rec)) {
 			return view_apply(ver, rdatastr, add);
 		}
 		KD_LOG(inst, ISC_LOG_NOTICE, "zone %s: %s of %s %s by %s refused: "

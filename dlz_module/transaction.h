@@ -54,7 +54,7 @@ typedef struct kd_version {
 	size_t refreshed;        /* registrations refreshed by this UPDATE */
 	size_t committed_changes;   /* CHANGES and REFRESHED already */
 	size_t committed_refreshes; /* committed by commit_at_serial() */
-	srv_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
+	rdata_record pending[KD_PENDING_MAX]; /* foreign SRV subtracted */
 	size_t pending_count;
 	/* Records BIND subtracted: a TTL-only rewrite of an RRset deletes
 	 * and re-adds each record, and a re-add must keep the row (origin,

@@ -24,6 +24,7 @@
 #include "registry.h"
 #include "sites.h"
 #include "srv.h"
+#include "str_list.h"
 #include "text.h"
 #include "zonedata.h"
 
@@ -72,9 +73,7 @@ typedef struct build_state {
 	pending_rr *rrs;
 	size_t rr_count;
 	size_t rr_capacity;
-	const char **names;
-	size_t name_count;
-	size_t name_capacity;
+	str_list names;      /* of the nodes, relative, in the arena */
 	kd_err *err;
 } build_state;
 
@@ -257,19 +256,7 @@ out_of_memory(build_state *st)
 static kd_result
 add_name(build_state *st, const char *name)
 {
-	if (st->name_count == st->name_capacity) {
-		const size_t capacity = st->name_capacity == 0 ? 16 :
-			st->name_capacity * 2;
-		const char **names = realloc(st->names,
-			capacity * sizeof(*names));
-		if (names == NULL) {
-			return out_of_memory(st);
-		}
-		st->names = names;
-		st->name_capacity = capacity;
-	}
-	st->names[st->name_count++] = name;
-	return KD_OK;
+	return str_list_push(&st->names, name) ? KD_OK : out_of_memory(st);
 }
 
 /* Add RELNAME and every ancestor of it below the apex to the node names. */
@@ -536,16 +523,16 @@ lay_out(build_state *st)
 {
 	zone_image *img = st->img;
 
-	qsort(st->names, st->name_count, sizeof(*st->names),
+	qsort(st->names.items, st->names.count, sizeof(*st->names.items),
 		compare_name_pointers);
 	size_t unique = 0;
-	for (size_t i = 0; i < st->name_count; i++) {
-		if (unique == 0 || compare_names(st->names[unique - 1],
-		    st->names[i]) != 0) {
-			st->names[unique++] = st->names[i];
+	for (size_t i = 0; i < st->names.count; i++) {
+		if (unique == 0 || compare_names(st->names.items[unique - 1],
+		    st->names.items[i]) != 0) {
+			st->names.items[unique++] = st->names.items[i];
 		}
 	}
-	st->name_count = unique;
+	st->names.count = unique;
 
 	qsort(st->rrs, st->rr_count, sizeof(*st->rrs), compare_pending);
 	unique = 0;
@@ -563,21 +550,21 @@ lay_out(build_state *st)
 	}
 	st->rr_count = unique;
 
-	img->nodes = calloc(st->name_count, sizeof(*img->nodes));
+	img->nodes = calloc(st->names.count, sizeof(*img->nodes));
 	img->rrs = st->rr_count > 0 ?
 		calloc(st->rr_count, sizeof(*img->rrs)) : NULL;
 	if (img->nodes == NULL || (st->rr_count > 0 && img->rrs == NULL)) {
 		return out_of_memory(st);
 	}
-	img->node_count = st->name_count;
+	img->node_count = st->names.count;
 	img->rr_count = st->rr_count;
 
 	/* Both lists are in canonical order: walk them side by side. */
 	size_t next = 0;
-	for (size_t n = 0; n < st->name_count; n++) {
+	for (size_t n = 0; n < st->names.count; n++) {
 		zone_node *node = &img->nodes[n];
 
-		node->name = st->names[n];
+		node->name = st->names.items[n];
 		node->rrs = img->rrs + next;
 		while (next < st->rr_count &&
 		    strcmp(st->rrs[next].owner, node->name) == 0) {
@@ -630,7 +617,7 @@ build_finish(build_state *st, kd_result ret, zone_image **out)
 		ret = lay_out(st);
 	}
 	free(st->rrs);
-	free(st->names);
+	str_list_free(&st->names);
 	if (ret != KD_OK) {
 		zone_image_free(st->img);
 		return ret;
@@ -657,6 +644,26 @@ zone_image_build(const registry_zone *zone, const registry_host *hosts,
 		return ret;
 	}
 	return build_finish(&st, ret, out);
+}
+
+kd_result
+zone_image_load(registry *reg, const char *zone, const module_args *args,
+	int64_t now, registry_dataset *ds, zone_image **out, kd_err *err)
+{
+	kd_result ret = registry_load(reg, zone, ds, err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	registry_settings settings = ds->settings;
+	if (args != NULL) {
+		module_args_apply(args, &settings);
+	}
+	ret = zone_image_build(&ds->zones[0], ds->hosts, ds->host_count,
+		ds->addresses, ds->address_count, &settings, now, out, err);
+	if (ret != KD_OK) {
+		registry_dataset_free(ds);
+	}
+	return ret;
 }
 
 /* Add one record of zone_image_build_records(). */

@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "kd_result.h"
+#include "module_args.h"
 #include "registry.h"
 
 /* The owner (relative) and first string of the marker TXT record. */
@@ -89,6 +90,18 @@ kd_result zone_image_build(const registry_zone *zone,
 	const registry_address *addrs, size_t addr_count,
 	const registry_settings *settings, int64_t now, zone_image **out,
 	kd_err *err);
+
+/*
+ * Load ZONE from REG into *DS (free it with registry_dataset_free(); it is
+ * empty after a failure) and build its image into *OUT with
+ * zone_image_build(), as served at NOW under the registry's settings with
+ * the overrides of ARGS (NULL: none): the zone as the DLZ module serves
+ * it. KD_ENOENT when ZONE does not exist, else as registry_load() and
+ * zone_image_build().
+ */
+kd_result zone_image_load(registry *reg, const char *zone,
+	const module_args *args, int64_t now, registry_dataset *ds,
+	zone_image **out, kd_err *err);
 
 /* One record for zone_image_build_records(). */
 typedef struct zone_record {

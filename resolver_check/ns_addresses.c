@@ -12,12 +12,30 @@
 #include "ns_addresses.h"
 
 kd_result
-ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine, const char *zone,
+ns_addresses_ask_soa(ns_addresses *ns, query_engine *engine, const char *name,
 	const endpoint *server, kd_err *err)
 {
-	ns->zone = zone;
 	ns->asked = server;
-	return query_engine_add(engine, zone, LDNS_RR_TYPE_NS, server, true,
+	return query_engine_add(engine, name, LDNS_RR_TYPE_SOA, server, true,
+		&ns->soa_id, err);
+}
+
+kd_result
+ns_addresses_ask_zone_ns(ns_addresses *ns, query_engine *engine,
+	const char *child, bool strict, char *zone, uint32_t *minimum,
+	kd_err *err)
+{
+	const ldns_pkt *pkt = query_engine_answer(engine, ns->soa_id);
+	uint32_t serial;
+
+	if (pkt == NULL || !dns_answer_soa(pkt, zone, DNAME_BUF_SIZE, &serial,
+		minimum) || !dname_is_subdomain(child, zone) ||
+		(strict && dname_equal(child, zone))) {
+		zone[0] = '\0';
+		return KD_OK;
+	}
+	ns->zone = zone;
+	return query_engine_add(engine, zone, LDNS_RR_TYPE_NS, ns->asked, true,
 		&ns->ns_id, err);
 }
 

@@ -84,8 +84,7 @@ kd_result ns_addresses_round(const check_config *config, query_engine *engine,
 /*
  * Gather the addresses the run queries found into NS->servers, each with
  * its endpoint on PORT: each distinct address once (under the first name
- * that has it), at most CHECK_ADDRESS_MAX per name. Returns KD_ENOMEM or
- * KD_EINVAL.
+ * that has it), at most CHECK_ADDRESS_MAX per name. Returns KD_ENOMEM.
  */
 kd_result ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err);

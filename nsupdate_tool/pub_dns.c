@@ -523,28 +523,23 @@ owner_in_chain(const ldns_rr_list *list, const ldns_rr *rr, const char *name)
 	return found;
 }
 
-/* The first address found, on the port it is wanted for. */
-struct address_search {
-	uint16_t port;
-	endpoint *out;
-	bool found;
-};
-
-/* Take RR's address into the search CTX when it is the first of NAME's. */
+/*
+ * Fill the endpoint CTX, empty but for its port, from RR when RR holds the
+ * first address of NAME's.
+ */
 static kd_result
 take_first_address(const ldns_rr_list *answer, const ldns_rr *rr,
 	const char *name, ldns_rr_type type, void *ctx, kd_err *err)
 {
-	struct address_search *s = ctx;
+	endpoint *out = ctx;
 	const uint8_t *bytes;
 	int family;
 
 	(void)err;
 	/* a resolver may answer through CNAMEs: follow them */
-	if (!s->found && pub_dns_rr_address(rr, type, &family, &bytes) &&
-	    owner_in_chain(answer, rr, name)) {
-		endpoint_from_address(family, bytes, s->port, s->out);
-		s->found = true;
+	if (out->addrlen == 0 && pub_dns_rr_address(rr, type, &family,
+	    &bytes) && owner_in_chain(answer, rr, name)) {
+		endpoint_from_address(family, bytes, out->port, out);
 	}
 	return KD_OK;
 }
@@ -555,18 +550,19 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
-	struct address_search s = { port, out, false };
 
-	for (int t = 0; t < 2 && !s.found; t++) {
+	memset(out, 0, sizeof(*out));
+	out->port = port;
+	for (int t = 0; t < 2 && out->addrlen == 0; t++) {
 		kd_result ret;
 
 		ret = pub_dns_each_answer(resolver, name, types[t], recurse,
-			timeout_ms, take_first_address, &s, err);
+			timeout_ms, take_first_address, out, err);
 		if (ret != KD_OK) {
 			return ret;
 		}
 	}
-	if (s.found) {
+	if (out->addrlen != 0) {
 		return KD_OK;
 	}
 	return kd_err_set(err, KD_ENXDOMAIN,

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 
 #include "json_out.h"
 
@@ -94,43 +95,43 @@ json_string(json_out *json, const char *value)
 	json_write_escaped(json->out, value);
 }
 
-void
-json_int(json_out *json, int64_t value)
+/*
+ * Add a scalar: the member KEY of an object, or the next item of an array
+ * when KEY is NULL, with the value FORMAT prints of its arguments.
+ */
+static void json_member(json_out *json, const char *key,
+	const char *format, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+json_member(json_out *json, const char *key, const char *format, ...)
 {
+	va_list ap;
+
+	if (key != NULL) {
+		json_key(json, key);
+	}
 	json_separate(json);
-	fprintf(json->out, "%" PRId64, value);
+	va_start(ap, format);
+	vfprintf(json->out, format, ap);
+	va_end(ap);
 }
 
 void
 json_uint(json_out *json, uint64_t value)
 {
-	json_separate(json);
-	fprintf(json->out, "%" PRIu64, value);
-}
-
-void
-json_double(json_out *json, double value)
-{
-	json_separate(json);
-	if (isfinite(value)) {
-		fprintf(json->out, "%.6g", value);
-	} else {
-		fputs("null", json->out);
-	}
+	json_kv_uint(json, NULL, value);
 }
 
 void
 json_bool(json_out *json, bool value)
 {
-	json_separate(json);
-	fputs(value ? "true" : "false", json->out);
+	json_kv_bool(json, NULL, value);
 }
 
 void
 json_null(json_out *json)
 {
-	json_separate(json);
-	fputs("null", json->out);
+	json_member(json, NULL, "null");
 }
 
 void
@@ -147,29 +148,29 @@ json_kv_string(json_out *json, const char *key, const char *value)
 void
 json_kv_int(json_out *json, const char *key, int64_t value)
 {
-	json_key(json, key);
-	json_int(json, value);
+	json_member(json, key, "%" PRId64, value);
 }
 
 void
 json_kv_uint(json_out *json, const char *key, uint64_t value)
 {
-	json_key(json, key);
-	json_uint(json, value);
+	json_member(json, key, "%" PRIu64, value);
 }
 
 void
 json_kv_double(json_out *json, const char *key, double value)
 {
-	json_key(json, key);
-	json_double(json, value);
+	if (isfinite(value)) {
+		json_member(json, key, "%.6g", value);
+	} else {
+		json_member(json, key, "null");
+	}
 }
 
 void
 json_kv_bool(json_out *json, const char *key, bool value)
 {
-	json_key(json, key);
-	json_bool(json, value);
+	json_member(json, key, "%s", value ? "true" : "false");
 }
 
 void

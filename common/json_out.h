@@ -32,14 +32,17 @@ void json_array_end(json_out *json);
 /* The key of the next member of the current object. */
 void json_key(json_out *json, const char *key);
 
+/* The next value: of the key just written, or the next item of an array. */
 void json_string(json_out *json, const char *value);
-void json_int(json_out *json, int64_t value);
 void json_uint(json_out *json, uint64_t value);
-void json_double(json_out *json, double value);
 void json_bool(json_out *json, bool value);
 void json_null(json_out *json);
 
-/* Key and value in one call. JSON_KV_STRING writes null for a NULL VALUE. */
+/*
+ * Key and value in one call. JSON_KV_STRING writes null for a NULL VALUE;
+ * a non-finite double is written as null. The number and bool ones write
+ * the value alone for a NULL KEY.
+ */
 void json_kv_string(json_out *json, const char *key, const char *value);
 void json_kv_int(json_out *json, const char *key, int64_t value);
 void json_kv_uint(json_out *json, const char *key, uint64_t value);

@@ -184,53 +184,38 @@ pub_addr_plan_compute(const pub_addr_set *current, const pub_addr_set *wanted,
 	}
 }
 
+/* Check RR and add its address to the set CTX when it has one. */
+static kd_result
+add_answer_address(const ldns_rr_list *answer, const ldns_rr *rr,
+	const char *host, ldns_rr_type type, void *ctx, kd_err *err)
+{
+	const uint8_t *bytes;
+	int family;
+	kd_result ret;
+
+	(void)answer;
+	ret = pub_dns_answer_rr_check(rr, host, type, err);
+	if (ret != KD_OK || !pub_dns_rr_address(rr, type, &family, &bytes)) {
+		return ret;
+	}
+	return set_append(ctx, family, bytes, ldns_rr_ttl(rr), err);
+}
+
 kd_result
 pub_addr_read(const endpoint *server, const char *host, unsigned timeout_ms,
 	pub_addr_set *set, kd_err *err)
 {
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
+	kd_result ret = KD_OK;
 
 	memset(set, 0, sizeof(*set));
-	for (int t = 0; t < 2; t++) {
-		ldns_pkt *answer;
-		ldns_rr_list *list;
-		kd_result ret;
-
-		/* a failed read is no "no addresses": that plans a replace */
-		ret = pub_dns_read(server, host, types[t], false, timeout_ms,
-			&answer, err);
-		if (ret != KD_OK) {
-			return ret;
-		}
-		list = ldns_pkt_answer(answer);
-		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(list, i);
-			const ldns_rdf *rdf;
-
-			ret = pub_dns_answer_rr_check(rr, host, types[t], err);
-			if (ret != KD_OK) {
-				ldns_pkt_free(answer);
-				return ret;
-			}
-			if (ldns_rr_get_type(rr) != types[t] ||
-			    ldns_rr_rd_count(rr) != 1) {
-				continue;
-			}
-			rdf = ldns_rr_rdf(rr, 0);
-			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16)) {
-				continue;
-			}
-			ret = set_append(set, t == 0 ? AF_INET : AF_INET6,
-				ldns_rdf_data(rdf), ldns_rr_ttl(rr), err);
-			if (ret != KD_OK) {
-				ldns_pkt_free(answer);
-				return ret;
-			}
-		}
-		ldns_pkt_free(answer);
+	/* a failed read is no "no addresses": that plans a replace */
+	for (int t = 0; t < 2 && ret == KD_OK; t++) {
+		ret = pub_dns_each_answer(server, host, types[t], false,
+			timeout_ms, add_answer_address, set, err);
 	}
-	return KD_OK;
+	return ret;
 }
 
 /* Push the RR of TEXT with CLASS and TTL onto LIST; false on failure. */

@@ -227,6 +227,45 @@ pub_dns_read(const endpoint *server, const char *name, ldns_rr_type type,
 	return ret;
 }
 
+kd_result
+pub_dns_each_answer(const endpoint *server, const char *name,
+	ldns_rr_type type, bool recurse, unsigned timeout_ms,
+	pub_dns_visit visit, void *ctx, kd_err *err)
+{
+	const ldns_rr_list *list;
+	ldns_pkt *answer;
+	kd_result ret;
+
+	ret = pub_dns_read(server, name, type, recurse, timeout_ms, &answer,
+		err);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	list = ldns_pkt_answer(answer);
+	for (size_t i = 0; ret == KD_OK && i < ldns_rr_list_rr_count(list);
+	     i++) {
+		ret = visit(list, ldns_rr_list_rr(list, i), name, type, ctx,
+			err);
+	}
+	ldns_pkt_free(answer);
+	return ret;
+}
+
+bool
+pub_dns_rr_address(const ldns_rr *rr, ldns_rr_type type, int *family,
+	const uint8_t **bytes)
+{
+	const ldns_rdf *rdf;
+
+	if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) != 1) {
+		return false;
+	}
+	*family = type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
+	rdf = ldns_rr_rdf(rr, 0);
+	*bytes = ldns_rdf_data(rdf);
+	return ldns_rdf_size(rdf) == (*family == AF_INET ? 4 : 16);
+}
+
 bool
 pub_dns_owner_is(const ldns_rr *rr, const char *name)
 {
@@ -316,48 +355,57 @@ srv_from_rr(const ldns_rr *rr, srv_record *rec, kd_err *err)
 	return KD_OK;
 }
 
+/* The SRV records read so far, and where from (for errors). */
+struct srv_reading {
+	const char *where;
+	srv_record *recs;
+	size_t n;
+};
+
+/* Check RR and append it to the reading CTX when it is an SRV record. */
+static kd_result
+add_answer_srv(const ldns_rr_list *answer, const ldns_rr *rr,
+	const char *owner, ldns_rr_type type, void *ctx, kd_err *err)
+{
+	struct srv_reading *r = ctx;
+	srv_record *grown;
+	kd_err detail;
+	kd_result ret;
+
+	(void)answer;
+	ret = pub_dns_answer_rr_check(rr, owner, type, &detail);
+	if (ret == KD_OK && ldns_rr_get_type(rr) == type) {
+		grown = realloc(r->recs, (r->n + 1) * sizeof(*grown));
+		if (grown == NULL) {
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
+		r->recs = grown;
+		ret = srv_from_rr(rr, &grown[r->n++], &detail);
+	}
+	if (ret != KD_OK) {
+		return kd_err_set(err, ret, "SRV of %s at %s: %s", owner,
+			r->where, detail.text);
+	}
+	return KD_OK;
+}
+
 kd_result
 pub_dns_read_srv(const endpoint *server, const char *owner,
 	unsigned timeout_ms, srv_record **records, size_t *count, kd_err *err)
 {
 	char where[ENDPOINT_TEXT_MAX];
-	ldns_pkt *answer;
-	ldns_rr_list *list;
-	srv_record *recs;
-	size_t n = 0;
-	kd_err detail;
+	struct srv_reading r = { where, NULL, 0 };
 	kd_result ret;
 
-	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_SRV, false, timeout_ms,
-		&answer, err);
+	endpoint_format(server, where, sizeof(where));
+	ret = pub_dns_each_answer(server, owner, LDNS_RR_TYPE_SRV, false,
+		timeout_ms, add_answer_srv, &r, err);
 	if (ret != KD_OK) {
+		free(r.recs);
 		return ret;
 	}
-	endpoint_format(server, where, sizeof(where));
-	list = ldns_pkt_answer(answer);
-	recs = calloc(ldns_rr_list_rr_count(list) + 1, sizeof(*recs));
-	if (recs == NULL) {
-		ldns_pkt_free(answer);
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(list, i);
-
-		ret = pub_dns_answer_rr_check(rr, owner, LDNS_RR_TYPE_SRV,
-			&detail);
-		if (ret == KD_OK && ldns_rr_get_type(rr) == LDNS_RR_TYPE_SRV) {
-			ret = srv_from_rr(rr, &recs[n++], &detail);
-		}
-		if (ret != KD_OK) {
-			ldns_pkt_free(answer);
-			free(recs);
-			return kd_err_set(err, ret, "SRV of %s at %s: %s",
-				owner, where, detail.text);
-		}
-	}
-	ldns_pkt_free(answer);
-	*records = recs;
-	*count = n;
+	*records = r.recs;
+	*count = r.n;
 	return KD_OK;
 }
 
@@ -382,41 +430,39 @@ pub_dns_answer_rr_check(const ldns_rr *rr, const char *name,
 	return KD_EDNS;
 }
 
+/* Set *CTX (a bool) when RR is the marker TXT at OWNER. */
+static kd_result
+find_marker(const ldns_rr_list *answer, const ldns_rr *rr, const char *owner,
+	ldns_rr_type type, void *ctx, kd_err *err)
+{
+	const ldns_rdf *first;
+
+	(void)answer;
+	(void)err;
+	if (ldns_rr_get_type(rr) != type || ldns_rr_rd_count(rr) < 1 ||
+	    !pub_dns_owner_is(rr, owner)) {
+		return KD_OK;
+	}
+	first = ldns_rr_rdf(rr, 0);
+	/* a TXT string rdf: one length byte, then the text */
+	if (ldns_rdf_size(first) == 1 + strlen(PUB_KMSDNS_MARKER) &&
+	    memcmp(ldns_rdf_data(first) + 1, PUB_KMSDNS_MARKER,
+	    strlen(PUB_KMSDNS_MARKER)) == 0) {
+		*(bool *)ctx = true;
+	}
+	return KD_OK;
+}
+
 kd_result
 pub_dns_is_kmsdns(const endpoint *server, const char *zone,
 	unsigned timeout_ms, bool *is_kmsdns, kd_err *err)
 {
 	char owner[DNAME_BUF_SIZE + 16];
-	ldns_pkt *answer;
-	ldns_rr_list *list;
-	kd_result ret;
 
 	*is_kmsdns = false;
 	snprintf(owner, sizeof(owner), "%s.%s", PUB_KMSDNS_MARKER_OWNER, zone);
-	ret = pub_dns_read(server, owner, LDNS_RR_TYPE_TXT, false, timeout_ms,
-		&answer, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	list = ldns_pkt_answer(answer);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(list, i);
-		const ldns_rdf *first;
-
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_TXT ||
-		    ldns_rr_rd_count(rr) < 1 || !pub_dns_owner_is(rr, owner)) {
-			continue;
-		}
-		first = ldns_rr_rdf(rr, 0);
-		/* a TXT string rdf: one length byte, then the text */
-		if (ldns_rdf_size(first) == 1 + strlen(PUB_KMSDNS_MARKER) &&
-		    memcmp(ldns_rdf_data(first) + 1, PUB_KMSDNS_MARKER,
-		    strlen(PUB_KMSDNS_MARKER)) == 0) {
-			*is_kmsdns = true;
-		}
-	}
-	ldns_pkt_free(answer);
-	return KD_OK;
+	return pub_dns_each_answer(server, owner, LDNS_RR_TYPE_TXT, false,
+		timeout_ms, find_marker, is_kmsdns, err);
 }
 
 kd_result
@@ -477,6 +523,27 @@ owner_in_chain(const ldns_rr_list *list, const ldns_rr *rr, const char *name)
 	return found;
 }
 
+/*
+ * Fill the endpoint CTX, empty but for its port, from RR when RR holds the
+ * first address of NAME's.
+ */
+static kd_result
+take_first_address(const ldns_rr_list *answer, const ldns_rr *rr,
+	const char *name, ldns_rr_type type, void *ctx, kd_err *err)
+{
+	endpoint *out = ctx;
+	const uint8_t *bytes;
+	int family;
+
+	(void)err;
+	/* a resolver may answer through CNAMEs: follow them */
+	if (out->addrlen == 0 && pub_dns_rr_address(rr, type, &family,
+	    &bytes) && owner_in_chain(answer, rr, name)) {
+		endpoint_from_address(family, bytes, out->port, out);
+	}
+	return KD_OK;
+}
+
 kd_result
 pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 	bool recurse, unsigned timeout_ms, endpoint *out, kd_err *err)
@@ -484,37 +551,19 @@ pub_dns_resolve_at(const endpoint *resolver, const char *name, uint16_t port,
 	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A,
 		LDNS_RR_TYPE_AAAA };
 
-	for (int t = 0; t < 2; t++) {
-		ldns_pkt *answer;
-		ldns_rr_list *list;
+	memset(out, 0, sizeof(*out));
+	out->port = port;
+	for (int t = 0; t < 2 && out->addrlen == 0; t++) {
 		kd_result ret;
 
-		ret = pub_dns_read(resolver, name, types[t], recurse,
-			timeout_ms, &answer, err);
+		ret = pub_dns_each_answer(resolver, name, types[t], recurse,
+			timeout_ms, take_first_address, out, err);
 		if (ret != KD_OK) {
 			return ret;
 		}
-		list = ldns_pkt_answer(answer);
-		for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(list, i);
-			const ldns_rdf *rdf;
-
-			/* a resolver may answer through CNAMEs: follow them */
-			if (ldns_rr_get_type(rr) != types[t] ||
-			    ldns_rr_rd_count(rr) != 1 ||
-			    !owner_in_chain(list, rr, name)) {
-				continue;
-			}
-			rdf = ldns_rr_rdf(rr, 0);
-			if (ldns_rdf_size(rdf) != (t == 0 ? 4 : 16)) {
-				continue;
-			}
-			endpoint_from_address(t == 0 ? AF_INET : AF_INET6,
-				ldns_rdf_data(rdf), port, out);
-			ldns_pkt_free(answer);
-			return KD_OK;
-		}
-		ldns_pkt_free(answer);
+	}
+	if (out->addrlen != 0) {
+		return KD_OK;
 	}
 	return kd_err_set(err, KD_ENXDOMAIN,
 		"the primary %s has no address", name);

@@ -36,6 +36,33 @@ kd_result pub_dns_read(const endpoint *server, const char *name,
 	ldns_rr_type type, bool recurse, unsigned timeout_ms,
 	ldns_pkt **answer, kd_err *err);
 
+/*
+ * One record RR of the answer section ANSWER to the NAME/TYPE query,
+ * handed to a reader with its CTX: KD_OK goes on to the next record, any
+ * other result (ERR set) stops the walk.
+ */
+typedef kd_result (*pub_dns_visit)(const ldns_rr_list *answer,
+	const ldns_rr *rr, const char *name, ldns_rr_type type, void *ctx,
+	kd_err *err);
+
+/*
+ * Read NAME/TYPE at SERVER (pub_dns_read, RD set when RECURSE) and hand
+ * each record of the answer section in turn to VISIT with CTX. KD_OK when
+ * every record was visited (there are none in an NXDOMAIN answer); the
+ * read's error or the first error of VISIT otherwise.
+ */
+kd_result pub_dns_each_answer(const endpoint *server, const char *name,
+	ldns_rr_type type, bool recurse, unsigned timeout_ms,
+	pub_dns_visit visit, void *ctx, kd_err *err);
+
+/*
+ * True when RR is a TYPE (A or AAAA) record with one address of the size
+ * its family wants: the family (AF_INET, AF_INET6) in *FAMILY, the address
+ * bytes in *BYTES.
+ */
+bool pub_dns_rr_address(const ldns_rr *rr, ldns_rr_type type, int *family,
+	const uint8_t **bytes);
+
 /* True when RR's owner is NAME (no case, trailing dot optional). */
 bool pub_dns_owner_is(const ldns_rr *rr, const char *name);
 
@@ -63,7 +90,8 @@ kd_result pub_dns_find_zone(const endpoint *server, const char *owner,
 
 /*
  * Read the SRV RRset at OWNER from SERVER into a new array *RECORDS
- * (caller frees) of *COUNT records; an absent name or RRset gives 0. The
+ * (caller frees) of *COUNT records; an absent name or RRset gives 0 (and
+ * *RECORDS NULL). The
  * rcode is checked (pub_dns_read: KD_ENOTAUTH when SERVER is not
  * authoritative, KD_ESERVFAIL...), and so is every answer record
  * (pub_dns_answer_rr_check: no alias, no SRV of another owner). A target

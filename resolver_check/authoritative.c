@@ -16,9 +16,8 @@
 
 /* The query ids of one suffix. */
 typedef struct suffix_queries {
-	ns_addresses ns_addrs;      /* the zone's NS names and addresses
+	ns_addresses ns_addrs;      /* the zone's SOA, NS names, addresses
 	                               (first: ns_addresses_round) */
-	size_t soa;                 /* SOA <suffix> to the --server */
 	size_t *server_soa;         /* per auth server: SOA, SRV, _tcp */
 	size_t *server_srv;
 	size_t *server_tcp;         /* NULL when the name is too long */
@@ -150,8 +149,8 @@ ask_zone_soa(const check_config *config, query_engine *engine,
 {
 	suffix_queries *q = item;
 
-	return query_engine_add(engine, suffix->suffix, LDNS_RR_TYPE_SOA,
-		&config->server, true, &q->soa, err);
+	return ns_addresses_ask_soa(&q->ns_addrs, engine, suffix->suffix,
+		&config->server, err);
 }
 
 /* Round 2: the zone from the SOA, and its NS RRset. */
@@ -160,17 +159,10 @@ ask_zone_ns(const check_config *config, query_engine *engine,
 	suffix_report *suffix, void *item, kd_err *err)
 {
 	suffix_queries *q = item;
-	const ldns_pkt *pkt = query_engine_answer(engine, q->soa);
-	uint32_t serial;
 
-	if (pkt == NULL || !dns_answer_soa(pkt, suffix->zone,
-		sizeof(suffix->zone), &serial, &suffix->negative_ttl) ||
-		!dname_is_subdomain(suffix->suffix, suffix->zone)) {
-		suffix->zone[0] = '\0';
-		return KD_OK;
-	}
-	return ns_addresses_ask_ns(&q->ns_addrs, engine, suffix->zone,
-		&config->server, err);
+	(void)config;
+	return ns_addresses_ask_zone_ns(&q->ns_addrs, engine, suffix->suffix,
+		false, suffix->zone, &suffix->negative_ttl, err);
 }
 
 /*

@@ -15,10 +15,9 @@
 
 /* The queries about the parent of one suffix's zone. */
 typedef struct parent_queries {
-	ns_addresses ns_addrs;         /* the parent zone's NS and addresses
+	ns_addresses ns_addrs;         /* the parent zone's SOA, NS, addresses
 	                                  (first: ns_addresses_round) */
 	bool active;                   /* zone and zone_ns known */
-	size_t soa;                    /* SOA <parent name> to the --server */
 	size_t *referrals;             /* NS <zone> to each, without RD */
 } parent_queries;
 
@@ -34,8 +33,8 @@ ask_parent_soa(const check_config *config, query_engine *engine,
 	if (!p->active) {
 		return KD_OK;
 	}
-	return query_engine_add(engine, dname_parent(suffix->zone),
-		LDNS_RR_TYPE_SOA, &config->server, true, &p->soa, err);
+	return ns_addresses_ask_soa(&p->ns_addrs, engine,
+		dname_parent(suffix->zone), &config->server, err);
 }
 
 /* Round 2: the parent zone from the SOA, and its NS RRset. */
@@ -44,24 +43,17 @@ ask_parent_ns(const check_config *config, query_engine *engine,
 	suffix_report *suffix, void *item, kd_err *err)
 {
 	parent_queries *p = item;
-	const ldns_pkt *pkt;
-	uint32_t serial;
 	uint32_t minimum;
+	kd_result ret;
 
+	(void)config;
 	if (!p->active) {
 		return KD_OK;
 	}
-	pkt = query_engine_answer(engine, p->soa);
-	if (pkt == NULL || !dns_answer_soa(pkt, suffix->parent_zone,
-		sizeof(suffix->parent_zone), &serial, &minimum) ||
-		!dname_is_subdomain(suffix->zone, suffix->parent_zone) ||
-		dname_equal(suffix->zone, suffix->parent_zone)) {
-		suffix->parent_zone[0] = '\0';
-		p->active = false;
-		return KD_OK;
-	}
-	return ns_addresses_ask_ns(&p->ns_addrs, engine, suffix->parent_zone,
-		&config->server, err);
+	ret = ns_addresses_ask_zone_ns(&p->ns_addrs, engine, suffix->zone,
+		true, suffix->parent_zone, &minimum, err);
+	p->active = suffix->parent_zone[0] != '\0';
+	return ret;
 }
 
 /*

@@ -414,6 +414,7 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 	host_entry *host = sink->host;
 	host_address *grown;
 	host_address *a;
+	endpoint at;
 
 	for (size_t i = 0; i < host->address_count; i++) {
 		if (strcmp(host->addresses[i].text, text) == 0) {
@@ -434,21 +435,9 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 	a = &host->addresses[host->address_count++];
 	memset(a, 0, sizeof(*a));
 	snprintf(a->text, sizeof(a->text), "%s", text);
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&a->addr;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(host->rec.port);
-		memcpy(&sin->sin_addr, bytes, 4);
-		a->addrlen = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->addr;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(host->rec.port);
-		memcpy(&sin6->sin6_addr, bytes, 16);
-		a->addrlen = sizeof(*sin6);
-	}
+	endpoint_from_address(family, bytes, host->rec.port, &at);
+	a->addr = at.addr;
+	a->addrlen = at.addrlen;
 	a->probe = PROBE_NOT_RUN;
 }
 

@@ -12,12 +12,30 @@
 #include "ns_addresses.h"
 
 kd_result
-ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine, const char *zone,
+ns_addresses_ask_soa(ns_addresses *ns, query_engine *engine, const char *name,
 	const endpoint *server, kd_err *err)
 {
-	ns->zone = zone;
 	ns->asked = server;
-	return query_engine_add(engine, zone, LDNS_RR_TYPE_NS, server, true,
+	return query_engine_add(engine, name, LDNS_RR_TYPE_SOA, server, true,
+		&ns->soa_id, err);
+}
+
+kd_result
+ns_addresses_ask_zone_ns(ns_addresses *ns, query_engine *engine,
+	const char *child, bool strict, char *zone, uint32_t *minimum,
+	kd_err *err)
+{
+	const ldns_pkt *pkt = query_engine_answer(engine, ns->soa_id);
+	uint32_t serial;
+
+	if (pkt == NULL || !dns_answer_soa(pkt, zone, DNAME_BUF_SIZE, &serial,
+		minimum) || !dname_is_subdomain(child, zone) ||
+		(strict && dname_equal(child, zone))) {
+		zone[0] = '\0';
+		return KD_OK;
+	}
+	ns->zone = zone;
+	return query_engine_add(engine, zone, LDNS_RR_TYPE_NS, ns->asked, true,
 		&ns->ns_id, err);
 }
 
@@ -66,6 +84,7 @@ ns_addresses_round(const check_config *config, query_engine *engine,
 typedef struct server_sink {
 	ns_addresses *ns;
 	const char *name;
+	uint16_t port;     /* to ask the servers on */
 	size_t taken;      /* addresses of NAME so far */
 	bool ok;
 } server_sink;
@@ -77,8 +96,6 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 	ns_addresses *ns = sink->ns;
 	ns_server *grown;
 
-	(void)family;
-	(void)bytes;
 	for (size_t i = 0; i < ns->server_count; i++) {
 		if (strcmp(ns->servers[i].address, address) == 0) {
 			return;
@@ -98,18 +115,18 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 	grown += ns->server_count++;
 	snprintf(grown->name, sizeof(grown->name), "%s", sink->name);
 	snprintf(grown->address, sizeof(grown->address), "%s", address);
+	endpoint_from_address(family, bytes, sink->port, &grown->at);
 }
 
 kd_result
 ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err)
 {
-	kd_result ret = KD_OK;
 	size_t taken = 0;
 
 	for (size_t k = 0; k < ns->name_count * 2; k++) {
-		server_sink sink = { ns, ns->names[k / 2], k % 2 ? taken : 0,
-			true };
+		server_sink sink = { ns, ns->names[k / 2], port,
+			k % 2 ? taken : 0, true };
 		const ldns_pkt *pkt = query_engine_answer(engine, ns->ids[k]);
 
 		if (pkt != NULL) {
@@ -120,14 +137,7 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
 		}
 	}
-	for (size_t s = 0; ret == KD_OK && s < ns->server_count; s++) {
-		char text[ENDPOINT_TEXT_MAX];
-
-		snprintf(text, sizeof(text), "%s#%u", ns->servers[s].address,
-			(unsigned)port);
-		ret = endpoint_parse(text, port, &ns->servers[s].at, err);
-	}
-	return ret;
+	return KD_OK;
 }
 
 kd_result

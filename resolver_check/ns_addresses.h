@@ -2,12 +2,14 @@
  * ns_addresses.h -- the servers of a zone, as one server (the --server)
  * gives them, for the checks that then ask each of them.
  *
- * Three rounds on one engine: ns_addresses_ask_ns() queues NS <zone>;
- * after the run, ns_addresses_ask_addresses() queues A and AAAA for each
- * NS name; after that run, ns_addresses_collect() gathers the addresses
- * (name by name, A before AAAA) as the servers to ask, and
- * ns_addresses_ask_each() queues one question to every one of them. A
- * zeroed ns_addresses is empty; ns_addresses_free() frees what it owns.
+ * Four rounds on one engine: ns_addresses_ask_soa() queues SOA <name>;
+ * after the run, ns_addresses_ask_zone_ns() takes the zone from its answer
+ * and queues NS <zone>; after that run, ns_addresses_ask_addresses()
+ * queues A and AAAA for each NS name; after that run,
+ * ns_addresses_collect() gathers the addresses (name by name, A before
+ * AAAA) as the servers to ask, and ns_addresses_ask_each() queues one
+ * question to every one of them. A zeroed ns_addresses is empty;
+ * ns_addresses_free() frees what it owns.
  */
 #ifndef KMSDNS_NS_ADDRESSES_H
 #define KMSDNS_NS_ADDRESSES_H
@@ -29,6 +31,7 @@ typedef struct ns_addresses {
 	const char *zone;              /* the zone, NULL until asked; not
 	                                  owned */
 	const endpoint *asked;         /* the server asked; not owned */
+	size_t soa_id;                 /* SOA <name> to it */
 	size_t ns_id;                  /* NS <zone> to it */
 	bool answered;                 /* it answered NS <zone> */
 	char (*names)[DNAME_BUF_SIZE]; /* owned; the NS names, at most
@@ -43,11 +46,24 @@ typedef struct ns_addresses {
 } ns_addresses;
 
 /*
- * Queue NS <ZONE>, with RD, to SERVER on ENGINE for the empty NS. ZONE
- * and SERVER must outlive NS. Returns KD_ENOMEM or KD_EINVAL.
+ * Queue SOA <NAME>, with RD, to SERVER on ENGINE for the empty NS, to
+ * learn the zone that holds NAME. SERVER must outlive NS. Returns
+ * KD_ENOMEM or KD_EINVAL.
  */
-kd_result ns_addresses_ask_ns(ns_addresses *ns, query_engine *engine,
-	const char *zone, const endpoint *server, kd_err *err);
+kd_result ns_addresses_ask_soa(ns_addresses *ns, query_engine *engine,
+	const char *name, const endpoint *server, kd_err *err);
+
+/*
+ * After the run of ns_addresses_ask_soa(): the zone its answer names into
+ * ZONE (DNAME_BUF_SIZE, must outlive NS) and the zone's SOA minimum into
+ * *MINIMUM, then queue NS <ZONE>, with RD, to the same server. ZONE is ""
+ * and nothing is queued when there is no SOA, when the zone does not hold
+ * CHILD, or, with STRICT (a parent zone is wanted), when it is CHILD
+ * itself. Returns KD_ENOMEM or KD_EINVAL.
+ */
+kd_result ns_addresses_ask_zone_ns(ns_addresses *ns, query_engine *engine,
+	const char *child, bool strict, char *zone, uint32_t *minimum,
+	kd_err *err);
 
 /*
  * After the run of ns_addresses_ask_ns(): read the NS names of the zone
@@ -68,8 +84,7 @@ kd_result ns_addresses_round(const check_config *config, query_engine *engine,
 /*
  * Gather the addresses the run queries found into NS->servers, each with
  * its endpoint on PORT: each distinct address once (under the first name
- * that has it), at most CHECK_ADDRESS_MAX per name. Returns KD_ENOMEM or
- * KD_EINVAL.
+ * that has it), at most CHECK_ADDRESS_MAX per name. Returns KD_ENOMEM.
  */
 kd_result ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 	uint16_t port, kd_err *err);

@@ -62,10 +62,9 @@ read_before(registry *reg, sqlite3_stmt *stmt, const char *table,
 		return ret;
 	}
 	before->ttl = (uint32_t)sqlite3_column_int64(stmt, 0);
-	if (!registry_origin_from_text(sqlite3_column_text(stmt, 1),
-		&before->origin) ||
-		!registry_state_from_text(sqlite3_column_text(stmt, 2),
-			&before->state)) {
+	kd_err why;
+	if (registry_col_origin_state(stmt, 1, 2, &before->origin,
+		&before->state, &why) != KD_OK) {
 		ret = registry_corrupt_error(reg, table, err);
 	}
 	(void)sqlite3_reset(stmt);

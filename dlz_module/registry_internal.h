@@ -186,11 +186,13 @@ kd_result registry_meta_set(registry *reg, const char *key, int64_t value,
 
 /* ---- registry_values.c: text forms ----------------------------------- */
 
-/* The origin or state stored as TEXT; false when TEXT is neither. */
-bool registry_origin_from_text(const unsigned char *text,
-	registry_origin *out);
-bool registry_state_from_text(const unsigned char *text,
-	registry_state *out);
+/*
+ * Read the origin and state of a registration from columns ORIGIN_COL and
+ * STATE_COL of S: KD_EINVAL naming the one that is not a stored value.
+ */
+kd_result registry_col_origin_state(sqlite3_stmt *s, int origin_col,
+	int state_col, registry_origin *origin, registry_state *state,
+	kd_err *err);
 
 /* ---- registry_zones.c: what every zone change shares ----------------- */
 

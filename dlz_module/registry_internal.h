@@ -107,6 +107,15 @@ kd_result registry_run(registry *reg, const char *sql,
 		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
 		sizeof(registry_value), (err))
 
+/* registry_run() in a write level of its own (registry_tx_enter()). */
+kd_result registry_write(registry *reg, const char *sql,
+	const registry_value *values, size_t count, kd_err *err);
+
+#define REGISTRY_WRITE(reg, sql, err, ...) \
+	registry_write((reg), (sql), (const registry_value[]){ __VA_ARGS__ }, \
+		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
+		sizeof(registry_value), (err))
+
 /* *FOUND: whether the query SQL returns a row with the COUNT VALUES bound. */
 kd_result registry_exists(registry *reg, const char *sql,
 	const registry_value *values, size_t count, bool *found, kd_err *err);
@@ -180,8 +189,13 @@ typedef bool (*registry_meta_fn)(void *ctx, const char *key, int64_t value);
 kd_result registry_meta_read(registry *reg, const char *sql,
 	registry_meta_fn take, void *ctx, kd_err *err);
 
-/* Store VALUE under KEY in the meta table (inside a write level). */
+/*
+ * Store VALUE under KEY in the meta table: registry_meta_set() inside a
+ * write level, registry_meta_write() in one of its own.
+ */
 kd_result registry_meta_set(registry *reg, const char *key, int64_t value,
+	kd_err *err);
+kd_result registry_meta_write(registry *reg, const char *key, int64_t value,
 	kd_err *err);
 
 /* ---- registry_values.c: text forms ----------------------------------- */

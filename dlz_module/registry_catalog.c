@@ -414,16 +414,14 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_zone_require(reg, name, err);
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_set_member, err, REGISTRY_TEXT(name),
-			REGISTRY_INT(member ? 1 : 0));
-	}
-	return registry_tx_leave(reg, ret, err);
+	const registry_value values[] = {
+		REGISTRY_TEXT(name), REGISTRY_INT(member ? 1 : 0),
+	};
+	const registry_zone_edit edit = {
+		.zone = name, .sql = { sql_set_member }, .values = values,
+		.count = 2,
+	};
+	return registry_zone_change(reg, &edit, err);
 }
 
 /* ---- consistency ------------------------------------------------------ */

@@ -220,14 +220,24 @@ kd_result registry_serial_bump(registry *reg, const char *zone, kd_err *err);
 kd_result registry_zone_require(registry *reg, const char *zone,
 	kd_err *err);
 
+/* A change to the rows of one zone, for registry_zone_change(). */
+typedef struct registry_zone_edit {
+	const char *zone;               /* canonical; must exist */
+	const char *sql[2];             /* run in order; the second or NULL */
+	const registry_value *values;   /* bound to each as ?1, ?2, ... */
+	size_t count;
+	const kd_err *missing;          /* the error when no row changed, or
+	                                   NULL: changing none is fine */
+	bool bump;                      /* bump the serial when one changed */
+} registry_zone_edit;
+
 /*
- * In one write level: check that ZONE (canonical) exists, run the DELETE
- * SQL with the COUNT VALUES of the row's key and, when BUMP, bump the
- * serial of ZONE; fail with MISSING when it deleted nothing.
+ * In one write level: check that EDIT's zone exists, run its statements,
+ * fail with its MISSING error when they changed no row and bump the
+ * zone's serial when they changed one and BUMP is set.
  */
-kd_result registry_delete_one(registry *reg, const char *zone,
-	const char *sql, const registry_value *key, size_t count,
-	const kd_err *missing, bool bump, kd_err *err);
+kd_result registry_zone_change(registry *reg, const registry_zone_edit *edit,
+	kd_err *err);
 
 /* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
 

@@ -70,25 +70,28 @@ registry_zone_exists(registry *reg, const char *zone, kd_err *err)
 }
 
 kd_result
-registry_delete_one(registry *reg, const char *zone, const char *sql,
-	const registry_value *key, size_t count, const kd_err *missing,
-	bool bump, kd_err *err)
+registry_zone_change(registry *reg, const registry_zone_edit *edit,
+	kd_err *err)
 {
+	int changed = 0;
 	kd_result ret = registry_tx_enter(reg, err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_zone_require(reg, zone, err);
-	if (ret == KD_OK) {
-		ret = registry_run(reg, sql, key, count, err);
+	ret = registry_zone_require(reg, edit->zone, err);
+	for (size_t i = 0; ret == KD_OK && i < 2 && edit->sql[i] != NULL;
+		i++) {
+		ret = registry_run(reg, edit->sql[i], edit->values, edit->count,
+			err);
+		changed += sqlite3_changes(reg->db);
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		*err = *missing;
+	if (ret == KD_OK && changed == 0 && edit->missing != NULL) {
+		*err = *edit->missing;
 		ret = KD_ENOENT;
 	}
-	if (ret == KD_OK && bump) {
-		ret = registry_serial_bump(reg, zone, err);
+	if (ret == KD_OK && changed > 0 && edit->bump) {
+		ret = registry_serial_bump(reg, edit->zone, err);
 	}
 	return registry_tx_leave(reg, ret, err);
 }

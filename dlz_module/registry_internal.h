@@ -102,19 +102,20 @@ typedef struct registry_value {
 kd_result registry_run(registry *reg, const char *sql,
 	const registry_value *values, size_t count, kd_err *err);
 
+/* The values given and their count, as the VALUES, COUNT arguments. */
+#define REGISTRY_VALUES(...) \
+	(const registry_value[]){ __VA_ARGS__ }, \
+	sizeof((const registry_value[]){ __VA_ARGS__ }) / sizeof(registry_value)
+
 #define REGISTRY_RUN(reg, sql, err, ...) \
-	registry_run((reg), (sql), (const registry_value[]){ __VA_ARGS__ }, \
-		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
-		sizeof(registry_value), (err))
+	registry_run((reg), (sql), REGISTRY_VALUES(__VA_ARGS__), (err))
 
 /* registry_run() in a write level of its own (registry_tx_enter()). */
 kd_result registry_write(registry *reg, const char *sql,
 	const registry_value *values, size_t count, kd_err *err);
 
 #define REGISTRY_WRITE(reg, sql, err, ...) \
-	registry_write((reg), (sql), (const registry_value[]){ __VA_ARGS__ }, \
-		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
-		sizeof(registry_value), (err))
+	registry_write((reg), (sql), REGISTRY_VALUES(__VA_ARGS__), (err))
 
 /* *FOUND: whether the query SQL returns a row with the COUNT VALUES bound. */
 kd_result registry_exists(registry *reg, const char *sql,
@@ -242,16 +243,19 @@ kd_result registry_zone_change(registry *reg, const registry_zone_edit *edit,
 /* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
 
 /* The columns of a host row and the key of a registration (?1 to ?5). */
+/* What a host row and an address row both end with (registry_read.c). */
+#define REGISTRATION_COLUMNS "origin, signer, created, refreshed, state"
+
 #define HOST_COLUMNS \
-	"zone, priority, weight, port, target, ttl, site, origin, signer," \
-	" created, refreshed, state"
+	"zone, priority, weight, port, target, ttl, site, " \
+	REGISTRATION_COLUMNS
 #define HOST_KEY \
 	"zone = ?1 AND priority = ?2 AND weight = ?3 AND port = ?4" \
 	" AND target = ?5"
 
 /* The columns of an address row. */
 #define ADDRESS_COLUMNS \
-	"zone, name, address, ttl, origin, signer, created, refreshed, state"
+	"zone, name, address, ttl, " REGISTRATION_COLUMNS
 
 /* Delete one host by HOST_KEY; one address by zone, name, address. */
 extern const char registry_sql_host_delete[];

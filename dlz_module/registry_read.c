@@ -353,6 +353,26 @@ static const load_child zone_children[] = {
 	{ &query_notify, "zone_notify", attach_notify, false },
 };
 
+/*
+ * Read the REGISTRATION_COLUMNS of S from COL on, the signer, origin and
+ * state checked.
+ */
+static kd_result
+read_registration(sqlite3_stmt *s, int col, char *signer,
+	registry_origin *origin, registry_state *state, int64_t *created,
+	int64_t *refreshed, kd_err *err)
+{
+	const kd_result ret = registry_col_text(s, col + 1, "signer", signer,
+		REGISTRY_IDENTITY_MAX, err);
+
+	*created = sqlite3_column_int64(s, col + 2);
+	*refreshed = sqlite3_column_int64(s, col + 3);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_col_origin_state(s, col, col + 4, origin, state, err);
+}
+
 /* Read a row of HOST_COLUMNS into HOST, every value checked. */
 kd_result
 registry_read_host_row(sqlite3_stmt *s, void *item, kd_err *err)
@@ -385,18 +405,12 @@ registry_read_host_row(sqlite3_stmt *s, void *item, kd_err *err)
 			sizeof(host->site), err);
 	}
 	if (ret == KD_OK) {
-		ret = registry_col_text(s, 8, "signer", host->signer,
-			sizeof(host->signer), err);
-	}
-	if (ret == KD_OK) {
-		ret = registry_col_origin_state(s, 7, 11, &host->origin,
-			&host->state, err);
+		ret = read_registration(s, 7, host->signer, &host->origin,
+			&host->state, &host->created, &host->refreshed, err);
 	}
 	host->srv.priority = (uint16_t)priority;
 	host->srv.weight = (uint16_t)weight;
 	host->srv.port = (uint16_t)port;
-	host->created = sqlite3_column_int64(s, 9);
-	host->refreshed = sqlite3_column_int64(s, 10);
 	return ret;
 }
 
@@ -420,15 +434,9 @@ registry_read_address_row(sqlite3_stmt *s, void *item, kd_err *err)
 		ret = registry_col_ttl(s, 3, "ttl", &addr->ttl, err);
 	}
 	if (ret == KD_OK) {
-		ret = registry_col_text(s, 5, "signer", addr->signer,
-			sizeof(addr->signer), err);
+		ret = read_registration(s, 4, addr->signer, &addr->origin,
+			&addr->state, &addr->created, &addr->refreshed, err);
 	}
-	if (ret == KD_OK) {
-		ret = registry_col_origin_state(s, 4, 8, &addr->origin,
-			&addr->state, err);
-	}
-	addr->created = sqlite3_column_int64(s, 6);
-	addr->refreshed = sqlite3_column_int64(s, 7);
 	return ret;
 }
 

@@ -22,12 +22,12 @@
 static const char sql_audit_insert[] =
 	"INSERT INTO audit (time, user, command, zone, object, old_value,"
 	" new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char sql_audit_all[] =
-	"SELECT id, time, user, command, zone, object, old_value, new_value"
-	" FROM audit WHERE time >= ?1 ORDER BY id";
-static const char sql_audit_zone[] =
-	"SELECT id, time, user, command, zone, object, old_value, new_value"
-	" FROM audit WHERE time >= ?1 AND zone = ?2 ORDER BY id";
+/* The entries since ?1: all of them, or those of zone ?2. */
+#define AUDIT_SINCE \
+	"SELECT id, time, user, command, zone, object, old_value, new_value" \
+	" FROM audit WHERE time >= ?1"
+static const char sql_audit_all[] = AUDIT_SINCE " ORDER BY id";
+static const char sql_audit_zone[] = AUDIT_SINCE " AND zone = ?2 ORDER BY id";
 static const char sql_audit_count_before[] =
 	"SELECT count(*) FROM audit WHERE time < ?1";
 static const char sql_audit_delete_before[] =

@@ -26,7 +26,6 @@
 /* How a rejected member row names its table (registry_rows.c). */
 #define REGISTRY_CATALOG_ENTRY_TABLE "zones (catalog)"
 
-static const char sql_zone_exists[] = "SELECT 1 FROM zones WHERE name = ?1";
 static const char sql_catalog_get[] =
 	"SELECT name, serial FROM catalog WHERE id = 1";
 static const char sql_catalog_put[] =
@@ -182,7 +181,8 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 		(ret = registry_tx_enter(reg, err)) == KD_OK;
 	bool zone = false;
 	if (ret == KD_OK) {
-		ret = registry_row_exists(reg, sql_zone_exists, name, &zone, err);
+		ret = registry_row_exists(reg, registry_sql_zone_exists, name,
+			&zone, err);
 	}
 	if (ret == KD_OK && zone) {
 		ret = kd_err_set(err, KD_EEXIST, "catalog zone %s: a zone of "

@@ -217,6 +217,9 @@ kd_result registry_col_origin_state(sqlite3_stmt *s, int origin_col,
  */
 kd_result registry_serial_bump(registry *reg, const char *zone, kd_err *err);
 
+/* A query for zone ?1 that returns a row when it exists. */
+extern const char registry_sql_zone_exists[];
+
 /* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
 kd_result registry_zone_require(registry *reg, const char *zone,
 	kd_err *err);

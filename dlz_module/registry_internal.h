@@ -245,10 +245,10 @@ kd_result registry_zone_change(registry *reg, const registry_zone_edit *edit,
 
 /* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
 
-/* The columns of a host row and the key of a registration (?1 to ?5). */
 /* What a host row and an address row both end with (registry_read.c). */
 #define REGISTRATION_COLUMNS "origin, signer, created, refreshed, state"
 
+/* The columns of a host row and the key of a registration (?1 to ?5). */
 #define HOST_COLUMNS \
 	"zone, priority, weight, port, target, ttl, site, " \
 	REGISTRATION_COLUMNS

@@ -211,9 +211,9 @@ static const char sql_address_set_state[] =
 /* What registry_age_all() found: the rows to change and zones touched. */
 typedef struct age_work {
 	registry_host *hosts;
-	size_t host_count, host_capacity;
+	size_t host_count;
 	registry_address *addresses;
-	size_t address_count, address_capacity;
+	size_t address_count;
 	char (*zones)[DNAME_BUF_SIZE];
 	size_t zone_count, zone_capacity;
 } age_work;
@@ -242,67 +242,41 @@ age_note_zone(age_work *work, const char *zone, kd_err *err)
 	return KD_OK;
 }
 
+/* Start the age query SQL of CUR with the cuts of SETTINGS at NOW bound. */
+static kd_result
+age_query(registry_load_cursor *cur, const char *sql,
+	const registry_settings *settings, int64_t now, kd_err *err)
+{
+	const kd_result ret = registry_stmt_get(cur->reg, sql, &cur->stmt,
+		err);
+
+	if (ret == KD_OK) {
+		registry_bind_int(cur->stmt, 1, time_cut(now,
+			settings->scavenge_after));
+		registry_bind_int(cur->stmt, 2, time_cut(now,
+			settings->stale_after));
+	}
+	return ret;
+}
+
 /* Collect the hosts and addresses whose state changes at NOW. */
 static kd_result
 age_collect(registry *reg, const registry_settings *settings, int64_t now,
 	age_work *work, kd_err *err)
 {
-	const char *const queries[] = { sql_age_hosts, sql_age_addresses };
-	kd_result ret = KD_OK;
+	registry_load_cursor hosts = { .reg = reg };
+	registry_load_cursor addresses = { .reg = reg };
+	kd_result ret = registry_load_rows(&hosts, age_query(&hosts,
+		sql_age_hosts, settings, now, err), (void **)&work->hosts,
+		&work->host_count, sizeof(*work->hosts), registry_read_host_row,
+		"hosts", false, err);
 
-	for (size_t q = 0; ret == KD_OK && q < 2; q++) {
-		registry_load_cursor cur = { .reg = reg };
-		bool row = false;
-		ret = registry_stmt_get(reg, queries[q], &cur.stmt, err);
-		if (ret != KD_OK) {
-			break;
-		}
-		registry_bind_int(cur.stmt, 1, time_cut(now,
-			settings->scavenge_after));
-		registry_bind_int(cur.stmt, 2, time_cut(now,
-			settings->stale_after));
-		while ((ret = registry_load_step(&cur, &row, err)) == KD_OK &&
-			row) {
-			kd_result read = KD_ENOMEM;
-			kd_err why;
-			if (q == 0) {
-				if (registry_array_reserve(
-					(void **)&work->hosts,
-					&work->host_capacity, work->host_count,
-					sizeof(*work->hosts)) == KD_OK) {
-					read = registry_read_host_row(cur.stmt,
-						&work->hosts[work->host_count],
-						&why);
-				}
-				work->host_count += read == KD_OK;
-			} else {
-				if (registry_array_reserve(
-					(void **)&work->addresses,
-					&work->address_capacity,
-					work->address_count,
-					sizeof(*work->addresses)) == KD_OK) {
-					read = registry_read_address_row(
-						cur.stmt, &work->addresses[
-						work->address_count], &why);
-				}
-				work->address_count += read == KD_OK;
-			}
-			if (read == KD_ENOMEM) {
-				ret = kd_err_set(err, KD_ENOMEM,
-					"out of memory");
-				break;
-			}
-			if (read != KD_OK) {
-				/* skipped (reported) or the load fails */
-				ret = registry_row_reject(reg, q == 0 ?
-					"hosts" : "addresses", cur.stmt, NULL,
-					&why, err);
-				if (ret != KD_OK) {
-					break;
-				}
-			}
-		}
-		ret = registry_load_finish(&cur, ret);
+	if (ret == KD_OK) {
+		ret = registry_load_rows(&addresses, age_query(&addresses,
+			sql_age_addresses, settings, now, err),
+			(void **)&work->addresses, &work->address_count,
+			sizeof(*work->addresses), registry_read_address_row,
+			"addresses", false, err);
 	}
 	return ret;
 }

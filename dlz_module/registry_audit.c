@@ -22,21 +22,18 @@
 static const char sql_audit_insert[] =
 	"INSERT INTO audit (time, user, command, zone, object, old_value,"
 	" new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char sql_audit_all[] =
-	"SELECT id, time, user, command, zone, object, old_value, new_value"
-	" FROM audit WHERE time >= ?1 ORDER BY id";
-static const char sql_audit_zone[] =
-	"SELECT id, time, user, command, zone, object, old_value, new_value"
-	" FROM audit WHERE time >= ?1 AND zone = ?2 ORDER BY id";
+/* The entries since ?1: all of them, or those of zone ?2. */
+#define AUDIT_SINCE \
+	"SELECT id, time, user, command, zone, object, old_value, new_value" \
+	" FROM audit WHERE time >= ?1"
+static const char sql_audit_all[] = AUDIT_SINCE " ORDER BY id";
+static const char sql_audit_zone[] = AUDIT_SINCE " AND zone = ?2 ORDER BY id";
 static const char sql_audit_count_before[] =
 	"SELECT count(*) FROM audit WHERE time < ?1";
 static const char sql_audit_delete_before[] =
 	"DELETE FROM audit WHERE time < ?1";
 static const char sql_retention_get[] =
-	"SELECT value FROM meta WHERE key = 'audit_retention'";
-static const char sql_retention_set[] =
-	"INSERT INTO meta (key, value) VALUES ('audit_retention', ?1)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	"SELECT key, value FROM meta WHERE key = 'audit_retention'";
 
 static const char *
 or_empty(const char *text)
@@ -48,24 +45,13 @@ kd_result
 registry_audit_add(registry *reg, const registry_audit_entry *entry,
 	kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	kd_result ret = registry_tx_enter(reg, err);
-
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_stmt_get(reg, sql_audit_insert, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_int(stmt, 1, entry->time);
-		registry_bind_text(stmt, 2, or_empty(entry->user));
-		registry_bind_text(stmt, 3, or_empty(entry->command));
-		registry_bind_text(stmt, 4, or_empty(entry->zone));
-		registry_bind_text(stmt, 5, or_empty(entry->object));
-		registry_bind_text(stmt, 6, or_empty(entry->old_value));
-		registry_bind_text(stmt, 7, or_empty(entry->new_value));
-		ret = registry_stmt_run(reg, stmt, err);
-	}
-	return registry_tx_leave(reg, ret, err);
+	return REGISTRY_WRITE(reg, sql_audit_insert, err,
+		REGISTRY_INT(entry->time), REGISTRY_TEXT(or_empty(entry->user)),
+		REGISTRY_TEXT(or_empty(entry->command)),
+		REGISTRY_TEXT(or_empty(entry->zone)),
+		REGISTRY_TEXT(or_empty(entry->object)),
+		REGISTRY_TEXT(or_empty(entry->old_value)),
+		REGISTRY_TEXT(or_empty(entry->new_value)));
 }
 
 void
@@ -164,6 +150,7 @@ kd_result
 registry_audit_prune(registry *reg, int64_t before, bool dry_run,
 	size_t *count, kd_err *err)
 {
+	const registry_value time = REGISTRY_INT(before);
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
 
@@ -171,12 +158,8 @@ registry_audit_prune(registry *reg, int64_t before, bool dry_run,
 	if (reg->schema_version < REGISTRY_AUDIT_SCHEMA) {
 		return KD_OK; /* a reader of an older file: no audit table */
 	}
-	kd_result ret = registry_stmt_get(reg, sql_audit_count_before, &stmt,
-		err);
-	if (ret == KD_OK) {
-		registry_bind_int(stmt, 1, before);
-		ret = registry_stmt_row(reg, stmt, &found, err);
-	}
+	kd_result ret = registry_query_row(reg, sql_audit_count_before, &time,
+		1, &stmt, &found, err);
 	if (ret == KD_OK && found) {
 		*count = (size_t)sqlite3_column_int64(stmt, 0);
 		(void)sqlite3_reset(stmt);
@@ -184,59 +167,37 @@ registry_audit_prune(registry *reg, int64_t before, bool dry_run,
 	if (ret != KD_OK || dry_run || *count == 0) {
 		return ret;
 	}
-	ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
+	return REGISTRY_WRITE(reg, sql_audit_delete_before, err,
+		REGISTRY_INT(before));
+}
+
+/* registry_meta_fn: the audit retention, 1s to DURATION_MAX_SECONDS. */
+static bool
+take_retention(void *ctx, const char *key, int64_t value)
+{
+	(void)key;
+	if (value < 1 || value > DURATION_MAX_SECONDS) {
+		return false;
 	}
-	ret = registry_stmt_get(reg, sql_audit_delete_before, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_int(stmt, 1, before);
-		ret = registry_stmt_run(reg, stmt, err);
-	}
-	return registry_tx_leave(reg, ret, err);
+	*(int64_t *)ctx = value;
+	return true;
 }
 
 kd_result
 registry_audit_retention(registry *reg, int64_t *seconds, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-	bool found = false;
-	kd_result ret = registry_stmt_get(reg, sql_retention_get, &stmt, err);
-
 	*seconds = REGISTRY_DEFAULT_AUDIT_RETENTION;
-	if (ret == KD_OK) {
-		ret = registry_stmt_row(reg, stmt, &found, err);
-	}
-	if (ret != KD_OK || !found) {
-		return ret;
-	}
-	const int64_t value = sqlite3_column_int64(stmt, 0);
-	(void)sqlite3_reset(stmt);
-	if (value < 1 || value > DURATION_MAX_SECONDS) {
-		return registry_corrupt_error(reg, "meta", err);
-	}
-	*seconds = value;
-	return KD_OK;
+	return registry_meta_read(reg, sql_retention_get, take_retention,
+		seconds, err);
 }
 
 kd_result
 registry_set_audit_retention(registry *reg, int64_t seconds, kd_err *err)
 {
-	sqlite3_stmt *stmt = NULL;
-
 	if (seconds < 1 || seconds > DURATION_MAX_SECONDS) {
 		return kd_err_set(err, KD_ERANGE,
 			"audit-retention %" PRId64 "s is out of range 1s-%"
 			PRId64 "s", seconds, DURATION_MAX_SECONDS);
 	}
-	kd_result ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_stmt_get(reg, sql_retention_set, &stmt, err);
-	if (ret == KD_OK) {
-		registry_bind_int(stmt, 1, seconds);
-		ret = registry_stmt_run(reg, stmt, err);
-	}
-	return registry_tx_leave(reg, ret, err);
+	return registry_meta_write(reg, "audit_retention", seconds, err);
 }

@@ -26,7 +26,6 @@
 /* How a rejected member row names its table (registry_rows.c). */
 #define REGISTRY_CATALOG_ENTRY_TABLE "zones (catalog)"
 
-static const char sql_zone_exists[] = "SELECT 1 FROM zones WHERE name = ?1";
 static const char sql_catalog_get[] =
 	"SELECT name, serial FROM catalog WHERE id = 1";
 static const char sql_catalog_put[] =
@@ -182,7 +181,8 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 		(ret = registry_tx_enter(reg, err)) == KD_OK;
 	bool zone = false;
 	if (ret == KD_OK) {
-		ret = registry_row_exists(reg, sql_zone_exists, name, &zone, err);
+		ret = registry_row_exists(reg, registry_sql_zone_exists, name,
+			&zone, err);
 	}
 	if (ret == KD_OK && zone) {
 		ret = kd_err_set(err, KD_EEXIST, "catalog zone %s: a zone of "
@@ -414,16 +414,14 @@ registry_set_zone_catalog(registry *reg, const char *zone, bool member,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_zone_require(reg, name, err);
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_set_member, err, REGISTRY_TEXT(name),
-			REGISTRY_INT(member ? 1 : 0));
-	}
-	return registry_tx_leave(reg, ret, err);
+	const registry_value values[] = {
+		REGISTRY_TEXT(name), REGISTRY_INT(member ? 1 : 0),
+	};
+	const registry_zone_edit edit = {
+		.zone = name, .sql = { sql_set_member }, .values = values,
+		.count = 2,
+	};
+	return registry_zone_change(reg, &edit, err);
 }
 
 /* ---- consistency ------------------------------------------------------ */

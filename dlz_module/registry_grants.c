@@ -54,17 +54,15 @@ registry_add_grant(registry *reg, const registry_grant *grant, kd_err *err)
 			"grant of %s in zone %s: unknown scope %d", identity, zone,
 			(int)grant->scope);
 	}
-	ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_zone_require(reg, zone, err);
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_grant_upsert, err,
-			REGISTRY_TEXT(identity), REGISTRY_TEXT(zone),
-			REGISTRY_TEXT(registry_scope_name(grant->scope)));
-	}
-	return registry_tx_leave(reg, ret, err);
+	const registry_value values[] = {
+		REGISTRY_TEXT(identity), REGISTRY_TEXT(zone),
+		REGISTRY_TEXT(registry_scope_name(grant->scope)),
+	};
+	const registry_zone_edit edit = {
+		.zone = zone, .sql = { sql_grant_upsert }, .values = values,
+		.count = 3,
+	};
+	return registry_zone_change(reg, &edit, err);
 }
 
 kd_result
@@ -85,6 +83,9 @@ registry_revoke(registry *reg, const char *identity, const char *zone,
 	};
 	(void)kd_err_set(&missing, KD_ENOENT, "%s has no grant in zone %s",
 		identity_name, zone_name);
-	return registry_delete_one(reg, zone_name, sql_grant_delete, key, 2,
-		&missing, false, err);
+	const registry_zone_edit edit = {
+		.zone = zone_name, .sql = { sql_grant_delete }, .values = key,
+		.count = 2, .missing = &missing,
+	};
+	return registry_zone_change(reg, &edit, err);
 }

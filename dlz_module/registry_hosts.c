@@ -62,10 +62,9 @@ read_before(registry *reg, sqlite3_stmt *stmt, const char *table,
 		return ret;
 	}
 	before->ttl = (uint32_t)sqlite3_column_int64(stmt, 0);
-	if (!registry_origin_from_text(sqlite3_column_text(stmt, 1),
-		&before->origin) ||
-		!registry_state_from_text(sqlite3_column_text(stmt, 2),
-			&before->state)) {
+	kd_err why;
+	if (registry_col_origin_state(stmt, 1, 2, &before->origin,
+		&before->state, &why) != KD_OK) {
 		ret = registry_corrupt_error(reg, table, err);
 	}
 	(void)sqlite3_reset(stmt);
@@ -230,8 +229,13 @@ host_key_check(const char *zone, const srv_record *srv, row_key *key,
 static kd_result
 row_delete(registry *reg, const row_key *key, kd_err *err)
 {
-	return registry_delete_one(reg, key->zone, key->sql->delete_sql,
-		key->values, key->sql->key_count, &key->missing, true, err);
+	const registry_zone_edit edit = {
+		.zone = key->zone, .sql = { key->sql->delete_sql },
+		.values = key->values, .count = key->sql->key_count,
+		.missing = &key->missing, .bump = true,
+	};
+
+	return registry_zone_change(reg, &edit, err);
 }
 
 /*
@@ -309,25 +313,15 @@ registry_remove_target(registry *reg, const char *zone, const char *target,
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_zone_require(reg, zone_name, err);
-
-	int removed = 0;
-	const char *const deletes[] = {
-		sql_target_delete_hosts, sql_target_delete_addresses,
+	const registry_value key[] = {
+		REGISTRY_TEXT(zone_name), REGISTRY_TEXT(target_name),
 	};
-	for (size_t i = 0; ret == KD_OK && i < 2; i++) {
-		ret = REGISTRY_RUN(reg, deletes[i], err,
-			REGISTRY_TEXT(zone_name), REGISTRY_TEXT(target_name));
-		removed += sqlite3_changes(reg->db);
-	}
-	if (ret == KD_OK && removed > 0) {
-		ret = registry_serial_bump(reg, zone_name, err);
-	}
-	return registry_tx_leave(reg, ret, err);
+	const registry_zone_edit edit = {
+		.zone = zone_name,
+		.sql = { sql_target_delete_hosts, sql_target_delete_addresses },
+		.values = key, .count = 2, .bump = true,
+	};
+	return registry_zone_change(reg, &edit, err);
 }
 
 /* ---- addresses ------------------------------------------------------- */

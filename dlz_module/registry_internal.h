@@ -102,10 +102,20 @@ typedef struct registry_value {
 kd_result registry_run(registry *reg, const char *sql,
 	const registry_value *values, size_t count, kd_err *err);
 
+/* The values given and their count, as the VALUES, COUNT arguments. */
+#define REGISTRY_VALUES(...) \
+	(const registry_value[]){ __VA_ARGS__ }, \
+	sizeof((const registry_value[]){ __VA_ARGS__ }) / sizeof(registry_value)
+
 #define REGISTRY_RUN(reg, sql, err, ...) \
-	registry_run((reg), (sql), (const registry_value[]){ __VA_ARGS__ }, \
-		sizeof((const registry_value[]){ __VA_ARGS__ }) / \
-		sizeof(registry_value), (err))
+	registry_run((reg), (sql), REGISTRY_VALUES(__VA_ARGS__), (err))
+
+/* registry_run() in a write level of its own (registry_tx_enter()). */
+kd_result registry_write(registry *reg, const char *sql,
+	const registry_value *values, size_t count, kd_err *err);
+
+#define REGISTRY_WRITE(reg, sql, err, ...) \
+	registry_write((reg), (sql), REGISTRY_VALUES(__VA_ARGS__), (err))
 
 /* *FOUND: whether the query SQL returns a row with the COUNT VALUES bound. */
 kd_result registry_exists(registry *reg, const char *sql,
@@ -180,17 +190,24 @@ typedef bool (*registry_meta_fn)(void *ctx, const char *key, int64_t value);
 kd_result registry_meta_read(registry *reg, const char *sql,
 	registry_meta_fn take, void *ctx, kd_err *err);
 
-/* Store VALUE under KEY in the meta table (inside a write level). */
+/*
+ * Store VALUE under KEY in the meta table: registry_meta_set() inside a
+ * write level, registry_meta_write() in one of its own.
+ */
 kd_result registry_meta_set(registry *reg, const char *key, int64_t value,
+	kd_err *err);
+kd_result registry_meta_write(registry *reg, const char *key, int64_t value,
 	kd_err *err);
 
 /* ---- registry_values.c: text forms ----------------------------------- */
 
-/* The origin or state stored as TEXT; false when TEXT is neither. */
-bool registry_origin_from_text(const unsigned char *text,
-	registry_origin *out);
-bool registry_state_from_text(const unsigned char *text,
-	registry_state *out);
+/*
+ * Read the origin and state of a registration from columns ORIGIN_COL and
+ * STATE_COL of S: KD_EINVAL naming the one that is not a stored value.
+ */
+kd_result registry_col_origin_state(sqlite3_stmt *s, int origin_col,
+	int state_col, registry_origin *origin, registry_state *state,
+	kd_err *err);
 
 /* ---- registry_zones.c: what every zone change shares ----------------- */
 
@@ -200,32 +217,48 @@ bool registry_state_from_text(const unsigned char *text,
  */
 kd_result registry_serial_bump(registry *reg, const char *zone, kd_err *err);
 
+/* A query for zone ?1 that returns a row when it exists. */
+extern const char registry_sql_zone_exists[];
+
 /* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
 kd_result registry_zone_require(registry *reg, const char *zone,
 	kd_err *err);
 
+/* A change to the rows of one zone, for registry_zone_change(). */
+typedef struct registry_zone_edit {
+	const char *zone;               /* canonical; must exist */
+	const char *sql[2];             /* run in order; the second or NULL */
+	const registry_value *values;   /* bound to each as ?1, ?2, ... */
+	size_t count;
+	const kd_err *missing;          /* the error when no row changed, or
+	                                   NULL: changing none is fine */
+	bool bump;                      /* bump the serial when one changed */
+} registry_zone_edit;
+
 /*
- * In one write level: check that ZONE (canonical) exists, run the DELETE
- * SQL with the COUNT VALUES of the row's key and, when BUMP, bump the
- * serial of ZONE; fail with MISSING when it deleted nothing.
+ * In one write level: check that EDIT's zone exists, run its statements,
+ * fail with its MISSING error when they changed no row and bump the
+ * zone's serial when they changed one and BUMP is set.
  */
-kd_result registry_delete_one(registry *reg, const char *zone,
-	const char *sql, const registry_value *key, size_t count,
-	const kd_err *missing, bool bump, kd_err *err);
+kd_result registry_zone_change(registry *reg, const registry_zone_edit *edit,
+	kd_err *err);
 
 /* ---- registry_hosts.c: the hosts and addresses tables ---------------- */
 
+/* What a host row and an address row both end with (registry_read.c). */
+#define REGISTRATION_COLUMNS "origin, signer, created, refreshed, state"
+
 /* The columns of a host row and the key of a registration (?1 to ?5). */
 #define HOST_COLUMNS \
-	"zone, priority, weight, port, target, ttl, site, origin, signer," \
-	" created, refreshed, state"
+	"zone, priority, weight, port, target, ttl, site, " \
+	REGISTRATION_COLUMNS
 #define HOST_KEY \
 	"zone = ?1 AND priority = ?2 AND weight = ?3 AND port = ?4" \
 	" AND target = ?5"
 
 /* The columns of an address row. */
 #define ADDRESS_COLUMNS \
-	"zone, name, address, ttl, origin, signer, created, refreshed, state"
+	"zone, name, address, ttl, " REGISTRATION_COLUMNS
 
 /* Delete one host by HOST_KEY; one address by zone, name, address. */
 extern const char registry_sql_host_delete[];

@@ -110,10 +110,5 @@ registry_limit_set(registry *reg, const char *name, const char *value,
 		return kd_err_set(err, KD_ERANGE, "%s %lld is out of range "
 			"%" PRId64 "-%" PRId64, name, v, info->min, info->max);
 	}
-	kd_result ret = registry_tx_enter(reg, err);
-	if (ret != KD_OK) {
-		return ret;
-	}
-	ret = registry_meta_set(reg, info->key, v, err);
-	return registry_tx_leave(reg, ret, err);
+	return registry_meta_write(reg, info->key, v, err);
 }

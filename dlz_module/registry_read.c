@@ -210,157 +210,167 @@ load_zones(registry_load_cursor *cur, const char *zone, kd_err *err)
 	return registry_load_finish(cur, ret);
 }
 
+/*
+ * A table of rows that belong to a zone: its query, its name in errors and
+ * how a row is attached to its zone Z. ATTACH returns KD_OK (attached, or
+ * passed over), KD_ENOMEM, or another code with WHY saying why the row
+ * cannot be used. With ORPHANS_SILENT, a row of no loaded zone goes
+ * silently (it belongs to a row reported already).
+ */
+typedef struct load_child {
+	const load_query *query;
+	const char *table;
+	kd_result (*attach)(sqlite3_stmt *s, registry_zone *z, kd_err *why);
+	bool orphans_silent;
+} load_child;
+
+/* Attach every row of CHILD's query to its zone. */
 static kd_result
-load_ns(registry_load_cursor *cur, const char *zone, kd_err *err)
+load_children(registry_load_cursor *cur, const load_child *child,
+	const char *zone, kd_err *err)
 {
 	bool row = false;
-	kd_result ret = load_start(cur, &query_ns, zone, err);
+	kd_result ret = load_start(cur, child->query, zone, err);
 
 	while (ret == KD_OK &&
 		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
 		registry_zone *z = load_zone_of(cur,
 			sqlite3_column_text(cur->stmt, 0));
 		if (z == NULL) {
-			ret = load_no_zone(cur, "zone_ns", err);
-			continue;
-		}
-		char name[DNAME_BUF_SIZE];
-		kd_err why;
-		if (registry_col_name(cur->stmt, 1, "name", DNAME_HOST, name,
-			&why) != KD_OK) {
-			ret = registry_row_reject(cur->reg, "zone_ns", cur->stmt,
-				z->name, &why, err);
-			continue;
-		}
-		if (registry_array_reserve_pow2((void **)&z->ns, z->ns_count,
-			sizeof(*z->ns)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		registry_ns *ns = &z->ns[z->ns_count];
-		memset(ns, 0, sizeof(*ns));
-		memcpy(ns->name, name, sizeof(ns->name));
-		z->ns_count++;
-	}
-	return registry_load_finish(cur, ret);
-}
-
-static kd_result
-load_ns_addresses(registry_load_cursor *cur, const char *zone, kd_err *err)
-{
-	bool row = false;
-	kd_result ret = load_start(cur, &query_ns_addresses, zone, err);
-
-	while (ret == KD_OK &&
-		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
-		registry_zone *z = load_zone_of(cur,
-			sqlite3_column_text(cur->stmt, 0));
-		const char *ns_name =
-			(const char *)sqlite3_column_text(cur->stmt, 1);
-		registry_ns *ns = NULL;
-		for (size_t i = 0; z != NULL && ns_name != NULL &&
-			i < z->ns_count; i++) {
-			if (strcmp(z->ns[i].name, ns_name) == 0) {
-				ns = &z->ns[i];
+			if (!child->orphans_silent) {
+				ret = load_no_zone(cur, child->table, err);
 			}
-		}
-		if (ns == NULL) {
-			/* of a skipped zone or name server: reported there */
 			continue;
 		}
-		char address[REGISTRY_ADDR_MAX];
 		kd_err why;
-		if (registry_col_address(cur->stmt, 2, "address", address,
-			&why) != KD_OK) {
-			ret = registry_row_reject(cur->reg, "zone_ns_addresses",
+		const kd_result check = child->attach(cur->stmt, z, &why);
+		if (check == KD_ENOMEM) {
+			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
+		} else if (check != KD_OK) {
+			ret = registry_row_reject(cur->reg, child->table,
 				cur->stmt, z->name, &why, err);
-			continue;
-		}
-		if (registry_array_reserve_pow2((void **)&ns->addresses,
-			ns->address_count, sizeof(*ns->addresses)) != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
-			break;
-		}
-		memcpy(ns->addresses[ns->address_count++], address,
-			REGISTRY_ADDR_MAX);
-	}
-	return registry_load_finish(cur, ret);
-}
-
-/* The allow-transfer or notify list of a zone, by QUERY. */
-static kd_result
-load_zone_list(registry_load_cursor *cur, const load_query *query,
-	const char *zone, bool transfer, kd_err *err)
-{
-	const char *table = transfer ? "zone_allow_transfer" : "zone_notify";
-	bool row = false;
-	kd_result ret = load_start(cur, query, zone, err);
-
-	while (ret == KD_OK &&
-		(ret = registry_load_step(cur, &row, err)) == KD_OK && row) {
-		registry_zone *z = load_zone_of(cur,
-			sqlite3_column_text(cur->stmt, 0));
-		if (z == NULL) {
-			ret = load_no_zone(cur, table, err);
-			continue;
-		}
-		char text[REGISTRY_PREFIX_MAX + REGISTRY_ENDPOINT_MAX];
-		char value[REGISTRY_PREFIX_MAX + REGISTRY_ENDPOINT_MAX];
-		kd_err why;
-		kd_result check = registry_col_text(cur->stmt, 1, transfer ?
-			"prefix" : "endpoint", text, sizeof(text), &why);
-		if (check == KD_OK) {
-			check = transfer ? registry_prefix_normalize(text,
-				value, REGISTRY_PREFIX_MAX, &why) :
-				registry_endpoint_normalize(text, value,
-				REGISTRY_ENDPOINT_MAX, &why);
-		}
-		if (check != KD_OK) {
-			ret = registry_row_reject(cur->reg, table, cur->stmt,
-				z->name, &why, err);
-			continue;
-		}
-		if (transfer) {
-			ret = registry_array_reserve_pow2(
-				(void **)&z->allow_transfer,
-				z->allow_transfer_count,
-				sizeof(*z->allow_transfer));
-			if (ret == KD_OK) {
-				memcpy(z->allow_transfer[
-					z->allow_transfer_count++], value,
-					REGISTRY_PREFIX_MAX);
-			}
-		} else {
-			ret = registry_array_reserve_pow2((void **)&z->notify,
-				z->notify_count, sizeof(*z->notify));
-			if (ret == KD_OK) {
-				memcpy(z->notify[z->notify_count++], value,
-					REGISTRY_ENDPOINT_MAX);
-			}
-		}
-		if (ret != KD_OK) {
-			ret = kd_err_set(err, KD_ENOMEM, "out of memory");
 		}
 	}
 	return registry_load_finish(cur, ret);
 }
 
-/* The origin and state columns of a registration. */
 static kd_result
-read_origin_state(sqlite3_stmt *s, int origin_col, int state_col,
-	registry_origin *origin, registry_state *state, kd_err *err)
+attach_ns(sqlite3_stmt *s, registry_zone *z, kd_err *why)
 {
-	if (!registry_origin_from_text(sqlite3_column_text(s, origin_col),
-		origin)) {
-		return kd_err_set(err, KD_EINVAL, "origin is neither static "
-			"nor update");
+	char name[DNAME_BUF_SIZE];
+	const kd_result ret = registry_col_name(s, 1, "name", DNAME_HOST,
+		name, why);
+
+	if (ret != KD_OK) {
+		return ret;
 	}
-	if (!registry_state_from_text(sqlite3_column_text(s, state_col),
-		state)) {
-		return kd_err_set(err, KD_EINVAL, "state is neither active "
-			"nor stale");
+	if (registry_array_reserve_pow2((void **)&z->ns, z->ns_count,
+		sizeof(*z->ns)) != KD_OK) {
+		return KD_ENOMEM;
 	}
+	registry_ns *ns = &z->ns[z->ns_count++];
+	memset(ns, 0, sizeof(*ns));
+	memcpy(ns->name, name, sizeof(ns->name));
 	return KD_OK;
+}
+
+/* An address of a name server; of a skipped one it is passed over. */
+static kd_result
+attach_ns_address(sqlite3_stmt *s, registry_zone *z, kd_err *why)
+{
+	const char *ns_name = (const char *)sqlite3_column_text(s, 1);
+	registry_ns *ns = NULL;
+	for (size_t i = 0; ns_name != NULL && i < z->ns_count; i++) {
+		if (strcmp(z->ns[i].name, ns_name) == 0) {
+			ns = &z->ns[i];
+		}
+	}
+	if (ns == NULL) {
+		return KD_OK;
+	}
+	char address[REGISTRY_ADDR_MAX];
+	const kd_result ret = registry_col_address(s, 2, "address", address,
+		why);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	if (registry_array_reserve_pow2((void **)&ns->addresses,
+		ns->address_count, sizeof(*ns->addresses)) != KD_OK) {
+		return KD_ENOMEM;
+	}
+	memcpy(ns->addresses[ns->address_count++], address,
+		REGISTRY_ADDR_MAX);
+	return KD_OK;
+}
+
+/*
+ * Append the text in column 1 of S, normalized by NORMALIZE to SIZE bytes
+ * and named COLUMN in errors, to the per-zone list *LIST of *COUNT.
+ */
+static kd_result
+attach_list_item(sqlite3_stmt *s, const char *column,
+	kd_result (*normalize)(const char *, char *, size_t, kd_err *),
+	size_t size, void **list, size_t *count, kd_err *why)
+{
+	char text[REGISTRY_PREFIX_MAX + REGISTRY_ENDPOINT_MAX];
+	kd_result ret = registry_col_text(s, 1, column, text, sizeof(text),
+		why);
+
+	if (ret == KD_OK) {
+		ret = registry_array_reserve_pow2(list, *count, size);
+	}
+	if (ret == KD_OK) {
+		ret = normalize(text, (char *)*list + *count * size, size, why);
+	}
+	if (ret == KD_OK) {
+		(*count)++;
+	}
+	return ret;
+}
+
+static kd_result
+attach_transfer(sqlite3_stmt *s, registry_zone *z, kd_err *why)
+{
+	return attach_list_item(s, "prefix", registry_prefix_normalize,
+		REGISTRY_PREFIX_MAX, (void **)&z->allow_transfer,
+		&z->allow_transfer_count, why);
+}
+
+static kd_result
+attach_notify(sqlite3_stmt *s, registry_zone *z, kd_err *why)
+{
+	return attach_list_item(s, "endpoint", registry_endpoint_normalize,
+		REGISTRY_ENDPOINT_MAX, (void **)&z->notify, &z->notify_count,
+		why);
+}
+
+/* Name servers, their addresses (rows of a skipped zone or name server
+ * were reported with it), allow-transfer prefixes and notify endpoints. */
+static const load_child zone_children[] = {
+	{ &query_ns, "zone_ns", attach_ns, false },
+	{ &query_ns_addresses, "zone_ns_addresses", attach_ns_address, true },
+	{ &query_transfer, "zone_allow_transfer", attach_transfer, false },
+	{ &query_notify, "zone_notify", attach_notify, false },
+};
+
+/*
+ * Read the REGISTRATION_COLUMNS of S from COL on, the signer, origin and
+ * state checked.
+ */
+static kd_result
+read_registration(sqlite3_stmt *s, int col, char *signer,
+	registry_origin *origin, registry_state *state, int64_t *created,
+	int64_t *refreshed, kd_err *err)
+{
+	const kd_result ret = registry_col_text(s, col + 1, "signer", signer,
+		REGISTRY_IDENTITY_MAX, err);
+
+	*created = sqlite3_column_int64(s, col + 2);
+	*refreshed = sqlite3_column_int64(s, col + 3);
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_col_origin_state(s, col, col + 4, origin, state, err);
 }
 
 /* Read a row of HOST_COLUMNS into HOST, every value checked. */
@@ -395,18 +405,12 @@ registry_read_host_row(sqlite3_stmt *s, void *item, kd_err *err)
 			sizeof(host->site), err);
 	}
 	if (ret == KD_OK) {
-		ret = registry_col_text(s, 8, "signer", host->signer,
-			sizeof(host->signer), err);
-	}
-	if (ret == KD_OK) {
-		ret = read_origin_state(s, 7, 11, &host->origin, &host->state,
-			err);
+		ret = read_registration(s, 7, host->signer, &host->origin,
+			&host->state, &host->created, &host->refreshed, err);
 	}
 	host->srv.priority = (uint16_t)priority;
 	host->srv.weight = (uint16_t)weight;
 	host->srv.port = (uint16_t)port;
-	host->created = sqlite3_column_int64(s, 9);
-	host->refreshed = sqlite3_column_int64(s, 10);
 	return ret;
 }
 
@@ -430,15 +434,9 @@ registry_read_address_row(sqlite3_stmt *s, void *item, kd_err *err)
 		ret = registry_col_ttl(s, 3, "ttl", &addr->ttl, err);
 	}
 	if (ret == KD_OK) {
-		ret = registry_col_text(s, 5, "signer", addr->signer,
-			sizeof(addr->signer), err);
+		ret = read_registration(s, 4, addr->signer, &addr->origin,
+			&addr->state, &addr->created, &addr->refreshed, err);
 	}
-	if (ret == KD_OK) {
-		ret = read_origin_state(s, 4, 8, &addr->origin, &addr->state,
-			err);
-	}
-	addr->created = sqlite3_column_int64(s, 6);
-	addr->refreshed = sqlite3_column_int64(s, 7);
 	return ret;
 }
 
@@ -566,17 +564,9 @@ load_all(registry *reg, const char *zone, registry_dataset *out,
 		return kd_err_set(err, KD_ENOENT, "zone %s does not exist",
 			zone);
 	}
-	if (ret == KD_OK) {
-		ret = load_ns(&cur, zone, err);
-	}
-	if (ret == KD_OK) {
-		ret = load_ns_addresses(&cur, zone, err);
-	}
-	if (ret == KD_OK) {
-		ret = load_zone_list(&cur, &query_transfer, zone, true, err);
-	}
-	if (ret == KD_OK) {
-		ret = load_zone_list(&cur, &query_notify, zone, false, err);
+	for (size_t i = 0; ret == KD_OK && i < sizeof(zone_children) /
+		sizeof(zone_children[0]); i++) {
+		ret = load_children(&cur, &zone_children[i], zone, err);
 	}
 	if (ret == KD_OK) {
 		ret = registry_load_rows(&cur,

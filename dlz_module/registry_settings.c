@@ -58,6 +58,14 @@ registry_meta_set(registry *reg, const char *key, int64_t value,
 		REGISTRY_INT(value));
 }
 
+kd_result
+registry_meta_write(registry *reg, const char *key, int64_t value,
+	kd_err *err)
+{
+	return REGISTRY_WRITE(reg, sql_meta_set, err, REGISTRY_TEXT(key),
+		REGISTRY_INT(value));
+}
+
 /* registry_meta_fn: one of the two ageing durations. */
 static bool
 take_setting(void *ctx, const char *key, int64_t value)

@@ -143,6 +143,19 @@ registry_run(registry *reg, const char *sql, const registry_value *values,
 }
 
 kd_result
+registry_write(registry *reg, const char *sql, const registry_value *values,
+	size_t count, kd_err *err)
+{
+	const kd_result ret = registry_tx_enter(reg, err);
+
+	if (ret != KD_OK) {
+		return ret;
+	}
+	return registry_tx_leave(reg, registry_run(reg, sql, values, count,
+		err), err);
+}
+
+kd_result
 registry_query_row(registry *reg, const char *sql,
 	const registry_value *values, size_t count, sqlite3_stmt **stmt,
 	bool *found, kd_err *err)

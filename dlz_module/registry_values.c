@@ -73,37 +73,35 @@ name_index(const unsigned char *text, const char *const *names, int count)
 	return -1;
 }
 
-bool
-registry_origin_from_text(const unsigned char *text, registry_origin *out)
+/* Only active and stale are stored: an expired row is deleted. */
+kd_result
+registry_col_origin_state(sqlite3_stmt *s, int origin_col, int state_col,
+	registry_origin *origin, registry_state *state, kd_err *err)
 {
-	static const char *const stored[] = {
+	static const char *const origins[] = {
 		[REGISTRY_ORIGIN_STATIC] = "static",
 		[REGISTRY_ORIGIN_UPDATE] = "update",
 	};
-	const int origin = name_index(text, stored, 2);
-
-	if (origin < 0) {
-		return false;
-	}
-	*out = (registry_origin)origin;
-	return true;
-}
-
-/* Only these two are stored: an expired row is deleted. */
-bool
-registry_state_from_text(const unsigned char *text, registry_state *out)
-{
-	static const char *const stored[] = {
+	static const char *const states[] = {
 		[REGISTRY_STATE_ACTIVE] = "active",
 		[REGISTRY_STATE_STALE] = "stale",
 	};
-	const int state = name_index(text, stored, 2);
+	const int o = name_index(sqlite3_column_text(s, origin_col), origins,
+		2);
+	const int st = name_index(sqlite3_column_text(s, state_col), states,
+		2);
 
-	if (state < 0) {
-		return false;
+	if (o < 0) {
+		return kd_err_set(err, KD_EINVAL, "origin is neither static "
+			"nor update");
 	}
-	*out = (registry_state)state;
-	return true;
+	if (st < 0) {
+		return kd_err_set(err, KD_EINVAL, "state is neither active "
+			"nor stale");
+	}
+	*origin = (registry_origin)o;
+	*state = (registry_state)st;
+	return KD_OK;
 }
 
 /* ---- value checks ---------------------------------------------------- */

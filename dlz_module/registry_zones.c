@@ -54,13 +54,15 @@ registry_serial_bump(registry *reg, const char *zone, kd_err *err)
 
 /* ---- zone checks ----------------------------------------------------- */
 
-static const char sql_zone_exists[] = "SELECT 1 FROM zones WHERE name = ?1";
+const char registry_sql_zone_exists[] =
+	"SELECT 1 FROM zones WHERE name = ?1";
 
 /* KD_OK when zone ZONE (canonical) exists, else KD_ENOENT naming it. */
 kd_result
 registry_zone_require(registry *reg, const char *zone, kd_err *err)
 {
-	return registry_row_require(reg, sql_zone_exists, "zone", zone, err);
+	return registry_row_require(reg, registry_sql_zone_exists, "zone", zone,
+		err);
 }
 
 kd_result
@@ -70,25 +72,28 @@ registry_zone_exists(registry *reg, const char *zone, kd_err *err)
 }
 
 kd_result
-registry_delete_one(registry *reg, const char *zone, const char *sql,
-	const registry_value *key, size_t count, const kd_err *missing,
-	bool bump, kd_err *err)
+registry_zone_change(registry *reg, const registry_zone_edit *edit,
+	kd_err *err)
 {
+	int changed = 0;
 	kd_result ret = registry_tx_enter(reg, err);
 
 	if (ret != KD_OK) {
 		return ret;
 	}
-	ret = registry_zone_require(reg, zone, err);
-	if (ret == KD_OK) {
-		ret = registry_run(reg, sql, key, count, err);
+	ret = registry_zone_require(reg, edit->zone, err);
+	for (size_t i = 0; ret == KD_OK && i < 2 && edit->sql[i] != NULL;
+		i++) {
+		ret = registry_run(reg, edit->sql[i], edit->values, edit->count,
+			err);
+		changed += sqlite3_changes(reg->db);
 	}
-	if (ret == KD_OK && sqlite3_changes(reg->db) == 0) {
-		*err = *missing;
+	if (ret == KD_OK && changed == 0 && edit->missing != NULL) {
+		*err = *edit->missing;
 		ret = KD_ENOENT;
 	}
-	if (ret == KD_OK && bump) {
-		ret = registry_serial_bump(reg, zone, err);
+	if (ret == KD_OK && changed > 0 && edit->bump) {
+		ret = registry_serial_bump(reg, edit->zone, err);
 	}
 	return registry_tx_leave(reg, ret, err);
 }
@@ -114,12 +119,12 @@ static const char sql_zone_delete[] = "DELETE FROM zones WHERE name = ?1";
 static const char sql_zone_update[] =
 	"UPDATE zones SET soa_mname = ?2, soa_rname = ?3, ttl = ?5,"
 	" refresh = ?6, retry = ?7, expire = ?8, minimum = ?9 WHERE name = ?1";
-static const char sql_zone_ns_delete[] =
-	"DELETE FROM zone_ns WHERE zone = ?1";
-static const char sql_zone_transfer_delete[] =
-	"DELETE FROM zone_allow_transfer WHERE zone = ?1";
-static const char sql_zone_notify_delete[] =
-	"DELETE FROM zone_notify WHERE zone = ?1";
+/* The lists an update writes anew (zone_ns_addresses go with zone_ns). */
+static const char *const sql_zone_lists_delete[] = {
+	"DELETE FROM zone_ns WHERE zone = ?1",
+	"DELETE FROM zone_allow_transfer WHERE zone = ?1",
+	"DELETE FROM zone_notify WHERE zone = ?1",
+};
 static const char sql_zone_set_serial[] =
 	"UPDATE zones SET serial = ?2 WHERE name = ?1";
 
@@ -263,8 +268,8 @@ zone_insert(registry *reg, const registry_zone *zone, const zone_head *head,
 {
 	sqlite3_stmt *stmt = NULL;
 	bool found = false;
-	kd_result ret = registry_row_exists(reg, sql_zone_exists, head->name,
-		&found, err);
+	kd_result ret = registry_row_exists(reg, registry_sql_zone_exists,
+		head->name, &found, err);
 
 	if (ret != KD_OK) {
 		return ret;
@@ -410,17 +415,8 @@ registry_update_zone(registry *reg, const registry_zone *zone, kd_err *err)
 		zone_bind_row(stmt, zone, &head, 0);
 		ret = registry_stmt_run(reg, stmt, err);
 	}
-	/* The lists are written anew (zone_ns_addresses go with zone_ns). */
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_zone_ns_delete, err,
-			REGISTRY_TEXT(head.name));
-	}
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_zone_transfer_delete, err,
-			REGISTRY_TEXT(head.name));
-	}
-	if (ret == KD_OK) {
-		ret = REGISTRY_RUN(reg, sql_zone_notify_delete, err,
+	for (size_t i = 0; ret == KD_OK && i < 3; i++) {
+		ret = REGISTRY_RUN(reg, sql_zone_lists_delete[i], err,
 			REGISTRY_TEXT(head.name));
 	}
 	if (ret == KD_OK) {

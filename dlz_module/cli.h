@@ -52,6 +52,7 @@ typedef struct cli_change {
 } cli_change;
 
 typedef struct cli_command cli_command;
+typedef struct cli_rows cli_rows;
 
 typedef struct cli {
 	FILE *out;
@@ -156,9 +157,11 @@ struct cli_command {
 	size_t args_size;       /* the command's argument struct */
 	void (*init_args)(void *args);  /* defaults, or NULL */
 	void (*free_args)(void *args);
-	/* run_list(): print the loaded registry as JSON, or as a table. */
+	/* run_list(): print the loaded registry as JSON, or as a table; or
+	 * its records of list_rows (cli_rows_print()). */
 	void (*list_json)(const cli *c, const registry_dataset *ds);
 	int (*list_text)(const cli *c, const registry_dataset *ds);
+	cli_rows (*list_rows)(const registry_dataset *ds);
 };
 
 /* Ends every command table. */
@@ -168,6 +171,10 @@ struct cli_command {
 #define CLI_LIST(json, text) \
 	.run = run_list, .list_json = (json), .list_text = (text), \
 	.args_size = sizeof(list_args)
+
+/* The entry of a listing command (run_list()) printing the records ROWS. */
+#define CLI_LIST_ROWS(rows) \
+	.run = run_list, .list_rows = (rows), .args_size = sizeof(list_args)
 
 /* The command tables of the groups, in the order --help lists them. */
 extern const cli_command cli_init_commands[];
@@ -244,6 +251,72 @@ char *join_ns(const registry_zone *z);
 
 /* SECONDS since the epoch as "2023-11-14T22:13:20Z" into OUT. */
 void format_time(int64_t seconds, char *out, size_t outlen);
+
+/* ---- lists of records: JSON or a table (cli_rows.c) ------------------ */
+
+/* What a field of a record is, and so how it is written. */
+typedef enum cli_field_kind {
+	CLI_FIELD_CHARS,    /* a char array; "-" in the table when empty */
+	CLI_FIELD_STRING,   /* a const char *; "-" when NULL or empty */
+	CLI_FIELD_INT64,
+	CLI_FIELD_UINT32,
+	CLI_FIELD_BOOL,     /* JSON true/false, "yes"/"no" in the table */
+	CLI_FIELD_TIME,     /* an int64_t of seconds, shown by format_time() */
+	CLI_FIELD_COMPUTED  /* the text that the field's function returns */
+} cli_field_kind;
+
+/* A field of the records of a list, in order. */
+typedef struct cli_field {
+	const char *key;      /* its JSON key, or NULL: only in the table */
+	const char *header;   /* its table column, or NULL: only in JSON */
+	cli_field_kind kind;
+	size_t offset;        /* where it is in the record */
+	const char *(*text)(const void *record);  /* CLI_FIELD_COMPUTED */
+} cli_field;
+
+/* The kind of the member of a record by its C type (times apart). */
+#define CLI_FIELD_KIND(type, member) _Generic(((type *)0)->member, \
+	char *: CLI_FIELD_CHARS, const char *: CLI_FIELD_STRING, \
+	int64_t: CLI_FIELD_INT64, uint32_t: CLI_FIELD_UINT32, \
+	bool: CLI_FIELD_BOOL)
+
+/* The member MEMBER of the records TYPE under KEY and HEADER. */
+#define CLI_FIELD(key, header, type, member) \
+	{ (key), (header), CLI_FIELD_KIND(type, member), \
+		offsetof(type, member), NULL }
+/* The time (int64_t seconds) MEMBER of the records TYPE. */
+#define CLI_TIME_FIELD(key, header, type, member) \
+	{ (key), (header), CLI_FIELD_TIME, offsetof(type, member), NULL }
+/* The text that TEXT returns for a record. */
+#define CLI_FIELD_FN(key, header, text) \
+	{ (key), (header), CLI_FIELD_COMPUTED, 0, (text) }
+
+#define CLI_FIELDS_MAX 16
+
+/* COUNT records of ITEM_SIZE bytes at ITEMS with FIELDS (at most
+ * CLI_FIELDS_MAX). */
+struct cli_rows {
+	const cli_field *fields;
+	size_t field_count;
+	const void *items;
+	size_t item_size;
+	size_t count;
+};
+
+/* The cli_rows of the array FIELDS for the COUNT records at ITEMS. */
+#define CLI_ROWS(fields, items, count) \
+	((const cli_rows){ (fields), sizeof(fields) / sizeof((fields)[0]), \
+		(items), sizeof(*(items)), (count) })
+
+/* Write the records of ROWS to W as an array of objects. */
+void cli_rows_json(json_out *w, const cli_rows *rows);
+
+/* Print the records of ROWS as a table; the exit code (table_finish()). */
+int cli_rows_table(const cli *c, const cli_rows *rows);
+
+/* Print the records of ROWS: a JSON array (--json) or a table; the exit
+ * code. */
+int cli_rows_print(const cli *c, const cli_rows *rows);
 
 /* ---- argument values (cli_values.c) ---------------------------------- */
 

@@ -121,18 +121,21 @@ typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
 /*
- * An option whose value a command keeps as given: where the text goes in
- * the command's argument struct (a const char *). A command's list is
- * CLI_TEXTS(CLI_TEXT(...), ...).
+ * An option --NAME VALUE whose value a command keeps as given: where the
+ * text goes in the command's argument struct (a const char *). A
+ * command's list is CLI_TEXTS(CLI_TEXT(...), ...); its options need not
+ * list them again.
  */
 typedef struct cli_text_option {
+	const char *name;
 	int id;
 	size_t offset;
 } cli_text_option;
 
-#define CLI_TEXT(id, type, field) { (id), offsetof(type, field) }
+#define CLI_TEXT(name, id, type, field) \
+	{ (name), (id), offsetof(type, field) }
 #define CLI_TEXTS(...) \
-	((const cli_text_option[]){ __VA_ARGS__, { 0, 0 } })
+	((const cli_text_option[]){ __VA_ARGS__, { NULL, 0, 0 } })
 
 /*
  * A command in its group's table. An entry leaves out what the command

@@ -188,15 +188,9 @@ grant_list_rows(const registry_dataset *ds)
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_grant[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	OPTIONS_COMMON,
-};
-
 /* What grant and revoke share in their entries. */
 #define GRANT_ENTRY \
-	.options = options_grant, \
-	.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, grant_args, zone)), \
+	.texts = CLI_TEXTS(CLI_TEXT("zone", OPT_ZONE, grant_args, zone)), \
 	.args_size = sizeof(grant_args)
 
 const cli_command cli_grant_commands[] = {

@@ -567,7 +567,6 @@ static const struct option options_host_add[] = {
 	{ "weight", required_argument, NULL, OPT_WEIGHT },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
-	{ "site", required_argument, NULL, OPT_SITE },
 	OPTIONS_COMMON,
 };
 
@@ -576,7 +575,8 @@ const cli_command cli_host_commands[] = {
 		.group = "host", .action = "add", .run = run_host_add,
 		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
 		.options = options_host_add, .on_option = host_add_option,
-		.texts = CLI_TEXTS(CLI_TEXT(OPT_SITE, host_add_args, site)),
+		.texts = CLI_TEXTS(CLI_TEXT("site", OPT_SITE, host_add_args,
+			site)),
 		.args_size = sizeof(host_add_args),
 		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"

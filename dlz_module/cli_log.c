@@ -105,18 +105,12 @@ run_log(cli *c)
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_log[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	OPTIONS_COMMON,
-};
-
 const cli_command cli_log_commands[] = {
 	{
-		.group = "log", .run = run_log, .options = options_log,
-		.args_size = sizeof(log_args),
-		.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, log_args, zone_text),
-			CLI_TEXT(OPT_SINCE, log_args, since_text)),
+		.group = "log", .run = run_log, .args_size = sizeof(log_args),
+		.texts = CLI_TEXTS(
+			CLI_TEXT("zone", OPT_ZONE, log_args, zone_text),
+			CLI_TEXT("since", OPT_SINCE, log_args, since_text)),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "

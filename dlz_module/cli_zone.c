@@ -709,8 +709,6 @@ zone_list_text(const cli *c, const registry_dataset *ds)
 /* The options of zone add and zone set: one table, one handler. */
 static const struct option options_zone[] = {
 	{ "ns", required_argument, NULL, OPT_NS },
-	{ "soa-mname", required_argument, NULL, OPT_SOA_MNAME },
-	{ "soa-rname", required_argument, NULL, OPT_SOA_RNAME },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "soa-refresh", required_argument, NULL, OPT_SOA_REFRESH },
 	{ "soa-retry", required_argument, NULL, OPT_SOA_RETRY },
@@ -752,8 +750,9 @@ static const struct option options_zone[] = {
 #define ZONE_CHANGE_ENTRY \
 	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
 	.max_args = 1, .options = options_zone, .on_option = zone_option, \
-	.texts = CLI_TEXTS(CLI_TEXT(OPT_SOA_MNAME, zone_args, mname), \
-		CLI_TEXT(OPT_SOA_RNAME, zone_args, rname)), \
+	.texts = CLI_TEXTS( \
+		CLI_TEXT("soa-mname", OPT_SOA_MNAME, zone_args, mname), \
+		CLI_TEXT("soa-rname", OPT_SOA_RNAME, zone_args, rname)), \
 	.args_size = sizeof(zone_args), \
 	.free_args = zone_args_free
 

@@ -10,9 +10,13 @@
 #include "cli.h"
 #include "json_out.h"
 
-/* FIELD of RECORD: its text, or NULL and its value in *NUMBER. */
+/*
+ * FIELD of RECORD: its text (a time formatted into BUF of LEN), or NULL
+ * and its value in *NUMBER (a number or a bool).
+ */
 static const char *
-field_value(const cli_field *field, const void *record, int64_t *number)
+field_value(const cli_field *field, const void *record, char *buf,
+	size_t len, int64_t *number)
 {
 	const void *at = (const char *)record + field->offset;
 
@@ -21,8 +25,10 @@ field_value(const cli_field *field, const void *record, int64_t *number)
 		return at;
 	case CLI_FIELD_STRING:
 		return *(const char *const *)at;
-	case CLI_FIELD_INT64:
 	case CLI_FIELD_TIME:
+		format_time(*(const int64_t *)at, buf, len);
+		return buf;
+	case CLI_FIELD_INT64:
 		*number = *(const int64_t *)at;
 		return NULL;
 	case CLI_FIELD_UINT32:
@@ -35,6 +41,13 @@ field_value(const cli_field *field, const void *record, int64_t *number)
 	default:
 		return field->text(record);
 	}
+}
+
+static bool
+field_is_number(const cli_field *field)
+{
+	return field->kind == CLI_FIELD_INT64 ||
+		field->kind == CLI_FIELD_UINT32;
 }
 
 /* The record number INDEX of ROWS. */
@@ -50,15 +63,12 @@ field_json(json_out *w, const cli_field *field, const void *record)
 {
 	int64_t number = 0;
 	char when[CLI_TIME_MAX];
-	const char *text = field_value(field, record, &number);
+	const char *text = field_value(field, record, when, sizeof(when),
+		&number);
 
-	if (field->kind == CLI_FIELD_TIME) {
-		format_time(number, when, sizeof(when));
-		json_kv_string(w, field->key, when);
-	} else if (field->kind == CLI_FIELD_BOOL) {
+	if (field->kind == CLI_FIELD_BOOL) {
 		json_kv_bool(w, field->key, number != 0);
-	} else if (field->kind == CLI_FIELD_INT64 ||
-		field->kind == CLI_FIELD_UINT32) {
+	} else if (field_is_number(field)) {
 		json_kv_int(w, field->key, number);
 	} else {
 		json_kv_string(w, field->key, text);
@@ -88,17 +98,12 @@ field_cell(const cli_field *field, const void *record, char *buf,
 	size_t len)
 {
 	int64_t number = 0;
-	const char *text = field_value(field, record, &number);
+	const char *text = field_value(field, record, buf, len, &number);
 
-	if (field->kind == CLI_FIELD_TIME) {
-		format_time(number, buf, len);
-		return buf;
-	}
 	if (field->kind == CLI_FIELD_BOOL) {
 		return number != 0 ? "yes" : "no";
 	}
-	if (field->kind == CLI_FIELD_INT64 ||
-		field->kind == CLI_FIELD_UINT32) {
+	if (field_is_number(field)) {
 		(void)snprintf(buf, len, "%" PRId64, number);
 		return buf;
 	}

@@ -138,6 +138,29 @@ typedef struct cli_text_option {
 	((const cli_text_option[]){ __VA_ARGS__, { NULL, 0, 0 } })
 
 /*
+ * An option --NAME N whose decimal value in MIN..MAX a command keeps in a
+ * uint32_t of its argument struct, and notes as given in a bool there
+ * when it needs to know. A command's list is CLI_NUMBERS(CLI_NUMBER(...),
+ * ...); its options need not list them again.
+ */
+typedef struct cli_number_option {
+	const char *name;
+	int id;
+	size_t offset;      /* the uint32_t */
+	size_t given;       /* the bool, or CLI_NOT_NOTED */
+	uint32_t min, max;
+} cli_number_option;
+
+#define CLI_NOT_NOTED SIZE_MAX
+#define CLI_NUMBER(name, id, type, field, min, max) \
+	{ (name), (id), offsetof(type, field), CLI_NOT_NOTED, (min), (max) }
+#define CLI_NUMBER_NOTED(name, id, type, field, given, min, max) \
+	{ (name), (id), offsetof(type, field), offsetof(type, given), \
+		(min), (max) }
+#define CLI_NUMBERS(...) \
+	((const cli_number_option[]){ __VA_ARGS__, { NULL, 0, 0, 0, 0, 0 } })
+
+/*
  * A command in its group's table. An entry leaves out what the command
  * does not have: options (NULL: only the common ones), their handler
  * (NULL: text_option()), details, positional arguments (when min_args is
@@ -152,6 +175,7 @@ struct cli_command {
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
 	const cli_text_option *texts;  /* options kept as given, or NULL */
+	const cli_number_option *numbers;  /* numeric options, or NULL */
 	int min_args, max_args; /* positional arguments (-1: no limit) */
 	/* The command (C's cmd, args and pos are its): an exit code, or -1
 	 * for success. */
@@ -203,8 +227,9 @@ int no_options(const cli *c, void *args, int id, const char *option,
 
 /*
  * The option handler of commands whose options are all texts kept as
- * given (their table's texts), and the last case of the others: VALUE of
- * ID into ARGS, or OPTION is unexpected (no_options()).
+ * given or numbers (their table's texts and numbers), and the last case
+ * of the others: VALUE of ID into ARGS, or OPTION is unexpected
+ * (no_options()).
  */
 int text_option(const cli *c, void *args, int id, const char *option,
 	const char *value);

@@ -161,6 +161,7 @@ text_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	const cli_text_option *text = c->cmd->texts;
+	const cli_number_option *number = c->cmd->numbers;
 
 	for (; text != NULL && text->name != NULL; text++) {
 		if (text->id == id) {
@@ -168,6 +169,17 @@ text_option(const cli *c, void *args, int id, const char *option,
 				value;
 			return -1;
 		}
+	}
+	for (; number != NULL && number->name != NULL; number++) {
+		if (number->id != id) {
+			continue;
+		}
+		if (number->given != CLI_NOT_NOTED) {
+			*(bool *)(void *)((char *)args + number->given) = true;
+		}
+		return parse_number(c, option, value, number->min,
+			number->max,
+			(uint32_t *)(void *)((char *)args + number->offset));
 	}
 	return no_options(c, args, id, option, value);
 }
@@ -358,12 +370,13 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		sizeof(shown)), actions);
 }
 
-/* The most options a command takes, its texts included. */
+/* The most options a command takes, its texts and numbers included. */
 #define CLI_OPTIONS_MAX 32
 
 /*
  * FOUND as it runs: what its table entry leaves out filled in, and its
- * options into OPTIONS (CLI_OPTIONS_MAX): its texts, then its table's.
+ * options into OPTIONS (CLI_OPTIONS_MAX): its texts and numbers, then its
+ * table's.
  */
 static cli_command
 command_filled(const cli_command *found, struct option *options)
@@ -377,6 +390,11 @@ command_filled(const cli_command *found, struct option *options)
 		text != NULL && text->name != NULL; text++) {
 		options[n++] = (struct option){ text->name, required_argument,
 			NULL, text->id };
+	}
+	for (const cli_number_option *number = cmd.numbers;
+		number != NULL && number->name != NULL; number++) {
+		options[n++] = (struct option){ number->name,
+			required_argument, NULL, number->id };
 	}
 	for (; listed->name != NULL; listed++) {
 		options[n++] = *listed;

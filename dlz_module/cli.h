@@ -53,6 +53,7 @@ typedef struct cli_change {
 } cli_change;
 
 typedef struct cli_command cli_command;
+typedef struct cli_rows cli_rows;
 
 typedef struct cli {
 	FILE *out;
@@ -121,18 +122,44 @@ typedef int (*option_fn)(const cli *c, void *args, int id,
 	const char *option, const char *value);
 
 /*
- * An option whose value a command keeps as given: where the text goes in
- * the command's argument struct (a const char *). A command's list is
- * CLI_TEXTS(CLI_TEXT(...), ...).
+ * An option --NAME VALUE whose value a command keeps as given: where the
+ * text goes in the command's argument struct (a const char *). A
+ * command's list is CLI_TEXTS(CLI_TEXT(...), ...); its options need not
+ * list them again.
  */
 typedef struct cli_text_option {
+	const char *name;
 	int id;
 	size_t offset;
 } cli_text_option;
 
-#define CLI_TEXT(id, type, field) { (id), offsetof(type, field) }
+#define CLI_TEXT(name, id, type, field) \
+	{ (name), (id), offsetof(type, field) }
 #define CLI_TEXTS(...) \
-	((const cli_text_option[]){ __VA_ARGS__, { 0, 0 } })
+	((const cli_text_option[]){ __VA_ARGS__, { NULL, 0, 0 } })
+
+/*
+ * An option --NAME N whose decimal value in MIN..MAX a command keeps in a
+ * uint32_t of its argument struct, and notes as given in a bool there
+ * when it needs to know. A command's list is CLI_NUMBERS(CLI_NUMBER(...),
+ * ...); its options need not list them again.
+ */
+typedef struct cli_number_option {
+	const char *name;
+	int id;
+	size_t offset;      /* the uint32_t */
+	size_t given;       /* the bool, or CLI_NOT_NOTED */
+	uint32_t min, max;
+} cli_number_option;
+
+#define CLI_NOT_NOTED SIZE_MAX
+#define CLI_NUMBER(name, id, type, field, min, max) \
+	{ (name), (id), offsetof(type, field), CLI_NOT_NOTED, (min), (max) }
+#define CLI_NUMBER_NOTED(name, id, type, field, given, min, max) \
+	{ (name), (id), offsetof(type, field), offsetof(type, given), \
+		(min), (max) }
+#define CLI_NUMBERS(...) \
+	((const cli_number_option[]){ __VA_ARGS__, { NULL, 0, 0, 0, 0, 0 } })
 
 /*
  * A command in its group's table. An entry leaves out what the command
@@ -149,6 +176,7 @@ struct cli_command {
 	const char *details;    /* options and notes for COMMAND --help */
 	const struct option *options;
 	const cli_text_option *texts;  /* options kept as given, or NULL */
+	const cli_number_option *numbers;  /* numeric options, or NULL */
 	int min_args, max_args; /* positional arguments (-1: no limit) */
 	/* The command (C's cmd, args and pos are its): an exit code, or -1
 	 * for success. */
@@ -157,9 +185,11 @@ struct cli_command {
 	size_t args_size;       /* the command's argument struct */
 	void (*init_args)(void *args);  /* defaults, or NULL */
 	void (*free_args)(void *args);
-	/* run_list(): print the loaded registry as JSON, or as a table. */
+	/* run_list(): print the loaded registry as JSON, or as a table; or
+	 * its records of list_rows (cli_rows_print()). */
 	void (*list_json)(const cli *c, const registry_dataset *ds);
 	int (*list_text)(const cli *c, const registry_dataset *ds);
+	cli_rows (*list_rows)(const registry_dataset *ds);
 };
 
 /* Ends every command table. */
@@ -169,6 +199,10 @@ struct cli_command {
 #define CLI_LIST(json, text) \
 	.run = run_list, .list_json = (json), .list_text = (text), \
 	.args_size = sizeof(list_args)
+
+/* The entry of a listing command (run_list()) printing the records ROWS. */
+#define CLI_LIST_ROWS(rows) \
+	.run = run_list, .list_rows = (rows), .args_size = sizeof(list_args)
 
 /* The command tables of the groups, in the order --help lists them. */
 extern const cli_command cli_init_commands[];
@@ -194,8 +228,9 @@ int no_options(const cli *c, void *args, int id, const char *option,
 
 /*
  * The option handler of commands whose options are all texts kept as
- * given (their table's texts), and the last case of the others: VALUE of
- * ID into ARGS, or OPTION is unexpected (no_options()).
+ * given or numbers (their table's texts and numbers), and the last case
+ * of the others: VALUE of ID into ARGS, or OPTION is unexpected
+ * (no_options()).
  */
 int text_option(const cli *c, void *args, int id, const char *option,
 	const char *value);
@@ -245,6 +280,72 @@ char *join_ns(const registry_zone *z);
 
 /* SECONDS since the epoch as "2023-11-14T22:13:20Z" into OUT. */
 void format_time(int64_t seconds, char *out, size_t outlen);
+
+/* ---- lists of records: JSON or a table (cli_rows.c) ------------------ */
+
+/* What a field of a record is, and so how it is written. */
+typedef enum cli_field_kind {
+	CLI_FIELD_CHARS,    /* a char array; "-" in the table when empty */
+	CLI_FIELD_STRING,   /* a const char *; "-" when NULL or empty */
+	CLI_FIELD_INT64,
+	CLI_FIELD_UINT32,
+	CLI_FIELD_BOOL,     /* JSON true/false, "yes"/"no" in the table */
+	CLI_FIELD_TIME,     /* an int64_t of seconds, shown by format_time() */
+	CLI_FIELD_COMPUTED  /* the text that the field's function returns */
+} cli_field_kind;
+
+/* A field of the records of a list, in order. */
+typedef struct cli_field {
+	const char *key;      /* its JSON key, or NULL: only in the table */
+	const char *header;   /* its table column, or NULL: only in JSON */
+	cli_field_kind kind;
+	size_t offset;        /* where it is in the record */
+	const char *(*text)(const void *record);  /* CLI_FIELD_COMPUTED */
+} cli_field;
+
+/* The kind of the member of a record by its C type (times apart). */
+#define CLI_FIELD_KIND(type, member) _Generic(((type *)0)->member, \
+	char *: CLI_FIELD_CHARS, const char *: CLI_FIELD_STRING, \
+	int64_t: CLI_FIELD_INT64, uint32_t: CLI_FIELD_UINT32, \
+	bool: CLI_FIELD_BOOL)
+
+/* The member MEMBER of the records TYPE under KEY and HEADER. */
+#define CLI_FIELD(key, header, type, member) \
+	{ (key), (header), CLI_FIELD_KIND(type, member), \
+		offsetof(type, member), NULL }
+/* The time (int64_t seconds) MEMBER of the records TYPE. */
+#define CLI_TIME_FIELD(key, header, type, member) \
+	{ (key), (header), CLI_FIELD_TIME, offsetof(type, member), NULL }
+/* The text that TEXT returns for a record. */
+#define CLI_FIELD_FN(key, header, text) \
+	{ (key), (header), CLI_FIELD_COMPUTED, 0, (text) }
+
+#define CLI_FIELDS_MAX 16
+
+/* COUNT records of ITEM_SIZE bytes at ITEMS with FIELDS (at most
+ * CLI_FIELDS_MAX). */
+struct cli_rows {
+	const cli_field *fields;
+	size_t field_count;
+	const void *items;
+	size_t item_size;
+	size_t count;
+};
+
+/* The cli_rows of the array FIELDS for the COUNT records at ITEMS. */
+#define CLI_ROWS(fields, items, count) \
+	((const cli_rows){ (fields), sizeof(fields) / sizeof((fields)[0]), \
+		(items), sizeof(*(items)), (count) })
+
+/* Write the records of ROWS to W as an array of objects. */
+void cli_rows_json(json_out *w, const cli_rows *rows);
+
+/* Print the records of ROWS as a table; the exit code (table_finish()). */
+int cli_rows_table(const cli *c, const cli_rows *rows);
+
+/* Print the records of ROWS: a JSON array (--json) or a table; the exit
+ * code. */
+int cli_rows_print(const cli *c, const cli_rows *rows);
 
 /* ---- argument values (cli_values.c) ---------------------------------- */
 

@@ -124,8 +124,15 @@ catalog_show_read(const cli *c, registry *reg, void *args, kd_err *err)
 	return ret;
 }
 
+static const cli_field catalog_fields[] = {
+	CLI_FIELD("zone", "ZONE", registry_catalog_entry, zone),
+	CLI_FIELD("id", "ID", registry_catalog_entry, id),
+	CLI_FIELD("member", "MEMBER", registry_catalog_entry, member),
+};
+
 static void
-catalog_show_json(const cli *c, const catalog_show_args *a)
+catalog_show_json(const cli *c, const catalog_show_args *a,
+	const cli_rows *rows)
 {
 	json_out w;
 
@@ -149,25 +156,15 @@ catalog_show_json(const cli *c, const catalog_show_args *a)
 	json_kv_list(&w, "notify", (const char *)a->catalog.notify,
 		REGISTRY_ENDPOINT_MAX, a->catalog.notify_count);
 	json_key(&w, "zones");
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->count; i++) {
-		json_object_begin(&w);
-		json_kv_string(&w, "zone", a->entries[i].zone);
-		json_kv_string(&w, "id", a->entries[i].id);
-		json_kv_bool(&w, "member", a->entries[i].member);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
+	cli_rows_json(&w, rows);
 	json_object_end(&w);
 	json_end_document(&w);
 }
 
 static int
-catalog_show_text(const cli *c, const catalog_show_args *a)
+catalog_show_text(const cli *c, const catalog_show_args *a,
+	const cli_rows *rows)
 {
-	static const char *const header[] = { "ZONE", "ID", "MEMBER" };
-	table t;
-
 	if (!a->found) {
 		(void)fprintf(c->out, "no catalog zone is set\n");
 	} else {
@@ -183,13 +180,7 @@ catalog_show_text(const cli *c, const catalog_show_args *a)
 		}
 	}
 	(void)fprintf(c->out, "\n");
-	table_init(&t, 3, header);
-	for (size_t i = 0; i < a->count; i++) {
-		const char *row[] = { a->entries[i].zone, a->entries[i].id,
-			a->entries[i].member ? "yes" : "no" };
-		table_add(&t, row);
-	}
-	return table_finish(c, &t);
+	return cli_rows_table(c, rows);
 }
 
 static int
@@ -201,11 +192,13 @@ run_catalog_show(cli *c)
 	if (code >= 0) {
 		return code;
 	}
+	const cli_rows rows = CLI_ROWS(catalog_fields, a->entries,
+		a->count);
 	if (c->json) {
-		catalog_show_json(c, a);
+		catalog_show_json(c, a, &rows);
 		return -1;
 	}
-	return catalog_show_text(c, a);
+	return catalog_show_text(c, a, &rows);
 }
 
 /* ---- the command table ----------------------------------------------- */

@@ -166,53 +166,31 @@ run_revoke(cli *c)
 	return code;
 }
 
-static void
-grant_list_json(const cli *c, const registry_dataset *ds)
+static const char *
+grant_scope_text(const void *record)
 {
-	json_out w;
+	const registry_grant *grant = record;
 
-	json_init(&w, c->out);
-	json_array_begin(&w);
-	for (size_t i = 0; i < ds->grant_count; i++) {
-		json_object_begin(&w);
-		json_kv_string(&w, "identity", ds->grants[i].identity);
-		json_kv_string(&w, "zone", ds->grants[i].zone);
-		json_kv_string(&w, "scope",
-			registry_scope_name(ds->grants[i].scope));
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	json_end_document(&w);
+	return registry_scope_name(grant->scope);
 }
 
-static int
-grant_list_text(const cli *c, const registry_dataset *ds)
-{
-	static const char *const header[] = { "IDENTITY", "ZONE", "SCOPE" };
-	table t;
+static const cli_field grant_fields[] = {
+	CLI_FIELD("identity", "IDENTITY", registry_grant, identity),
+	CLI_FIELD("zone", "ZONE", registry_grant, zone),
+	CLI_FIELD_FN("scope", "SCOPE", grant_scope_text),
+};
 
-	table_init(&t, 3, header);
-	for (size_t i = 0; i < ds->grant_count; i++) {
-		const char *row[] = {
-			ds->grants[i].identity, ds->grants[i].zone,
-			registry_scope_name(ds->grants[i].scope),
-		};
-		table_add(&t, row);
-	}
-	return table_finish(c, &t);
+static cli_rows
+grant_list_rows(const registry_dataset *ds)
+{
+	return CLI_ROWS(grant_fields, ds->grants, ds->grant_count);
 }
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_grant[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	OPTIONS_COMMON,
-};
-
 /* What grant and revoke share in their entries. */
 #define GRANT_ENTRY \
-	.options = options_grant, \
-	.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, grant_args, zone)), \
+	.texts = CLI_TEXTS(CLI_TEXT("zone", OPT_ZONE, grant_args, zone)), \
 	.args_size = sizeof(grant_args)
 
 const cli_command cli_grant_commands[] = {
@@ -246,7 +224,7 @@ const cli_command cli_grant_commands[] = {
 	},
 	{
 		.group = "grants", .synopsis = "[--json]",
-		CLI_LIST(grant_list_json, grant_list_text),
+		CLI_LIST_ROWS(grant_list_rows),
 		.summary = "List the grants.",
 		.details = "JSON: [{\"identity\", \"zone\", \"scope\"}]\n",
 	},

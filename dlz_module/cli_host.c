@@ -44,22 +44,11 @@ host_add_option(const cli *c, void *args, int id, const char *option,
 {
 	host_add_args *a = args;
 
-	switch (id) {
-	case OPT_PORT:
-		return parse_number(c, option, value, 1, 65535, &a->port);
-	case OPT_PRIORITY:
-		return parse_number(c, option, value, 0, 65535, &a->priority);
-	case OPT_WEIGHT:
-		return parse_number(c, option, value, 0, 65535, &a->weight);
-	case OPT_TTL:
-		a->has_ttl = true;
-		return parse_number(c, option, value, 0, CLI_TTL_MAX, &a->ttl);
-	case OPT_ADDRESS:
+	if (id == OPT_ADDRESS) {
 		return str_list_push(&a->addresses, value) ? -1 :
 			cli_no_memory(c);
-	default:
-		return text_option(c, args, id, option, value);
 	}
+	return text_option(c, args, id, option, value);
 }
 
 /* ZONE and TARGET of the host commands, checked. */
@@ -562,12 +551,7 @@ host_list_text(const cli *c, const registry_dataset *ds)
 /* ---- the command table ----------------------------------------------- */
 
 static const struct option options_host_add[] = {
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "priority", required_argument, NULL, OPT_PRIORITY },
-	{ "weight", required_argument, NULL, OPT_WEIGHT },
-	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "address", required_argument, NULL, OPT_ADDRESS },
-	{ "site", required_argument, NULL, OPT_SITE },
 	OPTIONS_COMMON,
 };
 
@@ -576,7 +560,17 @@ const cli_command cli_host_commands[] = {
 		.group = "host", .action = "add", .run = run_host_add,
 		.positional = "ZONE TARGET", .min_args = 2, .max_args = 2,
 		.options = options_host_add, .on_option = host_add_option,
-		.texts = CLI_TEXTS(CLI_TEXT(OPT_SITE, host_add_args, site)),
+		.texts = CLI_TEXTS(CLI_TEXT("site", OPT_SITE, host_add_args,
+			site)),
+		.numbers = CLI_NUMBERS(
+			CLI_NUMBER("port", OPT_PORT, host_add_args, port, 1,
+				65535),
+			CLI_NUMBER("priority", OPT_PRIORITY, host_add_args,
+				priority, 0, 65535),
+			CLI_NUMBER("weight", OPT_WEIGHT, host_add_args, weight,
+				0, 65535),
+			CLI_NUMBER_NOTED("ttl", OPT_TTL, host_add_args, ttl,
+				has_ttl, 0, CLI_TTL_MAX)),
 		.args_size = sizeof(host_add_args),
 		.init_args = host_add_init, .free_args = host_add_free,
 		.synopsis = "ZONE TARGET [--port PORT] [--priority N]\n"

@@ -44,7 +44,10 @@ run_list(cli *c)
 	if (code >= 0) {
 		return code;
 	}
-	if (c->json) {
+	if (c->cmd->list_rows != NULL) {
+		const cli_rows rows = c->cmd->list_rows(&a->ds);
+		code = cli_rows_print(c, &rows);
+	} else if (c->json) {
 		c->cmd->list_json(c, &a->ds);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {

@@ -70,53 +70,16 @@ log_load(const cli *c, registry *reg, void *args, kd_err *err)
 		a->since, &a->entries, &a->count, err);
 }
 
-static void
-log_json(const cli *c, const log_args *a)
-{
-	json_out w;
-	char when[CLI_TIME_MAX];
-
-	json_init(&w, c->out);
-	json_array_begin(&w);
-	for (size_t i = 0; i < a->count; i++) {
-		const registry_audit_entry *e = &a->entries[i];
-		format_time(e->time, when, sizeof(when));
-		json_object_begin(&w);
-		json_kv_int(&w, "id", e->id);
-		json_kv_string(&w, "time", when);
-		json_kv_string(&w, "user", e->user);
-		json_kv_string(&w, "command", e->command);
-		json_kv_string(&w, "zone", e->zone);
-		json_kv_string(&w, "object", e->object);
-		json_kv_string(&w, "old", e->old_value);
-		json_kv_string(&w, "new", e->new_value);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	json_end_document(&w);
-}
-
-static int
-log_text(const cli *c, const log_args *a)
-{
-	static const char *const header[] = {
-		"TIME", "USER", "COMMAND", "ZONE", "OBJECT", "OLD", "NEW",
-	};
-	table t;
-
-	table_init(&t, 7, header);
-	for (size_t i = 0; i < a->count; i++) {
-		const registry_audit_entry *e = &a->entries[i];
-		char when[CLI_TIME_MAX];
-		format_time(e->time, when, sizeof(when));
-		const char *row[] = {
-			when, e->user, e->command, e->zone, e->object,
-			e->old_value, e->new_value,
-		};
-		table_add(&t, row);
-	}
-	return table_finish(c, &t);
-}
+static const cli_field log_fields[] = {
+	CLI_FIELD("id", NULL, registry_audit_entry, id),
+	CLI_TIME_FIELD("time", "TIME", registry_audit_entry, time),
+	CLI_FIELD("user", "USER", registry_audit_entry, user),
+	CLI_FIELD("command", "COMMAND", registry_audit_entry, command),
+	CLI_FIELD("zone", "ZONE", registry_audit_entry, zone),
+	CLI_FIELD("object", "OBJECT", registry_audit_entry, object),
+	CLI_FIELD("old", "OLD", registry_audit_entry, old_value),
+	CLI_FIELD("new", "NEW", registry_audit_entry, new_value),
+};
 
 static int
 run_log(cli *c)
@@ -132,11 +95,9 @@ run_log(cli *c)
 		code = cli_session(c, true, log_load, a);
 	}
 	if (code < 0) {
-		if (c->json) {
-			log_json(c, a);
-		} else {
-			code = log_text(c, a);
-		}
+		const cli_rows rows = CLI_ROWS(log_fields, a->entries,
+			a->count);
+		code = cli_rows_print(c, &rows);
 	}
 	registry_audit_free(a->entries, a->count);
 	return code;
@@ -144,18 +105,12 @@ run_log(cli *c)
 
 /* ---- the command table ----------------------------------------------- */
 
-static const struct option options_log[] = {
-	{ "zone", required_argument, NULL, OPT_ZONE },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	OPTIONS_COMMON,
-};
-
 const cli_command cli_log_commands[] = {
 	{
-		.group = "log", .run = run_log, .options = options_log,
-		.args_size = sizeof(log_args),
-		.texts = CLI_TEXTS(CLI_TEXT(OPT_ZONE, log_args, zone_text),
-			CLI_TEXT(OPT_SINCE, log_args, since_text)),
+		.group = "log", .run = run_log, .args_size = sizeof(log_args),
+		.texts = CLI_TEXTS(
+			CLI_TEXT("zone", OPT_ZONE, log_args, zone_text),
+			CLI_TEXT("since", OPT_SINCE, log_args, since_text)),
 		.synopsis = "[--zone ZONE] [--since TIME] [--json]",
 		.summary = "Show the audit log: every change, by "
 			"kmsdns-registry or by a dynamic\nupdate, oldest "

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -160,13 +161,25 @@ text_option(const cli *c, void *args, int id, const char *option,
 	const char *value)
 {
 	const cli_text_option *text = c->cmd->texts;
+	const cli_number_option *number = c->cmd->numbers;
 
-	for (; text != NULL && text->id != 0; text++) {
+	for (; text != NULL && text->name != NULL; text++) {
 		if (text->id == id) {
 			*(const char **)(void *)((char *)args + text->offset) =
 				value;
 			return -1;
 		}
+	}
+	for (; number != NULL && number->name != NULL; number++) {
+		if (number->id != id) {
+			continue;
+		}
+		if (number->given != CLI_NOT_NOTED) {
+			*(bool *)(void *)((char *)args + number->given) = true;
+		}
+		return parse_number(c, option, value, number->min,
+			number->max,
+			(uint32_t *)(void *)((char *)args + number->offset));
 	}
 	return no_options(c, args, id, option, value);
 }
@@ -357,15 +370,38 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 		sizeof(shown)), actions);
 }
 
-/* FOUND as it runs: what its table entry leaves out filled in. */
+/* The most options a command takes, its texts and numbers included. */
+#define CLI_OPTIONS_MAX 32
+
+/*
+ * FOUND as it runs: what its table entry leaves out filled in, and its
+ * options into OPTIONS (CLI_OPTIONS_MAX): its texts and numbers, then its
+ * table's.
+ */
 static cli_command
-command_filled(const cli_command *found)
+command_filled(const cli_command *found, struct option *options)
 {
 	cli_command cmd = *found;
+	const struct option *listed = cmd.options != NULL ? cmd.options :
+		options_none;
+	size_t n = 0;
 
-	if (cmd.options == NULL) {
-		cmd.options = options_none;
+	for (const cli_text_option *text = cmd.texts;
+		text != NULL && text->name != NULL; text++) {
+		options[n++] = (struct option){ text->name, required_argument,
+			NULL, text->id };
 	}
+	for (const cli_number_option *number = cmd.numbers;
+		number != NULL && number->name != NULL; number++) {
+		options[n++] = (struct option){ number->name,
+			required_argument, NULL, number->id };
+	}
+	for (; listed->name != NULL; listed++) {
+		options[n++] = *listed;
+	}
+	assert(n < CLI_OPTIONS_MAX);
+	options[n] = *listed;
+	cmd.options = options;
 	if (cmd.on_option == NULL) {
 		cmd.on_option = text_option;
 	}
@@ -385,7 +421,8 @@ run_command(cli *c, int argc, char **argv, bool *seen)
 	if (code >= 0) {
 		return code;
 	}
-	const cli_command filled = command_filled(found);
+	struct option options[CLI_OPTIONS_MAX];
+	const cli_command filled = command_filled(found, options);
 	const cli_command *cmd = &filled;
 	void *args = NULL;
 	if (cmd->args_size > 0) {

@@ -20,9 +20,14 @@ typedef struct scavenge_item {
 	char signer[REGISTRY_IDENTITY_MAX];
 	int64_t refreshed;
 	registry_state state;
+	/* As shown. */
+	const char *state_name;
+	const char *action;    /* "deleted", "would mark stale", ... */
+	bool deleted;
 } scavenge_item;
 
 typedef struct scavenge_report {
+	bool dry_run;
 	scavenge_item *items;
 	size_t count;
 	size_t capacity;
@@ -30,12 +35,20 @@ typedef struct scavenge_report {
 } scavenge_report;
 
 typedef struct scavenge_args {
-	bool dry_run;
 	/* What registry_age_all() reported. */
 	scavenge_report report;
 	size_t changed_zones;
 	size_t audit_pruned;   /* audit entries past the retention */
 } scavenge_args;
+
+static const char *
+scavenge_action(registry_state state, bool dry_run)
+{
+	if (state == REGISTRY_STATE_EXPIRED) {
+		return dry_run ? "would delete" : "deleted";
+	}
+	return dry_run ? "would mark stale" : "marked stale";
+}
 
 /*
  * A new record of REPORT for a registration in ZONE by SIGNER, refreshed
@@ -66,6 +79,9 @@ scavenge_next(scavenge_report *report, const char *zone, const char *signer,
 	(void)snprintf(item->signer, sizeof(item->signer), "%s", signer);
 	item->refreshed = refreshed;
 	item->state = state;
+	item->state_name = registry_state_name(state);
+	item->action = scavenge_action(state, report->dry_run);
+	item->deleted = !report->dry_run && state == REGISTRY_STATE_EXPIRED;
 	return item;
 }
 
@@ -103,19 +119,24 @@ scavenge_report_address(void *ctx, const registry_address *addr,
 	}
 }
 
-static const char *
-scavenge_action(registry_state state, bool dry_run)
-{
-	if (state == REGISTRY_STATE_EXPIRED) {
-		return dry_run ? "would delete" : "deleted";
-	}
-	return dry_run ? "would mark stale" : "marked stale";
-}
+static const cli_field scavenge_fields[] = {
+	CLI_FIELD(NULL, "ACTION", scavenge_item, action),
+	CLI_FIELD("zone", NULL, scavenge_item, zone),
+	CLI_FIELD("owner", "OWNER", scavenge_item, owner),
+	CLI_FIELD("type", "TYPE", scavenge_item, type),
+	CLI_FIELD("ttl", NULL, scavenge_item, ttl),
+	CLI_FIELD("data", "DATA", scavenge_item, data),
+	CLI_FIELD("signer", "SIGNER", scavenge_item, signer),
+	CLI_TIME_FIELD("refreshed", "REFRESHED", scavenge_item, refreshed),
+	CLI_FIELD("state", NULL, scavenge_item, state_name),
+	CLI_FIELD("deleted", NULL, scavenge_item, deleted),
+};
 
 static void
-scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
-	size_t changed_zones, size_t audit_pruned)
+scavenge_json(const cli *c, const scavenge_args *a)
 {
+	const cli_rows rows = CLI_ROWS(scavenge_fields,
+		a->report.items, a->report.count);
 	json_out w;
 	char when[CLI_TIME_MAX];
 
@@ -125,66 +146,33 @@ scavenge_json(const cli *c, const scavenge_report *report, bool dry_run,
 	json_kv_bool(&w, "changed", c->change->changed);
 	json_kv_string(&w, "command", c->change->command);
 	json_kv_string(&w, "now", when);
-	json_kv_bool(&w, "dry_run", dry_run);
-	json_kv_int(&w, "changed_zones", (int64_t)changed_zones);
-	json_kv_int(&w, "audit_pruned", (int64_t)audit_pruned);
+	json_kv_bool(&w, "dry_run", c->dry_run);
+	json_kv_int(&w, "changed_zones", (int64_t)a->changed_zones);
+	json_kv_int(&w, "audit_pruned", (int64_t)a->audit_pruned);
 	json_key(&w, "registrations");
-	json_array_begin(&w);
-	for (size_t i = 0; i < report->count; i++) {
-		const scavenge_item *item = &report->items[i];
-		format_time(item->refreshed, when, sizeof(when));
-		json_object_begin(&w);
-		json_kv_string(&w, "zone", item->zone);
-		json_kv_string(&w, "owner", item->owner);
-		json_kv_string(&w, "type", item->type);
-		json_kv_int(&w, "ttl", item->ttl);
-		json_kv_string(&w, "data", item->data);
-		json_kv_string(&w, "signer", item->signer);
-		json_kv_string(&w, "refreshed", when);
-		json_kv_string(&w, "state", registry_state_name(item->state));
-		json_kv_bool(&w, "deleted", !dry_run &&
-			item->state == REGISTRY_STATE_EXPIRED);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
+	cli_rows_json(&w, &rows);
 	json_object_end(&w);
 	json_end_document(&w);
 }
 
 static int
-scavenge_text(const cli *c, const scavenge_report *report, bool dry_run,
-	size_t changed_zones, size_t audit_pruned)
+scavenge_text(const cli *c, const scavenge_args *a)
 {
-	static const char *const header[] = {
-		"ACTION", "OWNER", "TYPE", "DATA", "SIGNER", "REFRESHED",
-	};
-	table t;
+	const cli_rows rows = CLI_ROWS(scavenge_fields,
+		a->report.items, a->report.count);
 
-	table_init(&t, 6, header);
-	for (size_t i = 0; i < report->count; i++) {
-		const scavenge_item *item = &report->items[i];
-		char when[CLI_TIME_MAX];
-		format_time(item->refreshed, when, sizeof(when));
-		const char *row[] = {
-			scavenge_action(item->state, dry_run), item->owner,
-			item->type, item->data, item->signer, when,
-		};
-		table_add(&t, row);
-	}
-	if (report->count > 0) {
-		const int code = table_finish(c, &t);
+	if (a->report.count > 0) {
+		const int code = cli_rows_table(c, &rows);
 		if (code != REGISTRY_CLI_EXIT_OK) {
 			return code;
 		}
-	} else {
-		table_free(&t);
 	}
-	(void)fprintf(c->out, "%zu zone%s %s\n", changed_zones,
-		changed_zones == 1 ? "" : "s",
-		dry_run ? "would change" : "changed");
-	(void)fprintf(c->out, "%zu audit entr%s %s\n", audit_pruned,
-		audit_pruned == 1 ? "y" : "ies",
-		dry_run ? "would be deleted" : "deleted");
+	(void)fprintf(c->out, "%zu zone%s %s\n", a->changed_zones,
+		a->changed_zones == 1 ? "" : "s",
+		c->dry_run ? "would change" : "changed");
+	(void)fprintf(c->out, "%zu audit entr%s %s\n", a->audit_pruned,
+		a->audit_pruned == 1 ? "y" : "ies",
+		c->dry_run ? "would be deleted" : "deleted");
 	return REGISTRY_CLI_EXIT_OK;
 }
 
@@ -197,7 +185,7 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 {
 	scavenge_args *a = args;
 	int64_t retention = 0;
-	kd_result ret = registry_age_all(reg, c->now, a->dry_run,
+	kd_result ret = registry_age_all(reg, c->now, c->dry_run,
 		scavenge_report_host, scavenge_report_address, &a->report,
 		&a->changed_zones, err);
 
@@ -205,7 +193,7 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 		ret = registry_audit_retention(reg, &retention, err);
 	}
 	if (ret == KD_OK) {
-		ret = registry_audit_prune(reg, c->now - retention, a->dry_run,
+		ret = registry_audit_prune(reg, c->now - retention, c->dry_run,
 			&a->audit_pruned, err);
 	}
 	size_t deleted = 0;
@@ -228,19 +216,17 @@ run_scavenge(cli *c)
 {
 	scavenge_args *a = c->args;
 
-	a->dry_run = c->dry_run;
-	int code = cli_session(c, a->dry_run, scavenge_change, a);
+	a->report.dry_run = c->dry_run;
+	int code = cli_session(c, c->dry_run, scavenge_change, a);
 	if (code >= 0) {
 		/* The message is out. */
 	} else if (a->report.failed) {
 		code = cli_no_memory(c);
 	} else if (c->json) {
-		scavenge_json(c, &a->report, a->dry_run, a->changed_zones,
-			a->audit_pruned);
+		scavenge_json(c, a);
 		code = REGISTRY_CLI_EXIT_OK;
 	} else {
-		code = scavenge_text(c, &a->report, a->dry_run,
-			a->changed_zones, a->audit_pruned);
+		code = scavenge_text(c, a);
 	}
 	free(a->report.items);
 	return code;

@@ -453,19 +453,13 @@ run_verify(cli *c)
 	return a->errors > 0 ? REGISTRY_CLI_EXIT_FAILED : REGISTRY_CLI_EXIT_OK;
 }
 
-static const struct option options_verify[] = {
-	{ "named-conf", required_argument, NULL, OPT_NAMED_CONF },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "json", no_argument, NULL, OPT_JSON },
-	OPTIONS_COMMON,
-};
-
 const cli_command cli_verify_commands[] = {
 	{
-		.group = "verify", .run = run_verify, .options = options_verify,
+		.group = "verify", .run = run_verify,
 		.args_size = sizeof(verify_args),
-		.texts = CLI_TEXTS(CLI_TEXT(OPT_NAMED_CONF, verify_args,
-			named_conf), CLI_TEXT(OPT_USER, verify_args, user)),
+		.texts = CLI_TEXTS(CLI_TEXT("named-conf", OPT_NAMED_CONF,
+			verify_args, named_conf),
+			CLI_TEXT("user", OPT_USER, verify_args, user)),
 		.init_args = verify_init, .free_args = verify_free,
 		.synopsis = "[--named-conf FILE] [--user U] [--json]",
 		.summary = "Check what named will load before `rndc reconfig`: "

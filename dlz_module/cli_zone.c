@@ -61,13 +61,6 @@ zone_args_free(void *args)
 	peers_free(&a->peers);
 }
 
-/* The options of the numeric settings, ZS_TTL to ZS_MINIMUM. */
-static const int zone_number_options[ZS_COUNT] = {
-	[ZS_TTL] = OPT_TTL, [ZS_REFRESH] = OPT_SOA_REFRESH,
-	[ZS_RETRY] = OPT_SOA_RETRY, [ZS_EXPIRE] = OPT_SOA_EXPIRE,
-	[ZS_MINIMUM] = OPT_SOA_MINIMUM,
-};
-
 /* The option handler of zone add and zone set. */
 static int
 zone_option(const cli *c, void *args, int id, const char *option,
@@ -75,13 +68,6 @@ zone_option(const cli *c, void *args, int id, const char *option,
 {
 	zone_args *a = args;
 
-	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
-		if (id == zone_number_options[s]) {
-			a->has_number[s] = true;
-			return parse_number(c, option, value, 0, CLI_TTL_MAX,
-				&a->number[s]);
-		}
-	}
 	if (peers_option_id(id)) {
 		return peers_option(c, &a->peers, id, value);
 	}
@@ -709,13 +695,6 @@ zone_list_text(const cli *c, const registry_dataset *ds)
 /* The options of zone add and zone set: one table, one handler. */
 static const struct option options_zone[] = {
 	{ "ns", required_argument, NULL, OPT_NS },
-	{ "soa-mname", required_argument, NULL, OPT_SOA_MNAME },
-	{ "soa-rname", required_argument, NULL, OPT_SOA_RNAME },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "soa-refresh", required_argument, NULL, OPT_SOA_REFRESH },
-	{ "soa-retry", required_argument, NULL, OPT_SOA_RETRY },
-	{ "soa-expire", required_argument, NULL, OPT_SOA_EXPIRE },
-	{ "soa-minimum", required_argument, NULL, OPT_SOA_MINIMUM },
 	OPTIONS_PEERS,
 	OPTIONS_NO_PEERS,
 	{ "catalog", no_argument, NULL, OPT_CATALOG },
@@ -748,12 +727,23 @@ static const struct option options_zone[] = {
 	"(port 53)\n" \
 	"  --no-allow-transfer, --no-notify  empty the list\n"
 
+/* The option NAME (ID) of the numeric setting S, in seconds. */
+#define ZONE_NUMBER(name, id, s) \
+	CLI_NUMBER_NOTED(name, id, zone_args, number[s], has_number[s], 0, \
+		CLI_TTL_MAX)
+
 /* What zone add and zone set share in their entries. */
 #define ZONE_CHANGE_ENTRY \
 	.run = run_zone_change, .positional = "ZONE", .min_args = 1, \
 	.max_args = 1, .options = options_zone, .on_option = zone_option, \
-	.texts = CLI_TEXTS(CLI_TEXT(OPT_SOA_MNAME, zone_args, mname), \
-		CLI_TEXT(OPT_SOA_RNAME, zone_args, rname)), \
+	.texts = CLI_TEXTS( \
+		CLI_TEXT("soa-mname", OPT_SOA_MNAME, zone_args, mname), \
+		CLI_TEXT("soa-rname", OPT_SOA_RNAME, zone_args, rname)), \
+	.numbers = CLI_NUMBERS(ZONE_NUMBER("ttl", OPT_TTL, ZS_TTL), \
+		ZONE_NUMBER("soa-refresh", OPT_SOA_REFRESH, ZS_REFRESH), \
+		ZONE_NUMBER("soa-retry", OPT_SOA_RETRY, ZS_RETRY), \
+		ZONE_NUMBER("soa-expire", OPT_SOA_EXPIRE, ZS_EXPIRE), \
+		ZONE_NUMBER("soa-minimum", OPT_SOA_MINIMUM, ZS_MINIMUM)), \
 	.args_size = sizeof(zone_args), \
 	.free_args = zone_args_free
 

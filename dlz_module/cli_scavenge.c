@@ -8,9 +8,8 @@
 
 #include "cli.h"
 #include "json_out.h"
-#include "srv.h"
 
-/* One registration registry_age_all() reported, as a record. */
+/* One registration registry_age() reported, as a record. */
 typedef struct scavenge_item {
 	char zone[DNAME_BUF_SIZE];
 	char owner[DNAME_BUF_SIZE + 16];
@@ -35,7 +34,7 @@ typedef struct scavenge_report {
 } scavenge_report;
 
 typedef struct scavenge_args {
-	/* What registry_age_all() reported. */
+	/* What registry_age() reported. */
 	scavenge_report report;
 	size_t changed_zones;
 	size_t audit_pruned;   /* audit entries past the retention */
@@ -50,16 +49,14 @@ scavenge_action(registry_state state, bool dry_run)
 	return dry_run ? "would mark stale" : "marked stale";
 }
 
-/*
- * A new record of REPORT for a registration in ZONE by SIGNER, refreshed
- * at REFRESHED, now in STATE; NULL when memory ran out.
- */
-static scavenge_item *
-scavenge_next(scavenge_report *report, const char *zone, const char *signer,
-	int64_t refreshed, registry_state state)
+/* Record in the report CTX a registration registry_age() changes. */
+static void
+scavenge_record(void *ctx, const registry_aged *aged)
 {
+	scavenge_report *report = ctx;
+
 	if (report->failed) {
-		return NULL;
+		return;
 	}
 	if (report->count == report->capacity) {
 		const size_t capacity = report->capacity == 0 ? 16 :
@@ -68,55 +65,25 @@ scavenge_next(scavenge_report *report, const char *zone, const char *signer,
 			capacity * sizeof(*grown));
 		if (grown == NULL) {
 			report->failed = true;
-			return NULL;
+			return;
 		}
 		report->items = grown;
 		report->capacity = capacity;
 	}
 	scavenge_item *item = &report->items[report->count++];
 	memset(item, 0, sizeof(*item));
-	(void)snprintf(item->zone, sizeof(item->zone), "%s", zone);
-	(void)snprintf(item->signer, sizeof(item->signer), "%s", signer);
-	item->refreshed = refreshed;
-	item->state = state;
-	item->state_name = registry_state_name(state);
-	item->action = scavenge_action(state, report->dry_run);
-	item->deleted = !report->dry_run && state == REGISTRY_STATE_EXPIRED;
-	return item;
-}
-
-static void
-scavenge_report_host(void *ctx, const registry_host *host,
-	registry_state state)
-{
-	scavenge_item *item = scavenge_next(ctx, host->zone, host->signer,
-		host->refreshed, state);
-
-	if (item != NULL) {
-		(void)snprintf(item->owner, sizeof(item->owner), "%s.%s",
-			SRV_KMS_SERVICE, host->zone);
-		item->type = "SRV";
-		item->ttl = host->srv.ttl;
-		(void)srv_format_rdata(&host->srv, item->data,
-			sizeof(item->data));
-	}
-}
-
-static void
-scavenge_report_address(void *ctx, const registry_address *addr,
-	registry_state state)
-{
-	scavenge_item *item = scavenge_next(ctx, addr->zone, addr->signer,
-		addr->refreshed, state);
-
-	if (item != NULL) {
-		(void)snprintf(item->owner, sizeof(item->owner), "%s",
-			addr->name);
-		item->type = strchr(addr->address, ':') != NULL ? "AAAA" : "A";
-		item->ttl = addr->ttl;
-		(void)snprintf(item->data, sizeof(item->data), "%s",
-			addr->address);
-	}
+	(void)snprintf(item->zone, sizeof(item->zone), "%s", aged->zone);
+	(void)snprintf(item->owner, sizeof(item->owner), "%s", aged->owner);
+	item->type = aged->type;
+	item->ttl = aged->ttl;
+	(void)snprintf(item->data, sizeof(item->data), "%s", aged->rdata);
+	(void)snprintf(item->signer, sizeof(item->signer), "%s", aged->signer);
+	item->refreshed = aged->refreshed;
+	item->state = aged->state;
+	item->state_name = registry_state_name(aged->state);
+	item->action = scavenge_action(aged->state, report->dry_run);
+	item->deleted = !report->dry_run &&
+		aged->state == REGISTRY_STATE_EXPIRED;
 }
 
 static const cli_field scavenge_fields[] = {
@@ -185,9 +152,8 @@ scavenge_change(const cli *c, registry *reg, void *args, kd_err *err)
 {
 	scavenge_args *a = args;
 	int64_t retention = 0;
-	kd_result ret = registry_age_all(reg, c->now, c->dry_run,
-		scavenge_report_host, scavenge_report_address, &a->report,
-		&a->changed_zones, err);
+	kd_result ret = registry_age(reg, c->now, c->dry_run,
+		scavenge_record, &a->report, &a->changed_zones, err);
 
 	if (ret == KD_OK) {
 		ret = registry_audit_retention(reg, &retention, err);

@@ -19,7 +19,6 @@
 #include "registry.h"
 #include "snapshot.h"
 #include "watch.h"
-#include "zonedata.h"
 
 /*
  * Registrations are aged every stale-after / KD_AGE_DIVISOR seconds, at
@@ -56,32 +55,24 @@ notify_enqueue(kd_instance *inst, const char *zone)
 
 /* ---- the maintenance thread ------------------------------------------- */
 
+/* Log a registration that ageing made stale or deleted. */
 static void
-report_aged_host(void *ctx, const registry_host *host, registry_state state)
+report_aged(void *ctx, const registry_aged *aged)
 {
 	const kd_instance *inst = ctx;
-	char rdata[ZONE_SRV_RDATA_MAX];
-	if (srv_format_rdata(&host->srv, rdata, sizeof(rdata)) != KD_OK) {
-		rdata[0] = '\0';
-	}
-	KD_LOG(inst, ISC_LOG_INFO,
-		"zone %s: registration SRV %s (signer %s) is %s",
-		host->zone, rdata, host->signer[0] ? host->signer : "-",
-		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
-		"stale and no longer served");
-}
+	const char *signer = aged->signer[0] ? aged->signer : "-";
+	const char *what = aged->state == REGISTRY_STATE_EXPIRED ?
+		"expired and deleted" : "stale and no longer served";
 
-static void
-report_aged_address(void *ctx, const registry_address *addr,
-	registry_state state)
-{
-	const kd_instance *inst = ctx;
-	KD_LOG(inst, ISC_LOG_INFO,
-		"zone %s: registration %s address %s (signer %s) is %s",
-		addr->zone, addr->name, addr->address,
-		addr->signer[0] ? addr->signer : "-",
-		state == REGISTRY_STATE_EXPIRED ? "expired and deleted" :
-		"stale and no longer served");
+	if (strcmp(aged->type, "SRV") == 0) {
+		KD_LOG(inst, ISC_LOG_INFO,
+			"zone %s: registration SRV %s (signer %s) is %s",
+			aged->zone, aged->rdata, signer, what);
+	} else {
+		KD_LOG(inst, ISC_LOG_INFO,
+			"zone %s: registration %s address %s (signer %s) is %s",
+			aged->zone, aged->owner, aged->rdata, signer, what);
+	}
 }
 
 /* Age under the effective settings (module arguments applied). */
@@ -96,8 +87,7 @@ age_registrations(kd_instance *inst)
 	writer_acquire(inst);
 	kd_result res = inst->writer == NULL || !inst->watch_writable ? KD_OK :
 		registry_age_under(inst->writer, &settings, kd_now(), false,
-			report_aged_host, report_aged_address, inst, &changed,
-			&err);
+			report_aged, inst, &changed, &err);
 	writer_release(inst);
 	if (res != KD_OK) {
 		KD_LOG(inst, ISC_LOG_ERROR, "aging registrations failed: %s",

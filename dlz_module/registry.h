@@ -469,41 +469,44 @@ registry_state registry_state_at(const registry_settings *settings,
 	registry_origin origin, int64_t refreshed, int64_t now);
 
 /*
+ * A registration that ageing changes, as reported: who registered it and
+ * when, its new STATE (stale or expired) and the record it served. The
+ * strings live until the report returns, except TYPE, which is static.
+ */
+typedef struct registry_aged {
+	const char *zone;
+	const char *signer;             /* "" when none */
+	int64_t refreshed;
+	registry_state state;
+	const char *owner;              /* "_vlmcs._tcp.ZONE" or the name */
+	const char *type;               /* "SRV", "A" or "AAAA" */
+	uint32_t ttl;
+	const char *rdata;              /* "0 0 1688 kms1.example.test." */
+} registry_aged;
+typedef void (*registry_aged_fn)(void *ctx, const registry_aged *aged);
+
+/*
  * Bring the registry to NOW: zones whose served data changed because
  * registrations became stale since the last call get their serial bumped,
  * and (unless DRY_RUN) registrations past scavenge-after are deleted.
- * REPORT, when not NULL, is called for every stale or deleted registration.
- * Returns the number of zones whose serial changed in *CHANGED_ZONES.
+ * REPORT, when not NULL, is called for every SRV and then every A/AAAA
+ * registration that becomes stale or is past scavenge-after. Reports are
+ * made for changes only (a registration already stored as stale is not
+ * reported again). A DRY_RUN writes nothing at all: states, serials and
+ * deletions are only reported and counted. Returns the number of zones
+ * whose serial changed in *CHANGED_ZONES.
  */
-typedef void (*registry_report_fn)(void *ctx, const registry_host *host,
-	registry_state state);
 kd_result registry_age(registry *reg, int64_t now, bool dry_run,
-	registry_report_fn report, void *ctx, size_t *changed_zones,
+	registry_aged_fn report, void *ctx, size_t *changed_zones,
 	kd_err *err);
 
 /*
- * registry_age() with a second report: REPORT_ADDRESS, when not NULL, is
- * called for every A/AAAA registration that becomes stale or is past
- * scavenge-after, as REPORT_HOST is for SRV registrations. Reports are
- * made for changes only (a registration already stored as stale is not
- * reported again). A DRY_RUN writes nothing at all: states, serials and
- * deletions are only reported and counted.
- */
-typedef void (*registry_address_report_fn)(void *ctx,
-	const registry_address *addr, registry_state state);
-kd_result registry_age_all(registry *reg, int64_t now, bool dry_run,
-	registry_report_fn report_host,
-	registry_address_report_fn report_address, void *ctx,
-	size_t *changed_zones, kd_err *err);
-
-/*
- * registry_age_all() under SETTINGS instead of the settings stored in the
+ * registry_age() under SETTINGS instead of the settings stored in the
  * registry (NULL: the stored ones). The DLZ module ages with its
  * stale-after and scavenge-after arguments applied.
  */
 kd_result registry_age_under(registry *reg, const registry_settings *settings,
-	int64_t now, bool dry_run, registry_report_fn report_host,
-	registry_address_report_fn report_address, void *ctx,
+	int64_t now, bool dry_run, registry_aged_fn report, void *ctx,
 	size_t *changed_zones, kd_err *err);
 
 /* ---- value checks (the API applies them too) ------------------------ */

@@ -15,6 +15,7 @@
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
+#include "srv.h"
 
 /* ---- refresh --------------------------------------------------------- */
 
@@ -208,7 +209,7 @@ static const char sql_address_set_state[] =
 	"UPDATE addresses SET state = ?4"
 	" WHERE zone = ?1 AND name = ?2 AND address = ?3";
 
-/* What registry_age_all() found: the rows to change and zones touched. */
+/* What registry_age_under() found: the rows to change and zones touched. */
 typedef struct age_work {
 	registry_host *hosts;
 	size_t host_count;
@@ -287,101 +288,137 @@ compare_zone_names(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
+/* How one run ages: its settings and report, and what it found. */
+typedef struct age_run {
+	registry *reg;
+	const registry_settings *settings;
+	int64_t now;
+	bool dry_run;
+	registry_aged_fn report;
+	void *ctx;
+	age_work *work;
+} age_run;
+
 /*
- * Apply NEW_STATE to the row whose key is the KEY_COUNT first VALUES:
- * delete it by DELETE_SQL when it expired, else set the state (the value
- * after the key) by STATE_SQL.
+ * One registration age_collect() found, host or address: what is reported,
+ * and the statements and values (its key, then the new state) that delete
+ * it or set its state.
+ */
+typedef struct age_row {
+	registry_aged aged;
+	registry_origin origin;
+	const char *delete_sql;
+	const char *state_sql;
+	registry_value values[HOST_KEY_COUNT + 1];
+	size_t key_count;
+	char owner[DNAME_BUF_SIZE + 16];
+	char rdata[DNAME_BUF_SIZE + 32];
+} age_row;
+
+/* ROW for HOST: its SRV record under _vlmcs._tcp of its zone. */
+static void
+age_row_host(age_row *row, const registry_host *host)
+{
+	*row = (age_row){
+		.aged = { .zone = host->zone, .signer = host->signer,
+			.refreshed = host->refreshed, .owner = row->owner,
+			.type = "SRV", .ttl = host->srv.ttl,
+			.rdata = row->rdata },
+		.origin = host->origin,
+		.delete_sql = registry_sql_host_delete,
+		.state_sql = sql_host_set_state,
+		.values = { REGISTRY_TEXT(host->zone),
+			REGISTRY_INT(host->srv.priority),
+			REGISTRY_INT(host->srv.weight),
+			REGISTRY_INT(host->srv.port),
+			REGISTRY_TEXT(host->srv.target) },
+		.key_count = HOST_KEY_COUNT,
+	};
+	(void)snprintf(row->owner, sizeof(row->owner), "%s.%s",
+		SRV_KMS_SERVICE, host->zone);
+	if (srv_format_rdata(&host->srv, row->rdata, sizeof(row->rdata))
+		!= KD_OK) {
+		row->rdata[0] = '\0';
+	}
+}
+
+/* ROW for ADDR: its A or AAAA record. */
+static void
+age_row_address(age_row *row, const registry_address *addr)
+{
+	*row = (age_row){
+		.aged = { .zone = addr->zone, .signer = addr->signer,
+			.refreshed = addr->refreshed, .owner = addr->name,
+			.type = strchr(addr->address, ':') != NULL ? "AAAA" :
+			"A", .ttl = addr->ttl, .rdata = addr->address },
+		.origin = addr->origin,
+		.delete_sql = registry_sql_address_delete,
+		.state_sql = sql_address_set_state,
+		.values = { REGISTRY_TEXT(addr->zone),
+			REGISTRY_TEXT(addr->name),
+			REGISTRY_TEXT(addr->address) },
+		.key_count = ADDRESS_KEY_COUNT,
+	};
+}
+
+/*
+ * Report ROW when its state at NOW is not active, note its zone and
+ * (unless DRY_RUN) delete it when it expired, else store that state.
  */
 static kd_result
-age_apply_row(registry *reg, const char *delete_sql, const char *state_sql,
-	const registry_value *values, size_t key_count,
-	registry_state new_state, kd_err *err)
+age_row_apply(const age_run *run, age_row *row, kd_err *err)
 {
-	if (new_state == REGISTRY_STATE_EXPIRED) {
-		return registry_run(reg, delete_sql, values, key_count, err);
+	const registry_state state = registry_state_at(run->settings,
+		row->origin, row->aged.refreshed, run->now);
+
+	row->aged.state = state;
+	if (state != REGISTRY_STATE_ACTIVE && run->report != NULL) {
+		run->report(run->ctx, &row->aged);
 	}
-	return registry_run(reg, state_sql, values, key_count + 1, err);
-}
-
-static kd_result
-age_apply_host(registry *reg, const registry_host *host,
-	registry_state new_state, kd_err *err)
-{
-	const registry_value values[HOST_KEY_COUNT + 1] = {
-		REGISTRY_TEXT(host->zone), REGISTRY_INT(host->srv.priority),
-		REGISTRY_INT(host->srv.weight), REGISTRY_INT(host->srv.port),
-		REGISTRY_TEXT(host->srv.target),
-		REGISTRY_TEXT(registry_state_name(new_state)),
-	};
-
-	return age_apply_row(reg, registry_sql_host_delete, sql_host_set_state,
-		values, HOST_KEY_COUNT, new_state, err);
-}
-
-static kd_result
-age_apply_address(registry *reg, const registry_address *addr,
-	registry_state new_state, kd_err *err)
-{
-	const registry_value values[ADDRESS_KEY_COUNT + 1] = {
-		REGISTRY_TEXT(addr->zone), REGISTRY_TEXT(addr->name),
-		REGISTRY_TEXT(addr->address),
-		REGISTRY_TEXT(registry_state_name(new_state)),
-	};
-
-	return age_apply_row(reg, registry_sql_address_delete,
-		sql_address_set_state, values, ADDRESS_KEY_COUNT, new_state, err);
+	kd_result ret = age_note_zone(run->work, row->aged.zone, err);
+	if (ret != KD_OK || run->dry_run) {
+		return ret;
+	}
+	if (state == REGISTRY_STATE_EXPIRED) {
+		return registry_run(run->reg, row->delete_sql, row->values,
+			row->key_count, err);
+	}
+	row->values[row->key_count] = REGISTRY_TEXT(registry_state_name(state));
+	return registry_run(run->reg, row->state_sql, row->values,
+		row->key_count + 1, err);
 }
 
 /* Report and (unless DRY_RUN) apply what age_collect() found. */
 static kd_result
-age_apply(registry *reg, const registry_settings *settings, int64_t now,
-	bool dry_run, registry_report_fn report_host,
-	registry_address_report_fn report_address, void *ctx, age_work *work,
-	kd_err *err)
+age_apply(const age_run *run, kd_err *err)
 {
+	const age_work *work = run->work;
+	age_row row;
 	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < work->host_count; i++) {
-		registry_host *host = &work->hosts[i];
-		const registry_state state = registry_state_at(settings,
-			host->origin, host->refreshed, now);
-		if (state != REGISTRY_STATE_ACTIVE && report_host != NULL) {
-			report_host(ctx, host, state);
-		}
-		ret = age_note_zone(work, host->zone, err);
-		if (ret == KD_OK && !dry_run) {
-			ret = age_apply_host(reg, host, state, err);
-		}
+		age_row_host(&row, &work->hosts[i]);
+		ret = age_row_apply(run, &row, err);
 	}
 	for (size_t i = 0; ret == KD_OK && i < work->address_count; i++) {
-		registry_address *addr = &work->addresses[i];
-		const registry_state state = registry_state_at(settings,
-			addr->origin, addr->refreshed, now);
-		if (state != REGISTRY_STATE_ACTIVE && report_address != NULL) {
-			report_address(ctx, addr, state);
-		}
-		ret = age_note_zone(work, addr->zone, err);
-		if (ret == KD_OK && !dry_run) {
-			ret = age_apply_address(reg, addr, state, err);
-		}
+		age_row_address(&row, &work->addresses[i]);
+		ret = age_row_apply(run, &row, err);
 	}
 	return ret;
 }
 
 kd_result
-registry_age_all(registry *reg, int64_t now, bool dry_run,
-	registry_report_fn report_host,
-	registry_address_report_fn report_address, void *ctx,
-	size_t *changed_zones, kd_err *err)
+registry_age(registry *reg, int64_t now, bool dry_run,
+	registry_aged_fn report, void *ctx, size_t *changed_zones,
+	kd_err *err)
 {
-	return registry_age_under(reg, NULL, now, dry_run, report_host,
-		report_address, ctx, changed_zones, err);
+	return registry_age_under(reg, NULL, now, dry_run, report, ctx,
+		changed_zones, err);
 }
 
 kd_result
 registry_age_under(registry *reg, const registry_settings *override,
-	int64_t now, bool dry_run, registry_report_fn report_host,
-	registry_address_report_fn report_address, void *ctx,
+	int64_t now, bool dry_run, registry_aged_fn report, void *ctx,
 	size_t *changed_zones, kd_err *err)
 {
 	registry_settings settings;
@@ -407,8 +444,12 @@ registry_age_under(registry *reg, const registry_settings *override,
 		ret = age_collect(reg, &settings, now, &work, err);
 	}
 	if (ret == KD_OK) {
-		ret = age_apply(reg, &settings, now, dry_run, report_host,
-			report_address, ctx, &work, err);
+		const age_run run = {
+			.reg = reg, .settings = &settings, .now = now,
+			.dry_run = dry_run, .report = report, .ctx = ctx,
+			.work = &work,
+		};
+		ret = age_apply(&run, err);
 	}
 	if (ret == KD_OK && work.zone_count > 1) {
 		qsort(work.zones, work.zone_count, sizeof(*work.zones),
@@ -434,13 +475,4 @@ registry_age_under(registry *reg, const registry_settings *override,
 		*changed_zones = zones;
 	}
 	return ret;
-}
-
-kd_result
-registry_age(registry *reg, int64_t now, bool dry_run,
-	registry_report_fn report, void *ctx, size_t *changed_zones,
-	kd_err *err)
-{
-	return registry_age_all(reg, now, dry_run, report, NULL, ctx,
-		changed_zones, err);
 }

@@ -998,32 +998,26 @@ typedef struct report_log {
 	size_t stale;
 	size_t expired;
 	size_t addresses;
-	char last_target[DNAME_BUF_SIZE];
+	char last_rdata[DNAME_BUF_SIZE + 32];
 } report_log;
 
+/* Count the SRV registrations by new state, the addresses in all. */
 static void
-report_host(void *ctx, const registry_host *host, registry_state state)
+report_aged(void *ctx, const registry_aged *aged)
 {
 	report_log *log = ctx;
 
-	if (state == REGISTRY_STATE_STALE) {
+	if (strcmp(aged->type, "SRV") != 0) {
+		log->addresses++;
+		return;
+	}
+	if (aged->state == REGISTRY_STATE_STALE) {
 		log->stale++;
-	} else if (state == REGISTRY_STATE_EXPIRED) {
+	} else if (aged->state == REGISTRY_STATE_EXPIRED) {
 		log->expired++;
 	}
-	(void)snprintf(log->last_target, sizeof(log->last_target), "%s",
-		host->srv.target);
-}
-
-static void
-report_address(void *ctx, const registry_address *addr,
-	registry_state state)
-{
-	report_log *log = ctx;
-
-	(void)addr;
-	(void)state;
-	log->addresses++;
+	(void)snprintf(log->last_rdata, sizeof(log->last_rdata), "%s",
+		aged->rdata);
 }
 
 static void
@@ -1052,19 +1046,19 @@ test_age(void **state)
 
 	/* Just before stale-after: nothing. */
 	memset(&log, 0, sizeof(log));
-	assert_ok(registry_age(f->reg, T0 + 99, false, report_host, &log,
+	assert_ok(registry_age(f->reg, T0 + 99, false, report_aged, &log,
 		&changed, &err), &err);
 	assert_int_equal(changed, 0);
 	assert_int_equal(log.stale, 0);
 	assert_int_equal(serial_of(f->reg, ZONE), serial);
 
 	/* At stale-after: stale, reported, serial bumped once. */
-	assert_ok(registry_age_all(f->reg, T0 + 100, false, report_host,
-		report_address, &log, &changed, &err), &err);
+	assert_ok(registry_age(f->reg, T0 + 100, false, report_aged, &log,
+		&changed, &err), &err);
 	assert_int_equal(changed, 1);
 	assert_int_equal(log.stale, 1);
 	assert_int_equal(log.addresses, 1);
-	assert_string_equal(log.last_target, "kms1." ZONE);
+	assert_string_equal(log.last_rdata, "0 0 1688 kms1." ZONE ".");
 	assert_int_equal(serial_of(f->reg, ZONE), ++serial);
 	assert_int_equal(serial_of(f->reg, "quiet.example.test"),
 		(uint32_t)T0);
@@ -1076,14 +1070,14 @@ test_age(void **state)
 
 	/* Nothing new later on: no report, no bump. */
 	memset(&log, 0, sizeof(log));
-	assert_ok(registry_age(f->reg, T0 + 500, false, report_host, &log,
+	assert_ok(registry_age(f->reg, T0 + 500, false, report_aged, &log,
 		&changed, &err), &err);
 	assert_int_equal(changed, 0);
 	assert_int_equal(log.stale, 0);
 	assert_int_equal(serial_of(f->reg, ZONE), serial);
 
 	/* Dry run past scavenge-after: reported, nothing written. */
-	assert_ok(registry_age(f->reg, T0 + 1000, true, report_host, &log,
+	assert_ok(registry_age(f->reg, T0 + 1000, true, report_aged, &log,
 		&changed, &err), &err);
 	assert_int_equal(changed, 1);
 	assert_int_equal(log.expired, 1);
@@ -1092,8 +1086,8 @@ test_age(void **state)
 
 	/* The real run deletes the expired ones and bumps. */
 	memset(&log, 0, sizeof(log));
-	assert_ok(registry_age_all(f->reg, T0 + 1000, false, report_host,
-		report_address, &log, &changed, &err), &err);
+	assert_ok(registry_age(f->reg, T0 + 1000, false, report_aged, &log,
+		&changed, &err), &err);
 	assert_int_equal(changed, 1);
 	assert_int_equal(log.expired, 1);
 	assert_int_equal(log.addresses, 1);
@@ -1154,18 +1148,18 @@ test_age_under_settings(void **state)
 	const uint32_t serial = serial_of(f->reg, ZONE);
 
 	/* The stored default (72h) keeps it; the override makes it stale. */
-	assert_ok(registry_age_all(f->reg, T0 + 4, false, NULL, NULL, NULL,
-		&changed, &err), &err);
+	assert_ok(registry_age(f->reg, T0 + 4, false, NULL, NULL, &changed,
+		&err), &err);
 	assert_int_equal(changed, 0);
 	assert_ok(registry_age_under(f->reg, &module, T0 + 4, false, NULL,
-		NULL, NULL, &changed, &err), &err);
+		NULL, &changed, &err), &err);
 	assert_int_equal(changed, 1);
 	assert_int_equal(serial_of(f->reg, ZONE), serial + 1);
 	assert_int_equal(host_count_of(f->reg, ZONE), 1);
 
 	/* Past the override's scavenge-after it is deleted. */
 	assert_ok(registry_age_under(f->reg, &module, T0 + 7, false, NULL,
-		NULL, NULL, &changed, &err), &err);
+		NULL, &changed, &err), &err);
 	assert_int_equal(host_count_of(f->reg, ZONE), 0);
 }
 

@@ -124,10 +124,10 @@ typedef struct line_sink {
 	char ***lines;
 	size_t *n;
 	const char *target;
-	bool ok;
 } line_sink;
 
-static void
+/* Push the line "TARGET ADDRESS"; false when out of memory. */
+static bool
 add_address_line(const char *address, int family, const void *bytes,
 	void *ctx)
 {
@@ -137,9 +137,7 @@ add_address_line(const char *address, int family, const void *bytes,
 	(void)family;
 	(void)bytes;
 	snprintf(line, sizeof(line), "%s %s", sink->target, address);
-	if (sink->ok) {
-		sink->ok = push_line(sink->lines, sink->n, line);
-	}
+	return push_line(sink->lines, sink->n, line);
 }
 
 /* Round 1: SOA <suffix> to the --server, to learn its zone. */
@@ -273,8 +271,7 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 	server->tcp_nxdomain = tcp != NULL &&
 		ldns_pkt_get_rcode(tcp) == LDNS_RCODE_NXDOMAIN;
 	for (size_t h = 0; h < suffix->host_count; h++) {
-		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target,
-			true };
+		line_sink sink = { &lines, &n, suffix->hosts[h].rec.target };
 
 		if (suffix->hosts[h].not_checked ||
 			!dname_is_subdomain(suffix->hosts[h].rec.target,
@@ -285,14 +282,13 @@ read_server(query_engine *engine, suffix_report *suffix, suffix_queries *q,
 			const ldns_pkt *pkt = server_answer(engine,
 				q->server_targets[h * 2 + k], s);
 
-			if (pkt != NULL && ldns_pkt_aa(pkt)) {
-				dns_answer_addresses(pkt, add_address_line,
-					&sink);
+			if (pkt != NULL && ldns_pkt_aa(pkt) &&
+				!dns_answer_addresses(pkt, add_address_line,
+				&sink)) {
+				free_lines(lines, n);
+				return kd_err_set(err, KD_ENOMEM,
+					"out of memory");
 			}
-		}
-		if (!sink.ok) {
-			free_lines(lines, n);
-			return kd_err_set(err, KD_ENOMEM, "out of memory");
 		}
 	}
 	server->addresses = join_sorted(lines, n);

@@ -401,35 +401,28 @@ add_target(target_table *table, const char *name)
 	return table->count++;
 }
 
-/* Collects the addresses of one answer into a host entry. */
-typedef struct address_sink {
-	host_entry *host;
-	bool failed;
-} address_sink;
-
-static void
+/* Adds an address of one answer to the host entry CTX; false: ENOMEM. */
+static bool
 collect_address(const char *text, int family, const void *bytes, void *ctx)
 {
-	address_sink *sink = ctx;
-	host_entry *host = sink->host;
+	host_entry *host = ctx;
 	host_address *grown;
 	host_address *a;
 	endpoint at;
 
 	for (size_t i = 0; i < host->address_count; i++) {
 		if (strcmp(host->addresses[i].text, text) == 0) {
-			return;
+			return true;
 		}
 	}
 	if (host->address_count == CHECK_ADDRESS_MAX) {
 		host->addresses_capped = true;
-		return;
+		return true;
 	}
 	grown = realloc(host->addresses,
 		(host->address_count + 1) * sizeof(*grown));
 	if (grown == NULL) {
-		sink->failed = true;
-		return;
+		return false;
 	}
 	host->addresses = grown;
 	a = &host->addresses[host->address_count++];
@@ -439,6 +432,7 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 	a->addr = at.addr;
 	a->addrlen = at.addrlen;
 	a->probe = PROBE_NOT_RUN;
+	return true;
 }
 
 /* True when RESULT is a usable answer (NOERROR or NXDOMAIN). */
@@ -459,7 +453,6 @@ fill_host(host_entry *host, const query_result *a, const query_result *aaaa,
 	kd_err *err)
 {
 	const query_result *both[2] = { a, aaaa };
-	address_sink sink = { host, false };
 
 	for (size_t i = 0; i < 2; i++) {
 		bool too_long;
@@ -483,13 +476,13 @@ fill_host(host_entry *host, const query_result *a, const query_result *aaaa,
 				host->rec.target, host->cname_target,
 				sizeof(host->cname_target));
 		}
-		dns_answer_addresses(both[i]->answer, collect_address, &sink);
+		if (!dns_answer_addresses(both[i]->answer, collect_address,
+			host)) {
+			return kd_err_set(err, KD_ENOMEM, "out of memory");
+		}
 	}
 	if (host->address_count > 0 || host->not_checked) {
 		host->lookup_failed = false;
-	}
-	if (sink.failed) {
-		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
 	return KD_OK;
 }

@@ -299,9 +299,9 @@ dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE], size_t count)
 	return out;
 }
 
-void
+bool
 dns_answer_addresses(const ldns_pkt *pkt,
-	void (*fn)(const char *address, int family, const void *bytes,
+	bool (*fn)(const char *address, int family, const void *bytes,
 		void *ctx), void *ctx)
 {
 	const ldns_rr_list *answer = ldns_pkt_answer(pkt);
@@ -327,10 +327,12 @@ dns_answer_addresses(const ldns_pkt *pkt,
 		} else {
 			continue;
 		}
-		if (inet_ntop(family, ldns_rdf_data(rdf), text, sizeof(text))) {
-			fn(text, family, ldns_rdf_data(rdf), ctx);
+		if (inet_ntop(family, ldns_rdf_data(rdf), text, sizeof(text)) &&
+			!fn(text, family, ldns_rdf_data(rdf), ctx)) {
+			return false;
 		}
 	}
+	return true;
 }
 
 /* The first SOA of LIST. */

@@ -76,9 +76,12 @@ bool dns_answer_ns(const ldns_pkt *pkt, const char *zone, bool authority,
 char *dns_answer_join_names(const char (*names)[DNAME_BUF_SIZE],
 	size_t count);
 
-/* Call FN(ADDRESS_TEXT, CTX) for each A/AAAA in the answer of PKT. */
-void dns_answer_addresses(const ldns_pkt *pkt,
-	void (*fn)(const char *address, int family, const void *bytes,
+/*
+ * Call FN(ADDRESS_TEXT, FAMILY, BYTES, CTX) for each A/AAAA in the answer
+ * of PKT, until FN returns false (out of memory); false then.
+ */
+bool dns_answer_addresses(const ldns_pkt *pkt,
+	bool (*fn)(const char *address, int family, const void *bytes,
 		void *ctx), void *ctx);
 
 /*

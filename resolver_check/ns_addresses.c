@@ -86,10 +86,10 @@ typedef struct server_sink {
 	const char *name;
 	uint16_t port;     /* to ask the servers on */
 	size_t taken;      /* addresses of NAME so far */
-	bool ok;
 } server_sink;
 
-static void
+/* False when out of memory. */
+static bool
 add_server(const char *address, int family, const void *bytes, void *ctx)
 {
 	server_sink *sink = ctx;
@@ -98,24 +98,24 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 
 	for (size_t i = 0; i < ns->server_count; i++) {
 		if (strcmp(ns->servers[i].address, address) == 0) {
-			return;
+			return true;
 		}
 	}
 	if (sink->taken == CHECK_ADDRESS_MAX) {
 		ns->addresses_capped = true;
-		return;
+		return true;
 	}
 	sink->taken++;
-	if (!sink->ok || (grown = realloc(ns->servers,
-		(ns->server_count + 1) * sizeof(*grown))) == NULL) {
-		sink->ok = false;
-		return;
+	grown = realloc(ns->servers, (ns->server_count + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		return false;
 	}
 	ns->servers = grown;
 	grown += ns->server_count++;
 	snprintf(grown->name, sizeof(grown->name), "%s", sink->name);
 	snprintf(grown->address, sizeof(grown->address), "%s", address);
 	endpoint_from_address(family, bytes, sink->port, &grown->at);
+	return true;
 }
 
 kd_result
@@ -126,16 +126,14 @@ ns_addresses_collect(ns_addresses *ns, const query_engine *engine,
 
 	for (size_t k = 0; k < ns->name_count * 2; k++) {
 		server_sink sink = { ns, ns->names[k / 2], port,
-			k % 2 ? taken : 0, true };
+			k % 2 ? taken : 0 };
 		const ldns_pkt *pkt = query_engine_answer(engine, ns->ids[k]);
 
-		if (pkt != NULL) {
-			dns_answer_addresses(pkt, add_server, &sink);
-		}
-		taken = sink.taken;
-		if (!sink.ok) {
+		if (pkt != NULL && !dns_answer_addresses(pkt, add_server,
+			&sink)) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
 		}
+		taken = sink.taken;
 	}
 	return KD_OK;
 }

@@ -31,7 +31,7 @@ require(bool condition)
 		abort();
 }
 
-static void
+static bool
 check_address(const char *text, int family, const void *bytes, void *ctx)
 {
 	unsigned char parsed[16];
@@ -40,6 +40,7 @@ check_address(const char *text, int family, const void *bytes, void *ctx)
 	require(inet_pton(family, text, parsed) == 1);
 	require(memcmp(parsed, bytes, family == AF_INET ? 4 : 16) == 0);
 	(*(size_t *)ctx)++;
+	return true;
 }
 
 /* Each line of RRSET is "P W PORT TARGET"; returns the number of lines. */

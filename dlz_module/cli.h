@@ -303,7 +303,11 @@ typedef struct cli_field {
 	const char *(*text)(const void *record);  /* CLI_FIELD_COMPUTED */
 } cli_field;
 
-/* The kind of the member of a record by its C type (times apart). */
+/*
+ * The kind of the member of a record by its C type (times apart). A
+ * char array decays to char *, so CLI_FIELD_CHARS is an array inside the
+ * record: a member that points to its text must be const char *.
+ */
 #define CLI_FIELD_KIND(type, member) _Generic(((type *)0)->member, \
 	char *: CLI_FIELD_CHARS, const char *: CLI_FIELD_STRING, \
 	int64_t: CLI_FIELD_INT64, uint32_t: CLI_FIELD_UINT32, \

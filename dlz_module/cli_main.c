@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -374,6 +373,20 @@ find_command(const cli *c, int argc, char **argv, const cli_command **out,
 #define CLI_OPTIONS_MAX 32
 
 /*
+ * Put OPTION at *N of OPTIONS (CLI_OPTIONS_MAX), leaving room for the
+ * terminating entry. The tables are static: a command with more options
+ * than that is a bug, stopped before it writes past the array.
+ */
+static void
+option_put(struct option *options, size_t *n, struct option option)
+{
+	if (*n + 1 >= CLI_OPTIONS_MAX) {
+		abort();
+	}
+	options[(*n)++] = option;
+}
+
+/*
  * FOUND as it runs: what its table entry leaves out filled in, and its
  * options into OPTIONS (CLI_OPTIONS_MAX): its texts and numbers, then its
  * table's.
@@ -388,18 +401,17 @@ command_filled(const cli_command *found, struct option *options)
 
 	for (const cli_text_option *text = cmd.texts;
 		text != NULL && text->name != NULL; text++) {
-		options[n++] = (struct option){ text->name, required_argument,
-			NULL, text->id };
+		option_put(options, &n, (struct option){ text->name,
+			required_argument, NULL, text->id });
 	}
 	for (const cli_number_option *number = cmd.numbers;
 		number != NULL && number->name != NULL; number++) {
-		options[n++] = (struct option){ number->name,
-			required_argument, NULL, number->id };
+		option_put(options, &n, (struct option){ number->name,
+			required_argument, NULL, number->id });
 	}
 	for (; listed->name != NULL; listed++) {
-		options[n++] = *listed;
+		option_put(options, &n, *listed);
 	}
-	assert(n < CLI_OPTIONS_MAX);
 	options[n] = *listed;
 	cmd.options = options;
 	if (cmd.on_option == NULL) {

@@ -346,18 +346,18 @@ registry_catalog_get(registry *reg, registry_catalog *out, bool *found,
 		(void)sqlite3_reset(stmt);
 	}
 	registry_load_cursor cur = { .reg = reg };
+	registry_peers *peers = &out->peers;
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
 			sql_transfer_list, &cur.stmt, err),
-			(void **)&out->peers.allow_transfer,
-			&out->peers.allow_transfer_count, REGISTRY_PREFIX_MAX,
+			(void **)&peers->allow_transfer,
+			&peers->allow_transfer_count, REGISTRY_PREFIX_MAX,
 			read_prefix_row, "catalog_allow_transfer", false, err);
 	}
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
-			sql_notify_list, &cur.stmt, err),
-			(void **)&out->peers.notify,
-			&out->peers.notify_count, REGISTRY_ENDPOINT_MAX,
+			sql_notify_list, &cur.stmt, err), (void **)&peers->notify,
+			&peers->notify_count, REGISTRY_ENDPOINT_MAX,
 			read_endpoint_row, "catalog_notify", false, err);
 	}
 	registry_read_leave(reg, entered);

@@ -43,13 +43,14 @@ snapshot_zone_build(const registry_zone *zone, const registry_host *hosts,
 		return res;
 	}
 	const registry_peers *peers = &zone->peers;
-	sz->peers = *peers;
-	sz->peers.allow_transfer = copy_array(peers->allow_transfer,
+	registry_peers *copy = &sz->peers;
+	*copy = *peers;
+	copy->allow_transfer = copy_array(peers->allow_transfer,
 		peers->allow_transfer_count, sizeof(*peers->allow_transfer));
-	sz->peers.notify = copy_array(peers->notify, peers->notify_count,
+	copy->notify = copy_array(peers->notify, peers->notify_count,
 		sizeof(*peers->notify));
-	if ((peers->allow_transfer_count && sz->peers.allow_transfer == NULL) ||
-	    (peers->notify_count && sz->peers.notify == NULL)) {
+	if ((copy->allow_transfer_count && copy->allow_transfer == NULL) ||
+	    (copy->notify_count && copy->notify == NULL)) {
 		snapshot_zone_unref(sz);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}

@@ -84,12 +84,8 @@ build(registry *reg, registry_catalog *cat,
 	sz->image = img;
 	sz->serial = cat->serial;
 	sz->is_catalog = true;
-	sz->allow_transfer = cat->allow_transfer;
-	sz->allow_transfer_count = cat->allow_transfer_count;
-	sz->notify = cat->notify;
-	sz->notify_count = cat->notify_count;
-	cat->allow_transfer = NULL;
-	cat->notify = NULL;
+	sz->peers = cat->peers; /* moved */
+	cat->peers = (registry_peers){ 0 };
 	*out = sz;
 	return KD_OK;
 }

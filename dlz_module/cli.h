@@ -382,9 +382,7 @@ typedef struct cli_peers {
 	str_list notify;       /* --notify, as given */
 	bool no_transfer;      /* --no-allow-transfer */
 	bool no_notify;        /* --no-notify */
-	/* Built by peers_check(). */
-	char (*transfer_items)[REGISTRY_PREFIX_MAX];
-	char (*notify_items)[REGISTRY_ENDPOINT_MAX];
+	registry_peers items;  /* built by peers_check() */
 } cli_peers;
 
 #define OPTIONS_PEERS \

@@ -62,10 +62,7 @@ run_catalog_set(cli *c)
 	if (code >= 0) {
 		return code;
 	}
-	a->catalog.allow_transfer = a->peers.transfer_items;
-	a->catalog.allow_transfer_count = a->peers.transfer.count;
-	a->catalog.notify = a->peers.notify_items;
-	a->catalog.notify_count = a->peers.notify.count;
+	a->catalog.peers = a->peers.items; /* still owned by a->peers */
 	code = cli_session(c, false, catalog_set_change, a);
 	if (code < 0) {
 		(void)fprintf(c->out, "catalog zone %s (serial %" PRIu32 ")\n",
@@ -151,10 +148,10 @@ catalog_show_json(const cli *c, const catalog_show_args *a,
 		json_null(&w);
 	}
 	json_kv_list(&w, "allow_transfer",
-		(const char *)a->catalog.allow_transfer, REGISTRY_PREFIX_MAX,
-		a->catalog.allow_transfer_count);
-	json_kv_list(&w, "notify", (const char *)a->catalog.notify,
-		REGISTRY_ENDPOINT_MAX, a->catalog.notify_count);
+		(const char *)a->catalog.peers.allow_transfer,
+		REGISTRY_PREFIX_MAX, a->catalog.peers.allow_transfer_count);
+	json_kv_list(&w, "notify", (const char *)a->catalog.peers.notify,
+		REGISTRY_ENDPOINT_MAX, a->catalog.peers.notify_count);
 	json_key(&w, "zones");
 	cli_rows_json(&w, rows);
 	json_object_end(&w);
@@ -165,18 +162,20 @@ static int
 catalog_show_text(const cli *c, const catalog_show_args *a,
 	const cli_rows *rows)
 {
+	const registry_peers *peers = &a->catalog.peers;
+
 	if (!a->found) {
 		(void)fprintf(c->out, "no catalog zone is set\n");
 	} else {
 		(void)fprintf(c->out, "catalog zone    %s\nserial          %"
 			PRIu32 "\n", a->catalog.name, a->catalog.serial);
-		for (size_t i = 0; i < a->catalog.allow_transfer_count; i++) {
+		for (size_t i = 0; i < peers->allow_transfer_count; i++) {
 			(void)fprintf(c->out, "allow-transfer  %s\n",
-				a->catalog.allow_transfer[i]);
+				peers->allow_transfer[i]);
 		}
-		for (size_t i = 0; i < a->catalog.notify_count; i++) {
+		for (size_t i = 0; i < peers->notify_count; i++) {
 			(void)fprintf(c->out, "notify          %s\n",
-				a->catalog.notify[i]);
+				peers->notify[i]);
 		}
 	}
 	(void)fprintf(c->out, "\n");

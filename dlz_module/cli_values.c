@@ -104,29 +104,31 @@ peers_option(const cli *c, cli_peers *p, int id, const char *value)
 int
 peers_check(const cli *c, cli_peers *p)
 {
-	p->transfer_items = calloc(p->transfer.count + 1,
-		sizeof(*p->transfer_items));
-	p->notify_items = calloc(p->notify.count + 1,
-		sizeof(*p->notify_items));
-	if (p->transfer_items == NULL || p->notify_items == NULL) {
+	registry_peers *items = &p->items;
+
+	items->allow_transfer = calloc(p->transfer.count + 1,
+		sizeof(*items->allow_transfer));
+	items->allow_transfer_count = p->transfer.count;
+	items->notify = calloc(p->notify.count + 1, sizeof(*items->notify));
+	items->notify_count = p->notify.count;
+	if (items->allow_transfer == NULL || items->notify == NULL) {
 		return cli_no_memory(c);
 	}
 	const int code = normalize_list(c, "--allow-transfer", &p->transfer,
-		registry_prefix_normalize, p->transfer_items[0],
+		registry_prefix_normalize, items->allow_transfer[0],
 		REGISTRY_PREFIX_MAX);
 	if (code >= 0) {
 		return code;
 	}
 	return normalize_list(c, "--notify", &p->notify,
-		registry_endpoint_normalize, p->notify_items[0],
+		registry_endpoint_normalize, items->notify[0],
 		REGISTRY_ENDPOINT_MAX);
 }
 
 void
 peers_free(cli_peers *p)
 {
-	free(p->transfer_items);
-	free(p->notify_items);
+	registry_peers_free(&p->items);
 	str_list_free(&p->transfer);
 	str_list_free(&p->notify);
 }

@@ -244,12 +244,12 @@ zone_wanted(const zone_args *a, const registry_zone *base, registry_zone *z)
 	}
 	const cli_peers *p = &a->peers;
 	if (p->transfer.count > 0 || p->no_transfer) {
-		z->allow_transfer = p->transfer_items;
-		z->allow_transfer_count = p->transfer.count;
+		z->peers.allow_transfer = p->items.allow_transfer;
+		z->peers.allow_transfer_count = p->items.allow_transfer_count;
 	}
 	if (p->notify.count > 0 || p->no_notify) {
-		z->notify = p->notify_items;
-		z->notify_count = p->notify.count;
+		z->peers.notify = p->items.notify;
+		z->peers.notify_count = p->items.notify_count;
 	}
 	for (int s = ZS_TTL; s <= ZS_MINIMUM; s++) {
 		if (a->has_number[s]) {
@@ -294,11 +294,11 @@ zone_setting_text(const registry_zone *z, int s)
 	case ZS_RNAME:
 		return strdup(z->soa_rname);
 	case ZS_TRANSFER:
-		return join_list((const char *)z->allow_transfer,
-			REGISTRY_PREFIX_MAX, z->allow_transfer_count);
+		return join_list((const char *)z->peers.allow_transfer,
+			REGISTRY_PREFIX_MAX, z->peers.allow_transfer_count);
 	case ZS_NOTIFY:
-		return join_list((const char *)z->notify,
-			REGISTRY_ENDPOINT_MAX, z->notify_count);
+		return join_list((const char *)z->peers.notify,
+			REGISTRY_ENDPOINT_MAX, z->peers.notify_count);
 	default:
 		return cli_strdup_printf("%" PRIu32,
 			*zone_number((registry_zone *)(uintptr_t)z, s));
@@ -641,10 +641,10 @@ zone_list_json(const cli *c, const registry_dataset *ds)
 		}
 		json_array_end(&w);
 		json_kv_list(&w, "allow_transfer",
-			(const char *)z->allow_transfer, REGISTRY_PREFIX_MAX,
-			z->allow_transfer_count);
-		json_kv_list(&w, "notify", (const char *)z->notify,
-			REGISTRY_ENDPOINT_MAX, z->notify_count);
+			(const char *)z->peers.allow_transfer,
+			REGISTRY_PREFIX_MAX, z->peers.allow_transfer_count);
+		json_kv_list(&w, "notify", (const char *)z->peers.notify,
+			REGISTRY_ENDPOINT_MAX, z->peers.notify_count);
 		json_kv_int(&w, "hosts", (int64_t)hosts_of_zone(ds, z->name,
 			&cursor));
 		json_object_end(&w);
@@ -672,10 +672,8 @@ zone_list_text(const cli *c, const registry_dataset *ds)
 		(void)snprintf(hosts, sizeof(hosts), "%zu",
 			hosts_of_zone(ds, z->name, &cursor));
 		char *ns = join_ns(z);
-		char *transfer = join_list((const char *)z->allow_transfer,
-			REGISTRY_PREFIX_MAX, z->allow_transfer_count);
-		char *notify = join_list((const char *)z->notify,
-			REGISTRY_ENDPOINT_MAX, z->notify_count);
+		char *transfer = zone_setting_text(z, ZS_TRANSFER);
+		char *notify = zone_setting_text(z, ZS_NOTIFY);
 		const char *row[] = {
 			z->name, serial, ttl, hosts, ns, transfer, notify,
 		};

@@ -282,8 +282,9 @@ dlz_allowzonexfr(void *dbdata, const char *name, const char *client)
 	if (sz != NULL) {
 		bool allowed = false;
 		kd_err err;
-		if (sites_acl_check(sz->allow_transfer, sz->allow_transfer_count,
-			    client, &allowed, &err) != KD_OK) {
+		if (sites_acl_check(sz->peers.allow_transfer,
+			    sz->peers.allow_transfer_count, client, &allowed,
+			    &err) != KD_OK) {
 			KD_LOG(inst, ISC_LOG_ERROR, "zone %s: transfer check: %s",
 				name, err.text);
 		}

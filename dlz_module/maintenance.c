@@ -101,24 +101,25 @@ send_notifies(kd_instance *inst, char (*zones)[DNAME_BUF_SIZE], size_t count)
 	snapshot *snap = snapshot_acquire(inst);
 	for (size_t i = 0; i < count; i++) {
 		const snapshot_zone *sz = snapshot_find(snap, zones[i]);
-		if (sz == NULL || sz->notify_count == 0) {
+		if (sz == NULL || sz->peers.notify_count == 0) {
 			continue;
 		}
-		const char *endpoints[sz->notify_count];
-		for (size_t e = 0; e < sz->notify_count; e++) {
-			endpoints[e] = sz->notify[e];
+		const char *endpoints[sz->peers.notify_count];
+		for (size_t e = 0; e < sz->peers.notify_count; e++) {
+			endpoints[e] = sz->peers.notify[e];
 		}
 		size_t acked = 0;
 		kd_err err;
 		kd_result res = notify_send(zones[i], sz->serial, endpoints,
-			sz->notify_count, KD_NOTIFY_TIMEOUT_MS, &acked, &err);
+			sz->peers.notify_count, KD_NOTIFY_TIMEOUT_MS, &acked,
+			&err);
 		if (res == KD_OK) {
 			KD_LOG(inst, 1, "zone %s: NOTIFY serial %u sent to %zu "
 				"secondaries", zones[i], sz->serial, acked);
 		} else {
 			KD_LOG(inst, ISC_LOG_WARNING, "zone %s: %s (%zu of %zu "
 				"acknowledged)", zones[i], err.text, acked,
-				sz->notify_count);
+				sz->peers.notify_count);
 		}
 	}
 	snapshot_unref(snap);

@@ -88,6 +88,14 @@ typedef struct registry_ns {
 	size_t address_count;
 } registry_ns;
 
+/* Who may transfer a zone (or the catalog) and where its NOTIFY goes. */
+typedef struct registry_peers {
+	char (*allow_transfer)[REGISTRY_PREFIX_MAX]; /* "192.0.2.0/24" */
+	size_t allow_transfer_count;
+	char (*notify)[REGISTRY_ENDPOINT_MAX];       /* "192.0.2.1#53" */
+	size_t notify_count;
+} registry_peers;
+
 typedef struct registry_zone {
 	char name[DNAME_BUF_SIZE];
 	char soa_mname[DNAME_BUF_SIZE];
@@ -97,10 +105,7 @@ typedef struct registry_zone {
 	uint32_t refresh, retry, expire, minimum;
 	registry_ns *ns;
 	size_t ns_count;
-	char (*allow_transfer)[REGISTRY_PREFIX_MAX]; /* "192.0.2.0/24" */
-	size_t allow_transfer_count;
-	char (*notify)[REGISTRY_ENDPOINT_MAX];       /* "192.0.2.1#53" */
-	size_t notify_count;
+	registry_peers peers;
 } registry_zone;
 
 /* One SRV registration. */
@@ -461,6 +466,9 @@ kd_result registry_load_serials(registry *reg,
 	kd_err *err);
 
 void registry_dataset_free(registry_dataset *ds);
+
+/* Free the lists of PEERS and empty it. */
+void registry_peers_free(registry_peers *peers);
 
 /* ---- freshness ------------------------------------------------------- */
 

@@ -105,9 +105,12 @@ stored_serial(registry *reg, uint32_t *serial, kd_err *err)
 	return ret;
 }
 
-/* Write the catalog row NAME and the lists PREFIXES and ENDPOINTS. */
+/*
+ * Write the catalog row NAME and the lists PREFIXES and ENDPOINTS, as
+ * many items as PEERS has.
+ */
 static kd_result
-catalog_write(registry *reg, const char *name, const registry_catalog *in,
+catalog_write(registry *reg, const char *name, const registry_peers *peers,
 	const char *prefixes, const char *endpoints, int64_t now, kd_err *err)
 {
 	uint32_t serial = 0;
@@ -131,11 +134,11 @@ catalog_write(registry *reg, const char *name, const registry_catalog *in,
 	}
 	if (ret == KD_OK) {
 		ret = insert_list(reg, sql_transfer_insert, prefixes,
-			in->allow_transfer_count, REGISTRY_PREFIX_MAX, err);
+			peers->allow_transfer_count, REGISTRY_PREFIX_MAX, err);
 	}
 	if (ret == KD_OK) {
 		ret = insert_list(reg, sql_notify_insert, endpoints,
-			in->notify_count, REGISTRY_ENDPOINT_MAX, err);
+			peers->notify_count, REGISTRY_ENDPOINT_MAX, err);
 	}
 	return ret;
 }
@@ -165,16 +168,17 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 {
 	char name[DNAME_BUF_SIZE];
 	char *prefixes = NULL, *endpoints = NULL;
+	const registry_peers *peers = &catalog->peers;
 	kd_result ret = catalog_name_check(catalog->name, name, err);
 
 	if (ret == KD_OK) {
-		ret = normalize_items((const char *)catalog->allow_transfer,
-			catalog->allow_transfer_count, REGISTRY_PREFIX_MAX,
+		ret = normalize_items((const char *)peers->allow_transfer,
+			peers->allow_transfer_count, REGISTRY_PREFIX_MAX,
 			registry_prefix_normalize, &prefixes, err);
 	}
 	if (ret == KD_OK) {
-		ret = normalize_items((const char *)catalog->notify,
-			catalog->notify_count, REGISTRY_ENDPOINT_MAX,
+		ret = normalize_items((const char *)peers->notify,
+			peers->notify_count, REGISTRY_ENDPOINT_MAX,
 			registry_endpoint_normalize, &endpoints, err);
 	}
 	const bool entered = ret == KD_OK &&
@@ -189,7 +193,7 @@ registry_catalog_set(registry *reg, const registry_catalog *catalog,
 			"the registry has this name", name);
 	}
 	if (ret == KD_OK) {
-		ret = catalog_write(reg, name, catalog, prefixes, endpoints, now,
+		ret = catalog_write(reg, name, peers, prefixes, endpoints, now,
 			err);
 	}
 	if (entered) {
@@ -342,17 +346,18 @@ registry_catalog_get(registry *reg, registry_catalog *out, bool *found,
 		(void)sqlite3_reset(stmt);
 	}
 	registry_load_cursor cur = { .reg = reg };
+	registry_peers *peers = &out->peers;
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
 			sql_transfer_list, &cur.stmt, err),
-			(void **)&out->allow_transfer,
-			&out->allow_transfer_count, REGISTRY_PREFIX_MAX,
+			(void **)&peers->allow_transfer,
+			&peers->allow_transfer_count, REGISTRY_PREFIX_MAX,
 			read_prefix_row, "catalog_allow_transfer", false, err);
 	}
 	if (ret == KD_OK && *found) {
 		ret = registry_load_rows(&cur, registry_stmt_get(reg,
-			sql_notify_list, &cur.stmt, err), (void **)&out->notify,
-			&out->notify_count, REGISTRY_ENDPOINT_MAX,
+			sql_notify_list, &cur.stmt, err), (void **)&peers->notify,
+			&peers->notify_count, REGISTRY_ENDPOINT_MAX,
 			read_endpoint_row, "catalog_notify", false, err);
 	}
 	registry_read_leave(reg, entered);
@@ -366,14 +371,9 @@ registry_catalog_get(registry *reg, registry_catalog *out, bool *found,
 void
 registry_catalog_free(registry_catalog *catalog)
 {
-	if (catalog == NULL) {
-		return;
+	if (catalog != NULL) {
+		registry_peers_free(&catalog->peers);
 	}
-	free(catalog->allow_transfer);
-	free(catalog->notify);
-	catalog->allow_transfer = NULL;
-	catalog->notify = NULL;
-	catalog->allow_transfer_count = catalog->notify_count = 0;
 }
 
 /* ---- members --------------------------------------------------------- */

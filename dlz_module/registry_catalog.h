@@ -38,10 +38,7 @@
 typedef struct registry_catalog {
 	char name[DNAME_BUF_SIZE];                  /* canonical */
 	uint32_t serial;
-	char (*allow_transfer)[REGISTRY_PREFIX_MAX];
-	size_t allow_transfer_count;
-	char (*notify)[REGISTRY_ENDPOINT_MAX];
-	size_t notify_count;
+	registry_peers peers;
 } registry_catalog;
 
 /* One zone of the registry as the catalog sees it. */

@@ -332,16 +332,16 @@ static kd_result
 attach_transfer(sqlite3_stmt *s, registry_zone *z, kd_err *why)
 {
 	return attach_list_item(s, "prefix", registry_prefix_normalize,
-		REGISTRY_PREFIX_MAX, (void **)&z->allow_transfer,
-		&z->allow_transfer_count, why);
+		REGISTRY_PREFIX_MAX, (void **)&z->peers.allow_transfer,
+		&z->peers.allow_transfer_count, why);
 }
 
 static kd_result
 attach_notify(sqlite3_stmt *s, registry_zone *z, kd_err *why)
 {
 	return attach_list_item(s, "endpoint", registry_endpoint_normalize,
-		REGISTRY_ENDPOINT_MAX, (void **)&z->notify, &z->notify_count,
-		why);
+		REGISTRY_ENDPOINT_MAX, (void **)&z->peers.notify,
+		&z->peers.notify_count, why);
 }
 
 /* Name servers, their addresses (rows of a skipped zone or name server
@@ -694,6 +694,14 @@ registry_load_serials(registry *reg, char (**names)[DNAME_BUF_SIZE],
 }
 
 void
+registry_peers_free(registry_peers *peers)
+{
+	free(peers->allow_transfer);
+	free(peers->notify);
+	*peers = (registry_peers){ 0 };
+}
+
+void
 registry_dataset_free(registry_dataset *ds)
 {
 	if (ds == NULL) {
@@ -705,8 +713,7 @@ registry_dataset_free(registry_dataset *ds)
 			free(z->ns[j].addresses);
 		}
 		free(z->ns);
-		free(z->allow_transfer);
-		free(z->notify);
+		registry_peers_free(&z->peers);
 	}
 	free(ds->zones);
 	free(ds->hosts);

@@ -300,6 +300,7 @@ static kd_result
 zone_insert_lists(registry *reg, const registry_zone *zone,
 	const zone_head *head, kd_err *err)
 {
+	const registry_peers *peers = &zone->peers;
 	kd_result ret = KD_OK;
 
 	for (size_t i = 0; ret == KD_OK && i < zone->ns_count; i++) {
@@ -308,15 +309,15 @@ zone_insert_lists(registry *reg, const registry_zone *zone,
 	}
 	if (ret == KD_OK) {
 		ret = zone_insert_list(reg, sql_transfer_insert, head->name,
-			zone->allow_transfer != NULL ?
-			zone->allow_transfer[0] : NULL,
-			REGISTRY_PREFIX_MAX, zone->allow_transfer_count,
+			peers->allow_transfer != NULL ?
+			peers->allow_transfer[0] : NULL,
+			REGISTRY_PREFIX_MAX, peers->allow_transfer_count,
 			registry_prefix_normalize, err);
 	}
 	if (ret == KD_OK) {
 		ret = zone_insert_list(reg, sql_notify_insert, head->name,
-			zone->notify != NULL ? zone->notify[0] : NULL,
-			REGISTRY_ENDPOINT_MAX, zone->notify_count,
+			peers->notify != NULL ? peers->notify[0] : NULL,
+			REGISTRY_ENDPOINT_MAX, peers->notify_count,
 			registry_endpoint_normalize, err);
 	}
 	return ret;

@@ -72,7 +72,7 @@ bool sites_prefix_contains(const sites_prefix *prefix,
 /*
  * Check whether the client address CLIENT (text as BIND passes it to
  * dlz_allowzonexfr) lies inside one of the COUNT prefixes PREFIXES (text,
- * e.g. registry_zone.allow_transfer). Sets *ALLOWED. Returns KD_EINVAL
+ * e.g. registry_zone.peers.allow_transfer). Sets *ALLOWED. Returns KD_EINVAL
  * with ERR naming the culprit when CLIENT or a prefix does not parse; then
  * *ALLOWED is false.
  */

@@ -42,14 +42,15 @@ snapshot_zone_build(const registry_zone *zone, const registry_host *hosts,
 		free(sz);
 		return res;
 	}
-	sz->allow_transfer = copy_array(zone->allow_transfer,
-		zone->allow_transfer_count, sizeof(*zone->allow_transfer));
-	sz->allow_transfer_count = zone->allow_transfer_count;
-	sz->notify = copy_array(zone->notify, zone->notify_count,
-		sizeof(*zone->notify));
-	sz->notify_count = zone->notify_count;
-	if ((sz->allow_transfer_count && sz->allow_transfer == NULL) ||
-	    (sz->notify_count && sz->notify == NULL)) {
+	const registry_peers *peers = &zone->peers;
+	registry_peers *copy = &sz->peers;
+	*copy = *peers;
+	copy->allow_transfer = copy_array(peers->allow_transfer,
+		peers->allow_transfer_count, sizeof(*peers->allow_transfer));
+	copy->notify = copy_array(peers->notify, peers->notify_count,
+		sizeof(*peers->notify));
+	if ((copy->allow_transfer_count && copy->allow_transfer == NULL) ||
+	    (copy->notify_count && copy->notify == NULL)) {
 		snapshot_zone_unref(sz);
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
@@ -78,8 +79,7 @@ snapshot_zone_unref(snapshot_zone *zone)
 		return;
 	}
 	zone_image_free(zone->image);
-	free(zone->allow_transfer);
-	free(zone->notify);
+	registry_peers_free(&zone->peers);
 	free(zone);
 }
 

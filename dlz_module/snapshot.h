@@ -24,10 +24,7 @@ typedef struct snapshot_zone {
 	atomic_uint refs;
 	zone_image *image;
 	uint32_t serial;
-	char (*allow_transfer)[REGISTRY_PREFIX_MAX];
-	size_t allow_transfer_count;
-	char (*notify)[REGISTRY_ENDPOINT_MAX];
-	size_t notify_count;
+	registry_peers peers;
 	bool is_catalog;     /* the catalog zone (catalog_refresh.h) */
 } snapshot_zone;
 

@@ -54,8 +54,8 @@ set_catalog(registry *reg, const char *name, kd_err *err)
 
 	memset(&cat, 0, sizeof(cat));
 	(void)snprintf(cat.name, sizeof(cat.name), "%s", name);
-	cat.notify = notify;
-	cat.notify_count = 1;
+	cat.peers.notify = notify;
+	cat.peers.notify_count = 1;
 	return registry_catalog_set(reg, &cat, T0, err);
 }
 
@@ -111,9 +111,9 @@ test_set_get_unset(void **state)
 	assert_true(found);
 	assert_string_equal(cat.name, CATALOG);
 	assert_int_equal(cat.serial, (uint32_t)T0);
-	assert_int_equal(cat.notify_count, 1);
-	assert_string_equal(cat.notify[0], "192.0.2.1#53");
-	assert_int_equal(cat.allow_transfer_count, 0);
+	assert_int_equal(cat.peers.notify_count, 1);
+	assert_string_equal(cat.peers.notify[0], "192.0.2.1#53");
+	assert_int_equal(cat.peers.allow_transfer_count, 0);
 	registry_catalog_free(&cat);
 
 	/* Set again (same time): the serial still goes up. */

@@ -437,13 +437,13 @@ test_zone_add_load_remove(void **state)
 	spec.ns[0].address_count = 1;
 	(void)snprintf(spec.transfer[0], REGISTRY_PREFIX_MAX, "192.0.2.0/24");
 	(void)snprintf(spec.transfer[1], REGISTRY_PREFIX_MAX, "2001:db8::7");
-	spec.zone.allow_transfer = spec.transfer;
-	spec.zone.allow_transfer_count = 2;
+	spec.zone.peers.allow_transfer = spec.transfer;
+	spec.zone.peers.allow_transfer_count = 2;
 	(void)snprintf(spec.notify[0], REGISTRY_ENDPOINT_MAX, "192.0.2.7");
 	(void)snprintf(spec.notify[1], REGISTRY_ENDPOINT_MAX,
 		"2001:db8::7#5353");
-	spec.zone.notify = spec.notify;
-	spec.zone.notify_count = 2;
+	spec.zone.peers.notify = spec.notify;
+	spec.zone.peers.notify_count = 2;
 	assert_ok(registry_add_zone(f->reg, &spec.zone, T0, &err), &err);
 
 	assert_ok(registry_load(f->reg, NULL, &ds, &err), &err);
@@ -464,12 +464,12 @@ test_zone_add_load_remove(void **state)
 	assert_string_equal(z->ns[0].addresses[0], "2001:db8::53");
 	assert_string_equal(z->ns[1].name, "ns.provider.test");
 	assert_int_equal(z->ns[1].address_count, 0);
-	assert_int_equal(z->allow_transfer_count, 2);
-	assert_string_equal(z->allow_transfer[0], "192.0.2.0/24");
-	assert_string_equal(z->allow_transfer[1], "2001:db8::7/128");
-	assert_int_equal(z->notify_count, 2);
-	assert_string_equal(z->notify[0], "192.0.2.7#53");
-	assert_string_equal(z->notify[1], "2001:db8::7#5353");
+	assert_int_equal(z->peers.allow_transfer_count, 2);
+	assert_string_equal(z->peers.allow_transfer[0], "192.0.2.0/24");
+	assert_string_equal(z->peers.allow_transfer[1], "2001:db8::7/128");
+	assert_int_equal(z->peers.notify_count, 2);
+	assert_string_equal(z->peers.notify[0], "192.0.2.7#53");
+	assert_string_equal(z->peers.notify[1], "2001:db8::7#5353");
 	registry_dataset_free(&ds);
 
 	assert_int_equal(registry_add_zone(f->reg, &spec.zone, T0, &err),
@@ -516,16 +516,16 @@ test_zone_add_invalid(void **state)
 
 	zone_spec_init(&spec, ZONE);
 	(void)snprintf(spec.transfer[0], REGISTRY_PREFIX_MAX, "10.1.2.0/16");
-	spec.zone.allow_transfer = spec.transfer;
-	spec.zone.allow_transfer_count = 1;
+	spec.zone.peers.allow_transfer = spec.transfer;
+	spec.zone.peers.allow_transfer_count = 1;
 	assert_int_equal(registry_add_zone(f->reg, &spec.zone, T0, &err),
 		KD_EINVAL);
 	assert_non_null(strstr(err.text, "10.1.2.0/16"));
 
 	zone_spec_init(&spec, ZONE);
 	(void)snprintf(spec.notify[0], REGISTRY_ENDPOINT_MAX, "192.0.2.1#0");
-	spec.zone.notify = spec.notify;
-	spec.zone.notify_count = 1;
+	spec.zone.peers.notify = spec.notify;
+	spec.zone.peers.notify_count = 1;
 	assert_int_equal(registry_add_zone(f->reg, &spec.zone, T0, &err),
 		KD_EINVAL);
 	assert_non_null(strstr(err.text, "has a port out of range 1-65535"));

@@ -146,7 +146,10 @@ bool registry_column_copy(sqlite3_stmt *stmt, int col, char *out,
 kd_result registry_corrupt_error(const registry *reg, const char *table,
 	kd_err *err);
 
-/* Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1. */
+/*
+ * Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1, as
+ * kd_array_grow() does; KD_ENOMEM when it cannot (*ITEMS is kept).
+ */
 kd_result registry_array_reserve(void **items, size_t *capacity,
 	size_t count, size_t size);
 

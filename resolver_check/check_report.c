@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check_report.h"
+#include "kd_array.h"
 
 void
 check_report_init(check_report *report)
@@ -53,18 +54,12 @@ new_finding(check_report *report, finding_severity severity, const char *id,
 {
 	finding *f;
 
-	if (report->finding_count == report->finding_capacity) {
-		size_t capacity = report->finding_capacity ?
-			report->finding_capacity * 2 : 16;
-		finding *grown = realloc(report->findings,
-			capacity * sizeof(*grown));
-
-		if (grown == NULL) {
-			return NULL;
-		}
-		report->findings = grown;
-		report->finding_capacity = capacity;
+	f = kd_array_grow(report->findings, report->finding_count,
+		&report->finding_capacity, sizeof(*f));
+	if (f == NULL) {
+		return NULL;
 	}
+	report->findings = f;
 	f = &report->findings[report->finding_count++];
 	f->severity = severity;
 	f->id = id;

@@ -52,15 +52,14 @@ static finding *
 new_finding(check_report *report, finding_severity severity, const char *id,
 	uint32_t code, const char *suffix, const char *target)
 {
-	finding *f;
+	finding *grown = kd_array_grow(report->findings, report->finding_count,
+		&report->finding_capacity, sizeof(*grown));
 
-	f = kd_array_grow(report->findings, report->finding_count,
-		&report->finding_capacity, sizeof(*f));
-	if (f == NULL) {
+	if (grown == NULL) {
 		return NULL;
 	}
-	report->findings = f;
-	f = &report->findings[report->finding_count++];
+	report->findings = grown;
+	finding *f = &grown[report->finding_count++];
 	f->severity = severity;
 	f->id = id;
 	f->remedy = finding_remedy(id);

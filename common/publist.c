@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kd_array.h"
 #include "kd_file.h"
 #include "publist.h"
 #include "text.h"
@@ -186,17 +187,13 @@ publist_add(publist *list, const publist_entry *entry, kd_err *err)
 static kd_result
 array_push(entry_array *array, const publist_entry *entry)
 {
-	if (array->list.count == array->capacity) {
-		size_t capacity = array->capacity == 0 ? 8 : array->capacity * 2;
-		publist_entry *grown;
+	publist_entry *grown = kd_array_grow(array->list.entries,
+		array->list.count, &array->capacity, sizeof(*grown));
 
-		grown = realloc(array->list.entries, capacity * sizeof(*grown));
-		if (grown == NULL) {
-			return KD_ENOMEM;
-		}
-		array->list.entries = grown;
-		array->capacity = capacity;
+	if (grown == NULL) {
+		return KD_ENOMEM;
 	}
+	array->list.entries = grown;
 	array->list.entries[array->list.count++] = *entry;
 	return KD_OK;
 }
@@ -209,7 +206,8 @@ publist_append(publist *list, const publist_entry *entries, size_t count)
 	if (count == 0) {
 		return KD_OK;
 	}
-	grown = realloc(list->entries, (list->count + count) * sizeof(*grown));
+	grown = kd_array_resize(list->entries, list->count + count,
+		sizeof(*grown));
 	if (grown == NULL) {
 		return KD_ENOMEM;
 	}

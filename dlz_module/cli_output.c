@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cli_conv.h"
+#include "kd_array.h"
 
 /* ---- messages -------------------------------------------------------- */
 
@@ -125,17 +126,13 @@ table_add(table *t, const char *const *row)
 	if (t->failed) {
 		return;
 	}
-	if (t->rows == t->capacity) {
-		const size_t capacity = t->capacity == 0 ? 16 : t->capacity * 2;
-		char **grown = realloc(t->cells,
-			capacity * t->columns * sizeof(*grown));
-		if (grown == NULL) {
-			t->failed = true;
-			return;
-		}
-		t->cells = grown;
-		t->capacity = capacity;
+	char **grown = kd_array_grow(t->cells, t->rows, &t->capacity,
+		t->columns * sizeof(*grown));
+	if (grown == NULL) {
+		t->failed = true;
+		return;
 	}
+	t->cells = grown;
 	char **cells = &t->cells[t->rows * t->columns];
 	for (size_t i = 0; i < t->columns; i++) {
 		cells[i] = strdup(row[i] != NULL && row[i][0] != '\0' ?

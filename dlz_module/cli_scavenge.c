@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "kd_array.h"
 
 /* One registration registry_age() reported, as a record. */
 typedef struct scavenge_item {
@@ -58,18 +59,13 @@ scavenge_record(void *ctx, const registry_aged *aged)
 	if (report->failed) {
 		return;
 	}
-	if (report->count == report->capacity) {
-		const size_t capacity = report->capacity == 0 ? 16 :
-			report->capacity * 2;
-		scavenge_item *grown = realloc(report->items,
-			capacity * sizeof(*grown));
-		if (grown == NULL) {
-			report->failed = true;
-			return;
-		}
-		report->items = grown;
-		report->capacity = capacity;
+	scavenge_item *grown = kd_array_grow(report->items, report->count,
+		&report->capacity, sizeof(*grown));
+	if (grown == NULL) {
+		report->failed = true;
+		return;
 	}
+	report->items = grown;
 	scavenge_item *item = &report->items[report->count++];
 	memset(item, 0, sizeof(*item));
 	(void)snprintf(item->zone, sizeof(item->zone), "%s", aged->zone);

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "dname.h"
+#include "kd_array.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
@@ -234,10 +235,12 @@ age_note_zone(age_work *work, const char *zone, kd_err *err)
 		strcmp(work->zones[work->zone_count - 1], zone) == 0) {
 		return KD_OK;
 	}
-	if (registry_array_reserve((void **)&work->zones, &work->zone_capacity,
-		work->zone_count, sizeof(*work->zones)) != KD_OK) {
+	char (*zones)[DNAME_BUF_SIZE] = kd_array_grow(work->zones,
+		work->zone_count, &work->zone_capacity, sizeof(*zones));
+	if (zones == NULL) {
 		return kd_err_set(err, KD_ENOMEM, "out of memory");
 	}
+	work->zones = zones;
 	(void)snprintf(work->zones[work->zone_count++], DNAME_BUF_SIZE, "%s",
 		zone);
 	return KD_OK;

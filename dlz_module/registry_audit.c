@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "duration.h"
+#include "kd_array.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
@@ -121,12 +122,12 @@ registry_audit_load(registry *reg, const char *zone, int64_t since,
 	}
 	int rc;
 	while (ret == KD_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		ret = registry_array_reserve((void **)&items, &capacity, n,
-			sizeof(*items));
-		if (ret == KD_OK && !read_entry(stmt, &items[n])) {
-			ret = KD_ENOMEM;
+		registry_audit_entry *grown = kd_array_grow(items, n,
+			&capacity, sizeof(*items));
+		if (grown != NULL) {
+			items = grown;
 		}
-		if (ret != KD_OK) {
+		if (grown == NULL || !read_entry(stmt, &items[n])) {
 			ret = kd_err_set(err, KD_ENOMEM,
 				"registry %s: out of memory", reg->path);
 		} else {

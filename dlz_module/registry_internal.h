@@ -146,13 +146,17 @@ bool registry_column_copy(sqlite3_stmt *stmt, int col, char *out,
 kd_result registry_corrupt_error(const registry *reg, const char *table,
 	kd_err *err);
 
-/* Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1. */
+/*
+ * Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1, as
+ * kd_array_grow() does; KD_ENOMEM when it cannot (*ITEMS is kept).
+ */
 kd_result registry_array_reserve(void **items, size_t *capacity,
 	size_t count, size_t size);
 
 /*
- * Grow a per-zone array of COUNT items, which has no capacity field: its
- * capacity is the next power of two, so it grows when COUNT is one.
+ * Grow a per-zone array of COUNT items, which has no capacity field: it is
+ * taken to be full when COUNT is 0 or a power of two and then grows as
+ * registry_array_reserve() does (to 8 items at least, then doubling).
  */
 kd_result registry_array_reserve_pow2(void **items, size_t count,
 	size_t size);

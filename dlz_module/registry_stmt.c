@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "dname.h"
+#include "kd_array.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "registry_internal.h"
@@ -54,18 +55,13 @@ registry_stmt_get(registry *reg, const char *sql, sqlite3_stmt **out,
 			return KD_OK;
 		}
 	}
-	if (reg->stmt_count == reg->stmt_capacity) {
-		const size_t capacity = reg->stmt_capacity == 0 ?
-			32 : reg->stmt_capacity * 2;
-		registry_stmt *grown = realloc(reg->stmts,
-			capacity * sizeof(*grown));
-		if (grown == NULL) {
-			return kd_err_set(err, KD_ENOMEM,
-				"registry %s: out of memory", reg->path);
-		}
-		reg->stmts = grown;
-		reg->stmt_capacity = capacity;
+	registry_stmt *grown = kd_array_grow(reg->stmts, reg->stmt_count,
+		&reg->stmt_capacity, sizeof(*grown));
+	if (grown == NULL) {
+		return kd_err_set(err, KD_ENOMEM,
+			"registry %s: out of memory", reg->path);
 	}
+	reg->stmts = grown;
 
 	sqlite3_stmt *stmt = NULL;
 	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -226,40 +222,27 @@ registry_corrupt_error(const registry *reg, const char *table, kd_err *err)
 		"registry %s: table %s holds a malformed row", reg->path, table);
 }
 
-/* Grow *ITEMS (of *CAPACITY items of SIZE bytes) to hold COUNT + 1. */
 kd_result
 registry_array_reserve(void **items, size_t *capacity, size_t count,
 	size_t size)
 {
-	if (count < *capacity) {
-		return KD_OK;
-	}
-	const size_t wanted = *capacity == 0 ? 16 : *capacity * 2;
-	void *grown = realloc(*items, wanted * size);
+	void *grown = kd_array_grow(*items, count, capacity, size);
 	if (grown == NULL) {
 		return KD_ENOMEM;
 	}
 	*items = grown;
-	*capacity = wanted;
 	return KD_OK;
 }
 
-/*
- * Grow a per-zone array of COUNT items, which has no capacity field: its
- * capacity is the next power of two, so it grows when COUNT is one.
- */
 kd_result
 registry_array_reserve_pow2(void **items, size_t count, size_t size)
 {
+	size_t capacity = count;
+
 	if (count != 0 && (count & (count - 1)) != 0) {
 		return KD_OK;
 	}
-	void *grown = realloc(*items, (count == 0 ? 1 : count * 2) * size);
-	if (grown == NULL) {
-		return KD_ENOMEM;
-	}
-	*items = grown;
-	return KD_OK;
+	return registry_array_reserve(items, &capacity, count, size);
 }
 
 /*

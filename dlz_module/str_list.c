@@ -6,22 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kd_array.h"
 #include "str_list.h"
 
 bool
 str_list_push(str_list *list, const char *item)
 {
-	if (list->count == list->capacity) {
-		const size_t capacity = list->capacity == 0 ? 8 :
-			list->capacity * 2;
-		const char **grown = realloc(list->items,
-			capacity * sizeof(*grown));
-		if (grown == NULL) {
-			return false;
-		}
-		list->items = grown;
-		list->capacity = capacity;
+	const char **grown = kd_array_grow(list->items, list->count,
+		&list->capacity, sizeof(*grown));
+	if (grown == NULL) {
+		return false;
 	}
+	list->items = grown;
 	list->items[list->count++] = item;
 	return true;
 }

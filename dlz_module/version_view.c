@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "dname.h"
+#include "kd_array.h"
 #include "version_view.h"
 
 typedef struct view_rr {
@@ -81,29 +82,10 @@ node_find(const version_view *view, const char *relname)
 	return NULL;
 }
 
-/*
- * ITEMS, an array of *CAP items of SIZE bytes holding COUNT, with room for
- * one more: as it is, or grown to twice as many (8 at first); NULL when
- * out of memory (ITEMS is kept).
- */
-static void *
-room_for_one(void *items, size_t count, size_t *cap, size_t size)
-{
-	if (count < *cap) {
-		return items;
-	}
-	const size_t want = *cap ? *cap * 2 : 8;
-	void *grown = realloc(items, want * size);
-	if (grown != NULL) {
-		*cap = want;
-	}
-	return grown;
-}
-
 static kd_result
 node_push(view_node *node, const char *type, uint32_t ttl, const char *rdata)
 {
-	view_rr *rrs = room_for_one(node->rrs, node->count, &node->cap,
+	view_rr *rrs = kd_array_grow(node->rrs, node->count, &node->cap,
 		sizeof(*rrs));
 	if (rrs == NULL) {
 		return KD_ENOMEM;
@@ -136,7 +118,7 @@ node_touch(version_view *view, const char *relname)
 	if (node != NULL) {
 		return node;
 	}
-	view_node *nodes = room_for_one(view->nodes, view->node_count,
+	view_node *nodes = kd_array_grow(view->nodes, view->node_count,
 		&view->node_cap, sizeof(*nodes));
 	if (nodes == NULL) {
 		return NULL;

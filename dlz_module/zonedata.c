@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "dname.h"
+#include "kd_array.h"
 #include "kd_result.h"
 #include "registry.h"
 #include "sites.h"
@@ -311,16 +312,12 @@ relative_name(build_state *st, const char *name, bool *outside)
 static kd_result
 add_rr(build_state *st, const pending_rr *rr)
 {
-	if (st->rr_count == st->rr_capacity) {
-		const size_t capacity = st->rr_capacity == 0 ? 16 :
-			st->rr_capacity * 2;
-		pending_rr *rrs = realloc(st->rrs, capacity * sizeof(*rrs));
-		if (rrs == NULL) {
-			return out_of_memory(st);
-		}
-		st->rrs = rrs;
-		st->rr_capacity = capacity;
+	pending_rr *rrs = kd_array_grow(st->rrs, st->rr_count,
+		&st->rr_capacity, sizeof(*rrs));
+	if (rrs == NULL) {
+		return out_of_memory(st);
 	}
+	st->rrs = rrs;
 
 	pending_rr *slot = &st->rrs[st->rr_count];
 	*slot = *rr;

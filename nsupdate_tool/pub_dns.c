@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include "dns_tcp.h"
+#include "kd_array.h"
 #include "pub_dns.h"
 
 const char *
@@ -375,7 +376,7 @@ add_answer_srv(const ldns_rr_list *answer, const ldns_rr *rr,
 	(void)answer;
 	ret = pub_dns_answer_rr_check(rr, owner, type, &detail);
 	if (ret == KD_OK && ldns_rr_get_type(rr) == type) {
-		grown = realloc(r->recs, (r->n + 1) * sizeof(*grown));
+		grown = kd_array_resize(r->recs, r->n + 1, sizeof(*grown));
 		if (grown == NULL) {
 			return kd_err_set(err, KD_ENOMEM, "out of memory");
 		}

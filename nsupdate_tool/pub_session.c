@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kd_array.h"
 #include "keyfile.h"
 #include "pub_gss.h"
 #include "pub_hmac.h"
@@ -180,8 +181,8 @@ pub_session_signer(pub_session *session, const endpoint *server,
 		session->server_principal, session->timeout_ms,
 		offset_locked(session, server), &ctx, err);
 	session->negotiations++;
-	grown = realloc(session->contexts,
-		(session->count + 1) * sizeof(*grown));
+	grown = kd_array_resize(session->contexts, session->count + 1,
+		sizeof(*grown));
 	if (grown == NULL) {
 		pthread_mutex_unlock(&session->lock);
 		if (ret != KD_OK) {
@@ -258,8 +259,8 @@ pub_session_learn_offset(pub_session *session, const endpoint *server,
 		}
 	}
 	/* without memory the next domain just corrects the clock again */
-	grown = realloc(session->offsets,
-		(session->offset_count + 1) * sizeof(*grown));
+	grown = kd_array_resize(session->offsets, session->offset_count + 1,
+		sizeof(*grown));
 	if (grown != NULL) {
 		grown[session->offset_count].server = *server;
 		grown[session->offset_count].offset = offset;

@@ -10,6 +10,7 @@
 #include "authoritative.h"
 #include "check_rounds.h"
 #include "dns_answer.h"
+#include "kd_array.h"
 #include "ns_addresses.h"
 #include "verdict.h"
 #include "wincode.h"
@@ -98,7 +99,7 @@ join_sorted(char **lines, size_t n)
 static bool
 push_line(char ***lines, size_t *n, const char *text)
 {
-	char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
+	char **grown = kd_array_resize(*lines, *n + 1, sizeof(**lines));
 
 	if (grown == NULL) {
 		return false;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check_report.h"
+#include "kd_array.h"
 
 void
 check_report_init(check_report *report)
@@ -51,21 +52,14 @@ static finding *
 new_finding(check_report *report, finding_severity severity, const char *id,
 	uint32_t code, const char *suffix, const char *target)
 {
-	finding *f;
+	finding *grown = kd_array_grow(report->findings, report->finding_count,
+		&report->finding_capacity, sizeof(*grown));
 
-	if (report->finding_count == report->finding_capacity) {
-		size_t capacity = report->finding_capacity ?
-			report->finding_capacity * 2 : 16;
-		finding *grown = realloc(report->findings,
-			capacity * sizeof(*grown));
-
-		if (grown == NULL) {
-			return NULL;
-		}
-		report->findings = grown;
-		report->finding_capacity = capacity;
+	if (grown == NULL) {
+		return NULL;
 	}
-	f = &report->findings[report->finding_count++];
+	report->findings = grown;
+	finding *f = &grown[report->finding_count++];
 	f->severity = severity;
 	f->id = id;
 	f->remedy = finding_remedy(id);

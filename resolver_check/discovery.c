@@ -15,6 +15,7 @@
 #include "delegation.h"
 #include "discovery.h"
 #include "dns_answer.h"
+#include "kd_array.h"
 #include "query_engine.h"
 #include "verdict.h"
 
@@ -419,8 +420,8 @@ collect_address(const char *text, int family, const void *bytes, void *ctx)
 		host->addresses_capped = true;
 		return true;
 	}
-	grown = realloc(host->addresses,
-		(host->address_count + 1) * sizeof(*grown));
+	grown = kd_array_resize(host->addresses, host->address_count + 1,
+		sizeof(*grown));
 	if (grown == NULL) {
 		return false;
 	}

@@ -9,6 +9,7 @@
 
 #include "check_limits.h"
 #include "dns_answer.h"
+#include "kd_array.h"
 #include "ns_addresses.h"
 
 kd_result
@@ -106,7 +107,8 @@ add_server(const char *address, int family, const void *bytes, void *ctx)
 		return true;
 	}
 	sink->taken++;
-	grown = realloc(ns->servers, (ns->server_count + 1) * sizeof(*grown));
+	grown = kd_array_resize(ns->servers, ns->server_count + 1,
+		sizeof(*grown));
 	if (grown == NULL) {
 		return false;
 	}

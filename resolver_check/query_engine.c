@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "dname.h"
 #include "dns_tcp.h"
+#include "kd_array.h"
 #include "poll_wait.h"
 #include "query_engine.h"
 
@@ -220,17 +221,13 @@ table_slot(const query_engine *engine, const query *q)
 static bool
 grow(query_engine *engine)
 {
-	if (engine->count == engine->capacity) {
-		size_t capacity = engine->capacity ? engine->capacity * 2 : 64;
-		query **grown = realloc(engine->queries,
-			capacity * sizeof(*grown));
+	query **grown = kd_array_grow(engine->queries, engine->count,
+		&engine->capacity, sizeof(*grown));
 
-		if (grown == NULL) {
-			return false;
-		}
-		engine->queries = grown;
-		engine->capacity = capacity;
+	if (grown == NULL) {
+		return false;
 	}
+	engine->queries = grown;
 	if (2 * (engine->count + 1) >= engine->table_size) {
 		size_t size = engine->table_size ? engine->table_size * 2 : 256;
 		size_t *old = engine->table;

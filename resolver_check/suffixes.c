@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kd_array.h"
 #include "suffixes.h"
 
 void
@@ -61,18 +62,13 @@ suffix_list_add(suffix_list *list, const char *name, const char *source,
 		return kd_err_set(err, KD_EFULL, "%s: more than %d suffixes",
 			source, SUFFIX_LIST_MAX);
 	}
-	if (list->count == list->capacity) {
-		size_t capacity = list->capacity ? list->capacity * 2 : 8;
-		char (*grown)[DNAME_BUF_SIZE] = realloc(list->names,
-			capacity * sizeof(*grown));
+	char (*grown)[DNAME_BUF_SIZE] = kd_array_grow(list->names,
+		list->count, &list->capacity, sizeof(*grown));
 
-		if (grown == NULL) {
-			return kd_err_set(err, KD_ENOMEM, "%s: out of memory",
-				source);
-		}
-		list->names = grown;
-		list->capacity = capacity;
+	if (grown == NULL) {
+		return kd_err_set(err, KD_ENOMEM, "%s: out of memory", source);
 	}
+	list->names = grown;
 	memcpy(list->names[list->count++], canonical, sizeof(canonical));
 	return KD_OK;
 }

@@ -17,17 +17,7 @@
 #include "registry.h"
 #include "tmp_registry.h"
 
-#define TEST_REGISTRY_TO_V1_SQL \
-	"DROP TABLE audit;" \
-	"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;" \
-	"DROP TRIGGER catalog_member_added;" \
-	"DROP TRIGGER catalog_member_removed;" \
-	"DROP TRIGGER catalog_member_changed;" \
-	"DROP INDEX zones_by_catalog_id;" \
-	"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;" \
-	"DROP TABLE catalog_notify;" \
-	"ALTER TABLE zones DROP COLUMN catalog_id;" \
-	"ALTER TABLE zones DROP COLUMN catalog_member;" \
+#define TEST_REGISTRY_TO_V1_SQL TMP_REGISTRY_TO_V2_SQL \
 	"UPDATE meta SET value = '1' WHERE key = 'schema_version';"
 
 /* A temporary directory with a registry path in it (tmp_registry.h). */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "dns_tcp.h"
+#include "loopback.h"
 
 typedef enum peer_mode {
 	PEER_ANSWER,     /* read the query, answer it reversed */
@@ -89,17 +90,11 @@ static int
 listen_local(endpoint *server)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&server->addr;
-	socklen_t len = sizeof(*sin);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	assert_true(fd >= 0);
 	memset(server, 0, sizeof(*server));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	int fd = loopback_socket(sin);
 	assert_int_equal(listen(fd, 1), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)sin, &len), 0);
-	server->addrlen = len;
+	server->addrlen = sizeof(*sin);
 	server->port = ntohs(sin->sin_port);
 	return fd;
 }

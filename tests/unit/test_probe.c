@@ -19,23 +19,8 @@
 #include <cmocka.h>
 
 #include "clock.h"
+#include "loopback.h"
 #include "probe.h"
-
-/* A TCP socket bound to 127.0.0.1 on a kernel-chosen port. */
-static int
-bound_socket(struct sockaddr_in *addr)
-{
-	socklen_t len = sizeof(*addr);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	memset(addr, 0, sizeof(*addr));
-	addr->sin_family = AF_INET;
-	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)addr, sizeof(*addr)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)addr, &len), 0);
-	return fd;
-}
 
 static void
 set_target(probe_target *target, const struct sockaddr_in *addr)
@@ -49,9 +34,9 @@ static void
 test_open_closed_filtered(void **state)
 {
 	struct sockaddr_in open_addr, closed_addr, full_addr;
-	int open_fd = bound_socket(&open_addr);
-	int closed_fd = bound_socket(&closed_addr);
-	int full_fd = bound_socket(&full_addr);
+	int open_fd = loopback_socket(&open_addr);
+	int closed_fd = loopback_socket(&closed_addr);
+	int full_fd = loopback_socket(&full_addr);
 	int fillers[2];
 	probe_target targets[4];
 	kd_err err;
@@ -121,8 +106,8 @@ static void
 test_bind_unanswered(void **state)
 {
 	struct sockaddr_in silent_addr, closed_addr;
-	int silent_fd = bound_socket(&silent_addr);
-	int closed_fd = bound_socket(&closed_addr);
+	int silent_fd = loopback_socket(&silent_addr);
+	int closed_fd = loopback_socket(&closed_addr);
 	probe_target targets[2];
 	kd_err err;
 

@@ -203,16 +203,7 @@ test_migrate_from_v1(void **state)
 	kd_err err = { "" };
 
 	/* Back to version 1: no audit table, no catalog (version 4). */
-	raw_sql(f->path, "DROP TABLE audit;"
-		"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;"
-		"DROP TRIGGER catalog_member_added;"
-		"DROP TRIGGER catalog_member_removed;"
-		"DROP TRIGGER catalog_member_changed;"
-		"DROP INDEX zones_by_catalog_id;"
-		"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;"
-		"DROP TABLE catalog_notify;"
-		"ALTER TABLE zones DROP COLUMN catalog_id;"
-		"ALTER TABLE zones DROP COLUMN catalog_member;"
+	raw_sql(f->path, TMP_REGISTRY_TO_V2_SQL
 		"UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 	assert_int_equal(registry_open(f->path, true, &reg, &err), KD_OK);
 	/* Its reader: no log to show (said so), nothing to prune. */

@@ -1311,16 +1311,7 @@ make_v2_registry(const fixture *f)
 	sqlite3 *db = NULL;
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE audit;"
-		"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;"
-		"DROP TRIGGER catalog_member_added;"
-		"DROP TRIGGER catalog_member_removed;"
-		"DROP TRIGGER catalog_member_changed;"
-		"DROP INDEX zones_by_catalog_id;"
-		"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;"
-		"DROP TABLE catalog_notify;"
-		"ALTER TABLE zones DROP COLUMN catalog_id;"
-		"ALTER TABLE zones DROP COLUMN catalog_member;"
+	assert_int_equal(sqlite3_exec(db, TMP_REGISTRY_TO_V2_SQL
 		"UPDATE meta SET value = '2' WHERE key = 'schema_version';",
 		NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);

@@ -21,4 +21,21 @@ void tmp_registry_remove_db(const char *path);
 /* tmp_registry_remove_db(PATH), then remove DIR (when it is empty). */
 void tmp_registry_remove(const char *dir, const char *path);
 
+/*
+ * SQL that takes a registry of the current schema back to version 2: no
+ * audit table (version 3), no catalog (version 4). The test then sets the
+ * schema_version it wants (2, or 1 with version 2's constraints left).
+ */
+#define TMP_REGISTRY_TO_V2_SQL \
+	"DROP TABLE audit;" \
+	"DROP TRIGGER zones_catalog_id; DROP TRIGGER zones_not_catalog;" \
+	"DROP TRIGGER catalog_member_added;" \
+	"DROP TRIGGER catalog_member_removed;" \
+	"DROP TRIGGER catalog_member_changed;" \
+	"DROP INDEX zones_by_catalog_id;" \
+	"DROP TABLE catalog; DROP TABLE catalog_allow_transfer;" \
+	"DROP TABLE catalog_notify;" \
+	"ALTER TABLE zones DROP COLUMN catalog_id;" \
+	"ALTER TABLE zones DROP COLUMN catalog_member;"
+
 #endif /* KMSDNS_TMP_REGISTRY_H */

@@ -9,7 +9,8 @@
 void *
 kd_array_resize(void *items, size_t count, size_t size)
 {
-	if (size != 0 && count > SIZE_MAX / size) {
+	/* realloc() of 0 bytes may free ITEMS: refused, ITEMS stays */
+	if (count == 0 || size == 0 || count > SIZE_MAX / size) {
 		return NULL;
 	}
 	return realloc(items, count * size);

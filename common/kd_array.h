@@ -18,15 +18,15 @@
  * when *CAPACITY is 0) with room for one more item: ITEMS itself when COUNT
  * is below *CAPACITY, else reallocated to twice *CAPACITY (KD_ARRAY_MIN at
  * least) with *CAPACITY updated. Returns NULL when out of memory or when the
- * size would overflow; ITEMS stays valid and *CAPACITY unchanged then.
+ * size would overflow or is 0; ITEMS stays valid and *CAPACITY unchanged then.
  */
 void *kd_array_grow(void *items, size_t count, size_t *capacity, size_t size);
 
 /*
- * ITEMS reallocated to exactly COUNT items of SIZE bytes (COUNT > 0), for
- * an array with no capacity field (its count is its capacity). Returns the
- * new pointer, or NULL when out of memory or when COUNT * SIZE would
- * overflow; ITEMS stays valid then.
+ * ITEMS reallocated to exactly COUNT items of SIZE bytes, for an array
+ * with no capacity field (its count is its capacity). Returns the new
+ * pointer, or NULL when out of memory, when COUNT * SIZE would overflow or
+ * when it is 0 (realloc() of 0 bytes may free ITEMS); ITEMS stays valid then.
  */
 void *kd_array_resize(void *items, size_t count, size_t size);
 

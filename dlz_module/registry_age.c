@@ -318,6 +318,9 @@ typedef struct age_row {
 	char rdata[DNAME_BUF_SIZE + 32];
 } age_row;
 
+_Static_assert(ADDRESS_KEY_COUNT <= HOST_KEY_COUNT,
+	"age_row.values holds the longer key, a host's, and the state");
+
 /* ROW for HOST: its SRV record under _vlmcs._tcp of its zone. */
 static void
 age_row_host(age_row *row, const registry_host *host)

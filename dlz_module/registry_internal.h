@@ -154,9 +154,9 @@ kd_result registry_array_reserve(void **items, size_t *capacity,
 	size_t count, size_t size);
 
 /*
- * Grow a per-zone array of COUNT items, which has no capacity field: it is
- * taken to be full when COUNT is 0 or a power of two and then grows as
- * registry_array_reserve() does (to 8 items at least, then doubling).
+ * Grow a per-zone array of COUNT items, which has no capacity field: its
+ * capacity is the next power of two, so it is full when COUNT is 0 or a
+ * power of two and then doubles (kd_array_resize(), 1 item at first).
  */
 kd_result registry_array_reserve_pow2(void **items, size_t count,
 	size_t size);

@@ -237,12 +237,16 @@ registry_array_reserve(void **items, size_t *capacity, size_t count,
 kd_result
 registry_array_reserve_pow2(void **items, size_t count, size_t size)
 {
-	size_t capacity = count;
-
 	if (count != 0 && (count & (count - 1)) != 0) {
 		return KD_OK;
 	}
-	return registry_array_reserve(items, &capacity, count, size);
+	void *grown = kd_array_resize(*items, count == 0 ? 1 : count * 2,
+		size);
+	if (grown == NULL) {
+		return KD_ENOMEM;
+	}
+	*items = grown;
+	return KD_OK;
 }
 
 /*

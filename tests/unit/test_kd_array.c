@@ -99,6 +99,23 @@ test_resize(void **state)
 	free(grown);
 }
 
+/* Nothing of 0 bytes reaches realloc(), which may free the array. */
+static void
+test_zero_bytes_keep_array(void **state)
+{
+	size_t capacity = 2;
+	int *items = kd_array_resize(NULL, 2, sizeof(*items));
+
+	(void)state;
+	assert_non_null(items);
+	items[0] = 5;
+	assert_null(kd_array_resize(items, 0, sizeof(*items)));
+	assert_null(kd_array_grow(items, 2, &capacity, 0));
+	assert_int_equal(capacity, 2);
+	assert_int_equal(items[0], 5);
+	free(items);
+}
+
 int
 main(void)
 {
@@ -108,6 +125,7 @@ main(void)
 		cmocka_unit_test(test_grow_below_capacity),
 		cmocka_unit_test(test_grow_overflow_keeps_array),
 		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_zero_bytes_keep_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
